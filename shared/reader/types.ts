@@ -1,0 +1,54 @@
+import type { CloudTrailRecord } from '../cloudtrail.js';
+import type { MalformedRecordError } from '../errors.js';
+
+/** A record that was fully parsed. `raw` is its exact JSON text from the file, for callers that ship it on. */
+export interface ParsedRecord {
+  kind: 'record';
+  /** 0-based position in the `Records` array (skipped records count too). */
+  index: number;
+  /** Byte offset of the record's `{` in the decompressed JSON text. */
+  offset: number;
+  record: CloudTrailRecord;
+  raw: string;
+}
+
+/** A record that could not be used; reading goes on with the next one. */
+export interface MalformedRecord {
+  kind: 'malformed';
+  index: number;
+  offset: number;
+  error: MalformedRecordError;
+}
+
+export type ReaderItem = ParsedRecord | MalformedRecord;
+
+/**
+ * Decides from a record's bytes, before parsing, whether it can matter. It may say yes to a record
+ * that turns out not to matter (a false positive costs a parse), never no to one that does.
+ */
+export type RecordPrefilter = (bytes: Uint8Array, start: number, end: number) => boolean;
+
+export interface ReadOptions {
+  /** Name of the input in errors: a path or `s3://bucket/key`. */
+  file: string;
+  /** Records it rejects are counted in `stats.skipped` and neither parsed nor delivered. Default: parse all. */
+  prefilter?: RecordPrefilter;
+}
+
+export interface ReadStats {
+  /** Bytes taken from the source (compressed size for gzip input). */
+  bytesIn: number;
+  /** Bytes of JSON text after decompression. */
+  bytesOut: number;
+  /** Records seen in the `Records` array: delivered + skipped + malformed. */
+  records: number;
+  delivered: number;
+  skipped: number;
+  malformed: number;
+  gzip: boolean;
+}
+
+/** What `readCloudTrailLog` returns: iterate it for records; `stats` is live while iterating. */
+export interface CloudTrailLogReader extends AsyncIterable<ReaderItem> {
+  readonly stats: ReadStats;
+}

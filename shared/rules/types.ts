@@ -1,0 +1,53 @@
+import type { JsonValue } from '../cloudtrail.js';
+
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/**
+ * An Amazon EventBridge event pattern, applied to the CloudTrail record itself (not to an EventBridge
+ * envelope: write `eventName`, not `detail.eventName`), with the derived facts under `trailwatch`
+ * (see EventFacts). Syntax: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-content-based-filtering.html
+ */
+export type EventPattern = { [field: string]: JsonValue };
+
+/** Ways to keep a rule quiet for known automation. Any one that applies suppresses the alert. */
+export interface RuleExceptions {
+  /** ARN patterns (`*` wildcard) matched against the caller's ARN and, for assumed roles, the role ARN. */
+  principals?: string[];
+  /** Patterns matched against userIdentity.invokedBy, e.g. `cloudformation.amazonaws.com`. */
+  invokedBy?: string[];
+  /** true: ignore calls made by AWS services themselves (userIdentity.type AWSService). */
+  awsServices?: boolean;
+  /** Identifier or ARN patterns; applies when every RDS resource the event names matches one. */
+  resources?: string[];
+  /** Any event pattern; applies when the event matches one. */
+  patterns?: EventPattern[];
+}
+
+/** A rule as written in data (built-in or a user's rules file). */
+export interface RuleDefinition {
+  id: string;
+  severity: Severity;
+  title: string;
+  description?: string;
+  match: EventPattern;
+  except?: RuleExceptions;
+  /** What a person should check next, one item per line of the alert. */
+  nextSteps?: string[];
+}
+
+/** Per-rule changes from a rules file or config, for built-in and custom rules alike. */
+export interface RuleOverride {
+  enabled?: boolean;
+  severity?: Severity;
+  /** Added to the rule's own exceptions. */
+  except?: RuleExceptions;
+}
+
+/** The contents of a rules file (YAML or JSON). */
+export interface RulesFile {
+  rules?: RuleDefinition[];
+  overrides?: Record<string, RuleOverride>;
+  /** Exceptions for every rule. */
+  except?: RuleExceptions;
+}
