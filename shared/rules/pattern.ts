@@ -1,0 +1,297 @@
+// Amazon EventBridge event patterns, compiled to predicates.
+// Rules are written in the syntax AWS users already know from EventBridge rules and the CloudTrail
+// console, so a rule can be tried in EventBridge's sandbox and pasted here (minus the `detail` wrapper).
+// Semantics follow the EventBridge user guide, "Content filtering in Amazon EventBridge event patterns":
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-content-based-filtering.html
+// - a leaf is an array of alternatives; fields in one object must all match (AND), `$or` lists alternatives;
+// - when the event's value is an array, the leaf matches if any element matches;
+// - a missing field matches only `{"exists": false}` (anything-but does not match a missing field).
+// One deliberate extension: `exists` also works on objects, not only on leaves.
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { RulesError } from '../errors.js';
+import { isJsonObject, type JsonValue } from '../cloudtrail.js';
+
+export type Predicate = (value: unknown) => boolean;
+
+/** A compiled pattern: `matches(event)`; `eventSources` lists the exact top-level eventSource values it requires, or null. */
+export interface CompiledPattern {
+  matches: Predicate;
+  /** Every event the pattern matches has an `eventSource` in this set; null when the pattern does not say. */
+  eventSources: ReadonlySet<string> | null;
+}
+
+/** Where a pattern came from, for error messages: the file (or env var) and the path inside it. */
+interface Site {
+  source: string;
+  path: string;
+}
+
+const MISSING = Symbol('missing');
+type Leaf = (value: unknown) => boolean;
+
+export function compilePattern(pattern: unknown, source: string, path: string): CompiledPattern {
+  const site = { source, path };
+  if (!isJsonObject(pattern) || Object.keys(pattern).length === 0) {
+    throw new RulesError(source, path, 'an event pattern must be a non-empty object');
+  }
+  return { matches: compileObject(pattern, site), eventSources: requiredEventSources(pattern) };
+}
+
+function compileObject(pattern: Record<string, JsonValue>, site: Site): Predicate {
+  const checks: Predicate[] = [];
+  for (const [key, expected] of Object.entries(pattern)) {
+    const path = `${site.path}.${key}`;
+    if (key === '$or') {
+      checks.push(compileOr(expected, { ...site, path }));
+    } else if (Array.isArray(expected)) {
+      const leaf = compileLeaf(expected, { ...site, path });
+      checks.push((event) => leaf(field(event, key)));
+    } else if (isJsonObject(expected)) {
+      const nested = compileObject(expected, { ...site, path });
+      checks.push((event) => anyElement(field(event, key), (v) => isJsonObject(v) && nested(v)));
+    } else {
+      throw new RulesError(site.source, path, `expected an array of values or a nested object, got ${describeValue(expected)} (write [${JSON.stringify(expected)}])`);
+    }
+  }
+  return (event) => {
+    for (const check of checks) if (!check(event)) return false;
+    return true;
+  };
+}
+
+function compileOr(alternatives: JsonValue, site: Site): Predicate {
+  if (!Array.isArray(alternatives) || alternatives.length < 2) {
+    throw new RulesError(site.source, site.path, '$or takes an array of at least two patterns');
+  }
+  const branches = alternatives.map((alternative, i) => {
+    if (!isJsonObject(alternative) || Object.keys(alternative).length === 0) {
+      throw new RulesError(site.source, `${site.path}[${i}]`, 'each $or alternative must be a non-empty object');
+    }
+    return compileObject(alternative, { ...site, path: `${site.path}[${i}]` });
+  });
+  return (event) => branches.some((branch) => branch(event));
+}
+
+function field(event: unknown, key: string): unknown {
+  if (!isJsonObject(event) || !Object.hasOwn(event, key)) return MISSING;
+  const value = event[key];
+  return value === undefined ? MISSING : value;
+}
+
+function anyElement(value: unknown, test: (v: unknown) => boolean): boolean {
+  return Array.isArray(value) ? value.some(test) : test(value);
+}
+
+function compileLeaf(alternatives: JsonValue[], site: Site): Leaf {
+  if (alternatives.length === 0) throw new RulesError(site.source, site.path, 'an empty array matches nothing; list at least one value');
+  const matchers = alternatives.map((alternative, i) => compileMatcher(alternative, { ...site, path: `${site.path}[${i}]` }));
+  const onMissing = matchers.filter((m) => m.matchesMissing).length > 0;
+  const present = matchers.filter((m) => !m.matchesMissing).map((m) => m.test);
+  const existsTrue = matchers.some((m) => m.existsTrue);
+  return (value) => {
+    if (value === MISSING) return onMissing;
+    if (existsTrue) return true;
+    return anyElement(value, (v) => present.some((test) => test(v)));
+  };
+}
+
+interface Matcher {
+  test: (value: unknown) => boolean;
+  matchesMissing?: boolean;
+  existsTrue?: boolean;
+}
+
+function compileMatcher(spec: JsonValue, site: Site): Matcher {
+  if (!isJsonObject(spec)) {
+    if (Array.isArray(spec)) throw new RulesError(site.source, site.path, 'nested arrays are not a pattern; list the values directly');
+    return { test: (v) => v === spec };
+  }
+  const keys = Object.keys(spec);
+  const [operator] = keys;
+  if (keys.length !== 1 || operator === undefined) {
+    throw new RulesError(site.source, site.path, `a filter object takes exactly one operator, got ${keys.length ? keys.join(', ') : 'none'}`);
+  }
+  const argument = spec[operator] as JsonValue;
+  const at = { ...site, path: `${site.path}.${operator}` };
+  switch (operator) {
+    case 'exists':
+      if (typeof argument !== 'boolean') throw new RulesError(at.source, at.path, 'exists takes true or false');
+      return argument ? { test: () => true, existsTrue: true } : { test: () => false, matchesMissing: true };
+    case 'prefix':
+    case 'suffix':
+      return { test: stringTest(operator, argument, at) };
+    case 'equals-ignore-case':
+      return { test: ignoreCaseTest(argument, at) };
+    case 'wildcard':
+      return { test: wildcardTest(argument, at) };
+    case 'numeric':
+      return { test: numericTest(argument, at) };
+    case 'cidr':
+      return { test: cidrTest(argument, at) };
+    case 'anything-but': {
+      const excluded = anythingButTest(argument, at);
+      return { test: (v) => (typeof v === 'string' || typeof v === 'number') && !excluded(v) };
+    }
+    default:
+      throw new RulesError(site.source, site.path, `unknown operator "${operator}" (known: prefix, suffix, anything-but, numeric, exists, equals-ignore-case, wildcard, cidr)`);
+  }
+}
+
+function requireString(argument: JsonValue, site: Site, operator: string): string {
+  if (typeof argument !== 'string') throw new RulesError(site.source, site.path, `${operator} takes a string, got ${describeValue(argument)}`);
+  return argument;
+}
+
+function stringTest(operator: 'prefix' | 'suffix', argument: JsonValue, site: Site): Leaf {
+  const ignoreCase = isJsonObject(argument);
+  const text = ignoreCase
+    ? requireString(singleOperand(argument, 'equals-ignore-case', site), site, `${operator} equals-ignore-case`).toLowerCase()
+    : requireString(argument, site, operator);
+  return (v) => {
+    if (typeof v !== 'string') return false;
+    const s = ignoreCase ? v.toLowerCase() : v;
+    return operator === 'prefix' ? s.startsWith(text) : s.endsWith(text);
+  };
+}
+
+function singleOperand(argument: Record<string, JsonValue>, operator: string, site: Site): JsonValue {
+  const keys = Object.keys(argument);
+  if (keys.length !== 1 || keys[0] !== operator) throw new RulesError(site.source, site.path, `expected {"${operator}": ...}`);
+  return argument[operator] as JsonValue;
+}
+
+function ignoreCaseTest(argument: JsonValue, site: Site): Leaf {
+  const values = new Set(stringList(argument, site, 'equals-ignore-case').map((s) => s.toLowerCase()));
+  return (v) => typeof v === 'string' && values.has(v.toLowerCase());
+}
+
+function stringList(argument: JsonValue, site: Site, operator: string): string[] {
+  const list = Array.isArray(argument) ? argument : [argument];
+  if (list.length === 0) throw new RulesError(site.source, site.path, `${operator} needs at least one value`);
+  return list.map((item) => requireString(item, site, operator));
+}
+
+function wildcardTest(argument: JsonValue, site: Site): Leaf {
+  const regexes = stringList(argument, site, 'wildcard').map((glob) => wildcardRegExp(glob));
+  return (v) => typeof v === 'string' && regexes.some((re) => re.test(v));
+}
+
+/** `*` matches any run of characters; `\*` is a literal star, as in EventBridge. Also used for ARN patterns in exceptions. */
+export function wildcardRegExp(glob: string): RegExp {
+  let source = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i] as string;
+    if (c === '\\' && glob[i + 1] === '*') {
+      source += '\\*';
+      i++;
+    } else if (c === '*') {
+      source += '.*';
+    } else {
+      source += c.replace(/[.+?^${}()|[\]\\/-]/g, '\\$&');
+    }
+  }
+  return new RegExp(`^${source}$`, 's');
+}
+
+const NUMERIC_OPERATORS = new Set(['=', '<', '<=', '>', '>=']);
+
+function numericTest(argument: JsonValue, site: Site): Leaf {
+  if (!Array.isArray(argument) || argument.length === 0 || argument.length % 2 !== 0) {
+    throw new RulesError(site.source, site.path, 'numeric takes pairs of operator and number, e.g. [">", 0, "<=", 5]');
+  }
+  const comparisons: Array<[string, number]> = [];
+  for (let i = 0; i < argument.length; i += 2) {
+    const op = argument[i];
+    const n = argument[i + 1];
+    if (typeof op !== 'string' || !NUMERIC_OPERATORS.has(op) || typeof n !== 'number') {
+      throw new RulesError(site.source, `${site.path}[${i}]`, `expected an operator (=, <, <=, >, >=) followed by a number, got ${JSON.stringify(op)}, ${JSON.stringify(n)}`);
+    }
+    comparisons.push([op, n]);
+  }
+  return (v) => typeof v === 'number' && comparisons.every(([op, n]) => compare(v, op, n));
+}
+
+function compare(v: number, op: string, n: number): boolean {
+  switch (op) {
+    case '=': return v === n;
+    case '<': return v < n;
+    case '<=': return v <= n;
+    case '>': return v > n;
+    default: return v >= n;
+  }
+}
+
+function cidrTest(argument: JsonValue, site: Site): Leaf {
+  const cidr = requireString(argument, site, 'cidr');
+  const [address, bits] = cidr.split('/');
+  const family = address && isIPv4(address) ? 'ipv4' : address && isIPv6(address) ? 'ipv6' : null;
+  const prefix = Number(bits);
+  if (!family || !address || !Number.isInteger(prefix) || prefix < 0 || prefix > (family === 'ipv4' ? 32 : 128)) {
+    throw new RulesError(site.source, site.path, `"${cidr}" is not a CIDR block like 10.0.0.0/24 or 2001:db8::/32`);
+  }
+  const block = new BlockList();
+  block.addSubnet(address, prefix, family);
+  return (v) => {
+    if (typeof v !== 'string') return false;
+    if (isIPv4(v)) return block.check(v, 'ipv4');
+    if (isIPv6(v)) return block.check(v, 'ipv6');
+    return false;
+  };
+}
+
+/** Returns a test for the values anything-but excludes. */
+function anythingButTest(argument: JsonValue, site: Site): (v: string | number) => boolean {
+  if (isJsonObject(argument)) {
+    const keys = Object.keys(argument);
+    const [operator] = keys;
+    if (keys.length !== 1 || operator === undefined) throw new RulesError(site.source, site.path, 'anything-but takes one nested operator');
+    const inner = argument[operator] as JsonValue;
+    const at = { ...site, path: `${site.path}.${operator}` };
+    switch (operator) {
+      case 'prefix':
+      case 'suffix':
+        return stringTest(operator, inner, at);
+      case 'equals-ignore-case':
+        return ignoreCaseTest(inner, at);
+      case 'wildcard':
+        return wildcardTest(inner, at);
+      default:
+        throw new RulesError(site.source, site.path, `anything-but cannot nest "${operator}" (allowed: prefix, suffix, equals-ignore-case, wildcard)`);
+    }
+  }
+  const list = Array.isArray(argument) ? argument : [argument];
+  if (list.length === 0 || !list.every((item) => typeof item === 'string' || typeof item === 'number')) {
+    throw new RulesError(site.source, site.path, 'anything-but takes a string, a number, or a list of them');
+  }
+  const excluded = new Set<JsonValue>(list);
+  return (v) => excluded.has(v);
+}
+
+/**
+ * The exact eventSource values a pattern requires, or null when it accepts events from any source.
+ * This is what lets the reader skip parsing records no rule can match (see shared/reader/prefilter.ts).
+ */
+function requiredEventSources(pattern: Record<string, JsonValue>): Set<string> | null {
+  const own = exactStrings(pattern.eventSource);
+  if (own) return own;
+  const alternatives = pattern.$or;
+  if (!Array.isArray(alternatives)) return null;
+  const union = new Set<string>();
+  for (const alternative of alternatives) {
+    const sources = isJsonObject(alternative) ? requiredEventSources(alternative) : null;
+    if (!sources) return null;
+    for (const s of sources) union.add(s);
+  }
+  return union;
+}
+
+function exactStrings(leaf: JsonValue | undefined): Set<string> | null {
+  if (!Array.isArray(leaf) || leaf.length === 0 || !leaf.every((v) => typeof v === 'string')) return null;
+  return new Set(leaf as string[]);
+}
+
+function describeValue(value: JsonValue): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+}

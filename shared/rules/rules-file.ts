@@ -1,0 +1,110 @@
+// Reading a user's rules file: YAML (JSON is valid YAML, so a JSON file works too).
+// YAML because it is what the people who write detection rules already use (Sigma, Falco, SAM
+// templates) and it allows comments explaining why an exception exists. Validation is strict: an
+// unknown key is an error, so a typo never silently disables protection.
+import { parseDocument } from 'yaml';
+import { RulesError } from '../errors.js';
+import { isJsonObject, type JsonValue } from '../cloudtrail.js';
+import { SEVERITIES, type RuleDefinition, type RuleExceptions, type RuleOverride, type RulesFile, type Severity } from './types.js';
+
+export const RULE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+/** Parses and validates the text of a rules file; `source` (its path) names it in errors. */
+export function parseRulesFile(text: string, source: string): RulesFile {
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const [firstError] = document.errors;
+  if (firstError) throw new RulesError(source, '', `not valid YAML/JSON: ${firstError.message.split('\n')[0]}`);
+  const content: unknown = document.toJS({ maxAliasCount: 100 });
+  if (content === null || content === undefined) return {};
+  return validateRulesFile(content, source);
+}
+
+export function validateRulesFile(content: unknown, source: string): RulesFile {
+  const top = expectObject(content, source, '', ['rules', 'overrides', 'except']);
+  const file: RulesFile = {};
+  if (top.rules !== undefined) {
+    if (!Array.isArray(top.rules)) throw new RulesError(source, 'rules', 'must be a list of rules');
+    file.rules = top.rules.map((rule, i) => validateRule(rule, source, `rules[${i}]`));
+  }
+  if (top.overrides !== undefined) {
+    const overrides = expectObject(top.overrides, source, 'overrides');
+    file.overrides = Object.fromEntries(
+      Object.entries(overrides).map(([id, override]) => [id, validateOverride(override, source, `overrides.${id}`)]),
+    );
+  }
+  if (top.except !== undefined) file.except = validateExceptions(top.except, source, 'except');
+  return file;
+}
+
+function validateRule(value: unknown, source: string, path: string): RuleDefinition {
+  const rule = expectObject(value, source, path, ['id', 'severity', 'title', 'description', 'match', 'except', 'nextSteps']);
+  const id = expectString(rule.id, source, `${path}.id`);
+  if (!RULE_ID_PATTERN.test(id)) throw new RulesError(source, `${path}.id`, `"${id}" is not a valid rule id (lower-case letters, digits and dashes)`);
+  const definition: RuleDefinition = {
+    id,
+    severity: parseSeverity(rule.severity, source, `${path}.severity`),
+    title: expectString(rule.title, source, `${path}.title`),
+    match: expectObject(rule.match, source, `${path}.match`) as RuleDefinition['match'],
+  };
+  if (rule.description !== undefined) definition.description = expectString(rule.description, source, `${path}.description`);
+  if (rule.except !== undefined) definition.except = validateExceptions(rule.except, source, `${path}.except`);
+  if (rule.nextSteps !== undefined) definition.nextSteps = expectStringList(rule.nextSteps, source, `${path}.nextSteps`);
+  return definition;
+}
+
+function validateOverride(value: unknown, source: string, path: string): RuleOverride {
+  const entry = expectObject(value, source, path, ['enabled', 'severity', 'except']);
+  const override: RuleOverride = {};
+  if (entry.enabled !== undefined) {
+    if (typeof entry.enabled !== 'boolean') throw new RulesError(source, `${path}.enabled`, 'must be true or false');
+    override.enabled = entry.enabled;
+  }
+  if (entry.severity !== undefined) override.severity = parseSeverity(entry.severity, source, `${path}.severity`);
+  if (entry.except !== undefined) override.except = validateExceptions(entry.except, source, `${path}.except`);
+  return override;
+}
+
+export function validateExceptions(value: unknown, source: string, path: string): RuleExceptions {
+  const entry = expectObject(value, source, path, ['principals', 'invokedBy', 'awsServices', 'resources', 'patterns']);
+  const exceptions: RuleExceptions = {};
+  if (entry.principals !== undefined) exceptions.principals = expectStringList(entry.principals, source, `${path}.principals`);
+  if (entry.invokedBy !== undefined) exceptions.invokedBy = expectStringList(entry.invokedBy, source, `${path}.invokedBy`);
+  if (entry.resources !== undefined) exceptions.resources = expectStringList(entry.resources, source, `${path}.resources`);
+  if (entry.awsServices !== undefined) {
+    if (typeof entry.awsServices !== 'boolean') throw new RulesError(source, `${path}.awsServices`, 'must be true or false');
+    exceptions.awsServices = entry.awsServices;
+  }
+  if (entry.patterns !== undefined) {
+    if (!Array.isArray(entry.patterns)) throw new RulesError(source, `${path}.patterns`, 'must be a list of event patterns');
+    exceptions.patterns = entry.patterns.map((p, i) => expectObject(p, source, `${path}.patterns[${i}]`)) as RuleExceptions['patterns'];
+  }
+  return exceptions;
+}
+
+export function parseSeverity(value: unknown, source: string, path: string): Severity {
+  if (typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value.toLowerCase())) {
+    return value.toLowerCase() as Severity;
+  }
+  throw new RulesError(source, path, `${JSON.stringify(value)} is not a severity (one of ${SEVERITIES.join(', ')})`);
+}
+
+function expectObject(value: unknown, source: string, path: string, allowedKeys?: string[]): Record<string, JsonValue> {
+  if (!isJsonObject(value)) throw new RulesError(source, path, `expected a mapping (key: value), got ${value === null ? 'nothing' : Array.isArray(value) ? 'a list' : typeof value}`);
+  if (allowedKeys) {
+    const unknown = Object.keys(value).filter((key) => !allowedKeys.includes(key));
+    if (unknown.length > 0) {
+      throw new RulesError(source, path, `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} (allowed: ${allowedKeys.join(', ')})`);
+    }
+  }
+  return value;
+}
+
+function expectString(value: unknown, source: string, path: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new RulesError(source, path, 'must be a non-empty string');
+  return value;
+}
+
+function expectStringList(value: unknown, source: string, path: string): string[] {
+  if (!Array.isArray(value)) throw new RulesError(source, path, 'must be a list of strings');
+  return value.map((item, i) => expectString(item, source, `${path}[${i}]`));
+}
