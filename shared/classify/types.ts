@@ -31,6 +31,8 @@ export type RdsResourceKind =
   | 'db-subnet-group'
   | 'db-proxy'
   | 'global-cluster'
+  | 'db-instance-automated-backup'
+  | 'db-cluster-automated-backup'
   | 'trail';
 
 /** A resource the event touches. `id` is the identifier as RDS shows it (e.g. `oradb`); `arn` when known. */
@@ -46,7 +48,7 @@ export interface DataApiLogging {
   v1: 'recorded' | 'excluded' | 'unknown';
   /** rdsdataapi.amazonaws.com (Serverless v2 / provisioned), data events on AWS::RDS::DBCluster. */
   v2: 'recorded' | 'excluded' | 'not-selected' | 'unknown';
-  /** Why, in words, for alerts. Empty when nothing is excluded. */
+  /** Why, in words, for alerts: one sentence per way a Data API source goes unrecorded. Empty when both are recorded. */
   reasons: string[];
 }
 

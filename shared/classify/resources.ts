@@ -1,0 +1,174 @@
+// The RDS resources (or, for CloudTrail configuration, the trail) a record names, the thing acted on first.
+// Only the top level of requestParameters and responseElements is read: that is where the RDS API puts the
+// identifiers of what a call acts on. Nested structures (an instance's subnet group, parameter group
+// memberships, ...) describe its configuration, and would drown the resource the call is about.
+import { isJsonObject, type CloudTrailRecord, type JsonObject, type JsonValue } from '../cloudtrail.js';
+import { isArn, rdsResourceFromArn, trailFromArn } from './arn.js';
+import type { Category, RdsResource, RdsResourceKind } from './types.js';
+
+/** How close a field is to "the thing acted on": 0 the subject (or the target a call creates), 1 a new name, 2 related. */
+type Rank = 0 | 1 | 2;
+
+interface FieldSpec {
+  kind: RdsResourceKind;
+  rank: Rank;
+  /** Read only from requestParameters: in responses these fields describe a resource, not a backup. */
+  requestOnly?: boolean;
+}
+
+/**
+ * Identifier fields of the RDS API, keyed by lower-cased name: CloudTrail writes them as `dBInstanceIdentifier`,
+ * but a few calls use `dbInstanceIdentifier` / `dbClusterIdentifier` (e.g. RemoveFromGlobalCluster). Any of them
+ * may hold an ARN instead of a name (shared snapshots, cross-Region replicas); the ARN then decides the kind.
+ * Parameter names: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_Operations.html
+ */
+const FIELDS: ReadonlyMap<string, FieldSpec> = new Map<string, FieldSpec>([
+  ['dbinstanceidentifier', { kind: 'db-instance', rank: 0 }],
+  ['targetdbinstanceidentifier', { kind: 'db-instance', rank: 0 }],
+  ['newdbinstanceidentifier', { kind: 'db-instance', rank: 1 }],
+  ['sourcedbinstanceidentifier', { kind: 'db-instance', rank: 2 }],
+  ['readreplicasourcedbinstanceidentifier', { kind: 'db-instance', rank: 2 }],
+  ['readreplicadbinstanceidentifiers', { kind: 'db-instance', rank: 2 }],
+  ['dbclusteridentifier', { kind: 'db-cluster', rank: 0 }],
+  ['newdbclusteridentifier', { kind: 'db-cluster', rank: 1 }],
+  ['sourcedbclusteridentifier', { kind: 'db-cluster', rank: 2 }],
+  ['replicationsourceidentifier', { kind: 'db-cluster', rank: 2 }],
+  ['readreplicadbclusteridentifiers', { kind: 'db-cluster', rank: 2 }],
+  ['dbsnapshotidentifier', { kind: 'db-snapshot', rank: 0 }],
+  ['targetdbsnapshotidentifier', { kind: 'db-snapshot', rank: 0 }],
+  ['sourcedbsnapshotidentifier', { kind: 'db-snapshot', rank: 2 }],
+  ['finaldbsnapshotidentifier', { kind: 'db-snapshot', rank: 2 }],
+  ['dbclustersnapshotidentifier', { kind: 'db-cluster-snapshot', rank: 0 }],
+  ['targetdbclustersnapshotidentifier', { kind: 'db-cluster-snapshot', rank: 0 }],
+  ['sourcedbclustersnapshotidentifier', { kind: 'db-cluster-snapshot', rank: 2 }],
+  ['finaldbclustersnapshotidentifier', { kind: 'db-cluster-snapshot', rank: 2 }],
+  ['dbparametergroupname', { kind: 'db-parameter-group', rank: 0 }],
+  ['targetdbparametergroupidentifier', { kind: 'db-parameter-group', rank: 0 }],
+  ['sourcedbparametergroupidentifier', { kind: 'db-parameter-group', rank: 2 }],
+  ['dbclusterparametergroupname', { kind: 'db-cluster-parameter-group', rank: 0 }],
+  ['targetdbclusterparametergroupidentifier', { kind: 'db-cluster-parameter-group', rank: 0 }],
+  ['sourcedbclusterparametergroupidentifier', { kind: 'db-cluster-parameter-group', rank: 2 }],
+  ['dbsubnetgroupname', { kind: 'db-subnet-group', rank: 0 }],
+  ['dbproxyname', { kind: 'db-proxy', rank: 0 }],
+  ['newdbproxyname', { kind: 'db-proxy', rank: 1 }],
+  ['globalclusteridentifier', { kind: 'global-cluster', rank: 0 }],
+  ['newglobalclusteridentifier', { kind: 'global-cluster', rank: 1 }],
+  ['dbiresourceid', { kind: 'db-instance-automated-backup', rank: 0, requestOnly: true }],
+  ['dbclusterresourceid', { kind: 'db-cluster-automated-backup', rank: 0, requestOnly: true }],
+]);
+
+/**
+ * The resource type an RDS call's name is about, found as the first noun in the name:
+ * RestoreDBInstanceFromDBSnapshot acts on a DB instance, ModifyDBSnapshotAttribute on a snapshot.
+ * Longer nouns first, so "DBClusterSnapshot" is not read as "DBCluster".
+ */
+const NOUNS: ReadonlyArray<[string, RdsResourceKind]> = [
+  ['DBInstanceAutomatedBackup', 'db-instance-automated-backup'],
+  ['DBClusterAutomatedBackup', 'db-cluster-automated-backup'],
+  ['DBClusterParameterGroup', 'db-cluster-parameter-group'],
+  ['DBParameterGroup', 'db-parameter-group'],
+  ['DBClusterSnapshot', 'db-cluster-snapshot'],
+  ['DBSnapshot', 'db-snapshot'],
+  ['DBSubnetGroup', 'db-subnet-group'],
+  ['GlobalCluster', 'global-cluster'],
+  ['DBProxy', 'db-proxy'],
+  ['DBCluster', 'db-cluster'],
+  ['DBInstance', 'db-instance'],
+];
+
+/** CloudTrail calls whose `name` / `trailName` parameter names a trail (by name or ARN). */
+const TRAIL_CALLS = new Set(['CreateTrail', 'UpdateTrail', 'DeleteTrail', 'StartLogging', 'StopLogging', 'PutEventSelectors', 'PutInsightSelectors']);
+
+interface Candidate {
+  resource: RdsResource;
+  rank: Rank;
+  order: number;
+}
+
+export function resourcesOf(record: CloudTrailRecord, category: Category): RdsResource[] {
+  if (category === 'rds' || category === 'rds-data-api') return rdsResourcesOf(record);
+  if (category === 'cloudtrail-config') return trailsOf(record);
+  return [];
+}
+
+function rdsResourcesOf(record: CloudTrailRecord): RdsResource[] {
+  const candidates: Candidate[] = [];
+  const add = (resource: RdsResource | null, rank: Rank) => {
+    if (resource) candidates.push({ resource, rank, order: candidates.length });
+  };
+  for (const [params, isRequest] of [[readable(record.requestParameters), true], [readable(record.responseElements), false]] as const) {
+    if (!params) continue;
+    for (const [key, value] of Object.entries(params)) {
+      const spec = FIELDS.get(key.toLowerCase());
+      for (const text of strings(value)) {
+        if (spec && (isRequest || !spec.requestOnly)) add(isArn(text) ? rdsResourceFromArn(text) : { kind: spec.kind, id: text }, spec.rank);
+        // Any other field holding an RDS ARN names a resource too: dBInstanceArn in a response, the
+        // Data API's resourceArn, StartExportTask's sourceArn, AddTagsToResource's resourceName.
+        else if (!spec && isArn(text)) add(rdsResourceFromArn(text), key === 'resourceArn' ? 0 : 1);
+      }
+    }
+  }
+  const subject = subjectKind(record.eventName);
+  candidates.sort((a, b) => primaryFirst(a, subject) - primaryFirst(b, subject) || a.rank - b.rank || a.order - b.order);
+  return deduplicate(candidates.map((c) => c.resource));
+}
+
+function primaryFirst(candidate: Candidate, subject: RdsResourceKind | undefined): number {
+  return candidate.resource.kind === subject ? 0 : 1;
+}
+
+function subjectKind(eventName: string): RdsResourceKind | undefined {
+  let best: { at: number; kind: RdsResourceKind } | undefined;
+  for (const [noun, kind] of NOUNS) {
+    const at = eventName.indexOf(noun);
+    if (at >= 0 && (!best || at < best.at)) best = { at, kind };
+  }
+  return best?.kind;
+}
+
+function trailsOf(record: CloudTrailRecord): RdsResource[] {
+  const found: RdsResource[] = [];
+  const byName = TRAIL_CALLS.has(record.eventName);
+  for (const params of [readable(record.requestParameters), readable(record.responseElements)]) {
+    if (!params) continue;
+    for (const [key, value] of Object.entries(params)) {
+      for (const text of strings(value)) {
+        if (isArn(text)) {
+          const trail = trailFromArn(text);
+          if (trail) found.push(trail);
+        } else if (byName && (key === 'name' || key === 'trailName')) {
+          found.push({ kind: 'trail', id: text });
+        }
+      }
+    }
+  }
+  return deduplicate(found);
+}
+
+/** One entry per resource; an ARN seen later (e.g. in the response) joins the entry named by identifier. */
+function deduplicate(resources: RdsResource[]): RdsResource[] {
+  const result: RdsResource[] = [];
+  for (const resource of resources) {
+    const same = result.find(
+      (r) => r.kind === resource.kind && r.id.toLowerCase() === resource.id.toLowerCase() && (!r.arn || !resource.arn || r.arn === resource.arn),
+    );
+    if (!same) result.push({ ...resource });
+    else if (!same.arn && resource.arn) same.arn = resource.arn;
+  }
+  return result;
+}
+
+/**
+ * The parameters, unless missing, null, or replaced by CloudTrail's truncation marker
+ * (`{"reason": "requestParameters too large", "omitted": true}`), which names nothing.
+ */
+function readable(params: JsonObject | null | undefined): JsonObject | null {
+  if (!isJsonObject(params) || params.omitted === true) return null;
+  return params;
+}
+
+function strings(value: JsonValue): string[] {
+  if (typeof value === 'string') return value === '' ? [] : [value];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string' && v !== '');
+  return [];
+}
