@@ -1,0 +1,386 @@
+// `npm run bench`: trailwatch against the floor (raw streaming gunzip), JSON.parse of the whole file and the
+// streaming JSON libraries a TypeScript user would pick, on generated CloudTrail files, all in one run.
+//
+//   npm run bench                         5 MB, 100 MB and 1 GB files; 5, 5 and 3 runs per row
+//   npm run bench -- --quick              5 MB and 100 MB, 3 runs per row
+//   npm run bench -- --sizes 100mb --runs 7 --rows gunzip-256k,trailwatch
+//   npm run bench -- --include-slow       also run stream-json and @streamparser/json on the 1 GB file
+//   npm run bench -- --generate-only      just (re)generate the files in bench/out/
+//
+// Every run of every row is a fresh child process (bench/worker.ts), so peak RSS is that measurement's own.
+// Runs of the rows are interleaved (run 1 of every row, then run 2, ...) so that a noisy neighbour on this
+// machine slows all rows alike instead of one; the median run is reported.
+
+import { spawn } from 'node:child_process';
+import { constants as bufferConstants } from 'node:buffer';
+import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { describeFile, ensureLogFile, isSizeName, SIZES, type GeneratedFile, type SizeName } from './generate.js';
+import { BASELINE_ROW, GUNZIP_ROWS, LIBRARY_ROWS, LIBRARY_GUNZIP_CHUNK, type RowSpec } from './rows.js';
+import { PRIMARY_TRAILWATCH_ROW, TRAILWATCH_PENDING, TRAILWATCH_ROWS } from './trailwatch.js';
+import type { WorkerReport } from './worker.js';
+
+const OUT_DIR = fileURLToPath(new URL('.', import.meta.url));
+const WORKER = fileURLToPath(new URL('./worker.mjs', import.meta.url));
+const MB = 1e6;
+
+/** Targets from the issue, checked on these files. */
+const TARGETS = { ratioToGunzip: 0.4, timesFastestStreamingLibrary: 5, maxRssMB: 150 } as const;
+
+interface Options {
+  sizes: SizeName[];
+  runs: Partial<Record<SizeName, number>>;
+  rows: string[] | undefined;
+  includeSlow: boolean;
+  generateOnly: boolean;
+  timeoutSeconds: number | undefined;
+  strict: boolean;
+}
+
+const USAGE = `usage: npm run bench -- [--quick] [--sizes 5mb,100mb,1gb] [--runs N] [--rows id,...] [--include-slow]
+                        [--timeout SECONDS] [--generate-only] [--strict]
+rows: ${[...GUNZIP_ROWS, ...LIBRARY_ROWS, ...TRAILWATCH_ROWS].map((r) => r.id).join(', ')} (or a prefix: gunzip, trailwatch)`;
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { sizes: ['5mb', '100mb', '1gb'], runs: { '5mb': 5, '100mb': 5, '1gb': 3 }, rows: undefined, includeSlow: false, generateOnly: false, timeoutSeconds: undefined, strict: false };
+  let runsOverride: number | undefined;
+  let sizesGiven = false;
+  const value = (i: number, name: string): string => {
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new Error(`${name} needs a value\n${USAGE}`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    switch (arg) {
+      case '--quick':
+        if (!sizesGiven) opts.sizes = ['5mb', '100mb'];
+        opts.runs = { '5mb': 3, '100mb': 3, '1gb': 1 };
+        break;
+      case '--sizes': {
+        const sizes = value(i++, arg).split(',').map((s) => s.trim().toLowerCase());
+        const bad = sizes.filter((s) => !isSizeName(s));
+        if (bad.length > 0 || sizes.length === 0) throw new Error(`unknown size ${bad.join(', ')}: use ${Object.keys(SIZES).join(', ')}\n${USAGE}`);
+        opts.sizes = sizes.filter(isSizeName);
+        sizesGiven = true;
+        break;
+      }
+      case '--runs': {
+        const n = Number(value(i++, arg));
+        if (!Number.isInteger(n) || n < 1 || n > 50) throw new Error(`--runs must be an integer from 1 to 50\n${USAGE}`);
+        runsOverride = n;
+        break;
+      }
+      case '--rows':
+        opts.rows = value(i++, arg).split(',').map((s) => s.trim()).filter(Boolean);
+        break;
+      case '--timeout': {
+        const n = Number(value(i++, arg));
+        if (!(n > 0)) throw new Error(`--timeout must be a number of seconds\n${USAGE}`);
+        opts.timeoutSeconds = n;
+        break;
+      }
+      case '--include-slow':
+        opts.includeSlow = true;
+        break;
+      case '--generate-only':
+        opts.generateOnly = true;
+        break;
+      case '--strict':
+        opts.strict = true;
+        break;
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`unknown option ${arg}\n${USAGE}`);
+    }
+  }
+  if (runsOverride !== undefined) opts.runs = { '5mb': runsOverride, '100mb': runsOverride, '1gb': runsOverride };
+  opts.sizes = (Object.keys(SIZES) as SizeName[]).filter((s) => opts.sizes.includes(s));
+  return opts;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+type Success = Extract<WorkerReport, { ok: true }>;
+
+interface RowResult {
+  size: SizeName;
+  file: GeneratedFile;
+  row: RowSpec;
+  runs: Success[];
+  /** Why the row has no (or fewer) numbers: skipped, failed, timed out. */
+  note?: string;
+  /** A record-count mismatch, or other sign that the row did not read the whole file. */
+  warning?: string;
+}
+
+interface Summary {
+  seconds: number;
+  mbPerSecond: number;
+  recordsPerSecond: number | undefined;
+  peakRssMB: number;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  if (s.length === 0) return NaN;
+  return s.length % 2 === 1 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2;
+}
+
+function summarize(r: RowResult): Summary | undefined {
+  if (r.runs.length === 0) return undefined;
+  const seconds = median(r.runs.map((x) => x.seconds));
+  const records = r.runs[0]?.records;
+  return {
+    seconds,
+    mbPerSecond: r.file.bytes / MB / seconds,
+    recordsPerSecond: records === undefined ? undefined : records / seconds,
+    // The worst run: a peak is a peak.
+    peakRssMB: Math.max(...r.runs.map((x) => x.maxRssBytes)) / MB,
+  };
+}
+
+function runWorker(rowId: string, file: string, timeoutMs: number): Promise<WorkerReport> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [WORKER, rowId, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(-4000)));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      resolve({ ok: false, row: rowId, error: err.message });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (timedOut) return resolve({ ok: false, row: rowId, error: `timed out after ${Math.round(timeoutMs / 1000)} s` });
+      const line = stdout.trim().split('\n').pop() ?? '';
+      try {
+        resolve(JSON.parse(line) as WorkerReport);
+      } catch {
+        const last = stderr.trim().split('\n').slice(-3).join(' | ');
+        resolve({ ok: false, row: rowId, error: `worker exited (${signal ?? `code ${code}`})${last ? `: ${last}` : ''}` });
+      }
+    });
+  });
+}
+
+function progress(line: string): void {
+  process.stderr.write(line + '\n');
+}
+
+/** The rows for one file, with the reason for any that are skipped. */
+function plannedRows(opts: Options, size: SizeName, file: GeneratedFile, previous: RowResult[]): { row: RowSpec; skip?: string }[] {
+  const wanted = (row: RowSpec): boolean => !opts.rows || opts.rows.some((w) => row.id === w || row.id.startsWith(w));
+  const rows: { row: RowSpec; skip?: string }[] = [];
+  for (const row of [...GUNZIP_ROWS, ...LIBRARY_ROWS, ...TRAILWATCH_ROWS]) {
+    if (!wanted(row)) continue;
+    if (row.kind === 'json-parse' && file.bytes > bufferConstants.MAX_STRING_LENGTH) {
+      rows.push({ row, skip: `n/a: ${(file.bytes / MB).toFixed(0)} MB of text is over V8's string limit (${bufferConstants.MAX_STRING_LENGTH.toLocaleString('en-US')} chars)` });
+    } else if (row.kind === 'streaming-library' && size === '1gb' && !opts.includeSlow) {
+      const earlier = previous.find((p) => p.row.id === row.id && p.runs.length > 0);
+      const rate = earlier ? summarize(earlier)?.mbPerSecond : undefined;
+      const estimate = rate ? ` (~${rate.toFixed(0)} MB/s on ${earlier?.size}: ~${Math.round(file.bytes / MB / rate)} s a run)` : '';
+      rows.push({ row, skip: `skipped: too slow for 1 GB${estimate}; --include-slow runs it` });
+    } else rows.push({ row });
+  }
+  return rows;
+}
+
+async function measureFile(opts: Options, size: SizeName, file: GeneratedFile, previous: RowResult[]): Promise<RowResult[]> {
+  // Bring the compressed file into the page cache so the first run does not pay for the disk.
+  await readFile(file.path);
+  const runs = opts.runs[size] ?? 3;
+  const timeoutMs = (opts.timeoutSeconds ?? 30 + file.bytes / (2 * MB)) * 1000;
+  const plan = plannedRows(opts, size, file, previous);
+  const results: RowResult[] = plan.map(({ row, skip }) => ({ size, file, row, runs: [], ...(skip ? { note: skip } : {}) }));
+  const active = new Set(results.filter((r) => r.note === undefined));
+  for (let run = 1; run <= runs && active.size > 0; run++) {
+    for (const result of results) {
+      if (!active.has(result)) continue;
+      const report = await runWorker(result.row.id, file.path, timeoutMs);
+      if (!report.ok) {
+        result.note = `failed: ${report.error.split('\n')[0] ?? ''}`;
+        active.delete(result);
+        progress(`  ${size} ${result.row.id} run ${run}: ${report.error}`);
+        continue;
+      }
+      result.runs.push(report);
+      progress(`  ${size} ${result.row.id} run ${run}/${runs}: ${(file.bytes / MB / report.seconds).toFixed(1)} MB/s, ${(report.maxRssBytes / MB).toFixed(0)} MB RSS`);
+      const warning = checkCounts(result.row, report, file);
+      if (warning) result.warning = warning;
+      // A row this slow says what it has to say in one run; do not spend minutes repeating it.
+      if (run === 1 && runs > 1 && report.seconds > 60) {
+        result.note = `1 run (${report.seconds.toFixed(0)} s)`;
+        active.delete(result);
+      }
+    }
+  }
+  return results;
+}
+
+function checkCounts(row: RowSpec, report: Success, file: GeneratedFile): string | undefined {
+  const problems: string[] = [];
+  if (report.bytesOut !== undefined && report.bytesOut !== file.bytes) problems.push(`${report.bytesOut} bytes, expected ${file.bytes}`);
+  if (row.kind !== 'gunzip' && row.kind !== 'baseline' && report.records !== file.records) problems.push(`${report.records ?? 'no'} records, expected ${file.records}`);
+  if (report.rdsRecords !== undefined && report.rdsRecords !== file.rdsRecords) problems.push(`${report.rdsRecords} RDS records, expected ${file.rdsRecords}`);
+  return problems.length > 0 ? problems.join('; ') : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Report
+
+function fmtRate(mbps: number): string {
+  return mbps >= 100 ? mbps.toFixed(0) : mbps >= 10 ? mbps.toFixed(1) : mbps.toFixed(2);
+}
+
+function fmtCount(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(0)} k`;
+  return n.toFixed(0);
+}
+
+function floorOf(results: RowResult[], size: SizeName): { row: RowResult; summary: Summary } | undefined {
+  let best: { row: RowResult; summary: Summary } | undefined;
+  for (const r of results) {
+    if (r.size !== size || r.row.kind !== 'gunzip') continue;
+    const s = summarize(r);
+    if (s && (!best || s.mbPerSecond > best.summary.mbPerSecond)) best = { row: r, summary: s };
+  }
+  return best;
+}
+
+function table(results: RowResult[]): string {
+  const lines = ['| file | row | MB/s | records/s | × raw gunzip | peak RSS MB | runs |', '| --- | --- | ---: | ---: | ---: | ---: | --- |'];
+  for (const r of results) {
+    const s = summarize(r);
+    const floor = floorOf(results, r.size);
+    const isFloor = floor?.row === r;
+    const label = `${r.row.label}${isFloor ? ' **(floor)**' : ''}${r.row.id === PRIMARY_TRAILWATCH_ROW ? ' **(target row)**' : ''}`;
+    const notes = [r.note, r.warning ? `⚠ ${r.warning}` : undefined].filter(Boolean).join('; ');
+    if (!s) {
+      lines.push(`| ${r.size} | ${label} | ${notes} | | | | |`);
+      continue;
+    }
+    const ratio = floor ? `${(s.mbPerSecond / floor.summary.mbPerSecond).toFixed(2)}×` : '–';
+    const runs = `${r.runs.length}${notes ? `; ${notes}` : ''}`;
+    lines.push(`| ${r.size} | ${label} | ${fmtRate(s.mbPerSecond)} | ${s.recordsPerSecond === undefined ? '–' : fmtCount(s.recordsPerSecond)} | ${ratio} | ${s.peakRssMB.toFixed(0)} | ${runs} |`);
+  }
+  return lines.join('\n');
+}
+
+function targetChecks(results: RowResult[]): { lines: string[]; failed: boolean } {
+  const lines: string[] = [];
+  let failed = false;
+  const line = (ok: boolean | undefined, text: string): void => {
+    if (ok === false) failed = true;
+    lines.push(`${ok === undefined ? 'N/A ' : ok ? 'PASS' : 'FAIL'} ${text}`);
+  };
+  const primary = (size: SizeName): RowResult | undefined => results.find((r) => r.size === size && r.row.id === PRIMARY_TRAILWATCH_ROW);
+  const has100 = results.some((r) => r.size === '100mb');
+  const has1g = results.some((r) => r.size === '1gb');
+  const missing = TRAILWATCH_PENDING ?? 'no trailwatch result';
+
+  if (has100) {
+    const tw = primary('100mb');
+    const s = tw && summarize(tw);
+    const floor = floorOf(results, '100mb');
+    if (!s || !floor) line(undefined, `100mb: trailwatch ≥ ${TARGETS.ratioToGunzip} × raw streaming gunzip: ${!s ? (tw?.note ?? missing) : 'no gunzip floor measured'}`);
+    else {
+      const ratio = s.mbPerSecond / floor.summary.mbPerSecond;
+      line(ratio >= TARGETS.ratioToGunzip, `100mb: trailwatch ≥ ${TARGETS.ratioToGunzip} × raw streaming gunzip: ${fmtRate(s.mbPerSecond)} MB/s vs floor ${fmtRate(floor.summary.mbPerSecond)} MB/s (${floor.row.row.label}) = ${ratio.toFixed(2)}×`);
+    }
+    const libs = results.filter((r) => r.size === '100mb' && r.row.kind === 'streaming-library').map((r) => ({ r, s: summarize(r) }));
+    const fastest = libs.reduce<{ r: RowResult; s: Summary } | undefined>((best, x) => (x.s && (!best || x.s.mbPerSecond > best.s.mbPerSecond) ? { r: x.r, s: x.s } : best), undefined);
+    if (!s || !fastest) line(undefined, `100mb: trailwatch ≥ ${TARGETS.timesFastestStreamingLibrary} × the faster streaming JSON library: ${!s ? (tw?.note ?? missing) : 'no streaming library measured'}`);
+    else {
+      const times = s.mbPerSecond / fastest.s.mbPerSecond;
+      line(times >= TARGETS.timesFastestStreamingLibrary, `100mb: trailwatch ≥ ${TARGETS.timesFastestStreamingLibrary} × the faster streaming JSON library: ${fmtRate(s.mbPerSecond)} MB/s vs ${fastest.r.row.label} ${fmtRate(fastest.s.mbPerSecond)} MB/s = ${times.toFixed(1)}×`);
+    }
+  } else lines.push('N/A  100mb targets: the 100mb file was not measured (--sizes)');
+
+  if (has1g) {
+    const tw = primary('1gb');
+    const s = tw && summarize(tw);
+    if (!s) line(undefined, `1gb: trailwatch peak RSS < ${TARGETS.maxRssMB} MB: ${tw?.note ?? missing}`);
+    else line(s.peakRssMB < TARGETS.maxRssMB, `1gb: trailwatch peak RSS < ${TARGETS.maxRssMB} MB: ${s.peakRssMB.toFixed(0)} MB (max of ${tw.runs.length} runs)`);
+  } else lines.push(`N/A  1gb target (peak RSS < ${TARGETS.maxRssMB} MB): the 1gb file was not measured (--sizes / --quick)`);
+  return { lines, failed };
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major !== 22) progress(`warning: running on Node ${process.versions.node}; trailwatch targets Node 22 (npm run bench puts node_modules/.bin/node first on PATH)`);
+
+  const files: GeneratedFile[] = [];
+  for (const size of opts.sizes) files.push(await ensureLogFile(OUT_DIR.replace(/\/$/, ''), size, progress));
+  if (opts.generateOnly) {
+    for (const f of files) console.log(`${f.path}: ${describeFile(f)}`);
+    return;
+  }
+
+  const loadBefore = os.loadavg()[0] ?? 0;
+  const started = performance.now();
+  const baseline = await runWorker(BASELINE_ROW.id, files[0]?.path ?? '', 30_000);
+  const results: RowResult[] = [];
+  for (const [i, size] of opts.sizes.entries()) {
+    const file = files[i];
+    if (!file) continue;
+    progress(`${size}: ${describeFile(file)}`);
+    results.push(...(await measureFile(opts, size, file, results)));
+  }
+  const loadAfter = os.loadavg()[0] ?? 0;
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+
+  const out: string[] = [];
+  out.push(`## trailwatch benchmark (Node ${process.versions.node}, ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB)`);
+  out.push('');
+  out.push('Files (generated by bench/generate.ts, cached in bench/out/):');
+  for (const f of files) out.push(`- ${f.path.split('/').pop()}: ${describeFile(f)}`);
+  out.push('');
+  out.push(table(results));
+  out.push('');
+  out.push(
+    `MB = 10^6 bytes of uncompressed JSON; MB/s and records/s from the median run; peak RSS is the largest maxRSS of the runs, ` +
+      `each run a fresh Node process (an idle one: ${baseline.ok ? (baseline.maxRssBytes / MB).toFixed(0) : '?'} MB). ` +
+      `The floor is the fastest raw gunzip row of the same file; the comparison libraries read through gunzip with chunkSize ${LIBRARY_GUNZIP_CHUNK >> 10} KiB. ` +
+      `Load average (1 min) before/after: ${loadBefore.toFixed(2)} / ${loadAfter.toFixed(2)}; ${((performance.now() - started) / 1000).toFixed(0)} s in all.`,
+  );
+  if (TRAILWATCH_PENDING) out.push(`trailwatch rows: ${TRAILWATCH_PENDING}`);
+  out.push('');
+  const checks = targetChecks(results);
+  out.push(...checks.lines);
+  const text = out.join('\n');
+  console.log(text);
+
+  const json = {
+    node: process.versions.node,
+    cpu,
+    cores: os.cpus().length,
+    loadAverage: { before: loadBefore, after: loadAfter },
+    baselineRssBytes: baseline.ok ? baseline.maxRssBytes : undefined,
+    files,
+    rows: results.map((r) => ({ size: r.size, row: r.row.id, label: r.row.label, note: r.note, warning: r.warning, summary: summarize(r), runs: r.runs })),
+    targets: checks.lines,
+  };
+  await writeFile(`${OUT_DIR}results.json`, JSON.stringify(json, null, 2) + '\n');
+  await writeFile(`${OUT_DIR}results.md`, text + '\n');
+  if (opts.strict && checks.failed) process.exitCode = 1;
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+});
