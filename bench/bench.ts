@@ -268,7 +268,7 @@ function table(results: RowResult[]): string {
     const floor = floorOf(results, r.size);
     const isFloor = floor?.row === r;
     const label = `${r.row.label}${isFloor ? ' **(floor)**' : ''}${r.row.id === PRIMARY_TRAILWATCH_ROW ? ' **(target row)**' : ''}`;
-    const notes = [r.note, r.warning ? `⚠ ${r.warning}` : undefined].filter(Boolean).join('; ');
+    const notes = [r.runs[0]?.detail, r.note, r.warning ? `⚠ ${r.warning}` : undefined].filter(Boolean).join('; ');
     if (!s) {
       lines.push(`| ${r.size} | ${label} | ${notes} | | | | |`);
       continue;
