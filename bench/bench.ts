@@ -6,6 +6,7 @@
 //   npm run bench -- --sizes 100mb --runs 7 --rows gunzip-256k,trailwatch
 //   npm run bench -- --include-slow       also run stream-json and @streamparser/json on the 1 GB file
 //   npm run bench -- --generate-only      just (re)generate the files in bench/out/
+//   npm run bench -- --quick --profile    then CPU-profile one run of the target row: where its time goes
 //
 // Every run of every row is a fresh child process (bench/worker.ts), so peak RSS is that measurement's own.
 // Runs of the rows are interleaved (run 1 of every row, then run 2, ...) so that a noisy neighbour on this
@@ -13,7 +14,7 @@
 
 import { spawn } from 'node:child_process';
 import { constants as bufferConstants } from 'node:buffer';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describeFile, ensureLogFile, isSizeName, SIZES, type GeneratedFile, type SizeName } from './generate.js';
@@ -36,14 +37,15 @@ interface Options {
   generateOnly: boolean;
   timeoutSeconds: number | undefined;
   strict: boolean;
+  profile: boolean;
 }
 
 const USAGE = `usage: npm run bench -- [--quick] [--sizes 5mb,100mb,1gb] [--runs N] [--rows id,...] [--include-slow]
-                        [--timeout SECONDS] [--generate-only] [--strict]
+                        [--timeout SECONDS] [--generate-only] [--strict] [--profile]
 rows: ${[...GUNZIP_ROWS, ...LIBRARY_ROWS, ...TRAILWATCH_ROWS].map((r) => r.id).join(', ')} (or a prefix: gunzip, trailwatch)`;
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { sizes: ['5mb', '100mb', '1gb'], runs: { '5mb': 5, '100mb': 5, '1gb': 3 }, rows: undefined, includeSlow: false, generateOnly: false, timeoutSeconds: undefined, strict: false };
+  const opts: Options = { sizes: ['5mb', '100mb', '1gb'], runs: { '5mb': 5, '100mb': 5, '1gb': 3 }, rows: undefined, includeSlow: false, generateOnly: false, timeoutSeconds: undefined, strict: false, profile: false };
   let runsOverride: number | undefined;
   let sizesGiven = false;
   const value = (i: number, name: string): string => {
@@ -89,6 +91,9 @@ function parseArgs(argv: string[]): Options {
         break;
       case '--strict':
         opts.strict = true;
+        break;
+      case '--profile':
+        opts.profile = true;
         break;
       case '--help':
       case '-h':
@@ -146,9 +151,9 @@ function summarize(r: RowResult): Summary | undefined {
   };
 }
 
-function runWorker(rowId: string, file: string, timeoutMs: number): Promise<WorkerReport> {
+function runWorker(rowId: string, file: string, timeoutMs: number, nodeArgs: string[] = []): Promise<WorkerReport> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [WORKER, rowId, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, WORKER, rowId, file], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
@@ -182,9 +187,12 @@ function progress(line: string): void {
 
 /** The rows for one file, with the reason for any that are skipped. */
 function plannedRows(opts: Options, size: SizeName, file: GeneratedFile, previous: RowResult[]): { row: RowSpec; skip?: string }[] {
-  const wanted = (row: RowSpec): boolean => !opts.rows || opts.rows.some((w) => row.id === w || row.id.startsWith(w));
+  const all = [...GUNZIP_ROWS, ...LIBRARY_ROWS, ...TRAILWATCH_ROWS];
+  // A row id selects that row; anything else selects the rows it is a prefix of ("gunzip", "trailwatch").
+  const wanted = (row: RowSpec): boolean =>
+    !opts.rows || opts.rows.some((w) => (all.some((r) => r.id === w) ? row.id === w : row.id.startsWith(w)));
   const rows: { row: RowSpec; skip?: string }[] = [];
-  for (const row of [...GUNZIP_ROWS, ...LIBRARY_ROWS, ...TRAILWATCH_ROWS]) {
+  for (const row of all) {
     if (!wanted(row)) continue;
     if (row.kind === 'json-parse' && file.bytes > bufferConstants.MAX_STRING_LENGTH) {
       rows.push({ row, skip: `n/a: ${(file.bytes / MB).toFixed(0)} MB of text is over V8's string limit (${bufferConstants.MAX_STRING_LENGTH.toLocaleString('en-US')} chars)` });
@@ -377,7 +385,50 @@ async function main(): Promise<void> {
   };
   await writeFile(`${OUT_DIR}results.json`, JSON.stringify(json, null, 2) + '\n');
   await writeFile(`${OUT_DIR}results.md`, text + '\n');
+  if (opts.profile) {
+    const file = [...files].reverse().find((f) => f.bytes <= SIZES['100mb']) ?? files[0];
+    if (file && PRIMARY_TRAILWATCH_ROW) console.log('\n' + (await profile(PRIMARY_TRAILWATCH_ROW, file)));
+  }
   if (opts.strict && checks.failed) process.exitCode = 1;
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** One run of a row under --cpu-prof; the functions with the most self time (the main thread's view). */
+async function profile(rowId: string, file: GeneratedFile): Promise<string> {
+  const dir = `${OUT_DIR}profile`;
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const report = await runWorker(rowId, file.path, 120_000, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  if (!report.ok) return `profile of ${rowId}: ${report.error}`;
+  const name = (await readdir(dir)).find((f) => f.endsWith('.cpuprofile'));
+  if (!name) return `profile of ${rowId}: no .cpuprofile written`;
+  const prof = JSON.parse(await readFile(`${dir}/${name}`, 'utf8')) as CpuProfile;
+  const timeById = new Map<number, number>();
+  prof.samples.forEach((id, i) => timeById.set(id, (timeById.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
+  const bySelf = new Map<string, number>();
+  let total = 0;
+  for (const node of prof.nodes) {
+    const t = timeById.get(node.id) ?? 0;
+    total += t;
+    const where = node.callFrame.url ? ` (${node.callFrame.url.split('/').pop()}:${node.callFrame.lineNumber + 1})` : '';
+    const key = `${node.callFrame.functionName || '(anonymous)'}${where}`;
+    bySelf.set(key, (bySelf.get(key) ?? 0) + t);
+  }
+  const top = [...bySelf].sort((a, b) => b[1] - a[1]).slice(0, 15);
+  const lines = [
+    `CPU profile, one run of ${rowId} on ${file.path.split('/').pop()} (${(report.seconds * 1000).toFixed(0)} ms under the profiler; ` +
+      `self time on the main thread; inflate runs on libuv's pool and shows as idle; bench/out/profile/${name}):`,
+    '',
+    '| self ms | % | function |',
+    '| ---: | ---: | --- |',
+    ...top.map(([key, t]) => `| ${(t / 1000).toFixed(0)} | ${((100 * t) / total).toFixed(1)} | ${key.replace(/\|/g, '\\|')} |`),
+  ];
+  return lines.join('\n');
 }
 
 main().catch((err: unknown) => {
