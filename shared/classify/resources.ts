@@ -12,8 +12,11 @@ type Rank = 0 | 1 | 2;
 interface FieldSpec {
   kind: RdsResourceKind;
   rank: Rank;
-  /** Read only from requestParameters: in responses these fields describe a resource, not a backup. */
-  requestOnly?: boolean;
+  /**
+   * A resource id (db-ABC...) rather than a name, read only from requestParameters: in responses the same
+   * fields describe the instance or cluster. The backup's own ARN, when the response gives it, names the same backup.
+   */
+  resourceId?: boolean;
 }
 
 /**
@@ -53,8 +56,8 @@ const FIELDS: ReadonlyMap<string, FieldSpec> = new Map<string, FieldSpec>([
   ['newdbproxyname', { kind: 'db-proxy', rank: 1 }],
   ['globalclusteridentifier', { kind: 'global-cluster', rank: 0 }],
   ['newglobalclusteridentifier', { kind: 'global-cluster', rank: 1 }],
-  ['dbiresourceid', { kind: 'db-instance-automated-backup', rank: 0, requestOnly: true }],
-  ['dbclusterresourceid', { kind: 'db-cluster-automated-backup', rank: 0, requestOnly: true }],
+  ['dbiresourceid', { kind: 'db-instance-automated-backup', rank: 0, resourceId: true }],
+  ['dbclusterresourceid', { kind: 'db-cluster-automated-backup', rank: 0, resourceId: true }],
 ]);
 
 /**
@@ -85,6 +88,12 @@ interface Candidate {
   order: number;
 }
 
+/** An entry being built: `byResourceId` entries take the ARN of the first same-kind resource named only by ARN. */
+interface Entry {
+  resource: RdsResource;
+  byResourceId: boolean;
+}
+
 export function resourcesOf(record: CloudTrailRecord, category: Category): RdsResource[] {
   if (category === 'rds' || category === 'rds-data-api') return rdsResourcesOf(record);
   if (category === 'cloudtrail-config') return trailsOf(record);
@@ -93,6 +102,7 @@ export function resourcesOf(record: CloudTrailRecord, category: Category): RdsRe
 
 function rdsResourcesOf(record: CloudTrailRecord): RdsResource[] {
   const candidates: Candidate[] = [];
+  const byResourceId = new Set<RdsResource>();
   const add = (resource: RdsResource | null, rank: Rank) => {
     if (resource) candidates.push({ resource, rank, order: candidates.length });
   };
@@ -101,7 +111,13 @@ function rdsResourcesOf(record: CloudTrailRecord): RdsResource[] {
     for (const [key, value] of Object.entries(params)) {
       const spec = FIELDS.get(key.toLowerCase());
       for (const text of strings(value)) {
-        if (spec && (isRequest || !spec.requestOnly)) add(isArn(text) ? rdsResourceFromArn(text) : { kind: spec.kind, id: text }, spec.rank);
+        if (spec?.resourceId) {
+          if (isRequest) {
+            const resource: RdsResource = { kind: spec.kind, id: text };
+            byResourceId.add(resource);
+            add(resource, spec.rank);
+          }
+        } else if (spec) add(isArn(text) ? rdsResourceFromArn(text) : { kind: spec.kind, id: text }, spec.rank);
         // Any other field holding an RDS ARN names a resource too: dBInstanceArn in a response, the
         // Data API's resourceArn, StartExportTask's sourceArn, AddTagsToResource's resourceName.
         else if (!spec && isArn(text)) add(rdsResourceFromArn(text), key === 'resourceArn' ? 0 : 1);
@@ -110,7 +126,7 @@ function rdsResourcesOf(record: CloudTrailRecord): RdsResource[] {
   }
   const subject = subjectKind(record.eventName);
   candidates.sort((a, b) => primaryFirst(a, subject) - primaryFirst(b, subject) || a.rank - b.rank || a.order - b.order);
-  return deduplicate(candidates.map((c) => c.resource));
+  return deduplicate(candidates.map((c) => c.resource), byResourceId);
 }
 
 function primaryFirst(candidate: Candidate, subject: RdsResourceKind | undefined): number {
@@ -146,16 +162,18 @@ function trailsOf(record: CloudTrailRecord): RdsResource[] {
 }
 
 /** One entry per resource; an ARN seen later (e.g. in the response) joins the entry named by identifier. */
-function deduplicate(resources: RdsResource[]): RdsResource[] {
-  const result: RdsResource[] = [];
+function deduplicate(resources: RdsResource[], byResourceId: ReadonlySet<RdsResource> = new Set()): RdsResource[] {
+  const entries: Entry[] = [];
   for (const resource of resources) {
-    const same = result.find(
-      (r) => r.kind === resource.kind && r.id.toLowerCase() === resource.id.toLowerCase() && (!r.arn || !resource.arn || r.arn === resource.arn),
-    );
-    if (!same) result.push({ ...resource });
-    else if (!same.arn && resource.arn) same.arn = resource.arn;
+    const same = entries.find(({ resource: r, byResourceId: loose }) => {
+      if (r.kind !== resource.kind) return false;
+      if (loose && !r.arn && resource.arn && !byResourceId.has(resource)) return true;
+      return r.id.toLowerCase() === resource.id.toLowerCase() && (!r.arn || !resource.arn || r.arn === resource.arn);
+    });
+    if (!same) entries.push({ resource: { ...resource }, byResourceId: byResourceId.has(resource) });
+    else if (!same.resource.arn && resource.arn) same.resource.arn = resource.arn;
   }
-  return result;
+  return entries.map((e) => e.resource);
 }
 
 /**
