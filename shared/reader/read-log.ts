@@ -1,0 +1,85 @@
+// Reads a CloudTrail log file, gzip or plain JSON, as a stream of records, in bounded memory: at most the
+// record being read and a chunk or two of text are held, whatever the file's size.
+import { LogFileError } from '../errors.js';
+import { decodeRecord, nonObjectRecord } from './decode-record.js';
+import { gunzipChunks, hasGzipMagic } from './gunzip.js';
+import { RecordSplitter } from './record-splitter.js';
+import { sourceChunks, type ByteSource } from './source-chunks.js';
+import type { CloudTrailLogReader, ReadOptions, ReadStats, ReaderItem } from './types.js';
+
+export function readCloudTrailLog(source: ByteSource, options: ReadOptions): CloudTrailLogReader {
+  const stats: ReadStats = { bytesIn: 0, bytesOut: 0, records: 0, delivered: 0, skipped: 0, malformed: 0, gzip: false };
+  let started = false;
+  return {
+    stats,
+    [Symbol.asyncIterator]() {
+      // The source can be read once; a second pass would silently see nothing.
+      if (started) throw new Error(`readCloudTrailLog: ${options.file} is already being read`);
+      started = true;
+      return readItems(source, options, stats);
+    },
+  };
+}
+
+async function* readItems(source: ByteSource, options: ReadOptions, stats: ReadStats): AsyncGenerator<ReaderItem> {
+  const { file, prefilter } = options;
+  const input = sourceChunks(
+    source,
+    (size) => (stats.bytesIn += size),
+    () => (stats.gzip ? { file, compressedOffset: stats.bytesIn } : { file, offset: stats.bytesIn }),
+  );
+  const { head, chunks } = await peek(input, 2);
+  stats.gzip = hasGzipMagic(head);
+  if (!stats.gzip && /\.gz$/i.test(file)) {
+    await input.return(undefined);
+    throw new LogFileError('NOT_GZIP', { file, compressedOffset: 0 }, 'the name ends in .gz but the content is not gzip');
+  }
+  const text = stats.gzip ? gunzipChunks(chunks, file) : chunks;
+
+  const splitter = new RecordSplitter(file);
+  for await (const chunk of text) {
+    stats.bytesOut += chunk.length;
+    splitter.push(chunk);
+    for (let span = splitter.next(); span !== undefined; span = splitter.next()) {
+      stats.records++;
+      if (span.kind === 'non-object') {
+        stats.malformed++;
+        yield nonObjectRecord(span, file);
+      } else if (prefilter && !prefilter(span.bytes, span.start, span.end)) {
+        stats.skipped++;
+      } else {
+        const item = decodeRecord(span, file);
+        if (item.kind === 'record') stats.delivered++;
+        else stats.malformed++;
+        yield item;
+      }
+    }
+  }
+  splitter.finish();
+}
+
+/**
+ * Takes chunks from `chunks` until at least `size` bytes are in hand (fewer if the input is shorter).
+ * Returns those bytes and the whole input again, unconsumed, as an iterable.
+ */
+async function peek(chunks: AsyncGenerator<Buffer>, size: number): Promise<{ head: Buffer; chunks: AsyncIterable<Buffer> }> {
+  const taken: Buffer[] = [];
+  let takenBytes = 0;
+  while (takenBytes < size) {
+    const result = await chunks.next();
+    if (result.done) break;
+    taken.push(result.value);
+    takenBytes += result.value.length;
+  }
+  const first = taken[0];
+  const head = first && first.length >= size ? first.subarray(0, size) : Buffer.concat(taken).subarray(0, size);
+  async function* replay(): AsyncGenerator<Buffer> {
+    try {
+      yield* taken;
+      yield* chunks;
+    } finally {
+      await chunks.return(undefined);
+    }
+  }
+  return { head, chunks: replay() };
+}

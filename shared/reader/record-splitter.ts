@@ -1,0 +1,457 @@
+// Splits CloudTrail JSON text (`{"Records":[{...},{...}]}`) into the byte ranges of its records, chunk by
+// chunk, without decoding or parsing anything but the structure around the records.
+//
+// Why bytes: a record is decoded only once it is complete, so UTF-8 sequences split across chunks never
+// matter, and records a prefilter rejects are never decoded at all. Why a state machine that keeps its
+// place: a record spanning many chunks is scanned once, byte by byte, never again from its start.
+// String bodies, most of the text, are jumped over with `indexOf('"')`; only the bytes between strings are
+// looked at one by one.
+import { LogFileError } from '../errors.js';
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+  isJsonWhitespace,
+} from './json-bytes.js';
+
+/** A complete `{...}` element of `Records`: its bytes are `bytes[start..end)`. */
+export interface RecordSpan {
+  kind: 'record';
+  index: number;
+  offset: number;
+  bytes: Buffer;
+  start: number;
+  end: number;
+}
+
+/** A `Records` element that is not an object; it has been skipped. */
+export interface NonObjectSpan {
+  kind: 'non-object';
+  index: number;
+  offset: number;
+  found: 'array' | 'string' | 'number' | 'boolean' | 'null' | 'token';
+}
+
+export type Span = RecordSpan | NonObjectSpan;
+
+// Where the scanner is in `{"Records":[...]}`. Plain numbers: this is the hot loop's switch.
+const BEFORE_ROOT = 0; // expect `{`
+const ROOT_FIRST_KEY = 1; // after `{`: a key or `}`
+const ROOT_KEY = 2; // after `,`: a key
+const ROOT_KEY_BODY = 3; // inside a key string
+const ROOT_COLON = 4; // after a key
+const ROOT_VALUE = 5; // after `:`
+const ROOT_AFTER_VALUE = 6; // `,` or `}`
+const ARRAY_FIRST_ELEMENT = 7; // after `[`: an element or `]`
+const ARRAY_ELEMENT = 8; // after `,`: an element
+const ARRAY_AFTER_ELEMENT = 9; // `,` or `]`
+const IN_RECORD = 10; // inside a `{...}` element
+const SKIP_COMPOSITE = 11; // inside an object or array being skipped
+const SKIP_STRING = 12; // inside a string value being skipped
+const SKIP_TOKEN = 13; // inside a number or literal being skipped
+const AFTER_ROOT = 14; // only whitespace may follow
+
+/** Longest raw key text compared with `Records` (its longest spelling, all `\uXXXX`, is 42 bytes). */
+const MAX_ROOT_KEY_BYTES = 64;
+
+export class RecordSplitter {
+  private readonly file: string;
+  private state = BEFORE_ROOT;
+
+  private chunk: Buffer = Buffer.alloc(0);
+  private position = 0;
+  /** Offset in the whole text of `chunk[0]`. */
+  private chunkOffset = 0;
+
+  // Scanning a composite value or string that may span chunks.
+  private depth = 0;
+  private inString = false;
+  /** 1 when the first byte of the next chunk is escaped (the chunk ended inside an odd run of backslashes). */
+  private escapeCarry = 0;
+  /** State to return to once a skipped value ends. */
+  private afterSkip = ROOT_AFTER_VALUE;
+
+  // The element being read.
+  private elementIndex = 0;
+  private elementOffset = 0;
+  private elementFound: NonObjectSpan['found'] = 'token';
+  /** Where the current record starts in `chunk`; 0 when it started in an earlier chunk (see `recordParts`). */
+  private recordStart = 0;
+  private recordParts: Buffer[] = [];
+  private recordPartsLength = 0;
+
+  // The top-level key being read, kept only as long as it could still spell `Records`.
+  private keyParts: Buffer[] = [];
+  private keyLength = 0;
+  private keyIsRecords = false;
+  private sawRecords = false;
+
+  constructor(file: string) {
+    this.file = file;
+  }
+
+  /** Bytes of text given so far. */
+  get bytesSeen(): number {
+    return this.chunkOffset + this.chunk.length;
+  }
+
+  /** Hands over the next chunk; call only once `next()` has returned undefined for the previous one. */
+  push(chunk: Buffer): void {
+    this.chunkOffset += this.chunk.length;
+    this.chunk = chunk;
+    this.position = 0;
+  }
+
+  /** The next record or skipped element in the chunk, or undefined when the chunk is used up. */
+  next(): Span | undefined {
+    const chunk = this.chunk;
+    const length = chunk.length;
+    let i = this.position;
+    while (i < length) {
+      switch (this.state) {
+        case IN_RECORD: {
+          const end = this.scanComposite(chunk, i);
+          if (end < 0) {
+            this.keepRecordPart(chunk.subarray(this.recordStart));
+            i = length;
+            break;
+          }
+          this.position = end;
+          this.state = ARRAY_AFTER_ELEMENT;
+          return this.completeRecord(chunk, end);
+        }
+        case ARRAY_AFTER_ELEMENT: {
+          const byte = chunk[i]!;
+          if (byte === COMMA) this.state = ARRAY_ELEMENT;
+          else if (byte === CLOSE_BRACKET) this.state = ROOT_AFTER_VALUE;
+          else if (!isJsonWhitespace(byte)) throw this.notJson(i, "expected ',' or ']' after a record");
+          i++;
+          break;
+        }
+        case ARRAY_ELEMENT:
+        case ARRAY_FIRST_ELEMENT: {
+          const byte = chunk[i]!;
+          if (isJsonWhitespace(byte)) {
+            i++;
+          } else if (byte === CLOSE_BRACKET && this.state === ARRAY_FIRST_ELEMENT) {
+            this.state = ROOT_AFTER_VALUE;
+            i++;
+          } else {
+            i = this.startElement(byte, i);
+          }
+          break;
+        }
+        case SKIP_COMPOSITE: {
+          const end = this.scanComposite(chunk, i);
+          if (end < 0) {
+            i = length;
+            break;
+          }
+          i = end;
+          const skipped = this.endSkip();
+          if (skipped) {
+            this.position = i;
+            return skipped;
+          }
+          break;
+        }
+        case SKIP_STRING: {
+          const close = this.stringEnd(chunk, i);
+          if (close < 0) {
+            i = length;
+            break;
+          }
+          i = close + 1;
+          const skipped = this.endSkip();
+          if (skipped) {
+            this.position = i;
+            return skipped;
+          }
+          break;
+        }
+        case SKIP_TOKEN: {
+          while (i < length && !endsToken(chunk[i]!)) i++;
+          if (i === length) break;
+          const skipped = this.endSkip();
+          if (skipped) {
+            this.position = i;
+            return skipped;
+          }
+          break;
+        }
+        default:
+          i = this.stepOutsideRecords(chunk, i);
+      }
+    }
+    this.position = length;
+    return undefined;
+  }
+
+  /** Checks, once the input has ended, that the text was complete. */
+  finish(): void {
+    if (this.state === AFTER_ROOT) return;
+    const end = this.bytesSeen;
+    if (this.state === BEFORE_ROOT) {
+      throw new LogFileError('NOT_JSON', { file: this.file, offset: end }, 'the file holds no JSON text');
+    }
+    const inElement = this.state === IN_RECORD || this.afterSkipIsElement();
+    throw new LogFileError(
+      'TRUNCATED_JSON',
+      { file: this.file, offset: end, ...(inElement ? { recordIndex: this.elementIndex } : {}) },
+      inElement ? 'the file ends inside a record' : 'the file ends before its JSON text is complete',
+    );
+  }
+
+  /** One step through the structure around the `Records` array: the rarely-taken path. Returns the next position. */
+  private stepOutsideRecords(chunk: Buffer, i: number): number {
+    const byte = chunk[i]!;
+    if (this.state === ROOT_KEY_BODY) return this.readRootKey(chunk, i);
+    if (isJsonWhitespace(byte)) return i + 1;
+    switch (this.state) {
+      case BEFORE_ROOT:
+        if (byte !== OPEN_BRACE) throw this.notJson(i, "a CloudTrail log file starts with '{'");
+        this.state = ROOT_FIRST_KEY;
+        return i + 1;
+      case ROOT_FIRST_KEY:
+      case ROOT_KEY:
+        if (byte === CLOSE_BRACE && this.state === ROOT_FIRST_KEY) return this.endRoot(i);
+        if (byte !== QUOTE) throw this.notJson(i, 'expected a key in the top-level object');
+        this.keyParts = [];
+        this.keyLength = 0;
+        this.state = ROOT_KEY_BODY;
+        return i + 1;
+      case ROOT_COLON:
+        if (byte !== COLON) throw this.notJson(i, "expected ':' after a key");
+        this.state = ROOT_VALUE;
+        return i + 1;
+      case ROOT_VALUE:
+        return this.startRootValue(byte, i);
+      case ROOT_AFTER_VALUE:
+        if (byte === COMMA) this.state = ROOT_KEY;
+        else if (byte === CLOSE_BRACE) return this.endRoot(i);
+        else throw this.notJson(i, "expected ',' or '}' in the top-level object");
+        return i + 1;
+      case AFTER_ROOT:
+        throw this.notJson(i, 'unexpected text after the top-level object');
+      default:
+        throw new Error(`record splitter: unexpected state ${this.state}`);
+    }
+  }
+
+  private readRootKey(chunk: Buffer, i: number): number {
+    const close = this.stringEnd(chunk, i);
+    const bodyEnd = close < 0 ? chunk.length : close;
+    if (this.keyLength <= MAX_ROOT_KEY_BYTES) {
+      this.keyParts.push(chunk.subarray(i, bodyEnd));
+      this.keyLength += bodyEnd - i;
+    }
+    if (close < 0) return chunk.length;
+    this.keyIsRecords = this.keyLength <= MAX_ROOT_KEY_BYTES && spellsRecords(Buffer.concat(this.keyParts));
+    this.keyParts = [];
+    this.state = ROOT_COLON;
+    return close + 1;
+  }
+
+  private startRootValue(byte: number, i: number): number {
+    if (this.keyIsRecords) {
+      if (byte !== OPEN_BRACKET) {
+        if (byte === COMMA || byte === COLON || byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+          throw this.notJson(i, "expected the value of 'Records'");
+        }
+        throw new LogFileError('NO_RECORDS_ARRAY', this.location(i), "'Records' is not an array");
+      }
+      this.sawRecords = true;
+      this.state = ARRAY_FIRST_ELEMENT;
+      return i + 1;
+    }
+    if (isStructural(byte) && byte !== OPEN_BRACE && byte !== OPEN_BRACKET && byte !== QUOTE) {
+      throw this.notJson(i, 'expected a value in the top-level object');
+    }
+    return this.startSkip(byte, i, ROOT_AFTER_VALUE);
+  }
+
+  private endRoot(i: number): number {
+    if (!this.sawRecords) {
+      throw new LogFileError('NO_RECORDS_ARRAY', this.location(i), "the top-level object has no 'Records' array");
+    }
+    this.state = AFTER_ROOT;
+    return i + 1;
+  }
+
+  /** Begins the element whose first byte is `chunk[i]`. Returns where scanning it goes on. */
+  private startElement(byte: number, i: number): number {
+    this.elementOffset = this.chunkOffset + i;
+    if (byte === OPEN_BRACE) {
+      this.state = IN_RECORD;
+      this.recordStart = i;
+      return i;
+    }
+    if (isStructural(byte) && byte !== OPEN_BRACKET && byte !== QUOTE) {
+      throw this.notJson(i, "expected a record in 'Records'");
+    }
+    this.elementFound = elementKind(byte);
+    return this.startSkip(byte, i, ARRAY_AFTER_ELEMENT);
+  }
+
+  /** Begins skipping the value whose first byte is `chunk[i]`. Returns where scanning it goes on. */
+  private startSkip(byte: number, i: number, afterSkip: number): number {
+    this.afterSkip = afterSkip;
+    this.depth = 0;
+    if (byte === QUOTE) {
+      this.state = SKIP_STRING;
+      return i + 1;
+    }
+    // A composite's opening bracket is counted by scanComposite, and a token's first byte is part of it.
+    this.state = byte === OPEN_BRACE || byte === OPEN_BRACKET ? SKIP_COMPOSITE : SKIP_TOKEN;
+    return i;
+  }
+
+  /** Leaves a skipped value; when it was a `Records` element, the span that reports it. */
+  private endSkip(): NonObjectSpan | undefined {
+    this.state = this.afterSkip;
+    if (this.afterSkip !== ARRAY_AFTER_ELEMENT) return undefined;
+    return { kind: 'non-object', index: this.elementIndex++, offset: this.elementOffset, found: this.elementFound };
+  }
+
+  private afterSkipIsElement(): boolean {
+    return (
+      (this.state === SKIP_COMPOSITE || this.state === SKIP_STRING || this.state === SKIP_TOKEN) &&
+      this.afterSkip === ARRAY_AFTER_ELEMENT
+    );
+  }
+
+  private keepRecordPart(part: Buffer): void {
+    this.recordParts.push(part);
+    this.recordPartsLength += part.length;
+    this.recordStart = 0;
+  }
+
+  private completeRecord(chunk: Buffer, end: number): RecordSpan {
+    const index = this.elementIndex++;
+    if (this.recordParts.length === 0) {
+      return { kind: 'record', index, offset: this.elementOffset, bytes: chunk, start: this.recordStart, end };
+    }
+    // Joined once, when the record is complete: O(record size) however many chunks it spans.
+    this.recordParts.push(chunk.subarray(0, end));
+    const bytes = Buffer.concat(this.recordParts, this.recordPartsLength + end);
+    this.recordParts = [];
+    this.recordPartsLength = 0;
+    return { kind: 'record', index, offset: this.elementOffset, bytes, start: 0, end: bytes.length };
+  }
+
+  /**
+   * Scans an object or array from `chunk[i]` (its opening bracket, or where the previous chunk left off).
+   * Returns the index just past its closing bracket, or -1 when the chunk ends first.
+   * Brackets are only counted, not matched: a `{]` mix-up inside a record is left for JSON.parse to reject.
+   */
+  private scanComposite(chunk: Buffer, i: number): number {
+    const length = chunk.length;
+    let depth = this.depth;
+    if (this.inString) {
+      const close = this.stringEnd(chunk, i);
+      if (close < 0) return -1;
+      i = close + 1;
+    }
+    while (i < length) {
+      const byte = chunk[i]!;
+      if (byte === QUOTE) {
+        const close = this.stringEnd(chunk, i + 1);
+        if (close < 0) {
+          this.depth = depth;
+          return -1;
+        }
+        i = close + 1;
+      } else {
+        if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+          depth++;
+        } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+          if (--depth === 0) {
+            this.depth = 0;
+            return i + 1;
+          }
+        }
+        i++;
+      }
+    }
+    this.depth = depth;
+    return -1;
+  }
+
+  /**
+   * Index of the quote that ends the string whose body continues at `chunk[from]`, or -1 when the chunk
+   * ends first (the string and its escape state then carry over to the next chunk).
+   * A quote is escaped when an odd number of backslashes precede it; a run of backslashes that reaches the
+   * start of the chunk continues the run the previous chunk ended with.
+   */
+  private stringEnd(chunk: Buffer, from: number): number {
+    let quote = chunk.indexOf(QUOTE, from);
+    while (quote !== -1) {
+      let before = quote - 1;
+      while (before >= 0 && chunk[before] === BACKSLASH) before--;
+      const backslashes = quote - 1 - before + (before < 0 ? this.escapeCarry : 0);
+      if ((backslashes & 1) === 0) {
+        this.inString = false;
+        this.escapeCarry = 0;
+        return quote;
+      }
+      quote = chunk.indexOf(QUOTE, quote + 1);
+    }
+    let before = chunk.length - 1;
+    while (before >= 0 && chunk[before] === BACKSLASH) before--;
+    const trailing = chunk.length - 1 - before + (before < 0 ? this.escapeCarry : 0);
+    this.inString = true;
+    this.escapeCarry = trailing & 1;
+    return -1;
+  }
+
+  private location(i: number): { file: string; offset: number } {
+    return { file: this.file, offset: this.chunkOffset + i };
+  }
+
+  private notJson(i: number, detail: string): LogFileError {
+    return new LogFileError('NOT_JSON', this.location(i), `not a CloudTrail log file: ${detail}`);
+  }
+}
+
+/** Bytes that are JSON punctuation: they cannot start or continue a number or literal. */
+function isStructural(byte: number): boolean {
+  return (
+    byte === COMMA ||
+    byte === COLON ||
+    byte === QUOTE ||
+    byte === OPEN_BRACE ||
+    byte === CLOSE_BRACE ||
+    byte === OPEN_BRACKET ||
+    byte === CLOSE_BRACKET
+  );
+}
+
+function endsToken(byte: number): boolean {
+  return isStructural(byte) || isJsonWhitespace(byte);
+}
+
+function elementKind(firstByte: number): NonObjectSpan['found'] {
+  if (firstByte === OPEN_BRACKET) return 'array';
+  if (firstByte === QUOTE) return 'string';
+  if (firstByte === 0x6e) return 'null';
+  if (firstByte === 0x74 || firstByte === 0x66) return 'boolean';
+  if (firstByte === 0x2d || (firstByte >= 0x30 && firstByte <= 0x39)) return 'number';
+  return 'token';
+}
+
+const RECORDS = Buffer.from('Records');
+
+/** Whether a raw key body (between its quotes) decodes to `Records`, escapes included. */
+function spellsRecords(body: Buffer): boolean {
+  if (!body.includes(BACKSLASH)) return body.equals(RECORDS);
+  try {
+    return JSON.parse(`"${body.toString('utf8')}"`) === 'Records';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,205 @@
+import { describe, expect, it } from 'vitest';
+import { readCloudTrailLog } from '../shared/reader/index.js';
+import {
+  chunked,
+  cloudTrailRecord,
+  gzipRecords,
+  gzipText,
+  parsedRecords,
+  plainRecords,
+  readAll,
+  readableOf,
+} from './helpers/log-files.js';
+
+const file = 's3://trail-bucket/AWSLogs/111122223333/CloudTrail/us-east-1/2024/08/01/log.json.gz';
+
+function read(bytes: Uint8Array, sizes?: number[], name = file) {
+  return readCloudTrailLog(chunked(bytes, sizes), { file: name });
+}
+
+describe('reading a CloudTrail log file', () => {
+  const records = [
+    cloudTrailRecord({ eventName: 'CreateDBInstance' }),
+    cloudTrailRecord({ eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances' }),
+    cloudTrailRecord({ eventName: 'DeleteDBInstance' }),
+  ];
+
+  it('delivers every record of a gzip file, in order, with its index', async () => {
+    const items = parsedRecords(await readAll(read(gzipRecords(records))));
+    expect(items.map((item) => item.index)).toEqual([0, 1, 2]);
+    expect(items.map((item) => item.record)).toEqual(records);
+  });
+
+  it('reads plain JSON as well as gzip, telling which in stats', async () => {
+    const gzip = read(gzipRecords(records));
+    const plain = read(plainRecords(records), undefined, 'log.json');
+    expect(parsedRecords(await readAll(plain)).map((item) => item.record)).toEqual(records);
+    expect(parsedRecords(await readAll(gzip)).map((item) => item.record)).toEqual(records);
+    expect(plain.stats.gzip).toBe(false);
+    expect(gzip.stats.gzip).toBe(true);
+  });
+
+  it('recognises gzip by its magic bytes, whatever the file is called', async () => {
+    const reader = read(gzipRecords(records), undefined, 'log-without-extension');
+    expect(parsedRecords(await readAll(reader))).toHaveLength(3);
+    expect(reader.stats.gzip).toBe(true);
+  });
+
+  it('gives each record its exact JSON text as raw, and its byte offset in the decompressed text', async () => {
+    const text = '{"Records":[ {"eventSource":"rds.amazonaws.com", "eventName":"A","eventTime":"t"} ,\n{"eventTime":"t","eventName":"B","eventSource":"s"}]}';
+    const items = parsedRecords(await readAll(read(Buffer.from(text), undefined, 'log.json')));
+    expect(items.map((item) => item.raw)).toEqual([
+      '{"eventSource":"rds.amazonaws.com", "eventName":"A","eventTime":"t"}',
+      '{"eventTime":"t","eventName":"B","eventSource":"s"}',
+    ]);
+    expect(items.map((item) => item.offset)).toEqual([text.indexOf('{"eventSource"'), text.indexOf('{"eventTime"')]);
+  });
+
+  it('counts offsets in bytes, not characters, after multi-byte UTF-8 text', async () => {
+    const first = cloudTrailRecord({ userAgent: 'é😀 agent' });
+    const text = plainRecords([first, cloudTrailRecord()]);
+    const [, second] = parsedRecords(await readAll(read(text, undefined, 'log.json')));
+    expect(second?.offset).toBe(text.indexOf('{', 12 + Buffer.byteLength(JSON.stringify(first))));
+  });
+
+  it('reads a pretty-printed file', async () => {
+    const text = `\n  {\r\n\t"Records" :\n [\n    ${records.map((r) => JSON.stringify(r, null, 2)).join(' ,\n ')}\n  ]\n}\n\n`;
+    const items = parsedRecords(await readAll(read(gzipText(text))));
+    expect(items.map((item) => item.record)).toEqual(records);
+    expect(items.map((item) => item.raw)).toEqual(records.map((r) => JSON.stringify(r, null, 2)));
+  });
+
+  it('skips other top-level keys before and after Records, whatever their values hold', async () => {
+    const text = JSON.stringify({
+      before: { nested: ['{', ']', { '"': '}' }], n: -1.5e3, t: true, z: null },
+      s: 'a "quoted" \\ string with {braces} and [brackets]',
+      Records: records,
+      after: [[], {}, 'x', 0],
+      last: false,
+    });
+    expect(parsedRecords(await readAll(read(Buffer.from(text), [7], 'log.json'))).map((item) => item.record)).toEqual(records);
+  });
+
+  it('recognises a Records key written with escapes', async () => {
+    const text = `{"Rec\\u006frds":[${JSON.stringify(records[0])}]}`;
+    expect(parsedRecords(await readAll(read(Buffer.from(text), undefined, 'log.json')))).toHaveLength(1);
+  });
+
+  it('delivers nothing from an empty Records array, and counts nothing', async () => {
+    const reader = read(gzipRecords([]));
+    expect(await readAll(reader)).toEqual([]);
+    expect(reader.stats).toMatchObject({ records: 0, delivered: 0, skipped: 0, malformed: 0 });
+  });
+
+  it('keeps null fields, nested objects and arrays, and strings with quotes, backslashes and brackets', async () => {
+    const record = cloudTrailRecord({
+      requestParameters: null,
+      responseElements: { dbInstance: { tags: [{ key: 'a}b', value: '[c{' }], endpoint: null } },
+      errorMessage: 'quote " backslash \\ both \\" end\\',
+      additionalEventData: { deep: [[[[{ x: [] }]]]] },
+    });
+    const [item] = parsedRecords(await readAll(read(gzipRecords([record]), [3])));
+    expect(item?.record).toEqual(record);
+    expect(item?.raw).toBe(JSON.stringify(record));
+  });
+
+  it('decodes multi-byte UTF-8 split across chunks', async () => {
+    const record = cloudTrailRecord({ userAgent: 'ünïcødé 日本語 😀🚀 \u2028' });
+    const bytes = plainRecords([record]);
+    for (const size of [1, 2, 3, 5]) {
+      const [item] = parsedRecords(await readAll(read(bytes, [size], 'log.json')));
+      expect(item?.record).toEqual(record);
+    }
+  });
+
+  it('takes a Node Readable as its source, as an S3 GetObject body is', async () => {
+    const reader = readCloudTrailLog(readableOf(gzipRecords(records), [100]), { file });
+    expect(parsedRecords(await readAll(reader)).map((item) => item.record)).toEqual(records);
+  });
+
+  it('accepts plain Uint8Arrays, not only Buffers', async () => {
+    const bytes = new Uint8Array(gzipRecords(records));
+    async function* source() {
+      yield bytes.slice(0, 10);
+      yield bytes.slice(10);
+    }
+    expect(parsedRecords(await readAll(readCloudTrailLog(source(), { file })))).toHaveLength(3);
+  });
+
+  it('reports bytes in, bytes out and record counts in stats', async () => {
+    const gzip = gzipRecords(records);
+    const reader = read(gzip, [64]);
+    await readAll(reader);
+    expect(reader.stats).toEqual({
+      bytesIn: gzip.length,
+      bytesOut: plainRecords(records).length,
+      records: 3,
+      delivered: 3,
+      skipped: 0,
+      malformed: 0,
+      gzip: true,
+    });
+  });
+
+  it('keeps stats live: they count what has been delivered so far', async () => {
+    const reader = read(gzipRecords(records));
+    const seen: number[] = [];
+    for await (const item of reader) {
+      void item;
+      seen.push(reader.stats.delivered);
+    }
+    expect(seen).toEqual([1, 2, 3]);
+  });
+
+  it('stops reading the source when the caller stops iterating', async () => {
+    let chunksTaken = 0;
+    let closed = false;
+    async function* source() {
+      try {
+        for await (const chunk of chunked(plainRecords(Array.from({ length: 50 }, () => cloudTrailRecord())), [200])) {
+          chunksTaken++;
+          yield chunk;
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    for await (const item of readCloudTrailLog(source(), { file: 'log.json' })) {
+      if (item.index === 1) break;
+    }
+    expect(closed).toBe(true);
+    expect(chunksTaken).toBeLessThan(10);
+  });
+
+  it('can be iterated only once, since its source can be read only once', async () => {
+    const reader = read(gzipRecords(records));
+    await readAll(reader);
+    expect(() => reader[Symbol.asyncIterator]()).toThrow(/already being read/);
+  });
+});
+
+describe('a huge record', () => {
+  it('is assembled from many chunks, and the records around it still come through', async () => {
+    const huge = cloudTrailRecord({
+      requestParameters: { policy: `${'{"Statement":[\\"x\\"]} é😀 '.repeat(400_000)}` },
+      responseElements: { items: Array.from({ length: 20_000 }, (_, i) => ({ i, tag: `t${i}` })) },
+    });
+    const records = [cloudTrailRecord({ eventName: 'Before' }), huge, cloudTrailRecord({ eventName: 'After' })];
+    const gzip = gzipRecords(records);
+    expect(plainRecords(records).length).toBeGreaterThan(10_000_000);
+
+    // Small input chunks: the record spans thousands of inflated chunks. Rescanning it from its start on
+    // every chunk would take hours here, so this test finishing at all shows the scan is linear.
+    const reader = readCloudTrailLog(chunked(gzip, [4096]), { file });
+    const items = parsedRecords(await readAll(reader));
+    expect(items.map((item) => item.record.eventName)).toEqual(['Before', huge.eventName, 'After']);
+    expect(items[1]?.record).toEqual(huge);
+  });
+
+  it('split into 1 KiB chunks of plain text is assembled exactly', async () => {
+    const huge = cloudTrailRecord({ errorMessage: `${'\\'.repeat(1023)}"${'x'.repeat(3000)}`.repeat(500) });
+    const bytes = plainRecords([huge]);
+    const [item] = parsedRecords(await readAll(readCloudTrailLog(chunked(bytes, [1024]), { file: 'log.json' })));
+    expect(item?.raw).toBe(JSON.stringify(huge));
+  });
+});
