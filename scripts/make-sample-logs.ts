@@ -1471,6 +1471,8 @@ const NOISE_HOME: [number, NoiseMaker][] = [
   [2, (rng, at, region) => [s3Object(rng, at, region, APP_BUCKET, ordersApi(), false, `config/orders-api/${rng.pick(['feature-flags.json', 'pricing-rules.json'])}`)]],
   [5, (rng, at, region) => [ec2Describe(rng, at, region, monitor(region, 'ec2#1.258.1', at))]],
   [1, (rng, at, region) => [ec2Describe(rng, at, region, johndoeConsole)]],
+  // maria.garcia browses the EC2 console after signing in (without MFA) at 12:03:44.
+  [1, (rng, at, region) => (toSeconds(at) >= toSeconds(MARIA_SINCE) ? [ec2Describe(rng, at, region, mariaConsole)] : [])],
   [2, lambdaAssumeRole],
   [
     1,
@@ -1753,7 +1755,6 @@ export function buildSampleDay(): SampleDay {
     while (made < delivery.noise) {
       const at = fromSeconds(rng.int(toSeconds(delivery.from), toSeconds(delivery.to)));
       for (const call of pickWeighted(rng, table)(rng, at, delivery.region)) {
-        if (call.actor === johndoeConsole && toSeconds(at) < toSeconds(JOHNDOE_SINCE)) continue;
         push({ ...call, region: delivery.region });
         made++;
       }
