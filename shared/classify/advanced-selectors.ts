@@ -51,9 +51,16 @@ export function parseAdvancedSelectors(value: JsonValue | undefined): AdvancedSe
 
 function parseFieldSelector(raw: JsonObject): FieldSelector {
   const field = getIgnoringCase(raw, 'field');
-  const selector = { field: typeof field === 'string' ? field : '' } as FieldSelector;
-  for (const operator of OPERATORS) selector[operator] = stringList(getIgnoringCase(raw, operator));
-  return selector;
+  const values = (operator: Operator) => stringList(getIgnoringCase(raw, operator));
+  return {
+    field: typeof field === 'string' ? field : '',
+    equals: values('equals'),
+    startsWith: values('startsWith'),
+    endsWith: values('endsWith'),
+    notEquals: values('notEquals'),
+    notStartsWith: values('notStartsWith'),
+    notEndsWith: values('notEndsWith'),
+  };
 }
 
 /** How much of `event` the selector records, and the field selectors that hold it back. */

@@ -36,9 +36,10 @@ const V1_EVENTS: SampleEvent[] = V1_CALLS.map((eventName) => ({
   eventType: 'AwsApiCall',
   readOnly: 'false',
 }));
+/** What every v2 Data API event has in common; a selector matching these fields is "for" Data API data events. */
+const V2_DATA_EVENT: SampleEvent = { eventCategory: 'Data', 'resources.type': V2_RESOURCE_TYPE };
 const V2_EVENTS: SampleEvent[] = V2_CALLS.map((eventName) => ({
-  eventCategory: 'Data',
-  'resources.type': V2_RESOURCE_TYPE,
+  ...V2_DATA_EVENT,
   eventSource: V2_SOURCE,
   eventName,
   eventType: 'Rds Data Service',
@@ -108,7 +109,7 @@ function v1FromBasic(selectors: JsonObject[], trail: string): Verdict<'recorded'
 }
 
 function v1FromAdvanced(selectors: AdvancedSelector[], trail: string): Verdict<'recorded' | 'excluded'> {
-  const management = selectors.filter((s) => matchesFields(s, { eventCategory: 'Management' }, ['eventCategory']) && hasField(s, 'eventCategory'));
+  const management = selectors.filter((s) => hasField(s, 'eventCategory') && matchesFields(s, { eventCategory: 'Management' }, ['eventCategory']));
   if (management.length === 0) {
     return { state: 'excluded', reasons: [`no advanced event selector on ${trail} selects management events, so ${V1_WHAT} are not recorded`] };
   }
@@ -116,10 +117,8 @@ function v1FromAdvanced(selectors: AdvancedSelector[], trail: string): Verdict<'
 }
 
 function v2FromAdvanced(selectors: AdvancedSelector[], trail: string): Verdict<'recorded' | 'excluded' | 'not-selected'> {
-  const sample = V2_EVENTS[0] as SampleEvent;
-  const dataApi = selectors.filter(
-    (s) => hasField(s, 'eventCategory') && hasField(s, 'resources.type') && matchesFields(s, sample, ['eventCategory', 'resources.type']),
-  );
+  const fields = Object.keys(V2_DATA_EVENT);
+  const dataApi = selectors.filter((s) => fields.every((field) => hasField(s, field)) && matchesFields(s, V2_DATA_EVENT, fields));
   if (dataApi.length === 0) {
     return {
       state: 'not-selected',
