@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classify } from '../shared/classify/index.js';
-import type { CloudTrailRecord } from '../shared/cloudtrail.js';
+import type { CloudTrailRecord, JsonValue } from '../shared/cloudtrail.js';
 
 // Only eventSource, eventName and eventTime are guaranteed on a record; anything else can have any JSON shape.
 const anyJson = fc.jsonValue({ maxDepth: 4 });
@@ -37,7 +37,7 @@ describe('classify on records of any shape', () => {
       fc.property(selectors, fc.boolean(), (list, isAdvanced) => {
         const r: CloudTrailRecord = {
           eventSource: 'cloudtrail.amazonaws.com', eventName: 'PutEventSelectors', eventTime: 't',
-          requestParameters: { trailName: 'org-audit', [isAdvanced ? 'advancedEventSelectors' : 'eventSelectors']: list },
+          requestParameters: { trailName: 'org-audit', [isAdvanced ? 'advancedEventSelectors' : 'eventSelectors']: list as unknown as JsonValue },
         };
         expect(classify(r).facts.dataApiLogging).toBeDefined();
       }),
