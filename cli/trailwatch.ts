@@ -1,0 +1,88 @@
+// The `trailwatch` command line: `trailwatch scan PATH...` and `trailwatch rules`.
+import { parseArgs } from 'node:util';
+import { TrailwatchError } from '../shared/errors.js';
+import { SEVERITIES } from '../shared/rules/types.js';
+import { UsageError } from './find-log-files.js';
+import { DEFAULT_MIN_SEVERITY, loadRuleset } from './load-ruleset.js';
+import { runScan } from './scan-command.js';
+import { printRules } from './rules-command.js';
+
+export const USAGE = `Usage:
+  trailwatch scan PATH... [--format text|json] [--rules FILE]... [--min-severity LEVEL] [--disable RULE,...]
+      Classify CloudTrail log files (.json.gz or .json; folders are searched recursively)
+      and print the alerts they raise. Summary and progress go to stderr.
+  trailwatch rules [--rules FILE]... [--min-severity LEVEL] [--disable RULE,...] [--format text|json]
+      List the active rules.
+
+Options:
+  --format text|json     text: one line per alert (default); json: one JSON object per alert per line
+  --rules FILE           a YAML or JSON rules file: custom rules, overrides, exceptions (repeatable)
+  --min-severity LEVEL   ${SEVERITIES.join(', ')} (default: ${DEFAULT_MIN_SEVERITY})
+  --disable RULE,...     turn rules off by id (repeatable)
+  --parse-all            parse every record, not only those a rule can match (same alerts, slower)
+
+Exit status: 0 when every file and record was read, 1 when some input was unreadable or malformed,
+2 for a usage error (bad option, missing path, invalid rules file).`;
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  interactive: boolean;
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === 'scan') return await scan(rest, io);
+    if (command === 'rules') return await rules(rest, io);
+    if (command === '--help' || command === '-h' || command === 'help') {
+      io.out(USAGE);
+      return 0;
+    }
+    throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof TrailwatchError) {
+      io.err(`trailwatch: ${error.message}`);
+      if (error instanceof UsageError) io.err(`Run 'trailwatch --help' for usage.`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function parse(args: string[], allowPositionals: boolean) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals,
+      options: {
+        format: { type: 'string', default: 'text' },
+        rules: { type: 'string', multiple: true },
+        'min-severity': { type: 'string' },
+        disable: { type: 'string', multiple: true },
+        'parse-all': { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function format(value: string | undefined): 'text' | 'json' {
+  if (value === 'text' || value === 'json') return value;
+  throw new UsageError(`--format must be text or json, not "${value}"`);
+}
+
+async function scan(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, true);
+  if (positionals.length === 0) throw new UsageError('scan needs at least one file or folder');
+  const outputFormat = format(values.format);
+  const ruleset = await loadRuleset(values);
+  return runScan({ paths: positionals, format: outputFormat, ruleset, parseAll: values['parse-all'], ...io });
+}
+
+async function rules(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, false);
+  printRules(await loadRuleset(values), format(values.format), io.out);
+  return 0;
+}
