@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classify } from '../shared/classify/index.js';
-import { classifyFixture } from './record-fixtures.js';
+import { classifyFixture, loadRecord } from './record-fixtures.js';
 
 const principal = (name: string) => classifyFixture(name).facts.principal;
 
@@ -71,6 +71,12 @@ describe('principal', () => {
     expect(principal('delete-db-cluster-snapshot-by-aws-backup')).toMatchObject({
       type: 'AssumedRole', name: 'AWSBackupDefaultServiceRole', invokedBy: 'backup.amazonaws.com', isAwsService: true,
     });
+  });
+
+  it('does not count "AWS Internal" as an AWS service, since it also fronts console calls by people', () => {
+    const record = { ...loadRecord('assumed-role-modify-db-instance') };
+    record.userIdentity = { ...record.userIdentity, invokedBy: 'AWS Internal' };
+    expect(classify(record).facts.principal).toMatchObject({ invokedBy: 'AWS Internal', isAwsService: false });
   });
 
   it('names another AWS account by its account id', () => {

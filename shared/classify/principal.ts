@@ -11,9 +11,10 @@ export function principalOf(identity: UserIdentity | undefined): Principal {
   const principal: Principal = {
     type,
     isRoot: type === 'Root',
-    // invokedBy names the service that made the call for the identity (e.g. "cloudformation.amazonaws.com",
-    // or "AWS Internal" for calls from AWS-internal systems such as the console backends).
-    isAwsService: type === 'AWSService' || invokedBy !== undefined,
+    // invokedBy names the service that made the call for the identity (e.g. "backup.amazonaws.com" running
+    // a backup plan's lifecycle). "AWS Internal" is not counted: it also fronts calls a person made through
+    // the console, and an `awsServices` exception must never silence a person.
+    isAwsService: type === 'AWSService' || (invokedBy !== undefined && invokedBy.endsWith('.amazonaws.com')),
   };
   const arn = text(identity.arn);
   const accountId = text(identity.accountId);

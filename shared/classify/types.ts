@@ -11,7 +11,7 @@ export interface Principal {
   /** A name a person recognises: user name, role name (for an assumed role), or the service for AWSService. */
   name?: string;
   isRoot: boolean;
-  /** True for calls made by an AWS service (userIdentity.type AWSService or an invokedBy service). */
+  /** True for calls made by an AWS service (userIdentity.type AWSService, or invokedBy `*.amazonaws.com`; not "AWS Internal"). */
   isAwsService: boolean;
   /** For assumed roles: the role's ARN (sessionIssuer.arn) and the session name. */
   roleArn?: string;

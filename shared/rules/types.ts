@@ -16,7 +16,10 @@ export interface RuleExceptions {
   principals?: string[];
   /** Patterns matched against userIdentity.invokedBy, e.g. `cloudformation.amazonaws.com`. */
   invokedBy?: string[];
-  /** true: ignore calls made by AWS services themselves (userIdentity.type AWSService). */
+  /**
+   * true: ignore calls made by AWS services: userIdentity.type AWSService, or a session an AWS service
+   * used on the account's behalf (invokedBy `*.amazonaws.com`, e.g. AWS Backup deleting expired snapshots).
+   */
   awsServices?: boolean;
   /** Identifier or ARN patterns; applies when every RDS resource the event names matches one. */
   resources?: string[];
