@@ -19,7 +19,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 
 /** Bump whenever the output for a given seed changes: cached files of another version are regenerated. */
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 export const DEFAULT_SEED = 0x7a11_3a7c;
 
 /** Uncompressed target sizes (MB = 10^6 bytes). Files end at the first record boundary past the target. */
@@ -468,25 +468,27 @@ function rdsEvent(ctx: Context, region: string): [Category, Envelope] {
   const account = typeof principal.identity['accountId'] === 'string' ? principal.identity['accountId'] : rng.pick(ACCOUNTS);
   const id = rng.pick(ctx.dbIds);
   const arn = `arn:aws:rds:${region}:${account}:db:${id}`;
+  // Mostly reads, as in a real account (monitoring agents, consoles and IaC tools describe all day); about a
+  // quarter writes, a few of them the dangerous calls trailwatch alerts on.
   const kind = rng.weighted<string>([
     [7, 'DescribeDBInstances-large'],
-    [14, 'DescribeDBInstances'],
-    [8, 'DescribeDBClusters'],
+    [25, 'DescribeDBInstances'],
+    [12, 'DescribeDBClusters'],
     [8, 'DescribeDBSnapshots'],
-    [8, 'DescribeEvents'],
-    [6, 'ListTagsForResource'],
-    [6, 'CreateDBSnapshot'],
-    [5, 'CreateDBInstance'],
-    [6, 'ModifyDBInstance'],
-    [3, 'DeleteDBInstance'],
-    [3, 'ModifyDBSnapshotAttribute'],
-    [3, 'RebootDBInstance'],
-    [3, 'StopDBInstance'],
+    [10, 'DescribeEvents'],
+    [10, 'ListTagsForResource'],
+    [4, 'CreateDBSnapshot'],
+    [2, 'CreateDBInstance'],
+    [4, 'ModifyDBInstance'],
+    [1, 'DeleteDBInstance'],
+    [1, 'ModifyDBSnapshotAttribute'],
+    [2, 'RebootDBInstance'],
+    [2, 'StopDBInstance'],
     [3, 'AddTagsToResource'],
-    [3, 'ModifyDBCluster'],
-    [2, 'DeleteDBCluster'],
-    [2, 'RestoreDBInstanceFromDBSnapshot'],
-    [2, 'CreateDBParameterGroup'],
+    [2, 'ModifyDBCluster'],
+    [0.5, 'DeleteDBCluster'],
+    [1, 'RestoreDBInstanceFromDBSnapshot'],
+    [1, 'CreateDBParameterGroup'],
   ]);
   const base = { source: 'rds.amazonaws.com', principal };
   // About 8 % of RDS calls fail (access denied, not found, invalid state).

@@ -1,8 +1,58 @@
-// trailwatch's own rows. Placeholder until shared/reader/read-log.ts is committed.
-import type { RowSpec } from './rows.js';
+// trailwatch's own rows. The target row is `trailwatchScan`: the whole pipeline the CLI and the Lambda run
+// (shared/scan/scan-log.ts: reader prefiltered by the rules' eventSources -> classifier -> rules -> alerts),
+// with the built-in rules. The reader rows below it split that time: reading alone, with and without the
+// prefilter.
 
-export const TRAILWATCH_ROWS: readonly RowSpec[] = [];
+import { createReadStream } from 'node:fs';
+import { eventSourcePrefilter, readCloudTrailLog } from '../shared/reader/index.js';
+import { compileRuleset } from '../shared/rules/engine.js';
+import { scanLog } from '../shared/scan/scan-log.js';
+import { RELEVANT_SOURCES } from './generate.js';
+import { READ_HIGH_WATER_MARK, type RowOutput, type RowSpec } from './rows.js';
+
+/** read + classify + rules, as `trailwatch scan` does for one file. */
+async function trailwatchScan(file: string): Promise<RowOutput> {
+  const ruleset = compileRuleset();
+  const scan = scanLog(createReadStream(file, { highWaterMark: READ_HIGH_WATER_MARK }), { file, ruleset });
+  let rdsRecords = 0;
+  let alerts = 0;
+  for await (const item of scan) {
+    if (item.kind === 'malformed') throw item.error;
+    if (item.event.record.eventSource === 'rds.amazonaws.com') rdsRecords++;
+    alerts += item.alerts.length;
+  }
+  const { stats } = scan;
+  const sources = ruleset.eventSources ? `${ruleset.eventSources.size} eventSources` : 'every eventSource';
+  return {
+    records: stats.records,
+    rdsRecords,
+    bytesOut: stats.bytesOut,
+    detail: `${ruleset.rules.length} built-in rules over ${sources}: ${stats.delivered} classified, ${stats.skipped} skipped, ${alerts} alerts`,
+  };
+}
+
+/** The reader alone; with `prefilter`, parsing only the records whose eventSource trailwatch cares about. */
+async function trailwatchRead(file: string, prefilter: boolean): Promise<RowOutput> {
+  const reader = readCloudTrailLog(createReadStream(file, { highWaterMark: READ_HIGH_WATER_MARK }), {
+    file,
+    ...(prefilter ? { prefilter: eventSourcePrefilter(RELEVANT_SOURCES) } : {}),
+  });
+  let rdsRecords = 0;
+  for await (const item of reader) {
+    if (item.kind === 'malformed') throw item.error;
+    if (item.record.eventSource === 'rds.amazonaws.com') rdsRecords++;
+  }
+  const { stats } = reader;
+  return { records: stats.records, rdsRecords, bytesOut: stats.bytesOut, detail: `${stats.delivered} parsed, ${stats.skipped} skipped` };
+}
+
+export const TRAILWATCH_ROWS: readonly RowSpec[] = [
+  { id: 'trailwatch-scan', label: 'trailwatch scanLog: read + classify + built-in rules', kind: 'trailwatch', run: trailwatchScan },
+  { id: 'trailwatch-read', label: `trailwatch readCloudTrailLog, prefilter (${RELEVANT_SOURCES.length} eventSources)`, kind: 'trailwatch', run: (f) => trailwatchRead(f, true) },
+  { id: 'trailwatch-read-all', label: 'trailwatch readCloudTrailLog, no prefilter (parses every record)', kind: 'trailwatch', run: (f) => trailwatchRead(f, false) },
+];
+
 /** Why there is no trailwatch row, when there is none. */
-export const TRAILWATCH_PENDING: string | undefined = 'n/a: shared/reader/read-log.ts is not in this checkout yet';
-/** The row the targets are checked against. */
-export const PRIMARY_TRAILWATCH_ROW: string | undefined = undefined;
+export const TRAILWATCH_PENDING: string | undefined = undefined;
+/** The row the targets are checked on. */
+export const PRIMARY_TRAILWATCH_ROW: string | undefined = 'trailwatch-scan';
