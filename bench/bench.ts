@@ -274,7 +274,7 @@ function floorOf(results: RowResult[], size: SizeName): { row: RowResult; summar
 }
 
 function table(results: RowResult[]): string {
-  const lines = ['| file | row | MB/s | records/s | × raw gunzip | peak RSS MB | runs |', '| --- | --- | ---: | ---: | ---: | ---: | --- |'];
+  const lines = ['| file | row | MB/s | records/s | × raw gunzip | peak RSS MB | runs (MB/s range) |', '| --- | --- | ---: | ---: | ---: | ---: | --- |'];
   for (const r of results) {
     const s = summarize(r);
     const floor = floorOf(results, r.size);
@@ -286,7 +286,9 @@ function table(results: RowResult[]): string {
       continue;
     }
     const ratio = floor ? `${(s.mbPerSecond / floor.summary.mbPerSecond).toFixed(2)}×` : '–';
-    const runs = `${r.runs.length}${notes ? `; ${notes}` : ''}`;
+    const rates = r.runs.map((x) => r.file.bytes / MB / x.seconds);
+    const spread = r.runs.length > 1 ? ` (${fmtRate(Math.min(...rates))}–${fmtRate(Math.max(...rates))})` : '';
+    const runs = `${r.runs.length}${spread}${notes ? `; ${notes}` : ''}`;
     lines.push(`| ${r.size} | ${label} | ${fmtRate(s.mbPerSecond)} | ${s.recordsPerSecond === undefined ? '–' : fmtCount(s.recordsPerSecond)} | ${ratio} | ${s.peakRssMB.toFixed(0)} | ${runs} |`);
   }
   return lines.join('\n');
