@@ -702,7 +702,35 @@ function otherEvent(ctx: Context, region: string): Envelope {
       if (name === 'RunInstances') {
         const items: Json[] = [];
         for (let i = 0, n = rng.range(1, 4); i < n; i++) {
-          items.push({ instanceId: `i-0${rng.hex(16)}`, imageId: `ami-0${rng.hex(16)}`, instanceState: { code: 0, name: 'pending' }, privateDnsName: `ip-10-0-${rng.int(256)}-${rng.int(256)}.ec2.internal`, amiLaunchIndex: i, productCodes: {}, instanceType: 'm6i.large', launchTime: ctx.baseTime, placement: { availabilityZone: `${region}a`, tenancy: 'default' }, monitoring: { state: 'disabled' }, subnetId: `subnet-${rng.hex(17)}`, vpcId: `vpc-${rng.hex(17)}`, privateIpAddress: `10.0.${rng.int(256)}.${rng.int(256)}`, stateReason: { code: 'pending', message: 'pending' }, architecture: 'x86_64', rootDeviceType: 'ebs', rootDeviceName: '/dev/xvda', blockDeviceMapping: {}, virtualizationType: 'hvm', hypervisor: 'xen', tagSet: { items: tags(rng, 2) }, groupSet: { items: [{ groupId: `sg-${rng.hex(17)}`, groupName: 'default' }] }, sourceDestCheck: true, networkInterfaceSet: { items: [{ networkInterfaceId: `eni-${rng.hex(17)}`, status: 'in-use', macAddress: '02:3a:4b:5c:6d:7e', privateIpAddress: '10.0.1.23', sourceDestCheck: true }] }, ebsOptimized: true, enaSupport: true, metadataOptions: { state: 'pending', httpTokens: 'required', httpPutResponseHopLimit: 2, httpEndpoint: 'enabled' } });
+          items.push({
+            instanceId: `i-0${rng.hex(16)}`,
+            imageId: `ami-0${rng.hex(16)}`,
+            instanceState: { code: 0, name: 'pending' },
+            privateDnsName: `ip-10-0-${rng.int(256)}-${rng.int(256)}.ec2.internal`,
+            amiLaunchIndex: i,
+            productCodes: {},
+            instanceType: 'm6i.large',
+            launchTime: ctx.baseTime,
+            placement: { availabilityZone: `${region}a`, tenancy: 'default' },
+            monitoring: { state: 'disabled' },
+            subnetId: `subnet-${rng.hex(17)}`,
+            vpcId: `vpc-${rng.hex(17)}`,
+            privateIpAddress: `10.0.${rng.int(256)}.${rng.int(256)}`,
+            stateReason: { code: 'pending', message: 'pending' },
+            architecture: 'x86_64',
+            rootDeviceType: 'ebs',
+            rootDeviceName: '/dev/xvda',
+            blockDeviceMapping: {},
+            virtualizationType: 'hvm',
+            hypervisor: 'xen',
+            tagSet: { items: tags(rng, 2) },
+            groupSet: { items: [{ groupId: `sg-${rng.hex(17)}`, groupName: 'default' }] },
+            sourceDestCheck: true,
+            networkInterfaceSet: { items: [{ networkInterfaceId: `eni-${rng.hex(17)}`, status: 'in-use', macAddress: '02:3a:4b:5c:6d:7e', privateIpAddress: '10.0.1.23', sourceDestCheck: true }] },
+            ebsOptimized: true,
+            enaSupport: true,
+            metadataOptions: { state: 'pending', httpTokens: 'required', httpPutResponseHopLimit: 2, httpEndpoint: 'enabled' },
+          });
         }
         return { ...base, name, readOnly: false, requestParameters: { instancesSet: { items: [{ imageId: `ami-0${rng.hex(16)}`, minCount: 1, maxCount: items.length }] }, instanceType: 'm6i.large', userData: '<sensitiveDataRemoved>', disableApiTermination: false }, responseElements: { requestId: rng.uuid(), reservationId: `r-0${rng.hex(16)}`, ownerId: account, groupSet: {}, instancesSet: { items } } };
       }
@@ -756,7 +784,13 @@ function otherEvent(ctx: Context, region: string): Envelope {
     case 'lambda.amazonaws.com': {
       const fn = rng.pick(['rds-snapshot-exporter', 'orders-api', 'trailwatch-processor', 'nightly-report']);
       if (rng.chance(0.3)) {
-        return { ...base, name: 'UpdateFunctionConfiguration20150331v2', readOnly: false, requestParameters: { functionName: fn, environment: { variables: { DB_HOST: '<sensitiveDataRemoved>', LOG_LEVEL: 'info' } }, description: rng.pick(FREE_TEXT), timeout: 30 }, responseElements: { functionName: fn, functionArn: `arn:aws:lambda:${region}:${account}:function:${fn}`, runtime: 'nodejs22.x', role: `arn:aws:iam::${account}:role/${fn}-role`, handler: 'index.handler', codeSize: rng.range(1000, 9_000_000), description: rng.pick(FREE_TEXT), timeout: 30, memorySize: 512, lastModified: new Date(ctx.baseTime).toISOString().replace('Z', '+0000'), codeSha256: rng.chars(LOWERNUM + UPPERNUM + '+/', 43) + '=', version: '$LATEST', tracingConfig: { mode: 'PassThrough' }, revisionId: rng.uuid(), state: 'Active', lastUpdateStatus: 'InProgress', packageType: 'Zip', architectures: ['arm64'], ephemeralStorage: { size: 512 } } };
+        return {
+          ...base,
+          name: 'UpdateFunctionConfiguration20150331v2',
+          readOnly: false,
+          requestParameters: { functionName: fn, environment: { variables: { DB_HOST: '<sensitiveDataRemoved>', LOG_LEVEL: 'info' } }, description: rng.pick(FREE_TEXT), timeout: 30 },
+          responseElements: { functionName: fn, functionArn: `arn:aws:lambda:${region}:${account}:function:${fn}`, runtime: 'nodejs22.x', role: `arn:aws:iam::${account}:role/${fn}-role`, handler: 'index.handler', codeSize: rng.range(1000, 9_000_000), description: rng.pick(FREE_TEXT), timeout: 30, memorySize: 512, lastModified: new Date(ctx.baseTime).toISOString().replace('Z', '+0000'), codeSha256: rng.chars(LOWERNUM + UPPERNUM + '+/', 43) + '=', version: '$LATEST', tracingConfig: { mode: 'PassThrough' }, revisionId: rng.uuid(), state: 'Active', lastUpdateStatus: 'InProgress', packageType: 'Zip', architectures: ['arm64'], ephemeralStorage: { size: 512 } },
+        };
       }
       return { ...base, name: rng.pick(['GetFunction20150331v2', 'ListFunctions20150331', 'GetFunctionConfiguration20150331v2']), readOnly: true, requestParameters: { functionName: fn }, responseElements: null };
     }
