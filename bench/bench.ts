@@ -392,7 +392,7 @@ async function main(): Promise<void> {
   await writeFile(`${OUT_DIR}results.json`, JSON.stringify(json, null, 2) + '\n');
   await writeFile(`${OUT_DIR}results.md`, text + '\n');
   if (opts.profile) {
-    const file = [...files].reverse().find((f) => f.bytes <= SIZES['100mb']) ?? files[0];
+    const file = [...files].reverse().find((f) => f.targetBytes <= SIZES['100mb']) ?? files[0];
     if (file && PRIMARY_TRAILWATCH_ROW) console.log('\n' + (await profile(PRIMARY_TRAILWATCH_ROW, file)));
   }
   if (opts.strict && checks.failed) process.exitCode = 1;
