@@ -3,14 +3,14 @@
 // fields went and how big the whole message was.
 //
 // Order: `responseElements` (the usual culprit: Describe* responses, full resource descriptions), then
-// `requestParameters`, then the other bulky optional members, then whatever else is largest. The fields that
+// `requestParameters`, then whatever other member is largest. The fields that
 // say what happened, when, and in which account (CORE_FIELDS) stay. If even they and the `trailwatch` object
 // are too large (absurd strings, thousands of resources), long strings and lists are shortened until it fits.
 import type { CloudTrailRecord, JsonValue } from '../cloudtrail.js';
 import type { TrailwatchFields, TrimInfo } from './types.js';
 
 /** Removed first, in this order, when present. */
-const TRIM_FIRST = ['responseElements', 'requestParameters', 'additionalEventData', 'serviceEventDetails', 'resources', 'tlsDetails'] as const;
+const TRIM_FIRST = ['responseElements', 'requestParameters'] as const;
 
 /** Never removed (only shortened, as a last resort): what a search for the event needs. */
 const CORE_FIELDS = new Set(['eventVersion', 'eventTime', 'eventSource', 'eventName', 'eventID', 'awsRegion', 'recipientAccountId']);
