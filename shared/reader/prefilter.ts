@@ -1,8 +1,8 @@
 // A byte-level test of a record's eventSource, so the reader parses only the ~10 % of a trail that can matter.
 //
 // It never says no to a record whose top-level eventSource is wanted:
-// - a key written literally is found by searching for `"eventSource"`; every occurrence is checked (a nested
-//   one may come before the top-level one), and its string value is decoded exactly, escapes included;
+// - a key written literally is found by a byte search; every occurrence is checked (a nested one may come
+//   before the top-level one), and its string value is decoded exactly, escapes included;
 // - a key written with escapes can only spell `eventSource` with `\uXXXX` (JSON's other escapes stand for
 //   characters not in it), so a record holding `\u` anywhere, which no candidate matched, is let through.
 // It may say yes to other records (a nested eventSource that matches, a `\u` elsewhere): that costs a parse.
