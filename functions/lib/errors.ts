@@ -1,0 +1,95 @@
+// Typed errors of the Lambda edge (triggers, config, S3, SNS). Each one is a TrailwatchError with a stable
+// `code` and a message that names the input a person has to look at. Errors on a log file's content are the
+// core's own (LogFileError in shared/errors.ts: file `s3://bucket/key`, offset).
+import { TrailwatchError } from '../../shared/errors.js';
+
+/** The invocation event is not a trigger shape trailwatch knows, or a known shape is missing what it needs. */
+export class TriggerError extends TrailwatchError {
+  readonly code: 'UNKNOWN_TRIGGER' | 'INVALID_TRIGGER';
+  /** A short description of what was received (its shape, never its whole content). */
+  readonly received: string;
+
+  constructor(code: TriggerError['code'], received: string, detail: string) {
+    super(`${detail} (received: ${received})`);
+    this.name = 'TriggerError';
+    this.code = code;
+    this.received = received;
+  }
+}
+
+export interface ConfigProblem {
+  /** The environment variable at fault. */
+  variable: string;
+  message: string;
+}
+
+/** The function's environment is wrong; every problem is listed, so one deploy fixes them all. */
+export class ConfigError extends TrailwatchError {
+  readonly code = 'INVALID_CONFIG';
+  readonly problems: readonly ConfigProblem[];
+
+  constructor(scope: string, problems: ConfigProblem[], options?: { cause?: unknown }) {
+    const lines = problems.map((p) => `  ${p.variable}: ${p.message}`);
+    super(`${scope}: invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}`, options);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** GetObject failed before any byte of the body was read (no such key, access denied, throttled...). */
+export class ObjectReadError extends TrailwatchError {
+  readonly code = 'GET_OBJECT_FAILED';
+  readonly bucket: string;
+  readonly key: string;
+  /** The S3 error code (`NoSuchKey`, `AccessDenied`, ...) or the error's name. */
+  readonly reason: string;
+
+  constructor(bucket: string, key: string, reason: string, detail: string, options?: { cause?: unknown }) {
+    super(`s3://${bucket}/${key}: ${detail}`, options);
+    this.name = 'ObjectReadError';
+    this.bucket = bucket;
+    this.key = key;
+    this.reason = reason;
+  }
+}
+
+export interface FailedPublish {
+  /** The entry's id in its batch. */
+  id: string;
+  code: string;
+  message?: string;
+  /** SNS's word: the request was wrong (retrying the same entry cannot help). */
+  senderFault: boolean;
+}
+
+/** Messages could not be published after every retry: the invocation fails so nothing is dropped silently. */
+export class PublishError extends TrailwatchError {
+  readonly code = 'PUBLISH_FAILED';
+  readonly topicArn: string;
+  readonly failed: readonly FailedPublish[];
+  readonly published: number;
+
+  constructor(topicArn: string, failed: FailedPublish[], published: number, detail: string, options?: { cause?: unknown }) {
+    const first = failed.slice(0, 3).map((f) => `${f.id}: ${f.code}${f.message ? ` (${f.message})` : ''}`);
+    const more = failed.length > first.length ? `, and ${failed.length - first.length} more` : '';
+    super(`${topicArn}: ${failed.length} message${failed.length === 1 ? '' : 's'} not published ${detail}: ${first.join('; ')}${more}`, options);
+    this.name = 'PublishError';
+    this.topicArn = topicArn;
+    this.failed = failed;
+    this.published = published;
+  }
+}
+
+/** Some objects of one delivery failed; the others were processed. Thrown so the delivery is retried. */
+export class DeliveryError extends TrailwatchError {
+  readonly code = 'DELIVERY_FAILED';
+  readonly errors: readonly Error[];
+
+  constructor(errors: Error[], total: number) {
+    const lines = errors.slice(0, 5).map((e) => `  ${e.message.split('\n')[0] ?? ''}`);
+    const more = errors.length > lines.length ? `\n  and ${errors.length - lines.length} more` : '';
+    super(`${errors.length} of ${total} object${total === 1 ? '' : 's'} failed:\n${lines.join('\n')}${more}`, { cause: errors[0] });
+    this.name = 'DeliveryError';
+    this.errors = errors;
+  }
+}

@@ -1,0 +1,90 @@
+// Reading one S3 object as a stream, with its body released on every path.
+//
+// In Node, GetObject's `Body` is the HTTP response itself (an IncomingMessage, or the SDK's checksum stream
+// wrapping it, whose destroy() destroys the response). A body that is neither read to the end nor destroyed
+// keeps its socket: with enough of them the client's agent has no free socket and every later request waits
+// for one that never comes (aws/aws-sdk-js-v3#6691 "GetObjectCommand leaks sockets if the body is never
+// read", #5517). So `readObject` destroys the body in a `finally` unless it was read to the end.
+import { Readable } from 'node:stream';
+import { GetObjectCommand, NoSuchKey, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { ObjectReadError } from './errors.js';
+import type { ObjectRef } from './triggers.js';
+
+export interface OpenedObject {
+  bucket: string;
+  /** The key that was read (one of the ref's alternatives, if S3 had nothing under the first). */
+  key: string;
+  /** `s3://bucket/key`: how the core names the file in errors and alerts. */
+  file: string;
+  /** Bytes S3 will send (the compressed size for a .json.gz), when it says. */
+  contentLength: number | undefined;
+  body: Readable;
+}
+
+export interface ReadObjectOptions {
+  /** Aborts the request, and the body's socket with it (middy's timeout signal). */
+  signal?: AbortSignal;
+}
+
+export function s3Url(bucket: string, key: string): string {
+  return `s3://${bucket}/${key}`;
+}
+
+/**
+ * Opens `ref` with GetObject and hands its body to `consume`, which reads it as a stream. Whatever
+ * happens (success, a parse error, an exception, an early return), the body is consumed or destroyed
+ * before this returns. GetObject's own failures become ObjectReadError (bucket, key, S3 error code);
+ * failures while reading the body are `consume`'s to report (the core's LogFileError names the offset).
+ */
+export async function readObject<T>(
+  s3: S3Client,
+  ref: ObjectRef,
+  consume: (object: OpenedObject) => Promise<T>,
+  options: ReadObjectOptions = {},
+): Promise<T> {
+  const { key, response } = await getObject(s3, ref, options.signal);
+  const body = response.Body;
+  if (!(body instanceof Readable)) {
+    destroyUnknownBody(body);
+    throw new ObjectReadError(ref.bucket, key, 'NoBody', `GetObject returned ${body === undefined ? 'no body' : 'a body that is not a Node stream'}`);
+  }
+  try {
+    return await consume({ bucket: ref.bucket, key, file: s3Url(ref.bucket, key), contentLength: response.ContentLength, body });
+  } finally {
+    release(body);
+  }
+}
+
+/** Frees the body's socket: a body read to the end already has; any other is destroyed. */
+export function release(body: Readable): void {
+  if (!body.readableEnded && !body.destroyed) body.destroy();
+}
+
+async function getObject(s3: S3Client, ref: ObjectRef, signal: AbortSignal | undefined): Promise<{ key: string; response: GetObjectCommandOutput }> {
+  const keys = [ref.key, ...(ref.alternativeKeys ?? [])];
+  for (const [i, key] of keys.entries()) {
+    try {
+      const command = new GetObjectCommand({ Bucket: ref.bucket, Key: key, ...(ref.versionId ? { VersionId: ref.versionId } : {}) });
+      const response = await s3.send(command, signal ? { abortSignal: signal } : {});
+      return { key, response };
+    } catch (error) {
+      // The key's other reading (EventBridge keys, see triggers.ts) may be the one S3 has.
+      if (error instanceof NoSuchKey && i < keys.length - 1) continue;
+      throw objectReadError(ref.bucket, key, error, keys.length > 1 ? ` (also tried ${keys.filter((k) => k !== key).map((k) => JSON.stringify(k)).join(', ')})` : '');
+    }
+  }
+  /* c8 ignore next */
+  throw new Error('unreachable: keys is never empty');
+}
+
+function objectReadError(bucket: string, key: string, error: unknown, tried: string): ObjectReadError {
+  const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return new ObjectReadError(bucket, key, name, `GetObject failed: ${name}${status ? ` (HTTP ${status})` : ''}: ${message}${tried}`, { cause: error });
+}
+
+/** A body of another kind (a web ReadableStream or Blob outside Node): cancel what can be cancelled. */
+function destroyUnknownBody(body: unknown): void {
+  const cancel = (body as { cancel?: () => Promise<void> } | undefined)?.cancel;
+  if (typeof cancel === 'function') void cancel.call(body).catch(() => undefined);
+}

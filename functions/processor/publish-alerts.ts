@@ -1,0 +1,245 @@
+// Publishing prepared messages to an SNS topic with PublishBatch: at most 10 entries and 256 KiB per call
+// (https://docs.aws.amazon.com/sns/latest/api/API_PublishBatch.html), each entry retried until SNS has it.
+//
+// PublishBatch can answer HTTP 200 and still list entries under `Failed` (BatchResultErrorEntry: Id, Code,
+// SenderFault, Message; https://docs.aws.amazon.com/sns/latest/api/API_BatchResultErrorEntry.html). So:
+// - a failed entry that is not the sender's fault (throttling, an SNS internal error) is sent again, alone
+//   with the other failed entries of its batch, after a backoff with full jitter; so is a whole call that
+//   failed with a retryable error (throttling, 5xx, a network error) once the SDK's own retries are spent;
+// - an entry SNS rejects as the sender's fault cannot succeed by resending it: it is not retried, the other
+//   batches are still published, and the call ends in a PublishError;
+// - when retries run out, PublishError: the invocation fails, Lambda retries the delivery, and a DLQ keeps it.
+// Nothing is dropped silently. An entry SNS neither lists as successful nor as failed counts as failed.
+import { createHash } from 'node:crypto';
+import { PublishBatchCommand, type MessageAttributeValue, type PublishBatchRequestEntry, type SNSClient } from '@aws-sdk/client-sns';
+import { PublishError, type FailedPublish } from '../lib/errors.js';
+
+/** SNS's limit for one message, and for all entries of one PublishBatch call together (256 KiB). */
+export const MAX_PUBLISH_BYTES = 262_144;
+/** Entries per PublishBatch call. */
+export const MAX_BATCH_ENTRIES = 10;
+
+export interface OutgoingMessage {
+  /** The message: for `json` structure, a JSON document with a string `default` and per-protocol keys. */
+  message: string;
+  structure: 'json' | 'string';
+  subject?: string;
+  attributes: Record<string, MessageAttributeValue>;
+  /** Names the message in errors and logs, e.g. `rds-database-deleted 6f2d...` (rule and eventID). */
+  label: string;
+  /** FIFO topics only: a stable identity of the message, hashed into its MessageDeduplicationId. */
+  dedupKey?: string;
+  /** FIFO topics only: its MessageGroupId (e.g. the rule). */
+  group?: string;
+}
+
+export interface PublishOptions {
+  /** Attempts per entry, the first included. Default 5. */
+  maxAttempts?: number;
+  /** Backoff before attempt n+1 is random in [0, min(maxDelayMs, baseDelayMs * 2^(n-1))]. Defaults 100 / 3000 ms. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  signal?: AbortSignal;
+  /** For tests. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+export interface PublishResult {
+  published: number;
+  /** PublishBatch calls made, retries included. */
+  calls: number;
+  /** Entries sent again after a failure. */
+  retriedEntries: number;
+}
+
+/**
+ * What SNS counts towards a message's size: the message, its attributes (names, types and values; "all parts
+ * of the message attribute ... are included in the message size restriction", MessageAttributeValue in the
+ * SNS API reference) and, to be safe, the subject.
+ */
+export function messageBytes(message: Pick<OutgoingMessage, 'message' | 'subject' | 'attributes'>): number {
+  let bytes = Buffer.byteLength(message.message, 'utf8') + (message.subject ? Buffer.byteLength(message.subject, 'utf8') : 0);
+  for (const [name, value] of Object.entries(message.attributes)) {
+    bytes += Buffer.byteLength(name, 'utf8') + Buffer.byteLength(value.DataType ?? '', 'utf8');
+    if (value.StringValue !== undefined) bytes += Buffer.byteLength(value.StringValue, 'utf8');
+    if (value.BinaryValue !== undefined) bytes += value.BinaryValue.byteLength;
+  }
+  return bytes;
+}
+
+/** Splits messages into PublishBatch calls: in order, at most 10 entries and 256 KiB each. */
+export function planBatches<T extends { bytes: number }>(messages: readonly T[]): T[][] {
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    if (current.length === MAX_BATCH_ENTRIES || (current.length > 0 && bytes + message.bytes > MAX_PUBLISH_BYTES)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += message.bytes;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+interface Entry {
+  id: string;
+  bytes: number;
+  request: PublishBatchRequestEntry;
+  label: string;
+}
+
+/** Publishes every message to `topicArn`, or throws PublishError naming those SNS did not take. */
+export async function publishMessages(
+  sns: SNSClient,
+  topicArn: string,
+  messages: readonly OutgoingMessage[],
+  options: PublishOptions = {},
+): Promise<PublishResult> {
+  const fifo = topicArn.endsWith('.fifo');
+  const entries = messages.map((message, i): Entry => toEntry(message, `m${i}`, fifo));
+  const tooLarge = entries.filter((e) => e.bytes > MAX_PUBLISH_BYTES);
+  if (tooLarge.length > 0) {
+    const failed = tooLarge.map((e) => ({ id: e.id, code: 'MessageTooLarge', message: `${e.label}: ${e.bytes} bytes`, senderFault: true }));
+    throw new PublishError(topicArn, failed, 0, `(over SNS's ${MAX_PUBLISH_BYTES}-byte limit; nothing was published)`);
+  }
+
+  const result: PublishResult = { published: 0, calls: 0, retriedEntries: 0 };
+  const rejected: FailedPublish[] = [];
+  let rejectedCause: unknown;
+  const batches = planBatches(entries);
+  for (const [i, batch] of batches.entries()) {
+    const outcome = await publishBatch(sns, topicArn, batch, options, result);
+    rejected.push(...outcome.rejected);
+    if (outcome.rejected.length > 0) rejectedCause ??= outcome.cause;
+    if (outcome.unsent.length > 0) {
+      // Retries ran out: SNS is not taking messages now; the batches after this one would fare no better.
+      const notTried = batches.slice(i + 1).flat().map((e) => ({ id: e.id, code: 'NotSent', message: e.label, senderFault: false }));
+      const failed = [...rejected, ...outcome.unsent, ...notTried];
+      throw new PublishError(topicArn, failed, result.published, `after ${options.maxAttempts ?? DEFAULT_ATTEMPTS} attempts`, { cause: outcome.cause });
+    }
+  }
+  if (rejected.length > 0) {
+    throw new PublishError(topicArn, rejected, result.published, '(refused by SNS as the request\'s fault; not retried)', rejectedCause ? { cause: rejectedCause } : undefined);
+  }
+  return result;
+}
+
+const DEFAULT_ATTEMPTS = 5;
+
+async function publishBatch(
+  sns: SNSClient,
+  topicArn: string,
+  batch: Entry[],
+  options: PublishOptions,
+  result: PublishResult,
+): Promise<{ rejected: FailedPublish[]; unsent: FailedPublish[]; cause?: unknown }> {
+  const maxAttempts = options.maxAttempts ?? DEFAULT_ATTEMPTS;
+  const rejected: FailedPublish[] = [];
+  let pending = batch;
+  let lastFailures: FailedPublish[] = [];
+  let cause: unknown;
+  for (let attempt = 1; ; attempt++) {
+    result.calls++;
+    if (attempt > 1) result.retriedEntries += pending.length;
+    try {
+      const output = await sns.send(
+        new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: pending.map((e) => e.request) }),
+        options.signal ? { abortSignal: options.signal } : {},
+      );
+      const succeeded = new Set((output.Successful ?? []).map((s) => s.Id));
+      const failures = new Map((output.Failed ?? []).map((f) => [f.Id, f]));
+      const retry: Entry[] = [];
+      lastFailures = [];
+      for (const entry of pending) {
+        const failure = failures.get(entry.id);
+        if (!failure && succeeded.has(entry.id)) {
+          result.published++;
+          continue;
+        }
+        const failed: FailedPublish = {
+          id: entry.id,
+          code: failure?.Code ?? 'NoResult',
+          message: `${entry.label}${failure?.Message ? `: ${failure.Message}` : failure ? '' : ': not in the response'}`,
+          senderFault: failure?.SenderFault === true,
+        };
+        if (failed.senderFault) rejected.push(failed);
+        else {
+          retry.push(entry);
+          lastFailures.push(failed);
+        }
+      }
+      pending = retry;
+    } catch (error) {
+      if (!isRetryable(error, options.signal)) {
+        const failed = pending.map((e) => ({ id: e.id, code: errorName(error), message: e.label, senderFault: true }));
+        return { rejected: [...rejected, ...failed], unsent: [], cause: error };
+      }
+      cause = error;
+      lastFailures = pending.map((e) => ({ id: e.id, code: errorName(error), message: e.label, senderFault: false }));
+    }
+    if (pending.length === 0) return { rejected, unsent: [] };
+    if (attempt >= maxAttempts) return { rejected, unsent: lastFailures, cause };
+    await (options.sleep ?? sleep)(backoff(attempt, options), options.signal);
+  }
+}
+
+function toEntry(message: OutgoingMessage, id: string, fifo: boolean): Entry {
+  const request: PublishBatchRequestEntry = {
+    Id: id,
+    Message: message.message,
+    ...(message.structure === 'json' ? { MessageStructure: 'json' } : {}),
+    ...(message.subject ? { Subject: message.subject } : {}),
+    ...(Object.keys(message.attributes).length > 0 ? { MessageAttributes: message.attributes } : {}),
+  };
+  if (fifo) {
+    // FIFO topics need a group; the deduplication id makes SNS drop a retry's duplicate within 5 minutes.
+    request.MessageGroupId = message.group ?? 'trailwatch';
+    request.MessageDeduplicationId = createHash('sha256').update(message.dedupKey ?? message.message).digest('hex');
+  }
+  return { id, bytes: messageBytes(message), request, label: message.label };
+}
+
+const THROTTLING = new Set(['ThrottledException', 'ThrottlingException', 'Throttling', 'TooManyRequestsException', 'KMSThrottlingException', 'RequestLimitExceeded']);
+
+/** Throttling, server faults and network errors are worth another try; anything else is the request's fault. */
+export function isRetryable(error: unknown, signal?: AbortSignal): boolean {
+  if (signal?.aborted) return false;
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'AbortError') return false;
+  const e = error as Error & { $fault?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
+  if (THROTTLING.has(e.name) || e.$retryable) return true;
+  const status = e.$metadata?.httpStatusCode;
+  if (status !== undefined) return status === 429 || status >= 500;
+  if (e.$fault !== undefined) return e.$fault === 'server';
+  // No HTTP response at all: a reset connection, a timeout.
+  return true;
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'Error';
+}
+
+function backoff(attempt: number, options: PublishOptions): number {
+  const cap = Math.min(options.maxDelayMs ?? 3000, (options.baseDelayMs ?? 100) * 2 ** (attempt - 1));
+  return Math.floor((options.random ?? Math.random)() * cap);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason as Error);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
