@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readCloudTrailLog } from '../shared/reader/index.js';
 import {
@@ -126,6 +127,22 @@ describe('reading a CloudTrail log file', () => {
     expect(parsedRecords(await readAll(readCloudTrailLog(source(), { file })))).toHaveLength(3);
   });
 
+  it('accepts a stream that delivers strings (a Readable with an encoding set)', async () => {
+    const text = plainRecords([cloudTrailRecord({ userAgent: 'é😀' })]).toString('utf8');
+    const stream = Readable.from([text.slice(0, 20), text.slice(20)], { objectMode: false });
+    const [item] = parsedRecords(await readAll(readCloudTrailLog(stream, { file: 'log.json' })));
+    expect(item?.record.userAgent).toBe('é😀');
+  });
+
+  it('reads the records of a second Records key too, numbering on (it cannot take back the first)', async () => {
+    const text = `{"Records":[${JSON.stringify(records[0])}],"Records":[${JSON.stringify(records[1])}]}`;
+    const items = parsedRecords(await readAll(read(Buffer.from(text), undefined, 'log.json')));
+    expect(items.map((item) => [item.index, item.record.eventName])).toEqual([
+      [0, 'CreateDBInstance'],
+      [1, 'RunInstances'],
+    ]);
+  });
+
   it('reports bytes in, bytes out and record counts in stats', async () => {
     const gzip = gzipRecords(records);
     const reader = read(gzip, [64]);
@@ -194,6 +211,31 @@ describe('a huge record', () => {
     const items = parsedRecords(await readAll(reader));
     expect(items.map((item) => item.record.eventName)).toEqual(['Before', huge.eventName, 'After']);
     expect(items[1]?.record).toEqual(huge);
+  });
+
+  it('is scanned once: cutting it into 2,000 chunks adds at most a few string searches per chunk', async () => {
+    const huge = cloudTrailRecord({ responseElements: { items: Array.from({ length: 50_000 }, (_, i) => `value "${i}"`) } });
+    const bytes = plainRecords([huge]);
+    async function stringSearches(chunkSize: number): Promise<number> {
+      const indexOf = Buffer.prototype.indexOf;
+      let calls = 0;
+      Buffer.prototype.indexOf = function (this: Buffer, ...args: Parameters<Buffer['indexOf']>) {
+        calls++;
+        return indexOf.apply(this, args);
+      };
+      try {
+        const [item] = parsedRecords(await readAll(readCloudTrailLog(chunked(bytes, [chunkSize]), { file: 'log.json' })));
+        expect(item?.raw).toBe(JSON.stringify(huge));
+        return calls;
+      } finally {
+        Buffer.prototype.indexOf = indexOf;
+      }
+    }
+    const whole = await stringSearches(bytes.length);
+    const inPieces = await stringSearches(Math.ceil(bytes.length / 2000));
+    // Rescanning the record from its start on each chunk would search its 100,000 strings ~1,000 times over.
+    expect(whole).toBeGreaterThan(100_000);
+    expect(inPieces).toBeLessThanOrEqual(whole + 3 * 2000);
   });
 
   it('split into 1 KiB chunks of plain text is assembled exactly', async () => {
