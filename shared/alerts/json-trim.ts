@@ -37,7 +37,9 @@ export function trimJsonToFit(
     for (let pass = 0; size > budget && pass < 6; pass++) {
       const value = current[key];
       if (value === undefined || isMarker(value)) break;
-      const need = Math.ceil((size - budget) * 1.1) + 64;
+      // `shrink` counts compact JSON bytes; `measure` may count more per byte (indentation, escapes).
+      const compactPerMeasured = compactBytes(current) / size;
+      const need = Math.ceil((size - budget) * compactPerMeasured * 1.05) + 64;
       current = { ...current, [key]: shrink(value, need) };
       size = measure(current);
     }
@@ -51,9 +53,9 @@ export function trimmedParts(value: JsonValue, limit = 20): TrimmedPart[] {
   const parts: TrimmedPart[] = [];
   const visit = (node: JsonValue, path: string): void => {
     if (parts.length >= limit) return;
-    if (typeof node === 'string') {
-      const match = MARKER.exec(node);
-      if (match?.[1]) parts.push({ path: path || '(the record)', bytes: Number(match[1].replaceAll(',', '')) });
+    const bytes = markerBytes(node);
+    if (bytes !== null) {
+      parts.push({ path: path || '(the record)', bytes });
     } else if (Array.isArray(node)) {
       node.forEach((child, i) => visit(child, `${path}[${i}]`));
     } else if (node !== null && typeof node === 'object') {
@@ -65,7 +67,13 @@ export function trimmedParts(value: JsonValue, limit = 20): TrimmedPart[] {
 }
 
 function isMarker(value: JsonValue): boolean {
-  return typeof value === 'string' && MARKER.test(value);
+  return markerBytes(value) !== null;
+}
+
+/** The bytes a marker says were cut, or null if `value` is not a marker. */
+function markerBytes(value: JsonValue | undefined): number | null {
+  const match = typeof value === 'string' ? MARKER.exec(value) : null;
+  return match?.[1] ? Number(match[1].replaceAll(',', '')) : null;
 }
 
 function compactBytes(value: JsonValue): number {
@@ -94,7 +102,7 @@ function shrink(value: JsonValue, need: number): JsonValue {
   let remaining = need;
   for (const { key, child, bytes } of children) {
     if (remaining <= 0) break;
-    const replacement = bytes > remaining * 2 && isContainer(child) ? shrink(child, remaining) : trimMarker(bytes);
+    const replacement = isContainer(child) && bytes > remaining + SMALLEST_CUT ? shrink(child, remaining) : trimMarker(bytes);
     const saved = bytes - compactBytes(replacement);
     if (saved <= 0) continue;
     if (Array.isArray(copy) && typeof key === 'number') copy[key] = replacement;
@@ -107,11 +115,13 @@ function shrink(value: JsonValue, need: number): JsonValue {
 }
 
 function withoutTail(items: JsonValue[], need: number): JsonValue[] {
-  let end = items.length;
-  let cut = 0;
-  while (end > 0 && cut < need + SMALLEST_CUT) {
+  // A tail already cut by an earlier pass is cut further, under one marker for both cuts.
+  const earlierCut = markerBytes(items[items.length - 1]);
+  let end = earlierCut === null ? items.length : items.length - 1;
+  let saved = 0;
+  while (end > 0 && saved < need + SMALLEST_CUT) {
     end--;
-    cut += compactBytes(items[end] ?? null) + 1;
+    saved += compactBytes(items[end] ?? null) + 1;
   }
-  return [...items.slice(0, end), trimMarker(cut)];
+  return [...items.slice(0, end), trimMarker(saved + (earlierCut ?? 0))];
 }
