@@ -126,14 +126,15 @@ export class LogBatcher<T extends BatchableEvent = BatchableEvent> {
   }
 
   private windowFor(logStreamName: string, timestamp: number, ready: LogBatch<T>[]): Window<T> {
-    let list = this.windows.get(logStreamName);
-    const found = list?.find((w) => timestamp >= w.from && timestamp < w.to);
+    const found = this.windows.get(logStreamName)?.find((w) => timestamp >= w.from && timestamp < w.to);
     if (found) return found;
     if (this.openWindows >= this.maxOpenWindows) this.evictLeastRecentlyUsed(ready);
     const half = Math.floor(this.limits.maxBatchSpanMs / 2);
     const window: Window<T> = { logStreamName, from: timestamp - half, to: timestamp + half, events: [], bytes: 0, lastUsed: this.clock };
-    if (!list) this.windows.set(logStreamName, (list = []));
-    list.push(window);
+    // Looked up again: the eviction may have removed this stream's (last) window and its list.
+    const list = this.windows.get(logStreamName);
+    if (list) list.push(window);
+    else this.windows.set(logStreamName, [window]);
     this.openWindows++;
     this.counters.windowsOpened++;
     return window;

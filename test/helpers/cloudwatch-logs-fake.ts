@@ -82,6 +82,13 @@ export interface CloudWatchLogsFakeOptions {
   limits?: Partial<BatchLimits>;
   /** Streams that exist from the start: group name -> stream names. */
   existingStreams?: Record<string, string[]>;
+  /**
+   * Which events the 24-hour span rule covers. The current API reference: "For valid events (within 14 days in
+   * the past to 2 hours in future), the time span in a single batch cannot exceed 24 hours"; older pages apply it
+   * to the whole batch. Default 'all-events', the stricter reading; 'valid-events' for tests that send events
+   * the service rejects on purpose.
+   */
+  batchSpan?: 'all-events' | 'valid-events';
 }
 
 /** A call broke a documented limit: the real service would have failed it. The test must fail. */
@@ -129,6 +136,7 @@ export interface CloudWatchLogsFake {
 export function createCloudWatchLogsFake(options: CloudWatchLogsFakeOptions): CloudWatchLogsFake {
   const limits: BatchLimits = { ...DOCUMENTED_LIMITS, ...options.limits };
   const now = options.now ?? Date.now;
+  const batchSpan = options.batchSpan ?? 'all-events';
   const groups = new Map<string, { retentionDays?: number; streams: Map<string, StoredLogEvent[]> }>();
   for (const [name, config] of Object.entries(options.logGroups)) {
     const streams = new Map<string, StoredLogEvent[]>((options.existingStreams?.[name] ?? []).map((s) => [s, []]));
@@ -168,7 +176,10 @@ export function createCloudWatchLogsFake(options: CloudWatchLogsFakeOptions): Cl
   };
 
   const putLogEvents = async (input: PutLogEventsRequestLike): Promise<FakePutLogEventsResponse> => {
-    const problems = [...nameProblems(input), ...batchProblems(input.logEvents, limits)];
+    const at = now();
+    const retentionDays = groups.get(input.logGroupName ?? '')?.retentionDays;
+    const inSpan = batchSpan === 'all-events' ? () => true : (t: number) => !isRejectedByAge(t, at, retentionDays);
+    const problems = [...nameProblems(input), ...batchProblems(input.logEvents, limits, inSpan)];
     if (problems.length > 0) violate('PutLogEvents', input, problems);
     injectedFailure('PutLogEvents', input);
     const group = groups.get(input.logGroupName ?? '');
@@ -176,15 +187,11 @@ export function createCloudWatchLogsFake(options: CloudWatchLogsFakeOptions): Cl
     const stream = group.streams.get(input.logStreamName ?? '');
     if (!stream) return notFound('PutLogEvents', input, 'log stream');
 
-    const at = now();
     const events = (input.logEvents ?? []) as readonly { timestamp: number; message: string }[];
     const call = putCalls++;
     const info: FakeRejectedLogEventsInfo = {};
     events.forEach((e, i) => {
-      const age = at - e.timestamp;
-      const tooNew = e.timestamp - at > MAX_FUTURE_MS;
-      const tooOld = age > MAX_AGE_MS;
-      const expired = group.retentionDays !== undefined && age > group.retentionDays * DAY_MS;
+      const { tooNew, tooOld, expired } = ageVerdict(e.timestamp, at, group.retentionDays);
       // The batch is chronological, so too-old and expired events are a prefix and too-new ones a suffix.
       if (tooNew) info.tooNewLogEventStartIndex ??= i;
       if (tooOld) info.tooOldLogEventEndIndex = i + 1;
@@ -234,6 +241,17 @@ export function createCloudWatchLogsFake(options: CloudWatchLogsFakeOptions): Cl
   };
 }
 
+/** "more than 2 hours in the future", "older than 14 days", "preceding the log group's retention period". */
+function ageVerdict(timestamp: number, now: number, retentionDays: number | undefined): { tooNew: boolean; tooOld: boolean; expired: boolean } {
+  const age = now - timestamp;
+  return { tooNew: timestamp - now > MAX_FUTURE_MS, tooOld: age > MAX_AGE_MS, expired: retentionDays !== undefined && age > retentionDays * DAY_MS };
+}
+
+function isRejectedByAge(timestamp: number, now: number, retentionDays: number | undefined): boolean {
+  const v = ageVerdict(timestamp, now, retentionDays);
+  return v.tooNew || v.tooOld || v.expired;
+}
+
 /** logGroupName: 1-512 of [.-_/#A-Za-z0-9]; logStreamName: 1-512 characters, no ':' or '*' (CreateLogStream). */
 function nameProblems(input: { logGroupName?: string | undefined; logStreamName?: string | undefined }): string[] {
   const problems: string[] = [];
@@ -247,7 +265,7 @@ function nameProblems(input: { logGroupName?: string | undefined; logStreamName?
 }
 
 /** Every documented constraint on the batch itself (PutLogEvents, InputLogEvent). */
-function batchProblems(logEvents: PutLogEventsRequestLike['logEvents'], limits: BatchLimits): string[] {
+function batchProblems(logEvents: PutLogEventsRequestLike['logEvents'], limits: BatchLimits, inSpan: (timestamp: number) => boolean): string[] {
   if (!Array.isArray(logEvents) || logEvents.length === 0) return ['logEvents must hold at least one event'];
   const problems: string[] = [];
   if (logEvents.length > limits.maxBatchEvents) problems.push(`${logEvents.length} events, over the ${limits.maxBatchEvents}-event limit`);
@@ -270,12 +288,11 @@ function batchProblems(logEvents: PutLogEventsRequestLike['logEvents'], limits: 
     batchBytes += bytes + limits.perEventOverheadBytes;
     if (timestamp < previous) problems.push(`event ${i}: timestamp ${timestamp} is before the previous event's ${previous}: not in chronological order`);
     previous = timestamp;
+    if (!inSpan(timestamp)) return;
     min = Math.min(min, timestamp);
     max = Math.max(max, timestamp);
   });
   if (batchBytes > limits.maxBatchBytes) problems.push(`${batchBytes} bytes (messages + ${limits.perEventOverheadBytes} per event), over the ${limits.maxBatchBytes}-byte batch limit`);
-  // The current reference applies the 24-hour rule to the valid events of a batch, older pages to all of them:
-  // the fake takes the stricter reading.
   if (max - min > limits.maxBatchSpanMs) problems.push(`events span ${max - min} ms, over the ${limits.maxBatchSpanMs} ms (24 h) a batch may span`);
   return problems;
 }
