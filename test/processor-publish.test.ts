@@ -10,18 +10,10 @@ import {
   type PublishBatchCommandOutput,
 } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PublishError } from '../functions/lib/errors.js';
-import {
-  MAX_BATCH_ENTRIES,
-  MAX_PUBLISH_BYTES,
-  messageBytes,
-  planBatches,
-  publishMessages,
-  type OutgoingMessage,
-  type PublishOptions,
-} from '../functions/processor/publish-alerts.js';
+import { MAX_SNS_PAYLOAD_BYTES, publishEntryBytes } from '../shared/alerts/sns-message.js';
+import { publishMessages, type OutgoingMessage, type PublishOptions } from '../functions/processor/publish-alerts.js';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts';
 const snsMock = mockClient(SNSClient);
@@ -116,36 +108,17 @@ describe('publishMessages: batching', () => {
     // 100 KB + 100 KB, then 100 KB + a small one + 100 KB: a third 100 KB never joins two.
     expect(calls.map((c) => c.length)).toEqual([2, 3]);
     for (const call of calls) {
-      const bytes = call.reduce((sum, e) => sum + messageBytes({ message: e.Message ?? '', subject: e.Subject, attributes: e.MessageAttributes ?? {} }), 0);
-      expect(bytes).toBeLessThanOrEqual(MAX_PUBLISH_BYTES);
+      expect(call.reduce((sum, e) => sum + publishEntryBytes(e), 0)).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
     }
   });
 
-  it('plans batches within both limits, in order, for any sizes that fit', () => {
-    fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: MAX_PUBLISH_BYTES }), { maxLength: 60 }), (sizes) => {
-        const batches = planBatches(sizes.map((bytes, i) => ({ bytes, i })));
-        expect(batches.flat().map((m) => m.i)).toEqual(sizes.map((_, i) => i));
-        for (const batch of batches) {
-          expect(batch.length).toBeGreaterThan(0);
-          expect(batch.length).toBeLessThanOrEqual(MAX_BATCH_ENTRIES);
-          expect(batch.reduce((sum, m) => sum + m.bytes, 0)).toBeLessThanOrEqual(MAX_PUBLISH_BYTES);
-        }
-      }),
-    );
-  });
-
-  it('counts attribute names, types and values, and UTF-8 bytes, in a message size', () => {
-    expect(messageBytes({ message: 'é', attributes: {} })).toBe(2);
-    expect(messageBytes({ message: 'm', subject: 'abc', attributes: { rule: { DataType: 'String', StringValue: 'r1' } } })).toBe(1 + 3 + 4 + 6 + 2);
-  });
-
-  it('refuses a message over the limit before publishing anything', async () => {
+  it('never sends a message over the limit: the others are published, then the call fails naming it', async () => {
     snsMock.on(PublishBatchCommand).callsFake(allSucceed);
-    const error = await publishMessages(sns, TOPIC, [message(0), message(1, { message: 'x'.repeat(MAX_PUBLISH_BYTES) })], fastOptions()).catch((e: unknown) => e);
+    const error = await publishMessages(sns, TOPIC, [message(0), message(1, { message: 'x'.repeat(MAX_SNS_PAYLOAD_BYTES) }), message(2)], fastOptions()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PublishError);
-    expect((error as PublishError).failed).toMatchObject([{ id: 'm1', code: 'MessageTooLarge' }]);
-    expect(snsMock).not.toHaveReceivedCommand(PublishBatchCommand);
+    expect((error as PublishError).failed).toMatchObject([{ id: 'm1', code: 'MessageTooLarge', senderFault: true }]);
+    expect((error as PublishError).published).toBe(2);
+    expect(entries(0).map((e) => e.Id)).toEqual(['m0', 'm2']);
   });
 
   it('adds a message group and a stable deduplication id on a FIFO topic', async () => {

@@ -1,5 +1,6 @@
 // Publishing prepared messages to an SNS topic with PublishBatch: at most 10 entries and 256 KiB per call
-// (https://docs.aws.amazon.com/sns/latest/api/API_PublishBatch.html), each entry retried until SNS has it.
+// (https://docs.aws.amazon.com/sns/latest/api/API_PublishBatch.html; sizes and packing as in
+// shared/alerts/sns-message.ts), each entry retried until SNS has it.
 //
 // PublishBatch can answer HTTP 200 and still list entries under `Failed` (BatchResultErrorEntry: Id, Code,
 // SenderFault, Message; https://docs.aws.amazon.com/sns/latest/api/API_BatchResultErrorEntry.html). So:
@@ -12,12 +13,8 @@
 // Nothing is dropped silently. An entry SNS neither lists as successful nor as failed counts as failed.
 import { createHash } from 'node:crypto';
 import { PublishBatchCommand, type MessageAttributeValue, type PublishBatchRequestEntry, type SNSClient } from '@aws-sdk/client-sns';
+import { MAX_SNS_PAYLOAD_BYTES, packPublishBatches, publishEntryBytes } from '../../shared/alerts/sns-message.js';
 import { PublishError, type FailedPublish } from '../lib/errors.js';
-
-/** SNS's limit for one message, and for all entries of one PublishBatch call together (256 KiB). */
-export const MAX_PUBLISH_BYTES = 262_144;
-/** Entries per PublishBatch call. */
-export const MAX_BATCH_ENTRIES = 10;
 
 export interface OutgoingMessage {
   /** The message: for `json` structure, a JSON document with a string `default` and per-protocol keys. */
@@ -53,39 +50,6 @@ export interface PublishResult {
   retriedEntries: number;
 }
 
-/**
- * What SNS counts towards a message's size: the message, its attributes (names, types and values; "all parts
- * of the message attribute ... are included in the message size restriction", MessageAttributeValue in the
- * SNS API reference) and, to be safe, the subject.
- */
-export function messageBytes(message: Pick<OutgoingMessage, 'message' | 'subject' | 'attributes'>): number {
-  let bytes = Buffer.byteLength(message.message, 'utf8') + (message.subject ? Buffer.byteLength(message.subject, 'utf8') : 0);
-  for (const [name, value] of Object.entries(message.attributes)) {
-    bytes += Buffer.byteLength(name, 'utf8') + Buffer.byteLength(value.DataType ?? '', 'utf8');
-    if (value.StringValue !== undefined) bytes += Buffer.byteLength(value.StringValue, 'utf8');
-    if (value.BinaryValue !== undefined) bytes += value.BinaryValue.byteLength;
-  }
-  return bytes;
-}
-
-/** Splits messages into PublishBatch calls: in order, at most 10 entries and 256 KiB each. */
-export function planBatches<T extends { bytes: number }>(messages: readonly T[]): T[][] {
-  const batches: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const message of messages) {
-    if (current.length === MAX_BATCH_ENTRIES || (current.length > 0 && bytes + message.bytes > MAX_PUBLISH_BYTES)) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(message);
-    bytes += message.bytes;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
-}
-
 interface Entry {
   id: string;
   bytes: number;
@@ -102,16 +66,16 @@ export async function publishMessages(
 ): Promise<PublishResult> {
   const fifo = topicArn.endsWith('.fifo');
   const entries = messages.map((message, i): Entry => toEntry(message, `m${i}`, fifo));
-  const tooLarge = entries.filter((e) => e.bytes > MAX_PUBLISH_BYTES);
-  if (tooLarge.length > 0) {
-    const failed = tooLarge.map((e) => ({ id: e.id, code: 'MessageTooLarge', message: `${e.label}: ${e.bytes} bytes`, senderFault: true }));
-    throw new PublishError(topicArn, failed, 0, `(over SNS's ${MAX_PUBLISH_BYTES}-byte limit; nothing was published)`);
-  }
+  // A message over SNS's limit is never sent (it would fail its whole call): it is reported like an entry SNS
+  // refused, after the others were published. buildSnsMessage fits every alert, so this is a bug guard.
+  const rejected: FailedPublish[] = entries
+    .filter((e) => e.bytes > MAX_SNS_PAYLOAD_BYTES)
+    .map((e) => ({ id: e.id, code: 'MessageTooLarge', message: `${e.label}: ${e.bytes} bytes, over SNS's ${MAX_SNS_PAYLOAD_BYTES}`, senderFault: true }));
+  const sendable = entries.filter((e) => e.bytes <= MAX_SNS_PAYLOAD_BYTES);
 
   const result: PublishResult = { published: 0, calls: 0, retriedEntries: 0 };
-  const rejected: FailedPublish[] = [];
   let rejectedCause: unknown;
-  const batches = planBatches(entries);
+  const batches = packPublishBatches(sendable, (e) => e.bytes);
   for (const [i, batch] of batches.entries()) {
     const outcome = await publishBatch(sns, topicArn, batch, options, result);
     rejected.push(...outcome.rejected);
@@ -201,7 +165,7 @@ function toEntry(message: OutgoingMessage, id: string, fifo: boolean): Entry {
     request.MessageGroupId = message.group ?? 'trailwatch';
     request.MessageDeduplicationId = createHash('sha256').update(message.dedupKey ?? message.message).digest('hex');
   }
-  return { id, bytes: messageBytes(message), request, label: message.label };
+  return { id, bytes: publishEntryBytes(request), request, label: message.label };
 }
 
 const THROTTLING = new Set(['ThrottledException', 'ThrottlingException', 'Throttling', 'TooManyRequestsException', 'KMSThrottlingException', 'RequestLimitExceeded']);

@@ -1,0 +1,124 @@
+// One delivery through the processor: screen its objects, stream each log file from S3 through the core
+// (reader -> classifier -> rules), hold its alerts in the storm collector, and publish them once the whole
+// file was read. A file that fails midway publishes nothing: Lambda retries the delivery, and a retry does
+// not email anyone twice for the part it had read.
+import { performance } from 'node:perf_hooks';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { AlertCollector } from '../../shared/alerts/storm.js';
+import type { ReadStats } from '../../shared/reader/types.js';
+import { scanLog } from '../../shared/scan/scan-log.js';
+import { DeliveryError } from '../lib/errors.js';
+import { screenObjects } from '../lib/log-objects.js';
+import { reportFileFailed, reportFileRead, reportFileSkipped, type Observability } from '../lib/observability.js';
+import { readObject } from '../lib/s3-object.js';
+import type { Delivery, ObjectRef } from '../lib/triggers.js';
+import { alertMessages } from './alert-messages.js';
+import type { ProcessorConfig } from './config.js';
+import { publishMessages, type PublishOptions } from './publish-alerts.js';
+
+export interface ProcessorContext {
+  config: ProcessorConfig;
+  s3: S3Client;
+  sns: SNSClient;
+  obs: Observability;
+  /** Retry tuning (tests). */
+  publish?: Omit<PublishOptions, 'signal'>;
+}
+
+export const ProcessorMetrics = {
+  /** Alerts the rules raised, before storms were folded into summaries. */
+  alertsRaised: 'AlertsRaised',
+  /** Messages published to ALERT_TOPIC_ARN (a summary counts once). */
+  alertsPublished: 'AlertsPublished',
+  /** Messages published to ALERT_EVENTS_TOPIC_ARN. */
+  alertEventsPublished: 'AlertEventsPublished',
+} as const;
+
+/** How many malformed records of one file get a log line of their own (all are counted). */
+const MALFORMED_LOGGED_PER_FILE = 5;
+
+export interface FileOutcome {
+  bucket: string;
+  key: string;
+  stats: ReadStats;
+  alertsByRule: Record<string, number>;
+  published: { alertTopic: number; eventsTopic: number };
+}
+
+export interface DeliveryOutcome {
+  via: string;
+  files: FileOutcome[];
+  skipped: number;
+}
+
+/** Processes every log file a delivery names; throws (after trying them all) if any failed. */
+export async function processDelivery(ctx: ProcessorContext, delivery: Delivery, signal?: AbortSignal): Promise<DeliveryOutcome> {
+  const { logger } = ctx.obs;
+  for (const note of delivery.notes) logger.info('message names no object', { via: delivery.via, note });
+  const { logs, skipped } = screenObjects(delivery.objects);
+  for (const { ref, skip } of skipped) reportFileSkipped(ctx.obs, ref, skip, delivery.via);
+
+  const outcome: DeliveryOutcome = { via: delivery.via, files: [], skipped: skipped.length };
+  const errors: Error[] = [];
+  for (const ref of logs) {
+    signal?.throwIfAborted();
+    try {
+      outcome.files.push(await processLogFile(ctx, ref, delivery.via, signal));
+    } catch (error) {
+      reportFileFailed(ctx.obs, ref, delivery.via, error);
+      errors.push(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+  // One failure is rethrown as it is (it names bucket, key and offset); several are listed together.
+  if (errors.length === 1 && errors[0]) throw errors[0];
+  if (errors.length > 1) throw new DeliveryError(errors, logs.length);
+  return outcome;
+}
+
+/** Reads one log file to the end, then publishes its alerts. */
+export async function processLogFile(ctx: ProcessorContext, ref: ObjectRef, via: string, signal?: AbortSignal): Promise<FileOutcome> {
+  const { config, obs } = ctx;
+  const started = performance.now();
+  const collector = new AlertCollector({ stormThreshold: config.stormThreshold });
+  const read = await readObject(
+    ctx.s3,
+    ref,
+    async (object) => {
+      const scan = scanLog(object.body, { file: object.file, ruleset: config.ruleset });
+      let malformedLogged = 0;
+      for await (const item of scan) {
+        if (item.kind === 'malformed') {
+          if (malformedLogged++ < MALFORMED_LOGGED_PER_FILE) {
+            obs.logger.warn('malformed record', { bucket: object.bucket, key: object.key, recordIndex: item.index, offset: item.offset, code: item.error.code, error: item.error.message });
+          }
+          continue;
+        }
+        if (item.alerts.length > 0) collector.addAll(item.alerts, item.raw);
+      }
+      return { key: object.key, stats: scan.stats };
+    },
+    signal ? { signal } : {},
+  );
+
+  // The whole file was read: now, and only now, its alerts go out.
+  const alertsByRule = collector.countsByRule();
+  const routed = alertMessages(collector.drain(), {
+    minSeverity: config.minSeverity,
+    eventsMinSeverity: config.eventsTopicArn ? config.eventsMinSeverity : undefined,
+  });
+  const options: PublishOptions = { ...ctx.publish, ...(signal ? { signal } : {}) };
+  const published = { alertTopic: 0, eventsTopic: 0 };
+  if (routed.alertTopic.length > 0) published.alertTopic = (await publishMessages(ctx.sns, config.alertTopicArn, routed.alertTopic, options)).published;
+  if (config.eventsTopicArn && routed.eventsTopic.length > 0) {
+    published.eventsTopic = (await publishMessages(ctx.sns, config.eventsTopicArn, routed.eventsTopic, options)).published;
+  }
+
+  const raised = Object.values(alertsByRule).reduce((sum, n) => sum + n, 0);
+  reportFileRead(obs, { bucket: ref.bucket, key: read.key, via, stats: read.stats, durationMs: performance.now() - started }, { alerts: raised, alertsByRule, published });
+  obs.metrics.addMetric(ProcessorMetrics.alertsRaised, MetricUnit.Count, raised);
+  obs.metrics.addMetric(ProcessorMetrics.alertsPublished, MetricUnit.Count, published.alertTopic);
+  if (config.eventsTopicArn) obs.metrics.addMetric(ProcessorMetrics.alertEventsPublished, MetricUnit.Count, published.eventsTopic);
+  return { bucket: ref.bucket, key: read.key, stats: read.stats, alertsByRule, published };
+}
