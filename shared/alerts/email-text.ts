@@ -107,7 +107,7 @@ function alertFacts(alert: Alert): string[] {
     ...section('Resource', resourceLines(alert)),
     ...section('Who', principalLines(alert.principal, alert.account)),
     ...section('From where', [...field('Source IP', alert.sourceIPAddress ?? 'not recorded'), ...field('User agent', alert.userAgent ?? 'not recorded')]),
-    ...(alert.details.length > 0 ? section('Details', alert.details.flatMap((detail) => wrap(detail, EMAIL_WIDTH, `${INDENT}  `, `${INDENT}- `))) : []),
+    ...(alert.details.length > 0 ? section('What the rule found', alert.details.flatMap((detail) => wrap(detail, EMAIL_WIDTH, `${INDENT}  `, `${INDENT}- `))) : []),
   ];
 }
 

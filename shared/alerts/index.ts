@@ -30,3 +30,4 @@ export {
 } from './sns-message.js';
 export { MAX_SUBJECT_LENGTH, alertSubject } from './subject.js';
 export { EMAIL_WIDTH, alertEmailText, summaryEmailText, type EmailRecord } from './email-text.js';
+export type { PrettyRecord } from './record-text.js';

@@ -26,11 +26,9 @@ function singleSubject(alert: Alert): string {
   const suffix = place ? ` (${place})` : '';
   // `<eventName>[ <resource>] by <caller>`. The resource gives way first (ids like db-QX2... say little in an
   // inbox), then the caller, and the call last: it is what the subject must say.
-  const resource = alert.resource ? ascii(alert.resource.id) : null;
-  const room = MAX_SUBJECT_LENGTH - prefix.length - suffix.length - (resource === null ? 0 : 1) - ' by '.length;
-  const names = [...(resource === null ? [] : [resource]), ascii(callerName(alert.principal)), ascii(alert.eventName)];
-  const fitted = fitNames(names, room);
-  const [eventName, caller, target] = resource === null ? [fitted[1], fitted[0], null] : [fitted[2], fitted[1], fitted[0]];
+  const resource = alert.resource ? ascii(alert.resource.id) : '';
+  const room = MAX_SUBJECT_LENGTH - prefix.length - suffix.length - (resource ? 1 : 0) - ' by '.length;
+  const [target, caller, eventName] = fitNames([resource, ascii(callerName(alert.principal)), ascii(alert.eventName)], room);
   return `${prefix}${eventName ?? ''}${target ? ` ${target}` : ''} by ${caller ?? ''}${suffix}`;
 }
 
