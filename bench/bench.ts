@@ -37,6 +37,7 @@ interface Options {
   runs: Partial<Record<SizeName, number>>;
   rows: string[] | undefined;
   includeSlow: boolean;
+  waitForQuiet: boolean;
   generateOnly: boolean;
   timeoutSeconds: number | undefined;
   strict: boolean;
@@ -44,11 +45,11 @@ interface Options {
 }
 
 const USAGE = `usage: npm run bench -- [--quick] [--sizes 5mb,100mb,1gb] [--runs N] [--rows id,...] [--include-slow]
-                        [--timeout SECONDS] [--generate-only] [--strict] [--profile]
+                        [--timeout SECONDS] [--no-wait] [--generate-only] [--strict] [--profile]
 rows: ${[...GUNZIP_ROWS, ...LIBRARY_ROWS, ...TRAILWATCH_ROWS].map((r) => r.id).join(', ')} (or a prefix: gunzip, trailwatch)`;
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { sizes: ['5mb', '100mb', '1gb'], runs: { '5mb': 5, '100mb': 5, '1gb': 3 }, rows: undefined, includeSlow: false, generateOnly: false, timeoutSeconds: undefined, strict: false, profile: false };
+  const opts: Options = { sizes: ['5mb', '100mb', '1gb'], runs: { '5mb': 5, '100mb': 5, '1gb': 3 }, rows: undefined, includeSlow: false, waitForQuiet: true, generateOnly: false, timeoutSeconds: undefined, strict: false, profile: false };
   let runsOverride: number | undefined;
   let sizesGiven = false;
   const value = (i: number, name: string): string => {
@@ -88,6 +89,9 @@ function parseArgs(argv: string[]): Options {
       }
       case '--include-slow':
         opts.includeSlow = true;
+        break;
+      case '--no-wait':
+        opts.waitForQuiet = false;
         break;
       case '--generate-only':
         opts.generateOnly = true;
@@ -184,6 +188,49 @@ function runWorker(rowId: string, file: string, timeoutMs: number, nodeArgs: str
   });
 }
 
+/** Time spent waiting for other processes to leave the CPUs alone (reported under the table). */
+let quietWaitMs = 0;
+let busyRuns = 0;
+
+/** Fraction of all CPUs busy over `ms`, from /proc/stat; undefined where there is none. */
+async function busyFraction(ms: number): Promise<number | undefined> {
+  const sample = async (): Promise<number[] | undefined> => {
+    try {
+      const line = (await readFile('/proc/stat', 'utf8')).split('\n', 1)[0] ?? '';
+      return line.trim().split(/\s+/).slice(1).map(Number);
+    } catch {
+      return undefined;
+    }
+  };
+  const a = await sample();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = await sample();
+  if (!a || !b) return undefined;
+  const delta = b.map((v, i) => v - (a[i] ?? 0));
+  const total = delta.reduce((x, y) => x + y, 0);
+  const idle = (delta[3] ?? 0) + (delta[4] ?? 0); // idle + iowait
+  return total > 0 ? 1 - idle / total : undefined;
+}
+
+/**
+ * This machine is shared (2 cores, other people's test suites): before a run, wait until other processes leave
+ * two cores free (within half a core), as a run keeps the main thread and an inflate thread busy; for 30 s at
+ * most. Returns the time waited.
+ */
+async function waitForQuietMachine(): Promise<number> {
+  const started = performance.now();
+  const cores = os.cpus().length;
+  for (;;) {
+    const busy = await busyFraction(300);
+    if (busy === undefined || busy * cores <= Math.max(0.5, cores - 1.5)) return performance.now() - started;
+    if (performance.now() - started > 30_000) {
+      busyRuns++;
+      return performance.now() - started;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
 function progress(line: string): void {
   process.stderr.write(line + '\n');
 }
@@ -221,6 +268,8 @@ async function measureFile(opts: Options, size: SizeName, file: GeneratedFile, p
   for (let run = 1; run <= runs && active.size > 0; run++) {
     for (const result of results) {
       if (!active.has(result)) continue;
+      // At most 10 minutes of waiting in a whole bench run; after that, runs start whatever the load.
+      if (opts.waitForQuiet && quietWaitMs < 600_000) quietWaitMs += await waitForQuietMachine();
       const report = await runWorker(result.row.id, file.path, timeoutMs);
       if (!report.ok) {
         result.note = `failed: ${report.error.split('\n')[0] ?? ''}`;
@@ -370,7 +419,9 @@ async function main(): Promise<void> {
     `MB = 10^6 bytes of uncompressed JSON; MB/s and records/s from the median run; peak RSS is the largest of the runs (${baseline.ok ? baseline.rssSource : 'VmHWM'} of the worker), ` +
       `each run a fresh Node process (an idle one: ${baseline.ok ? (baseline.maxRssBytes / MB).toFixed(0) : '?'} MB). ` +
       `The floor is the fastest raw gunzip row of the same file; the comparison libraries read through gunzip with chunkSize ${LIBRARY_GUNZIP_CHUNK >> 10} KiB. ` +
-      `Load average (1 min) before/after: ${loadBefore.toFixed(2)} / ${loadAfter.toFixed(2)}; ${((performance.now() - started) / 1000).toFixed(0)} s in all.`,
+      `Load average (1 min) before/after: ${loadBefore.toFixed(2)} / ${loadAfter.toFixed(2)}; ` +
+      (opts.waitForQuiet ? `waited ${(quietWaitMs / 1000).toFixed(0)} s in all for other processes to leave the CPUs free${busyRuns > 0 ? ` (${busyRuns} runs started on a busy machine after 30 s)` : ''}; ` : '') +
+      `${((performance.now() - started) / 1000).toFixed(0)} s in all.`,
   );
   if (TRAILWATCH_PENDING) out.push(`trailwatch rows: ${TRAILWATCH_PENDING}`);
   out.push('');
