@@ -4,6 +4,9 @@
 import type { Category, ClassifiedEvent, Principal, RdsResource } from '../classify/types.js';
 import type { ActiveRule } from '../rules/engine.js';
 import type { Severity } from '../rules/types.js';
+import { callerName } from './caller-name.js';
+
+export { principalLabel } from './caller-name.js';
 
 export interface Alert {
   rule: string;
@@ -69,13 +72,8 @@ export function buildAlert(rule: ActiveRule, event: ClassifiedEvent, origin?: Al
   };
 }
 
-/** "the caller": a name a person recognises, falling back to the ARN, then the principal type. */
-export function principalLabel(principal: Principal): string {
-  return principal.name ?? principal.arn ?? principal.type;
-}
-
 /** One phrase for what happened: `DeleteDBInstance oradb by johndoe`. Used in text lines and subjects. */
 export function alertHeadline(alert: Alert): string {
   const target = alert.resource ? ` ${alert.resource.id}` : '';
-  return `${alert.eventName}${target} by ${principalLabel(alert.principal)}`;
+  return `${alert.eventName}${target} by ${callerName(alert.principal)}`;
 }

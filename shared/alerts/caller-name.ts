@@ -1,6 +1,10 @@
 // The caller's name as people know it, for subjects, email openings and summary tallies.
-import { principalLabel } from './alert.js';
 import type { Principal } from '../classify/types.js';
+
+/** "the caller": a name a person recognises, falling back to the ARN, then the principal type. */
+export function principalLabel(principal: Principal): string {
+  return principal.name ?? principal.arn ?? principal.type;
+}
 
 /** IAM Identity Center creates its roles under this path; the session name is then the signed-in user. */
 const IDENTITY_CENTER_ROLE_PATH = ':role/aws-reserved/sso.amazonaws.com/';
