@@ -8,6 +8,7 @@ import { eventSourcePrefilter, readCloudTrailLog } from '../shared/reader/index.
 import { compileRuleset } from '../shared/rules/engine.js';
 import { scanLog } from '../shared/scan/scan-log.js';
 import { RELEVANT_SOURCES } from './generate.js';
+import { INDEX_BATCHING_ROW } from './index-batching.js';
 import { READ_HIGH_WATER_MARK, type RowOutput, type RowSpec } from './rows.js';
 
 /** read + classify + rules, as `trailwatch scan` does for one file. */
@@ -50,6 +51,8 @@ export const TRAILWATCH_ROWS: readonly RowSpec[] = [
   { id: 'trailwatch-scan', label: 'trailwatch scanLog: read + classify + built-in rules', kind: 'trailwatch', run: trailwatchScan },
   { id: 'trailwatch-read', label: `trailwatch readCloudTrailLog, prefilter (${RELEVANT_SOURCES.length} eventSources)`, kind: 'trailwatch', run: (f) => trailwatchRead(f, true) },
   { id: 'trailwatch-read-all', label: 'trailwatch readCloudTrailLog, no prefilter (parses every record)', kind: 'trailwatch', run: (f) => trailwatchRead(f, false) },
+  // The indexer's core (bench/index-batching.ts): its own throughput and PutLogEvents calls are in the detail column.
+  INDEX_BATCHING_ROW,
 ];
 
 /** Why there is no trailwatch row, when there is none. */

@@ -7,7 +7,7 @@
 // batches; the real limits get their own, slower properties with events near 1 MB.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { guaranteedMaxCalls, LogBatcher, maxWindows, toPutLogEventsInput, type BatchableEvent, type LogBatch } from '../shared/index/index.js';
+import { guaranteedMaxCalls, LogBatcher, maxWindows, toPutLogEventsInput, type BatchableEvent, type BatcherOptions, type LogBatch } from '../shared/index/index.js';
 import { PUT_LOG_EVENTS_LIMITS, type BatchLimits } from '../shared/index/limits.js';
 import { createCloudWatchLogsFake } from './helpers/cloudwatch-logs-fake.js';
 
@@ -71,8 +71,8 @@ interface Outcome {
 }
 
 /** Streams every event through a batcher and every batch through the fake, as the indexer will. */
-async function runThroughFake(events: { stream: string; event: TestEvent }[], limits: BatchLimits, maxOpenWindows?: number): Promise<Outcome> {
-  const batcher = new LogBatcher<TestEvent>({ limits, ...(maxOpenWindows ? { maxOpenWindows } : {}) });
+async function runThroughFake(events: { stream: string; event: TestEvent }[], limits: BatchLimits, options: Omit<BatcherOptions, 'limits'> = {}): Promise<Outcome> {
+  const batcher = new LogBatcher<TestEvent>({ limits, ...options });
   const latest = Math.max(...events.map((e) => e.event.timestamp));
   const fake = createCloudWatchLogsFake({ logGroups: { [GROUP]: {} }, existingStreams: { [GROUP]: STREAMS }, now: () => latest, limits });
   const batches: LogBatch<TestEvent>[] = [];
@@ -120,7 +120,7 @@ describe('batching properties (shrunk limits)', () => {
     await fc.assert(
       fc.asyncProperty(specs(SCALED, { spanMs: 5 * 24 * HOUR, streams: 3, tiny: true, large: true }), async (s) => {
         const events = toEvents(s);
-        const { batches } = await runThroughFake(events, SCALED, 32);
+        const { batches } = await runThroughFake(events, SCALED, { maxWindowsPerStream: 32 });
         expectSameEvents(events, batches);
         expectValidBatches(batches, SCALED);
         mostBatches = Math.max(mostBatches, batches.length);
@@ -161,8 +161,8 @@ describe('batching properties (shrunk limits)', () => {
     await fc.assert(
       fc.asyncProperty(specs(SCALED, { spanMs: 5 * 24 * HOUR, streams: 3, tiny: true, large: true }), async (s) => {
         const events = toEvents(s);
-        const { batches, batcher } = await runThroughFake(events, SCALED, 64);
-        expect(batcher.stats.evictions).toBe(0);
+        const { batches, batcher } = await runThroughFake(events, SCALED, { maxWindowsPerStream: 64 });
+        expect(batcher.stats).toMatchObject({ evictions: 0, memoryCloses: 0 });
         expect(batches.length).toBeLessThanOrEqual(boundPerStream(events, SCALED));
       }),
       { numRuns: 200 },
@@ -174,7 +174,7 @@ describe('batching properties (shrunk limits)', () => {
     await fc.assert(
       fc.asyncProperty(tinyOnly, async (s) => {
         const events = toEvents(s);
-        const { batches } = await runThroughFake(events, SCALED, 64);
+        const { batches } = await runThroughFake(events, SCALED, { maxWindowsPerStream: 64 });
         const ts = events.map((e) => e.event.timestamp);
         const windows = maxWindows(Math.max(...ts) - Math.min(...ts), SCALED);
         expect(batches.length).toBeLessThanOrEqual(Math.ceil(events.length / SCALED.maxBatchEvents) + windows - 1);
@@ -187,7 +187,7 @@ describe('batching properties (shrunk limits)', () => {
     fc.assert(
       fc.property(specs(SCALED, { spanMs: 6 * 24 * HOUR }), (s) => {
         const events = toEvents(s);
-        const batcher = new LogBatcher<TestEvent>({ limits: SCALED, maxOpenWindows: 1_000 });
+        const batcher = new LogBatcher<TestEvent>({ limits: SCALED, maxWindowsPerStream: 1_000 });
         for (const { stream, event } of events) batcher.add(stream, event);
         const ts = events.map((e) => e.event.timestamp);
         expect(batcher.stats.windowsOpened).toBeLessThanOrEqual(maxWindows(Math.max(...ts) - Math.min(...ts), SCALED));
@@ -196,14 +196,16 @@ describe('batching properties (shrunk limits)', () => {
     );
   });
 
-  it('holds at most maxOpenWindows batches, and each eviction costs at most one call over the bound', async () => {
+  it('holds at most maxHeldBytes, and each early close (eviction, memory) costs at most one call over the bound', async () => {
+    const budget = fc.record({ maxWindowsPerStream: fc.integer({ min: 1, max: 3 }), maxHeldBytes: fc.integer({ min: 0, max: 4 * SCALED.maxBatchBytes }) });
     await fc.assert(
-      fc.asyncProperty(specs(SCALED, { spanMs: 4 * 24 * HOUR, streams: 3, tiny: true, large: true }), fc.integer({ min: 1, max: 3 }), async (s, maxOpen) => {
+      fc.asyncProperty(specs(SCALED, { spanMs: 4 * 24 * HOUR, streams: 3, tiny: true, large: true }), budget, async (s, options) => {
         const events = toEvents(s);
-        const { batches, batcher } = await runThroughFake(events, SCALED, maxOpen);
+        const { batches, batcher } = await runThroughFake(events, SCALED, options);
         expectSameEvents(events, batches);
-        expect(batcher.stats.peakHeldBytes).toBeLessThanOrEqual(maxOpen * SCALED.maxBatchBytes);
-        expect(batches.length).toBeLessThanOrEqual(boundPerStream(events, SCALED) + batcher.stats.evictions);
+        const { peakHeldBytes, evictions, memoryCloses } = batcher.stats;
+        expect(peakHeldBytes).toBeLessThanOrEqual(options.maxHeldBytes);
+        expect(batches.length).toBeLessThanOrEqual(boundPerStream(events, SCALED) + evictions + memoryCloses);
       }),
       { numRuns: 150 },
     );
@@ -215,7 +217,7 @@ describe('batching properties (real PutLogEvents limits)', () => {
     await fc.assert(
       fc.asyncProperty(specs(PUT_LOG_EVENTS_LIMITS, { spanMs: 2 * 24 * HOUR, large: true, maxLength: 40 }), async (s) => {
         const events = toEvents(s);
-        const { batches } = await runThroughFake(events, PUT_LOG_EVENTS_LIMITS, 16);
+        const { batches } = await runThroughFake(events, PUT_LOG_EVENTS_LIMITS, { maxWindowsPerStream: 16 });
         expectSameEvents(events, batches);
         expectValidBatches(batches, PUT_LOG_EVENTS_LIMITS);
         expect(batches.length).toBeLessThanOrEqual(boundPerStream(events, PUT_LOG_EVENTS_LIMITS));

@@ -80,17 +80,29 @@ describe('LogBatcher', () => {
     expect(batcher.stats.windowsOpened).toBe(2);
   });
 
-  it('closes the least recently used window early when one more is needed than maxOpenWindows', () => {
-    const batcher = new LogBatcher<TestEvent>({ limits: SMALL, maxOpenWindows: 2 });
+  it('closes a stream\'s least recently used window early when it needs one more than maxWindowsPerStream', () => {
+    const batcher = new LogBatcher<TestEvent>({ limits: SMALL, maxWindowsPerStream: 2 });
     const ready = addAll(batcher, [ev('day0'), ev('day1', 24 * HOUR), ev('day0-again', 1), ev('day2', 48 * HOUR)]);
     expect(ready.map((b) => [b.closedBy, ids(b)])).toEqual([['evicted', ['day1']]]);
     expect(batcher.stats.evictions).toBe(1);
   });
 
   it('keeps the new window of a stream whose only window was just evicted', () => {
-    const batcher = new LogBatcher<TestEvent>({ limits: SMALL, maxOpenWindows: 1 });
+    const batcher = new LogBatcher<TestEvent>({ limits: SMALL, maxWindowsPerStream: 1 });
     const ready = addAll(batcher, [ev('day0'), ev('day1', 24 * HOUR)]);
     expect([...ready, ...batcher.flush()].map(ids)).toEqual([['day0'], ['day1']]);
+  });
+
+  it('does not evict a window of another stream', () => {
+    const batcher = new LogBatcher<TestEvent>({ limits: SMALL, maxWindowsPerStream: 1 });
+    expect([...batcher.add('s1', ev('a')), ...batcher.add('s2', ev('b', 24 * HOUR))]).toEqual([]);
+  });
+
+  it('hands out the fullest open batch early when the batcher holds more than maxHeldBytes', () => {
+    const batcher = new LogBatcher<TestEvent>({ limits: SMALL, maxHeldBytes: 500 });
+    const ready = [...batcher.add('s1', ev('a1')), ...batcher.add('s1', ev('a2')), ...batcher.add('s2', ev('b1')), ...batcher.add('s2', ev('b2'))];
+    expect(ready.map((b) => [b.closedBy, b.logStreamName, ids(b)])).toEqual([['memory', 's1', ['a1', 'a2']]]);
+    expect(batcher.stats).toMatchObject({ memoryCloses: 1, heldBytes: 252, peakHeldBytes: 378 });
   });
 
   it('counts held bytes (messages + 26 each) and their peak', () => {

@@ -11,7 +11,9 @@
 //   W         floor(D / h) + 1, D = max - min timestamp, h = floor(maxBatchSpanMs / 2) (12 h): the most time
 //             windows the batcher can open (their centres are pairwise at least h apart)
 //
-// Theorem. Without evictions (at most maxOpenWindows windows needed, always so when W <= maxOpenWindows):
+// Theorem. For the events of one log stream, when the batcher closes no batch early (no eviction: a stream needs
+// at most maxWindowsPerStream windows, always so when W <= maxWindowsPerStream; no memory close: never with
+// fewer than maxHeldBytes / maxBatchBytes open batches):
 //   calls <= ceil(1.05 * S / B) + #big + (W - 1) + (any light ? floor(n / C) : 0)
 // Proof. Every batch is the last of its window (at most W of them), or it was closed because
 //   (a) it reached C events: then if no event is light its fill is >= C * (B / C) = B; otherwise there are at
@@ -23,7 +25,7 @@
 // Corollary (real CloudTrail files): index events are never light (the `trailwatch` object alone is longer than
 // 79 bytes), rarely big, and a file spans minutes (W = 1). Then S / B >= n / C and
 //   calls <= ceil(1.05 * max(S / B, n / C)) = ceil(1.05 * L): within 1.05x of the minimum.
-// With evictions, each one adds at most one more batch.
+// Each early close (eviction, memory close) adds at most one more batch. Over several streams, the bounds add up.
 import { PUT_LOG_EVENTS_LIMITS, type BatchLimits } from './limits.js';
 
 export interface SizedEvent {
@@ -32,30 +34,49 @@ export interface SizedEvent {
   bytes: number;
 }
 
-/** max(ceil(S / B), ceil(n / C)): no packing of these events into valid batches uses fewer calls. */
-export function minimumCalls(events: readonly Pick<SizedEvent, 'bytes'>[], limits: Partial<BatchLimits> = {}): number {
-  const l = { ...PUT_LOG_EVENTS_LIMITS, ...limits };
-  const s = totalCost(events, l);
-  return Math.max(Math.ceil(s / l.maxBatchBytes), Math.ceil(events.length / l.maxBatchEvents));
+/** Both bounds for the events of one log stream, accumulated one event at a time (memory stays constant). */
+export class CallBounds {
+  private readonly l: BatchLimits;
+  private count = 0;
+  private totalCost = 0;
+  private big = 0;
+  private anyLight = false;
+  private min = Infinity;
+  private max = -Infinity;
+
+  constructor(limits: Partial<BatchLimits> = {}) {
+    this.l = { ...PUT_LOG_EVENTS_LIMITS, ...limits };
+  }
+
+  add(event: SizedEvent): void {
+    const cost = event.bytes + this.l.perEventOverheadBytes;
+    this.count++;
+    this.totalCost += cost;
+    if (21 * cost > this.l.maxBatchBytes) this.big++;
+    if (this.l.maxBatchEvents * cost < this.l.maxBatchBytes) this.anyLight = true;
+    this.min = Math.min(this.min, event.timestamp);
+    this.max = Math.max(this.max, event.timestamp);
+  }
+
+  /** max(ceil(S / B), ceil(n / C)): no packing of these events into valid batches uses fewer calls. */
+  get minimumCalls(): number {
+    return Math.max(Math.ceil(this.totalCost / this.l.maxBatchBytes), Math.ceil(this.count / this.l.maxBatchEvents));
+  }
+
+  /** The theorem's right-hand side: LogBatcher uses at most this many calls when it evicts no window. */
+  get guaranteedMaxCalls(): number {
+    if (this.count === 0) return 0;
+    const countBound = this.anyLight ? Math.floor(this.count / this.l.maxBatchEvents) : 0;
+    return Math.ceil((1.05 * this.totalCost) / this.l.maxBatchBytes) + this.big + (maxWindows(this.max - this.min, this.l) - 1) + countBound;
+  }
 }
 
-/** The theorem's right-hand side: LogBatcher uses at most this many calls when it evicts no window. */
+export function minimumCalls(events: readonly SizedEvent[], limits: Partial<BatchLimits> = {}): number {
+  return boundsOf(events, limits).minimumCalls;
+}
+
 export function guaranteedMaxCalls(events: readonly SizedEvent[], limits: Partial<BatchLimits> = {}): number {
-  if (events.length === 0) return 0;
-  const l = { ...PUT_LOG_EVENTS_LIMITS, ...limits };
-  const s = totalCost(events, l);
-  let big = 0;
-  let anyLight = false;
-  let min = Infinity;
-  let max = -Infinity;
-  for (const e of events) {
-    const cost = e.bytes + l.perEventOverheadBytes;
-    if (21 * cost > l.maxBatchBytes) big++;
-    if (l.maxBatchEvents * cost < l.maxBatchBytes) anyLight = true;
-    min = Math.min(min, e.timestamp);
-    max = Math.max(max, e.timestamp);
-  }
-  return Math.ceil((1.05 * s) / l.maxBatchBytes) + big + (maxWindows(max - min, l) - 1) + (anyLight ? Math.floor(events.length / l.maxBatchEvents) : 0);
+  return boundsOf(events, limits).guaranteedMaxCalls;
 }
 
 /** W: how many time windows events spanning `spanMs` can open, at most. */
@@ -64,8 +85,8 @@ export function maxWindows(spanMs: number, limits: Partial<BatchLimits> = {}): n
   return Math.floor(spanMs / half) + 1;
 }
 
-function totalCost(events: readonly Pick<SizedEvent, 'bytes'>[], l: BatchLimits): number {
-  let s = 0;
-  for (const e of events) s += e.bytes + l.perEventOverheadBytes;
-  return s;
+function boundsOf(events: readonly SizedEvent[], limits: Partial<BatchLimits>): CallBounds {
+  const bounds = new CallBounds(limits);
+  for (const e of events) bounds.add(e);
+  return bounds;
 }

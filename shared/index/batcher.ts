@@ -16,9 +16,11 @@
 // a batch closes only when it holds maxBatchEvents events or the next event would take it over maxBatchBytes,
 // so apart from the last batch of each window every batch is full to within one event.
 //
-// Memory: at most `maxOpenWindows` windows are open at once (over all streams), each holding at most one
-// batch, so at most maxOpenWindows x maxBatchBytes of messages are held. When one more window is needed, the
-// least recently used one is closed early ('evicted'), which costs one extra, partly filled batch.
+// Memory: a stream keeps at most `maxWindowsPerStream` windows (one open batch each); one more closes its least
+// recently used window early ('evicted'). Over all streams the batcher holds at most `maxHeldBytes` (counted
+// as against maxBatchBytes) after each add: past it, the fullest open batch is handed out ('memory'), which
+// wastes the least. A CloudTrail file is one account and one region, so one stream and one window: neither
+// rule ever fires on it. Each early close costs at most one call over the bound.
 import { PUT_LOG_EVENTS_LIMITS, type BatchLimits } from './limits.js';
 import type { InputLogEvent, PutLogEventsInput } from './types.js';
 
@@ -27,8 +29,11 @@ export interface BatchableEvent extends InputLogEvent {
   bytes: number;
 }
 
-/** Why a batch was handed out: it was full by count or by bytes, its window was evicted, or flush() was called. */
-export type BatchCloseReason = 'count' | 'bytes' | 'evicted' | 'flush';
+/**
+ * Why a batch was handed out: full by count or by bytes; closed early because its stream needed one window more
+ * ('evicted') or the batcher held too much ('memory'); or flush() was called.
+ */
+export type BatchCloseReason = 'count' | 'bytes' | 'evicted' | 'memory' | 'flush';
 
 export interface LogBatch<T extends BatchableEvent = BatchableEvent> {
   logStreamName: string;
@@ -42,8 +47,10 @@ export interface LogBatch<T extends BatchableEvent = BatchableEvent> {
 export interface BatcherOptions {
   /** Defaults to PutLogEvents' documented limits; tests may shrink them. */
   limits?: Partial<BatchLimits>;
-  /** Time windows held open at once, over all streams. Default 4. */
-  maxOpenWindows?: number;
+  /** Time windows a log stream keeps open at once. Default 4. */
+  maxWindowsPerStream?: number;
+  /** Bytes held in open batches over all streams (as counted against maxBatchBytes). Default 16 MiB. */
+  maxHeldBytes?: number;
 }
 
 export interface BatcherStats {
@@ -52,14 +59,17 @@ export interface BatcherStats {
   /** Against maxBatchBytes, summed over the batches handed out. */
   bytesOut: number;
   windowsOpened: number;
-  /** Windows closed early to stay within maxOpenWindows. */
+  /** Windows closed early to stay within maxWindowsPerStream. */
   evictions: number;
+  /** Batches handed out early to stay within maxHeldBytes. */
+  memoryCloses: number;
   /** Bytes (as counted against maxBatchBytes) of events held in open batches now, and at most so far. */
   heldBytes: number;
   peakHeldBytes: number;
 }
 
-export const DEFAULT_MAX_OPEN_WINDOWS = 4;
+export const DEFAULT_MAX_WINDOWS_PER_STREAM = 4;
+export const DEFAULT_MAX_HELD_BYTES = 16 * 1_048_576;
 
 interface Window<T> {
   logStreamName: string;
@@ -73,16 +83,18 @@ interface Window<T> {
 
 export class LogBatcher<T extends BatchableEvent = BatchableEvent> {
   readonly limits: Readonly<BatchLimits>;
-  readonly maxOpenWindows: number;
+  readonly maxWindowsPerStream: number;
+  readonly maxHeldBytes: number;
   private readonly windows = new Map<string, Window<T>[]>();
-  private openWindows = 0;
   private clock = 0;
-  private readonly counters: BatcherStats = { eventsIn: 0, batchesOut: 0, bytesOut: 0, windowsOpened: 0, evictions: 0, heldBytes: 0, peakHeldBytes: 0 };
+  private readonly counters: BatcherStats = { eventsIn: 0, batchesOut: 0, bytesOut: 0, windowsOpened: 0, evictions: 0, memoryCloses: 0, heldBytes: 0, peakHeldBytes: 0 };
 
   constructor(options: BatcherOptions = {}) {
     this.limits = { ...PUT_LOG_EVENTS_LIMITS, ...options.limits };
-    this.maxOpenWindows = options.maxOpenWindows ?? DEFAULT_MAX_OPEN_WINDOWS;
-    if (!(Number.isInteger(this.maxOpenWindows) && this.maxOpenWindows >= 1)) throw new RangeError(`maxOpenWindows must be an integer >= 1, got ${this.maxOpenWindows}`);
+    this.maxWindowsPerStream = options.maxWindowsPerStream ?? DEFAULT_MAX_WINDOWS_PER_STREAM;
+    this.maxHeldBytes = options.maxHeldBytes ?? DEFAULT_MAX_HELD_BYTES;
+    if (!(Number.isInteger(this.maxWindowsPerStream) && this.maxWindowsPerStream >= 1)) throw new RangeError(`maxWindowsPerStream must be an integer >= 1, got ${this.maxWindowsPerStream}`);
+    if (!(this.maxHeldBytes >= 0)) throw new RangeError(`maxHeldBytes must be >= 0, got ${this.maxHeldBytes}`);
     if (this.limits.maxEventMessageBytes + this.limits.perEventOverheadBytes > this.limits.maxBatchBytes) {
       throw new RangeError('maxEventMessageBytes + perEventOverheadBytes must fit in maxBatchBytes: an event must fit in a batch of its own');
     }
@@ -103,8 +115,14 @@ export class LogBatcher<T extends BatchableEvent = BatchableEvent> {
     window.bytes += cost;
     window.lastUsed = ++this.clock;
     this.counters.eventsIn++;
-    this.hold(cost);
+    this.counters.heldBytes += cost;
     if (window.events.length >= this.limits.maxBatchEvents) ready.push(this.close(window, 'count'));
+    // One close is enough: the fullest batch holds at least this event's bytes (or its batch just closed).
+    if (this.counters.heldBytes > this.maxHeldBytes) {
+      ready.push(this.close(this.fullestWindow(), 'memory'));
+      this.counters.memoryCloses++;
+    }
+    this.counters.peakHeldBytes = Math.max(this.counters.peakHeldBytes, this.counters.heldBytes);
     return ready;
   }
 
@@ -113,7 +131,6 @@ export class LogBatcher<T extends BatchableEvent = BatchableEvent> {
     const ready: LogBatch<T>[] = [];
     for (const list of this.windows.values()) for (const w of list) if (w.events.length > 0) ready.push(this.close(w, 'flush'));
     this.windows.clear();
-    this.openWindows = 0;
     return ready;
   }
 
@@ -126,30 +143,34 @@ export class LogBatcher<T extends BatchableEvent = BatchableEvent> {
   }
 
   private windowFor(logStreamName: string, timestamp: number, ready: LogBatch<T>[]): Window<T> {
-    const found = this.windows.get(logStreamName)?.find((w) => timestamp >= w.from && timestamp < w.to);
+    let list = this.windows.get(logStreamName);
+    if (!list) this.windows.set(logStreamName, (list = []));
+    const found = list.find((w) => timestamp >= w.from && timestamp < w.to);
     if (found) return found;
-    if (this.openWindows >= this.maxOpenWindows) this.evictLeastRecentlyUsed(ready);
+    if (list.length >= this.maxWindowsPerStream) this.evictLeastRecentlyUsed(list, ready);
     const half = Math.floor(this.limits.maxBatchSpanMs / 2);
     const window: Window<T> = { logStreamName, from: timestamp - half, to: timestamp + half, events: [], bytes: 0, lastUsed: this.clock };
-    // Looked up again: the eviction may have removed this stream's (last) window and its list.
-    const list = this.windows.get(logStreamName);
-    if (list) list.push(window);
-    else this.windows.set(logStreamName, [window]);
-    this.openWindows++;
+    list.push(window);
     this.counters.windowsOpened++;
     return window;
   }
 
-  private evictLeastRecentlyUsed(ready: LogBatch<T>[]): void {
-    let oldest: Window<T> | undefined;
-    for (const list of this.windows.values()) for (const w of list) if (!oldest || w.lastUsed < oldest.lastUsed) oldest = w;
-    if (!oldest) return;
-    if (oldest.events.length > 0) ready.push(this.close(oldest, 'evicted'));
-    const list = this.windows.get(oldest.logStreamName) ?? [];
-    list.splice(list.indexOf(oldest), 1);
-    if (list.length === 0) this.windows.delete(oldest.logStreamName);
-    this.openWindows--;
+  private evictLeastRecentlyUsed(list: Window<T>[], ready: LogBatch<T>[]): void {
+    let oldest = 0;
+    list.forEach((w, i) => {
+      if (w.lastUsed < (list[oldest]?.lastUsed ?? Infinity)) oldest = i;
+    });
+    const [evicted] = list.splice(oldest, 1);
+    if (evicted && evicted.events.length > 0) ready.push(this.close(evicted, 'evicted'));
     this.counters.evictions++;
+  }
+
+  /** The open batch holding the most bytes: handing it out early wastes the least. Only called while bytes are held. */
+  private fullestWindow(): Window<T> {
+    let fullest: Window<T> | undefined;
+    for (const list of this.windows.values()) for (const w of list) if (!fullest || w.bytes > fullest.bytes) fullest = w;
+    if (!fullest) throw new Error('LogBatcher: bytes held but no open batch (bug)');
+    return fullest;
   }
 
   private close(window: Window<T>, closedBy: BatchCloseReason): LogBatch<T> {
@@ -162,11 +183,6 @@ export class LogBatcher<T extends BatchableEvent = BatchableEvent> {
     window.events = [];
     window.bytes = 0;
     return batch;
-  }
-
-  private hold(cost: number): void {
-    this.counters.heldBytes += cost;
-    if (this.counters.heldBytes > this.counters.peakHeldBytes) this.counters.peakHeldBytes = this.counters.heldBytes;
   }
 }
 

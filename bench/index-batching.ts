@@ -1,0 +1,187 @@
+// The indexer's pure core under load: CloudTrail records -> index events (message with `trailwatch`, size,
+// trimming) -> age check -> per-stream batches -> PutLogEvents request bodies as the SDK would serialise them
+// (JSON.stringify of the input: the SDK itself is not called). Measures events/s and MB/s of that part alone,
+// and the number of PutLogEvents calls against the minimum the byte and count limits allow (and the bound of
+// shared/index/batch-bounds.ts).
+//
+//   measureIndexBatching({ targetBytes, scope })  records straight from bench/generate.ts, parsed and classified
+//                                                 before the clock starts
+//   INDEX_BATCHING_ROW                            the same through a bench file: scanLog (untimed part) feeding
+//                                                 the meter; the harness's MB/s is end to end, the detail column
+//                                                 has the index part alone
+import { createReadStream } from 'node:fs';
+import { classify } from '../shared/classify/index.js';
+import type { CloudTrailRecord } from '../shared/cloudtrail.js';
+import { CallBounds, classifyEventAge, LogBatcher, logStreamName, toIndexEvent, toPutLogEventsInput, type IndexEvent, type IndexSource, type LogBatch } from '../shared/index/index.js';
+import { compileRuleset } from '../shared/rules/engine.js';
+import { scanLog } from '../shared/scan/scan-log.js';
+import { DEFAULT_SEED, generateRecords } from './generate.js';
+import { READ_HIGH_WATER_MARK, type RowOutput, type RowSpec } from './rows.js';
+
+const LOG_GROUP = 'trailwatch-index';
+const MB = 1e6;
+
+/** 'all': every record (the indexer's "every event" setting); 'rds': RDS, Data API and CloudTrail configuration events (its default). */
+export type IndexScope = 'all' | 'rds';
+
+export interface IndexBatchingReport {
+  events: number;
+  trimmed: number;
+  /** Left out before batching: older than 14 days, too new, or without a usable eventTime. */
+  rejectedForAge: number;
+  /** UTF-8 bytes of the messages. */
+  messageBytes: number;
+  /** UTF-8 bytes of the PutLogEvents request bodies. */
+  requestBytes: number;
+  /** Time in the index core: index events, age check, stream names, batching, PutLogEvents inputs. */
+  coreSeconds: number;
+  /** Time turning the inputs into request bodies (JSON.stringify + UTF-8 length), as the SDK would. */
+  serialiseSeconds: number;
+  /** Events and message MB (10^6 bytes) per second through core + serialisation. */
+  eventsPerSecond: number;
+  mbPerSecond: number;
+  /** The same through the core alone. */
+  coreEventsPerSecond: number;
+  coreMbPerSecond: number;
+  calls: number;
+  /** Summed over log streams: max(ceil(S / 1,048,576), ceil(n / 10,000)). */
+  minimumCalls: number;
+  /** Summed over log streams: the bound LogBatcher guarantees. */
+  guaranteedMaxCalls: number;
+  /** Most bytes the batcher held at once. */
+  peakHeldBytes: number;
+}
+
+/** Times everything from a scanned event to a serialised PutLogEvents request, and counts calls and bounds. */
+export class IndexBatchingMeter {
+  private readonly batcher = new LogBatcher<IndexEvent>();
+  private readonly bounds = new Map<string, CallBounds>();
+  private now: number | undefined;
+  private coreMs = 0;
+  private serialiseMs = 0;
+  private counts = { events: 0, trimmed: 0, rejectedForAge: 0, messageBytes: 0, requestBytes: 0, calls: 0 };
+
+  /** `now`: the indexer's clock for the age check; default 15 minutes after the first event, as for a live trail. */
+  constructor(now?: number) {
+    this.now = now;
+  }
+
+  add(source: IndexSource): void {
+    const started = performance.now();
+    let ready: LogBatch<IndexEvent>[] = [];
+    const event = toIndexEvent(source);
+    this.now ??= event.timestamp + 15 * 60_000;
+    if (classifyEventAge(event.timestamp, this.now) !== 'ok') {
+      this.counts.rejectedForAge++;
+    } else {
+      const stream = logStreamName(source.event.record);
+      this.boundsOf(stream).add(event);
+      this.counts.events++;
+      this.counts.messageBytes += event.bytes;
+      if (event.trimmed) this.counts.trimmed++;
+      ready = this.batcher.add(stream, event);
+    }
+    this.coreMs += performance.now() - started;
+    if (ready.length > 0) this.send(ready);
+  }
+
+  finish(): IndexBatchingReport {
+    const started = performance.now();
+    const ready = this.batcher.flush();
+    this.coreMs += performance.now() - started;
+    this.send(ready);
+    const seconds = (this.coreMs + this.serialiseMs) / 1000;
+    const coreSeconds = this.coreMs / 1000;
+    let minimumCalls = 0;
+    let guaranteedMaxCalls = 0;
+    for (const b of this.bounds.values()) {
+      minimumCalls += b.minimumCalls;
+      guaranteedMaxCalls += b.guaranteedMaxCalls;
+    }
+    return {
+      ...this.counts,
+      coreSeconds,
+      serialiseSeconds: this.serialiseMs / 1000,
+      eventsPerSecond: this.counts.events / seconds,
+      mbPerSecond: this.counts.messageBytes / MB / seconds,
+      coreEventsPerSecond: this.counts.events / coreSeconds,
+      coreMbPerSecond: this.counts.messageBytes / MB / coreSeconds,
+      minimumCalls,
+      guaranteedMaxCalls,
+      peakHeldBytes: this.batcher.stats.peakHeldBytes,
+    };
+  }
+
+  private send(batches: LogBatch<IndexEvent>[]): void {
+    for (const batch of batches) {
+      let started = performance.now();
+      const input = toPutLogEventsInput(LOG_GROUP, batch);
+      this.coreMs += performance.now() - started;
+      started = performance.now();
+      // What the SDK does with the input before it goes on the wire (awsJson1_1: a JSON body).
+      this.counts.requestBytes += Buffer.byteLength(JSON.stringify(input), 'utf8');
+      this.serialiseMs += performance.now() - started;
+      this.counts.calls++;
+    }
+  }
+
+  private boundsOf(stream: string): CallBounds {
+    let b = this.bounds.get(stream);
+    if (!b) this.bounds.set(stream, (b = new CallBounds()));
+    return b;
+  }
+}
+
+function inScope(source: IndexSource, scope: IndexScope): boolean {
+  return scope === 'all' || source.event.facts.category !== 'other';
+}
+
+/** Generated records (about `targetBytes` of record JSON), classified up front, then timed through the index core. */
+export function measureIndexBatching(options: { targetBytes?: number; seed?: number; scope?: IndexScope } = {}): IndexBatchingReport {
+  const { targetBytes = 20 * MB, seed = DEFAULT_SEED, scope = 'all' } = options;
+  const ruleset = compileRuleset();
+  const sources: IndexSource[] = [];
+  let bytes = 0;
+  for (const generated of generateRecords(seed)) {
+    if (bytes >= targetBytes) break;
+    bytes += Buffer.byteLength(generated.json, 'utf8');
+    const event = classify(JSON.parse(generated.json) as CloudTrailRecord);
+    const source: IndexSource = { raw: generated.json, event, alerts: ruleset.evaluate(event).map((rule) => ({ rule: rule.id })) };
+    if (inScope(source, scope)) sources.push(source);
+  }
+  const meter = new IndexBatchingMeter();
+  for (const source of sources) meter.add(source);
+  return meter.finish();
+}
+
+/** One line for the bench table. */
+export function describeIndexBatching(r: IndexBatchingReport): string {
+  const k = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(0)} k` : n.toFixed(0));
+  return (
+    `index part alone: ${k(r.eventsPerSecond)} events/s, ${r.mbPerSecond.toFixed(0)} MB/s of messages with request JSON ` +
+    `(${k(r.coreEventsPerSecond)} events/s, ${r.coreMbPerSecond.toFixed(0)} MB/s without); ` +
+    `${r.calls} PutLogEvents calls for ${r.events} events, minimum ${r.minimumCalls} (${(r.calls / Math.max(1, r.minimumCalls)).toFixed(3)}×), bound ${r.guaranteedMaxCalls}; ` +
+    `${r.trimmed} trimmed, peak held ${(r.peakHeldBytes / MB).toFixed(1)} MB`
+  );
+}
+
+/** scanLog over a bench file, every record indexed; the meter times the index part. */
+async function indexEveryRecord(file: string): Promise<RowOutput> {
+  const scan = scanLog(createReadStream(file, { highWaterMark: READ_HIGH_WATER_MARK }), { file, ruleset: compileRuleset(), alsoParse: 'all' });
+  const meter = new IndexBatchingMeter();
+  let rdsRecords = 0;
+  for await (const item of scan) {
+    if (item.kind === 'malformed') throw item.error;
+    if (item.event.record.eventSource === 'rds.amazonaws.com') rdsRecords++;
+    meter.add(item);
+  }
+  const report = meter.finish();
+  return { records: scan.stats.records, rdsRecords, bytesOut: scan.stats.bytesOut, detail: describeIndexBatching(report) };
+}
+
+export const INDEX_BATCHING_ROW: RowSpec = {
+  id: 'trailwatch-index-all',
+  label: 'trailwatch index, every record: scanLog + index events + PutLogEvents batches (SDK not called)',
+  kind: 'trailwatch',
+  run: indexEveryRecord,
+};
