@@ -1,5 +1,7 @@
 // The fake is the judge of the batching tests, so it is tested first: it must catch every documented limit,
 // and behave like the service on correct calls.
+import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { PUT_LOG_EVENTS_LIMITS } from '../shared/index/limits.js';
 import { CloudWatchLogsLimitViolation, createCloudWatchLogsFake, DOCUMENTED_LIMITS, type PutLogEventsRequestLike } from './helpers/cloudwatch-logs-fake.js';
@@ -155,5 +157,23 @@ describe('CloudWatch Logs fake: what it does with correct calls', () => {
     f.failWith(1, 'ServiceUnavailableException');
     await expect(f.putLogEvents(put([at(0)]))).rejects.toMatchObject({ name: 'ServiceUnavailableException', $fault: 'server', $metadata: { httpStatusCode: 503 } });
     await expect(f.putLogEvents(put([at(0)]))).resolves.toEqual({});
+  });
+});
+
+describe('CloudWatch Logs fake behind aws-sdk-client-mock', () => {
+  it('answers the real SDK client\'s commands, and its limit violations reach the caller', async () => {
+    const cwl = mockClient(CloudWatchLogsClient);
+    try {
+      const f = fake();
+      cwl.on(PutLogEventsCommand).callsFake(f.putLogEvents).on(CreateLogStreamCommand).callsFake(f.createLogStream);
+      const client = new CloudWatchLogsClient({ region: 'us-east-1' });
+      await client.send(new CreateLogStreamCommand({ logGroupName: GROUP, logStreamName: 'other' }));
+      await client.send(new PutLogEventsCommand({ logGroupName: GROUP, logStreamName: 'other', logEvents: [at(0, 'a')] }));
+      expect(f.storedEvents(GROUP, 'other').map((e) => e.message)).toEqual(['a']);
+      await expect(client.send(new PutLogEventsCommand({ logGroupName: GROUP, logStreamName: 'other', logEvents: [at(1), at(0)] }))).rejects.toThrow(CloudWatchLogsLimitViolation);
+      expect(f.violations).toHaveLength(1);
+    } finally {
+      cwl.restore();
+    }
   });
 });
