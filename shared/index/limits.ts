@@ -38,9 +38,6 @@ export const PUT_LOG_EVENTS_LIMITS: Readonly<BatchLimits> = Object.freeze({
 /** The pre-2025 event size (256 KiB - 26), for a partition whose service has not caught up with the raise. */
 export const LEGACY_MAX_EVENT_MESSAGE_BYTES = 262_144 - 26;
 
-/** InputLogEvent.message: "Length Constraints: Minimum length of 1." */
-export const MIN_MESSAGE_LENGTH = 1;
-
 /**
  * Events outside this age window are rejected one by one (the rest of the batch is accepted) and reported in
  * rejectedLogEventsInfo: "Events more than 2 hours in the future are rejected ... Events older than 14 days or
@@ -53,10 +50,5 @@ export { DAY_MS };
 /** CreateLogStream / PutLogEvents logStreamName: 1 to 512 characters, pattern `[^:*]*`. */
 export const MAX_LOG_STREAM_NAME_LENGTH = 512;
 export const LOG_STREAM_NAME_FORBIDDEN = /[:*]/g;
-/** logGroupName: 1 to 512 characters, pattern `[\.\-_/#A-Za-z0-9]+`. */
+/** logGroupName: 1 to 512 characters, pattern `[\.\-_/#A-Za-z0-9]+` (for validating the configured group). */
 export const LOG_GROUP_NAME_PATTERN = /^[.\-_/#A-Za-z0-9]{1,512}$/;
-
-/** The cost of one event against maxBatchBytes. */
-export function eventCost(messageBytes: number, limits: Pick<BatchLimits, 'perEventOverheadBytes'> = PUT_LOG_EVENTS_LIMITS): number {
-  return messageBytes + limits.perEventOverheadBytes;
-}
