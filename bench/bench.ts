@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { describeFile, ensureLogFile, isSizeName, SIZES, type GeneratedFile, type SizeName } from './generate.js';
 import { BASELINE_ROW, GUNZIP_ROWS, LIBRARY_ROWS, LIBRARY_GUNZIP_CHUNK, type RowSpec } from './rows.js';
 import { PRIMARY_TRAILWATCH_ROW, TRAILWATCH_PENDING, TRAILWATCH_ROWS } from './trailwatch.js';
+import { buildProcessorBundle, PROCESSOR_ROW, PROCESSOR_ROWS, processorTargetChecks } from './processor.js';
 import type { WorkerReport } from './worker.js';
 
 const OUT_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -46,7 +47,7 @@ interface Options {
 
 const USAGE = `usage: npm run bench -- [--quick] [--sizes 5mb,100mb,1gb] [--runs N] [--rows id,...] [--include-slow]
                         [--timeout SECONDS] [--no-wait] [--generate-only] [--strict] [--profile]
-rows: ${[...GUNZIP_ROWS, ...LIBRARY_ROWS, ...TRAILWATCH_ROWS].map((r) => r.id).join(', ')} (or a prefix: gunzip, trailwatch)`;
+rows: ${[...GUNZIP_ROWS, ...LIBRARY_ROWS, ...TRAILWATCH_ROWS, ...PROCESSOR_ROWS].map((r) => r.id).join(', ')} (or a prefix: gunzip, trailwatch, processor)`;
 
 function parseArgs(argv: string[]): Options {
   const opts: Options = { sizes: ['5mb', '100mb', '1gb'], runs: { '5mb': 5, '100mb': 5, '1gb': 3 }, rows: undefined, includeSlow: false, waitForQuiet: true, generateOnly: false, timeoutSeconds: undefined, strict: false, profile: false };
@@ -237,7 +238,7 @@ function progress(line: string): void {
 
 /** The rows for one file, with the reason for any that are skipped. */
 function plannedRows(opts: Options, size: SizeName, file: GeneratedFile, previous: RowResult[]): { row: RowSpec; skip?: string }[] {
-  const all = [...GUNZIP_ROWS, ...LIBRARY_ROWS, ...TRAILWATCH_ROWS];
+  const all = [...GUNZIP_ROWS, ...LIBRARY_ROWS, ...TRAILWATCH_ROWS, ...PROCESSOR_ROWS];
   // A row id selects that row; anything else selects the rows it is a prefix of ("gunzip", "trailwatch").
   const wanted = (row: RowSpec): boolean =>
     !opts.rows || opts.rows.some((w) => (all.some((r) => r.id === w) ? row.id === w : row.id.startsWith(w)));
@@ -371,6 +372,9 @@ function targetChecks(results: RowResult[]): { lines: string[]; failed: boolean 
       const times = s.mbPerSecond / fastest.s.mbPerSecond;
       line(times >= TARGETS.timesFastestStreamingLibrary, `100mb: trailwatch ≥ ${TARGETS.timesFastestStreamingLibrary} × the faster streaming JSON library: ${fmtRate(s.mbPerSecond)} MB/s vs ${fastest.r.row.label} ${fmtRate(fastest.s.mbPerSecond)} MB/s = ${times.toFixed(1)}×`);
     }
+    // The processor Lambda's row beside the core's (bench/processor.ts).
+    const handlerRow = results.find((r) => r.size === '100mb' && r.row.id === PROCESSOR_ROW);
+    for (const check of processorTargetChecks('100mb', handlerRow && summarize(handlerRow), tw && summarize(tw), handlerRow?.note)) line(check.ok, check.text);
   } else lines.push('N/A  100mb targets: the 100mb file was not measured (--sizes)');
 
   if (has1g) {
@@ -393,6 +397,8 @@ async function main(): Promise<void> {
     for (const f of files) console.log(`${f.path}: ${describeFile(f)}`);
     return;
   }
+  // The processor row imports the handler bundle at run time (bench/processor.ts).
+  if (!opts.rows || opts.rows.some((w) => PROCESSOR_ROW.startsWith(w))) await buildProcessorBundle();
 
   const loadBefore = os.loadavg()[0] ?? 0;
   const started = performance.now();

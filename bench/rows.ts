@@ -22,6 +22,8 @@ export interface RowOutput {
   bytesOut?: number;
   /** One line of extra facts (e.g. delivered vs skipped). */
   detail?: string;
+  /** Seconds of the measured work, when the row has set-up that must not count (bench/processor.ts). */
+  measuredSeconds?: number;
 }
 
 export type RowKind = 'gunzip' | 'json-parse' | 'streaming-library' | 'trailwatch' | 'baseline';

@@ -1,4 +1,5 @@
 // Bundles the CLI (and, as they land, the Lambda handlers) with esbuild: one file each, Node 22, sourcemaps.
+import { writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const common = {
@@ -13,3 +14,8 @@ const common = {
 };
 
 await build({ ...common, entryPoints: { 'cli/trailwatch': 'cli/bin.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' } });
+
+// The processor Lambda: dist/processor/handler.js exporting `handler`, with a package.json marking the folder
+// as ESM so the folder deploys as it is (Lambda's Node.js runtime loads a .js handler as ESM from type: module).
+await build({ ...common, entryPoints: { 'processor/handler': 'functions/processor/handler.ts' }, outdir: 'dist', mainFields: ['module', 'main'] });
+await writeFile('dist/processor/package.json', JSON.stringify({ type: 'module' }, null, 2) + '\n');

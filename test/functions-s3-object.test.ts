@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ import { LogFileError } from '../shared/errors.js';
 import { compileRuleset } from '../shared/rules/engine.js';
 import { scanLog } from '../shared/scan/scan-log.js';
 import { ObjectReadError } from '../functions/lib/errors.js';
-import { readObject, type OpenedObject } from '../functions/lib/s3-object.js';
+import { coalesce, readObject, type OpenedObject } from '../functions/lib/s3-object.js';
 import type { ObjectRef } from '../functions/lib/triggers.js';
 import { startCuttingProxy, startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
 import { cloudTrailRecord } from './helpers/log-files.js';
@@ -33,7 +34,7 @@ const ref = (key: string, fields: Partial<ObjectRef> = {}): ObjectRef => ({ buck
 /** Reads an object through the core: alerts (rule ids), malformed records, stats. */
 async function scanObject(client: S3Client, key: string, fields: Partial<ObjectRef> = {}) {
   return readObject(client, ref(key, fields), async (object) => {
-    const scan = scanLog(object.body, { file: object.file, ruleset });
+    const scan = scanLog(object.chunks, { file: object.file, ruleset });
     const alerts: string[] = [];
     const malformed: string[] = [];
     for await (const item of scan) {
@@ -178,5 +179,42 @@ describe('readObject releases every body', () => {
     }
     expect(bodies.every((body) => body.destroyed)).toBe(true);
     expect((await scanObject(client, SAMPLE)).alerts).toHaveLength(1);
+  });
+});
+
+describe('coalesce', () => {
+  async function* pieces(sizes: number[], failAfter?: number): AsyncGenerator<Uint8Array> {
+    let n = 0;
+    for (const size of sizes) {
+      if (failAfter !== undefined && n === failAfter) throw new Error('connection reset');
+      yield new Uint8Array(size).fill(n++ % 256);
+    }
+  }
+
+  it('joins pieces to at least the minimum, in order, the last one smaller', async () => {
+    const out: Buffer[] = [];
+    for await (const chunk of coalesce(pieces([3, 4, 5, 1, 1, 9, 2]), 8)) out.push(chunk);
+    expect(out.map((c) => c.length)).toEqual([12, 11, 2]);
+    expect(Buffer.concat(out)).toEqual(Buffer.concat([3, 4, 5, 1, 1, 9, 2].map((size, n) => Buffer.alloc(size, n))));
+  });
+
+  it('gives what arrived before a failure, then the failure', async () => {
+    const out: number[] = [];
+    const error = await failure(
+      (async () => {
+        for await (const chunk of coalesce(pieces([3, 4, 5, 6], 3), 100)) out.push(chunk.length);
+      })(),
+    );
+    expect(out).toEqual([12]);
+    expect((error as Error).message).toBe('connection reset');
+  });
+
+  it('destroys the source stream when the consumer stops early', async () => {
+    const source = Readable.from([Buffer.alloc(10), Buffer.alloc(10), Buffer.alloc(10)]);
+    for await (const chunk of coalesce(source, 5)) {
+      expect(chunk.length).toBe(10);
+      break;
+    }
+    expect(source.destroyed).toBe(true);
   });
 });

@@ -18,13 +18,27 @@ export interface OpenedObject {
   file: string;
   /** Bytes S3 will send (the compressed size for a .json.gz), when it says. */
   contentLength: number | undefined;
+  /** The response body itself (released by readObject whatever happens). */
   body: Readable;
+  /** The body's bytes in pieces of at least `minChunkBytes` (the last may be smaller): read this, not `body`. */
+  chunks: AsyncIterable<Buffer>;
 }
 
 export interface ReadObjectOptions {
   /** Aborts the request, and the body's socket with it (middy's timeout signal). */
   signal?: AbortSignal;
+  /** Size of the pieces `chunks` gives. Default 256 KiB. */
+  minChunkBytes?: number;
 }
+
+/**
+ * The HTTP body arrives in pieces of 64 KiB at most. The core inflates each piece it is given as one call on
+ * libuv's pool; fewer, larger pieces cost less (reading the bench's 100 MB file from disk in 64 KiB pieces
+ * was 15-30 % slower than in 1 MiB ones). From the S3 emulator, 256 KiB pieces were ~6 % faster than the raw
+ * 64 KiB ones at the same peak RSS; 1 MiB pieces were no faster than 256 KiB but held ~25 MB more at peak
+ * (each piece inflates to ~6 MB of text at once).
+ */
+export const DEFAULT_MIN_CHUNK_BYTES = 256 << 10;
 
 export function s3Url(bucket: string, key: string): string {
   return `s3://${bucket}/${key}`;
@@ -49,10 +63,38 @@ export async function readObject<T>(
     throw new ObjectReadError(ref.bucket, key, 'NoBody', `GetObject returned ${body === undefined ? 'no body' : 'a body that is not a Node stream'}`);
   }
   try {
-    return await consume({ bucket: ref.bucket, key, file: s3Url(ref.bucket, key), contentLength: response.ContentLength, body });
+    const chunks = coalesce(body, options.minChunkBytes ?? DEFAULT_MIN_CHUNK_BYTES);
+    return await consume({ bucket: ref.bucket, key, file: s3Url(ref.bucket, key), contentLength: response.ContentLength, body, chunks });
   } finally {
     release(body);
   }
+}
+
+/**
+ * Pieces of `source` joined to at least `minBytes`. When the source fails, what arrived before the failure is
+ * still given first, so the consumer's byte count (the offset in its error) is where the connection broke.
+ */
+export async function* coalesce(source: AsyncIterable<Uint8Array>, minBytes: number): AsyncGenerator<Buffer> {
+  let pending: Buffer[] = [];
+  let size = 0;
+  const take = (): Buffer => {
+    const joined = pending.length === 1 && pending[0] ? pending[0] : Buffer.concat(pending, size);
+    pending = [];
+    size = 0;
+    return joined;
+  };
+  try {
+    for await (const chunk of source) {
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      pending.push(buffer);
+      size += buffer.length;
+      if (size >= minBytes) yield take();
+    }
+  } catch (error) {
+    if (size > 0) yield take();
+    throw error;
+  }
+  if (size > 0) yield take();
 }
 
 /** Frees the body's socket: a body read to the end already has; any other is destroyed. */

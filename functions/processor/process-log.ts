@@ -86,7 +86,7 @@ export async function processLogFile(ctx: ProcessorContext, ref: ObjectRef, via:
     ctx.s3,
     ref,
     async (object) => {
-      const scan = scanLog(object.body, { file: object.file, ruleset: config.ruleset });
+      const scan = scanLog(object.chunks, { file: object.file, ruleset: config.ruleset });
       let malformedLogged = 0;
       for await (const item of scan) {
         if (item.kind === 'malformed') {

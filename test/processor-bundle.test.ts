@@ -1,0 +1,127 @@
+// The processor as deployed: one ESM file bundled as scripts/build.mjs bundles it, loaded by a plain Node 22
+// process that knows nothing but the environment (endpoints included), invoked with a sample event. S3 is the
+// emulator; SNS is a loopback server answering PublishBatch in SNS's query protocol.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EMULATOR_CREDENTIALS, startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
+
+const BUCKET = 'trailwatch-sample-trail';
+const KEY = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1110Z_OFgXCp32aVxXbA7d.json.gz';
+
+let s3rver: S3Emulator;
+let sns: http.Server;
+let snsEndpoint: string;
+const snsRequests: string[] = [];
+let dir: string;
+
+beforeAll(async () => {
+  s3rver = await startS3Emulator();
+  await s3rver.createBucket(BUCKET);
+  await s3rver.put(BUCKET, KEY, readFileSync(new URL(`../events/logs/${KEY}`, import.meta.url)));
+  sns = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (d: string) => (body += d));
+    req.on('end', () => {
+      snsRequests.push(body);
+      const ids = [...body.matchAll(/PublishBatchRequestEntries\.member\.\d+\.Id=([^&]*)/g)].map((m) => decodeURIComponent(m[1] ?? ''));
+      const members = ids.map((id) => `<member><Id>${id}</Id><MessageId>msg-${id}</MessageId></member>`).join('');
+      res.writeHead(200, { 'content-type': 'text/xml' });
+      res.end(
+        `<PublishBatchResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishBatchResult><Successful>${members}</Successful><Failed/></PublishBatchResult>` +
+          '<ResponseMetadata><RequestId>test</RequestId></ResponseMetadata></PublishBatchResponse>',
+      );
+    });
+  });
+  await new Promise<void>((resolve) => sns.listen(0, '127.0.0.1', resolve));
+  snsEndpoint = `http://127.0.0.1:${(sns.address() as AddressInfo).port}`;
+
+  // The options of scripts/build.mjs for the processor entry.
+  dir = await mkdtemp(path.join(os.tmpdir(), 'trailwatch-bundle-'));
+  await build({
+    entryPoints: { 'processor/handler': 'functions/processor/handler.ts' },
+    outdir: dir,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    logLevel: 'warning',
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  });
+  await writeFile(path.join(dir, 'processor/package.json'), JSON.stringify({ type: 'module' }));
+}, 60_000);
+
+afterAll(async () => {
+  await s3rver?.close();
+  await new Promise((resolve) => sns?.close(resolve));
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+function runBundle(env: Record<string, string>, script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('the bundled processor (dist/processor/handler.js)', () => {
+  it('exports handler and processes an S3 put event with endpoints and credentials from the environment only', async () => {
+    const event = readFileSync(new URL('../events/s3-put.json', import.meta.url), 'utf8');
+    const script = `
+      const { handler } = await import('./processor/handler.js');
+      const context = { functionName: 'trailwatch-processor', awsRequestId: 'r1', getRemainingTimeInMillis: () => 30000 };
+      const result = await handler(${event}, context);
+      process.stdout.write('RESULT ' + JSON.stringify({ type: typeof handler, files: result.files.map((f) => [f.key, f.alertsByRule, f.published]) }) + '\\n');
+    `;
+    const { code, stdout, stderr } = await runBundle(
+      {
+        ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts',
+        AWS_REGION: 'us-east-1',
+        AWS_ENDPOINT_URL_S3: s3rver.endpoint,
+        AWS_ENDPOINT_URL_SNS: snsEndpoint,
+        S3_FORCE_PATH_STYLE: 'true',
+        AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
+        AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+        AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+        POWERTOOLS_LOG_LEVEL: 'WARN',
+      },
+      script,
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
+    expect(JSON.parse(line?.slice('RESULT '.length) ?? 'null')).toEqual({
+      type: 'function',
+      files: [[KEY, { 'rds-database-deleted': 1 }, { alertTopic: 1, eventsTopic: 0 }]],
+    });
+    expect(snsRequests).toHaveLength(1);
+    expect(snsRequests[0]).toContain('Action=PublishBatch');
+    expect(snsRequests[0]).toContain('MessageStructure=json');
+  });
+
+  it('fails its init with the configuration problems when the environment is wrong', async () => {
+    const { code, stderr } = await runBundle({ AWS_REGION: 'us-east-1', ALERT_STORM_THRESHOLD: 'many' }, "await import('./processor/handler.js');");
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('ConfigError: trailwatch processor: invalid configuration (2 problems):');
+    expect(stderr).toContain('ALERT_TOPIC_ARN: required, not set');
+    expect(stderr).toContain('ALERT_STORM_THRESHOLD: must be a whole number from 1 to 10000 (got "many")');
+  });
+});
