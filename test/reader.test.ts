@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readCloudTrailLog } from '../shared/reader/index.js';
@@ -186,6 +187,30 @@ describe('reading a CloudTrail log file', () => {
     }
     expect(closed).toBe(true);
     expect(chunksTaken).toBeLessThan(10);
+  });
+
+  it('stops inflating and closes a gzip source when the caller stops iterating', async () => {
+    // Random text does not compress, so the file is far larger than what zlib reads ahead.
+    const many = Array.from({ length: 3000 }, () => cloudTrailRecord({ padding: randomBytes(300).toString('base64') }));
+    const gzip = gzipRecords(many);
+    let closed = false;
+    let bytesTaken = 0;
+    async function* source() {
+      try {
+        for await (const chunk of chunked(gzip, [1024])) {
+          bytesTaken += chunk.length;
+          yield chunk;
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    for await (const item of readCloudTrailLog(source(), { file })) {
+      if (item.index === 10) break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(closed).toBe(true);
+    expect(bytesTaken).toBeLessThan(gzip.length);
   });
 
   it('can be iterated only once, since its source can be read only once', async () => {
