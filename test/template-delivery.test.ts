@@ -39,7 +39,7 @@ function s3Event(bucket: string, key: string, detailType = 'Object Created'): Js
 const ACCOUNT = '123456789012';
 const LOG = `${ACCOUNT}_CloudTrail_us-east-1_20261120T1513Z_txaXWHzL2pmFONLz.json.gz`;
 /** Keys a trail bucket holds (shared/README.md, CloudTrail facts), under `prefix`. */
-function keys(prefix: string): Record<string, string> {
+function keys(prefix: string) {
   return {
     log: `${prefix}AWSLogs/${ACCOUNT}/CloudTrail/us-east-1/2026/11/20/${LOG}`,
     orgLog: `${prefix}AWSLogs/o-a1b2c3d4e5/${ACCOUNT}/CloudTrail/eu-west-1/2026/11/20/${LOG}`,
