@@ -1,0 +1,47 @@
+// The Lambda handler every trailwatch function is: an invocation event -> the S3 objects it names -> the
+// function's work on each delivery. Wiring only: middy with Powertools' logger and metrics middlewares, trigger
+// parsing (triggers.ts), and for SQS one delivery per message with the failed ones reported as
+// batchItemFailures. The processor and the indexer differ only in `processDelivery`.
+import type { Context, SQSBatchResponse } from 'aws-lambda';
+import middy from '@middy/core';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Observability } from './observability.js';
+import { objectsFromEvent, type Delivery } from './triggers.js';
+
+/** One delivery's work: every object it names, or a throw (after trying them all) so the delivery is retried. */
+export type ProcessDelivery<R> = (delivery: Delivery, signal: AbortSignal) => Promise<R>;
+
+/** A direct invocation returns the delivery's outcome; an SQS batch the partial-batch response. */
+export type DeliveryResult<R> = R | SQSBatchResponse;
+
+export function createDeliveryHandler<R>(obs: Observability, processDelivery: ProcessDelivery<R>) {
+  // Powertools Batch reports failed SQS messages as batchItemFailures (the event source mapping needs
+  // FunctionResponseTypes: [ReportBatchItemFailures]); messages are processed one at a time, so memory
+  // stays that of one file.
+  const sqsBatch = new BatchProcessor(EventType.SQS);
+
+  async function processEvent(event: unknown, context: Context, { signal }: { signal: AbortSignal }): Promise<DeliveryResult<R>> {
+    const refs = objectsFromEvent(event);
+    if (refs.kind === 'direct') return processDelivery(refs.delivery, signal);
+    const deliveries = new Map(refs.messages.map((m) => [m.messageId, m.result]));
+    const processMessage = async (record: { messageId: string }): Promise<void> => {
+      const result = deliveries.get(record.messageId);
+      if (!result) throw new Error(`SQS message ${record.messageId} was not parsed`);
+      if (!result.ok) {
+        obs.logger.error('SQS message names no readable trigger', { messageId: record.messageId, error: result.error });
+        throw result.error;
+      }
+      await processDelivery(result.delivery, signal);
+    };
+    return processPartialResponse({ Records: refs.records }, processMessage, sqsBatch, { context, processInParallel: false });
+  }
+
+  return middy(processEvent)
+    .use(injectLambdaContext(obs.logger, { resetKeys: true }))
+    .use(logMetrics(obs.metrics, { captureColdStartMetric: true }))
+    .onError((request) => {
+      obs.logger.error('invocation failed', { error: request.error ?? undefined });
+    });
+}
