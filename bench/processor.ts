@@ -149,7 +149,7 @@ async function processorHandler(file: string): Promise<RowOutput> {
       records: outcome.stats.records,
       bytesOut: outcome.stats.bytesOut,
       measuredSeconds,
-      detail: `cold start (import) ${coldStartMs.toFixed(0)} ms, RSS after it ${(rssAfterImport / 1e6).toFixed(0)} MB; ${outcome.stats.delivered} classified, ${raised} alerts raised, ${outcome.published.alertTopic} messages published`,
+      detail: `cold start (import) ${coldStartMs.toFixed(0)} ms, RSS after it ${(rssAfterImport / 1e6).toFixed(0)} MB; ${outcome.stats.delivered} classified, ${raised} alerts raised, ${outcome.published.alertTopic} messages published; read ${outcome.timings.readMs} ms, then messages built and published in ${outcome.timings.publishMs} ms`,
     };
   } finally {
     emulator.child.stdin?.end();

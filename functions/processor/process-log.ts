@@ -45,6 +45,8 @@ export interface FileOutcome {
   stats: ReadStats;
   alertsByRule: Record<string, number>;
   published: { alertTopic: number; eventsTopic: number };
+  /** Reading the file (GetObject to the last record), and building and publishing its alerts. */
+  timings: { readMs: number; publishMs: number };
 }
 
 export interface DeliveryOutcome {
@@ -103,6 +105,7 @@ export async function processLogFile(ctx: ProcessorContext, ref: ObjectRef, via:
   );
 
   // The whole file was read: now, and only now, its alerts go out.
+  const readDone = performance.now();
   const alertsByRule = collector.countsByRule();
   const routed = alertMessages(collector.drain(), {
     minSeverity: config.minSeverity,
@@ -115,10 +118,12 @@ export async function processLogFile(ctx: ProcessorContext, ref: ObjectRef, via:
     published.eventsTopic = (await publishMessages(ctx.sns, config.eventsTopicArn, routed.eventsTopic, options)).published;
   }
 
+  const done = performance.now();
+  const timings = { readMs: Math.round(readDone - started), publishMs: Math.round(done - readDone) };
   const raised = Object.values(alertsByRule).reduce((sum, n) => sum + n, 0);
-  reportFileRead(obs, { bucket: ref.bucket, key: read.key, via, stats: read.stats, durationMs: performance.now() - started }, { alerts: raised, alertsByRule, published });
+  reportFileRead(obs, { bucket: ref.bucket, key: read.key, via, stats: read.stats, durationMs: done - started }, { alerts: raised, alertsByRule, published, ...timings });
   obs.metrics.addMetric(ProcessorMetrics.alertsRaised, MetricUnit.Count, raised);
   obs.metrics.addMetric(ProcessorMetrics.alertsPublished, MetricUnit.Count, published.alertTopic);
   if (config.eventsTopicArn) obs.metrics.addMetric(ProcessorMetrics.alertEventsPublished, MetricUnit.Count, published.eventsTopic);
-  return { bucket: ref.bucket, key: read.key, stats: read.stats, alertsByRule, published };
+  return { bucket: ref.bucket, key: read.key, stats: read.stats, alertsByRule, published, timings };
 }
