@@ -105,6 +105,15 @@ describe.each(functions)('$logicalId environment', (fn) => {
     }
   });
 
+  it('stays within Lambda\'s 4 KB for all variables together', () => {
+    // "The total size of all environment variables doesn't exceed 4 KB" (configuration-envvars.html, quotas).
+    for (const [name, overrides] of Object.entries(SCENARIOS)) {
+      const env = environment(new Evaluator(template, overrides), fn);
+      const bytes = Object.entries(env).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+      expect(bytes, name).toBeLessThanOrEqual(4096);
+    }
+  });
+
   it('sets every variable the config requires, and only variables the code reads', async (context) => {
     skipIfPending(context, fn);
     const loader = await configLoader(fn);
