@@ -9,6 +9,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MAX_SNS_PAYLOAD_BYTES, publishEntryBytes } from '../shared/alerts/sns-message.js';
 import { LogFileError } from '../shared/errors.js';
 import { ObjectReadError, PublishError, TriggerError } from '../functions/lib/errors.js';
 import { createObservability, type Observability } from '../functions/lib/observability.js';
@@ -290,6 +291,24 @@ describe('processor: failures', () => {
     expect(docs.map((d) => d.rule)).toEqual(['cloudtrail-logging-stopped', 'rds-database-deleted']);
     expect(docs[1]).toMatchObject({ kind: 'summary', count: 50 });
     expect(docs[1]?.eventIDs).toEqual(Array.from({ length: 50 }, (_, i) => `del-${i}`));
+  });
+
+  it('keeps a message with a huge record within SNS size limits, the facts whole', async () => {
+    const record = cloudTrailRecord({
+      eventName: 'DeleteDBInstance',
+      eventID: 'huge-1',
+      requestParameters: { dBInstanceIdentifier: 'orders-prod', skipFinalSnapshot: true },
+      responseElements: { dBInstanceIdentifier: 'orders-prod', blob: 'x'.repeat(400_000) },
+    });
+    const key = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/huge.json.gz';
+    await s3rver.put(BUCKET, key, gzipSync(JSON.stringify({ Records: [record] })));
+    await processor({ ALERT_EVENTS_TOPIC_ARN: EVENTS_TOPIC })({ Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: BUCKET }, object: { key } } }] });
+    const [entry] = published();
+    const [event] = published(EVENTS_TOPIC);
+    expect(publishEntryBytes(entry ?? {})).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
+    expect(publishEntryBytes(event ?? {})).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
+    expect(defaultDoc(entry)).toMatchObject({ rule: 'rds-database-deleted', eventID: 'huge-1', eventName: 'DeleteDBInstance' });
+    expect((JSON.parse(entry?.Message ?? '{}') as { email: string }).email).toContain('orders-prod');
   });
 
   it('retries entries SNS reports as failed and succeeds', async () => {
