@@ -42,18 +42,18 @@ describe('index event message', () => {
     }
   });
 
-  it('keeps the raw text of the record as it is, trailwatch appended last', () => {
+  it('keeps the raw text of the record as it is, trailwatch first so Logs Insights always discovers it', () => {
     const record = loadRecord('delete-db-instance');
     const raw = JSON.stringify(record, null, 2);
     const { message } = toIndexEvent(sourceOf(record, raw));
-    expect(message.startsWith(raw.slice(0, raw.lastIndexOf('}')).trimEnd())).toBe(true);
-    expect(Object.keys(parsed(message)).at(-1)).toBe('trailwatch');
+    expect(message.endsWith(raw.slice(1))).toBe(true);
+    expect(Object.keys(parsed(message))[0]).toBe('trailwatch');
   });
 
   it('keeps numbers with their original digits (no re-serialisation)', () => {
     const raw = '{"eventSource":"rds.amazonaws.com","eventName":"X","eventTime":"2024-08-01T13:29:57Z","n":1.50,"big":12345678901234567890}';
     const { message } = toIndexEvent(sourceOf(JSON.parse(raw) as CloudTrailRecord, raw));
-    expect(message).toContain('"n":1.50,"big":12345678901234567890,"trailwatch":');
+    expect(message).toMatch(/^\{"trailwatch":\{.*\},"eventSource".*"n":1\.50,"big":12345678901234567890\}$/);
   });
 
   it('serialises instead of splicing when the record already has a trailwatch member', () => {

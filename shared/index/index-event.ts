@@ -2,7 +2,7 @@
 // timestamped with its eventTime.
 //
 // The message is built from the record's raw text, not by serialising the parsed record again: the reader
-// already holds the exact JSON, and splicing `,"trailwatch":{...}` in before its closing brace costs one
+// already holds the exact JSON, and splicing `"trailwatch":{...},` in after its opening brace costs one
 // string concatenation instead of a JSON.stringify of the whole record. JSON.parse of the result equals
 // `{ ...record, trailwatch }` (test/index-event.test.ts proves it). Numbers keep their original digits.
 import type { CloudTrailRecord } from '../cloudtrail.js';
@@ -46,27 +46,35 @@ export function eventTimestamp(record: Pick<CloudTrailRecord, 'eventTime'>): num
   return typeof record.eventTime === 'string' ? Date.parse(record.eventTime) : NaN;
 }
 
-/** The record's JSON with `"trailwatch": fields` as its last member. */
+/**
+ * The record's JSON with `"trailwatch": fields` as its FIRST member. First, because CloudWatch Logs Insights
+ * discovers a limited number of fields per JSON event (200, "Supported logs and discovered fields" in the
+ * CloudWatch Logs user guide): on a large record, fields at the end may never be discovered, and the
+ * trailwatch fields are the ones the saved queries and `trailwatch search` rely on.
+ */
 export function withTrailwatch(raw: string, record: CloudTrailRecord, fields: TrailwatchFields): string {
   // A record with its own `trailwatch` member would end up with the key twice; serialise instead (never
   // seen in CloudTrail, but the result must still equal { ...record, trailwatch }).
-  const spliced = Object.hasOwn(record, 'trailwatch') ? null : spliceLastMember(raw, '"trailwatch":' + JSON.stringify(fields));
-  return spliced ?? JSON.stringify({ ...record, trailwatch: fields });
+  const spliced = Object.hasOwn(record, 'trailwatch') ? null : spliceFirstMember(raw, '"trailwatch":' + JSON.stringify(fields));
+  if (spliced) return spliced;
+  const { trailwatch: _own, ...rest } = record;
+  return JSON.stringify({ trailwatch: fields, ...rest });
 }
 
 /**
- * Inserts `member` before the closing brace of the JSON object text `raw`, or returns null when `raw` does not
- * end in `}`. The character before that brace (whitespace aside) is `{` only for an empty object: any member
- * ends in `"`, a digit, a letter of true/false/null, `]` or `}`.
+ * Inserts `member` right after the opening brace of the JSON object text `raw`, or returns null when `raw`
+ * does not start with `{`. The next character (whitespace aside) is `}` only for an empty object, which
+ * then needs no separating comma.
  */
-function spliceLastMember(raw: string, member: string): string | null {
-  let close = raw.length - 1;
-  while (close >= 0 && isJsonWhitespace(raw.charCodeAt(close))) close--;
-  if (close <= 0 || raw.charCodeAt(close) !== CLOSE_BRACE) return null;
-  let last = close - 1;
-  while (last >= 0 && isJsonWhitespace(raw.charCodeAt(last))) last--;
-  const separator = raw.charCodeAt(last) === OPEN_BRACE ? '' : ',';
-  return raw.slice(0, close) + separator + member + raw.slice(close);
+function spliceFirstMember(raw: string, member: string): string | null {
+  let open = 0;
+  while (open < raw.length && isJsonWhitespace(raw.charCodeAt(open))) open++;
+  if (raw.charCodeAt(open) !== OPEN_BRACE) return null;
+  let next = open + 1;
+  while (next < raw.length && isJsonWhitespace(raw.charCodeAt(next))) next++;
+  if (next >= raw.length) return null;
+  const separator = raw.charCodeAt(next) === CLOSE_BRACE ? '' : ',';
+  return raw.slice(0, open + 1) + member + separator + raw.slice(open + 1);
 }
 
 const OPEN_BRACE = 0x7b;

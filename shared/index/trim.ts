@@ -34,6 +34,7 @@ export interface TrimmedMessage {
 /** `record` + `trailwatch` as JSON in at most `maxBytes` UTF-8 bytes. `originalBytes` is the untrimmed size. */
 export function trimMessage(record: CloudTrailRecord, fields: TrailwatchFields, originalBytes: number, maxBytes: number): TrimmedMessage {
   const kept: Record<string, unknown> = { ...record };
+  delete kept.trailwatch; // ours replaces any the record had, as in withTrailwatch
   const removed: string[] = [];
   for (const key of removalOrder(record)) {
     delete kept[key];
@@ -67,7 +68,7 @@ function render(kept: Record<string, unknown>, fields: TrailwatchFields, info: T
     ...(info.truncated.length > 0 ? { truncated: info.truncated } : {}),
     originalBytes: info.originalBytes,
   };
-  const message = JSON.stringify({ ...kept, trailwatch });
+  const message = JSON.stringify({ trailwatch, ...kept });
   return { message, bytes: Buffer.byteLength(message, 'utf8'), info: { removed: [...info.removed], truncated: [...info.truncated], originalBytes: info.originalBytes } };
 }
 
