@@ -93,3 +93,31 @@ export class DeliveryError extends TrailwatchError {
     this.errors = errors;
   }
 }
+
+/** A PutLogEvents or CreateLogStream call kept failing (or failed for good): the delivery is retried by Lambda. */
+export class IndexWriteError extends TrailwatchError {
+  readonly code = 'INDEX_WRITE_FAILED';
+  readonly logGroupName: string;
+  readonly logStreamName: string;
+  readonly operation: 'PutLogEvents' | 'CreateLogStream';
+  /** Events in the batch that was not written. */
+  readonly events: number;
+  readonly attempts: number;
+  /** The AWS error name (`ThrottlingException`, `AccessDeniedException`, ...). */
+  readonly reason: string;
+
+  constructor(
+    details: { logGroupName: string; logStreamName: string; operation: IndexWriteError['operation']; events: number; attempts: number; reason: string },
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${details.logGroupName}/${details.logStreamName}: ${details.operation} failed after ${details.attempts} attempt${details.attempts === 1 ? '' : 's'}${details.events > 0 ? ` (${details.events} events not written)` : ''}: ${detail}`, options);
+    this.name = 'IndexWriteError';
+    this.logGroupName = details.logGroupName;
+    this.logStreamName = details.logStreamName;
+    this.operation = details.operation;
+    this.events = details.events;
+    this.attempts = details.attempts;
+    this.reason = details.reason;
+  }
+}

@@ -1,0 +1,198 @@
+// Writing index batches to CloudWatch Logs: the log stream created when missing, one PutLogEvents call per
+// batch, throttling and server errors retried with backoff, the events the service rejects handed back.
+//
+// Streams. CreateLogStream before the first write to a stream; "ResourceAlreadyExistsException: The specified
+// resource already exists" (API_CreateLogStream) means another invocation made it first, which is fine. Streams
+// known to exist are remembered for the life of the container (the writer lives outside the handler), so a warm
+// function calls CreateLogStream once per stream, not once per file. Concurrent writes to a new stream share
+// one CreateLogStream call. A stream deleted behind our back (PutLogEvents: ResourceNotFoundException) is
+// created again, once.
+//
+// Retries. Each SDK call already runs the SDK's own retry strategy (standard mode: AWS_MAX_ATTEMPTS, 3 by
+// default). Account-level throttling (PutLogEvents is a per-account, per-region TPS quota; the old 5/s per
+// stream is gone) can outlast those few quick retries, so the writer retries once more around them, with
+// exponential backoff and full jitter ("Exponential Backoff And Jitter", AWS Architecture Blog: sleep =
+// random(0, min(cap, base * 2^attempt))), a bounded number of times. What it retries: ThrottlingException,
+// ServiceUnavailableException, any 5xx or 429, errors the SDK marks $retryable, and the transient network errors
+// the SDK's own classifier retries (@smithy/service-error-classification: TimeoutError, RequestTimeout,
+// ECONNRESET, ECONNREFUSED, EPIPE, ETIMEDOUT). Anything else (InvalidParameterException, AccessDenied, a missing
+// log group) fails at once. A failure that persists throws IndexWriteError: the invocation fails and Lambda
+// retries the delivery (see README: what was written before is written again).
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import { CreateLogStreamCommand, PutLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { rejectedEvents, toPutLogEventsInput, type IndexEvent, type LogBatch, type RejectedEvent } from '../../shared/index/index.js';
+import { IndexWriteError } from '../lib/errors.js';
+
+export interface RetryOptions {
+  /** Calls in all, the first included. Default 5. */
+  maxAttempts?: number;
+  /** First backoff ceiling in ms. Default 250. */
+  baseDelayMs?: number;
+  /** Largest backoff ceiling in ms. Default 8,000 (with 5 attempts, at most 250 + 500 + 1,000 + 2,000 ms of sleep). */
+  maxDelayMs?: number;
+  /** How to wait (tests pass an instant one). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Uniform in [0, 1): the jitter. */
+  random?: () => number;
+}
+
+export interface PutResult {
+  /** Events the service did not store (too old, too new, older than the group's retention), with their reason. */
+  rejected: RejectedEvent<IndexEvent>[];
+  /** PutLogEvents requests sent for this batch, retries included. */
+  calls: number;
+  /** Requests that failed and were retried. */
+  retries: number;
+  /** True when this batch's stream was created (by us) before writing. */
+  streamCreated: boolean;
+}
+
+export const DEFAULT_RETRY: Readonly<Required<Omit<RetryOptions, 'sleep' | 'random'>>> = Object.freeze({ maxAttempts: 5, baseDelayMs: 250, maxDelayMs: 8_000 });
+
+export class CloudWatchLogsWriter {
+  private readonly known = new Set<string>();
+  private readonly creating = new Map<string, Promise<boolean>>();
+  private readonly retry: Required<RetryOptions>;
+
+  constructor(
+    private readonly client: CloudWatchLogsClient,
+    readonly logGroupName: string,
+    retry: RetryOptions = {},
+  ) {
+    this.retry = {
+      ...DEFAULT_RETRY,
+      sleep: (ms, signal) => sleepFor(ms, undefined, signal ? { signal } : {}),
+      random: Math.random,
+      ...retry,
+    };
+    if (!(Number.isInteger(this.retry.maxAttempts) && this.retry.maxAttempts >= 1)) throw new RangeError(`maxAttempts must be an integer >= 1, got ${this.retry.maxAttempts}`);
+  }
+
+  /** Streams this container knows exist (created or found existing). */
+  get knownStreams(): ReadonlySet<string> {
+    return this.known;
+  }
+
+  /** Writes one batch (chronological, within every PutLogEvents limit: LogBatcher's output). */
+  async putBatch(batch: LogBatch<IndexEvent>, signal?: AbortSignal): Promise<PutResult> {
+    const stream = batch.logStreamName;
+    const result: PutResult = { rejected: [], calls: 0, retries: 0, streamCreated: false };
+    result.streamCreated = await this.ensureStream(stream, batch.events.length, signal);
+    const input = toPutLogEventsInput(this.logGroupName, batch);
+    let recreated = false;
+    for (let attempt = 1; ; attempt++) {
+      signal?.throwIfAborted();
+      result.calls++;
+      try {
+        const response = await this.client.send(new PutLogEventsCommand(input), signal ? { abortSignal: signal } : {});
+        result.rejected = rejectedEvents(batch.events, response.rejectedLogEventsInfo);
+        return result;
+      } catch (error) {
+        if (isAbort(error, signal)) throw error;
+        if (errorName(error) === 'ResourceNotFoundException' && !recreated) {
+          // The stream was deleted since we created it (or the group is missing: CreateLogStream says which).
+          recreated = true;
+          this.known.delete(stream);
+          result.streamCreated = (await this.ensureStream(stream, batch.events.length, signal)) || result.streamCreated;
+          attempt--; // the lost stream is not the service pushing back: it does not use up an attempt
+          result.retries++;
+          continue;
+        }
+        if (!isRetryable(error) || attempt >= this.retry.maxAttempts) {
+          throw this.failure('PutLogEvents', stream, batch.events.length, attempt, error);
+        }
+        result.retries++;
+        await this.backoff(attempt, signal);
+      }
+    }
+  }
+
+  /** Creates the stream unless this container knows it exists; true when this call created it. */
+  async ensureStream(stream: string, events = 0, signal?: AbortSignal): Promise<boolean> {
+    if (this.known.has(stream)) return false;
+    let pending = this.creating.get(stream);
+    if (!pending) {
+      pending = this.createStream(stream, events, signal).finally(() => this.creating.delete(stream));
+      this.creating.set(stream, pending);
+      return pending;
+    }
+    // Another write is creating it: wait for that (its failure is this write's failure too), but it was not us.
+    await pending;
+    return false;
+  }
+
+  private async createStream(stream: string, events: number, signal: AbortSignal | undefined): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      signal?.throwIfAborted();
+      try {
+        await this.client.send(new CreateLogStreamCommand({ logGroupName: this.logGroupName, logStreamName: stream }), signal ? { abortSignal: signal } : {});
+        this.known.add(stream);
+        return true;
+      } catch (error) {
+        if (isAbort(error, signal)) throw error;
+        if (errorName(error) === 'ResourceAlreadyExistsException') {
+          this.known.add(stream);
+          return false;
+        }
+        if (!isRetryable(error) || attempt >= this.retry.maxAttempts) throw this.failure('CreateLogStream', stream, events, attempt, error);
+        await this.backoff(attempt, signal);
+      }
+    }
+  }
+
+  /** Full jitter: a uniform sleep in [0, min(maxDelay, base * 2^(attempt - 1))). */
+  private backoff(attempt: number, signal: AbortSignal | undefined): Promise<void> {
+    const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+    return this.retry.sleep(Math.floor(this.retry.random() * ceiling), signal);
+  }
+
+  private failure(operation: IndexWriteError['operation'], stream: string, events: number, attempts: number, error: unknown): IndexWriteError {
+    const name = errorName(error);
+    const message = error instanceof Error ? error.message : String(error);
+    const status = httpStatus(error);
+    return new IndexWriteError(
+      { logGroupName: this.logGroupName, logStreamName: stream, operation, events, attempts, reason: name },
+      `${name}${status ? ` (HTTP ${status})` : ''}: ${message}`,
+      { cause: error },
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Which errors are worth another try
+
+const RETRYABLE_NAMES = new Set([
+  'ThrottlingException',
+  'ServiceUnavailableException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'InternalFailure',
+  'InternalServerError',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+const RETRYABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+
+export function isRetryable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { name?: unknown; code?: unknown; $retryable?: unknown; $fault?: unknown };
+  if (typeof e.name === 'string' && RETRYABLE_NAMES.has(e.name)) return true;
+  if (typeof e.code === 'string' && RETRYABLE_CODES.has(e.code)) return true;
+  if (e.$retryable) return true;
+  const status = httpStatus(error);
+  return status !== undefined && (status >= 500 || status === 429);
+}
+
+function httpStatus(error: unknown): number | undefined {
+  const status = (error as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata?.httpStatusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}
+
+function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true || (error instanceof Error && error.name === 'AbortError');
+}
