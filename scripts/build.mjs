@@ -19,3 +19,7 @@ await build({ ...common, entryPoints: { 'cli/trailwatch': 'cli/bin.ts' }, outdir
 // as ESM so the folder deploys as it is (Lambda's Node.js runtime loads a .js handler as ESM from type: module).
 await build({ ...common, entryPoints: { 'processor/handler': 'functions/processor/handler.ts' }, outdir: 'dist', mainFields: ['module', 'main'] });
 await writeFile('dist/processor/package.json', JSON.stringify({ type: 'module' }, null, 2) + '\n');
+
+// The indexer Lambda, the same way: dist/indexer/handler.js exporting `handler`.
+await build({ ...common, entryPoints: { 'indexer/handler': 'functions/indexer/handler.ts' }, outdir: 'dist', mainFields: ['module', 'main'] });
+await writeFile('dist/indexer/package.json', JSON.stringify({ type: 'module' }, null, 2) + '\n');

@@ -1,0 +1,145 @@
+// The indexer as deployed: one ESM file bundled as scripts/build.mjs bundles it, loaded by a plain Node 22 process
+// that knows nothing but the environment (endpoints included), invoked with a sample event. S3 is the emulator;
+// CloudWatch Logs is a loopback server speaking the service's JSON protocol (X-Amz-Target Logs_20140328.*),
+// answered by the limit-enforcing fake, errors as `{"__type": ..., "message": ...}` the way the service sends them.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classify } from '../shared/classify/index.js';
+import type { CloudTrailRecord } from '../shared/cloudtrail.js';
+import { createCloudWatchLogsFake, FakeServiceError, type CloudWatchLogsFake } from './helpers/cloudwatch-logs-fake.js';
+import { EMULATOR_CREDENTIALS, startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
+
+const BUCKET = 'trailwatch-sample-trail';
+const KEY = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1110Z_OFgXCp32aVxXbA7d.json.gz';
+const GROUP = '/trailwatch/trailwatch/cloudtrail';
+const STREAM = '123456789012_CloudTrail_us-east-1';
+
+let s3rver: S3Emulator;
+let logs: http.Server;
+let logsEndpoint: string;
+let fake: CloudWatchLogsFake;
+const targets: string[] = [];
+let dir: string;
+
+beforeAll(async () => {
+  s3rver = await startS3Emulator();
+  await s3rver.createBucket(BUCKET);
+  await s3rver.put(BUCKET, KEY, readFileSync(new URL(`../events/logs/${KEY}`, import.meta.url)));
+  // The sample day's events are days old for the real clock the bundle runs with; the service here runs then.
+  fake = createCloudWatchLogsFake({ logGroups: { [GROUP]: {} }, now: () => Date.parse('2026-11-20T19:00:00Z') });
+  logs = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (d: string) => (body += d));
+    req.on('end', () => {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      targets.push(target);
+      const input = JSON.parse(body) as Record<string, never>;
+      const call = target === 'Logs_20140328.PutLogEvents' ? fake.putLogEvents(input) : target === 'Logs_20140328.CreateLogStream' ? fake.createLogStream(input) : Promise.reject(new Error(`unexpected ${target}`));
+      call.then(
+        (output) => {
+          res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+          res.end(JSON.stringify(output));
+        },
+        (error: unknown) => {
+          const status = error instanceof FakeServiceError ? error.$metadata.httpStatusCode : 500;
+          res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+          res.end(JSON.stringify({ __type: (error as Error).name, message: (error as Error).message }));
+        },
+      );
+    });
+  });
+  await new Promise<void>((resolve) => logs.listen(0, '127.0.0.1', resolve));
+  logsEndpoint = `http://127.0.0.1:${(logs.address() as AddressInfo).port}`;
+
+  // The options of scripts/build.mjs for the indexer entry.
+  dir = await mkdtemp(path.join(os.tmpdir(), 'trailwatch-indexer-bundle-'));
+  await build({
+    entryPoints: { 'indexer/handler': 'functions/indexer/handler.ts' },
+    outdir: dir,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    logLevel: 'warning',
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  });
+  await writeFile(path.join(dir, 'indexer/package.json'), JSON.stringify({ type: 'module' }));
+}, 60_000);
+
+afterAll(async () => {
+  await s3rver?.close();
+  await new Promise((resolve) => logs?.close(resolve));
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+function runBundle(env: Record<string, string>, script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('the bundled indexer (dist/indexer/handler.js)', () => {
+  it('exports handler and indexes an S3 put event with endpoints and credentials from the environment only', async () => {
+    const event = readFileSync(new URL('../events/s3-put.json', import.meta.url), 'utf8');
+    // The sample records are from 2026-11-20: the bundle's real clock must not find them too old.
+    const script = `
+      const realNow = Date.now; Date.now = () => Date.parse('2026-11-20T19:00:00Z');
+      const { handler } = await import('./indexer/handler.js');
+      const context = { functionName: 'trailwatch-indexer', awsRequestId: 'r1', getRemainingTimeInMillis: () => 30000 };
+      const result = await handler(${event}, context);
+      Date.now = realNow;
+      process.stdout.write('RESULT ' + JSON.stringify({ type: typeof handler, files: result.files.map((f) => [f.key, f.indexed, f.streamsCreated]) }) + '\\n');
+    `;
+    const { code, stdout, stderr } = await runBundle(
+      {
+        INDEX_LOG_GROUP: GROUP,
+        AWS_REGION: 'us-east-1',
+        AWS_ENDPOINT_URL_S3: s3rver.endpoint,
+        AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: logsEndpoint,
+        S3_FORCE_PATH_STYLE: 'true',
+        AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
+        AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+        AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+        POWERTOOLS_LOG_LEVEL: 'WARN',
+      },
+      script,
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const records = (JSON.parse(gunzipSync(readFileSync(new URL(`../events/logs/${KEY}`, import.meta.url))).toString('utf8')) as { Records: CloudTrailRecord[] }).Records;
+    const inScope = records.filter((r) => classify(r).facts.category !== 'other').length;
+    const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
+    expect(JSON.parse(line?.slice('RESULT '.length) ?? 'null')).toEqual({ type: 'function', files: [[KEY, inScope, [STREAM]]] });
+    expect(targets).toEqual(['Logs_20140328.CreateLogStream', 'Logs_20140328.PutLogEvents']);
+    expect(fake.storedEvents(GROUP, STREAM)).toHaveLength(inScope);
+    fake.assertNoViolations();
+  });
+
+  it('fails its init with the configuration problems when the environment is wrong', async () => {
+    const { code, stderr } = await runBundle({ AWS_REGION: 'us-east-1', INDEX_LOG_GROUP: 'not a group' }, "await import('./indexer/handler.js');");
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('ConfigError: trailwatch indexer: invalid configuration (1 problem):');
+    expect(stderr).toContain('INDEX_LOG_GROUP: must be a CloudWatch Logs log group name');
+  });
+});
