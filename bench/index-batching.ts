@@ -16,7 +16,7 @@ import { CallBounds, classifyEventAge, LogBatcher, logStreamName, toIndexEvent, 
 import { compileRuleset } from '../shared/rules/engine.js';
 import { scanLog } from '../shared/scan/scan-log.js';
 import { DEFAULT_SEED, generateRecords } from './generate.js';
-import { READ_HIGH_WATER_MARK, type RowOutput, type RowSpec } from './rows.js';
+import { TRAILWATCH_READ_CHUNK, type RowOutput, type RowSpec } from './rows.js';
 
 const LOG_GROUP = 'trailwatch-index';
 const MB = 1e6;
@@ -167,7 +167,7 @@ export function describeIndexBatching(r: IndexBatchingReport): string {
 
 /** scanLog over a bench file, every record indexed; the meter times the index part. */
 async function indexEveryRecord(file: string): Promise<RowOutput> {
-  const scan = scanLog(createReadStream(file, { highWaterMark: READ_HIGH_WATER_MARK }), { file, ruleset: compileRuleset(), alsoParse: 'all' });
+  const scan = scanLog(createReadStream(file, { highWaterMark: TRAILWATCH_READ_CHUNK }), { file, ruleset: compileRuleset(), alsoParse: 'all' });
   const meter = new IndexBatchingMeter();
   let rdsRecords = 0;
   for await (const item of scan) {

@@ -34,7 +34,8 @@ export interface ScanSummary {
   seconds: number;
 }
 
-const READ_CHUNK = 1024 * 1024;
+/** 256 KiB: bigger source chunks outlive V8's young generation and raise peak RSS for no speed. */
+const READ_CHUNK = 256 * 1024;
 const PROGRESS_EVERY_MS = 1000;
 const MALFORMED_SHOWN_PER_FILE = 5;
 /** Records in a log file are not in time order; alerts are printed in time order per file, this many at a time at most. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eventSourcePrefilter, readCloudTrailLog } from '../shared/reader/index.js';
+import { eventSourcePrefilter, readCloudTrailLog, recordPrefilter } from '../shared/reader/index.js';
 import type { ParsedRecord } from '../shared/reader/types.js';
 import { chunked, cloudTrailRecord, gzipText, parsedRecords, plainRecords, readAll } from './helpers/log-files.js';
 
@@ -180,5 +180,60 @@ describe('reading with eventSourcePrefilter(S)', () => {
     const items = await readAll(reader);
     expect(items.map((item) => (item.kind === 'malformed' ? item.error.code : item.kind))).toEqual(['RECORD_NOT_OBJECT']);
     expect(reader.stats).toMatchObject({ records: 2, skipped: 1, malformed: 1 });
+  });
+});
+
+describe('recordPrefilter alternatives', () => {
+  const record = (fields: Record<string, unknown>) => Buffer.from(JSON.stringify({ eventTime: '2026-11-20T10:00:00Z', ...fields }));
+  const passes = (alternatives: Parameters<typeof recordPrefilter>[0], bytes: Buffer) => recordPrefilter(alternatives)(bytes, 0, bytes.length);
+  const rds = new Set(['rds.amazonaws.com']);
+
+  it('requires the eventName when an alternative names it', () => {
+    const alt = [{ eventSources: rds, eventNames: new Set(['DeleteDBInstance']) }];
+    expect(passes(alt, record({ eventSource: 'rds.amazonaws.com', eventName: 'DeleteDBInstance' }))).toBe(true);
+    expect(passes(alt, record({ eventSource: 'rds.amazonaws.com', eventName: 'DescribeDBInstances' }))).toBe(false);
+  });
+
+  it('requires every token of an alternative', () => {
+    const alt = [{ eventSources: rds, mustContain: ['"errorCode"'] }];
+    expect(passes(alt, record({ eventSource: 'rds.amazonaws.com', eventName: 'DescribeDBInstances', errorCode: 'AccessDenied' }))).toBe(true);
+    expect(passes(alt, record({ eventSource: 'rds.amazonaws.com', eventName: 'DescribeDBInstances' }))).toBe(false);
+  });
+
+  it('passes a record that satisfies any one alternative', () => {
+    const alts = [{ eventSources: rds, eventNames: new Set(['DeleteDBInstance']) }, { eventSources: rds, mustContain: ['"Root"'] }];
+    expect(passes(alts, record({ eventSource: 'rds.amazonaws.com', eventName: 'DescribeDBInstances', userIdentity: { type: 'Root' } }))).toBe(true);
+  });
+
+  it('lets through a record whose eventName is written with \\u escapes', () => {
+    const alt = [{ eventSources: rds, eventNames: new Set(['DeleteDBInstance']) }];
+    const escaped = Buffer.from('{"eventSource":"rds.amazonaws.com","eventName":"\\u0044eleteDBInstance","eventTime":"t"}');
+    expect(passes(alt, escaped)).toBe(true);
+  });
+
+  it('never rejects a record that satisfies an alternative, whatever the layout (property)', () => {
+    const names = ['DeleteDBInstance', 'DescribeDBInstances', 'ModifyDBInstance'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...names),
+        fc.boolean(),
+        fc.boolean(),
+        fc.constantFrom(0, 2),
+        fc.subarray(names, { minLength: 1 }),
+        (eventName, failed, root, indent, wantedNames) => {
+          const fields = { eventSource: 'rds.amazonaws.com', eventName, userIdentity: { type: root ? 'Root' : 'IAMUser' }, ...(failed ? { errorCode: 'X' } : {}) };
+          const bytes = Buffer.from(JSON.stringify({ eventTime: 't', ...fields }, null, indent));
+          const alts = [
+            { eventSources: rds, eventNames: new Set(wantedNames) },
+            { eventSources: rds, mustContain: ['"errorCode"'] },
+            { eventSources: rds, mustContain: ['"Root"'] },
+          ];
+          const satisfied = wantedNames.includes(eventName) || failed || root;
+          const result = recordPrefilter(alts)(bytes, 0, bytes.length);
+          if (satisfied) expect(result).toBe(true);
+          else expect(result).toBe(false);
+        },
+      ),
+    );
   });
 });

@@ -3,6 +3,8 @@ import { RulesError } from '../errors.js';
 import type { ClassifiedEvent, Principal, RdsResource } from '../classify/types.js';
 import { compilePattern, wildcardRegExp, type Predicate } from './pattern.js';
 import { BUILTIN_RULES } from './builtin-rules.js';
+import { recordNeeds } from './record-needs.js';
+import type { PrefilterAlternative } from '../reader/types.js';
 import { SEVERITIES, type RuleDefinition, type RuleExceptions, type RulesFile, type Severity } from './types.js';
 
 export interface ActiveRule {
@@ -44,12 +46,18 @@ export class Ruleset {
    * Records from other sources cannot raise an alert, so the reader need not parse them.
    */
   readonly eventSources: ReadonlySet<string> | null;
+  /**
+   * Finer than eventSources: per rule, the eventSource, eventName and tokens a record needs to match it.
+   * The reader parses a record only when it satisfies one of these (null: parse every record).
+   */
+  readonly prefilter: readonly PrefilterAlternative[] | null;
   private readonly compiled: readonly CompiledRule[];
 
-  constructor(compiled: CompiledRule[], eventSources: ReadonlySet<string> | null) {
+  constructor(compiled: CompiledRule[], prefilter: PrefilterAlternative[] | null) {
     this.compiled = compiled;
     this.rules = compiled.map((c) => c.rule);
-    this.eventSources = eventSources;
+    this.prefilter = prefilter;
+    this.eventSources = prefilter ? new Set(prefilter.flatMap((alternative) => [...alternative.eventSources])) : null;
   }
 
   /** The active rules this event raises, in rule order, exceptions applied. */
@@ -110,7 +118,7 @@ export function compileRuleset(options: RulesetOptions = {}): Ruleset {
 
   const minRank = severityRank(options.minSeverity ?? 'info');
   const compiled: CompiledRule[] = [];
-  let eventSources: Set<string> | null = new Set();
+  let prefilter: PrefilterAlternative[] | null = [];
   for (const { definition, source, path, builtin } of definitions.values()) {
     const severity = severities.get(definition.id) ?? definition.severity;
     const pattern = compilePattern(definition.match, source, `${path}.match`);
@@ -129,10 +137,10 @@ export function compileRuleset(options: RulesetOptions = {}): Ruleset {
       ...(definition.description ? { description: definition.description } : {}),
     };
     compiled.push({ rule, matches: pattern.matches, excepted: (event, view) => exceptions.some((applies) => applies(event, view)) });
-    if (eventSources && pattern.eventSources) for (const s of pattern.eventSources) eventSources.add(s);
-    else eventSources = null;
+    const needs: PrefilterAlternative[] | null = prefilter && recordNeeds(definition.match);
+    prefilter = needs ? [...(prefilter ?? []), ...needs] : null;
   }
-  return new Ruleset(compiled, eventSources);
+  return new Ruleset(compiled, prefilter);
 }
 
 /** Compiles one `except` block into "does this exception silence the event?". */

@@ -1,10 +1,11 @@
 // One log file through the whole core: bytes -> records -> facts -> alerts.
-// The reader parses only records whose eventSource an active rule can match (unless told to parse all),
-// so the alerts are the same as classifying every record, at a fraction of the cost.
+// The reader parses only records an active rule can match (by eventSource, eventName and tokens the rules
+// require; see shared/rules/record-needs.ts), unless told to parse all: the alerts are the same as
+// classifying every record (test/scan-equivalence.test.ts), at a fraction of the cost.
 import type { Readable } from 'node:stream';
 import { readCloudTrailLog } from '../reader/read-log.js';
-import { eventSourcePrefilter } from '../reader/prefilter.js';
-import type { MalformedRecord, ReadStats } from '../reader/types.js';
+import { recordPrefilter } from '../reader/prefilter.js';
+import type { MalformedRecord, PrefilterAlternative, ReadStats } from '../reader/types.js';
 import { classify } from '../classify/classify.js';
 import type { ClassifiedEvent } from '../classify/types.js';
 import type { Ruleset } from '../rules/engine.js';
@@ -38,8 +39,8 @@ export interface LogScan extends AsyncIterable<ScanItem> {
 
 export function scanLog(source: AsyncIterable<Uint8Array> | Readable, options: ScanLogOptions): LogScan {
   const { file, ruleset } = options;
-  const sources = parsedEventSources(ruleset, options.alsoParse);
-  const reader = readCloudTrailLog(source, { file, ...(sources ? { prefilter: eventSourcePrefilter(sources) } : {}) });
+  const wanted = wantedRecords(ruleset, options.alsoParse);
+  const reader = readCloudTrailLog(source, { file, ...(wanted ? { prefilter: recordPrefilter(wanted) } : {}) });
   return {
     get stats() {
       return reader.stats;
@@ -58,8 +59,9 @@ export function scanLog(source: AsyncIterable<Uint8Array> | Readable, options: S
   };
 }
 
-/** The eventSources worth parsing, or null for all of them. */
-function parsedEventSources(ruleset: Ruleset, alsoParse: ScanLogOptions['alsoParse']): Set<string> | null {
-  if (alsoParse === 'all' || ruleset.eventSources === null) return null;
-  return new Set([...ruleset.eventSources, ...(alsoParse ?? [])]);
+/** What makes a record worth parsing: what some rule needs, or an eventSource the caller asked for; null for all. */
+function wantedRecords(ruleset: Ruleset, alsoParse: ScanLogOptions['alsoParse']): PrefilterAlternative[] | null {
+  if (alsoParse === 'all' || ruleset.prefilter === null) return null;
+  const extra = new Set(alsoParse ?? []);
+  return extra.size ? [...ruleset.prefilter, { eventSources: extra }] : [...ruleset.prefilter];
 }

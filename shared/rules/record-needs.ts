@@ -1,0 +1,82 @@
+// What a rule's pattern says about the raw bytes of the records it can match, so the reader parses only
+// those (shared/reader/prefilter.ts). Derived conservatively: a constraint the derivation does not
+// understand adds nothing, so the result may let through records the rule cannot match, never the reverse.
+import { isJsonObject, type JsonValue } from '../cloudtrail.js';
+import { factTokens } from '../classify/fact-tokens.js';
+import type { PrefilterAlternative } from '../reader/types.js';
+
+interface Needs {
+  eventSources?: Set<string>;
+  eventNames?: Set<string>;
+  mustContain: string[];
+}
+
+/** The alternatives a record must satisfy one of to match `pattern`, or null when any eventSource can match. */
+export function recordNeeds(pattern: Record<string, JsonValue>): PrefilterAlternative[] | null {
+  const alternatives: PrefilterAlternative[] = [];
+  for (const needs of needsOf(pattern)) {
+    if (!needs.eventSources) return null;
+    alternatives.push({
+      eventSources: needs.eventSources,
+      ...(needs.eventNames ? { eventNames: needs.eventNames } : {}),
+      ...(needs.mustContain.length ? { mustContain: [...new Set(needs.mustContain)] } : {}),
+    });
+  }
+  return alternatives;
+}
+
+function needsOf(pattern: Record<string, JsonValue>): Needs[] {
+  const own: Needs = { mustContain: tokensOf(pattern, []) };
+  const sources = exactStrings(pattern.eventSource);
+  const names = exactStrings(pattern.eventName);
+  if (sources) own.eventSources = sources;
+  if (names) own.eventNames = names;
+  const branches = pattern.$or;
+  if (!Array.isArray(branches)) return [own];
+  return branches.flatMap((branch) => (isJsonObject(branch) ? needsOf(branch).map((needs) => both(own, needs)) : [own]));
+}
+
+function both(a: Needs, b: Needs): Needs {
+  const needs: Needs = { mustContain: [...a.mustContain, ...b.mustContain] };
+  const sources = intersect(a.eventSources, b.eventSources);
+  const names = intersect(a.eventNames, b.eventNames);
+  if (sources) needs.eventSources = sources;
+  if (names) needs.eventNames = names;
+  return needs;
+}
+
+function intersect(a: Set<string> | undefined, b: Set<string> | undefined): Set<string> | undefined {
+  if (a && b) return new Set([...a].filter((v) => b.has(v)));
+  return a ?? b;
+}
+
+/**
+ * Tokens every matching record contains: the key of each field the pattern requires to exist
+ * (`{"exists": true}` as the only alternative), and what facts under `trailwatch` imply. A nested `$or`
+ * is not looked into.
+ */
+function tokensOf(pattern: Record<string, JsonValue>, path: string[]): string[] {
+  const tokens: string[] = [];
+  for (const [key, expected] of Object.entries(pattern)) {
+    if (key === '$or' || (path.length === 0 && (key === 'eventSource' || key === 'eventName'))) continue;
+    if (path[0] === 'trailwatch' || (path.length === 0 && key === 'trailwatch')) {
+      if (Array.isArray(expected)) tokens.push(...factTokens([...path.slice(1), key].join('.'), expected));
+      else if (isJsonObject(expected)) tokens.push(...tokensOf(expected, [...path, key]));
+      continue;
+    }
+    if (Array.isArray(expected)) {
+      // Only keys with no character JSON could also write as an escape other than \u (e.g. `\/` for `/`).
+      if (expected.length === 1 && isJsonObject(expected[0]) && expected[0].exists === true && PLAIN_KEY.test(key)) tokens.push(`"${key}"`);
+    } else if (isJsonObject(expected)) {
+      tokens.push(...tokensOf(expected, [...path, key]));
+    }
+  }
+  return tokens;
+}
+
+const PLAIN_KEY = /^[A-Za-z0-9_.-]+$/;
+
+function exactStrings(leaf: JsonValue | undefined): Set<string> | undefined {
+  if (!Array.isArray(leaf) || leaf.length === 0 || !leaf.every((v) => typeof v === 'string')) return undefined;
+  return new Set(leaf as string[]);
+}
