@@ -1,4 +1,4 @@
-// The `trailwatch` command line: `trailwatch scan PATH...` and `trailwatch rules`.
+// The `trailwatch` command line: `trailwatch scan PATH...`, `trailwatch rules` and `trailwatch search`.
 import { parseArgs } from 'node:util';
 import { TrailwatchError } from '../shared/errors.js';
 import { SEVERITIES } from '../shared/rules/types.js';
@@ -6,6 +6,7 @@ import { UsageError } from './find-log-files.js';
 import { DEFAULT_MIN_SEVERITY, loadRuleset } from './load-ruleset.js';
 import { runScan } from './scan-command.js';
 import { printRules } from './rules-command.js';
+import { parseSearchArgs, runSearch, SEARCH_OPTIONS_HELP, SEARCH_USAGE } from './search-command.js';
 
 export const USAGE = `Usage:
   trailwatch scan PATH... [--format text|json] [--rules FILE]... [--min-severity LEVEL] [--disable RULE,...]
@@ -13,6 +14,7 @@ export const USAGE = `Usage:
       and print the alerts they raise. Summary and progress go to stderr.
   trailwatch rules [--rules FILE]... [--min-severity LEVEL] [--disable RULE,...] [--format text|json]
       List the active rules.
+${SEARCH_USAGE}
 
 Options:
   --format text|json     text: one line per alert (default); json: one JSON object per alert per line
@@ -21,13 +23,18 @@ Options:
   --disable RULE,...     turn rules off by id (repeatable)
   --parse-all            parse every record, not only those a rule can match (same alerts, slower)
 
+${SEARCH_OPTIONS_HELP}
+
 Exit status: 0 when every file and record was read, 1 when some input was unreadable or malformed,
-2 for a usage error (bad option, missing path, invalid rules file).`;
+2 for a usage error (bad option, missing path, invalid rules file). search: 0 when the search ran (whatever
+it found), 1 when CloudWatch Logs refused it (no such group, no credentials, ...), 2 for a usage error.`;
 
 export interface Io {
   out: (line: string) => void;
   err: (line: string) => void;
   interactive: boolean;
+  /** The environment (TRAILWATCH_LOG_GROUP); default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -35,6 +42,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   try {
     if (command === 'scan') return await scan(rest, io);
     if (command === 'rules') return await rules(rest, io);
+    if (command === 'search') return await search(rest, io);
     if (command === '--help' || command === '-h' || command === 'help') {
       io.out(USAGE);
       return 0;
@@ -85,4 +93,8 @@ async function rules(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, false);
   printRules(await loadRuleset(values), format(values.format), io.out);
   return 0;
+}
+
+async function search(args: string[], io: Io): Promise<number> {
+  return runSearch({ ...parseSearchArgs(args, io.env ?? process.env), out: io.out, err: io.err });
 }

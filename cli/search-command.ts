@@ -1,0 +1,257 @@
+// `trailwatch search`: the index log group searched with FilterLogEvents, the filter pattern built from the flags
+// (shared/index/filter-pattern.ts), matching events printed newest first: one compact line each, or JSON Lines.
+//
+// FilterLogEvents (API reference; @aws-sdk/client-cloudwatch-logs 3.1169 doc comments): pages of at most 1 MB or
+// 10,000 events, "might only be partially full, or even empty"; "If the results don't include a nextToken, then
+// pagination is finished". `startFromHead: false` returns the latest events first, "supported only when startTime
+// is on or after Jan 1, 2024": the search always sends a startTime (from --since) no earlier than that. The index
+// cannot hold older events anyway: CloudWatch Logs takes none more than 14 days old.
+// Paging stops at --limit matches or after maxPages pages (a search over a large group can return many empty
+// pages); when it stops early, stderr says so. Region and credentials are the SDK's own (AWS_REGION,
+// AWS_PROFILE, ...).
+import { parseArgs } from 'node:util';
+import type { CloudWatchLogsClient, FilterLogEventsCommandOutput, FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
+import { LOG_GROUP_NAME_PATTERN } from '../shared/index/limits.js';
+import { buildSearch, FilterPatternError, matchesTerms, SEARCH_SOURCES, type SearchCriteria, type SearchPlan, type SearchSource } from '../shared/index/filter-pattern.js';
+import { UsageError } from './find-log-files.js';
+
+export const DEFAULT_SINCE = '24h';
+export const DEFAULT_LIMIT = 50;
+/** FilterLogEvents' limit: 1 to 10,000 events a page. */
+export const MAX_LIMIT = 10_000;
+export const DEFAULT_MAX_PAGES = 100;
+/** startFromHead=false needs a startTime on or after this (FilterLogEventsRequest.startFromHead). */
+export const EARLIEST_START_TIME = Date.UTC(2024, 0, 1);
+
+export interface SearchOptions {
+  logGroup: string;
+  criteria: SearchCriteria;
+  /** Search events from this time (ms since the epoch) to `now`. */
+  startTime: number;
+  format: 'text' | 'json';
+  limit: number;
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Default: a CloudWatchLogsClient configured from the SDK's environment. */
+  client?: Pick<CloudWatchLogsClient, 'send'>;
+  /** Default Date.now. */
+  now?: number;
+  /** Pages read at most. Default 100. */
+  maxPages?: number;
+}
+
+export const SEARCH_USAGE = `  trailwatch search [--log-group NAME] [--event NAME]... [--db IDENTIFIER]... [--user NAME|ARN]...
+                    [--source rds|rdsdata|cloudtrail]... [--failed] [--since 2h] [--text TERM]...
+                    [--format text|json] [--limit N]
+      Search the trailwatch index (CloudWatch Logs) and print matching events, newest first.`;
+
+export const SEARCH_OPTIONS_HELP = `Search options:
+  --log-group NAME       the index log group (default: $TRAILWATCH_LOG_GROUP)
+  --event NAME           eventName, e.g. DeleteDBInstance (repeatable: any of them)
+  --db IDENTIFIER        a DB instance, cluster or snapshot identifier or ARN, old or new name (repeatable, 3 at most)
+  --user NAME|ARN        the caller: user, role or session name, or an ARN (repeatable: any of them)
+  --source SOURCE        rds, rdsdata (both Data API sources) or cloudtrail (repeatable: any of them)
+  --failed               only calls that returned an error
+  --since DURATION|TIME  how far back: 30m, 2h, 7d, 2w, or an ISO time (default: ${DEFAULT_SINCE})
+  --text TERM            a term the event must contain, case-sensitive (repeatable: all of them)
+  --limit N              print at most N events (default: ${DEFAULT_LIMIT}, at most ${MAX_LIMIT})
+Flags of different kinds must all match. With other flags, --text terms are matched on the events CloudWatch
+Logs returns (its filter patterns do not mix JSON conditions and text terms).`;
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** The search flags as runSearch takes them; UsageError for anything wrong. */
+export function parseSearchArgs(args: string[], env: Env, now = Date.now()): Omit<SearchOptions, 'out' | 'err'> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: false,
+      options: {
+        'log-group': { type: 'string' },
+        event: { type: 'string', multiple: true },
+        db: { type: 'string', multiple: true },
+        user: { type: 'string', multiple: true },
+        source: { type: 'string', multiple: true },
+        failed: { type: 'boolean', default: false },
+        since: { type: 'string', default: DEFAULT_SINCE },
+        text: { type: 'string', multiple: true },
+        format: { type: 'string', default: 'text' },
+        limit: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values } = parsed;
+  const logGroup = values['log-group'] ?? env.TRAILWATCH_LOG_GROUP?.trim();
+  if (!logGroup) throw new UsageError('search needs the index log group: --log-group NAME or TRAILWATCH_LOG_GROUP (the stack output IndexLogGroupName)');
+  if (!LOG_GROUP_NAME_PATTERN.test(logGroup)) throw new UsageError(`"${logGroup}" is not a log group name (1-512 of letters, digits, . - _ / #)`);
+  const format = values.format;
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
+  const sources = (values.source ?? []).map((s): SearchSource => {
+    if (Object.hasOwn(SEARCH_SOURCES, s)) return s as SearchSource;
+    throw new UsageError(`--source must be ${Object.keys(SEARCH_SOURCES).join(', ')}, not "${s}"`);
+  });
+  const criteria: SearchCriteria = {
+    events: values.event ?? [],
+    dbs: values.db ?? [],
+    users: values.user ?? [],
+    sources,
+    failed: values.failed,
+    text: values.text ?? [],
+  };
+  // Checked here so that a bad value is a usage error, before any AWS call.
+  try {
+    buildSearch(criteria);
+  } catch (error) {
+    if (error instanceof FilterPatternError) throw new UsageError(error.message);
+    throw error;
+  }
+  return { logGroup, criteria, startTime: parseSince(values.since, now), format, limit: parseLimit(values.limit), now };
+}
+
+/** `30m`, `2h`, `7d`, `2w` (also `s`) before `now`, or an ISO 8601 time. */
+export function parseSince(value: string, now: number): number {
+  const duration = /^(\d+)\s*([smhdw])$/.exec(value.trim());
+  if (duration) {
+    const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[duration[2] as 's' | 'm' | 'h' | 'd' | 'w'];
+    return now - Number(duration[1]) * unit;
+  }
+  if (/^\d{4}-\d{2}-\d{2}/.test(value)) {
+    const time = Date.parse(value);
+    if (Number.isFinite(time)) {
+      if (time > now) throw new UsageError(`--since ${value} is in the future`);
+      return time;
+    }
+  }
+  throw new UsageError(`--since must be a duration (30m, 2h, 7d, 2w) or an ISO time (2026-11-20T09:00:00Z), not "${value}"`);
+}
+
+function parseLimit(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_LIMIT;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > MAX_LIMIT) throw new UsageError(`--limit must be a whole number from 1 to ${MAX_LIMIT}, not "${value}"`);
+  return n;
+}
+
+export interface SearchResult {
+  plan: SearchPlan;
+  /** Newest first. */
+  events: FilteredLogEvent[];
+  pages: number;
+  /** True when paging stopped at maxPages with more to read. */
+  truncated: boolean;
+}
+
+/** Pages through FilterLogEvents, newest first, until `limit` matches or the last page. */
+export async function searchIndex(options: Omit<SearchOptions, 'out' | 'err' | 'format'>): Promise<SearchResult> {
+  const { CloudWatchLogsClient, FilterLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
+  const client = options.client ?? new CloudWatchLogsClient({});
+  const plan = buildSearch(options.criteria);
+  const now = options.now ?? Date.now();
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+  const events: FilteredLogEvent[] = [];
+  let nextToken: string | undefined;
+  let pages = 0;
+  do {
+    const wanted = options.limit - events.length;
+    const page: FilterLogEventsCommandOutput = await client.send(
+      new FilterLogEventsCommand({
+        logGroupName: options.logGroup,
+        ...(plan.filterPattern !== undefined ? { filterPattern: plan.filterPattern } : {}),
+        startTime: Math.max(options.startTime, EARLIEST_START_TIME),
+        endTime: now,
+        startFromHead: false,
+        // Terms matched here thin the pages out: ask for full pages then.
+        limit: plan.clientTerms.length > 0 ? MAX_LIMIT : Math.min(MAX_LIMIT, wanted),
+        ...(nextToken ? { nextToken } : {}),
+      }),
+    );
+    pages++;
+    for (const event of page.events ?? []) {
+      if (events.length >= options.limit) break;
+      if (typeof event.message === 'string' && matchesTerms(event.message, plan.clientTerms)) events.push(event);
+    }
+    nextToken = page.nextToken;
+  } while (nextToken && events.length < options.limit && pages < maxPages);
+  // Newest first whatever order the pages came in (stable: equal times keep the service's order).
+  events.sort((a, b) => (b.timestamp ?? 0) - (a.timestamp ?? 0));
+  return { plan, events, pages, truncated: Boolean(nextToken) && events.length < options.limit };
+}
+
+/** Runs a search and prints it; returns the exit status (1 when CloudWatch Logs refused the search). */
+export async function runSearch(options: SearchOptions): Promise<number> {
+  const { out, err } = options;
+  let result: SearchResult;
+  try {
+    result = await searchIndex(options);
+  } catch (error) {
+    const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
+    const hint = /Region is missing/.test(message) ? ' (set AWS_REGION, or AWS_PROFILE with a region)' : name === 'CredentialsProviderError' ? ' (set AWS_PROFILE or AWS credentials)' : '';
+    err(`trailwatch: search of ${options.logGroup} failed: ${name}: ${message}${hint}`);
+    return 1;
+  }
+  for (const event of result.events) out(options.format === 'json' ? jsonLine(event) : textLine(event));
+  const { plan } = result;
+  const since = new Date(Math.max(options.startTime, EARLIEST_START_TIME)).toISOString().replace(/\.000Z$/, 'Z');
+  err(
+    `${result.events.length} event${result.events.length === 1 ? '' : 's'} in ${options.logGroup} since ${since}` +
+      ` (filter pattern: ${plan.filterPattern ?? 'none'}${plan.clientTerms.length > 0 ? `; terms matched here: ${plan.clientTerms.map((t) => JSON.stringify(t)).join(' ')}` : ''}; ${result.pages} page${result.pages === 1 ? '' : 's'})`,
+  );
+  if (result.events.length >= options.limit) err(`trailwatch: showing the newest ${options.limit}; raise --limit or narrow the search for more`);
+  if (result.truncated) err(`trailwatch: stopped after ${result.pages} pages with more to search: narrow --since or add flags`);
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Output
+
+interface IndexedView {
+  eventTime?: unknown;
+  eventName?: unknown;
+  sourceIPAddress?: unknown;
+  errorCode?: unknown;
+  trailwatch?: { resource?: unknown; failed?: unknown; principal?: { name?: unknown; arn?: unknown; type?: unknown } };
+}
+
+/** The event's message as it was indexed, one line (it is JSON already); anything else wrapped as { message }. */
+export function jsonLine(event: FilteredLogEvent): string {
+  const message = event.message ?? '';
+  return parseObject(message) ? message : JSON.stringify({ message, timestamp: event.timestamp ?? null, logStreamName: event.logStreamName ?? null });
+}
+
+/** time  eventName  resource  by caller  from IP  FAILED code */
+export function textLine(event: FilteredLogEvent): string {
+  const record = parseObject(event.message ?? '') as IndexedView | undefined;
+  const time = typeof record?.eventTime === 'string' ? record.eventTime : new Date(event.timestamp ?? 0).toISOString();
+  if (!record) return `${time}  ${oneLine(event.message ?? '', 200)}`;
+  const tw = record.trailwatch;
+  const who = text(tw?.principal?.name) ?? text(tw?.principal?.arn) ?? text(tw?.principal?.type);
+  const parts = [time, (text(record.eventName) ?? '?').padEnd(28), (text(tw?.resource) ?? '-').padEnd(20)];
+  if (who) parts.push(`by ${who}`);
+  const ip = text(record.sourceIPAddress);
+  if (ip) parts.push(`from ${ip}`);
+  if (tw?.failed === true || text(record.errorCode)) parts.push(`FAILED ${text(record.errorCode) ?? ''}`.trimEnd());
+  return parts.join('  ').trimEnd();
+}
+
+function parseObject(message: string): Record<string, unknown> | undefined {
+  if (!message.startsWith('{')) return undefined;
+  try {
+    const value = JSON.parse(message) as unknown;
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? oneLine(value, 120) : undefined;
+}
+
+function oneLine(value: string, max: number): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = value.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
+}
