@@ -140,6 +140,8 @@ export interface SearchResult {
   /** Newest first. */
   events: FilteredLogEvent[];
   pages: number;
+  /** Events left out because an event with the same eventID was shown (indexed twice by a retried delivery). */
+  duplicates: number;
   /** True when paging stopped at maxPages with more to read. */
   truncated: boolean;
 }
@@ -152,6 +154,8 @@ export async function searchIndex(options: Omit<SearchOptions, 'out' | 'err' | '
   const now = options.now ?? Date.now();
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   const events: FilteredLogEvent[] = [];
+  const seen = new Set<string>();
+  let duplicates = 0;
   let nextToken: string | undefined;
   let pages = 0;
   do {
@@ -171,13 +175,27 @@ export async function searchIndex(options: Omit<SearchOptions, 'out' | 'err' | '
     pages++;
     for (const event of page.events ?? []) {
       if (events.length >= options.limit) break;
-      if (typeof event.message === 'string' && matchesTerms(event.message, plan.clientTerms)) events.push(event);
+      if (typeof event.message !== 'string' || !matchesTerms(event.message, plan.clientTerms)) continue;
+      // A retried delivery may have indexed an event twice (functions/indexer/README.md): show it once.
+      const key = eventIdOf(event.message) ?? event.message;
+      if (seen.has(key)) {
+        duplicates++;
+        continue;
+      }
+      seen.add(key);
+      events.push(event);
     }
     nextToken = page.nextToken;
   } while (nextToken && events.length < options.limit && pages < maxPages);
   // Newest first whatever order the pages came in (stable: equal times keep the service's order).
   events.sort((a, b) => (b.timestamp ?? 0) - (a.timestamp ?? 0));
-  return { plan, events, pages, truncated: Boolean(nextToken) && events.length < options.limit };
+  return { plan, events, pages, duplicates, truncated: Boolean(nextToken) && events.length < options.limit };
+}
+
+/** The CloudTrail eventID of an index event's message, if it is one. */
+function eventIdOf(message: string): string | undefined {
+  const id = parseObject(message)?.eventID;
+  return typeof id === 'string' && id.length > 0 ? id : undefined;
 }
 
 /** Runs a search and prints it; returns the exit status (1 when CloudWatch Logs refused the search). */
@@ -199,6 +217,7 @@ export async function runSearch(options: SearchOptions): Promise<number> {
     `${result.events.length} event${result.events.length === 1 ? '' : 's'} in ${options.logGroup} since ${since}` +
       ` (filter pattern: ${plan.filterPattern ?? 'none'}${plan.clientTerms.length > 0 ? `; terms matched here: ${plan.clientTerms.map((t) => JSON.stringify(t)).join(' ')}` : ''}; ${result.pages} page${result.pages === 1 ? '' : 's'})`,
   );
+  if (result.duplicates > 0) err(`trailwatch: ${result.duplicates} duplicate${result.duplicates === 1 ? '' : 's'} (the same eventID indexed again by a retried delivery) not shown`);
   if (result.events.length >= options.limit) err(`trailwatch: showing the newest ${options.limit}; raise --limit or narrow the search for more`);
   if (result.truncated) err(`trailwatch: stopped after ${result.pages} pages with more to search: narrow --since or add flags`);
   return 0;

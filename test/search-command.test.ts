@@ -149,6 +149,15 @@ describe('search: what it asks CloudWatch Logs', () => {
     expect(second.lines.err.at(-1)).toBe('trailwatch: stopped after 5 pages with more to search: narrow --since or add flags');
   });
 
+  it('shows an event indexed twice (a retried delivery) once', async () => {
+    const deletion = STORED.find((e) => e.message?.includes('"DeleteDBInstance"'));
+    cwl.on(FilterLogEventsCommand).callsFake(() => ({ events: [deletion, { ...deletion, eventId: 'again', ingestionTime: NOW }] }));
+    const { run, lines } = search(['--log-group', GROUP, '--event', 'DeleteDBInstance']);
+    await run();
+    expect(lines.out).toHaveLength(1);
+    expect(lines.err).toContain('trailwatch: 1 duplicate (the same eventID indexed again by a retried delivery) not shown');
+  });
+
   it('exits 1 and says why when CloudWatch Logs refuses the search', async () => {
     const { run, lines } = search(['--log-group', '/no/such/group']);
     expect(await run()).toBe(1);
