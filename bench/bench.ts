@@ -14,7 +14,7 @@
 
 import { spawn } from 'node:child_process';
 import { constants as bufferConstants } from 'node:buffer';
-import { createReadStream } from 'node:fs';
+import { createReadStream, rmSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { Writable } from 'node:stream';
@@ -24,10 +24,15 @@ import { describeFile, ensureLogFile, isSizeName, SIZES, type GeneratedFile, typ
 import { BASELINE_ROW, GUNZIP_ROWS, LIBRARY_ROWS, LIBRARY_GUNZIP_CHUNK, type RowSpec } from './rows.js';
 import { PRIMARY_TRAILWATCH_ROW, TRAILWATCH_PENDING, TRAILWATCH_ROWS } from './trailwatch.js';
 import { buildProcessorBundle, PROCESSOR_ROW, PROCESSOR_ROWS, processorTargetChecks } from './processor.js';
+import { buildIndexerBundle, INDEXER_ROW, INDEXER_ROWS } from './indexer.js';
 import type { WorkerReport } from './worker.js';
 
 const OUT_DIR = fileURLToPath(new URL('.', import.meta.url));
-const WORKER = fileURLToPath(new URL('./worker.mjs', import.meta.url));
+// Each bench run bundles its own worker beside this bundle (same folder, so paths relative to the bundle hold):
+// another run started meanwhile in this checkout cannot swap the code under it.
+const WORKER = `${OUT_DIR}worker-${process.pid}.mjs`;
+const WORKER_SOURCE = fileURLToPath(new URL('../worker.ts', import.meta.url));
+const LOCK = `${OUT_DIR}bench.lock`;
 const MB = 1e6;
 
 /** Targets from the issue, checked on these files. */
@@ -47,7 +52,7 @@ interface Options {
 
 const USAGE = `usage: npm run bench -- [--quick] [--sizes 5mb,100mb,1gb] [--runs N] [--rows id,...] [--include-slow]
                         [--timeout SECONDS] [--no-wait] [--generate-only] [--strict] [--profile]
-rows: ${[...GUNZIP_ROWS, ...LIBRARY_ROWS, ...TRAILWATCH_ROWS, ...PROCESSOR_ROWS].map((r) => r.id).join(', ')} (or a prefix: gunzip, trailwatch, processor)`;
+rows: ${[...GUNZIP_ROWS, ...LIBRARY_ROWS, ...TRAILWATCH_ROWS, ...PROCESSOR_ROWS, ...INDEXER_ROWS].map((r) => r.id).join(', ')} (or a prefix: gunzip, trailwatch, processor, indexer)`;
 
 function parseArgs(argv: string[]): Options {
   const opts: Options = { sizes: ['5mb', '100mb', '1gb'], runs: { '5mb': 5, '100mb': 5, '1gb': 3 }, rows: undefined, includeSlow: false, waitForQuiet: true, generateOnly: false, timeoutSeconds: undefined, strict: false, profile: false };
@@ -232,13 +237,58 @@ async function waitForQuietMachine(): Promise<number> {
   }
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * One bench at a time in this checkout: two at once would measure each other (2 cores) and share bench/out.
+ * Waits for a running one (30 minutes at most); a lock left by a dead process is taken over.
+ */
+async function acquireLock(): Promise<void> {
+  const started = performance.now();
+  let announced = false;
+  for (;;) {
+    try {
+      await writeFile(LOCK, `${process.pid}\n`, { flag: 'wx' });
+      process.on('exit', () => {
+        rmSync(LOCK, { force: true });
+        rmSync(WORKER, { force: true });
+      });
+      for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) process.once(signal, () => process.exit(code));
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const holder = Number((await readFile(LOCK, 'utf8').catch(() => '')).trim());
+    if (!Number.isInteger(holder) || holder <= 0 || !isAlive(holder)) {
+      await rm(LOCK, { force: true });
+      continue;
+    }
+    if (performance.now() - started > 30 * 60_000) throw new Error(`another bench run (pid ${holder}) has held ${LOCK} for 30 minutes`);
+    if (!announced) progress(`waiting for another bench run (pid ${holder}) to finish: two at once would measure each other`);
+    announced = true;
+    await new Promise((r) => setTimeout(r, 5000));
+  }
+}
+
+async function buildWorker(): Promise<void> {
+  const { build } = await import('esbuild');
+  await build({ entryPoints: [WORKER_SOURCE], outfile: WORKER, bundle: true, platform: 'node', target: 'node22', format: 'esm', packages: 'external', logLevel: 'warning' });
+}
+
 function progress(line: string): void {
   process.stderr.write(line + '\n');
 }
 
 /** The rows for one file, with the reason for any that are skipped. */
 function plannedRows(opts: Options, size: SizeName, file: GeneratedFile, previous: RowResult[]): { row: RowSpec; skip?: string }[] {
-  const all = [...GUNZIP_ROWS, ...LIBRARY_ROWS, ...TRAILWATCH_ROWS, ...PROCESSOR_ROWS];
+  const all = [...GUNZIP_ROWS, ...LIBRARY_ROWS, ...TRAILWATCH_ROWS, ...PROCESSOR_ROWS, ...INDEXER_ROWS];
   // A row id selects that row; anything else selects the rows it is a prefix of ("gunzip", "trailwatch").
   const wanted = (row: RowSpec): boolean =>
     !opts.rows || opts.rows.some((w) => (all.some((r) => r.id === w) ? row.id === w : row.id.startsWith(w)));
@@ -391,6 +441,7 @@ async function main(): Promise<void> {
   const major = Number(process.versions.node.split('.')[0]);
   if (major !== 22) progress(`warning: running on Node ${process.versions.node}; trailwatch targets Node 22 (npm run bench puts node_modules/.bin/node first on PATH)`);
 
+  await acquireLock();
   const files: GeneratedFile[] = [];
   for (const size of opts.sizes) files.push(await ensureLogFile(OUT_DIR.replace(/\/$/, ''), size, progress));
   if (opts.generateOnly) {
@@ -399,7 +450,10 @@ async function main(): Promise<void> {
   }
   // The processor row imports the handler bundle at run time (bench/processor.ts).
   if (!opts.rows || opts.rows.some((w) => PROCESSOR_ROW.startsWith(w))) await buildProcessorBundle();
+  // The indexer rows likewise (bench/indexer.ts).
+  if (!opts.rows || opts.rows.some((w) => INDEXER_ROW.startsWith(w) || w.startsWith(INDEXER_ROW))) await buildIndexerBundle();
 
+  await buildWorker();
   const loadBefore = os.loadavg()[0] ?? 0;
   const started = performance.now();
   const baseline = await runWorker(BASELINE_ROW.id, files[0]?.path ?? '', 30_000);
