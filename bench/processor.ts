@@ -29,8 +29,8 @@ export const PROCESSOR_ROW = 'processor-handler';
 export const PROCESSOR_TARGETS = { ratioToCore: 0.8, maxRssMB: 150 } as const;
 
 const BUNDLE = fileURLToPath(new URL('./processor-handler.mjs', import.meta.url));
-const BUCKET = 'trailwatch-bench';
-const KEY = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1200Z_BenchBenchBench01.json.gz';
+export const BUCKET = 'trailwatch-bench';
+export const KEY = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1200Z_BenchBenchBench01.json.gz';
 
 /** Bundles the processor handler as scripts/build.mjs does, into bench/out/processor-handler.mjs. */
 export async function buildProcessorBundle(): Promise<void> {
@@ -50,10 +50,12 @@ export async function buildProcessorBundle(): Promise<void> {
 }
 
 /**
- * Starts s3rver and an SNS fake in a child process and uploads `file` to s3rver; resolves with both endpoints.
- * The SNS fake answers PublishBatch (AWS query protocol) with every entry successful.
+ * Starts s3rver, an SNS fake and a CloudWatch Logs fake in a child process and uploads `file` to s3rver as
+ * s3://${BUCKET}/${KEY}; resolves with the endpoints. The SNS fake answers PublishBatch (AWS query protocol) with
+ * every entry successful; the CloudWatch Logs fake (JSON protocol) takes CreateLogStream and PutLogEvents, refusing
+ * a batch over the documented limits as the service would (the indexer row, bench/indexer.ts).
  */
-async function startEmulators(file: string): Promise<{ s3: string; sns: string; child: ChildProcess; directory: string }> {
+export async function startEmulators(file: string): Promise<{ s3: string; sns: string; logs: string; child: ChildProcess; directory: string }> {
   const directory = await mkdtemp(path.join(os.tmpdir(), 'trailwatch-bench-s3-'));
   const s3rver = createRequire(import.meta.url).resolve('s3rver');
   const size = (await stat(file)).size;
@@ -85,17 +87,52 @@ async function startEmulators(file: string): Promise<{ s3: string; sns: string; 
       });
     });
     await new Promise((resolve) => sns.listen(0, '127.0.0.1', resolve));
-    process.stdout.write(JSON.stringify({ port, snsPort: sns.address().port }) + '\\n');
+    // Per stream: PutLogEvents calls taken, their events and bytes (GET /stats, for the row's detail).
+    const streams = new Map();
+    const logs = http.createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8').on('data', (d) => (body += d)).on('end', () => {
+        const reply = (status, doc) => { res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }); res.end(JSON.stringify(doc)); };
+        if (req.method === 'GET' && req.url === '/stats') return reply(200, Object.fromEntries(streams));
+        const fail = (type, message) => reply(400, { __type: type, message });
+        const input = JSON.parse(body || '{}');
+        const stream = input.logGroupName + ':' + input.logStreamName;
+        const target = String(req.headers['x-amz-target']);
+        if (target === 'Logs_20140328.CreateLogStream') {
+          if (streams.has(stream)) return fail('ResourceAlreadyExistsException', 'The specified log stream already exists');
+          streams.set(stream, { calls: 0, events: 0, bytes: 0 });
+          return reply(200, {});
+        }
+        if (target !== 'Logs_20140328.PutLogEvents') return fail('UnknownOperationException', target);
+        if (!streams.has(stream)) return fail('ResourceNotFoundException', 'The specified log stream does not exist.');
+        // PutLogEvents limits: 1,048,576 bytes (UTF-8 + 26 per event), 10,000 events, chronological, 24 hours.
+        const events = input.logEvents || [];
+        let bytes = 0;
+        for (let i = 0; i < events.length; i++) {
+          bytes += Buffer.byteLength(events[i].message, 'utf8') + 26;
+          if (i > 0 && events[i].timestamp < events[i - 1].timestamp) return fail('InvalidParameterException', 'not chronological');
+        }
+        if (events.length === 0 || events.length > 10000 || bytes > 1048576) return fail('InvalidParameterException', events.length + ' events, ' + bytes + ' bytes');
+        if (events[events.length - 1].timestamp - events[0].timestamp > 86400000) return fail('InvalidParameterException', 'over 24 hours');
+        const taken = streams.get(stream);
+        taken.calls++;
+        taken.events += events.length;
+        taken.bytes += bytes;
+        reply(200, {});
+      });
+    });
+    await new Promise((resolve) => logs.listen(0, '127.0.0.1', resolve));
+    process.stdout.write(JSON.stringify({ port, snsPort: sns.address().port, logsPort: logs.address().port }) + '\\n');
     process.stdin.resume();
     process.stdin.on('end', () => server.close().then(() => process.exit(0)));
   `;
   const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const ports = await new Promise<{ port: number; snsPort: number }>((resolve, reject) => {
+  const ports = await new Promise<{ port: number; snsPort: number; logsPort: number }>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`the S3 emulator exited (code ${code}) before it was ready`)));
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (line) => resolve(JSON.parse(line) as { port: number; snsPort: number }));
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (line) => resolve(JSON.parse(line) as { port: number; snsPort: number; logsPort: number }));
   });
-  return { s3: `http://127.0.0.1:${ports.port}`, sns: `http://127.0.0.1:${ports.snsPort}`, child, directory };
+  return { s3: `http://127.0.0.1:${ports.port}`, sns: `http://127.0.0.1:${ports.snsPort}`, logs: `http://127.0.0.1:${ports.logsPort}`, child, directory };
 }
 
 const context: Context = {

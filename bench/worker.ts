@@ -6,12 +6,13 @@ import { readFileSync } from 'node:fs';
 import { BASELINE_ROW, GUNZIP_ROWS, LIBRARY_ROWS, type RowOutput, type RowSpec } from './rows.js';
 import { TRAILWATCH_ROWS } from './trailwatch.js';
 import { PROCESSOR_ROWS } from './processor.js';
+import { INDEXER_ROWS } from './indexer.js';
 
 export type WorkerReport =
   | ({ ok: true; row: string; seconds: number; maxRssBytes: number; rssSource: 'VmHWM' | 'maxRSS' } & RowOutput)
   | { ok: false; row: string; error: string };
 
-export const ALL_ROWS: readonly RowSpec[] = [...GUNZIP_ROWS, ...LIBRARY_ROWS, ...TRAILWATCH_ROWS, ...PROCESSOR_ROWS, BASELINE_ROW];
+export const ALL_ROWS: readonly RowSpec[] = [...GUNZIP_ROWS, ...LIBRARY_ROWS, ...TRAILWATCH_ROWS, ...PROCESSOR_ROWS, ...INDEXER_ROWS, BASELINE_ROW];
 
 /**
  * This process's peak resident set. On Linux, VmHWM of /proc/self/status: the high-water mark of the memory
