@@ -49,7 +49,7 @@ export const IndexerMetrics = {
   eventsRejectedTooNew: 'EventsRejectedTooNew',
   eventsRejectedExpired: 'EventsRejectedExpired',
   eventsRejectedInvalidTimestamp: 'EventsRejectedInvalidTimestamp',
-  /** Events whose message was shortened to fit the event size limit (with a marker in `trailwatch`). */
+  /** Events sent with their message shortened to fit the event size limit (with a marker in `trailwatch`). */
   eventsTrimmed: 'EventsTrimmed',
   /** PutLogEvents requests sent, retries included. */
   putLogEventsCalls: 'PutLogEventsCalls',
@@ -83,6 +83,7 @@ export interface FileOutcome {
   sent: number;
   /** Events CloudWatch Logs stored (sent minus those it rejected). */
   indexed: number;
+  /** Events sent shortened (see IndexerMetrics.eventsTrimmed). */
   trimmed: number;
   /** Events not stored, by reason (left out by the age policy or rejected by the service). */
   rejected: Record<RejectionReason, number>;
@@ -170,13 +171,13 @@ export async function indexLogFile(ctx: IndexerContext, ref: ObjectRef, via: str
             continue;
           }
           const event = toIndexEvent(item);
-          if (event.trimmed) outcome.trimmed++;
           const age = classifyEventAge(event.timestamp, now(), config.retentionDays);
           if (age !== 'ok') {
             outcome.rejected[age]++;
             rejectedIds.add(age, event.eventID);
             continue;
           }
+          if (event.trimmed) outcome.trimmed++;
           for (const batch of batcher.add(logStreamName(item.event.record, fallback), event)) await writes.submit(batch);
         }
         for (const batch of batcher.flush()) await writes.submit(batch);
