@@ -23,3 +23,13 @@ await writeFile('dist/processor/package.json', JSON.stringify({ type: 'module' }
 // The indexer Lambda, the same way: dist/indexer/handler.js exporting `handler`.
 await build({ ...common, entryPoints: { 'indexer/handler': 'functions/indexer/handler.ts' }, outdir: 'dist', mainFields: ['module', 'main'] });
 await writeFile('dist/indexer/package.json', JSON.stringify({ type: 'module' }, null, 2) + '\n');
+
+// Local runs (npm start, npm run invoke): the runners and the sandbox process that hosts a bundled handler. Their
+// own dependencies (s3rver, the AWS SDK) stay in node_modules: these run only where the project is installed.
+await build({
+  ...common,
+  entryPoints: { 'local/run': 'scripts/local-run.ts', 'local/invoke': 'scripts/invoke.ts', 'local/lambda-host': 'scripts/local/lambda-host.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  packages: 'external',
+});
