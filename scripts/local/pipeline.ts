@@ -49,8 +49,6 @@ export interface LocalRunOptions {
   clock?: ClockOption;
   /** The functions' own settings on top of the defaults (MIN_SEVERITY, DISABLED_RULES, ALERT_TOPIC_ARN...). */
   env?: Record<string, string>;
-  /** Default both. */
-  functions?: readonly FunctionName[];
 }
 
 export function functionBundle(distDir: string, name: FunctionName): string {
@@ -61,9 +59,12 @@ export function hostScript(distDir: string): string {
   return path.resolve(distDir, 'local', 'lambda-host.mjs');
 }
 
-/** The clock's start for a set of keys: the latest delivery time in their names, or now. */
+/** The replayed clock's start for a bucket's keys: the latest delivery time in its CloudTrail log files' names. */
 export function replayClock(keys: readonly string[]): number | undefined {
-  const times = keys.map(deliveryTime).filter((t): t is number => t !== undefined);
+  const times = keys
+    .filter((key) => /(?:^|\/)AWSLogs\/(?:o-[a-z0-9]+\/)?\d{12}\/CloudTrail\//.test(key))
+    .map(deliveryTime)
+    .filter((t): t is number => t !== undefined);
   return times.length > 0 ? Math.max(...times) : undefined;
 }
 
@@ -93,7 +94,6 @@ export async function runLocalPipeline(options: LocalRunOptions = {}): Promise<L
   const distDir = path.resolve(options.distDir ?? 'dist');
   const bucket = options.bucket ?? SAMPLE_BUCKET;
   const env = options.env ?? {};
-  const wanted = options.functions ?? FUNCTION_NAMES;
 
   const files = await sampleFiles(logsDir);
   const replayStart = replayClock(files.map((f) => f.key));
@@ -130,7 +130,7 @@ export async function runLocalPipeline(options: LocalRunOptions = {}): Promise<L
       FUNCTION_NAMES.map(async (name): Promise<FunctionRun> => {
         const bundle = functionBundle(distDir, name);
         const run: FunctionRun = { name, bundle, status: 'ran', initMs: 0, initError: undefined, invocations: [], logs: [], runMs: 0 };
-        if (!wanted.includes(name) || !existsSync(bundle)) {
+        if (!existsSync(bundle)) {
           run.status = 'not-built';
           return run;
         }

@@ -195,6 +195,16 @@ function kb(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KB`;
 }
 
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** A path relative to the working folder when it is inside it, else absolute. */
+function shown(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+
 function counts(record: Record<string, number>): string {
   const entries = Object.entries(record).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   return entries.length > 0 ? entries.map(([k, n]) => `${k} ${n}`).join(', ') : 'none';
@@ -250,9 +260,12 @@ export function formatLogLines(lines: readonly LogLine[], indent = '  '): string
 function functionLines(f: FunctionSummary, label: string): string[] {
   const pad = ' '.repeat(label.length);
   if (f.status === 'not-built') return [`${label}not built yet (no dist/${f.name}/handler.js): skipped`];
-  if (f.status === 'init-failed') return [`${label}FAILED at cold start (${seconds(f.initMs)}): ${f.initError?.name}: ${f.initError?.message}`];
+  if (f.status === 'init-failed') {
+    const [first = '', ...rest] = `${f.initError?.name}: ${f.initError?.message}`.split('\n');
+    return [`${label}FAILED at cold start (${seconds(f.initMs)}): ${first}`, ...rest.map((l) => `${pad}${l.trim()}`)];
+  }
   const lines = [
-    `${label}${f.invocations} invocations (one S3 event notification per object): ${f.filesRead} log files read, ${f.skipped.length} skipped, ${f.failed.length} failed; cold start ${seconds(f.initMs)}, invocations ${seconds(f.runMs)}`,
+    `${label}${plural(f.invocations, 'invocation')} (one S3 event notification per object): ${plural(f.filesRead, 'log file')} read, ${f.skipped.length} skipped, ${f.failed.length} failed; cold start ${seconds(f.initMs)}, invocations ${seconds(f.runMs)}`,
   ];
   for (const s of f.skipped) lines.push(`${pad}  skipped ${s.key}: ${s.reason} (${s.detail})`);
   for (const x of f.failed) lines.push(`${pad}  FAILED  ${x.key}: ${x.error.name}: ${x.error.message}`);
@@ -268,7 +281,7 @@ export function formatSummary(result: LocalRunResult, summary: Summary, options:
       : result.clock.mode === 'fixed'
         ? `${iso(result.clock.start)} (--clock)`
         : `${iso(result.clock.start)} (real)`;
-  lines.push(`S3         ${summary.objects} objects (${kb(summary.bytes)}) uploaded from ${path.relative(process.cwd(), result.logsDir) || '.'}/AWSLogs/ to s3://${result.bucket} (s3rver, ${result.endpoints.s3}) in ${seconds(result.timings.uploadMs)}`);
+  lines.push(`S3         ${summary.objects} objects (${kb(summary.bytes)}) uploaded from ${shown(result.logsDir)}/AWSLogs/ to s3://${result.bucket} (s3rver, ${result.endpoints.s3}) in ${seconds(result.timings.uploadMs)}`);
   lines.push(...functionLines(processor, 'processor  '));
   if (processor.status === 'ran') {
     const raised = Object.values(processor.alertsByRule).reduce((a, b) => a + b, 0);
@@ -281,21 +294,21 @@ export function formatSummary(result: LocalRunResult, summary: Summary, options:
   lines.push(...functionLines(indexer, 'indexer    '));
   if (indexer.status === 'ran') {
     const rejected = Object.values(indexer.rejected).reduce((a, b) => a + b, 0);
-    lines.push(`           ${indexer.indexed} events indexed into ${result.logGroup} (${indexer.streams.length} streams: ${indexer.streams.join(', ') || 'none'}), ${indexer.outOfScope} records out of scope, ${rejected} not indexed${rejected > 0 ? ` (${counts(indexer.rejected)})` : ''}, ${indexer.trimmed} trimmed`);
+    lines.push(`           ${indexer.indexed} events indexed into ${result.logGroup} (${plural(indexer.streams.length, 'stream')}: ${indexer.streams.join(', ') || 'none'}), ${indexer.outOfScope} records out of scope, ${rejected} not indexed${rejected > 0 ? ` (${counts(indexer.rejected)})` : ''}, ${indexer.trimmed} trimmed`);
     lines.push(`           ${summary.logs.putLogEventsCalls} PutLogEvents calls, ${summary.logs.createLogStreamCalls} CreateLogStream (CloudWatch Logs fake, ${result.endpoints.logs}: ${summary.logs.stored} events stored)`);
   }
   lines.push(`clock      ${clock}`);
   lines.push(`limits     ${summary.violations.length === 0 ? 'no SNS or CloudWatch Logs limit broken' : `${summary.violations.length} broken:`}`);
   for (const v of summary.violations) lines.push(`             ${v}`);
   for (const f of [processor, indexer]) {
-    const shown = options.verbose ? result.functions[f.name].logs : f.warnings;
-    if (shown.length === 0) continue;
+    const logLines = options.verbose ? result.functions[f.name].logs : f.warnings;
+    if (logLines.length === 0) continue;
     lines.push(`${f.name} log${options.verbose ? '' : ' (warnings and errors)'}:`);
-    lines.push(...formatLogLines(shown));
+    lines.push(...formatLogLines(logLines));
   }
   if (options.written) {
     const { dir, alerts, index } = options.written;
-    lines.push(`written    ${alerts.length} alert files under ${path.join(dir, 'alerts')}/, ${index.length} index files under ${path.join(dir, 'index')}/`);
+    lines.push(`written    ${alerts.length} alert files under ${path.join(dir, 'alerts')}/, ${plural(index.length, 'index file')} under ${path.join(dir, 'index')}/`);
   }
   lines.push(`time       ${seconds(result.timings.totalMs)} in all`);
   lines.push(`result     ${summary.failed ? 'FAILED (see above)' : 'OK'}`);
