@@ -186,7 +186,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     printOutcome(outcome);
     // What it sent is in its own log lines: `log file read` counts what was published / indexed per file.
     const lines = args.verbose ? sandbox.logs : sandbox.logs.filter((l) => l.level !== 'METRICS' && l.message !== 'processor configured' && l.message !== 'indexer configured');
-    out.write(`${heading(`Function log (${lines.length} lines)`)}${formatLogLines(lines).join('\n')}\n`);
+    out.write(`${heading(`Function log (${lines.length} lines)`)}${formatLogLines(lines, '  ', !args.verbose).join('\n')}\n`);
     return outcome.ok && !hasBatchFailures(outcome.result) ? 0 : 1;
   }
 
@@ -245,7 +245,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       out.write(formatIndexedEvents(events, logGroup, args.verbose));
     }
     const shown = args.verbose ? sandbox.logs : sandbox.logs.filter((l) => l.level === 'WARN' || l.level === 'ERROR' || l.stream === 'stderr' || l.message === 'object skipped');
-    if (shown.length > 0) out.write(`${heading(`Function log (${args.verbose ? 'all' : 'skips, warnings and errors'})`)}${formatLogLines(shown).join('\n')}\n`);
+    if (shown.length > 0) out.write(`${heading(`Function log (${args.verbose ? 'all' : 'skips, warnings and errors'})`)}${formatLogLines(shown, '  ', !args.verbose).join('\n')}\n`);
     const violations = aws.violations();
     out.write(`\n${violations.length === 0 ? 'no SNS or CloudWatch Logs limit broken' : `limits broken:\n  ${violations.join('\n  ')}`}\n`);
     return outcome.ok && !hasBatchFailures(outcome.result) && violations.length === 0 ? 0 : 1;

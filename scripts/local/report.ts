@@ -252,9 +252,19 @@ export function formatIndexedEvents(events: readonly IndexedEvent[], logGroup: s
   return lines.join('\n');
 }
 
-/** A function's log lines, one per line: text as it is, JSON compact. */
-export function formatLogLines(lines: readonly LogLine[], indent = '  '): string[] {
-  return lines.map((l) => `${indent}${l.level === 'TEXT' ? l.message : JSON.stringify(l.fields)}`);
+/** Fields Powertools adds to every line: left out of the short form. */
+const STANDARD_LOG_FIELDS = new Set(['level', 'message', 'timestamp', 'service', 'cold_start', 'function_arn', 'function_memory_size', 'function_name', 'function_request_id', 'sampling_rate', 'xray_trace_id']);
+
+/** A function's log lines, one per line: text as it is; JSON whole, or (`short`) level, message and its own fields. */
+export function formatLogLines(lines: readonly LogLine[], indent = '  ', short = false): string[] {
+  return lines.map((l) => {
+    if (l.level === 'TEXT') return `${indent}${l.message}`;
+    if (!short || l.level === 'METRICS') return `${indent}${JSON.stringify(l.fields)}`;
+    const own = Object.entries(l.fields)
+      .filter(([k]) => !STANDARD_LOG_FIELDS.has(k))
+      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+    return `${indent}${l.level} ${l.message}${own.length > 0 ? `  ${own.join('  ')}` : ''}`;
+  });
 }
 
 function functionLines(f: FunctionSummary, label: string): string[] {
@@ -304,7 +314,7 @@ export function formatSummary(result: LocalRunResult, summary: Summary, options:
     const logLines = options.verbose ? result.functions[f.name].logs : f.warnings;
     if (logLines.length === 0) continue;
     lines.push(`${f.name} log${options.verbose ? '' : ' (warnings and errors)'}:`);
-    lines.push(...formatLogLines(logLines));
+    lines.push(...formatLogLines(logLines, '  ', !options.verbose));
   }
   if (options.written) {
     const { dir, alerts, index } = options.written;
