@@ -13,6 +13,7 @@ import { build, type BuildOptions } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classify } from '../shared/classify/index.js';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
+import { LambdaProcess } from '../scripts/local/lambda-runner.js';
 import { sampleFiles } from '../scripts/local/local-aws.js';
 import { alertEmails, formatReport, indexedFields, ruleOf, summarize, writeOutDir } from '../scripts/local/report.js';
 import { protocolText } from '../scripts/local/sns-fake.js';
@@ -308,4 +309,56 @@ describe('a bucket that holds more than log files', () => {
     expect(text).toMatch(/^ {11}MIN_SEVERITY: must be one of/m);
     expect(text).toMatch(/^result {5}FAILED/m);
   }, 60_000);
+});
+
+describe('the Lambda sandbox of local runs (scripts/local/lambda-host.ts)', () => {
+  async function handlerFile(name: string, code: string): Promise<string> {
+    const file = path.join(work, 'handlers', name);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, code);
+    return file;
+  }
+  const start = async (handler: string, extra: Partial<Parameters<typeof LambdaProcess.start>[0]> = {}) =>
+    LambdaProcess.start({ handler, host: path.join(dist, 'local', 'lambda-host.mjs'), env: { GREETING: 'hi' }, functionName: 'fn', memoryMB: 128, timeoutMs: 10_000, ...extra });
+
+  it('runs the cold start with the given environment only, then each invocation with a context, and ties log lines to it', async () => {
+    const handler = await handlerFile(
+      'echo.mjs',
+      `console.log(JSON.stringify({ level: 'INFO', message: 'cold', path: process.env.PATH ?? null }));
+       export const handler = async (event, context) => {
+         console.log(JSON.stringify({ level: 'INFO', message: 'invoked', function_request_id: context.awsRequestId }));
+         if (event.fail) throw new TypeError('asked to fail');
+         return { greeting: process.env.GREETING, event, name: context.functionName, remaining: context.getRemainingTimeInMillis() > 0, now: Date.now() };
+       };`,
+    );
+    const sandbox = await start(handler, { clockStart: Date.parse('2026-11-20T18:12:00Z') });
+    expect(sandbox.initError).toBeUndefined();
+    const ok = await sandbox.invoke({ n: 1 });
+    const failed = await sandbox.invoke({ fail: true });
+    await sandbox.stop();
+    expect(ok.ok && ok.result).toMatchObject({ greeting: 'hi', event: { n: 1 }, name: 'fn', remaining: true });
+    // The replayed clock: Date.now starts at the given time and runs on.
+    const now = ok.ok ? (ok.result as { now: number }).now : 0;
+    expect(now - Date.parse('2026-11-20T18:12:00Z')).toBeGreaterThanOrEqual(0);
+    expect(now - Date.parse('2026-11-20T18:12:00Z')).toBeLessThan(60_000);
+    expect(failed).toMatchObject({ ok: false, error: { name: 'TypeError', message: 'asked to fail' } });
+    expect(sandbox.logs.find((l) => l.message === 'cold')?.fields).toMatchObject({ path: null });
+    expect(sandbox.logsOf(ok.requestId).map((l) => l.message)).toEqual(['invoked']);
+    expect(sandbox.logsOf(failed.requestId).map((l) => l.message)).toEqual(['invoked']);
+    expect(sandbox.initError).toBeUndefined();
+  });
+
+  it('reports a cold start that throws, and ends an invocation that runs past the timeout', async () => {
+    const broken = await start(await handlerFile('broken.mjs', "throw new Error('bad config');"));
+    await broken.stop();
+    expect(broken.initError).toMatchObject({ name: 'Error', message: 'bad config' });
+    expect(await broken.invoke({})).toMatchObject({ ok: false, error: { message: 'bad config' } });
+
+    const slow = await start(await handlerFile('slow.mjs', 'export const handler = () => new Promise((resolve) => setTimeout(resolve, 60_000));'), { timeoutMs: 200 });
+    const outcome = await slow.invoke({});
+    await slow.stop();
+    expect(outcome).toMatchObject({ ok: false, error: { message: 'Task timed out after 0.20 seconds' } });
+    expect(slow.exitCode).toBe(1);
+    expect(await slow.invoke({})).toMatchObject({ ok: false });
+  });
 });

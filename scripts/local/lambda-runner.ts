@@ -77,7 +77,12 @@ export class LambdaProcess {
       serialization: 'json',
     });
     const sandbox = new LambdaProcess(child);
-    await new Promise<void>((resolve) => {
+    await new Promise<void>((ready) => {
+      let started = false;
+      const resolve = () => {
+        started = true;
+        ready();
+      };
       child.on('message', (message: HostMessage) => {
         if (message.type === 'ready') {
           sandbox.initMs = message.initMs;
@@ -97,12 +102,16 @@ export class LambdaProcess {
           );
         }
       });
+      // Only before the cold start ended: later, an exit is the end of the sandbox (stop(), or a crash the pending
+      // invocations report).
       child.on('error', (error) => {
-        sandbox.initError ??= { name: error.name, message: `could not start ${host}: ${error.message}` };
+        if (started) return;
+        sandbox.initError = { name: error.name, message: `could not start ${host}: ${error.message}` };
         resolve();
       });
       child.on('exit', (code) => {
-        sandbox.initError ??= { name: 'Runtime.ExitError', message: `the function's process exited (code ${code}) during its cold start` };
+        if (started) return;
+        sandbox.initError = { name: 'Runtime.ExitError', message: `the function's process exited (code ${code}) during its cold start` };
         resolve();
       });
     });

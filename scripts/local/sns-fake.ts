@@ -213,7 +213,12 @@ export async function startSnsFake(options: SnsFakeOptions): Promise<SnsFake> {
         violations.push(`${req.method ?? '?'} ${req.url ?? ''}: not a query-protocol request (POST, application/x-www-form-urlencoded)`);
         answer = { status: 400, xml: `<ErrorResponse xmlns="${XMLNS}"><Error><Type>Sender</Type><Code>InvalidParameter</Code><Message>Not a query-protocol request</Message></Error></ErrorResponse>` };
       } else {
-        answer = handle(Buffer.concat(chunks).toString('utf8'));
+        try {
+          answer = handle(Buffer.concat(chunks).toString('utf8'));
+        } catch (error) {
+          // A bug of the fake, not the caller's fault: answered as SNS's own internal error.
+          answer = { status: 500, xml: `<ErrorResponse xmlns="${XMLNS}"><Error><Type>Receiver</Type><Code>InternalError</Code><Message>${xml(String(error))}</Message></Error></ErrorResponse>` };
+        }
       }
       res.writeHead(answer.status, { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID() });
       res.end(answer.xml);
