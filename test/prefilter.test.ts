@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { eventSourcePrefilter, readCloudTrailLog, recordPrefilter } from '../shared/reader/index.js';
 import type { ParsedRecord } from '../shared/reader/types.js';
-import { chunked, cloudTrailRecord, gzipText, parsedRecords, plainRecords, readAll } from './helpers/log-files.js';
+import { chunked, cloudTrailRecord, gzipText, logText, parsedRecords, plainRecords, readAll } from './helpers/log-files.js';
 
 const RDS_SOURCES = ['rds.amazonaws.com', 'rdsdata.amazonaws.com', 'rdsdataapi.amazonaws.com', 'cloudtrail.amazonaws.com'];
 const rdsOnly = eventSourcePrefilter(RDS_SOURCES);
@@ -60,9 +60,9 @@ describe('eventSourcePrefilter on one record', () => {
     expect(accepts(text)).toBe(true);
   });
 
-  it('rejects a record without an eventSource: the reader would only report it as malformed', () => {
-    expect(accepts('{"eventName":"x","eventTime":"t"}')).toBe(false);
-    expect(accepts('{"eventSource":null,"eventName":"x","eventTime":"t"}')).toBe(false);
+  it('accepts a record without a string eventSource, so the reader reports it as malformed instead of skipping it', () => {
+    expect(accepts('{"eventName":"x","eventTime":"t"}')).toBe(true);
+    expect(accepts('{"eventSource":null,"eventName":"x","eventTime":"t"}')).toBe(true);
   });
 
   it('looks only between start and end, not at the neighbouring records in the same chunk', () => {
@@ -235,5 +235,28 @@ describe('recordPrefilter alternatives', () => {
         },
       ),
     );
+  });
+});
+
+describe('records the prefilter must not hide', () => {
+  const passes = (bytes: Buffer) => recordPrefilter([{ eventSources: new Set(['rds.amazonaws.com']), eventNames: new Set(['DeleteDBInstance']) }])(bytes, 0, bytes.length);
+
+  it('passes a record with no eventSource, so the reader reports it as malformed', () => {
+    expect(passes(Buffer.from('{"eventName":"DeleteDBInstance","eventTime":"t"}'))).toBe(true);
+  });
+
+  it('passes a record of a wanted source with no eventName, so the reader reports it as malformed', () => {
+    expect(passes(Buffer.from('{"eventSource":"rds.amazonaws.com","eventTime":"t"}'))).toBe(true);
+  });
+
+  it('reports such a record through the reader, with its neighbours delivered', async () => {
+    const text = logText([
+      cloudTrailRecord({ eventSource: 'rds.amazonaws.com', eventName: 'DeleteDBInstance' }),
+      { eventSource: 'rds.amazonaws.com', eventTime: '2026-11-20T10:00:00Z' },
+      cloudTrailRecord({ eventSource: 's3.amazonaws.com', eventName: 'GetObject' }),
+    ]);
+    const prefilter = recordPrefilter([{ eventSources: new Set(['rds.amazonaws.com']), eventNames: new Set(['DeleteDBInstance']) }]);
+    const items = await readAll(readCloudTrailLog(chunked(Buffer.from(text)), { file: 'f.json', prefilter }));
+    expect(items.map((i) => (i.kind === 'malformed' ? i.error.code : i.record.eventName))).toEqual(['DeleteDBInstance', 'RECORD_MISSING_FIELD']);
   });
 });

@@ -44,11 +44,14 @@ export function recordPrefilter(alternatives: readonly PrefilterAlternative[]): 
   };
   return (bytes, start, end) => {
     const recordSources = sources.values(bytes, start, end);
+    // A record without the member is malformed: parse it, so the reader reports it rather than skipping it.
+    if (recordSources.length === 0) return true;
     let recordNames: KeyValue[] | undefined;
     for (const alternative of alternatives) {
       if (!anyIn(recordSources, alternative.eventSources)) continue;
       if (alternative.eventNames) {
         recordNames ??= names.values(bytes, start, end);
+        if (recordNames.length === 0) return true;
         if (!anyIn(recordNames, alternative.eventNames)) continue;
       }
       if (alternative.mustContain && !alternative.mustContain.every((token) => contains(bytes, start, end, token))) continue;
