@@ -136,8 +136,8 @@ export async function indexLogFile(ctx: IndexerContext, ref: ObjectRef, via: str
   const started = performance.now();
   const now = ctx.now ?? Date.now;
   const fallback = streamFallback(ref.key);
+  const rejectedIds = new RejectedIds();
   const batcher = new LogBatcher<IndexEvent>(ctx.batcher);
-  const writes = new WriteQueue(ctx.writer, ctx.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, signal);
   const outcome: Omit<FileOutcome, 'bucket' | 'key' | 'stats'> = {
     outOfScope: 0,
     sent: 0,
@@ -150,7 +150,21 @@ export async function indexLogFile(ctx: IndexerContext, ref: ObjectRef, via: str
     bytes: 0,
     streamsCreated: [],
   };
-  const rejectedIds = new RejectedIds();
+  // Each written batch is counted as it completes and then dropped: nothing of it is kept for the file's end.
+  const written = (batch: LogBatch<IndexEvent>, result: PutResult): void => {
+    outcome.batches++;
+    outcome.sent += batch.events.length;
+    outcome.bytes += batch.bytes;
+    outcome.putLogEventsCalls += result.calls;
+    outcome.retries += result.retries;
+    if (result.streamCreated) outcome.streamsCreated.push(batch.logStreamName);
+    outcome.indexed += batch.events.length - result.rejected.length;
+    for (const r of result.rejected) {
+      outcome.rejected[r.reason]++;
+      rejectedIds.add(r.reason, r.event.eventID);
+    }
+  };
+  const writes = new WriteQueue(ctx.writer, ctx.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, written, signal);
 
   const read = await readObject(
     ctx.s3,
@@ -193,19 +207,6 @@ export async function indexLogFile(ctx: IndexerContext, ref: ObjectRef, via: str
 
   // Records the prefilter did not parse are out of scope too (rds scope: other services' records).
   outcome.outOfScope += read.stats.skipped;
-  for (const { batch, result } of writes.done) {
-    outcome.batches++;
-    outcome.sent += batch.events.length;
-    outcome.bytes += batch.bytes;
-    outcome.putLogEventsCalls += result.calls;
-    outcome.retries += result.retries;
-    if (result.streamCreated) outcome.streamsCreated.push(batch.logStreamName);
-    outcome.indexed += batch.events.length - result.rejected.length;
-    for (const r of result.rejected) {
-      outcome.rejected[r.reason]++;
-      rejectedIds.add(r.reason, r.event.eventID);
-    }
-  }
 
   const file: FileOutcome = { bucket: ref.bucket, key: read.key, stats: read.stats, ...outcome };
   report(obs, file, via, config.logGroupName, performance.now() - started, rejectedIds);
@@ -277,7 +278,7 @@ class RejectedIds {
   }
 }
 
-type Settled = { ok: true; batch: LogBatch<IndexEvent>; result: PutResult } | { ok: false; batch: LogBatch<IndexEvent>; error: unknown };
+type Settled = { ok: true; batch: LogBatch<IndexEvent>; result: PutResult } | { ok: false; error: unknown };
 
 /**
  * PutLogEvents calls of one file, at most `maxInFlight` at once: submit() returns when a slot is free, so reading
@@ -285,13 +286,13 @@ type Settled = { ok: true; batch: LogBatch<IndexEvent>; result: PutResult } | { 
  * for the ones running; throwIfFailed() rethrows it.
  */
 class WriteQueue {
-  readonly done: Array<{ batch: LogBatch<IndexEvent>; result: PutResult }> = [];
   private readonly running = new Set<Promise<Settled>>();
   private failure: { error: unknown } | undefined;
 
   constructor(
     private readonly writer: CloudWatchLogsWriter,
     private readonly maxInFlight: number,
+    private readonly onWritten: (batch: LogBatch<IndexEvent>, result: PutResult) => void,
     private readonly signal: AbortSignal | undefined,
   ) {}
 
@@ -300,11 +301,11 @@ class WriteQueue {
     // Settled promises never reject: a failure is kept until it is looked at, never unhandled.
     const write: Promise<Settled> = this.writer.putBatch(batch, this.signal).then(
       (result) => ({ ok: true, batch, result }),
-      (error: unknown) => ({ ok: false, batch, error }),
+      (error: unknown) => ({ ok: false, error }),
     );
     const tracked = write.then((settled) => {
       this.running.delete(tracked);
-      if (settled.ok) this.done.push({ batch: settled.batch, result: settled.result });
+      if (settled.ok) this.onWritten(settled.batch, settled.result);
       else this.failure ??= { error: settled.error };
       return settled;
     });
