@@ -7,6 +7,8 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -16,10 +18,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { LogFileError } from '../shared/errors.js';
 import { classify } from '../shared/classify/index.js';
 import type { CloudTrailRecord, JsonValue } from '../shared/cloudtrail.js';
-import { minimumCalls, type TrailwatchFields } from '../shared/index/index.js';
+import { minimumCalls, type IndexEvent, type LogBatch, type TrailwatchFields } from '../shared/index/index.js';
 import { IndexWriteError } from '../functions/lib/errors.js';
 import { createObservability, type Observability } from '../functions/lib/observability.js';
-import { CloudWatchLogsWriter } from '../functions/indexer/cloudwatch-writer.js';
+import { CloudWatchLogsWriter, type PutResult } from '../functions/indexer/cloudwatch-writer.js';
 import { loadIndexerConfig } from '../functions/indexer/config.js';
 import type { createHandler as CreateHandler, IndexerResult } from '../functions/indexer/handler.js';
 import type { DeliveryOutcome, FileOutcome } from '../functions/indexer/index-log.js';
@@ -96,6 +98,7 @@ interface IndexerOptions {
   obs?: Observability;
   writer?: CloudWatchLogsWriter;
   maxAttempts?: number;
+  maxInFlight?: number;
 }
 
 function indexer(options: IndexerOptions = {}) {
@@ -103,7 +106,7 @@ function indexer(options: IndexerOptions = {}) {
   const writer =
     options.writer ??
     new CloudWatchLogsWriter(new CloudWatchLogsClient({ region: 'us-east-1' }), GROUP, { sleep: () => Promise.resolve(), ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) });
-  const handler = createHandler({ config, obs: options.obs ?? quietObservability(), s3, writer, now: () => NOW });
+  const handler = createHandler({ config, obs: options.obs ?? quietObservability(), s3, writer, now: () => NOW, ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}) });
   return (event: unknown) => handler(event, context) as Promise<IndexerResult>;
 }
 
@@ -482,6 +485,35 @@ describe('indexer: streams and memory', () => {
     expect(bodyBytesAtPut).toHaveLength(file.batches);
     expect(bodyBytesAtPut[0]).toBeLessThan(body.length / 4);
     expect(bodyBytesAtPut.filter((b) => b < body.length).length).toBeGreaterThanOrEqual(file.batches - 2);
+  });
+});
+
+describe('indexer: memory', () => {
+  it('keeps no batch once it is written: memory does not grow with the file', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const records = Array.from({ length: 3000 }, (_, i) =>
+      cloudTrailRecord({ eventName: 'ModifyDBInstance', eventID: `m-${i}`, eventTime: new Date(NOW - i * 1000).toISOString(), recipientAccountId: '123456789012', requestParameters: { note: randomBytes(600).toString('hex') } }),
+    );
+    const key = `${DAY_FOLDER}memory.json.gz`;
+    await s3rver.put(BUCKET, key, gzipSync(JSON.stringify({ Records: records })));
+    // Each batch's events, weakly: when the next write starts, the ones written before it must be collectable.
+    const written: Array<WeakRef<IndexEvent[]>> = [];
+    const aliveAtEachWrite: number[] = [];
+    class WatchedWriter extends CloudWatchLogsWriter {
+      override async putBatch(batch: LogBatch<IndexEvent>, signal?: AbortSignal): Promise<PutResult> {
+        gc();
+        aliveAtEachWrite.push(written.filter((ref) => ref.deref() !== undefined).length);
+        written.push(new WeakRef(batch.events));
+        return super.putBatch(batch, signal);
+      }
+    }
+    const writer = new WatchedWriter(new CloudWatchLogsClient({ region: 'us-east-1' }), GROUP, { sleep: () => Promise.resolve() });
+    const result = (await indexer({ writer, maxInFlight: 1 })(s3Event(key))) as DeliveryOutcome;
+    expect(result.files[0]?.batches).toBeGreaterThanOrEqual(3);
+    expect(aliveAtEachWrite.length).toBe(result.files[0]?.batches);
+    // At most the batch just written may still be reachable (from the settled write being handled).
+    expect(Math.max(...aliveAtEachWrite)).toBeLessThanOrEqual(1);
   });
 });
 
