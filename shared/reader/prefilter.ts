@@ -18,7 +18,7 @@
 //   characters none of them contain), so a record holding `\u` anywhere, which no alternative matched,
 //   is let through.
 // It may say yes to other records (a nested eventName that matches, a `\u` elsewhere): that costs a parse.
-import type { PrefilterAlternative, RecordPrefilter } from './types.js';
+import type { PrefilterAlternative, RecordPrefilter, TopLevelHints } from './types.js';
 import { BACKSLASH, COLON, QUOTE, closingQuote, isJsonWhitespace } from './json-bytes.js';
 
 const UNICODE_ESCAPE = Buffer.from('\\u');
@@ -34,32 +34,51 @@ export function recordPrefilter(alternatives: readonly PrefilterAlternative[]): 
   const sources = new KeyFinder('eventSource');
   const names = new KeyFinder('eventName');
   const escapes = new NeedleCursor(UNICODE_ESCAPE);
-  const tokens = new Map<string, NeedleCursor>();
-  for (const alternative of alternatives) {
-    for (const token of alternative.mustContain ?? []) if (!tokens.has(token)) tokens.set(token, new NeedleCursor(Buffer.from(token)));
-  }
-  const contains = (bytes: Uint8Array, start: number, end: number, token: string) => {
-    const at = (tokens.get(token) as NeedleCursor).next(bytes, start);
-    return at !== -1 && at + token.length <= end;
-  };
-  return (bytes, start, end) => {
-    const recordSources = sources.values(bytes, start, end);
-    // A record without the member is malformed: parse it, so the reader reports it rather than skipping it.
-    if (recordSources.length === 0) return true;
+  // Most records come from a source no alternative wants: one lookup rules them out.
+  const anySource = new Set(alternatives.flatMap((alternative) => [...alternative.eventSources]));
+  const tokenBytes = new Map<string, Buffer>();
+  for (const alternative of alternatives) for (const token of alternative.mustContain ?? []) tokenBytes.set(token, Buffer.from(token));
+  // Searched within the record only: these run for the few records of a wanted source and name.
+  const contains = (bytes: Uint8Array, start: number, end: number, token: string) =>
+    view(bytes, start, end).includes(tokenBytes.get(token) as Buffer);
+  /** Whether the record, from one of the wanted sources, satisfies an alternative (or lacks an eventName). */
+  const satisfiesOne = (bytes: Uint8Array, start: number, end: number, recordSources: readonly KeyValue[], hints?: TopLevelHints): boolean => {
     let recordNames: KeyValue[] | undefined;
     for (const alternative of alternatives) {
       if (!anyIn(recordSources, alternative.eventSources)) continue;
       if (alternative.eventNames) {
-        recordNames ??= names.values(bytes, start, end);
+        recordNames ??= hints ? hintedValue(bytes, hints.eventName) : names.values(bytes, start, end);
         if (recordNames.length === 0) return true;
         if (!anyIn(recordNames, alternative.eventNames)) continue;
       }
       if (alternative.mustContain && !alternative.mustContain.every((token) => contains(bytes, start, end, token))) continue;
       return true;
     }
+    return false;
+  };
+  return (bytes, start, end, hints) => {
+    // With the splitter's hints there is nothing to search for: it saw every top-level key written plainly.
+    const recordSources = hints ? hintedValue(bytes, hints.eventSource) : sources.values(bytes, start, end);
+    // A record without the member is malformed: parse it, so the reader reports it rather than skipping it.
+    if (recordSources.length === 0) return true;
+    if (!anyIn(recordSources, anySource)) return hints ? false : hasUnicodeEscape(bytes, start, end);
+    if (satisfiesOne(bytes, start, end, recordSources, hints)) return true;
+    // A token (or, without hints, a key or value) written with \u escapes would have been missed.
+    return hasUnicodeEscape(bytes, start, end);
+  };
+
+  function hasUnicodeEscape(bytes: Uint8Array, start: number, end: number): boolean {
     const escape = escapes.next(bytes, start);
     return escape !== -1 && escape < end;
-  };
+  }
+}
+
+function hintedValue(bytes: Uint8Array, range: readonly [number, number] | null): KeyValue[] {
+  return range ? [view(bytes, range[0], range[1]).toString('utf8')] : [];
+}
+
+function view(bytes: Uint8Array, start: number, end: number): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
 }
 
 function anyIn(values: readonly KeyValue[], wanted: ReadonlySet<string>): boolean {

@@ -45,7 +45,7 @@ async function* readItems(source: ByteSource, options: ReadOptions, stats: ReadS
       if (span.kind === 'non-object') {
         stats.malformed++;
         yield nonObjectRecord(span, file);
-      } else if (prefilter && !prefilter(span.bytes, span.start, span.end)) {
+      } else if (prefilter && !prefilter(span.bytes, span.start, span.end, span.hints)) {
         stats.skipped++;
       } else {
         const item = decodeRecord(span, file);

@@ -18,6 +18,7 @@ import {
   QUOTE,
   isJsonWhitespace,
 } from './json-bytes.js';
+import type { TopLevelHints } from './types.js';
 
 /** A complete `{...}` element of `Records`: its bytes are `bytes[start..end)`. */
 export interface RecordSpan {
@@ -27,6 +28,8 @@ export interface RecordSpan {
   bytes: Buffer;
   start: number;
   end: number;
+  /** Where its top-level eventSource and eventName values are, when the scan could tell (see TopLevelHints). */
+  hints?: TopLevelHints;
 }
 
 /** A `Records` element that is not an object; it has been skipped. */
@@ -56,6 +59,13 @@ const SKIP_STRING = 12; // inside a string value being skipped
 const SKIP_TOKEN = 13; // inside a number or literal being skipped
 const AFTER_ROOT = 14; // only whitespace may follow
 
+// Top-level keys of a record whose string values the splitter notes for the prefilter.
+const NO_KEY = 0;
+const EVENT_SOURCE_KEY = 1;
+const EVENT_NAME_KEY = 2;
+const EVENT_SOURCE = Buffer.from('eventSource');
+const EVENT_NAME = Buffer.from('eventName');
+
 /** Longest raw key text compared with `Records` (its longest spelling, all `\uXXXX`, is 42 bytes). */
 const MAX_ROOT_KEY_BYTES = 64;
 
@@ -82,6 +92,16 @@ export class RecordSplitter {
   private elementFound: NonObjectSpan['found'] = 'token';
   /** Where the current record starts in `chunk`; 0 when it started in an earlier chunk (see `recordParts`). */
   private recordStart = 0;
+  // What the scan of the current record saw at its top level (absolute offsets; -1: not seen).
+  private topLevelSeparator = OPEN_BRACE;
+  private pendingKey = NO_KEY;
+  private sourceKeys = 0;
+  private nameKeys = 0;
+  private sourceValue = -1;
+  private sourceValueEnd = -1;
+  private nameValue = -1;
+  private nameValueEnd = -1;
+  private hintsSure = true;
   private recordParts: Buffer[] = [];
   private recordPartsLength = 0;
 
@@ -115,7 +135,7 @@ export class RecordSplitter {
     while (i < length) {
       switch (this.state) {
         case IN_RECORD: {
-          const end = this.scanComposite(chunk, i);
+          const end = this.scanComposite(chunk, i, true);
           if (end < 0) {
             this.keepRecordPart(chunk.subarray(this.recordStart));
             i = length;
@@ -147,7 +167,7 @@ export class RecordSplitter {
           break;
         }
         case SKIP_COMPOSITE: {
-          const end = this.scanComposite(chunk, i);
+          const end = this.scanComposite(chunk, i, false);
           if (end < 0) {
             i = length;
             break;
@@ -289,6 +309,11 @@ export class RecordSplitter {
     if (byte === OPEN_BRACE) {
       this.state = IN_RECORD;
       this.recordStart = i;
+      this.topLevelSeparator = OPEN_BRACE;
+      this.pendingKey = NO_KEY;
+      this.sourceKeys = this.nameKeys = 0;
+      this.sourceValue = this.sourceValueEnd = this.nameValue = this.nameValueEnd = -1;
+      this.hintsSure = true;
       return i;
     }
     if (isStructural(byte) && byte !== OPEN_BRACKET && byte !== QUOTE) {
@@ -334,14 +359,51 @@ export class RecordSplitter {
   private completeRecord(chunk: Buffer, end: number): RecordSpan {
     const index = this.elementIndex++;
     if (this.recordParts.length === 0) {
-      return { kind: 'record', index, offset: this.elementOffset, bytes: chunk, start: this.recordStart, end };
+      return this.withHints({ kind: 'record', index, offset: this.elementOffset, bytes: chunk, start: this.recordStart, end });
     }
     // Joined once, when the record is complete: O(record size) however many chunks it spans.
     this.recordParts.push(chunk.subarray(0, end));
     const bytes = Buffer.concat(this.recordParts, this.recordPartsLength + end);
     this.recordParts = [];
     this.recordPartsLength = 0;
-    return { kind: 'record', index, offset: this.elementOffset, bytes, start: 0, end: bytes.length };
+    return this.withHints({ kind: 'record', index, offset: this.elementOffset, bytes, start: 0, end: bytes.length });
+  }
+
+  private withHints(span: RecordSpan): RecordSpan {
+    if (!this.hintsSure || this.sourceKeys > 1 || this.nameKeys > 1) return span;
+    const at = (value: number, valueEnd: number): readonly [number, number] | null =>
+      value < 0 ? null : [span.start + value - span.offset, span.start + valueEnd - span.offset];
+    span.hints = { eventSource: at(this.sourceValue, this.sourceValueEnd), eventName: at(this.nameValue, this.nameValueEnd) };
+    return span;
+  }
+
+  /**
+   * A string at the top level of a record, body `chunk[from..close)`: a key after `{` or `,`, a value after `:`.
+   * Notes the values of the eventSource and eventName keys; a key with escapes could spell either, so it makes
+   * the record's hints unsure (only longer keys can: an escape takes 6 bytes for one character).
+   */
+  private topLevelString(chunk: Buffer, from: number, close: number): void {
+    const length = close - from;
+    if (this.topLevelSeparator !== COLON) {
+      this.pendingKey = NO_KEY;
+      if (length === EVENT_SOURCE.length && bytesEqual(chunk, from, EVENT_SOURCE)) {
+        this.pendingKey = EVENT_SOURCE_KEY;
+        this.sourceKeys++;
+      } else if (length === EVENT_NAME.length && bytesEqual(chunk, from, EVENT_NAME)) {
+        this.pendingKey = EVENT_NAME_KEY;
+        this.nameKeys++;
+      } else if (length > EVENT_NAME.length && hasBackslash(chunk, from, close)) {
+        this.hintsSure = false;
+      }
+      return;
+    }
+    if (this.pendingKey === NO_KEY) return;
+    if (hasBackslash(chunk, from, close)) this.hintsSure = false;
+    const start = this.chunkOffset + from;
+    const end = this.chunkOffset + close;
+    if (this.pendingKey === EVENT_SOURCE_KEY) [this.sourceValue, this.sourceValueEnd] = [start, end];
+    else [this.nameValue, this.nameValueEnd] = [start, end];
+    this.pendingKey = NO_KEY;
   }
 
   /**
@@ -349,7 +411,7 @@ export class RecordSplitter {
    * Returns the index just past its closing bracket, or -1 when the chunk ends first.
    * Brackets are only counted, not matched: a `{]` mix-up inside a record is left for JSON.parse to reject.
    */
-  private scanComposite(chunk: Buffer, i: number): number {
+  private scanComposite(chunk: Buffer, i: number, record: boolean): number {
     const length = chunk.length;
     let depth = this.depth;
     if (this.inString) {
@@ -362,9 +424,13 @@ export class RecordSplitter {
       if (byte === QUOTE) {
         const close = this.stringEnd(chunk, i + 1);
         if (close < 0) {
+          // A top-level key or value split across chunks is not looked at: the record gets no hints.
+          if (record && depth === 1) this.hintsSure = false;
           this.depth = depth;
           return -1;
         }
+        // Most top-level strings are values of other keys: only keys, and a noted key's value, are looked at.
+        if (record && depth === 1 && (this.topLevelSeparator !== COLON || this.pendingKey !== NO_KEY)) this.topLevelString(chunk, i + 1, close);
         i = close + 1;
       } else {
         if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
@@ -374,6 +440,8 @@ export class RecordSplitter {
             this.depth = 0;
             return i + 1;
           }
+        } else if ((byte === COMMA || byte === COLON) && depth === 1) {
+          this.topLevelSeparator = byte;
         }
         i++;
       }
@@ -454,4 +522,16 @@ function spellsRecords(body: Buffer): boolean {
   } catch {
     return false;
   }
+}
+
+/** Whether `chunk[from..to)` holds a backslash; for short strings, where a bounded loop beats indexOf. */
+function hasBackslash(chunk: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (chunk[i] === BACKSLASH) return true;
+  return false;
+}
+
+/** Whether `chunk` holds `word` at `from`; a JS loop, as a native compare per key costs more than it saves. */
+function bytesEqual(chunk: Buffer, from: number, word: Buffer): boolean {
+  for (let i = 0; i < word.length; i++) if (chunk[from + i] !== word[i]) return false;
+  return true;
 }

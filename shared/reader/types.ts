@@ -26,7 +26,18 @@ export type ReaderItem = ParsedRecord | MalformedRecord;
  * Decides from a record's bytes, before parsing, whether it can matter. It may say yes to a record
  * that turns out not to matter (a false positive costs a parse), never no to one that does.
  */
-export type RecordPrefilter = (bytes: Uint8Array, start: number, end: number) => boolean;
+export type RecordPrefilter = (bytes: Uint8Array, start: number, end: number, hints?: TopLevelHints) => boolean;
+
+/**
+ * Where a record's top-level `eventSource` and `eventName` string values lie in `bytes`, as the splitter saw
+ * them while finding the record's end: `[start, end)` of the value's text, which has no escapes; null when
+ * the record has no such top-level string member. Given only when the splitter is sure: every top-level key
+ * written plainly, each of the two keys at most once, and no key or value split across chunks.
+ */
+export interface TopLevelHints {
+  eventSource: readonly [number, number] | null;
+  eventName: readonly [number, number] | null;
+}
 
 /** One combination of facts about a record's bytes that makes it worth parsing (see prefilter.ts). */
 export interface PrefilterAlternative {
