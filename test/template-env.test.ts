@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Evaluator, loadTemplate, ROOT, SCENARIOS, serverlessFunctions, skipIfPending, type FunctionInfo, type JsonObject } from './helpers/template.js';
+import { Evaluator, loadTemplate, ROOT, SCENARIOS, serverlessFunctions, type FunctionInfo, type JsonObject } from './helpers/template.js';
 
 const template = loadTemplate();
 const functions = serverlessFunctions(template);
@@ -114,8 +114,7 @@ describe.each(functions)('$logicalId environment', (fn) => {
     }
   });
 
-  it('sets every variable the config requires, and only variables the code reads', async (context) => {
-    skipIfPending(context, fn);
+  it('sets every variable the config requires, and only variables the code reads', async () => {
     const loader = await configLoader(fn);
     const empty = record(loader, {});
     const required = problems(empty.error)

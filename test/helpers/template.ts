@@ -562,23 +562,3 @@ function resolveSource(dir: string, specifier: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Functions whose code is not written yet
-
-/**
- * Entry points the template already deploys whose code another change is still writing. Their checks report
- * as skipped, with this note, while the file is missing, and run in full as soon as it exists. Remove an entry
- * once its code has landed.
- */
-export const PENDING_ENTRIES: Record<string, string> = {
-  'functions/indexer/handler.ts': 'the indexer handler (issue 5) is not written yet',
-};
-
-/** Skips the running test with a note when `fn`'s code is pending and missing; a missing non-pending entry fails. */
-export function skipIfPending(context: { skip: (condition: boolean, note?: string) => void }, fn: FunctionInfo): void {
-  const note = PENDING_ENTRIES[fn.entry];
-  const missing = !existsSync(path.join(ROOT, fn.entry));
-  if (missing && note) {
-    console.warn(`PENDING ${fn.logicalId}: ${fn.entry} does not exist (${note}); this check runs once it does.`);
-  }
-  context.skip(missing && note !== undefined, `PENDING: ${fn.entry} does not exist yet (${note ?? ''})`);
-}
