@@ -1950,8 +1950,9 @@ function renderReadme(day: SampleDay): string {
   const alertCount = day.story.reduce((n, s) => n + s.event.alerts.length, 0);
   p(
     '',
-    `${alertCount} alerts in all: \`npm start\` (a scan of this folder with the built-in rules) should print`,
-    'exactly these. Records that must stay quiet although they look close:',
+    `${alertCount} alerts in all: \`npm start\` (the processor and indexer on this bucket) and \`npm run scan-sample\``,
+    '(`trailwatch scan` of this folder) raise exactly these, with the built-in rules. Records that must stay quiet',
+    'although they look close:',
     '',
   );
   for (const { event, record } of day.story.filter((s) => s.event.quiet !== undefined)) {
