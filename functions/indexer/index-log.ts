@@ -18,9 +18,8 @@ import { CATEGORY_EVENT_SOURCES } from '../../shared/classify/index.js';
 import { classifyEventAge, LogBatcher, logStreamName, toIndexEvent, type BatcherOptions, type IndexEvent, type LogBatch, type RejectionReason, type StreamNameFallback } from '../../shared/index/index.js';
 import type { ReadStats } from '../../shared/reader/types.js';
 import { scanLog } from '../../shared/scan/scan-log.js';
-import { DeliveryError } from '../lib/errors.js';
-import { screenObjects } from '../lib/log-objects.js';
-import { reportFileFailed, reportFileRead, reportFileSkipped, type Observability } from '../lib/observability.js';
+import { forEachLogFile, type DeliveryOutcome as LogFilesOutcome } from '../lib/each-log-file.js';
+import { reportFileRead, type Observability } from '../lib/observability.js';
 import { readObject } from '../lib/s3-object.js';
 import type { Delivery, ObjectRef } from '../lib/triggers.js';
 import type { CloudWatchLogsWriter, PutResult } from './cloudwatch-writer.js';
@@ -96,33 +95,11 @@ export interface FileOutcome {
   streamsCreated: string[];
 }
 
-export interface DeliveryOutcome {
-  via: string;
-  files: FileOutcome[];
-  skipped: number;
-}
+export type DeliveryOutcome = LogFilesOutcome<FileOutcome>;
 
 /** Indexes every log file a delivery names; throws (after trying them all) if any failed. */
-export async function indexDelivery(ctx: IndexerContext, delivery: Delivery, signal?: AbortSignal): Promise<DeliveryOutcome> {
-  const { logger } = ctx.obs;
-  for (const note of delivery.notes) logger.info('message names no object', { via: delivery.via, note });
-  const { logs, skipped } = screenObjects(delivery.objects);
-  for (const { ref, skip } of skipped) reportFileSkipped(ctx.obs, ref, skip, delivery.via);
-
-  const outcome: DeliveryOutcome = { via: delivery.via, files: [], skipped: skipped.length };
-  const errors: Error[] = [];
-  for (const ref of logs) {
-    signal?.throwIfAborted();
-    try {
-      outcome.files.push(await indexLogFile(ctx, ref, delivery.via, signal));
-    } catch (error) {
-      reportFileFailed(ctx.obs, ref, delivery.via, error);
-      errors.push(error instanceof Error ? error : new Error(String(error)));
-    }
-  }
-  if (errors.length === 1 && errors[0]) throw errors[0];
-  if (errors.length > 1) throw new DeliveryError(errors, logs.length);
-  return outcome;
+export function indexDelivery(ctx: IndexerContext, delivery: Delivery, signal?: AbortSignal): Promise<DeliveryOutcome> {
+  return forEachLogFile(ctx.obs, delivery, (ref, via) => indexLogFile(ctx, ref, via, signal), signal);
 }
 
 /** The eventSources the reader must parse for a scope besides the rules' own: the categories', or all. */

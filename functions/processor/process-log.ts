@@ -9,9 +9,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AlertCollector } from '../../shared/alerts/storm.js';
 import type { ReadStats } from '../../shared/reader/types.js';
 import { scanLog } from '../../shared/scan/scan-log.js';
-import { DeliveryError } from '../lib/errors.js';
-import { screenObjects } from '../lib/log-objects.js';
-import { reportFileFailed, reportFileRead, reportFileSkipped, type Observability } from '../lib/observability.js';
+import { forEachLogFile, type DeliveryOutcome as LogFilesOutcome } from '../lib/each-log-file.js';
+import { reportFileRead, type Observability } from '../lib/observability.js';
 import { readObject } from '../lib/s3-object.js';
 import type { Delivery, ObjectRef } from '../lib/triggers.js';
 import { alertMessages } from './alert-messages.js';
@@ -49,34 +48,11 @@ export interface FileOutcome {
   timings: { readMs: number; publishMs: number };
 }
 
-export interface DeliveryOutcome {
-  via: string;
-  files: FileOutcome[];
-  skipped: number;
-}
+export type DeliveryOutcome = LogFilesOutcome<FileOutcome>;
 
 /** Processes every log file a delivery names; throws (after trying them all) if any failed. */
-export async function processDelivery(ctx: ProcessorContext, delivery: Delivery, signal?: AbortSignal): Promise<DeliveryOutcome> {
-  const { logger } = ctx.obs;
-  for (const note of delivery.notes) logger.info('message names no object', { via: delivery.via, note });
-  const { logs, skipped } = screenObjects(delivery.objects);
-  for (const { ref, skip } of skipped) reportFileSkipped(ctx.obs, ref, skip, delivery.via);
-
-  const outcome: DeliveryOutcome = { via: delivery.via, files: [], skipped: skipped.length };
-  const errors: Error[] = [];
-  for (const ref of logs) {
-    signal?.throwIfAborted();
-    try {
-      outcome.files.push(await processLogFile(ctx, ref, delivery.via, signal));
-    } catch (error) {
-      reportFileFailed(ctx.obs, ref, delivery.via, error);
-      errors.push(error instanceof Error ? error : new Error(String(error)));
-    }
-  }
-  // One failure is rethrown as it is (it names bucket, key and offset); several are listed together.
-  if (errors.length === 1 && errors[0]) throw errors[0];
-  if (errors.length > 1) throw new DeliveryError(errors, logs.length);
-  return outcome;
+export function processDelivery(ctx: ProcessorContext, delivery: Delivery, signal?: AbortSignal): Promise<DeliveryOutcome> {
+  return forEachLogFile(ctx.obs, delivery, (ref, via) => processLogFile(ctx, ref, via, signal), signal);
 }
 
 /** Reads one log file to the end, then publishes its alerts. */
