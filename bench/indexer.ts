@@ -20,6 +20,7 @@ import type { Context } from 'aws-lambda';
 import type { IndexerResult } from '../functions/indexer/handler.js';
 import { BUCKET, KEY, startEmulators } from './processor.js';
 import type { RowOutput, RowSpec } from './rows.js';
+import { LAMBDA_BUNDLE } from '../scripts/bundle-options.mjs';
 
 export const INDEXER_ROW = 'indexer-handler';
 const BUNDLE = fileURLToPath(new URL('./indexer-handler.mjs', import.meta.url));
@@ -32,13 +33,7 @@ export async function buildIndexerBundle(): Promise<void> {
     // This module runs bundled into bench/out/, two levels below the repository root.
     entryPoints: [fileURLToPath(new URL('../../functions/indexer/handler.ts', import.meta.url))],
     outfile: BUNDLE,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    mainFields: ['module', 'main'],
-    logLevel: 'warning',
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    ...LAMBDA_BUNDLE,
   });
 }
 

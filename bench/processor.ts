@@ -24,6 +24,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import type { ProcessorResult } from '../functions/processor/handler.js';
 import type { RowOutput, RowSpec } from './rows.js';
+import { LAMBDA_BUNDLE } from '../scripts/bundle-options.mjs';
 
 export const PROCESSOR_ROW = 'processor-handler';
 export const PROCESSOR_TARGETS = { ratioToCore: 0.8, maxRssMB: 150 } as const;
@@ -39,13 +40,7 @@ export async function buildProcessorBundle(): Promise<void> {
     // This module runs bundled into bench/out/, two levels below the repository root.
     entryPoints: [fileURLToPath(new URL('../../functions/processor/handler.ts', import.meta.url))],
     outfile: BUNDLE,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    mainFields: ['module', 'main'],
-    logLevel: 'warning',
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    ...LAMBDA_BUNDLE,
   });
 }
 

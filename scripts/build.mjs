@@ -1,27 +1,20 @@
 // Bundles the CLI (and, as they land, the Lambda handlers) with esbuild: one file each, Node 22, sourcemaps.
 import { writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
+import { LAMBDA_BUNDLE, NODE_BUNDLE } from './bundle-options.mjs';
 
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'esm',
-  sourcemap: true,
-  logLevel: 'warning',
-  // esbuild's ESM output needs a require() for the few CommonJS dependencies it bundles.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-};
+const common = { ...NODE_BUNDLE, sourcemap: true };
+const lambda = { ...LAMBDA_BUNDLE, sourcemap: true };
 
 await build({ ...common, entryPoints: { 'cli/trailwatch': 'cli/bin.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' } });
 
 // The processor Lambda: dist/processor/handler.js exporting `handler`, with a package.json marking the folder
 // as ESM so the folder deploys as it is (Lambda's Node.js runtime loads a .js handler as ESM from type: module).
-await build({ ...common, entryPoints: { 'processor/handler': 'functions/processor/handler.ts' }, outdir: 'dist', mainFields: ['module', 'main'] });
+await build({ ...lambda, entryPoints: { 'processor/handler': 'functions/processor/handler.ts' }, outdir: 'dist' });
 await writeFile('dist/processor/package.json', JSON.stringify({ type: 'module' }, null, 2) + '\n');
 
 // The indexer Lambda, the same way: dist/indexer/handler.js exporting `handler`.
-await build({ ...common, entryPoints: { 'indexer/handler': 'functions/indexer/handler.ts' }, outdir: 'dist', mainFields: ['module', 'main'] });
+await build({ ...lambda, entryPoints: { 'indexer/handler': 'functions/indexer/handler.ts' }, outdir: 'dist' });
 await writeFile('dist/indexer/package.json', JSON.stringify({ type: 'module' }, null, 2) + '\n');
 
 // Local runs (npm start, npm run invoke): the runners and the sandbox process that hosts a bundled handler. Their

@@ -16,6 +16,7 @@ import { classify } from '../shared/classify/index.js';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
 import { createCloudWatchLogsFake, FakeServiceError, type CloudWatchLogsFake } from './helpers/cloudwatch-logs-fake.js';
 import { EMULATOR_CREDENTIALS, startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
+import { LAMBDA_BUNDLE } from '../scripts/bundle-options.mjs';
 
 const BUCKET = 'trailwatch-sample-trail';
 const KEY = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1110Z_OFgXCp32aVxXbA7d.json.gz';
@@ -65,13 +66,7 @@ beforeAll(async () => {
   await build({
     entryPoints: { 'indexer/handler': 'functions/indexer/handler.ts' },
     outdir: dir,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    mainFields: ['module', 'main'],
-    logLevel: 'warning',
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    ...LAMBDA_BUNDLE,
   });
   await writeFile(path.join(dir, 'indexer/package.json'), JSON.stringify({ type: 'module' }));
 }, 60_000);

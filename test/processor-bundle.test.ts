@@ -11,6 +11,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMULATOR_CREDENTIALS, startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
+import { LAMBDA_BUNDLE } from '../scripts/bundle-options.mjs';
 
 const BUCKET = 'trailwatch-sample-trail';
 const KEY = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1110Z_OFgXCp32aVxXbA7d.json.gz';
@@ -48,13 +49,7 @@ beforeAll(async () => {
   await build({
     entryPoints: { 'processor/handler': 'functions/processor/handler.ts' },
     outdir: dir,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    mainFields: ['module', 'main'],
-    logLevel: 'warning',
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    ...LAMBDA_BUNDLE,
   });
   await writeFile(path.join(dir, 'processor/package.json'), JSON.stringify({ type: 'module' }));
 }, 60_000);
