@@ -2,21 +2,16 @@
 // that knows nothing but the environment (endpoints included), invoked with a sample event. S3 is the emulator;
 // CloudWatch Logs is a loopback server speaking the service's JSON protocol (X-Amz-Target Logs_20140328.*),
 // answered by the limit-enforcing fake, errors as `{"__type": ..., "message": ...}` the way the service sends them.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classify } from '../shared/classify/index.js';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
 import { createCloudWatchLogsFake, FakeServiceError, type CloudWatchLogsFake } from './helpers/cloudwatch-logs-fake.js';
 import { EMULATOR_CREDENTIALS, startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
-import { LAMBDA_BUNDLE } from '../scripts/bundle-options.mjs';
+import { bundleHandler, type HandlerBundle } from './helpers/handler-bundle.js';
 
 const BUCKET = 'trailwatch-sample-trail';
 const KEY = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1110Z_OFgXCp32aVxXbA7d.json.gz';
@@ -28,7 +23,7 @@ let logs: http.Server;
 let logsEndpoint: string;
 let fake: CloudWatchLogsFake;
 const targets: string[] = [];
-let dir: string;
+let bundle: HandlerBundle;
 
 beforeAll(async () => {
   s3rver = await startS3Emulator();
@@ -61,37 +56,15 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => logs.listen(0, '127.0.0.1', resolve));
   logsEndpoint = `http://127.0.0.1:${(logs.address() as AddressInfo).port}`;
 
-  // The options of scripts/build.mjs for the indexer entry.
-  dir = await mkdtemp(path.join(os.tmpdir(), 'trailwatch-indexer-bundle-'));
-  await build({
-    entryPoints: { 'indexer/handler': 'functions/indexer/handler.ts' },
-    outdir: dir,
-    ...LAMBDA_BUNDLE,
-  });
-  await writeFile(path.join(dir, 'indexer/package.json'), JSON.stringify({ type: 'module' }));
+  bundle = await bundleHandler('indexer');
 }, 60_000);
 
 afterAll(async () => {
   await s3rver?.close();
   await new Promise((resolve) => logs?.close(resolve));
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await bundle?.remove();
 });
 
-function runBundle(env: Record<string, string>, script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('the bundled indexer (dist/indexer/handler.js)', () => {
   it('exports handler and indexes an S3 put event with endpoints and credentials from the environment only', async () => {
@@ -105,7 +78,7 @@ describe('the bundled indexer (dist/indexer/handler.js)', () => {
       Date.now = realNow;
       process.stdout.write('RESULT ' + JSON.stringify({ type: typeof handler, files: result.files.map((f) => [f.key, f.indexed, f.streamsCreated]) }) + '\\n');
     `;
-    const { code, stdout, stderr } = await runBundle(
+    const { code, stdout, stderr } = await bundle.run(
       {
         INDEX_LOG_GROUP: GROUP,
         AWS_REGION: 'us-east-1',
@@ -132,7 +105,7 @@ describe('the bundled indexer (dist/indexer/handler.js)', () => {
   });
 
   it('fails its init with the configuration problems when the environment is wrong', async () => {
-    const { code, stderr } = await runBundle({ AWS_REGION: 'us-east-1', INDEX_LOG_GROUP: 'not a group' }, "await import('./indexer/handler.js');");
+    const { code, stderr } = await bundle.run({ AWS_REGION: 'us-east-1', INDEX_LOG_GROUP: 'not a group' }, "await import('./indexer/handler.js');");
     expect(code).not.toBe(0);
     expect(stderr).toContain('ConfigError: trailwatch indexer: invalid configuration (1 problem):');
     expect(stderr).toContain('INDEX_LOG_GROUP: must be a CloudWatch Logs log group name');

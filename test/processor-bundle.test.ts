@@ -1,17 +1,12 @@
 // The processor as deployed: one ESM file bundled as scripts/build.mjs bundles it, loaded by a plain Node 22
 // process that knows nothing but the environment (endpoints included), invoked with a sample event. S3 is the
 // emulator; SNS is a loopback server answering PublishBatch in SNS's query protocol.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMULATOR_CREDENTIALS, startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
-import { LAMBDA_BUNDLE } from '../scripts/bundle-options.mjs';
+import { bundleHandler, type HandlerBundle } from './helpers/handler-bundle.js';
 
 const BUCKET = 'trailwatch-sample-trail';
 const KEY = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1110Z_OFgXCp32aVxXbA7d.json.gz';
@@ -20,7 +15,7 @@ let s3rver: S3Emulator;
 let sns: http.Server;
 let snsEndpoint: string;
 const snsRequests: string[] = [];
-let dir: string;
+let bundle: HandlerBundle;
 
 beforeAll(async () => {
   s3rver = await startS3Emulator();
@@ -44,37 +39,15 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => sns.listen(0, '127.0.0.1', resolve));
   snsEndpoint = `http://127.0.0.1:${(sns.address() as AddressInfo).port}`;
 
-  // The options of scripts/build.mjs for the processor entry.
-  dir = await mkdtemp(path.join(os.tmpdir(), 'trailwatch-bundle-'));
-  await build({
-    entryPoints: { 'processor/handler': 'functions/processor/handler.ts' },
-    outdir: dir,
-    ...LAMBDA_BUNDLE,
-  });
-  await writeFile(path.join(dir, 'processor/package.json'), JSON.stringify({ type: 'module' }));
+  bundle = await bundleHandler('processor');
 }, 60_000);
 
 afterAll(async () => {
   await s3rver?.close();
   await new Promise((resolve) => sns?.close(resolve));
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await bundle?.remove();
 });
 
-function runBundle(env: Record<string, string>, script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('the bundled processor (dist/processor/handler.js)', () => {
   it('exports handler and processes an S3 put event with endpoints and credentials from the environment only', async () => {
@@ -85,7 +58,7 @@ describe('the bundled processor (dist/processor/handler.js)', () => {
       const result = await handler(${event}, context);
       process.stdout.write('RESULT ' + JSON.stringify({ type: typeof handler, files: result.files.map((f) => [f.key, f.alertsByRule, f.published]) }) + '\\n');
     `;
-    const { code, stdout, stderr } = await runBundle(
+    const { code, stdout, stderr } = await bundle.run(
       {
         ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts',
         AWS_REGION: 'us-east-1',
@@ -113,7 +86,7 @@ describe('the bundled processor (dist/processor/handler.js)', () => {
   });
 
   it('fails its init with the configuration problems when the environment is wrong', async () => {
-    const { code, stderr } = await runBundle({ AWS_REGION: 'us-east-1', ALERT_STORM_THRESHOLD: 'many' }, "await import('./processor/handler.js');");
+    const { code, stderr } = await bundle.run({ AWS_REGION: 'us-east-1', ALERT_STORM_THRESHOLD: 'many' }, "await import('./processor/handler.js');");
     expect(code).not.toBe(0);
     expect(stderr).toContain('ConfigError: trailwatch processor: invalid configuration (2 problems):');
     expect(stderr).toContain('ALERT_TOPIC_ARN: required, not set');

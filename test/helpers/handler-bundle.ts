@@ -1,0 +1,38 @@
+// A Lambda handler as deployed: bundled with the options of `npm run build` into a temp folder, then run by a
+// plain Node 22 process that knows nothing but the environment it is given.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { LAMBDA_BUNDLE } from '../../scripts/bundle-options.mjs';
+
+export interface HandlerBundle {
+  /** Runs `script` (an ES module body; `./<name>/handler.js` is the bundle) with only `env` and PATH. */
+  run(env: Record<string, string>, script: string): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  remove(): Promise<void>;
+}
+
+export async function bundleHandler(name: 'processor' | 'indexer'): Promise<HandlerBundle> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), `trailwatch-${name}-bundle-`));
+  await build({ ...LAMBDA_BUNDLE, entryPoints: { [`${name}/handler`]: `functions/${name}/handler.ts` }, outdir: dir });
+  // As npm run build does: the folder is ESM, so Lambda's runtime loads handler.js as a module.
+  await writeFile(path.join(dir, name, 'package.json'), JSON.stringify({ type: 'module' }));
+  return {
+    run: (env, script) =>
+      new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+          cwd: dir,
+          env: { PATH: process.env.PATH ?? '', ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      }),
+    remove: () => rm(dir, { recursive: true, force: true }),
+  };
+}
