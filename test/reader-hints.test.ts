@@ -17,8 +17,9 @@ function spans(text: string, chunkSize = text.length): RecordSpan[] {
 
 function hinted(span: RecordSpan | undefined) {
   if (!span?.hints) return undefined;
-  const text = (range: readonly [number, number] | null) => (range ? span.bytes.toString('utf8', range[0], range[1]) : null);
-  return { eventSource: text(span.hints.eventSource), eventName: text(span.hints.eventName) };
+  const text = (start: number, end: number) => (start < 0 ? null : span.bytes.toString('utf8', start, end));
+  const { sourceStart, sourceEnd, nameStart, nameEnd } = span.hints;
+  return { eventSource: text(sourceStart, sourceEnd), eventName: text(nameStart, nameEnd) };
 }
 
 const log = (...records: string[]) => `{"Records":[${records.join(',')}]}`;

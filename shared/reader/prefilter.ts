@@ -47,7 +47,7 @@ export function recordPrefilter(alternatives: readonly PrefilterAlternative[]): 
     for (const alternative of alternatives) {
       if (!anyIn(recordSources, alternative.eventSources)) continue;
       if (alternative.eventNames) {
-        recordNames ??= hints ? hintedValue(bytes, hints.eventName) : names.values(bytes, start, end);
+        recordNames ??= hints ? (hints.nameStart < 0 ? [] : [text(bytes, hints.nameStart, hints.nameEnd)]) : names.values(bytes, start, end);
         if (recordNames.length === 0) return true;
         if (!anyIn(recordNames, alternative.eventNames)) continue;
       }
@@ -57,14 +57,21 @@ export function recordPrefilter(alternatives: readonly PrefilterAlternative[]): 
     return false;
   };
   return (bytes, start, end, hints) => {
-    // With the splitter's hints there is nothing to search for: it saw every top-level key written plainly.
-    const recordSources = hints ? hintedValue(bytes, hints.eventSource) : sources.values(bytes, start, end);
-    // A record without the member is malformed: parse it, so the reader reports it rather than skipping it.
+    // With the splitter's hints there is nothing to search for: it saw every top-level key written plainly,
+    // and the values it points at hold no escapes, so their bytes are their text.
+    if (hints) {
+      // A record without the member is malformed: parse it, so the reader reports it rather than skipping it.
+      if (hints.sourceStart < 0) return true;
+      const source = text(bytes, hints.sourceStart, hints.sourceEnd);
+      // Most records come from a source no alternative wants: this lookup rules them out.
+      if (!anySource.has(source)) return false;
+      return satisfiesOne(bytes, start, end, [source], hints) || hasUnicodeEscape(bytes, start, end);
+    }
+    const recordSources = sources.values(bytes, start, end);
     if (recordSources.length === 0) return true;
-    if (!anyIn(recordSources, anySource)) return hints ? false : hasUnicodeEscape(bytes, start, end);
-    if (satisfiesOne(bytes, start, end, recordSources, hints)) return true;
-    // A token (or, without hints, a key or value) written with \u escapes would have been missed.
-    return hasUnicodeEscape(bytes, start, end);
+    // A source, or a token, written with \u escapes would have been missed.
+    if (!anyIn(recordSources, anySource)) return hasUnicodeEscape(bytes, start, end);
+    return satisfiesOne(bytes, start, end, recordSources) || hasUnicodeEscape(bytes, start, end);
   };
 
   function hasUnicodeEscape(bytes: Uint8Array, start: number, end: number): boolean {
@@ -73,8 +80,9 @@ export function recordPrefilter(alternatives: readonly PrefilterAlternative[]): 
   }
 }
 
-function hintedValue(bytes: Uint8Array, range: readonly [number, number] | null): KeyValue[] {
-  return range ? [view(bytes, range[0], range[1]).toString('utf8')] : [];
+/** The text of `bytes[start..end)`, which holds no escapes. A Buffer (as the reader gives) is decoded without a view. */
+function text(bytes: Uint8Array, start: number, end: number): string {
+  return (Buffer.isBuffer(bytes) ? bytes : view(bytes, 0, bytes.length)).toString('utf8', start, end);
 }
 
 function view(bytes: Uint8Array, start: number, end: number): Buffer {

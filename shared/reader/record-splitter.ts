@@ -371,9 +371,14 @@ export class RecordSplitter {
 
   private withHints(span: RecordSpan): RecordSpan {
     if (!this.hintsSure || this.sourceKeys > 1 || this.nameKeys > 1) return span;
-    const at = (value: number, valueEnd: number): readonly [number, number] | null =>
-      value < 0 ? null : [span.start + value - span.offset, span.start + valueEnd - span.offset];
-    span.hints = { eventSource: at(this.sourceValue, this.sourceValueEnd), eventName: at(this.nameValue, this.nameValueEnd) };
+    // Absolute offsets in the text -> positions in span.bytes.
+    const shift = span.start - span.offset;
+    span.hints = {
+      sourceStart: this.sourceValue < 0 ? -1 : this.sourceValue + shift,
+      sourceEnd: this.sourceValue < 0 ? -1 : this.sourceValueEnd + shift,
+      nameStart: this.nameValue < 0 ? -1 : this.nameValue + shift,
+      nameEnd: this.nameValue < 0 ? -1 : this.nameValueEnd + shift,
+    };
     return span;
   }
 

@@ -30,13 +30,16 @@ export type RecordPrefilter = (bytes: Uint8Array, start: number, end: number, hi
 
 /**
  * Where a record's top-level `eventSource` and `eventName` string values lie in `bytes`, as the splitter saw
- * them while finding the record's end: `[start, end)` of the value's text, which has no escapes; null when
+ * them while finding the record's end: `[start, end)` of the value's text, which has no escapes; -1 when
  * the record has no such top-level string member. Given only when the splitter is sure: every top-level key
  * written plainly, each of the two keys at most once, and no key or value split across chunks.
+ * Four numbers rather than two ranges: one small object per record, on the reader's hottest path.
  */
 export interface TopLevelHints {
-  eventSource: readonly [number, number] | null;
-  eventName: readonly [number, number] | null;
+  sourceStart: number;
+  sourceEnd: number;
+  nameStart: number;
+  nameEnd: number;
 }
 
 /** One combination of facts about a record's bytes that makes it worth parsing (see prefilter.ts). */
