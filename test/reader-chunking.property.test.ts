@@ -76,14 +76,14 @@ function observed(item: ReaderItem): Expected {
   return item.kind === 'record' ? { kind: 'record', record: item.record } : { kind: 'malformed', code: item.error.code };
 }
 
-describe('reading the same file in chunks of any size', () => {
+describe.each(['wasm', 'typescript'] as const)('reading the same file in chunks of any size (%s engine)', (engine) => {
   it('yields exactly the elements JSON.parse finds in Records, plain or gzip', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(element, { maxLength: 12 }), layout, chunkSizes, fc.boolean(), async (records, form, sizes, gzip) => {
         const text = logFileText(records, form);
         const bytes = Buffer.from(text, 'utf8');
         const input = gzip ? gzipText(text) : bytes;
-        const reader = readCloudTrailLog(chunked(input, sizes), { file: gzip ? 'log.json.gz' : 'log.json' });
+        const reader = readCloudTrailLog(chunked(input, sizes), { file: gzip ? 'log.json.gz' : 'log.json', engine });
         const items = await readAll(reader);
 
         const whole = JSON.parse(text) as { Records: JsonValue[] };
@@ -113,8 +113,8 @@ describe('reading the same file in chunks of any size', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(element, { maxLength: 8 }), layout, chunkSizes, async (records, form, sizes) => {
         const bytes = Buffer.from(logFileText(records, form), 'utf8');
-        const whole = await readAll(readCloudTrailLog(chunked(bytes), { file: 'log.json' }));
-        const pieces = await readAll(readCloudTrailLog(chunked(bytes, sizes), { file: 'log.json' }));
+        const whole = await readAll(readCloudTrailLog(chunked(bytes), { file: 'log.json', engine }));
+        const pieces = await readAll(readCloudTrailLog(chunked(bytes, sizes), { file: 'log.json', engine }));
         expect(pieces.map((item) => item.offset)).toEqual(whole.map((item) => item.offset));
         // An offset points at the element's first byte: `{` for every record.
         for (const item of whole) if (item.kind === 'record') expect(String.fromCharCode(bytes[item.offset]!)).toBe('{');
@@ -130,7 +130,7 @@ describe('reading the same file in chunks of any size', () => {
       fc.asyncProperty(fc.array(backslashHeavy, { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 4 }), async (values, size) => {
         const records = values.map((value) => ({ eventSource: value, eventName: `${value}\\`, eventTime: '"', [value]: [value] }));
         const bytes = Buffer.from(JSON.stringify({ Records: records }));
-        const items = await readAll(readCloudTrailLog(chunked(bytes, [size]), { file: 'log.json' }));
+        const items = await readAll(readCloudTrailLog(chunked(bytes, [size]), { file: 'log.json', engine }));
         expect(items.map(observed)).toEqual(records.map((record) => ({ kind: 'record', record })));
       }),
       { numRuns: 300 },

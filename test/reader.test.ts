@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readCloudTrailLog } from '../shared/reader/index.js';
+import { recordScanner } from '../shared/reader/wasm/record-scanner.js';
 import {
   chunked,
   cloudTrailRecord,
@@ -238,7 +239,7 @@ describe('a huge record', () => {
     expect(items[1]?.record).toEqual(huge);
   });
 
-  it('is scanned once: cutting it into 2,000 chunks adds at most a few string searches per chunk', async () => {
+  it('is scanned once by the TypeScript engine: cutting it into 2,000 chunks adds at most a few string searches per chunk', async () => {
     const huge = cloudTrailRecord({ responseElements: { items: Array.from({ length: 50_000 }, (_, i) => `value "${i}"`) } });
     const bytes = plainRecords([huge]);
     async function stringSearches(chunkSize: number): Promise<number> {
@@ -249,7 +250,7 @@ describe('a huge record', () => {
         return indexOf.apply(this, args);
       };
       try {
-        const [item] = parsedRecords(await readAll(readCloudTrailLog(chunked(bytes, [chunkSize]), { file: 'log.json' })));
+        const [item] = parsedRecords(await readAll(readCloudTrailLog(chunked(bytes, [chunkSize]), { file: 'log.json', engine: 'typescript' })));
         expect(item?.raw).toBe(JSON.stringify(huge));
         return calls;
       } finally {
@@ -261,6 +262,28 @@ describe('a huge record', () => {
     // Rescanning the record from its start on each chunk would search its 100,000 strings ~1,000 times over.
     expect(whole).toBeGreaterThan(100_000);
     expect(inPieces).toBeLessThanOrEqual(whole + 3 * 2000);
+  });
+
+  it('is scanned once by the WebAssembly engine: each byte is handed to the kernel once, however it is cut', async () => {
+    const huge = cloudTrailRecord({ responseElements: { items: Array.from({ length: 50_000 }, (_, i) => `value "${i}"`) } });
+    const bytes = plainRecords([huge]);
+    const scanner = recordScanner();
+    if (!scanner) throw new Error('the WebAssembly kernel did not load');
+    const scan = scanner.scan;
+    let scanned = 0;
+    scanner.scan = (length) => {
+      scanned += length;
+      return scan(length);
+    };
+    try {
+      const [item] = parsedRecords(await readAll(readCloudTrailLog(chunked(bytes, [Math.ceil(bytes.length / 2000)]), { file: 'log.json', engine: 'wasm' })));
+      expect(item?.raw).toBe(JSON.stringify(huge));
+    } finally {
+      scanner.scan = scan;
+    }
+    // Only the `{"Records":[` before the record and the `]}` after it are the TypeScript code's.
+    expect(scanned).toBeGreaterThan(bytes.length - 20);
+    expect(scanned).toBeLessThanOrEqual(bytes.length);
   });
 
   it('split into 1 KiB chunks of plain text is assembled exactly', async () => {

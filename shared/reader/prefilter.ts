@@ -56,7 +56,7 @@ export function recordPrefilter(alternatives: readonly PrefilterAlternative[]): 
     }
     return false;
   };
-  return (bytes, start, end, hints) => {
+  const prefilter = (bytes: Uint8Array, start: number, end: number, hints?: TopLevelHints): boolean => {
     // With the splitter's hints there is nothing to search for: it saw every top-level key written plainly,
     // and the values it points at hold no escapes, so their bytes are their text.
     if (hints) {
@@ -73,6 +73,8 @@ export function recordPrefilter(alternatives: readonly PrefilterAlternative[]): 
     if (!anyIn(recordSources, anySource)) return hasUnicodeEscape(bytes, start, end);
     return satisfiesOne(bytes, start, end, recordSources) || hasUnicodeEscape(bytes, start, end);
   };
+  // The hinted path above rejects any other plainly written source: the splitter may skip those itself.
+  return Object.assign(prefilter, { eventSources: anySource as ReadonlySet<string> });
 
   function hasUnicodeEscape(bytes: Uint8Array, start: number, end: number): boolean {
     const escape = escapes.next(bytes, start);

@@ -36,11 +36,22 @@ async function* readItems(source: ByteSource, options: ReadOptions, stats: ReadS
   }
   const text = stats.gzip ? gunzipChunks(chunks, file) : chunks;
 
-  const splitter = new RecordSplitter(file);
+  const splitter = new RecordSplitter(file, {
+    ...(options.engine ? { engine: options.engine } : {}),
+    ...(prefilter?.eventSources ? { wantedSources: prefilter.eventSources } : {}),
+  });
+  // Records the splitter skipped by eventSource (see RecordSplitterOptions.wantedSources) count as skipped.
+  let splitterSkipped = 0;
+  const countSplitterSkips = () => {
+    stats.records += splitter.skipped - splitterSkipped;
+    stats.skipped += splitter.skipped - splitterSkipped;
+    splitterSkipped = splitter.skipped;
+  };
   for await (const chunk of text) {
     stats.bytesOut += chunk.length;
     splitter.push(chunk);
     for (let span = splitter.next(); span !== undefined; span = splitter.next()) {
+      countSplitterSkips();
       stats.records++;
       if (span.kind === 'non-object') {
         stats.malformed++;
@@ -54,6 +65,7 @@ async function* readItems(source: ByteSource, options: ReadOptions, stats: ReadS
         yield item;
       }
     }
+    countSplitterSkips();
   }
   splitter.finish();
 }

@@ -19,6 +19,15 @@ import {
   isJsonWhitespace,
 } from './json-bytes.js';
 import type { TopLevelHints } from './types.js';
+import {
+  SCANNER_ENTRY_FIELDS,
+  SCANNER_TABLE_CAPACITY,
+  SCANNER_WINDOW,
+  ScannerEntry,
+  ScannerState,
+  recordScanner,
+  type RecordScanner,
+} from './wasm/record-scanner.js';
 
 /** A complete `{...}` element of `Records`: its bytes are `bytes[start..end)`. */
 export interface RecordSpan {
@@ -41,6 +50,21 @@ export interface NonObjectSpan {
 }
 
 export type Span = RecordSpan | NonObjectSpan;
+
+export interface RecordSplitterOptions {
+  /**
+   * What scans the records: 'wasm' (the default where the runtime can run it), the WebAssembly kernel in
+   * wasm/record-scanner.as.ts, ~3x faster; 'typescript', the reference implementation in this file.
+   * Both give the same spans (test/record-scanner-wasm.test.ts).
+   */
+  engine?: 'wasm' | 'typescript';
+  /**
+   * When given, a record whose top-level eventSource the scan saw plainly (see TopLevelHints) and which is
+   * not in this set is skipped without a span, and counted in `skipped`: most of a trail never becomes an
+   * object. A record the scan cannot be sure of is always handed out.
+   */
+  wantedSources?: ReadonlySet<string>;
+}
 
 // Where the scanner is in `{"Records":[...]}`. Plain numbers: this is the hot loop's switch.
 const BEFORE_ROOT = 0; // expect `{`
@@ -111,8 +135,31 @@ export class RecordSplitter {
   private keyIsRecords = false;
   private sawRecords = false;
 
-  constructor(file: string) {
+  private readonly scanner: RecordScanner | null;
+  /** Spans the kernel completed and `next()` has not handed out yet. */
+  private pending: Span[] = [];
+  private pendingNext = 0;
+  /** Where in the chunk the kernel stopped at a byte it leaves to this class (see record-scanner.as.ts). */
+  private typescriptStepAt = -1;
+
+  private readonly wantedSources: ReadonlySet<string> | undefined;
+  /** The same, as UTF-8 bytes for the kernel (one array per splitter, so the kernel reloads it only on a change). */
+  private readonly wantedSourceBytes: readonly Buffer[] | null;
+  /** Records skipped by `wantedSources` so far. */
+  skipped = 0;
+
+  constructor(file: string, options: RecordSplitterOptions = {}) {
     this.file = file;
+    this.wantedSources = options.wantedSources;
+    this.wantedSourceBytes = options.wantedSources ? [...options.wantedSources].map((source) => Buffer.from(source, 'utf8')) : null;
+    const scanner = options.engine === 'typescript' ? null : recordScanner();
+    // A list too long for the kernel's space leaves the scan to TypeScript, which takes any list.
+    this.scanner = scanner?.want(this.wantedSourceBytes) ? scanner : null;
+  }
+
+  /** Which engine scans the records (see RecordSplitterOptions). */
+  get engine(): 'wasm' | 'typescript' {
+    return this.scanner ? 'wasm' : 'typescript';
   }
 
   /** Bytes of text given so far. */
@@ -125,14 +172,24 @@ export class RecordSplitter {
     this.chunkOffset += this.chunk.length;
     this.chunk = chunk;
     this.position = 0;
+    this.typescriptStepAt = -1;
   }
 
   /** The next record or skipped element in the chunk, or undefined when the chunk is used up. */
   next(): Span | undefined {
+    if (this.pendingNext < this.pending.length) return this.takePending();
     const chunk = this.chunk;
     const length = chunk.length;
     let i = this.position;
     while (i < length) {
+      if (this.scanner && this.state >= ARRAY_FIRST_ELEMENT && this.state <= IN_RECORD && i !== this.typescriptStepAt) {
+        i = this.scanWindow(this.scanner, chunk, i);
+        if (this.pendingNext < this.pending.length) {
+          this.position = i;
+          return this.takePending();
+        }
+        continue;
+      }
       switch (this.state) {
         case IN_RECORD: {
           const end = this.scanComposite(chunk, i, true);
@@ -143,7 +200,15 @@ export class RecordSplitter {
           }
           this.position = end;
           this.state = ARRAY_AFTER_ELEMENT;
-          return this.completeRecord(chunk, end);
+          const sure = this.hintsSure && this.sourceKeys <= 1 && this.nameKeys <= 1;
+          if (sure && this.isUnwantedSource(chunk)) {
+            this.countSkipped(1);
+            this.recordParts = [];
+            this.recordPartsLength = 0;
+            i = end;
+            break;
+          }
+          return this.completeRecord(chunk, end, sure);
         }
         case ARRAY_AFTER_ELEMENT: {
           const byte = chunk[i]!;
@@ -210,6 +275,107 @@ export class RecordSplitter {
     }
     this.position = length;
     return undefined;
+  }
+
+  /**
+   * Whether the record just scanned is surely from an eventSource not wanted. Its source value must lie in
+   * `chunk`, as the kernel's must lie in its window: a value from an earlier chunk is not looked for.
+   */
+  private isUnwantedSource(chunk: Buffer): boolean {
+    if (!this.wantedSources || this.sourceValue < this.chunkOffset) return false;
+    return !this.wantedSources.has(chunk.toString('utf8', this.sourceValue - this.chunkOffset, this.sourceValueEnd - this.chunkOffset));
+  }
+
+  private takePending(): Span {
+    const span = this.pending[this.pendingNext++]!;
+    if (this.pendingNext === this.pending.length) {
+      this.pending = [];
+      this.pendingNext = 0;
+    }
+    return span;
+  }
+
+  /**
+   * Runs the WebAssembly kernel over `chunk[i..]`, at most one window: the records it completes become
+   * pending spans, and its state becomes this splitter's. Returns where scanning goes on.
+   */
+  private scanWindow(scanner: RecordScanner, chunk: Buffer, i: number): number {
+    const windowEnd = Math.min(chunk.length, i + SCANNER_WINDOW);
+    scanner.want(this.wantedSourceBytes); // fits: the constructor checked
+    scanner.window.set(chunk.subarray(i, windowEnd));
+    const { state, table } = scanner;
+    state[ScannerState.state] = this.state;
+    state[ScannerState.depth] = this.depth;
+    state[ScannerState.inString] = this.inString ? 1 : 0;
+    state[ScannerState.escapeCarry] = this.escapeCarry;
+    state[ScannerState.separator] = this.topLevelSeparator;
+    state[ScannerState.pendingKey] = this.pendingKey;
+    state[ScannerState.sourceKeys] = this.sourceKeys;
+    state[ScannerState.nameKeys] = this.nameKeys;
+    state[ScannerState.unsure] = this.hintsSure ? 0 : 1;
+    // Hints an open record got from earlier windows stay here, as absolute offsets; the kernel reports new ones.
+    state[ScannerState.sourceStart] = state[ScannerState.sourceEnd] = state[ScannerState.nameStart] = state[ScannerState.nameEnd] = -1;
+    state[ScannerState.recordStart] = -1;
+    const continuing = this.state === IN_RECORD;
+    const completed = scanner.scan(windowEnd - i);
+    if (continuing && this.recordParts.length > 0) {
+      // The record begun in an earlier chunk: handed out first, still open, or else skipped.
+      const handedOut = completed > 0 && table[ScannerEntry.start] === -1;
+      const open = completed === 0 && state[ScannerState.state] === IN_RECORD && state[ScannerState.recordStart] === -1 && state[ScannerState.skipped] === 0;
+      if (!handedOut && !open) {
+        this.recordParts = [];
+        this.recordPartsLength = 0;
+      }
+    }
+
+    const base = this.chunkOffset + i; // absolute offset of window[0]
+    for (let k = 0; k < completed; k++) {
+      const entry = k * SCANNER_ENTRY_FIELDS;
+      this.countSkipped(table[entry + ScannerEntry.skippedBefore]!);
+      this.noteRecordWindow(i, base, table[entry + ScannerEntry.start]!, table, entry + ScannerEntry.sourceStart);
+      const sure = table[entry + ScannerEntry.unsure] === 0;
+      this.pending.push(this.completeRecord(chunk, i + table[entry + ScannerEntry.end]!, sure));
+    }
+    this.state = state[ScannerState.state]!;
+    this.depth = state[ScannerState.depth]!;
+    this.inString = state[ScannerState.inString] === 1;
+    this.escapeCarry = state[ScannerState.escapeCarry]!;
+    this.topLevelSeparator = state[ScannerState.separator]!;
+    this.pendingKey = state[ScannerState.pendingKey]!;
+    this.sourceKeys = state[ScannerState.sourceKeys]!;
+    this.nameKeys = state[ScannerState.nameKeys]!;
+    this.hintsSure = state[ScannerState.unsure] === 0;
+    this.countSkipped(state[ScannerState.skipped]!);
+    const stop = i + state[ScannerState.stop]!;
+    if (this.state === IN_RECORD) {
+      this.noteRecordWindow(i, base, state[ScannerState.recordStart]!, state, ScannerState.sourceStart);
+      if (stop === chunk.length) this.keepRecordPart(chunk.subarray(this.recordStart));
+    } else if (stop < windowEnd && completed < SCANNER_TABLE_CAPACITY) {
+      this.typescriptStepAt = stop;
+    }
+    return stop;
+  }
+
+  private countSkipped(records: number): void {
+    this.elementIndex += records;
+    this.skipped += records;
+  }
+
+  /**
+   * Takes in what the kernel saw of a record in the window at chunk position `i` (absolute `base`): where it
+   * starts (-1: in an earlier window) and, from `fields[at..at+4)`, its hint values' window positions (-1: not
+   * in this window; those from earlier windows are kept).
+   */
+  private noteRecordWindow(i: number, base: number, start: number, fields: Int32Array, at: number): void {
+    if (start >= 0) {
+      this.recordStart = i + start;
+      this.elementOffset = base + start;
+      this.sourceValue = this.sourceValueEnd = this.nameValue = this.nameValueEnd = -1;
+    }
+    const sourceStart = fields[at]!;
+    const nameStart = fields[at + 2]!;
+    if (sourceStart >= 0) [this.sourceValue, this.sourceValueEnd] = [base + sourceStart, base + fields[at + 1]!];
+    if (nameStart >= 0) [this.nameValue, this.nameValueEnd] = [base + nameStart, base + fields[at + 3]!];
   }
 
   /** Checks, once the input has ended, that the text was complete. */
@@ -356,21 +522,22 @@ export class RecordSplitter {
     this.recordStart = 0;
   }
 
-  private completeRecord(chunk: Buffer, end: number): RecordSpan {
+  /** The span of the record that ends at `chunk[end]`; `sure`: whether its hints can be trusted. */
+  private completeRecord(chunk: Buffer, end: number, sure: boolean): RecordSpan {
     const index = this.elementIndex++;
     if (this.recordParts.length === 0) {
-      return this.withHints({ kind: 'record', index, offset: this.elementOffset, bytes: chunk, start: this.recordStart, end });
+      return this.withHints({ kind: 'record', index, offset: this.elementOffset, bytes: chunk, start: this.recordStart, end }, sure);
     }
     // Joined once, when the record is complete: O(record size) however many chunks it spans.
     this.recordParts.push(chunk.subarray(0, end));
     const bytes = Buffer.concat(this.recordParts, this.recordPartsLength + end);
     this.recordParts = [];
     this.recordPartsLength = 0;
-    return this.withHints({ kind: 'record', index, offset: this.elementOffset, bytes, start: 0, end: bytes.length });
+    return this.withHints({ kind: 'record', index, offset: this.elementOffset, bytes, start: 0, end: bytes.length }, sure);
   }
 
-  private withHints(span: RecordSpan): RecordSpan {
-    if (!this.hintsSure || this.sourceKeys > 1 || this.nameKeys > 1) return span;
+  private withHints(span: RecordSpan, sure: boolean): RecordSpan {
+    if (!sure) return span;
     // Absolute offsets in the text -> positions in span.bytes.
     const shift = span.start - span.offset;
     span.hints = {

@@ -26,7 +26,13 @@ export type ReaderItem = ParsedRecord | MalformedRecord;
  * Decides from a record's bytes, before parsing, whether it can matter. It may say yes to a record
  * that turns out not to matter (a false positive costs a parse), never no to one that does.
  */
-export type RecordPrefilter = (bytes: Uint8Array, start: number, end: number, hints?: TopLevelHints) => boolean;
+export type RecordPrefilter = ((bytes: Uint8Array, start: number, end: number, hints?: TopLevelHints) => boolean) & {
+  /**
+   * When set, the prefilter rejects every record whose top-level eventSource, written plainly, is not in this
+   * set: the reader then lets the splitter skip those records before they become spans.
+   */
+  readonly eventSources?: ReadonlySet<string>;
+};
 
 /**
  * Where a record's top-level `eventSource` and `eventName` string values lie in `bytes`, as the splitter saw
@@ -56,6 +62,11 @@ export interface ReadOptions {
   file: string;
   /** Records it rejects are counted in `stats.skipped` and neither parsed nor delivered. Default: parse all. */
   prefilter?: RecordPrefilter;
+  /**
+   * What scans the records (RecordSplitterOptions.engine): the WebAssembly kernel where the runtime can run
+   * it, else TypeScript. Both give the same result; this is for tests and for comparing the two.
+   */
+  engine?: 'wasm' | 'typescript';
 }
 
 export interface ReadStats {
