@@ -20,6 +20,7 @@ function describeSpan(span: Span) {
     hints: span.hints && {
       eventSource: text(span.hints.sourceStart, span.hints.sourceEnd),
       eventName: text(span.hints.nameStart, span.hints.nameEnd),
+      tokens: span.hints.tokens,
     },
   };
 }
@@ -53,6 +54,7 @@ const logFile = fc
   .array(record, { maxLength: 10 })
   .chain((records) => fc.constantFrom('', ' ', '\n  ').map((space) => `{"Records":[${space}${records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join(`,${space}`)}${space}]}`));
 const chunkSizes = fc.oneof(fc.constant([1]), fc.array(fc.integer({ min: 1, max: 16 }), { minLength: 1, maxLength: 5 }), fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 5 }));
+const noted = fc.constantFrom(undefined, ['"a"', '"errorCode"'], ['"eventName"', '"é"', '"a\\"', '"x"', '"rds.amazonaws.com"']);
 const wanted = fc.constantFrom(undefined, new Set(['rds.amazonaws.com']), new Set(['rds.amazonaws.com', 'cloudtrail.amazonaws.com', 'ŕds.amazonaws.com']), new Set<string>());
 
 describe('the WebAssembly record scanner', () => {
@@ -69,13 +71,29 @@ describe('the WebAssembly record scanner', () => {
 
   it('gives the same spans, hints and skips as the TypeScript engine, whatever the text and the chunking', () => {
     fc.assert(
-      fc.property(logFile, chunkSizes, wanted, (text, sizes, wantedSources) => {
+      fc.property(logFile, chunkSizes, wanted, noted, (text, sizes, wantedSources, tokens) => {
         const bytes = Buffer.from(text);
-        const options = wantedSources ? { wantedSources } : {};
+        const options = { ...(wantedSources ? { wantedSources } : {}), ...(tokens ? { tokens } : {}) };
         expect(split(bytes, sizes, { ...options, engine: 'wasm' })).toEqual(split(bytes, sizes, { ...options, engine: 'typescript' }));
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it('notes which tokens a record holds as a whole string, at any depth, and says when it cannot know', () => {
+    const text = logText([
+      cloudTrailRecord({ errorCode: 'AccessDenied', userIdentity: { type: 'Root' } }),
+      cloudTrailRecord({ errorMessage: 'no errorCode here', userIdentity: { type: 'IAMUser', note: 'Root\\' } }),
+    ]);
+    const tokens = ['"errorCode"', '"Root"', 'not a string token'];
+    for (const engine of ['wasm', 'typescript'] as const) {
+      const whole = split(Buffer.from(text), [text.length], { engine, tokens }).spans;
+      expect(whole.map((span) => 'hints' in span && span.hints?.tokens)).toEqual([0b11, 0b00]);
+      // Cut inside a nested string of the first record (its hints stay sure): what that string held is unknown.
+      const cut = text.indexOf('"Root"') + 3;
+      const pieces = split(Buffer.from(text), [cut, text.length], { engine, tokens }).spans;
+      expect(pieces.map((span) => 'hints' in span && span.hints?.tokens)).toEqual([-1, 0b00]);
+    }
   });
 
   it('skips a record only when its top-level eventSource is plainly one nobody wants', () => {

@@ -20,6 +20,7 @@
 // It may say yes to other records (a nested eventName that matches, a `\u` elsewhere): that costs a parse.
 import type { PrefilterAlternative, RecordPrefilter, TopLevelHints } from './types.js';
 import { BACKSLASH, COLON, QUOTE, closingQuote, isJsonWhitespace } from './json-bytes.js';
+import { notableTokens } from './record-splitter.js';
 
 const UNICODE_ESCAPE = Buffer.from('\\u');
 /** A value that could not be decoded: it might be anything, so it matches everything. */
@@ -38,9 +39,14 @@ export function recordPrefilter(alternatives: readonly PrefilterAlternative[]): 
   const anySource = new Set(alternatives.flatMap((alternative) => [...alternative.eventSources]));
   const tokenBytes = new Map<string, Buffer>();
   for (const alternative of alternatives) for (const token of alternative.mustContain ?? []) tokenBytes.set(token, Buffer.from(token));
-  // Searched within the record only: these run for the few records of a wanted source and name.
-  const contains = (bytes: Uint8Array, start: number, end: number, token: string) =>
-    view(bytes, start, end).includes(tokenBytes.get(token) as Buffer);
+  // The splitter notes these tokens in each record's hints (bit k for the k-th), sparing a search.
+  const tokenBits = new Map(notableTokens([...tokenBytes.keys()]).map((token, k) => [token, 1 << k]));
+  // Otherwise searched within the record only: these run for the few records of a wanted source and name.
+  const contains = (bytes: Uint8Array, start: number, end: number, token: string, hints?: TopLevelHints) => {
+    const bit = tokenBits.get(token);
+    if (hints && hints.tokens !== -1 && bit !== undefined) return (hints.tokens & bit) !== 0;
+    return view(bytes, start, end).includes(tokenBytes.get(token) as Buffer);
+  };
   /** Whether the record, from one of the wanted sources, satisfies an alternative (or lacks an eventName). */
   const satisfiesOne = (bytes: Uint8Array, start: number, end: number, recordSources: readonly KeyValue[], hints?: TopLevelHints): boolean => {
     let recordNames: KeyValue[] | undefined;
@@ -51,7 +57,7 @@ export function recordPrefilter(alternatives: readonly PrefilterAlternative[]): 
         if (recordNames.length === 0) return true;
         if (!anyIn(recordNames, alternative.eventNames)) continue;
       }
-      if (alternative.mustContain && !alternative.mustContain.every((token) => contains(bytes, start, end, token))) continue;
+      if (alternative.mustContain && !alternative.mustContain.every((token) => contains(bytes, start, end, token, hints))) continue;
       return true;
     }
     return false;
@@ -74,7 +80,7 @@ export function recordPrefilter(alternatives: readonly PrefilterAlternative[]): 
     return satisfiesOne(bytes, start, end, recordSources) || hasUnicodeEscape(bytes, start, end);
   };
   // The hinted path above rejects any other plainly written source: the splitter may skip those itself.
-  return Object.assign(prefilter, { eventSources: anySource as ReadonlySet<string> });
+  return Object.assign(prefilter, { eventSources: anySource as ReadonlySet<string>, tokens: [...tokenBits.keys()] });
 
   function hasUnicodeEscape(bytes: Uint8Array, start: number, end: number): boolean {
     const escape = escapes.next(bytes, start);

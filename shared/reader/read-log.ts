@@ -39,6 +39,7 @@ async function* readItems(source: ByteSource, options: ReadOptions, stats: ReadS
   const splitter = new RecordSplitter(file, {
     ...(options.engine ? { engine: options.engine } : {}),
     ...(prefilter?.eventSources ? { wantedSources: prefilter.eventSources } : {}),
+    ...(prefilter?.tokens ? { tokens: prefilter.tokens } : {}),
   });
   // Records the splitter skipped by eventSource (see RecordSplitterOptions.wantedSources) count as skipped.
   let splitterSkipped = 0;

@@ -32,6 +32,8 @@ export type RecordPrefilter = ((bytes: Uint8Array, start: number, end: number, h
    * set: the reader then lets the splitter skip those records before they become spans.
    */
   readonly eventSources?: ReadonlySet<string>;
+  /** Tokens the prefilter looks for in records: the reader has the splitter note them (TopLevelHints.tokens). */
+  readonly tokens?: readonly string[];
 };
 
 /**
@@ -46,6 +48,11 @@ export interface TopLevelHints {
   sourceEnd: number;
   nameStart: number;
   nameEnd: number;
+  /**
+   * Which of the tokens the splitter was asked to note (RecordSplitterOptions.tokens, as notableTokens keeps
+   * them) the record holds: bit k for the k-th; -1 when not known (none noted, or a string cut by a chunk).
+   */
+  tokens: number;
 }
 
 /** One combination of facts about a record's bytes that makes it worth parsing (see prefilter.ts). */

@@ -20,6 +20,8 @@ export interface ScanLogOptions {
    * or 'all' to parse every record.
    */
   alsoParse?: Iterable<string> | 'all';
+  /** Which engine scans the records (ReadOptions.engine); for comparing the two. */
+  engine?: 'wasm' | 'typescript';
 }
 
 export interface ScannedEvent {
@@ -40,7 +42,11 @@ export interface LogScan extends AsyncIterable<ScanItem> {
 export function scanLog(source: AsyncIterable<Uint8Array> | Readable, options: ScanLogOptions): LogScan {
   const { file, ruleset } = options;
   const wanted = wantedRecords(ruleset, options.alsoParse);
-  const reader = readCloudTrailLog(source, { file, ...(wanted ? { prefilter: recordPrefilter(wanted) } : {}) });
+  const reader = readCloudTrailLog(source, {
+    file,
+    ...(wanted ? { prefilter: recordPrefilter(wanted) } : {}),
+    ...(options.engine ? { engine: options.engine } : {}),
+  });
   return {
     get stats() {
       return reader.stats;

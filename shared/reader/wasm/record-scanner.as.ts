@@ -25,7 +25,12 @@ const WANTED: i32 = WINDOW + 256;
 const WANTED_BYTES: i32 = WINDOW + 1024;
 const TABLE: i32 = WINDOW + 4096; // ENTRY_FIELDS i32 per record
 const TABLE_CAPACITY: i32 = 2048;
-const ENTRY_FIELDS: i32 = 8;
+const ENTRY_FIELDS: i32 = 10;
+// Tokens to note: a count, then (offset, length) pairs into TOKEN_BYTES; each a string body of 1..31 bytes.
+const TOKENS: i32 = TABLE + TABLE_CAPACITY * ENTRY_FIELDS * 4;
+const TOKEN_BYTES: i32 = TOKENS + 256;
+/** In a record's token bits: a string was cut by the window, so a token may have been missed. */
+const TOKENS_UNKNOWN: i32 = 1 << 31;
 
 // State vector fields (i32 index). Positions are relative to the window's first byte; -1: none.
 const S_STATE: i32 = 0;
@@ -44,9 +49,11 @@ const S_NAME_END: i32 = 12;
 const S_RECORD_START: i32 = 13;
 const S_STOP: i32 = 14;
 const S_SKIPPED: i32 = 15; // records skipped after the last entry
+const S_TOKENS: i32 = 16; // token bits of the open record
 
 // Table entry fields: the record's start (-1: before this window), its end (just past `}`), the hint
-// positions, 1 when the hints cannot be trusted, and how many records were skipped just before it.
+// positions, 1 when the hints cannot be trusted, how many records were skipped just before it, and its token
+// bits (bit k: a string in the record equals token k; TOKENS_UNKNOWN: not known).
 const E_START: i32 = 0;
 const E_END: i32 = 1;
 const E_SOURCE_START: i32 = 2;
@@ -55,6 +62,7 @@ const E_NAME_START: i32 = 4;
 const E_NAME_END: i32 = 5;
 const E_UNSURE: i32 = 6;
 const E_SKIPPED_BEFORE: i32 = 7;
+const E_TOKENS: i32 = 8;
 
 // Splitter states, the same numbers as in record-splitter.ts.
 const ARRAY_FIRST_ELEMENT: i32 = 7;
@@ -154,6 +162,24 @@ function unwantedSource(start: i32, end: i32): bool {
   return true;
 }
 
+/** Bit k when `window[from..from+length)` is token k's body, else 0. */
+function tokenBits(from: i32, length: i32): i32 {
+  const count = load<i32>(TOKENS);
+  for (let k: i32 = 0; k < count; k++) {
+    if (load<i32>(TOKENS + 8 + (k << 3)) != length) continue;
+    const at = TOKEN_BYTES + load<i32>(TOKENS + 4 + (k << 3));
+    let same = true;
+    for (let b: i32 = 0; b < length; b++) {
+      if (load<u8>(<usize>(from + b)) != load<u8>(<usize>(at + b))) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return 1 << k;
+  }
+  return 0;
+}
+
 /**
  * Scans the first `len` bytes of the window from the state in the state vector; writes completed records to
  * the table and the state back. Returns how many records it completed; S_STOP says where it stopped.
@@ -173,6 +199,10 @@ export function scan(len: i32): i32 {
   let recordStart = field(S_RECORD_START);
   let inString = field(S_IN_STRING);
   let escapeCarry = field(S_ESCAPE_CARRY);
+  let tokens = field(S_TOKENS);
+  // Bit n set when some token's body is n bytes long: most strings are ruled out by their length alone.
+  let tokenLengths: i32 = 0;
+  for (let k: i32 = 0, count = load<i32>(TOKENS); k < count; k++) tokenLengths |= 1 << load<i32>(TOKENS + 8 + (k << 3));
   let records: i32 = 0;
   let skipped: i32 = 0;
   let i: i32 = 0;
@@ -202,11 +232,13 @@ export function scan(len: i32): i32 {
           escapeCarry = close - len;
           // A top-level key or value cut by the window is not looked at: the record gets no hints.
           if (depth == 1) unsure = 1;
+          tokens |= TOKENS_UNKNOWN;
           i = len;
           break;
         }
+        const length = close - from;
+        if (length < 32 && (tokenLengths & (1 << length)) != 0) tokens |= tokenBits(from, length);
         if (depth == 1 && (separator != COLON || pendingKey != NO_KEY)) {
-          const length = close - from;
           if (separator != COLON) {
             // A key. A plain `eventSource` or `eventName` is found by its bytes; a longer key with escapes
             // could spell either (only `\uXXXX` escapes could), so it makes the hints unsure.
@@ -258,6 +290,7 @@ export function scan(len: i32): i32 {
           store<i32>(entry + (E_NAME_END << 2), nameEnd);
           store<i32>(entry + (E_UNSURE << 2), sure ? 0 : 1);
           store<i32>(entry + (E_SKIPPED_BEFORE << 2), skipped);
+          store<i32>(entry + (E_TOKENS << 2), tokens);
           skipped = 0;
           records++;
           if (records == TABLE_CAPACITY) break;
@@ -282,6 +315,7 @@ export function scan(len: i32): i32 {
       sourceKeys = 0;
       nameKeys = 0;
       unsure = 0;
+      tokens = 0;
       sourceStart = -1;
       sourceEnd = -1;
       nameStart = -1;
@@ -305,5 +339,6 @@ export function scan(len: i32): i32 {
   setField(S_ESCAPE_CARRY, escapeCarry);
   setField(S_STOP, i);
   setField(S_SKIPPED, skipped);
+  setField(S_TOKENS, tokens);
   return records;
 }

@@ -7,13 +7,20 @@ export const SCANNER_WINDOW = 1 << 20;
 /** Records the kernel completes per call at most. */
 export const SCANNER_TABLE_CAPACITY = 2048;
 const STATE_OFFSET = SCANNER_WINDOW;
-const STATE_FIELDS = 16;
+const STATE_FIELDS = 32;
 const WANTED_OFFSET = SCANNER_WINDOW + 256;
 const WANTED_BYTES_OFFSET = SCANNER_WINDOW + 1024;
 const MAX_WANTED = 64;
 const MAX_WANTED_BYTES = 3072;
 const TABLE_OFFSET = SCANNER_WINDOW + 4096;
-export const SCANNER_ENTRY_FIELDS = 8;
+export const SCANNER_ENTRY_FIELDS = 10;
+const TOKENS_OFFSET = TABLE_OFFSET + SCANNER_TABLE_CAPACITY * SCANNER_ENTRY_FIELDS * 4;
+const TOKEN_BYTES_OFFSET = TOKENS_OFFSET + 256;
+/** Tokens the kernel can note per record (one bit each; bit 31 is SCANNER_TOKENS_UNKNOWN). */
+export const SCANNER_MAX_TOKENS = 31;
+const MAX_TOKEN_BYTES = 1024;
+/** In a record's token bits: a string was cut by the window, so a token may have been missed. */
+export const SCANNER_TOKENS_UNKNOWN = 1 << 31;
 
 /** Indexes into `RecordScanner.state`. Positions are relative to the window's first byte; -1: none. */
 export const ScannerState = {
@@ -33,6 +40,7 @@ export const ScannerState = {
   recordStart: 13,
   stop: 14,
   skipped: 15,
+  tokens: 16,
 } as const;
 
 /** Indexes into a record's entry in `RecordScanner.table` (entry k starts at k * SCANNER_ENTRY_FIELDS). */
@@ -45,6 +53,7 @@ export const ScannerEntry = {
   nameEnd: 5,
   unsure: 6,
   skippedBefore: 7,
+  tokens: 8,
 } as const;
 
 export interface RecordScanner {
@@ -59,6 +68,8 @@ export interface RecordScanner {
    * changing nothing, when the list does not fit the kernel's space (64 sources, 3 KiB): keep all then.
    */
   want(sources: readonly Buffer[] | null): boolean;
+  /** Makes the kernel note, per record, which of these string bodies (at most 31, 1..31 bytes) it holds. */
+  note(tokens: readonly Buffer[]): void;
 }
 
 let loaded: RecordScanner | null | undefined;
@@ -92,6 +103,9 @@ function instantiate(): RecordScanner | null {
   const wantedIndex = new Int32Array(buffer, WANTED_OFFSET, 1 + 2 * MAX_WANTED);
   const wantedBytes = new Uint8Array(buffer, WANTED_BYTES_OFFSET, MAX_WANTED_BYTES);
   let loadedList: readonly Buffer[] | null | undefined;
+  const tokenIndex = new Int32Array(buffer, TOKENS_OFFSET, 1 + 2 * SCANNER_MAX_TOKENS);
+  const tokenBytes = new Uint8Array(buffer, TOKEN_BYTES_OFFSET, MAX_TOKEN_BYTES);
+  let loadedTokens: readonly Buffer[] | undefined;
   return {
     window: new Uint8Array(buffer, 0, SCANNER_WINDOW),
     state: new Int32Array(buffer, STATE_OFFSET, STATE_FIELDS),
@@ -115,6 +129,21 @@ function instantiate(): RecordScanner | null {
       }
       loadedList = sources;
       return true;
+    },
+    note(tokens) {
+      if (tokens === loadedTokens) return;
+      if (tokens.length > SCANNER_MAX_TOKENS || tokens.some((token) => token.length < 1 || token.length > 31)) {
+        throw new RangeError('record scanner: at most 31 tokens of 1..31 bytes');
+      }
+      let at = 0;
+      tokens.forEach((token, k) => {
+        tokenBytes.set(token, at);
+        tokenIndex[1 + 2 * k] = at;
+        tokenIndex[2 + 2 * k] = token.length;
+        at += token.length;
+      });
+      tokenIndex[0] = tokens.length;
+      loadedTokens = tokens;
     },
   };
 }
