@@ -47,15 +47,18 @@ interface Options {
   generateOnly: boolean;
   timeoutSeconds: number | undefined;
   strict: boolean;
-  profile: boolean;
+  /** The row to CPU-profile after the table, if any (--profile: the target row; --profile-row ID: that one). */
+  profile: string | undefined;
 }
 
+const ALL_ROW_IDS = [...GUNZIP_ROWS, ...LIBRARY_ROWS, ...TRAILWATCH_ROWS, ...PROCESSOR_ROWS, ...INDEXER_ROWS].map((r) => r.id);
+
 const USAGE = `usage: npm run bench -- [--quick] [--sizes 5mb,100mb,1gb] [--runs N] [--rows id,...] [--include-slow]
-                        [--timeout SECONDS] [--no-wait] [--generate-only] [--strict] [--profile]
-rows: ${[...GUNZIP_ROWS, ...LIBRARY_ROWS, ...TRAILWATCH_ROWS, ...PROCESSOR_ROWS, ...INDEXER_ROWS].map((r) => r.id).join(', ')} (or a prefix: gunzip, trailwatch, processor, indexer)`;
+                        [--timeout SECONDS] [--no-wait] [--generate-only] [--strict] [--profile] [--profile-row ID]
+rows: ${ALL_ROW_IDS.join(', ')} (or a prefix: gunzip, trailwatch, processor, indexer)`;
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { sizes: ['5mb', '100mb', '1gb'], runs: { '5mb': 5, '100mb': 5, '1gb': 3 }, rows: undefined, includeSlow: false, waitForQuiet: true, generateOnly: false, timeoutSeconds: undefined, strict: false, profile: false };
+  const opts: Options = { sizes: ['5mb', '100mb', '1gb'], runs: { '5mb': 5, '100mb': 5, '1gb': 3 }, rows: undefined, includeSlow: false, waitForQuiet: true, generateOnly: false, timeoutSeconds: undefined, strict: false, profile: undefined };
   let runsOverride: number | undefined;
   let sizesGiven = false;
   const value = (i: number, name: string): string => {
@@ -106,8 +109,14 @@ function parseArgs(argv: string[]): Options {
         opts.strict = true;
         break;
       case '--profile':
-        opts.profile = true;
+        opts.profile = PRIMARY_TRAILWATCH_ROW;
         break;
+      case '--profile-row': {
+        const id = value(i++, arg);
+        if (!ALL_ROW_IDS.includes(id)) throw new Error(`unknown row ${id}\n${USAGE}`);
+        opts.profile = id;
+        break;
+      }
       case '--help':
       case '-h':
         console.log(USAGE);
@@ -504,7 +513,7 @@ async function main(): Promise<void> {
   await writeFile(`${OUT_DIR}results.md`, text + '\n');
   if (opts.profile) {
     const file = [...files].reverse().find((f) => f.targetBytes <= SIZES['100mb']) ?? files[0];
-    if (file && PRIMARY_TRAILWATCH_ROW) console.log('\n' + (await profile(PRIMARY_TRAILWATCH_ROW, file)));
+    if (file) console.log('\n' + (await profile(opts.profile, file)));
   }
   if (opts.strict && checks.failed) process.exitCode = 1;
 }

@@ -133,6 +133,37 @@ describe('publishMessages: batching', () => {
   });
 });
 
+describe('publishMessages: calls in flight', () => {
+  /** Answers every call after a few ms, and records how many calls were in flight at most. */
+  function slowSns() {
+    const seen = { inFlight: 0, most: 0, firstIds: [] as string[] };
+    snsMock.on(PublishBatchCommand).callsFake(async (input: PublishBatchCommandInput) => {
+      seen.inFlight++;
+      seen.most = Math.max(seen.most, seen.inFlight);
+      seen.firstIds.push(input.PublishBatchRequestEntries?.[0]?.Id ?? '');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      seen.inFlight--;
+      return allSucceed(input);
+    });
+    return seen;
+  }
+
+  it('has up to four PublishBatch calls in flight on a standard topic', async () => {
+    const seen = slowSns();
+    const result = await publishMessages(sns, TOPIC, Array.from({ length: 95 }, (_, i) => message(i)), fastOptions());
+    expect(result).toEqual({ published: 95, calls: 10, retriedEntries: 0 });
+    expect(seen.most).toBe(4);
+  });
+
+  it('sends one call at a time, in order, on a FIFO topic', async () => {
+    const seen = slowSns();
+    const result = await publishMessages(sns, `${TOPIC}.fifo`, Array.from({ length: 35 }, (_, i) => message(i, { group: 'g' })), fastOptions());
+    expect(result.published).toBe(35);
+    expect(seen.most).toBe(1);
+    expect(seen.firstIds).toEqual(['m0', 'm10', 'm20', 'm30']);
+  });
+});
+
 describe('publishMessages: failures', () => {
   it('retries only the entries SNS listed as Failed, after a backoff, until they succeed', async () => {
     snsMock
@@ -156,7 +187,7 @@ describe('publishMessages: failures', () => {
     expect(options.delays).toEqual([100]);
   });
 
-  it('fails the invocation when entries still fail after every attempt, naming them; later batches are not sent', async () => {
+  it('fails the invocation when entries still fail after every attempt, naming them; with one call at a time, later batches are not sent', async () => {
     snsMock.on(PublishBatchCommand).callsFake((input: PublishBatchCommandInput) => {
       const all = input.PublishBatchRequestEntries ?? [];
       return {
@@ -164,7 +195,7 @@ describe('publishMessages: failures', () => {
         Failed: all.filter((e) => e.Id === 'm2').map((e) => ({ Id: e.Id, Code: 'InternalError', SenderFault: false })),
       };
     });
-    const options = fastOptions({ maxAttempts: 4 });
+    const options = fastOptions({ maxAttempts: 4, concurrency: 1 });
     const error = await publishMessages(sns, TOPIC, Array.from({ length: 12 }, (_, i) => message(i)), options).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PublishError);
     const publishError = error as PublishError;
@@ -178,6 +209,21 @@ describe('publishMessages: failures', () => {
     expect(publishError.message).toContain('rds-database-deleted event-2');
     expect(snsMock).toHaveReceivedCommandTimes(PublishBatchCommand, 4);
     expect(options.delays).toEqual([100, 200, 400]);
+  });
+
+  it('still publishes the batches already in flight when another runs out of retries, then fails naming the rest', async () => {
+    snsMock.on(PublishBatchCommand).callsFake((input: PublishBatchCommandInput) => {
+      const all = input.PublishBatchRequestEntries ?? [];
+      return {
+        Successful: all.filter((e) => e.Id !== 'm2').map((e) => ({ Id: e.Id, MessageId: 'x' })),
+        Failed: all.filter((e) => e.Id === 'm2').map((e) => ({ Id: e.Id, Code: 'InternalError', SenderFault: false })),
+      };
+    });
+    const error = await publishMessages(sns, TOPIC, Array.from({ length: 12 }, (_, i) => message(i)), fastOptions({ maxAttempts: 4 })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PublishError);
+    expect((error as PublishError).published).toBe(11);
+    expect((error as PublishError).failed.map((f) => [f.id, f.code])).toEqual([['m2', 'InternalError']]);
+    expect(snsMock).toHaveReceivedCommandTimes(PublishBatchCommand, 5);
   });
 
   it('does not resend entries SNS rejects as the sender fault, publishes the rest, then fails', async () => {

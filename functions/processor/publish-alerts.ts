@@ -11,6 +11,8 @@
 //   batches are still published, and the call ends in a PublishError;
 // - when retries run out, PublishError: the invocation fails, Lambda retries the delivery, and a DLQ keeps it.
 // Nothing is dropped silently. An entry SNS neither lists as successful nor as failed counts as failed.
+// Up to four calls are in flight at once on a standard topic (a call takes tens of ms; a file can raise
+// dozens of messages); a FIFO topic gets one call at a time, so its messages keep their order.
 import { createHash } from 'node:crypto';
 import { PublishBatchCommand, type MessageAttributeValue, type PublishBatchRequestEntry, type SNSClient } from '@aws-sdk/client-sns';
 import { MAX_SNS_PAYLOAD_BYTES, packPublishBatches, publishEntryBytes } from '../../shared/alerts/sns-message.js';
@@ -37,6 +39,8 @@ export interface PublishOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
   signal?: AbortSignal;
+  /** PublishBatch calls in flight at once on a standard topic. Default 4; a FIFO topic always gets 1. */
+  concurrency?: number;
   /** For tests. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -76,16 +80,27 @@ export async function publishMessages(
   const result: PublishResult = { published: 0, calls: 0, retriedEntries: 0 };
   let rejectedCause: unknown;
   const batches = packPublishBatches(sendable, (e) => e.bytes);
-  for (const [i, batch] of batches.entries()) {
-    const outcome = await publishBatch(sns, topicArn, batch, options, result);
-    rejected.push(...outcome.rejected);
-    if (outcome.rejected.length > 0) rejectedCause ??= outcome.cause;
-    if (outcome.unsent.length > 0) {
-      // Retries ran out: SNS is not taking messages now; the batches after this one would fare no better.
-      const notTried = batches.slice(i + 1).flat().map((e) => ({ id: e.id, code: 'NotSent', message: e.label, senderFault: false }));
-      const failed = [...rejected, ...outcome.unsent, ...notTried];
-      throw new PublishError(topicArn, failed, result.published, `after ${options.maxAttempts ?? DEFAULT_ATTEMPTS} attempts`, { cause: outcome.cause });
+  const unsent: FailedPublish[] = [];
+  let unsentCause: unknown;
+  let next = 0;
+  const publishFromQueue = async (): Promise<void> => {
+    // Once a batch has run out of retries SNS is not taking messages now: no further batch is started.
+    while (unsent.length === 0 && next < batches.length) {
+      const outcome = await publishBatch(sns, topicArn, batches[next++]!, options, result);
+      rejected.push(...outcome.rejected);
+      if (outcome.rejected.length > 0) rejectedCause ??= outcome.cause;
+      if (outcome.unsent.length > 0) {
+        unsent.push(...outcome.unsent);
+        unsentCause ??= outcome.cause;
+      }
     }
+  };
+  const concurrency = fifo ? 1 : Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, publishFromQueue));
+  if (unsent.length > 0) {
+    const notTried = batches.slice(next).flat().map((e) => ({ id: e.id, code: 'NotSent', message: e.label, senderFault: false }));
+    const failed = [...rejected, ...unsent, ...notTried];
+    throw new PublishError(topicArn, failed, result.published, `after ${options.maxAttempts ?? DEFAULT_ATTEMPTS} attempts`, { cause: unsentCause });
   }
   if (rejected.length > 0) {
     throw new PublishError(topicArn, rejected, result.published, '(refused by SNS as the request\'s fault; not retried)', rejectedCause ? { cause: rejectedCause } : undefined);
@@ -94,6 +109,7 @@ export async function publishMessages(
 }
 
 const DEFAULT_ATTEMPTS = 5;
+const DEFAULT_CONCURRENCY = 4;
 
 async function publishBatch(
   sns: SNSClient,
