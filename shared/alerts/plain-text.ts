@@ -91,7 +91,13 @@ export function shellQuote(value: string): string {
 
 /** `1234567` -> `1,234,567`, the same on every machine. */
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  // What toLocaleString('en-US') gives for a count, without it: the first Intl call in a process sets up
+  // ICU's number formatting, ~10 ms of a cold Lambda's alert publishing (measured with the bench's profile).
+  if (!Number.isSafeInteger(n)) return n.toLocaleString('en-US');
+  const digits = String(Math.abs(n));
+  let grouped = '';
+  for (let end = digits.length; end > 0; end -= 3) grouped = digits.slice(Math.max(0, end - 3), end) + (grouped ? `,${grouped}` : '');
+  return n < 0 ? `-${grouped}` : grouped;
 }
 
 export function utf8Bytes(text: string): number {
