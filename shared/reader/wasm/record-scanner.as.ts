@@ -148,16 +148,14 @@ function unwantedSource(start: i32, end: i32): bool {
   if (wanted < 0) return false;
   const length = end - start;
   for (let k: i32 = 0; k < wanted; k++) {
-    const at = load<i32>(WANTED + 4 + (k << 3));
-    if (load<i32>(WANTED + 8 + (k << 3)) != length) continue;
-    let same = true;
-    for (let b: i32 = 0; b < length; b++) {
-      if (load<u8>(<usize>(start + b)) != load<u8>(<usize>(WANTED_BYTES + at + b))) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return false;
+    if (load<i32>(WANTED + 8 + (k << 3)) == length && sameBytes(start, WANTED_BYTES + load<i32>(WANTED + 4 + (k << 3)), length)) return false;
+  }
+  return true;
+}
+
+@inline function sameBytes(a: i32, b: i32, length: i32): bool {
+  for (let i: i32 = 0; i < length; i++) {
+    if (load<u8>(<usize>(a + i)) != load<u8>(<usize>(b + i))) return false;
   }
   return true;
 }
@@ -166,16 +164,7 @@ function unwantedSource(start: i32, end: i32): bool {
 function tokenBits(from: i32, length: i32): i32 {
   const count = load<i32>(TOKENS);
   for (let k: i32 = 0; k < count; k++) {
-    if (load<i32>(TOKENS + 8 + (k << 3)) != length) continue;
-    const at = TOKEN_BYTES + load<i32>(TOKENS + 4 + (k << 3));
-    let same = true;
-    for (let b: i32 = 0; b < length; b++) {
-      if (load<u8>(<usize>(from + b)) != load<u8>(<usize>(at + b))) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return 1 << k;
+    if (load<i32>(TOKENS + 8 + (k << 3)) == length && sameBytes(from, TOKEN_BYTES + load<i32>(TOKENS + 4 + (k << 3)), length)) return 1 << k;
   }
   return 0;
 }

@@ -118,14 +118,7 @@ function instantiate(): RecordScanner | null {
       } else {
         const total = sources.reduce((sum, source) => sum + source.length, 0);
         if (sources.length > MAX_WANTED || total > MAX_WANTED_BYTES) return false;
-        let at = 0;
-        sources.forEach((source, k) => {
-          wantedBytes.set(source, at);
-          wantedIndex[1 + 2 * k] = at;
-          wantedIndex[2 + 2 * k] = source.length;
-          at += source.length;
-        });
-        wantedIndex[0] = sources.length;
+        writeByteList(sources, wantedIndex, wantedBytes);
       }
       loadedList = sources;
       return true;
@@ -135,15 +128,20 @@ function instantiate(): RecordScanner | null {
       if (tokens.length > SCANNER_MAX_TOKENS || tokens.some((token) => token.length < 1 || token.length > 31)) {
         throw new RangeError('record scanner: at most 31 tokens of 1..31 bytes');
       }
-      let at = 0;
-      tokens.forEach((token, k) => {
-        tokenBytes.set(token, at);
-        tokenIndex[1 + 2 * k] = at;
-        tokenIndex[2 + 2 * k] = token.length;
-        at += token.length;
-      });
-      tokenIndex[0] = tokens.length;
+      writeByteList(tokens, tokenIndex, tokenBytes);
       loadedTokens = tokens;
     },
   };
+}
+
+/** Lays `list` out as the kernel reads it: `index` = [count, (offset, length) per item], the items in `bytes`. */
+function writeByteList(list: readonly Buffer[], index: Int32Array, bytes: Uint8Array): void {
+  let at = 0;
+  list.forEach((item, k) => {
+    bytes.set(item, at);
+    index[1 + 2 * k] = at;
+    index[2 + 2 * k] = item.length;
+    at += item.length;
+  });
+  index[0] = list.length;
 }
