@@ -58,7 +58,7 @@ const USAGE = `usage: npm run bench -- [--quick] [--sizes 5mb,100mb,1gb] [--runs
 rows: ${ALL_ROW_IDS.join(', ')} (or a prefix: gunzip, trailwatch, processor, indexer)`;
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { sizes: ['5mb', '100mb', '1gb'], runs: { '5mb': 5, '100mb': 5, '1gb': 3 }, rows: undefined, includeSlow: false, waitForQuiet: true, generateOnly: false, timeoutSeconds: undefined, strict: false, profile: undefined };
+  const opts: Options = { sizes: ['5mb', '100mb', '1gb'], runs: { '5mb': 5, '100mb': 7, '1gb': 3 }, rows: undefined, includeSlow: false, waitForQuiet: true, generateOnly: false, timeoutSeconds: undefined, strict: false, profile: undefined };
   let runsOverride: number | undefined;
   let sizesGiven = false;
   const value = (i: number, name: string): string => {
