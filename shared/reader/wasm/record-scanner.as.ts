@@ -13,7 +13,9 @@
 // reference; test/record-scanner-wasm.test.ts checks both agree): where each record ends, counting brackets
 // outside strings, and where its top-level eventSource and eventName string values lie, unless it cannot be
 // sure (a top-level key with escapes long enough to spell one of them, a repeated key, an escaped value, a
-// top-level string cut by the window's end).
+// top-level string cut by the window's end), and which of up to 31 given string tokens (`errorCode`, `Root`)
+// some string in the record equals, which in valid JSON is the same as the token's quoted bytes occurring
+// in it (a quote inside a string is always escaped).
 //
 // Why SIMD: string bodies are ~90 % of CloudTrail text, and 16 bytes are compared with `"` and `\` at once.
 
