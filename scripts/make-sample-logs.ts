@@ -204,7 +204,14 @@ function awsService(invokedBy: string): UserIdentity {
   return { type: 'AWSService', invokedBy };
 }
 
-function cliAgent(command: string, os: 'al2023' | 'macos' | 'windows'): string {
+/** An AWS service calling on its own behalf: it is the identity, the source IP and the user agent. */
+function awsServiceActor(service: string): Actor {
+  return { identity: awsService(service), ip: service, userAgent: service, service: true };
+}
+
+type CliHost = 'al2023' | 'macos' | 'windows';
+
+function cliAgent(command: string, os: CliHost): string {
   const platform =
     os === 'al2023'
       ? 'os/linux#6.1.155-176.282.amzn2023.x86_64 md/arch#x86_64 lang/python#3.13.7 md/pyimpl#CPython m/b,Z,E cfg/retry-mode#standard md/installer#exe md/distrib#amzn.2023'
@@ -229,55 +236,51 @@ const BOTO_UA =
   'Boto3/1.40.55 md/Botocore#1.40.55 ua/2.1 os/linux#5.10.245-245.983.amzn2.x86_64 md/arch#x86_64 lang/python#3.12.11 md/pyimpl#CPython exec-env/AWS_Lambda_python3.12 m/Z,b cfg/retry-mode#legacy Botocore/1.40.55';
 const SSM_AGENT_UA = 'aws-sdk-go/1.55.8 (go1.24.6; linux; amd64) amazon-ssm-agent/3.3.3050.0';
 
+/** Someone in the AWS console: the console's user agent, and console session credentials. */
+function consoleActor(identity: UserIdentity, ip: string): Actor {
+  return { identity, ip, userAgent: CONSOLE_UA, console: true };
+}
+
+/** Someone running an AWS CLI command (`command` as in its user agent, e.g. rds.describe-db-instances) on `os`. */
+function cliActor(identity: UserIdentity, ip: string, command: string, os: CliHost): Actor {
+  return { identity, ip, userAgent: cliAgent(command, os), tls: 'TLSv1.3' };
+}
+
 // The people and programs of the day.
 const JOHNDOE_SINCE = '08:41:07';
-const johndoeConsole: Actor = {
-  identity: consoleUser('johndoe', JOHNDOE_ID, 'ASIAQ3EGRNTY5JD0CNSL', JOHNDOE_SINCE, true),
-  ip: '203.0.113.25',
-  userAgent: CONSOLE_UA,
-  console: true,
-};
+const johndoeConsole = consoleActor(consoleUser('johndoe', JOHNDOE_ID, 'ASIAQ3EGRNTY5JD0CNSL', JOHNDOE_SINCE, true), '203.0.113.25');
 /** johndoe's access key, configured with `aws configure` on the Amazon Linux EC2 instance (public IP 198.51.100.23). */
-const johndoeEc2 = (command: string): Actor => ({
-  identity: iamUser('johndoe', JOHNDOE_ID, JOHNDOE_KEY),
-  ip: '198.51.100.23',
-  userAgent: cliAgent(command, 'al2023'),
-  tls: 'TLSv1.3',
-});
+const johndoeEc2 = (command: string): Actor => cliActor(iamUser('johndoe', JOHNDOE_ID, JOHNDOE_KEY), '198.51.100.23', command, 'al2023');
 /** The same key from johndoe's laptop, as in the Data API document's ExecuteStatement example. */
-const johndoeLaptop = (command: string): Actor => ({
-  identity: iamUser('johndoe', JOHNDOE_ID, JOHNDOE_KEY),
-  ip: '192.0.2.10',
-  userAgent: cliAgent(command, 'windows'),
-  tls: 'TLSv1.3',
-});
+const johndoeLaptop = (command: string): Actor => cliActor(iamUser('johndoe', JOHNDOE_ID, JOHNDOE_KEY), '192.0.2.10', command, 'windows');
 const MARIA_ID = 'AIDA5LQ2WZ6TEXAMPLE7';
 const MARIA_SINCE = '12:03:44';
-const mariaConsole: Actor = {
-  identity: consoleUser('maria.garcia', MARIA_ID, 'ASIA5LQ2WZ6TMG4CNSL1', MARIA_SINCE, false),
-  ip: '203.0.113.57',
-  userAgent: CONSOLE_UA,
-  console: true,
-};
+const mariaConsole = consoleActor(consoleUser('maria.garcia', MARIA_ID, 'ASIA5LQ2WZ6TMG4CNSL1', MARIA_SINCE, false), '203.0.113.57');
 
 const DBADMIN_ROLE_ID = 'AROA6DBADMNROLEXMPL7';
 const CI_USER_ID = 'AIDA6CIDEPLOYEREXMPL';
 const CI_KEY = 'AKIA6CIDEPLOYEXAMPLE';
-const ciDeployer = (command: string): Actor => ({
-  identity: iamUser('ci-deployer', CI_USER_ID, CI_KEY),
-  ip: '198.51.100.177',
-  userAgent: cliAgent(command, 'macos'),
-  tls: 'TLSv1.3',
-});
-const dbAdmin = (since: string, key: string, command: string): Actor => ({
-  identity: roleSession('DBAdminRole', DBADMIN_ROLE_ID, 'ops-maintenance', key, since),
-  ip: '198.51.100.177',
-  userAgent: cliAgent(command, 'macos'),
-  tls: 'TLSv1.3',
+const ciDeployer = (command: string): Actor => cliActor(iamUser('ci-deployer', CI_USER_ID, CI_KEY), '198.51.100.177', command, 'macos');
+const dbAdmin = (since: string, key: string, command: string): Actor =>
+  cliActor(roleSession('DBAdminRole', DBADMIN_ROLE_ID, 'ops-maintenance', key, since), '198.51.100.177', command, 'macos');
+/** ci-deployer's AssumeRole that starts a DBAdminRole ops-maintenance session (the `dbAdmin` actor's calls). */
+const dbAdminAssumeRole = (since: string, key: string, tokenLabel: string): Call => ({
+  at: since,
+  source: 'sts.amazonaws.com',
+  name: 'AssumeRole',
+  actor: ciDeployer('sts.assume-role'),
+  readOnly: true,
+  request: { roleArn: `arn:aws:iam::${ACCOUNT}:role/DBAdminRole`, roleSessionName: 'ops-maintenance', durationSeconds: 3600 },
+  response: {
+    credentials: { accessKeyId: key, sessionToken: charsFor(tokenLabel, 96, B64), expiration: awsDate(since, 3600) },
+    assumedRoleUser: { assumedRoleId: `${DBADMIN_ROLE_ID}:ops-maintenance`, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/DBAdminRole/ops-maintenance` },
+  },
+  resources: [{ ARN: `arn:aws:iam::${ACCOUNT}:role/DBAdminRole`, accountId: ACCOUNT, type: 'AWS::IAM::Role' }],
+  host: `sts.${HOME}.amazonaws.com`,
 });
 const ROOT_SINCE = '17:15:31';
-const rootConsole: Actor = {
-  identity: {
+const rootConsole = consoleActor(
+  {
     type: 'Root',
     principalId: ACCOUNT,
     arn: `arn:aws:iam::${ACCOUNT}:root`,
@@ -289,10 +292,8 @@ const rootConsole: Actor = {
       attributes: { creationDate: iso(ROOT_SINCE), mfaAuthenticated: 'true' },
     },
   },
-  ip: '203.0.113.80',
-  userAgent: CONSOLE_UA,
-  console: true,
-};
+  '203.0.113.80',
+);
 const REPORTS_ROLE_ID = 'AROA6REPORTSFNEXAMPL';
 const reportsFn = (region: string): Actor => ({
   identity: roleSession('reports-fn-role', REPORTS_ROLE_ID, 'reports-fn', region === HOME ? 'ASIA6REPORTSFNKEY001' : 'ASIA6REPORTSFNKEYW02', '12:31:40'),
@@ -629,6 +630,21 @@ const DATA_API_SECRET = `arn:aws:secretsmanager:${HOME}:${ACCOUNT}:secret:dataap
 const REPORTS_SECRET = `arn:aws:secretsmanager:${HOME}:${ACCOUNT}:secret:rds!cluster-7c1f0d52-reports-Qx81Zp`;
 const WEST_SECRET = `arn:aws:secretsmanager:${WEST}:${ACCOUNT}:secret:rds!cluster-3b9e44aa-metrics-Lm02Tr`;
 const MASKED = '**********';
+/** reports-fn's Data API call (a data event, SQL masked) on the Aurora Serverless v2 cluster of its region. */
+const reportsFnDataApi = (at: string, region: string, name: string, options: JsonObject = {}): Call => {
+  const [cluster, secret] = region === HOME ? [CLUSTER_V2, REPORTS_SECRET] : [CLUSTER_WEST, WEST_SECRET];
+  return {
+    at,
+    region,
+    source: 'rdsdataapi.amazonaws.com',
+    name,
+    actor: reportsFn(region),
+    readOnly: false,
+    data: true,
+    request: { resourceArn: cluster, secretArn: secret, sql: MASKED, database: MASKED, ...options },
+    resources: [{ accountId: ACCOUNT, type: 'AWS::RDS::DBCluster', ARN: cluster }],
+  };
+};
 const APP_BUCKET = `app-data-${ACCOUNT}`;
 const WEST_BUCKET = `app-backups-${ACCOUNT}-usw2`;
 
@@ -926,17 +942,7 @@ function buildStory(): StoryEvent[] {
 
   // --- Data API in us-west-2 (the one call in the other region's file) --------------------------------
   add(
-    {
-      at: '12:41:07',
-      region: WEST,
-      source: 'rdsdataapi.amazonaws.com',
-      name: 'ExecuteStatement',
-      actor: reportsFn(WEST),
-      readOnly: false,
-      data: true,
-      request: { resourceArn: CLUSTER_WEST, secretArn: WEST_SECRET, sql: MASKED, database: MASKED, includeResultMetadata: true, formatRecordsAs: 'JSON' },
-      resources: [{ accountId: ACCOUNT, type: 'AWS::RDS::DBCluster', ARN: CLUSTER_WEST }],
-    },
+    reportsFnDataApi('12:41:07', WEST, 'ExecuteStatement', { includeResultMetadata: true, formatRecordsAs: 'JSON' }),
     'reports-fn-role/reports-fn (Lambda)',
     'Data API ExecuteStatement on the Aurora Serverless v2 cluster metrics-aurora-v2 in us-west-2 (data event)',
   );
@@ -989,30 +995,12 @@ function buildStory(): StoryEvent[] {
     'Data API CommitTransaction',
   );
   add(
-    {
-      at: '13:27:19',
-      source: 'rdsdataapi.amazonaws.com',
-      name: 'ExecuteStatement',
-      actor: reportsFn(HOME),
-      readOnly: false,
-      data: true,
-      request: { resourceArn: CLUSTER_V2, secretArn: REPORTS_SECRET, sql: MASKED, database: MASKED, includeResultMetadata: true, formatRecordsAs: 'JSON' },
-      resources: [{ accountId: ACCOUNT, type: 'AWS::RDS::DBCluster', ARN: CLUSTER_V2 }],
-    },
+    reportsFnDataApi('13:27:19', HOME, 'ExecuteStatement', { includeResultMetadata: true, formatRecordsAs: 'JSON' }),
     'reports-fn-role/reports-fn (Lambda)',
     'Data API ExecuteStatement on the Aurora Serverless v2 cluster reports-aurora-v2 (data event)',
   );
   add(
-    {
-      at: '13:29:44',
-      source: 'rdsdataapi.amazonaws.com',
-      name: 'BatchExecuteStatement',
-      actor: reportsFn(HOME),
-      readOnly: false,
-      data: true,
-      request: { resourceArn: CLUSTER_V2, secretArn: REPORTS_SECRET, sql: MASKED, database: MASKED },
-      resources: [{ accountId: ACCOUNT, type: 'AWS::RDS::DBCluster', ARN: CLUSTER_V2 }],
-    },
+    reportsFnDataApi('13:29:44', HOME, 'BatchExecuteStatement'),
     'reports-fn-role/reports-fn (Lambda)',
     'Data API BatchExecuteStatement on reports-aurora-v2 (data event)',
   );
@@ -1021,20 +1009,7 @@ function buildStory(): StoryEvent[] {
   const session1 = '14:05:10';
   const session1Key = 'ASIA6DBADMNSESSN0001';
   add(
-    {
-      at: session1,
-      source: 'sts.amazonaws.com',
-      name: 'AssumeRole',
-      actor: ciDeployer('sts.assume-role'),
-      readOnly: true,
-      request: { roleArn: `arn:aws:iam::${ACCOUNT}:role/DBAdminRole`, roleSessionName: 'ops-maintenance', durationSeconds: 3600 },
-      response: {
-        credentials: { accessKeyId: session1Key, sessionToken: charsFor('token:dbadmin1', 96, B64), expiration: awsDate(session1, 3600) },
-        assumedRoleUser: { assumedRoleId: `${DBADMIN_ROLE_ID}:ops-maintenance`, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/DBAdminRole/ops-maintenance` },
-      },
-      resources: [{ ARN: `arn:aws:iam::${ACCOUNT}:role/DBAdminRole`, accountId: ACCOUNT, type: 'AWS::IAM::Role' }],
-      host: `sts.${HOME}.amazonaws.com`,
-    },
+    dbAdminAssumeRole(session1, session1Key, 'token:dbadmin1'),
     'ci-deployer (CLI)',
     'Assumes DBAdminRole as session ops-maintenance',
   );
@@ -1104,20 +1079,7 @@ function buildStory(): StoryEvent[] {
   const session2 = '16:38:40';
   const session2Key = 'ASIA6DBADMNSESSN0002';
   add(
-    {
-      at: session2,
-      source: 'sts.amazonaws.com',
-      name: 'AssumeRole',
-      actor: ciDeployer('sts.assume-role'),
-      readOnly: true,
-      request: { roleArn: `arn:aws:iam::${ACCOUNT}:role/DBAdminRole`, roleSessionName: 'ops-maintenance', durationSeconds: 3600 },
-      response: {
-        credentials: { accessKeyId: session2Key, sessionToken: charsFor('token:dbadmin2', 96, B64), expiration: awsDate(session2, 3600) },
-        assumedRoleUser: { assumedRoleId: `${DBADMIN_ROLE_ID}:ops-maintenance`, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/DBAdminRole/ops-maintenance` },
-      },
-      resources: [{ ARN: `arn:aws:iam::${ACCOUNT}:role/DBAdminRole`, accountId: ACCOUNT, type: 'AWS::IAM::Role' }],
-      host: `sts.${HOME}.amazonaws.com`,
-    },
+    dbAdminAssumeRole(session2, session2Key, 'token:dbadmin2'),
     'ci-deployer (CLI)',
     'Assumes DBAdminRole again (new ops-maintenance session)',
   );
@@ -1423,6 +1385,18 @@ const ec2Describe = (rng: Rng, at: string, region: string, actor: Actor): Call =
   return { at, region, source: 'ec2.amazonaws.com', name, actor, readOnly: true, request };
 };
 
+/** RDS decrypting an encrypted instance's data key with KMS. */
+const rdsKmsDecrypt = (at: string, region: string, dbResourceId: string, kmsKey: string): Call => ({
+  at,
+  region,
+  source: 'kms.amazonaws.com',
+  name: 'Decrypt',
+  actor: awsServiceActor('rds.amazonaws.com'),
+  readOnly: true,
+  request: { encryptionContext: { 'aws:rds:db-id': dbResourceId }, encryptionAlgorithm: 'SYMMETRIC_DEFAULT' },
+  resources: [{ accountId: ACCOUNT, type: 'AWS::KMS::Key', ARN: kmsKey }],
+});
+
 const lambdaAssumeRole: NoiseMaker = (rng, at, region) => {
   const fn = rng.pick(['orders-api-fn', 'thumbnailer-fn', 'nightly-export-fn']);
   const role = `${fn}-role`;
@@ -1431,7 +1405,7 @@ const lambdaAssumeRole: NoiseMaker = (rng, at, region) => {
     region,
     source: 'sts.amazonaws.com',
     name: 'AssumeRole',
-    actor: { identity: awsService('lambda.amazonaws.com'), ip: 'lambda.amazonaws.com', userAgent: 'lambda.amazonaws.com', service: true },
+    actor: awsServiceActor('lambda.amazonaws.com'),
     readOnly: true,
     request: { roleArn: `arn:aws:iam::${ACCOUNT}:role/${role}`, roleSessionName: fn },
     response: {
@@ -1482,7 +1456,7 @@ const NOISE_HOME: [number, NoiseMaker][] = [
         region,
         source: 'sts.amazonaws.com',
         name: 'AssumeRole',
-        actor: { identity: awsService('ecs-tasks.amazonaws.com'), ip: 'ecs-tasks.amazonaws.com', userAgent: 'ecs-tasks.amazonaws.com', service: true },
+        actor: awsServiceActor('ecs-tasks.amazonaws.com'),
         readOnly: true,
         request: { roleArn: `arn:aws:iam::${ACCOUNT}:role/app-ecs-task-role`, roleSessionName: rng.chars(32, HEX) },
         response: {
@@ -1537,21 +1511,7 @@ const NOISE_HOME: [number, NoiseMaker][] = [
       return calls;
     },
   ],
-  [
-    2,
-    (_rng, at, region) => [
-      {
-        at,
-        region,
-        source: 'kms.amazonaws.com',
-        name: 'Decrypt',
-        actor: { identity: awsService('rds.amazonaws.com'), ip: 'rds.amazonaws.com', userAgent: 'rds.amazonaws.com', service: true },
-        readOnly: true,
-        request: { encryptionContext: { 'aws:rds:db-id': ORDERS.resourceId }, encryptionAlgorithm: 'SYMMETRIC_DEFAULT' },
-        resources: [{ accountId: ACCOUNT, type: 'AWS::KMS::Key', ARN: KMS_KEY }],
-      },
-    ],
-  ],
+  [2, (_rng, at, region) => [rdsKmsDecrypt(at, region, ORDERS.resourceId, KMS_KEY)]],
   [4, ssmAgent],
   [
     2,
@@ -1590,21 +1550,7 @@ const NOISE_WEST: [number, NoiseMaker][] = [
   ],
   [5, (rng, at, region) => [ec2Describe(rng, at, region, monitor(region, 'ec2#1.258.1', at))]],
   [3, ssmAgent],
-  [
-    2,
-    (_rng, at, region) => [
-      {
-        at,
-        region,
-        source: 'kms.amazonaws.com',
-        name: 'Decrypt',
-        actor: { identity: awsService('rds.amazonaws.com'), ip: 'rds.amazonaws.com', userAgent: 'rds.amazonaws.com', service: true },
-        readOnly: true,
-        request: { encryptionContext: { 'aws:rds:db-id': 'db-METRICSW2X4Q7ZK2M5XW3NB8VH' }, encryptionAlgorithm: 'SYMMETRIC_DEFAULT' },
-        resources: [{ accountId: ACCOUNT, type: 'AWS::KMS::Key', ARN: KMS_KEY_WEST }],
-      },
-    ],
-  ],
+  [2, (_rng, at, region) => [rdsKmsDecrypt(at, region, 'db-METRICSW2X4Q7ZK2M5XW3NB8VH', KMS_KEY_WEST)]],
   [2, lambdaAssumeRole],
 ];
 
@@ -1663,7 +1609,7 @@ function oddities(): Call[] {
       at: '16:36:50',
       source: 'ec2.amazonaws.com',
       name: 'DescribeInstances',
-      actor: { identity: awsService('autoscaling.amazonaws.com'), ip: 'autoscaling.amazonaws.com', userAgent: 'autoscaling.amazonaws.com', service: true },
+      actor: awsServiceActor('autoscaling.amazonaws.com'),
       readOnly: true,
       request: { instancesSet: { items: [{ instanceId: 'i-0a12b34c56d78e901' }] }, filterSet: {} },
       omit: ['userAgent'],
