@@ -14,9 +14,9 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { objectsFromEvent, type ObjectRef } from '../functions/lib/triggers.js';
 import { skipReason } from '../functions/lib/log-objects.js';
+import { optionValue, parseClock, parseOrShowUsage, runWhenMain, UsageError } from './local/command-line.js';
 import { LambdaProcess, type InvocationOutcome } from './local/lambda-runner.js';
 import {
   FUNCTION_NAMES,
@@ -53,20 +53,12 @@ export interface InvokeArgs {
   logsDir: string;
 }
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
 export function parseInvokeArgs(argv: readonly string[]): InvokeArgs {
   const positional: string[] = [];
   const args: Omit<InvokeArgs, 'fn' | 'eventFile'> = { envFile: undefined, mode: undefined, verbose: false, clock: 'replay', logsDir: 'events/logs' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
-    const value = (): string => {
-      const next = argv[++i];
-      if (next === undefined || next.startsWith('--')) throw new UsageError(`${arg} needs a value`);
-      return next;
-    };
+    const value = (): string => optionValue(argv, ++i, arg);
     if (arg === '--env') args.envFile = value();
     else if (arg === '--aws' || arg === '--local') {
       const mode = arg === '--aws' ? 'aws' : 'local';
@@ -74,12 +66,8 @@ export function parseInvokeArgs(argv: readonly string[]): InvokeArgs {
       args.mode = mode;
     } else if (arg === '--verbose' || arg === '-v') args.verbose = true;
     else if (arg === '--logs') args.logsDir = value();
-    else if (arg === '--clock') {
-      const clock = value();
-      if (clock === 'replay' || clock === 'real') args.clock = clock;
-      else if (!Number.isNaN(Date.parse(clock))) args.clock = Date.parse(clock);
-      else throw new UsageError(`--clock ${clock}: not replay, real or an ISO time`);
-    } else if (arg === '--help' || arg === '-h') throw new UsageError('');
+    else if (arg === '--clock') args.clock = parseClock(value());
+    else if (arg === '--help' || arg === '-h') throw new UsageError('');
     else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
     else positional.push(arg);
   }
@@ -144,15 +132,8 @@ function printOutcome(outcome: InvocationOutcome): void {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  let args: InvokeArgs;
-  try {
-    args = parseInvokeArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    if (error.message) process.stderr.write(`${error.message}\n`);
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
+  const args = parseOrShowUsage(parseInvokeArgs, argv, USAGE);
+  if (!args) return 2;
   const event = JSON.parse(await readFile(args.eventFile, 'utf8')) as unknown;
   const fileEnv = args.envFile ? parseEnvFile(await readFile(args.envFile, 'utf8'), args.envFile) : {};
   const credentials = credentialsInEnvironment(process.env);
@@ -254,14 +235,4 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runWhenMain(import.meta.url, main);

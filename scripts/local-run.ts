@@ -5,8 +5,7 @@
 //
 //   npm start [-- --out DIR] [--verbose] [--logs DIR] [--env FILE] [--clock replay|real|ISO-TIME]
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { optionValue, parseClock, parseOrShowUsage, runWhenMain, UsageError } from './local/command-line.js';
 import { parseEnvFile } from './local/local-aws.js';
 import { runLocalPipeline, type ClockOption } from './local/pipeline.js';
 import { formatReport, writeOutDir, type ReportOptions } from './local/report.js';
@@ -38,47 +37,25 @@ export interface CliOptions extends ReportOptions {
   clock: ClockOption;
 }
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
 export function parseArgs(argv: readonly string[]): CliOptions {
   const options: CliOptions = { out: undefined, logsDir: undefined, envFile: undefined, clock: 'replay', verbose: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
-    const value = (): string => {
-      const next = argv[++i];
-      if (next === undefined || next.startsWith('--')) throw new UsageError(`${arg} needs a value`);
-      return next;
-    };
+    const value = (): string => optionValue(argv, ++i, arg);
     if (arg === '--out') options.out = value();
     else if (arg === '--verbose' || arg === '-v') options.verbose = true;
     else if (arg === '--logs') options.logsDir = value();
     else if (arg === '--env') options.envFile = value();
-    else if (arg === '--clock') {
-      const clock = value();
-      if (clock === 'replay' || clock === 'real') options.clock = clock;
-      else {
-        const time = Date.parse(clock);
-        if (Number.isNaN(time)) throw new UsageError(`--clock ${clock}: not replay, real or an ISO time`);
-        options.clock = time;
-      }
-    } else if (arg === '--help' || arg === '-h') throw new UsageError('');
+    else if (arg === '--clock') options.clock = parseClock(value());
+    else if (arg === '--help' || arg === '-h') throw new UsageError('');
     else throw new UsageError(`unknown argument ${arg}`);
   }
   return options;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  let cli: CliOptions;
-  try {
-    cli = parseArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    if (error.message) process.stderr.write(`${error.message}\n`);
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
+  const cli = parseOrShowUsage(parseArgs, argv, USAGE);
+  if (!cli) return 2;
   const env = cli.envFile ? parseEnvFile(await readFile(cli.envFile, 'utf8'), cli.envFile) : {};
   const result = await runLocalPipeline({ clock: cli.clock, env, ...(cli.logsDir ? { logsDir: cli.logsDir } : {}) });
   if (cli.out) {
@@ -90,14 +67,4 @@ export async function main(argv: readonly string[]): Promise<number> {
   return runFailed(result) ? 1 : 0;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runWhenMain(import.meta.url, main);
