@@ -3,191 +3,40 @@
 // with the real S3 client from an S3 emulator on loopback; SNS is a fake on loopback that takes every
 // PublishBatch entry (the real SNS client, its serialization included, talks to it over HTTP).
 //
-// The handler is measured as deployed: bundled by esbuild with the options of scripts/build.mjs into
-// bench/out/processor-handler.mjs (buildProcessorBundle, run by bench.ts before measuring), and imported from
-// there at run time, so the other rows' workers never load it.
-//
-// The S3 emulator (s3rver) and the SNS fake run in a child process, as S3 and SNS run elsewhere: their CPU
-// and memory are not the handler's. The file is uploaded there before the clock starts; the time is the invocation alone (the cold
-// start, importing the handler, is shown apart in the row's detail). Peak RSS is the worker's, import included.
+// The handler is measured as deployed (bench/handler-row.ts, shared with the indexer rows): bundled into
+// bench/out/processor-handler.mjs (buildProcessorBundle, run by bench.ts before measuring) and imported at run time;
+// s3rver and the SNS fake run in a child process; the time is the invocation alone, the cold start shown apart.
 //
 // Target (issue 4): on the 100 MB file the handler keeps at least 0.8 of the core's throughput (the
 // trailwatch-scan row of the same run) and its peak RSS stays under 150 MB.
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import os from 'node:os';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Context } from 'aws-lambda';
-import type { ProcessorResult } from '../functions/processor/handler.js';
+import type { FileOutcome } from '../functions/processor/process-log.js';
+import { buildHandlerBundle, invokeBundledHandler } from './handler-row.js';
 import type { RowOutput, RowSpec } from './rows.js';
-import { LAMBDA_BUNDLE } from '../scripts/bundle-options.mjs';
 
 export const PROCESSOR_ROW = 'processor-handler';
 export const PROCESSOR_TARGETS = { ratioToCore: 0.8, maxRssMB: 150 } as const;
 
-const BUNDLE = fileURLToPath(new URL('./processor-handler.mjs', import.meta.url));
-export const BUCKET = 'trailwatch-bench';
-export const KEY = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1200Z_BenchBenchBench01.json.gz';
-
 /** Bundles the processor handler as scripts/build.mjs does, into bench/out/processor-handler.mjs. */
-export async function buildProcessorBundle(): Promise<void> {
-  const { build } = await import('esbuild');
-  await build({
-    // This module runs bundled into bench/out/, two levels below the repository root.
-    entryPoints: [fileURLToPath(new URL('../../functions/processor/handler.ts', import.meta.url))],
-    outfile: BUNDLE,
-    ...LAMBDA_BUNDLE,
-  });
+export function buildProcessorBundle(): Promise<void> {
+  return buildHandlerBundle('processor');
 }
 
-/**
- * Starts s3rver, an SNS fake and a CloudWatch Logs fake in a child process and uploads `file` to s3rver as
- * s3://${BUCKET}/${KEY}; resolves with the endpoints. The SNS fake answers PublishBatch (AWS query protocol) with
- * every entry successful; the CloudWatch Logs fake (JSON protocol) takes CreateLogStream and PutLogEvents, refusing
- * a batch over the documented limits as the service would (the indexer row, bench/indexer.ts).
- */
-export async function startEmulators(file: string): Promise<{ s3: string; sns: string; logs: string; child: ChildProcess; directory: string }> {
-  const directory = await mkdtemp(path.join(os.tmpdir(), 'trailwatch-bench-s3-'));
-  const s3rver = createRequire(import.meta.url).resolve('s3rver');
-  const size = (await stat(file)).size;
-  // Unsigned PUTs: s3rver accepts them, and the child needs nothing but s3rver and Node.
-  const code = `
-    import http from 'node:http';
-    import { createReadStream } from 'node:fs';
-    const { default: S3rver } = await import(${JSON.stringify(s3rver)});
-    const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: ${JSON.stringify(directory)} });
-    const { port } = await server.run();
-    const put = (p, body, length) => new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, method: 'PUT', path: p, headers: length === undefined ? {} : { 'content-length': length } }, (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error('PUT ' + p + ': HTTP ' + res.statusCode))));
-      });
-      req.on('error', reject);
-      if (body) body.pipe(req); else req.end();
-    });
-    await put('/${BUCKET}');
-    await put(${JSON.stringify(`/${BUCKET}/${KEY}`)}, createReadStream(${JSON.stringify(file)}), ${size});
-    const sns = http.createServer((req, res) => {
-      let body = '';
-      req.setEncoding('utf8').on('data', (d) => (body += d)).on('end', () => {
-        const ids = [...body.matchAll(/PublishBatchRequestEntries\\.member\\.\\d+\\.Id=([^&]*)/g)].map((m) => decodeURIComponent(m[1]));
-        const members = ids.map((id) => '<member><Id>' + id + '</Id><MessageId>bench-' + id + '</MessageId></member>').join('');
-        res.writeHead(200, { 'content-type': 'text/xml' });
-        res.end('<PublishBatchResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishBatchResult><Successful>' + members +
-          '</Successful><Failed/></PublishBatchResult><ResponseMetadata><RequestId>bench</RequestId></ResponseMetadata></PublishBatchResponse>');
-      });
-    });
-    await new Promise((resolve) => sns.listen(0, '127.0.0.1', resolve));
-    // Per stream: PutLogEvents calls taken, their events and bytes (GET /stats, for the row's detail).
-    const streams = new Map();
-    const logs = http.createServer((req, res) => {
-      let body = '';
-      req.setEncoding('utf8').on('data', (d) => (body += d)).on('end', () => {
-        const reply = (status, doc) => { res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }); res.end(JSON.stringify(doc)); };
-        if (req.method === 'GET' && req.url === '/stats') return reply(200, Object.fromEntries(streams));
-        const fail = (type, message) => reply(400, { __type: type, message });
-        const input = JSON.parse(body || '{}');
-        const stream = input.logGroupName + ':' + input.logStreamName;
-        const target = String(req.headers['x-amz-target']);
-        if (target === 'Logs_20140328.CreateLogStream') {
-          if (streams.has(stream)) return fail('ResourceAlreadyExistsException', 'The specified log stream already exists');
-          streams.set(stream, { calls: 0, events: 0, bytes: 0 });
-          return reply(200, {});
-        }
-        if (target !== 'Logs_20140328.PutLogEvents') return fail('UnknownOperationException', target);
-        if (!streams.has(stream)) return fail('ResourceNotFoundException', 'The specified log stream does not exist.');
-        // PutLogEvents limits: 1,048,576 bytes (UTF-8 + 26 per event), 10,000 events, chronological, 24 hours.
-        const events = input.logEvents || [];
-        let bytes = 0;
-        for (let i = 0; i < events.length; i++) {
-          bytes += Buffer.byteLength(events[i].message, 'utf8') + 26;
-          if (i > 0 && events[i].timestamp < events[i - 1].timestamp) return fail('InvalidParameterException', 'not chronological');
-        }
-        if (events.length === 0 || events.length > 10000 || bytes > 1048576) return fail('InvalidParameterException', events.length + ' events, ' + bytes + ' bytes');
-        if (events[events.length - 1].timestamp - events[0].timestamp > 86400000) return fail('InvalidParameterException', 'over 24 hours');
-        const taken = streams.get(stream);
-        taken.calls++;
-        taken.events += events.length;
-        taken.bytes += bytes;
-        reply(200, {});
-      });
-    });
-    await new Promise((resolve) => logs.listen(0, '127.0.0.1', resolve));
-    process.stdout.write(JSON.stringify({ port, snsPort: sns.address().port, logsPort: logs.address().port }) + '\\n');
-    process.stdin.resume();
-    process.stdin.on('end', () => server.close().then(() => process.exit(0)));
-  `;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const ports = await new Promise<{ port: number; snsPort: number; logsPort: number }>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`the S3 emulator exited (code ${code}) before it was ready`)));
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (line) => resolve(JSON.parse(line) as { port: number; snsPort: number; logsPort: number }));
-  });
-  return { s3: `http://127.0.0.1:${ports.port}`, sns: `http://127.0.0.1:${ports.snsPort}`, logs: `http://127.0.0.1:${ports.logsPort}`, child, directory };
-}
-
-const context: Context = {
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'trailwatch-processor',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:trailwatch-processor',
-  memoryLimitInMB: '1024',
-  awsRequestId: 'bench',
-  logGroupName: '/aws/lambda/trailwatch-processor',
-  logStreamName: 'bench',
-  getRemainingTimeInMillis: () => 900_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-};
-
-async function processorHandler(file: string): Promise<RowOutput> {
-  const emulator = await startEmulators(file);
-  try {
-    // The handler's cold start reads these (the AWS SDK reads the AWS_* ones itself).
-    Object.assign(process.env, {
-      ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts',
-      AWS_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL_S3: emulator.s3,
-      AWS_ENDPOINT_URL_SNS: emulator.sns,
-      S3_FORCE_PATH_STYLE: 'true',
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-      POWERTOOLS_LOG_LEVEL: 'WARN',
-    });
-
-    const imported = performance.now();
-    const { handler } = (await import(pathToFileURL(BUNDLE).href)) as { handler: (event: unknown, context: Context) => Promise<ProcessorResult> };
-    const coldStartMs = performance.now() - imported;
-    const rssAfterImport = process.memoryUsage().rss;
-
-    const event = {
-      Records: [{ eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: 'us-east-1', eventName: 'ObjectCreated:Put', s3: { bucket: { name: BUCKET }, object: { key: KEY } } }],
-    };
-    const started = performance.now();
-    const result = await handler(event, context);
-    const measuredSeconds = (performance.now() - started) / 1000;
-    if (!('files' in result)) throw new Error('expected a direct delivery result');
-    const [outcome] = result.files;
-    if (!outcome) throw new Error('the handler read no file');
-    const raised = Object.values(outcome.alertsByRule).reduce((sum, n) => sum + n, 0);
-    return {
-      records: outcome.stats.records,
-      bytesOut: outcome.stats.bytesOut,
-      measuredSeconds,
-      detail: `cold start (import) ${coldStartMs.toFixed(0)} ms, RSS after it ${(rssAfterImport / 1e6).toFixed(0)} MB; ${outcome.stats.delivered} classified, ${raised} alerts raised, ${outcome.published.alertTopic} messages published; read ${outcome.timings.readMs} ms, then messages built and published in ${outcome.timings.publishMs} ms`,
-    };
-  } finally {
-    emulator.child.stdin?.end();
-    emulator.child.kill();
-    await rm(emulator.directory, { recursive: true, force: true });
-  }
+function processorHandler(file: string): Promise<RowOutput> {
+  return invokeBundledHandler<FileOutcome>(
+    'processor',
+    file,
+    (emulators) => ({ ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts', AWS_ENDPOINT_URL_SNS: emulators.sns }),
+    ({ outcome, measuredSeconds, coldStart }) => {
+      const raised = Object.values(outcome.alertsByRule).reduce((sum, n) => sum + n, 0);
+      return {
+        records: outcome.stats.records,
+        bytesOut: outcome.stats.bytesOut,
+        measuredSeconds,
+        detail: `${coldStart}; ${outcome.stats.delivered} classified, ${raised} alerts raised, ${outcome.published.alertTopic} messages published; read ${outcome.timings.readMs} ms, then messages built and published in ${outcome.timings.publishMs} ms`,
+      };
+    },
+  );
 }
 
 export const PROCESSOR_ROWS: readonly RowSpec[] = [

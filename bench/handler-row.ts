@@ -1,0 +1,216 @@
+// What the Lambda handler rows (bench/processor.ts, bench/indexer.ts) share: the handler bundled as deployed
+// (scripts/bundle-options.mjs) into bench/out/, emulators on loopback, and one timed invocation with an S3 put
+// notification for the generated file.
+//
+// s3rver, an SNS fake and a CloudWatch Logs fake run in a child process, as the services run elsewhere: their CPU and
+// memory are not the handler's. The file is uploaded there before the clock starts. The bundle is imported at run
+// time, so the other rows' workers never load it; the time is the invocation alone (the cold start, the import, is
+// shown apart in the row's detail). Peak RSS is the worker's, import included.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Context, SQSBatchResponse } from 'aws-lambda';
+import type { RowOutput } from './rows.js';
+import { LAMBDA_BUNDLE } from '../scripts/bundle-options.mjs';
+
+export type HandlerName = 'processor' | 'indexer';
+
+const BUCKET = 'trailwatch-bench';
+const KEY = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1200Z_BenchBenchBench01.json.gz';
+
+/** bench/out/<name>-handler.mjs: this module runs bundled into bench/out/. */
+function bundlePath(name: HandlerName): string {
+  return fileURLToPath(new URL(`./${name}-handler.mjs`, import.meta.url));
+}
+
+/** Bundles functions/<name>/handler.ts as scripts/build.mjs does, into bench/out/<name>-handler.mjs. */
+export async function buildHandlerBundle(name: HandlerName): Promise<void> {
+  const { build } = await import('esbuild');
+  await build({
+    // This module runs bundled into bench/out/, two levels below the repository root.
+    entryPoints: [fileURLToPath(new URL(`../../functions/${name}/handler.ts`, import.meta.url))],
+    outfile: bundlePath(name),
+    ...LAMBDA_BUNDLE,
+  });
+}
+
+/** The endpoints of the emulators' child process, and what to clean up after it. */
+export interface Emulators {
+  s3: string;
+  sns: string;
+  logs: string;
+  child: ChildProcess;
+  directory: string;
+}
+
+/**
+ * Starts s3rver, an SNS fake and a CloudWatch Logs fake in a child process and uploads `file` to s3rver as
+ * s3://${BUCKET}/${KEY}; resolves with the endpoints. The SNS fake answers PublishBatch (AWS query protocol) with
+ * every entry successful; the CloudWatch Logs fake (JSON protocol) takes CreateLogStream and PutLogEvents, refusing
+ * a batch over the documented limits as the service would (the indexer row, bench/indexer.ts).
+ */
+async function startEmulators(file: string): Promise<Emulators> {
+  const directory = await mkdtemp(path.join(os.tmpdir(), 'trailwatch-bench-s3-'));
+  const s3rver = createRequire(import.meta.url).resolve('s3rver');
+  const size = (await stat(file)).size;
+  // Unsigned PUTs: s3rver accepts them, and the child needs nothing but s3rver and Node.
+  const code = `
+    import http from 'node:http';
+    import { createReadStream } from 'node:fs';
+    const { default: S3rver } = await import(${JSON.stringify(s3rver)});
+    const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: ${JSON.stringify(directory)} });
+    const { port } = await server.run();
+    const put = (p, body, length) => new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, method: 'PUT', path: p, headers: length === undefined ? {} : { 'content-length': length } }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error('PUT ' + p + ': HTTP ' + res.statusCode))));
+      });
+      req.on('error', reject);
+      if (body) body.pipe(req); else req.end();
+    });
+    await put('/${BUCKET}');
+    await put(${JSON.stringify(`/${BUCKET}/${KEY}`)}, createReadStream(${JSON.stringify(file)}), ${size});
+    const sns = http.createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8').on('data', (d) => (body += d)).on('end', () => {
+        const ids = [...body.matchAll(/PublishBatchRequestEntries\\.member\\.\\d+\\.Id=([^&]*)/g)].map((m) => decodeURIComponent(m[1]));
+        const members = ids.map((id) => '<member><Id>' + id + '</Id><MessageId>bench-' + id + '</MessageId></member>').join('');
+        res.writeHead(200, { 'content-type': 'text/xml' });
+        res.end('<PublishBatchResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishBatchResult><Successful>' + members +
+          '</Successful><Failed/></PublishBatchResult><ResponseMetadata><RequestId>bench</RequestId></ResponseMetadata></PublishBatchResponse>');
+      });
+    });
+    await new Promise((resolve) => sns.listen(0, '127.0.0.1', resolve));
+    // Per stream: PutLogEvents calls taken, their events and bytes (GET /stats, for the row's detail).
+    const streams = new Map();
+    const logs = http.createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8').on('data', (d) => (body += d)).on('end', () => {
+        const reply = (status, doc) => { res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }); res.end(JSON.stringify(doc)); };
+        if (req.method === 'GET' && req.url === '/stats') return reply(200, Object.fromEntries(streams));
+        const fail = (type, message) => reply(400, { __type: type, message });
+        const input = JSON.parse(body || '{}');
+        const stream = input.logGroupName + ':' + input.logStreamName;
+        const target = String(req.headers['x-amz-target']);
+        if (target === 'Logs_20140328.CreateLogStream') {
+          if (streams.has(stream)) return fail('ResourceAlreadyExistsException', 'The specified log stream already exists');
+          streams.set(stream, { calls: 0, events: 0, bytes: 0 });
+          return reply(200, {});
+        }
+        if (target !== 'Logs_20140328.PutLogEvents') return fail('UnknownOperationException', target);
+        if (!streams.has(stream)) return fail('ResourceNotFoundException', 'The specified log stream does not exist.');
+        // PutLogEvents limits: 1,048,576 bytes (UTF-8 + 26 per event), 10,000 events, chronological, 24 hours.
+        const events = input.logEvents || [];
+        let bytes = 0;
+        for (let i = 0; i < events.length; i++) {
+          bytes += Buffer.byteLength(events[i].message, 'utf8') + 26;
+          if (i > 0 && events[i].timestamp < events[i - 1].timestamp) return fail('InvalidParameterException', 'not chronological');
+        }
+        if (events.length === 0 || events.length > 10000 || bytes > 1048576) return fail('InvalidParameterException', events.length + ' events, ' + bytes + ' bytes');
+        if (events[events.length - 1].timestamp - events[0].timestamp > 86400000) return fail('InvalidParameterException', 'over 24 hours');
+        const taken = streams.get(stream);
+        taken.calls++;
+        taken.events += events.length;
+        taken.bytes += bytes;
+        reply(200, {});
+      });
+    });
+    await new Promise((resolve) => logs.listen(0, '127.0.0.1', resolve));
+    process.stdout.write(JSON.stringify({ port, snsPort: sns.address().port, logsPort: logs.address().port }) + '\\n');
+    process.stdin.resume();
+    process.stdin.on('end', () => server.close().then(() => process.exit(0)));
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const ports = await new Promise<{ port: number; snsPort: number; logsPort: number }>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the S3 emulator exited (code ${code}) before it was ready`)));
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (line) => resolve(JSON.parse(line) as { port: number; snsPort: number; logsPort: number }));
+  });
+  return { s3: `http://127.0.0.1:${ports.port}`, sns: `http://127.0.0.1:${ports.snsPort}`, logs: `http://127.0.0.1:${ports.logsPort}`, child, directory };
+}
+
+function lambdaContext(functionName: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: 'bench',
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'bench',
+    getRemainingTimeInMillis: () => 900_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** Both handlers answer an S3 notification with one outcome per file (an SQS event: batch item failures). */
+type DeliveryHandler<FileOutcome> = (event: unknown, context: Context) => Promise<{ files: FileOutcome[] } | SQSBatchResponse>;
+
+/** One invocation of a bundled handler, for its row to report on while the emulators still run. */
+export interface HandlerRun<FileOutcome> {
+  /** The handler's outcome for the generated file. */
+  outcome: FileOutcome;
+  /** The invocation alone. */
+  measuredSeconds: number;
+  /** `cold start (import) N ms, RSS after it N MB`: how each row's detail begins. */
+  coldStart: string;
+  emulators: Emulators;
+}
+
+/**
+ * Starts the emulators with `file` uploaded, sets the environment (the handler's own `settings`, and the AWS SDK
+ * pointed at s3rver), imports bench/out/<name>-handler.mjs and invokes it once with an S3 put notification for the
+ * file; `report` turns that run into the row's output. The emulators are stopped and removed afterwards.
+ */
+export async function invokeBundledHandler<FileOutcome>(
+  name: HandlerName,
+  file: string,
+  settings: (emulators: Emulators) => Record<string, string>,
+  report: (run: HandlerRun<FileOutcome>) => Promise<RowOutput> | RowOutput,
+): Promise<RowOutput> {
+  const emulators = await startEmulators(file);
+  try {
+    // The handler's cold start reads these (the AWS SDK reads the AWS_* ones itself).
+    Object.assign(process.env, {
+      ...settings(emulators),
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL_S3: emulators.s3,
+      S3_FORCE_PATH_STYLE: 'true',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+    });
+
+    const imported = performance.now();
+    const { handler } = (await import(pathToFileURL(bundlePath(name)).href)) as { handler: DeliveryHandler<FileOutcome> };
+    const coldStartMs = performance.now() - imported;
+    const rssAfterImport = process.memoryUsage().rss;
+
+    const event = {
+      Records: [{ eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: 'us-east-1', eventName: 'ObjectCreated:Put', s3: { bucket: { name: BUCKET }, object: { key: KEY } } }],
+    };
+    const context = lambdaContext(`trailwatch-${name}`);
+    const started = performance.now();
+    const result = await handler(event, context);
+    const measuredSeconds = (performance.now() - started) / 1000;
+    if (!('files' in result)) throw new Error('expected a direct delivery result');
+    const [outcome] = result.files;
+    if (outcome === undefined) throw new Error('the handler read no file');
+    const coldStart = `cold start (import) ${coldStartMs.toFixed(0)} ms, RSS after it ${(rssAfterImport / 1e6).toFixed(0)} MB`;
+    return await report({ outcome, measuredSeconds, coldStart, emulators });
+  } finally {
+    emulators.child.stdin?.end();
+    emulators.child.kill();
+    await rm(emulators.directory, { recursive: true, force: true });
+  }
+}
