@@ -18,6 +18,7 @@ import { coalesce, readObject, type OpenedObject } from '../functions/lib/s3-obj
 import type { ObjectRef } from '../functions/lib/triggers.js';
 import { startCuttingProxy, startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
 import { cloudTrailRecord } from './helpers/log-files.js';
+import { failure } from './helpers/handler-invocation.js';
 
 const BUCKET = 'trailwatch-sample-trail';
 const SAMPLE = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1110Z_OFgXCp32aVxXbA7d.json.gz';
@@ -43,15 +44,6 @@ async function scanObject(client: S3Client, key: string, fields: Partial<ObjectR
     }
     return { alerts, malformed, stats: scan.stats, key: object.key, contentLength: object.contentLength };
   });
-}
-
-function failure(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (error: unknown) => error,
-  );
 }
 
 beforeAll(async () => {

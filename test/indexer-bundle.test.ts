@@ -3,15 +3,13 @@
 // CloudWatch Logs is a loopback server speaking the service's JSON protocol (X-Amz-Target Logs_20140328.*),
 // answered by the limit-enforcing fake, errors as `{"__type": ..., "message": ...}` the way the service sends them.
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classify } from '../shared/classify/index.js';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
 import { createCloudWatchLogsFake, FakeServiceError, type CloudWatchLogsFake } from './helpers/cloudwatch-logs-fake.js';
-import { EMULATOR_CREDENTIALS, startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
-import { bundleHandler, type HandlerBundle } from './helpers/handler-bundle.js';
+import { startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
+import { bundleHandler, startLoopbackService, type HandlerBundle, type LoopbackService } from './helpers/handler-bundle.js';
 
 const BUCKET = 'trailwatch-sample-trail';
 const KEY = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1110Z_OFgXCp32aVxXbA7d.json.gz';
@@ -19,8 +17,7 @@ const GROUP = '/trailwatch/trailwatch/cloudtrail';
 const STREAM = '123456789012_CloudTrail_us-east-1';
 
 let s3rver: S3Emulator;
-let logs: http.Server;
-let logsEndpoint: string;
+let logs: LoopbackService;
 let fake: CloudWatchLogsFake;
 const targets: string[] = [];
 let bundle: HandlerBundle;
@@ -31,37 +28,25 @@ beforeAll(async () => {
   await s3rver.put(BUCKET, KEY, readFileSync(new URL(`../events/logs/${KEY}`, import.meta.url)));
   // The sample day's events are days old for the real clock the bundle runs with; the service here runs then.
   fake = createCloudWatchLogsFake({ logGroups: { [GROUP]: {} }, now: () => Date.parse('2026-11-20T19:00:00Z') });
-  logs = http.createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (d: string) => (body += d));
-    req.on('end', () => {
-      const target = String(req.headers['x-amz-target'] ?? '');
-      targets.push(target);
-      const input = JSON.parse(body) as Record<string, never>;
-      const call = target === 'Logs_20140328.PutLogEvents' ? fake.putLogEvents(input) : target === 'Logs_20140328.CreateLogStream' ? fake.createLogStream(input) : Promise.reject(new Error(`unexpected ${target}`));
-      call.then(
-        (output) => {
-          res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-          res.end(JSON.stringify(output));
-        },
-        (error: unknown) => {
-          const status = error instanceof FakeServiceError ? error.$metadata.httpStatusCode : 500;
-          res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
-          res.end(JSON.stringify({ __type: (error as Error).name, message: (error as Error).message }));
-        },
-      );
-    });
+  logs = await startLoopbackService(async ({ headers, body }) => {
+    const target = String(headers['x-amz-target'] ?? '');
+    targets.push(target);
+    const input = JSON.parse(body) as Record<string, never>;
+    const call = target === 'Logs_20140328.PutLogEvents' ? fake.putLogEvents(input) : target === 'Logs_20140328.CreateLogStream' ? fake.createLogStream(input) : Promise.reject(new Error(`unexpected ${target}`));
+    try {
+      return { status: 200, contentType: 'application/x-amz-json-1.1', body: JSON.stringify(await call) };
+    } catch (error) {
+      const status = error instanceof FakeServiceError ? error.$metadata.httpStatusCode : 500;
+      return { status, contentType: 'application/x-amz-json-1.1', body: JSON.stringify({ __type: (error as Error).name, message: (error as Error).message }) };
+    }
   });
-  await new Promise<void>((resolve) => logs.listen(0, '127.0.0.1', resolve));
-  logsEndpoint = `http://127.0.0.1:${(logs.address() as AddressInfo).port}`;
 
   bundle = await bundleHandler('indexer');
 }, 60_000);
 
 afterAll(async () => {
   await s3rver?.close();
-  await new Promise((resolve) => logs?.close(resolve));
+  await logs?.close();
   await bundle?.remove();
 });
 
@@ -79,18 +64,7 @@ describe('the bundled indexer (dist/indexer/handler.js)', () => {
       process.stdout.write('RESULT ' + JSON.stringify({ type: typeof handler, files: result.files.map((f) => [f.key, f.indexed, f.streamsCreated]) }) + '\\n');
     `;
     const { code, stdout, stderr } = await bundle.run(
-      {
-        INDEX_LOG_GROUP: GROUP,
-        AWS_REGION: 'us-east-1',
-        AWS_ENDPOINT_URL_S3: s3rver.endpoint,
-        AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: logsEndpoint,
-        S3_FORCE_PATH_STYLE: 'true',
-        AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
-        AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-        AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-        POWERTOOLS_LOG_LEVEL: 'WARN',
-      },
+      { ...s3rver.environment, INDEX_LOG_GROUP: GROUP, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: logs.endpoint, POWERTOOLS_LOG_LEVEL: 'WARN' },
       script,
     );
     expect(stderr).toBe('');

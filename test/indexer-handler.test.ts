@@ -5,14 +5,13 @@
 // metrics; PutLogEvents calls made while a large object is still being read.
 import 'aws-sdk-client-mock-vitest/extend';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LogFileError } from '../shared/errors.js';
@@ -20,40 +19,38 @@ import { classify } from '../shared/classify/index.js';
 import type { CloudTrailRecord, JsonValue } from '../shared/cloudtrail.js';
 import { minimumCalls, type IndexEvent, type LogBatch, type TrailwatchFields } from '../shared/index/index.js';
 import { IndexWriteError } from '../functions/lib/errors.js';
-import { createObservability, type Observability } from '../functions/lib/observability.js';
+import type { Observability } from '../functions/lib/observability.js';
 import { CloudWatchLogsWriter, type PutResult } from '../functions/indexer/cloudwatch-writer.js';
 import { loadIndexerConfig } from '../functions/indexer/config.js';
 import type { createHandler as CreateHandler, IndexerResult } from '../functions/indexer/handler.js';
 import type { DeliveryOutcome, FileOutcome } from '../functions/indexer/index-log.js';
 import { createCloudWatchLogsFake, type CloudWatchLogsFake, type StoredLogEvent } from './helpers/cloudwatch-logs-fake.js';
 import { cloudTrailRecord } from './helpers/log-files.js';
-import { EMULATOR_CREDENTIALS, startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
+import {
+  SAMPLE_BUCKET as BUCKET,
+  SAMPLE_DAY_FOLDER as DAY_FOLDER,
+  SAMPLE_LOGS as LOGS,
+  SAMPLE_ORG_KEY as ORG_KEY,
+  captureStdout,
+  cloudTrailNotificationOf,
+  coldStartFailure,
+  emfDocuments,
+  failure,
+  lambdaContext,
+  putSampleLogs,
+  quietObservabilityFor,
+  sampleEvent,
+  sampleLogKey as logKey,
+  sqsDeliveryWithFailingMessages,
+} from './helpers/handler-invocation.js';
+import { startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
 
-const BUCKET = 'trailwatch-sample-trail';
 const GROUP = '/trailwatch/trailwatch/cloudtrail';
 const STREAM = '123456789012_CloudTrail_us-east-1';
 /** The sample day is 2026-11-20; the indexer and the service run that evening. */
 const NOW = Date.parse('2026-11-20T19:00:00Z');
 const DAY = 86_400_000;
-const LOGS = new URL('../events/logs/', import.meta.url);
-const DAY_FOLDER = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/';
-const logKey = (stamp: string, id: string) => `${DAY_FOLDER}123456789012_CloudTrail_us-east-1_20261120T${stamp}_${id}.json.gz`;
-const ORG_KEY = `audit logs/AWSLogs/o-a1b2c3d4e5/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1513Z_txaXWHzL2pmFONLz.json.gz`;
-
-const context: Context = {
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'trailwatch-indexer',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:trailwatch-indexer',
-  memoryLimitInMB: '512',
-  awsRequestId: '0e9b4d52-xmpl-4c1f-9d1e-7f3a2b5c8d90',
-  logGroupName: '/aws/lambda/trailwatch-indexer',
-  logStreamName: '2026/11/20/[$LATEST]1c9e6b2f4a8d4e7b9c3f5a1d2e8b6c4f',
-  getRemainingTimeInMillis: () => 60_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-};
+const context = lambdaContext('trailwatch-indexer');
 
 const cwl = mockClient(CloudWatchLogsClient);
 let fake: CloudWatchLogsFake;
@@ -83,15 +80,7 @@ function useFake(options: { retentionDays?: number; existingStreams?: string[] }
   return fake;
 }
 
-function sampleEvent(name: string): unknown {
-  return JSON.parse(readFileSync(new URL(`../events/${name}`, import.meta.url), 'utf8')) as unknown;
-}
-
-function quietObservability(): Observability {
-  const obs = createObservability('trailwatch-indexer-test');
-  vi.spyOn(obs.metrics, 'publishStoredMetrics').mockImplementation(() => obs.metrics);
-  return obs;
-}
+const quietObservability = () => quietObservabilityFor('trailwatch-indexer-test');
 
 interface IndexerOptions {
   env?: Record<string, string>;
@@ -112,15 +101,6 @@ function indexer(options: IndexerOptions = {}) {
 
 function s3Event(key: string, size?: number): unknown {
   return { Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: BUCKET }, object: { key: encodeURIComponent(key), ...(size ? { size } : {}) } } }] };
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (error: unknown) => error,
-  );
 }
 
 /** A sample log file's records. */
@@ -168,21 +148,9 @@ beforeAll(async () => {
   s3rver = await startS3Emulator();
   s3 = s3rver.client();
   countBodies(s3);
-  await s3rver.createBucket(BUCKET);
-  for (const name of readdirSync(new URL(DAY_FOLDER, LOGS))) await s3rver.put(BUCKET, DAY_FOLDER + name, readFileSync(new URL(DAY_FOLDER + name, LOGS)));
-  await s3rver.put(BUCKET, ORG_KEY, readFileSync(new URL(logKey('1513Z', 'txaXWHzL2pmFONLz'), LOGS)));
+  await putSampleLogs(s3rver);
   // The handler module reads its environment at import (cold start): give it one that works.
-  Object.assign(process.env, {
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    INDEX_LOG_GROUP: GROUP,
-    AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL_S3: s3rver.endpoint,
-    S3_FORCE_PATH_STYLE: 'true',
-    AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
-    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-  });
+  Object.assign(process.env, { ...s3rver.environment, POWERTOOLS_LOG_LEVEL: 'SILENT', INDEX_LOG_GROUP: GROUP });
   ({ createHandler } = await import('../functions/indexer/handler.js'));
 });
 
@@ -324,12 +292,8 @@ describe('indexer: triggers', () => {
   });
 
   it('reports the SQS messages that failed as batchItemFailures; the others are indexed', async () => {
-    const event = sampleEvent('sqs-sns-cloudtrail-notification.json') as { Records: Array<{ messageId: string; body: string }> };
-    const [first, second] = event.Records;
-    if (!first || !second) throw new Error('two records expected');
-    second.body = JSON.stringify({ s3Bucket: BUCKET, s3ObjectKey: [logKey('1110Z', 'missing00000000x')] });
-    event.Records.push({ ...first, messageId: 'not-a-trigger', body: '{"hello":"world"}' });
-    expect(await indexer()(event)).toEqual({ batchItemFailures: [{ itemIdentifier: second.messageId }, { itemIdentifier: 'not-a-trigger' }] });
+    const { event, missingFile } = sqsDeliveryWithFailingMessages();
+    expect(await indexer()(event)).toEqual({ batchItemFailures: [{ itemIdentifier: missingFile }, { itemIdentifier: 'not-a-trigger' }] });
     expect(storedIds()).toEqual(expectedIds(sampleRecords(logKey('1335Z', 'SYfU38QwqZ8FJBaf')), 'rds'));
   });
 
@@ -435,10 +399,7 @@ describe('indexer: failures', () => {
   });
 
   it('still indexes the other files of a delivery when one is missing, then fails naming it', async () => {
-    const event = sampleEvent('sns-cloudtrail-notification.json') as { Records: Array<{ Sns: { Message: string } }> };
-    const record = event.Records[0];
-    if (!record) throw new Error('no record');
-    record.Sns.Message = JSON.stringify({ s3Bucket: BUCKET, s3ObjectKey: [logKey('1648Z', 'missing00000000x'), logKey('1726Z', 'ohvPQ7SWFVPShnv1')] });
+    const event = cloudTrailNotificationOf([logKey('1648Z', 'missing00000000x'), logKey('1726Z', 'ohvPQ7SWFVPShnv1')]);
     const error = await failure(indexer()(event));
     expect((error as Error).name).toBe('ObjectReadError');
     expect(storedIds()).toEqual(expectedIds(sampleRecords(logKey('1726Z', 'ohvPQ7SWFVPShnv1')), 'rds'));
@@ -564,11 +525,7 @@ describe('indexer: logs and metrics', () => {
 
 describe('indexer handler module', () => {
   it('is configured from the environment at cold start and writes EMF metrics in namespace trailwatch', async () => {
-    const writes: string[] = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      writes.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return true;
-    });
+    const writes = captureStdout();
     const { handler } = await import('../functions/indexer/handler.js');
     // The module's own clock is the real one: index a file of events from now.
     const key = `${DAY_FOLDER}live.json.gz`;
@@ -580,28 +537,16 @@ describe('indexer handler module', () => {
     vi.restoreAllMocks();
     expect(result.files[0]).toMatchObject({ indexed: 1 });
     expect(storedIds()).toEqual(['live']);
-    const emf = writes
-      .flatMap((w) => w.split('\n'))
-      .filter((line) => line.includes('"_aws"'))
-      .map((line) => JSON.parse(line) as { _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][] }> }; service?: string } & Record<string, unknown>);
+    const emf = emfDocuments(writes);
     const main = emf.find((doc) => 'EventsIndexed' in doc);
     expect(main).toMatchObject({ service: 'trailwatch-indexer', EventsIndexed: 1, EventsRejected: 0, FilesRead: 1, PutLogEventsCalls: 1 });
     expect(main?._aws.CloudWatchMetrics.every((m) => m.Namespace === 'trailwatch')).toBe(true);
   });
 
   it('fails its cold start with every configuration problem listed', async () => {
-    vi.resetModules();
-    const saved = { ...process.env };
-    try {
-      delete process.env.INDEX_LOG_GROUP;
-      process.env.INDEX_SCOPE = 'everything';
-      const error = await failure(import('../functions/indexer/handler.js'));
-      expect((error as Error).name).toBe('ConfigError');
-      expect((error as Error).message).toContain('INDEX_LOG_GROUP: required, not set');
-      expect((error as Error).message).toContain('INDEX_SCOPE: must be rds');
-    } finally {
-      process.env = saved;
-      vi.resetModules();
-    }
+    const error = await coldStartFailure({ INDEX_LOG_GROUP: undefined, INDEX_SCOPE: 'everything' }, () => import('../functions/indexer/handler.js'));
+    expect((error as Error).name).toBe('ConfigError');
+    expect((error as Error).message).toContain('INDEX_LOG_GROUP: required, not set');
+    expect((error as Error).message).toContain('INDEX_SCOPE: must be rds');
   });
 });

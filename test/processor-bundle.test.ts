@@ -2,18 +2,15 @@
 // process that knows nothing but the environment (endpoints included), invoked with a sample event. S3 is the
 // emulator; SNS is a loopback server answering PublishBatch in SNS's query protocol.
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EMULATOR_CREDENTIALS, startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
-import { bundleHandler, type HandlerBundle } from './helpers/handler-bundle.js';
+import { startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
+import { bundleHandler, startLoopbackService, type HandlerBundle, type LoopbackService } from './helpers/handler-bundle.js';
 
 const BUCKET = 'trailwatch-sample-trail';
 const KEY = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1110Z_OFgXCp32aVxXbA7d.json.gz';
 
 let s3rver: S3Emulator;
-let sns: http.Server;
-let snsEndpoint: string;
+let sns: LoopbackService;
 const snsRequests: string[] = [];
 let bundle: HandlerBundle;
 
@@ -21,30 +18,25 @@ beforeAll(async () => {
   s3rver = await startS3Emulator();
   await s3rver.createBucket(BUCKET);
   await s3rver.put(BUCKET, KEY, readFileSync(new URL(`../events/logs/${KEY}`, import.meta.url)));
-  sns = http.createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (d: string) => (body += d));
-    req.on('end', () => {
-      snsRequests.push(body);
-      const ids = [...body.matchAll(/PublishBatchRequestEntries\.member\.\d+\.Id=([^&]*)/g)].map((m) => decodeURIComponent(m[1] ?? ''));
-      const members = ids.map((id) => `<member><Id>${id}</Id><MessageId>msg-${id}</MessageId></member>`).join('');
-      res.writeHead(200, { 'content-type': 'text/xml' });
-      res.end(
+  sns = await startLoopbackService(({ body }) => {
+    snsRequests.push(body);
+    const ids = [...body.matchAll(/PublishBatchRequestEntries\.member\.\d+\.Id=([^&]*)/g)].map((m) => decodeURIComponent(m[1] ?? ''));
+    const members = ids.map((id) => `<member><Id>${id}</Id><MessageId>msg-${id}</MessageId></member>`).join('');
+    return {
+      status: 200,
+      contentType: 'text/xml',
+      body:
         `<PublishBatchResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishBatchResult><Successful>${members}</Successful><Failed/></PublishBatchResult>` +
-          '<ResponseMetadata><RequestId>test</RequestId></ResponseMetadata></PublishBatchResponse>',
-      );
-    });
+        '<ResponseMetadata><RequestId>test</RequestId></ResponseMetadata></PublishBatchResponse>',
+    };
   });
-  await new Promise<void>((resolve) => sns.listen(0, '127.0.0.1', resolve));
-  snsEndpoint = `http://127.0.0.1:${(sns.address() as AddressInfo).port}`;
 
   bundle = await bundleHandler('processor');
 }, 60_000);
 
 afterAll(async () => {
   await s3rver?.close();
-  await new Promise((resolve) => sns?.close(resolve));
+  await sns?.close();
   await bundle?.remove();
 });
 
@@ -59,18 +51,7 @@ describe('the bundled processor (dist/processor/handler.js)', () => {
       process.stdout.write('RESULT ' + JSON.stringify({ type: typeof handler, files: result.files.map((f) => [f.key, f.alertsByRule, f.published]) }) + '\\n');
     `;
     const { code, stdout, stderr } = await bundle.run(
-      {
-        ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts',
-        AWS_REGION: 'us-east-1',
-        AWS_ENDPOINT_URL_S3: s3rver.endpoint,
-        AWS_ENDPOINT_URL_SNS: snsEndpoint,
-        S3_FORCE_PATH_STYLE: 'true',
-        AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
-        AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-        AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-        POWERTOOLS_LOG_LEVEL: 'WARN',
-      },
+      { ...s3rver.environment, ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts', AWS_ENDPOINT_URL_SNS: sns.endpoint, POWERTOOLS_LOG_LEVEL: 'WARN' },
       script,
     );
     expect(stderr).toBe('');

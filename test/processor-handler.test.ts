@@ -2,63 +2,44 @@
 // loopback), the SNS client mocked at the command level. What is published, to which topic, in which shape;
 // what is published when a read fails (nothing); SQS partial batch failures; logs and metrics.
 import 'aws-sdk-client-mock-vitest/extend';
-import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { PublishBatchCommand, SNSClient, type PublishBatchCommandInput, type PublishBatchCommandOutput, type PublishBatchRequestEntry } from '@aws-sdk/client-sns';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MAX_SNS_PAYLOAD_BYTES, publishEntryBytes } from '../shared/alerts/sns-message.js';
 import { LogFileError } from '../shared/errors.js';
 import { ObjectReadError, PublishError, TriggerError } from '../functions/lib/errors.js';
-import { createObservability, type Observability } from '../functions/lib/observability.js';
+import type { Observability } from '../functions/lib/observability.js';
 import { loadProcessorConfig } from '../functions/processor/config.js';
 import type { createHandler as CreateHandler, ProcessorResult } from '../functions/processor/handler.js';
 import type { DeliveryOutcome } from '../functions/processor/process-log.js';
 import { cloudTrailRecord } from './helpers/log-files.js';
-import { EMULATOR_CREDENTIALS, startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
+import {
+  SAMPLE_BUCKET as BUCKET,
+  SAMPLE_ORG_KEY as ORG_KEY,
+  captureStdout,
+  cloudTrailNotificationOf,
+  coldStartFailure,
+  emfDocuments,
+  failure,
+  lambdaContext,
+  putSampleLogs,
+  quietObservabilityFor,
+  sampleEvent,
+  sampleLogKey as logKey,
+  sqsDeliveryWithFailingMessages,
+} from './helpers/handler-invocation.js';
+import { startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
 
-const BUCKET = 'trailwatch-sample-trail';
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts';
 const EVENTS_TOPIC = 'arn:aws:sns:us-east-1:123456789012:trailwatch-alert-events';
-const LOGS = new URL('../events/logs/', import.meta.url);
-const logKey = (stamp: string, id: string) =>
-  `AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T${stamp}_${id}.json.gz`;
-const SAMPLE_KEYS = [
-  logKey('0920Z', 'D503XMjzl7ndqoFg'),
-  logKey('1110Z', 'OFgXCp32aVxXbA7d'),
-  logKey('1335Z', 'SYfU38QwqZ8FJBaf'),
-  logKey('1513Z', 'txaXWHzL2pmFONLz'),
-  logKey('1648Z', 'RrbAe6CEoGYaX5SU'),
-  logKey('1726Z', 'ohvPQ7SWFVPShnv1'),
-  logKey('1812Z', 'ABCoHpJ6aiSgK7Aa'),
-];
-const ORG_KEY = `audit logs/AWSLogs/o-a1b2c3d4e5/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1513Z_txaXWHzL2pmFONLz.json.gz`;
-
-const context: Context = {
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'trailwatch-processor',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:trailwatch-processor',
-  memoryLimitInMB: '512',
-  awsRequestId: '6bc28136-xmpl-4365-b021-0ce6b2e64ab0',
-  logGroupName: '/aws/lambda/trailwatch-processor',
-  logStreamName: '2026/11/20/[$LATEST]6ad2a62e7c5d4c8fa5c2b8e1f5d9a3b7',
-  getRemainingTimeInMillis: () => 60_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-};
+const context = lambdaContext('trailwatch-processor');
 
 const snsMock = mockClient(SNSClient);
 let s3rver: S3Emulator;
 let s3: S3Client;
 let createHandler: typeof CreateHandler;
-
-function sampleEvent(name: string): unknown {
-  return JSON.parse(readFileSync(new URL(`../events/${name}`, import.meta.url), 'utf8')) as unknown;
-}
 
 function allSucceed(input: PublishBatchCommandInput): Partial<PublishBatchCommandOutput> {
   return { Successful: (input.PublishBatchRequestEntries ?? []).map((e) => ({ Id: e.Id, MessageId: `sns-${e.Id}` })), Failed: [] };
@@ -88,45 +69,20 @@ function defaultDoc(entry: PublishBatchRequestEntry | undefined): AlertDoc {
   return JSON.parse(doc.default) as AlertDoc;
 }
 
+const quietObservability = () => quietObservabilityFor('trailwatch-processor-test');
+
 function processor(env: Record<string, string> = {}, observability: Observability = quietObservability()) {
   const config = loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, ...env });
   const handler = createHandler({ config, obs: observability, s3, sns: new SNSClient({ region: 'us-east-1' }), publish: { sleep: () => Promise.resolve() } });
   return (event: unknown) => handler(event, context) as Promise<ProcessorResult>;
 }
 
-function quietObservability(): Observability {
-  const obs = createObservability('trailwatch-processor-test');
-  vi.spyOn(obs.metrics, 'publishStoredMetrics').mockImplementation(() => obs.metrics);
-  return obs;
-}
-
-function failure(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (error: unknown) => error,
-  );
-}
-
 beforeAll(async () => {
   s3rver = await startS3Emulator();
   s3 = s3rver.client();
-  await s3rver.createBucket(BUCKET);
-  for (const key of SAMPLE_KEYS) await s3rver.put(BUCKET, key, readFileSync(new URL(key, LOGS)));
-  await s3rver.put(BUCKET, ORG_KEY, readFileSync(new URL(logKey('1513Z', 'txaXWHzL2pmFONLz'), LOGS)));
+  await putSampleLogs(s3rver);
   // The handler module reads its environment at import (cold start): give it one that works.
-  Object.assign(process.env, {
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    ALERT_TOPIC_ARN: TOPIC,
-    AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL_S3: s3rver.endpoint,
-    S3_FORCE_PATH_STYLE: 'true',
-    AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
-    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-  });
+  Object.assign(process.env, { ...s3rver.environment, POWERTOOLS_LOG_LEVEL: 'SILENT', ALERT_TOPIC_ARN: TOPIC });
   ({ createHandler } = await import('../functions/processor/handler.js'));
 });
 
@@ -336,10 +292,7 @@ describe('processor: failures', () => {
   });
 
   it('still processes the other files of a delivery when one is missing, then fails naming it', async () => {
-    const event = sampleEvent('sns-cloudtrail-notification.json') as { Records: Array<{ Sns: { Message: string } }> };
-    const record = event.Records[0];
-    if (!record) throw new Error('no record');
-    record.Sns.Message = JSON.stringify({ s3Bucket: BUCKET, s3ObjectKey: [logKey('1648Z', 'missing00000000x'), logKey('1726Z', 'ohvPQ7SWFVPShnv1')] });
+    const event = cloudTrailNotificationOf([logKey('1648Z', 'missing00000000x'), logKey('1726Z', 'ohvPQ7SWFVPShnv1')]);
     const error = await failure(processor()(event));
     expect(error).toBeInstanceOf(ObjectReadError);
     expect((error as ObjectReadError).reason).toBe('NoSuchKey');
@@ -362,13 +315,9 @@ describe('processor: SQS', () => {
   });
 
   it('reports the messages that failed as batchItemFailures; the others are processed', async () => {
-    const event = sampleEvent('sqs-sns-cloudtrail-notification.json') as { Records: Array<{ messageId: string; body: string }> };
-    const [first, second] = event.Records;
-    if (!first || !second) throw new Error('two records expected');
-    second.body = JSON.stringify({ s3Bucket: BUCKET, s3ObjectKey: [logKey('1110Z', 'missing00000000x')] });
-    event.Records.push({ ...first, messageId: 'not-a-trigger', body: '{"hello":"world"}' });
+    const { event, missingFile } = sqsDeliveryWithFailingMessages();
     const result = await processor()(event);
-    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: second.messageId }, { itemIdentifier: 'not-a-trigger' }] });
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: missingFile }, { itemIdentifier: 'not-a-trigger' }] });
     expect(published().map((e) => defaultDoc(e).rule)).toEqual(['rds-master-password-changed']);
   });
 
@@ -390,18 +339,11 @@ describe('processor handler module', () => {
   });
 
   it('writes the metrics in CloudWatch embedded metric format, namespace trailwatch', async () => {
-    const writes: string[] = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      writes.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return true;
-    });
+    const writes = captureStdout();
     const { handler } = await import('../functions/processor/handler.js');
     await handler(sampleEvent('eventbridge-object-created.json'), context);
     vi.restoreAllMocks();
-    const emf = writes
-      .flatMap((w) => w.split('\n'))
-      .filter((line) => line.includes('"_aws"'))
-      .map((line) => JSON.parse(line) as { _aws: { CloudWatchMetrics: Array<{ Namespace: string; Metrics: Array<{ Name: string }> }> } } & Record<string, unknown>);
+    const emf = emfDocuments(writes);
     const names = emf.flatMap((doc) => doc._aws.CloudWatchMetrics.flatMap((m) => m.Metrics.map((x) => x.Name)));
     expect(emf.every((doc) => doc._aws.CloudWatchMetrics.every((m) => m.Namespace === 'trailwatch'))).toBe(true);
     expect(names).toEqual(expect.arrayContaining(['FilesRead', 'Records', 'MalformedRecords', 'BytesRead', 'AlertsRaised', 'AlertsPublished']));
@@ -410,18 +352,9 @@ describe('processor handler module', () => {
   });
 
   it('fails its cold start with every configuration problem listed', async () => {
-    vi.resetModules();
-    const saved = { ...process.env };
-    try {
-      delete process.env.ALERT_TOPIC_ARN;
-      process.env.MIN_SEVERITY = 'urgent';
-      const error = await failure(import('../functions/processor/handler.js'));
-      expect((error as Error).name).toBe('ConfigError');
-      expect((error as Error).message).toContain('ALERT_TOPIC_ARN: required, not set');
-      expect((error as Error).message).toContain('MIN_SEVERITY: must be one of');
-    } finally {
-      process.env = saved;
-      vi.resetModules();
-    }
+    const error = await coldStartFailure({ ALERT_TOPIC_ARN: undefined, MIN_SEVERITY: 'urgent' }, () => import('../functions/processor/handler.js'));
+    expect((error as Error).name).toBe('ConfigError');
+    expect((error as Error).message).toContain('ALERT_TOPIC_ARN: required, not set');
+    expect((error as Error).message).toContain('MIN_SEVERITY: must be one of');
   });
 });

@@ -1,7 +1,10 @@
 // A Lambda handler as deployed: bundled with the options of `npm run build` into a temp folder, then run by a
-// plain Node 22 process that knows nothing but the environment it is given.
+// plain Node 22 process that knows nothing but the environment it is given (and loopback servers standing in for
+// the AWS services it calls, their endpoints given in that environment).
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -34,5 +37,48 @@ export async function bundleHandler(name: 'processor' | 'indexer'): Promise<Hand
         child.on('close', (code) => resolve({ code, stdout, stderr }));
       }),
     remove: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+export interface ServiceRequest {
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export interface ServiceResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export interface LoopbackService {
+  /** For the bundle's environment, e.g. AWS_ENDPOINT_URL_SNS. */
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A loopback HTTP server standing in for an AWS service: each request is read whole and `answer` says what to
+ * send back (a 500 with its message if it throws).
+ */
+export async function startLoopbackService(answer: (request: ServiceRequest) => ServiceResponse | Promise<ServiceResponse>): Promise<LoopbackService> {
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (d: string) => (body += d));
+    req.on('end', () => {
+      Promise.resolve()
+        .then(() => answer({ headers: req.headers, body }))
+        .catch((error: unknown) => ({ status: 500, contentType: 'text/plain', body: String(error) }))
+        .then((response) => {
+          res.writeHead(response.status, { 'content-type': response.contentType });
+          res.end(response.body);
+        });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

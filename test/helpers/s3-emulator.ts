@@ -43,6 +43,11 @@ export function emulatorClientConfig(endpoint: string, config: S3ClientConfig = 
 export interface S3Emulator {
   endpoint: string;
   port: number;
+  /**
+   * The environment that points a Lambda handler at this emulator: the settings of emulatorClientConfig as the
+   * variables the handler reads when it creates its S3 client at cold start.
+   */
+  environment: Record<string, string>;
   /** A client for this emulator; `maxSockets` bounds its connection pool (keep-alive on). */
   client(options?: { maxSockets?: number; maxAttempts?: number; endpoint?: string }): S3Client;
   createBucket(bucket: string): Promise<void>;
@@ -61,6 +66,15 @@ export async function startS3Emulator(): Promise<S3Emulator> {
   return {
     endpoint,
     port,
+    environment: {
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL_S3: endpoint,
+      S3_FORCE_PATH_STYLE: 'true',
+      AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
+      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    },
     client(options = {}) {
       const agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 50 });
       const client = new S3Client(
