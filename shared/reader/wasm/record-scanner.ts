@@ -76,7 +76,8 @@ let loaded: RecordScanner | null | undefined;
 
 /**
  * The kernel, compiled on first use (~1 ms), or null where this runtime cannot run it (no WebAssembly, or
- * no SIMD): the splitter then scans in TypeScript, the same result at a third of the speed.
+ * no SIMD, on by default since V8 9.1: https://v8.dev/features/simd; or `node --jitless`): the splitter then
+ * scans in TypeScript, with the same result, more slowly.
  */
 export function recordScanner(): RecordScanner | null {
   if (loaded === undefined) loaded = instantiate();
