@@ -1,6 +1,10 @@
 // The record splitter's WebAssembly kernel (shared/reader/wasm/record-scanner.as.ts) against the TypeScript
 // engine it replaces: the same spans, the same hints, the same skips, whatever the text and the chunking.
 import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { eventSourcePrefilter, readCloudTrailLog } from '../shared/reader/index.js';
@@ -67,6 +71,36 @@ describe('the WebAssembly record scanner', () => {
   it('loads on the Node this project runs on, so the reader does not fall back to TypeScript', () => {
     expect(recordScanner()).not.toBeNull();
     expect(new RecordSplitter('log.json').engine).toBe('wasm');
+  });
+
+  it('falls back to the TypeScript engine, with the same records, where WebAssembly cannot run (node --jitless)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'trailwatch-scanner-'));
+    try {
+      // The reader bundled into a script that says which engine it got and what it read from the sample day.
+      const entry = [
+        "import { readdirSync, createReadStream } from 'node:fs';",
+        "import { RecordSplitter } from './shared/reader/record-splitter.ts';",
+        "import { readCloudTrailLog } from './shared/reader/read-log.ts';",
+        "import { eventSourcePrefilter } from './shared/reader/prefilter.ts';",
+        "const names = [];",
+        "const files = readdirSync('events/logs', { recursive: true }).filter((f) => f.endsWith('.json.gz') && f.includes('/CloudTrail/')).sort();",
+        "for (const file of files) {",
+        "  const reader = readCloudTrailLog(createReadStream(`events/logs/${file}`), { file, prefilter: eventSourcePrefilter(['rds.amazonaws.com']) });",
+        "  for await (const item of reader) names.push(item.kind === 'record' ? `${item.index}:${item.record.eventName}` : item.kind);",
+        "}",
+        "console.log(JSON.stringify({ engine: new RecordSplitter('x').engine, names }));",
+      ].join('\n');
+      const outfile = path.join(dir, 'read.mjs');
+      await build({ stdin: { contents: entry, resolveDir: process.cwd(), loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', outfile, logLevel: 'silent' });
+      const run = (flags: string[]) => JSON.parse(spawnSync(process.execPath, [...flags, outfile], { encoding: 'utf8' }).stdout) as { engine: string; names: string[] };
+      const jitless = run(['--jitless']);
+      const usual = run([]);
+      expect({ jitless: jitless.engine, usual: usual.engine }).toEqual({ jitless: 'typescript', usual: 'wasm' });
+      expect(jitless.names).toEqual(usual.names);
+      expect(usual.names.length).toBeGreaterThan(10);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('gives the same spans, hints and skips as the TypeScript engine, whatever the text and the chunking', () => {
