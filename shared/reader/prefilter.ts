@@ -1,11 +1,3 @@
-// A byte-level test of a record's eventSource, so the reader parses only the ~10 % of a trail that can matter.
-//
-// It never says no to a record whose top-level eventSource is wanted:
-// - a key written literally is found by a byte search; every occurrence is checked (a nested one may come
-//   before the top-level one), and its string value is decoded exactly, escapes included;
-// - a key written with escapes can only spell `eventSource` with `\uXXXX` (JSON's other escapes stand for
-//   characters not in it), so a record holding `\u` anywhere, which no candidate matched, is let through.
-// It may say yes to other records (a nested eventSource that matches, a `\u` elsewhere): that costs a parse.
 // A byte-level test of a record, so the reader parses only the records an active rule (or a caller) can use.
 //
 // What can be wanted is a list of alternatives: an eventSource in a set, and optionally an eventName in a
@@ -18,6 +10,10 @@
 //   characters none of them contain), so a record holding `\u` anywhere, which no alternative matched,
 //   is let through.
 // It may say yes to other records (a nested eventName that matches, a `\u` elsewhere): that costs a parse.
+//
+// Most records never reach it: the splitter itself skips those whose plainly written top-level eventSource is
+// in no alternative (`eventSources` below), and for the rest it says where that eventSource and eventName are
+// and which of the tokens (`tokens` below) the record holds, so this test searches nothing for them.
 import type { PrefilterAlternative, RecordPrefilter, TopLevelHints } from './types.js';
 import { BACKSLASH, COLON, QUOTE, closingQuote, isJsonWhitespace } from './json-bytes.js';
 import { notableTokens } from './record-splitter.js';
