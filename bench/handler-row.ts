@@ -17,6 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import type { RowOutput } from './rows.js';
 import { LAMBDA_BUNDLE } from '../scripts/bundle-options.mjs';
+import { lambdaContext } from '../scripts/local/lambda-context.js';
 
 export type HandlerName = 'processor' | 'indexer';
 
@@ -134,23 +135,6 @@ async function startEmulators(file: string): Promise<Emulators> {
   return { s3: `http://127.0.0.1:${ports.port}`, sns: `http://127.0.0.1:${ports.snsPort}`, logs: `http://127.0.0.1:${ports.logsPort}`, child, directory };
 }
 
-function lambdaContext(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: 'bench',
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'bench',
-    getRemainingTimeInMillis: () => 900_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
 /** Both handlers answer an S3 notification with one outcome per file (an SQS event: batch item failures). */
 type DeliveryHandler<FileOutcome> = (event: unknown, context: Context) => Promise<{ files: FileOutcome[] } | SQSBatchResponse>;
 
@@ -199,7 +183,7 @@ export async function invokeBundledHandler<FileOutcome>(
     const event = {
       Records: [{ eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: 'us-east-1', eventName: 'ObjectCreated:Put', s3: { bucket: { name: BUCKET }, object: { key: KEY } } }],
     };
-    const context = lambdaContext(`trailwatch-${name}`);
+    const context = lambdaContext(`trailwatch-${name}`, { memoryMB: 1024, requestId: 'bench', logStreamName: 'bench', remainingMs: () => 900_000 });
     const started = performance.now();
     const result = await handler(event, context);
     const measuredSeconds = (performance.now() - started) / 1000;

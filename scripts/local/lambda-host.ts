@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { lambdaContext } from './lambda-context.js';
 import { serializeError, type HostMessage, type HostOptions, type ParentMessage } from './lambda-protocol.js';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -27,21 +28,13 @@ if (options.clockStart !== undefined) {
 }
 
 function context(requestId: string, deadline: number): Context {
-  const { functionName, memoryMB } = options;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${process.env.AWS_REGION ?? 'us-east-1'}:123456789012:function:${functionName}`,
-    memoryLimitInMB: String(memoryMB),
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
+  return lambdaContext(options.functionName, {
+    memoryMB: options.memoryMB,
+    requestId,
     logStreamName: `local/[$LATEST]${process.pid}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - performance.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+    remainingMs: () => Math.max(0, deadline - performance.now()),
+    region: process.env.AWS_REGION ?? 'us-east-1',
+  });
 }
 
 const started = performance.now();

@@ -405,8 +405,14 @@ export class RecordSplitter {
     }
     const sourceStart = fields[at]!;
     const nameStart = fields[at + 2]!;
-    if (sourceStart >= 0) [this.sourceValue, this.sourceValueEnd] = [base + sourceStart, base + fields[at + 1]!];
-    if (nameStart >= 0) [this.nameValue, this.nameValueEnd] = [base + nameStart, base + fields[at + 3]!];
+    if (sourceStart >= 0) {
+      this.sourceValue = base + sourceStart;
+      this.sourceValueEnd = base + fields[at + 1]!;
+    }
+    if (nameStart >= 0) {
+      this.nameValue = base + nameStart;
+      this.nameValueEnd = base + fields[at + 3]!;
+    }
   }
 
   /** Checks, once the input has ended, that the text was complete. */
@@ -606,8 +612,13 @@ export class RecordSplitter {
     if (hasBackslash(chunk, from, close)) this.hintsSure = false;
     const start = this.chunkOffset + from;
     const end = this.chunkOffset + close;
-    if (this.pendingKey === EVENT_SOURCE_KEY) [this.sourceValue, this.sourceValueEnd] = [start, end];
-    else [this.nameValue, this.nameValueEnd] = [start, end];
+    if (this.pendingKey === EVENT_SOURCE_KEY) {
+      this.sourceValue = start;
+      this.sourceValueEnd = end;
+    } else {
+      this.nameValue = start;
+      this.nameValueEnd = end;
+    }
     this.pendingKey = NO_KEY;
   }
 

@@ -4,6 +4,7 @@ import type { Context } from 'aws-lambda';
 import { vi } from 'vitest';
 import { createObservability, type Observability } from '../../functions/lib/observability.js';
 import type { S3Emulator } from './s3-emulator.js';
+import { lambdaContext as sharedLambdaContext } from '../../scripts/local/lambda-context.js';
 
 /** The bucket the sample events name. */
 export const SAMPLE_BUCKET = 'trailwatch-sample-trail';
@@ -54,20 +55,12 @@ export function sqsDeliveryWithFailingMessages(): { event: unknown; missingFile:
 
 /** The context Lambda hands the function's handler: one minute left. */
 export function lambdaContext(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: '6bc28136-xmpl-4365-b021-0ce6b2e64ab0',
-    logGroupName: `/aws/lambda/${functionName}`,
+  return sharedLambdaContext(functionName, {
+    memoryMB: 512,
+    requestId: '6bc28136-xmpl-4365-b021-0ce6b2e64ab0',
     logStreamName: '2026/11/20/[$LATEST]6ad2a62e7c5d4c8fa5c2b8e1f5d9a3b7',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+    remainingMs: () => 60_000,
+  });
 }
 
 /** Observability for a handler under test that never flushes its metrics to stdout; spy on its logger and metrics as needed. */
