@@ -2,14 +2,14 @@
 // the bundled processor and indexer invoked with one S3 notification per object, SNS and CloudWatch Logs fakes)
 // publishes exactly the sample day's expected alerts (events/logs/README.md, "Alerts the day should raise"), skips
 // what is not a log file with its reason, indexes the RDS / Data API / CloudTrail events with the `trailwatch`
-// object, and writes --out files. The handlers are bundled here with the options of scripts/build.mjs, into a
-// temporary folder, so the test does not depend on (or rewrite) dist/.
+// object, and writes --out files. The handlers are bundled here with the options `sam build` uses (template.yaml's
+// BuildProperties: test/helpers/local-bundles.ts), into a temporary folder, so the test does not depend on (or
+// rewrite) dist/.
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { build, type BuildOptions } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classify } from '../shared/classify/index.js';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
@@ -18,6 +18,7 @@ import { sampleFiles } from '../scripts/local/local-aws.js';
 import { alertEmails, formatReport, indexedFields, ruleOf, summarize, writeOutDir } from '../scripts/local/report.js';
 import { protocolText } from '../scripts/local/sns-fake.js';
 import { runFailed, runLocalPipeline, type LocalRunResult } from '../scripts/local-run.js';
+import { buildLocalBundles } from './helpers/local-bundles.js';
 
 const INDEXER_SOURCE = 'functions/indexer/handler.ts';
 const hasIndexer = existsSync(INDEXER_SOURCE);
@@ -57,23 +58,10 @@ let dist: string;
 let work: string;
 let sample: LocalRunResult;
 
-/** The options scripts/build.mjs bundles each handler and the local-run host with. */
-const common: BuildOptions = {
-  bundle: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'esm',
-  logLevel: 'warning',
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-};
-
 beforeAll(async () => {
   dist = await mkdtemp(path.join(os.tmpdir(), 'trailwatch-local-run-dist-'));
   work = await mkdtemp(path.join(os.tmpdir(), 'trailwatch-local-run-'));
-  const handlers: Record<string, string> = { 'processor/handler': 'functions/processor/handler.ts', ...(hasIndexer ? { 'indexer/handler': INDEXER_SOURCE } : {}) };
-  await build({ ...common, entryPoints: handlers, outdir: dist, mainFields: ['module', 'main'] });
-  for (const name of Object.keys(handlers)) await writeFile(path.join(dist, path.dirname(name), 'package.json'), JSON.stringify({ type: 'module' }));
-  await build({ ...common, entryPoints: { 'local/lambda-host': 'scripts/local/lambda-host.ts' }, outdir: dist, outExtension: { '.js': '.mjs' }, packages: 'external' });
+  await buildLocalBundles(dist, hasIndexer ? ['processor', 'indexer'] : ['processor']);
   sample = await runLocalPipeline({ distDir: dist });
 }, 120_000);
 
