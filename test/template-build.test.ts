@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { build, type BuildOptions } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { samEsbuildOptions } from '../scripts/bundle-options.mjs';
-import { Evaluator, isObject, loadTemplate, ROOT, serverlessFunctions, type JsonObject } from './helpers/template.js';
+import { Evaluator, isObject, loadTemplate, ROOT, SCENARIOS, serverlessFunctions, type JsonObject } from './helpers/template.js';
 
 const run = promisify(execFile);
 const template = loadTemplate();
@@ -31,7 +31,7 @@ function samBuild(properties: JsonObject, codeUri: string, outdir: string): Buil
 }
 
 describe.each(functions)('$logicalId', (fn) => {
-  const props = new Evaluator(template).properties(fn.logicalId);
+  const props = new Evaluator(template, SCENARIOS.defaults).properties(fn.logicalId);
   const metadata = fn.resource.Metadata ?? {};
   const buildProperties = (metadata.BuildProperties ?? {}) as JsonObject;
 
