@@ -50,26 +50,57 @@ export function buildAlert(rule: ActiveRule, event: ClassifiedEvent, origin?: Al
     severity: rule.severity,
     title: rule.title,
     description: rule.description ?? null,
-    eventID: record.eventID ?? null,
-    eventName: record.eventName,
-    eventSource: record.eventSource,
-    eventTime: record.eventTime,
-    awsRegion: record.awsRegion ?? null,
-    account: record.recipientAccountId ?? record.userIdentity?.accountId ?? facts.principal.accountId ?? null,
+    eventID: identifier(record.eventID),
+    eventName: identifier(record.eventName) ?? '',
+    eventSource: identifier(record.eventSource) ?? '',
+    eventTime: identifier(record.eventTime) ?? '',
+    awsRegion: identifier(record.awsRegion),
+    account: identifier(record.recipientAccountId) ?? identifier(record.userIdentity?.accountId) ?? facts.principal.accountId ?? null,
     category: facts.category,
     principal: facts.principal,
     resource: facts.resources[0] ?? null,
     resources: facts.resources,
-    sourceIPAddress: record.sourceIPAddress ?? null,
-    userAgent: record.userAgent ?? null,
+    sourceIPAddress: detail(record.sourceIPAddress),
+    userAgent: detail(record.userAgent),
     failed: facts.failed,
-    errorCode: record.errorCode || null,
-    errorMessage: record.errorMessage || null,
+    errorCode: detail(record.errorCode) || null,
+    errorMessage: detail(record.errorMessage) || null,
     details: facts.dataApiLogging?.reasons ?? [],
     nextSteps: rule.nextSteps,
     file: origin?.file ?? null,
     recordIndex: origin?.recordIndex ?? null,
   };
+}
+
+/**
+ * Longest identifying value an alert carries (eventID, eventName, eventTime, region, account): they are never
+ * trimmed from the SNS message and they are message attributes, so a 300 KB `awsRegion` must not reach it.
+ * Real ones are under 64 characters.
+ */
+export const MAX_IDENTIFIER_CHARS = 256;
+/** Longest other value taken from the record (user agent, error message); real ones are a few hundred characters. */
+export const MAX_DETAIL_CHARS = 4096;
+
+/**
+ * A record field as alert text: strings as they are up to `max` characters (then cut, saying how much),
+ * numbers and booleans written out, anything else (an object where a string belongs) null. The record's types
+ * are only what CloudTrail documents; a record written by anyone else may hold anything anywhere.
+ */
+function textOf(value: unknown, max: number): string | null {
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value !== 'string') return null;
+  if (value.length <= max) return value;
+  // Never end on half of a surrogate pair (it could not be encoded as UTF-8).
+  const end = /[\ud800-\udbff]/.test(value.charAt(max - 1)) ? max - 1 : max;
+  return `${value.slice(0, end)}...[trimmed by trailwatch: ${(value.length - end).toLocaleString('en-US')} more characters]`;
+}
+
+function identifier(value: unknown): string | null {
+  return textOf(value, MAX_IDENTIFIER_CHARS);
+}
+
+function detail(value: unknown): string | null {
+  return textOf(value, MAX_DETAIL_CHARS);
 }
 
 /** One phrase for what happened: `DeleteDBInstance oradb by johndoe`. Used in text lines and subjects. */

@@ -6,7 +6,8 @@
 import type { JsonObject, JsonValue } from '../cloudtrail.js';
 import { formatCount, utf8Bytes } from './plain-text.js';
 
-const MARKER = /^\[trimmed by trailwatch: ([\d,]+) bytes\]$/;
+/** A marker, possibly with a reason after the size (see json-depth.ts). */
+const MARKER = /^\[trimmed by trailwatch: ([\d,]+) bytes(?: [^\]]*)?\]$/;
 
 export function trimMarker(bytes: number): string {
   return `[trimmed by trailwatch: ${formatCount(bytes)} bytes]`;
