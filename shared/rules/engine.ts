@@ -1,7 +1,8 @@
 // The active rule set: built-in rules plus a user's rules file, overrides applied, compiled once.
 import { RulesError } from '../errors.js';
 import type { ClassifiedEvent, Principal, RdsResource } from '../classify/types.js';
-import { compilePattern, wildcardRegExp, type Predicate } from './pattern.js';
+import { compilePattern, type Predicate } from './pattern.js';
+import { compileWildcard } from './wildcard.js';
 import { BUILTIN_RULES } from './builtin-rules.js';
 import { recordNeeds } from './record-needs.js';
 import type { PrefilterAlternative } from '../reader/types.js';
@@ -145,16 +146,16 @@ export function compileRuleset(options: RulesetOptions = {}): Ruleset {
 
 /** Compiles one `except` block into "does this exception silence the event?". */
 function compileExceptions(exceptions: RuleExceptions, source: string, path: string): (event: ClassifiedEvent, view: unknown) => boolean {
-  const principals = (exceptions.principals ?? []).map((p) => wildcardRegExp(p));
-  const invokedBy = (exceptions.invokedBy ?? []).map((p) => wildcardRegExp(p));
-  const resources = (exceptions.resources ?? []).map((p) => wildcardRegExp(p));
+  const principals = (exceptions.principals ?? []).map((p) => compileWildcard(p));
+  const invokedBy = (exceptions.invokedBy ?? []).map((p) => compileWildcard(p));
+  const resources = (exceptions.resources ?? []).map((p) => compileWildcard(p));
   const patterns = (exceptions.patterns ?? []).map((p, i) => compilePattern(p, source, `${path}.patterns[${i}]`).matches);
   return (event, view) => {
     const { principal, resources: named } = event.facts;
     if (exceptions.awsServices && principal.isAwsService) return true;
-    if (principals.length && principalArns(principal).some((arn) => principals.some((re) => re.test(arn)))) return true;
-    if (invokedBy.length && principal.invokedBy && invokedBy.some((re) => re.test(principal.invokedBy as string))) return true;
-    if (resources.length && named.length > 0 && named.every((r) => resourceNames(r).some((name) => resources.some((re) => re.test(name))))) return true;
+    if (principals.length && principalArns(principal).some((arn) => principals.some((matches) => matches(arn)))) return true;
+    if (invokedBy.length && principal.invokedBy && invokedBy.some((matches) => matches(principal.invokedBy as string))) return true;
+    if (resources.length && named.length > 0 && named.every((r) => resourceNames(r).some((name) => resources.some((matches) => matches(name))))) return true;
     return patterns.some((matches) => matches(view));
   };
 }

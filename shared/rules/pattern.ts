@@ -10,6 +10,7 @@
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { RulesError } from '../errors.js';
 import { isJsonObject, type JsonValue } from '../cloudtrail.js';
+import { compileWildcard } from './wildcard.js';
 
 export type Predicate = (value: unknown) => boolean;
 
@@ -172,25 +173,8 @@ function stringList(argument: JsonValue, site: Site, operator: string): string[]
 }
 
 function wildcardTest(argument: JsonValue, site: Site): Leaf {
-  const regexes = stringList(argument, site, 'wildcard').map((glob) => wildcardRegExp(glob));
-  return (v) => typeof v === 'string' && regexes.some((re) => re.test(v));
-}
-
-/** `*` matches any run of characters; `\*` is a literal star, as in EventBridge. Also used for ARN patterns in exceptions. */
-export function wildcardRegExp(glob: string): RegExp {
-  let source = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i] as string;
-    if (c === '\\' && glob[i + 1] === '*') {
-      source += '\\*';
-      i++;
-    } else if (c === '*') {
-      source += '.*';
-    } else {
-      source += c.replace(/[.+?^${}()|[\]\\/-]/g, '\\$&');
-    }
-  }
-  return new RegExp(`^${source}$`, 's');
+  const globs = stringList(argument, site, 'wildcard').map((glob) => compileWildcard(glob));
+  return (v) => typeof v === 'string' && globs.some((matches) => matches(v));
 }
 
 const NUMERIC_OPERATORS = new Set(['=', '<', '<=', '>', '>=']);
