@@ -119,15 +119,20 @@ export function compileRuleset(options: RulesetOptions = {}): Ruleset {
 
   const minRank = severityRank(options.minSeverity ?? 'info');
   const compiled: CompiledRule[] = [];
+  // Built by pushing, once per rule: compiling stays linear in the number of rules (a copy per rule made
+  // 40,000 rules take 22 s).
   let prefilter: PrefilterAlternative[] | null = [];
+  // The file-wide `except` blocks apply to every rule: compiled once, not once per rule.
+  const global = globalExceptions.map(({ exceptions, source: s, path: p }) => compileExceptions(exceptions, s, p));
   for (const { definition, source, path, builtin } of definitions.values()) {
     const severity = severities.get(definition.id) ?? definition.severity;
     const pattern = compilePattern(definition.match, source, `${path}.match`);
     const exceptions = [
       ...(definition.except ? [{ exceptions: definition.except, source, path: `${path}.except` }] : []),
       ...(extraExceptions.get(definition.id) ?? []),
-      ...globalExceptions,
-    ].map(({ exceptions, source: s, path: p }) => compileExceptions(exceptions, s, p));
+    ]
+      .map(({ exceptions, source: s, path: p }) => compileExceptions(exceptions, s, p))
+      .concat(global);
     if (enabled.get(definition.id) === false || severityRank(severity) < minRank) continue;
     const rule: ActiveRule = {
       id: definition.id,
@@ -138,8 +143,11 @@ export function compileRuleset(options: RulesetOptions = {}): Ruleset {
       ...(definition.description ? { description: definition.description } : {}),
     };
     compiled.push({ rule, matches: pattern.matches, excepted: (event, view) => exceptions.some((applies) => applies(event, view)) });
-    const needs: PrefilterAlternative[] | null = prefilter && recordNeeds(definition.match);
-    prefilter = needs ? [...(prefilter ?? []), ...needs] : null;
+    if (prefilter) {
+      const needs = recordNeeds(definition.match);
+      if (needs) prefilter.push(...needs);
+      else prefilter = null;
+    }
   }
   return new Ruleset(compiled, prefilter);
 }

@@ -105,6 +105,9 @@ interface Matcher {
 function compileMatcher(spec: JsonValue, site: Site): Matcher {
   if (!isJsonObject(spec)) {
     if (Array.isArray(spec)) throw new RulesError(site.source, site.path, 'nested arrays are not a pattern; list the values directly');
+    if (typeof spec === 'number' && !Number.isFinite(spec)) {
+      throw new RulesError(site.source, site.path, `${String(spec)} is not a finite number; no record value can equal it`);
+    }
     return { test: (v) => v === spec };
   }
   const keys = Object.keys(spec);
@@ -190,6 +193,9 @@ function numericTest(argument: JsonValue, site: Site): Leaf {
     if (typeof op !== 'string' || !NUMERIC_OPERATORS.has(op) || typeof n !== 'number') {
       throw new RulesError(site.source, `${site.path}[${i}]`, `expected an operator (=, <, <=, >, >=) followed by a number, got ${JSON.stringify(op)}, ${JSON.stringify(n)}`);
     }
+    // YAML's .nan and .inf, and 1e400 (read as Infinity), are numbers no record holds: a rule comparing with
+    // them could never be meant as written.
+    if (!Number.isFinite(n)) throw new RulesError(site.source, `${site.path}[${i + 1}]`, `${String(n)} is not a finite number (write a number like 5 or 1.5e3)`);
     comparisons.push([op, n]);
   }
   return (v) => typeof v === 'number' && comparisons.every(([op, n]) => compare(v, op, n));
@@ -244,8 +250,8 @@ function anythingButTest(argument: JsonValue, site: Site): (v: string | number) 
     }
   }
   const list = Array.isArray(argument) ? argument : [argument];
-  if (list.length === 0 || !list.every((item) => typeof item === 'string' || typeof item === 'number')) {
-    throw new RulesError(site.source, site.path, 'anything-but takes a string, a number, or a list of them');
+  if (list.length === 0 || !list.every((item) => typeof item === 'string' || (typeof item === 'number' && Number.isFinite(item)))) {
+    throw new RulesError(site.source, site.path, 'anything-but takes a string, a finite number, or a list of them');
   }
   const excluded = new Set<JsonValue>(list);
   return (v) => excluded.has(v);
