@@ -10,13 +10,14 @@
 // MAX_JSON_DEPTH are replaced by one marker saying what was cut. Real CloudTrail records nest about 10
 // levels; everything here is iterative, so this is safe at any depth.
 import type { JsonValue } from './cloudtrail.js';
+import { formatCount } from './alerts/plain-text.js';
 
 /** Deeper containers give way to a marker. Far beyond real records, far below what recursion can take. */
 export const MAX_JSON_DEPTH = 64;
 
 /** The marker for a cut container: the json-trim marker (so trimmed-part notes list it), with the reason. */
 export function depthMarker(bytes: number, maxDepth = MAX_JSON_DEPTH): string {
-  return `[trimmed by trailwatch: ${bytes.toLocaleString('en-US')} bytes nested deeper than ${maxDepth} levels]`;
+  return `[trimmed by trailwatch: ${formatCount(bytes)} bytes nested deeper than ${maxDepth} levels]`;
 }
 
 /** True when some container in `value` is nested deeper than `maxDepth` (the root is at depth 0). */
@@ -48,9 +49,8 @@ function copyTo(node: JsonValue, depth: number, maxDepth: number): JsonValue {
   if (node === null || typeof node !== 'object') return node;
   if (depth > maxDepth) return depthMarker(compactJsonBytes(node), maxDepth);
   if (Array.isArray(node)) return node.map((child) => copyTo(child, depth + 1, maxDepth));
-  const copy: { [key: string]: JsonValue } = {};
-  for (const [key, child] of Object.entries(node)) copy[key] = copyTo(child, depth + 1, maxDepth);
-  return copy;
+  // fromEntries defines own properties: a member named "__proto__" stays a member (assignment would not).
+  return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, copyTo(child, depth + 1, maxDepth)]));
 }
 
 /** UTF-8 bytes of `JSON.stringify(value)`, counted without recursion (so for any depth). */

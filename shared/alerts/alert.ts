@@ -5,6 +5,7 @@ import type { Category, ClassifiedEvent, Principal, RdsResource } from '../class
 import type { ActiveRule } from '../rules/engine.js';
 import type { Severity } from '../rules/types.js';
 import { callerName } from './caller-name.js';
+import { formatCount } from './plain-text.js';
 
 export { principalLabel } from './caller-name.js';
 
@@ -45,6 +46,7 @@ export interface AlertOrigin {
 
 export function buildAlert(rule: ActiveRule, event: ClassifiedEvent, origin?: AlertOrigin): Alert {
   const { record, facts } = event;
+  const resources = facts.resources.map(boundedResource);
   return {
     rule: rule.id,
     severity: rule.severity,
@@ -55,11 +57,11 @@ export function buildAlert(rule: ActiveRule, event: ClassifiedEvent, origin?: Al
     eventSource: identifier(record.eventSource) ?? '',
     eventTime: identifier(record.eventTime) ?? '',
     awsRegion: identifier(record.awsRegion),
-    account: identifier(record.recipientAccountId) ?? identifier(record.userIdentity?.accountId) ?? facts.principal.accountId ?? null,
+    account: identifier(record.recipientAccountId) ?? identifier(record.userIdentity?.accountId) ?? identifier(facts.principal.accountId),
     category: facts.category,
-    principal: facts.principal,
-    resource: facts.resources[0] ?? null,
-    resources: facts.resources,
+    principal: boundedPrincipal(facts.principal),
+    resource: resources[0] ?? null,
+    resources,
     sourceIPAddress: detail(record.sourceIPAddress),
     userAgent: detail(record.userAgent),
     failed: facts.failed,
@@ -92,7 +94,30 @@ function textOf(value: unknown, max: number): string | null {
   if (value.length <= max) return value;
   // Never end on half of a surrogate pair (it could not be encoded as UTF-8).
   const end = /[\ud800-\udbff]/.test(value.charAt(max - 1)) ? max - 1 : max;
-  return `${value.slice(0, end)}...[trimmed by trailwatch: ${(value.length - end).toLocaleString('en-US')} more characters]`;
+  return `${value.slice(0, end)}...[trimmed by trailwatch: ${formatCount(value.length - end)} more characters]`;
+}
+
+/** Longest ARN, name or id of a caller or resource an alert carries: IAM's ARN limit is 2,048 characters. */
+export const MAX_NAME_CHARS = 2048;
+
+/**
+ * The caller with every text cut to MAX_NAME_CHARS. These come from the record too, and an alert's text repeats
+ * them (facts, exception snippet, subject): unbounded, a 300 KB ARN made building one message take seconds.
+ */
+function boundedPrincipal(principal: Principal): Principal {
+  const bounded: Principal = { ...principal };
+  for (const key of ['type', 'arn', 'accountId', 'name', 'roleArn', 'sessionName', 'accessKeyId', 'invokedBy'] as const) {
+    const value = principal[key];
+    if (typeof value === 'string' && value.length > MAX_NAME_CHARS) bounded[key] = textOf(value, MAX_NAME_CHARS) ?? '';
+  }
+  return bounded;
+}
+
+function boundedResource(resource: RdsResource): RdsResource {
+  if (resource.id.length <= MAX_NAME_CHARS && (resource.arn?.length ?? 0) <= MAX_NAME_CHARS) return resource;
+  const bounded: RdsResource = { kind: resource.kind, id: textOf(resource.id, MAX_NAME_CHARS) ?? '' };
+  if (resource.arn !== undefined) bounded.arn = textOf(resource.arn, MAX_NAME_CHARS) ?? '';
+  return bounded;
 }
 
 function identifier(value: unknown): string | null {

@@ -127,7 +127,7 @@ const KIND_NAMES: Record<RdsResourceKind, string> = {
 };
 
 function kindName(resource: RdsResource): string {
-  return KIND_NAMES[resource.kind] ?? resource.kind;
+  return Object.hasOwn(KIND_NAMES, resource.kind) ? KIND_NAMES[resource.kind] : resource.kind;
 }
 
 function resourceLines(alert: Alert): string[] {
@@ -159,7 +159,8 @@ const PRINCIPAL_TYPES: Record<string, string> = {
 };
 
 function principalLines(principal: Principal, eventAccount: string | null): string[] {
-  const type = PRINCIPAL_TYPES[principal.type];
+  // userIdentity.type comes from the record: an own-property lookup, so `constructor` is just an unknown type.
+  const type = Object.hasOwn(PRINCIPAL_TYPES, principal.type) ? PRINCIPAL_TYPES[principal.type] : undefined;
   return [
     ...field('Caller', callerName(principal)),
     ...field('Type', type ? `${principal.type}: ${type}` : principal.type),

@@ -107,7 +107,8 @@ function shrink(value: JsonValue, need: number): JsonValue {
     const saved = bytes - compactBytes(replacement);
     if (saved <= 0) continue;
     if (Array.isArray(copy) && typeof key === 'number') copy[key] = replacement;
-    else if (!Array.isArray(copy) && typeof key === 'string') copy[key] = replacement;
+    // defineProperty, not assignment: a member named "__proto__" (JSON.parse makes it an own member) is replaced too.
+    else if (!Array.isArray(copy) && typeof key === 'string') Object.defineProperty(copy, key, { value: replacement, enumerable: true, writable: true, configurable: true });
     remaining -= saved;
   }
   if (remaining <= 0) return copy;
