@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import type { CloudWatchLogsClient, FilterLogEventsCommandOutput, FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { LOG_GROUP_NAME_PATTERN } from '../shared/index/limits.js';
 import { safePrinter } from './terminal-text.js';
+import { parseIsoTime } from '../shared/iso-time.js';
 import { buildSearch, FilterPatternError, matchesTerms, SEARCH_SOURCES, type SearchCriteria, type SearchPlan, type SearchSource } from '../shared/index/filter-pattern.js';
 import { UsageError } from './find-log-files.js';
 
@@ -120,11 +121,11 @@ export function parseSince(value: string, now: number): number {
     return now - Number(duration[1]) * unit;
   }
   if (/^\d{4}-\d{2}-\d{2}/.test(value)) {
-    const time = Date.parse(value);
-    if (Number.isFinite(time)) {
-      if (time > now) throw new UsageError(`--since ${value} is in the future`);
-      return time;
-    }
+    // Strict: Date.parse reads 2026-02-31 as 3 March (shared/iso-time.ts).
+    const time = parseIsoTime(value);
+    if (time === null) throw new UsageError(`--since ${value} is not a valid ISO time (e.g. 2026-11-20T09:00:00Z; check the day exists in that month)`);
+    if (time > now) throw new UsageError(`--since ${value} is in the future`);
+    return time;
   }
   throw new UsageError(`--since must be a duration (30m, 2h, 7d, 2w) or an ISO time (2026-11-20T09:00:00Z), not "${value}"`);
 }
