@@ -3,6 +3,7 @@
 // identity types named like Object.prototype members. Whatever the record, the file's other alerts go out and
 // every message is one SNS accepts (issue 11, items 1 and 9).
 import 'aws-sdk-client-mock-vitest/extend';
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { PublishBatchCommand, SNSClient, type PublishBatchCommandInput, type PublishBatchCommandOutput, type PublishBatchRequestEntry } from '@aws-sdk/client-sns';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -106,5 +107,35 @@ describe('processor: records nested deeper than any stack', () => {
     const { email } = messageOf(entry);
     expect(email).toMatch(/"\[trimmed by trailwatch: [\d,]+ bytes nested deeper than 64 levels\]"/);
     expect(publishEntryBytes(entry ?? {})).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
+  });
+
+  it('is what the README says a summary lists', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain('the eventIDs of the first 1,000 alerts (the rest are counted, not listed');
+    expect(readme).not.toContain('every eventID');
+  });
+});
+
+describe('processor: a storm larger than a summary lists', () => {
+  it('publishes one summary of 1,500 deletes listing the first 1,000 eventIDs, counting the rest and saying where they are', async () => {
+    const deletes = Array.from({ length: 1500 }, (_, i) =>
+      JSON.stringify(cloudTrailRecord({ eventName: 'DeleteDBInstance', eventTime: '2026-11-20T10:00:00Z', eventID: `del-${i}`, requestParameters: { dBInstanceIdentifier: `db-${i}` } })),
+    );
+    await processLogText('Storm1500', `{"Records":[${deletes.join(',')}]}`);
+    const [entry, ...others] = published();
+    expect(others).toEqual([]);
+    const { alert, email } = messageOf(entry);
+    expect(alert).toMatchObject({ kind: 'summary', rule: 'rds-database-deleted', count: 1500, eventIDsNotListed: 500 });
+    expect(alert.eventIDs).toEqual(Array.from({ length: 1000 }, (_, i) => `del-${i}`));
+    expect(email).toContain('Event IDs of the first 1,000 alerts');
+    expect(email).toContain('  and 500 more, not listed.');
+    expect(email).toMatch(/aws s3 cp s3:\/\/trailwatch-hostile\/AWSLogs\/.*_Storm1500\.json\.gz \.\n {4}trailwatch scan --format json 123456789012_CloudTrail_us-east-1_20261120T1000Z_Storm1500\.json\.gz\n/);
+    expect(publishEntryBytes(entry ?? {})).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
+  });
+
+  it('is what the README says a summary lists', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain('the eventIDs of the first 1,000 alerts (the rest are counted, not listed');
+    expect(readme).not.toContain('every eventID');
   });
 });
