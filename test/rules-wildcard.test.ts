@@ -6,6 +6,7 @@ import { classify } from '../shared/classify/index.js';
 import { compileRuleset } from '../shared/rules/engine.js';
 import { parseRulesFile } from '../shared/rules/rules-file.js';
 import { compileWildcard } from '../shared/rules/wildcard.js';
+import { wildcardRegExp } from '../shared/rules/pattern.js';
 import { cloudTrailRecord } from './helpers/log-files.js';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
 
@@ -85,6 +86,11 @@ describe('patterns that used to hang (a backtracking regular expression each)', 
     const arn = `arn:aws:sts::123456789012:assumed-role/Admin/${'a'.repeat(64)}`;
     const record = cloudTrailRecord({ userIdentity: { type: 'AssumedRole', arn } }) as CloudTrailRecord;
     expect(ruleset.evaluate(classify(record)).map((r) => r.id)).toEqual(['any-rds']);
+  });
+
+  it('gives callers of wildcardRegExp the same linear matcher', () => {
+    expect(wildcardRegExp('*a*a*a*b').test('a'.repeat(2000))).toBe(false);
+    expect(wildcardRegExp('arn:aws:iam::*:role/*').test('arn:aws:iam::123456789012:role/Admin')).toBe(true);
   });
 
   it('matches a pattern of 1,000 stars against a value of 100,000 characters', () => {

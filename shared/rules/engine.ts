@@ -126,13 +126,12 @@ export function compileRuleset(options: RulesetOptions = {}): Ruleset {
   const global = globalExceptions.map(({ exceptions, source: s, path: p }) => compileExceptions(exceptions, s, p));
   for (const { definition, source, path, builtin } of definitions.values()) {
     const severity = severities.get(definition.id) ?? definition.severity;
-    const pattern = compilePattern(definition.match, source, `${path}.match`);
-    const exceptions = [
-      ...(definition.except ? [{ exceptions: definition.except, source, path: `${path}.except` }] : []),
-      ...(extraExceptions.get(definition.id) ?? []),
-    ]
-      .map(({ exceptions, source: s, path: p }) => compileExceptions(exceptions, s, p))
-      .concat(global);
+    const pattern = inRule(definition.id, () => compilePattern(definition.match, source, `${path}.match`));
+    const exceptions = inRule(definition.id, () =>
+      [...(definition.except ? [{ exceptions: definition.except, source, path: `${path}.except` }] : []), ...(extraExceptions.get(definition.id) ?? [])]
+        .map(({ exceptions, source: s, path: p }) => compileExceptions(exceptions, s, p))
+        .concat(global),
+    );
     if (enabled.get(definition.id) === false || severityRank(severity) < minRank) continue;
     const rule: ActiveRule = {
       id: definition.id,
@@ -150,6 +149,18 @@ export function compileRuleset(options: RulesetOptions = {}): Ruleset {
     }
   }
   return new Ruleset(compiled, prefilter);
+}
+
+/** `compile()`, its rules error naming the rule by id as well as by place (`rules[3]` alone is hard to find in a long file). */
+function inRule<T>(id: string, compile: () => T): T {
+  try {
+    return compile();
+  } catch (error) {
+    if (!(error instanceof RulesError)) throw error;
+    const prefix = `${error.source}${error.path ? ` at ${error.path}` : ''}: `;
+    const detail = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+    throw new RulesError(error.source, error.path, `${detail} (rule ${id})`);
+  }
 }
 
 /** Compiles one `except` block into "does this exception silence the event?". */

@@ -180,6 +180,14 @@ function wildcardTest(argument: JsonValue, site: Site): Leaf {
   return (v) => typeof v === 'string' && globs.some((matches) => matches(v));
 }
 
+/**
+ * `{ test }` for a wildcard pattern, as the RegExp this once returned offered (kept for callers written against
+ * it); no regular expression is built: see wildcard.ts.
+ */
+export function wildcardRegExp(glob: string): { test: (value: string) => boolean } {
+  return { test: compileWildcard(glob) };
+}
+
 const NUMERIC_OPERATORS = new Set(['=', '<', '<=', '>', '>=']);
 
 function numericTest(argument: JsonValue, site: Site): Leaf {
