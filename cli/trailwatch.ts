@@ -6,6 +6,7 @@ import { UsageError } from './find-log-files.js';
 import { DEFAULT_MIN_SEVERITY, loadRuleset } from './load-ruleset.js';
 import { runScan } from './scan-command.js';
 import { printRules } from './rules-command.js';
+import { terminalSafe } from './terminal-text.js';
 import { parseSearchArgs, runSearch, SEARCH_OPTIONS_HELP, SEARCH_USAGE } from './search-command.js';
 
 export const USAGE = `Usage:
@@ -50,7 +51,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
   } catch (error) {
     if (error instanceof UsageError || error instanceof TrailwatchError) {
-      io.err(`trailwatch: ${error.message}`);
+      io.err(terminalSafe(`trailwatch: ${error.message}`));
       if (error instanceof UsageError) io.err(`Run 'trailwatch --help' for usage.`);
       return 2;
     }
