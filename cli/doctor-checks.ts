@@ -263,7 +263,7 @@ export function formatDoctor(stackName: string, region: string, checks: readonly
     if (check.fix && check.status !== 'pass') lines.push(`${' '.repeat(width + 8)}fix: ${check.fix}`);
   }
   const count = (s: CheckStatus) => checks.filter((c) => c.status === s).length;
-  lines.push(`${checks.length} check${checks.length === 1 ? "" : "s"}: ${count('pass')} pass, ${count('warn')} warn, ${count('fail')} fail`);
+  lines.push(`${checks.length} check${checks.length === 1 ? '' : 's'}: ${count('pass')} pass, ${count('warn')} warn, ${count('fail')} fail`);
   return lines;
 }
 
