@@ -65,6 +65,24 @@ describe('trailwatch-tampered without a stack (trailwatch scan)', () => {
   });
 });
 
+describe('Lambda event names', () => {
+  it.each([
+    ['self-protection/update-function-configuration', ['UpdateFunctionConfiguration', 'UpdateFunctionConfiguration20150331']],
+    ['self-protection/update-function-code-by-arn', ['UpdateFunctionCode', 'UpdateFunctionCode20150331']],
+    ['self-protection/delete-function', ['DeleteFunction']],
+    ['self-protection/remove-permission', ['RemovePermission', 'RemovePermission20150331']],
+    ['self-protection/put-function-concurrency-zero', ['PutFunctionConcurrency']],
+  ])('%s raises the rule under the other names CloudTrail has used too: %j', (fixture, names) => {
+    for (const eventName of names) expect(raises(stack, { ...loadRecord(fixture), eventName }), eventName).toBe(true);
+  });
+
+  it('a read of the function under any version raises nothing', () => {
+    for (const eventName of ['GetFunction', 'GetFunction20150331', 'GetFunction20150331v2', 'GetFunctionConfiguration20150331v2']) {
+      expect(raises(stack, { ...loadRecord('self-protection/get-function'), eventName }), eventName).toBe(false);
+    }
+  });
+});
+
 describe('function names, in every form a caller may write them', () => {
   const name = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);
   const qualifier = fc.oneof(fc.constant('$LATEST'), fc.integer({ min: 1, max: 999 }).map(String), fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,20}$/));

@@ -61,8 +61,23 @@ export const S3 = 's3.amazonaws.com';
 /** Every eventSource the rule can match: the reader must parse these records' calls. */
 export const SELF_PROTECTION_EVENT_SOURCES = [LAMBDA, EVENTS, SNS, MONITORING, SQS, S3] as const;
 
-/** Lambda calls that change, disconnect or delete a function, as CloudTrail names them. */
-const LAMBDA_CHANGES = ['UpdateFunctionConfiguration20150331v2', 'UpdateFunctionCode20150331v2', 'DeleteFunction20150331', 'RemovePermission20150331v2'];
+/**
+ * Lambda calls that change, disconnect or delete a function, under every name CloudTrail has used for them: the
+ * versioned names the Lambda Developer Guide lists, and the plain and older versioned names seen in published
+ * records (detection rule sets list `DeleteFunction`, `UpdateFunctionCode`, `RemovePermission20150331` too). A
+ * name no record carries costs nothing; a missing one would let the call through unseen.
+ */
+const LAMBDA_CHANGES = [
+  ...lambdaEventNames('UpdateFunctionConfiguration', ['20150331', '20150331v2']),
+  ...lambdaEventNames('UpdateFunctionCode', ['20150331', '20150331v2']),
+  ...lambdaEventNames('DeleteFunction', ['20150331']),
+  ...lambdaEventNames('RemovePermission', ['20150331', '20150331v2']),
+];
+const PUT_CONCURRENCY = lambdaEventNames('PutFunctionConcurrency', ['20171031']);
+
+function lambdaEventNames(action: string, versions: readonly string[]): string[] {
+  return [action, ...versions.map((version) => `${action}${version}`)];
+}
 
 /**
  * Names no resource can have (spaces and parentheses are outside every naming rule involved), so the rule
@@ -118,7 +133,7 @@ function selfProtectionPattern(resources: TrailwatchResources): EventPattern {
       // Reserved concurrency 0 throttles every invocation: the function never runs, and nothing else changes.
       {
         eventSource: [LAMBDA],
-        eventName: ['PutFunctionConcurrency20171031'],
+        eventName: PUT_CONCURRENCY,
         requestParameters: { functionName: functionNames, reservedConcurrentExecutions: [{ numeric: ['=', 0] }] },
       },
     );
