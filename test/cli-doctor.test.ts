@@ -6,7 +6,7 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { CloudFormationClient, CloudFormationServiceException, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { CloudTrailClient, DescribeTrailsCommand, GetTrailStatusCommand, type Trail } from '@aws-sdk/client-cloudtrail';
-import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
 import { GetBucketLocationCommand, GetBucketNotificationConfigurationCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { ListSubscriptionsByTopicCommand, SNSClient, type Subscription } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -71,9 +71,16 @@ function trail(overrides: Partial<Trail> = {}): Trail {
 const confirmed: Subscription = { SubscriptionArn: `${TOPIC}:c3019def-3714-403e-ba29-eb14079d5c69`, Owner: ACCOUNT, Protocol: 'email', Endpoint: 'secops@example.com', TopicArn: TOPIC };
 const pending: Subscription = { SubscriptionArn: 'PendingConfirmation', Owner: ACCOUNT, Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: TOPIC };
 
-/** FilesRead sums per 5 minutes, newest first (ScanBy TimestampDescending), the latest non-zero one `minutesAgo`. */
+/**
+ * FilesRead sums per 5 minutes, newest first (ScanBy TimestampDescending), the latest non-zero one `minutesAgo`
+ * before the request's EndTime (doctor's "now", which the command line takes from the clock).
+ */
 function filesRead(minutesAgo: number | null) {
-  const timestamps = [0, 5, 10, 15].map((m) => new Date(NOW.getTime() - (m + (minutesAgo ?? 0)) * 60_000));
+  return (input: GetMetricDataCommandInput) => filesReadAt(minutesAgo, input.EndTime instanceof Date ? input.EndTime : NOW);
+}
+
+function filesReadAt(minutesAgo: number | null, end: Date) {
+  const timestamps = [0, 5, 10, 15].map((m) => new Date(end.getTime() - (m + (minutesAgo ?? 0)) * 60_000));
   return {
     MetricDataResults: [{ Id: 'filesRead', Label: 'FilesRead', Timestamps: minutesAgo === null ? [] : timestamps, Values: minutesAgo === null ? [] : [3, 2, 0, 4], StatusCode: 'Complete' as const }],
     Messages: [],
@@ -95,7 +102,7 @@ function healthy(): void {
   });
   cloudtrail.on(GetTrailStatusCommand, { Name: TRAIL_ARN }).resolves({ IsLogging: true, LatestDeliveryTime: new Date(NOW.getTime() - 4 * 60_000), StartLoggingTime: new Date('2026-11-20T09:01:00Z') });
   sns.on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC }).resolves({ Subscriptions: [confirmed] });
-  cloudwatch.on(GetMetricDataCommand).resolves(filesRead(3));
+  cloudwatch.on(GetMetricDataCommand).callsFake(filesRead(3));
   sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: '0' } });
 }
 
@@ -257,7 +264,7 @@ const BROKEN: Array<{ name: string; check: string; status: 'warn' | 'fail'; deta
     status: 'warn',
     detail: /last log file processed 2026-12-03T12:00:00Z \(2 h ago\)/,
     fix: /every ~5 minutes/,
-    breakIt: () => cloudwatch.on(GetMetricDataCommand).resolves(filesRead(120)),
+    breakIt: () => cloudwatch.on(GetMetricDataCommand).callsFake(filesRead(120)),
   },
   {
     name: 'no log file processed in a day',
@@ -265,7 +272,7 @@ const BROKEN: Array<{ name: string; check: string; status: 'warn' | 'fail'; deta
     status: 'fail',
     detail: /no log file processed in the last 24 hours/,
     fix: /dead-letter queue/,
-    breakIt: () => cloudwatch.on(GetMetricDataCommand).resolves(filesRead(null)),
+    breakIt: () => cloudwatch.on(GetMetricDataCommand).callsFake(filesRead(null)),
   },
   {
     name: 'deliveries in the processor dead-letter queue',
@@ -315,7 +322,7 @@ describe('trailwatch doctor on a broken stack', () => {
   });
 
   it('exits 0 when checks only warn', async () => {
-    cloudwatch.on(GetMetricDataCommand).resolves(filesRead(120));
+    cloudwatch.on(GetMetricDataCommand).callsFake(filesRead(120));
     expect(await main(['doctor', '--stack', STACK, '--region', 'us-east-1'], { out: () => {}, err: () => {}, interactive: false })).toBe(0);
   });
 });
