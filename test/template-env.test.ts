@@ -49,6 +49,7 @@ const NOT_SET_BY_TEMPLATE: Record<string, string> = {
   RULES_FILE: 'a rules file bundled with the function; SAM esbuild builds ship only the bundle (CustomRules -> RULES_YAML instead)',
   S3_FORCE_PATH_STYLE: 'for S3-compatible emulators (npm start, local runs), never for S3 itself',
   LAMBDA_TASK_ROOT: 'set by Lambda (reserved); read to find RULES_FILE',
+  AWS_LAMBDA_FUNCTION_NAME: 'set by Lambda (reserved); the processor watches its own function for trailwatch-tampered',
 };
 
 interface Loader {

@@ -26,6 +26,8 @@ obs.logger.info('processor configured', {
   stormThreshold: config.stormThreshold,
   rules: config.ruleset.rules.length,
   customRules: config.rulesSources,
+  // What trailwatch-tampered watches, so an operator can see the stack's names arrived.
+  watching: config.trailwatchResources,
 });
 
 export const handler = createHandler({ config, obs, s3: createS3Client(config.aws), sns: createSnsClient() });

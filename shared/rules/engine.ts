@@ -4,6 +4,7 @@ import type { ClassifiedEvent, Principal, RdsResource } from '../classify/types.
 import { compilePattern, type Predicate } from './pattern.js';
 import { compileWildcard } from './wildcard.js';
 import { BUILTIN_RULES } from './builtin-rules.js';
+import { withTrailwatchResources, type TrailwatchResources } from './builtin/self-protection.js';
 import { recordNeeds } from './record-needs.js';
 import type { PrefilterAlternative } from '../reader/types.js';
 import { SEVERITIES, type RuleDefinition, type RuleExceptions, type RulesFile, type Severity } from './types.js';
@@ -28,6 +29,8 @@ export interface RulesetOptions {
   severities?: Record<string, Severity>;
   /** Rules below this severity are not evaluated at all (default: info, i.e. all rules). */
   minSeverity?: Severity;
+  /** The deployed stack's resources, for trailwatch-tampered; without them that rule matches nothing. */
+  trailwatchResources?: TrailwatchResources;
 }
 
 interface CompiledRule {
@@ -75,7 +78,8 @@ export class Ruleset {
 export function compileRuleset(options: RulesetOptions = {}): Ruleset {
   const definitions = new Map<string, { definition: RuleDefinition; source: string; path: string; builtin: boolean }>();
   if (options.builtins !== false) {
-    BUILTIN_RULES.forEach((definition, i) => definitions.set(definition.id, { definition, source: 'built-in rules', path: `[${i}]`, builtin: true }));
+    const builtins = options.trailwatchResources ? withTrailwatchResources(BUILTIN_RULES, options.trailwatchResources) : BUILTIN_RULES;
+    builtins.forEach((definition, i) => definitions.set(definition.id, { definition, source: 'built-in rules', path: `[${i}]`, builtin: true }));
   }
   const files = options.files ?? [];
   for (const { source, content } of files) {
