@@ -7,7 +7,9 @@
 // Two engines scan the records themselves, with the same result: a WebAssembly kernel
 // (wasm/record-scanner.as.ts) that compares 16 bytes at a time with `"` and `\` and also skips records from
 // unwanted eventSources before they become spans (the default: 3x faster), and the TypeScript code below,
-// the reference and the fallback, which jumps over string bodies with `indexOf('"')`. Everything around the
+// the reference and the fallback, which jumps over string bodies with `indexOf('"')`. Both check the JSON
+// grammar of every record, skipped ones too, so a broken file is an error, never a record hidden inside
+// another (json-grammar.ts says what is checked and why that is enough). Everything around the
 // records (the root object, elements that are not objects, errors) is this file's code in both cases.
 import { LogFileError } from '../errors.js';
 import {
@@ -21,9 +23,27 @@ import {
   QUOTE,
   isJsonWhitespace,
 } from './json-bytes.js';
+import {
+  G_AFTER_VALUE,
+  G_ARRAY_OPEN,
+  G_ARRAY_VALUE,
+  G_COLON,
+  G_OBJECT_KEY,
+  G_OBJECT_OPEN,
+  G_OBJECT_VALUE,
+  G_SCALAR,
+  MAX_DEPTH,
+  expectedText,
+  expectsValue,
+  scalarComplete,
+  scalarStart,
+  scalarStep,
+  showByte,
+} from './json-grammar.js';
 import type { TopLevelHints } from './types.js';
 import {
   SCANNER_ENTRY_FIELDS,
+  SCANNER_LEVELS_BYTES,
   SCANNER_MAX_TOKENS,
   SCANNER_TABLE_CAPACITY,
   SCANNER_TOKENS_UNKNOWN,
@@ -136,7 +156,10 @@ export class RecordSplitter {
   /** Where the current record starts in `chunk`; 0 when it started in an earlier chunk (see `recordParts`). */
   private recordStart = 0;
   // What the scan of the current record saw at its top level (absolute offsets; -1: not seen).
-  private topLevelSeparator = OPEN_BRACE;
+  /** Where the JSON grammar is inside the value being scanned (json-grammar.ts). */
+  private expect = G_ARRAY_VALUE;
+  /** One bit per open nesting level: set for an array (json-grammar.ts); grows as deep as a value nests. */
+  private levels = new Uint8Array(64);
   private pendingKey = NO_KEY;
   private sourceKeys = 0;
   private nameKeys = 0;
@@ -287,8 +310,12 @@ export class RecordSplitter {
           break;
         }
         case SKIP_TOKEN: {
-          while (i < length && !endsToken(chunk[i]!)) i++;
+          // A number or literal, checked as JSON spells them (json-grammar.ts).
+          let expect = this.expect;
+          for (let next = 0; i < length && (next = scalarStep(expect, chunk[i]!)) !== 0; i++) expect = next;
+          this.expect = expect;
           if (i === length) break;
+          if (!scalarComplete(expect)) throw this.grammarError(i, expect, 0);
           const skipped = this.endSkip();
           if (skipped) {
             this.position = i;
@@ -336,7 +363,7 @@ export class RecordSplitter {
     state[ScannerState.depth] = this.depth;
     state[ScannerState.inString] = this.inString ? 1 : 0;
     state[ScannerState.escapeCarry] = this.escapeCarry;
-    state[ScannerState.separator] = this.topLevelSeparator;
+    state[ScannerState.expect] = this.expect;
     state[ScannerState.pendingKey] = this.pendingKey;
     state[ScannerState.sourceKeys] = this.sourceKeys;
     state[ScannerState.nameKeys] = this.nameKeys;
@@ -345,6 +372,8 @@ export class RecordSplitter {
     // Hints an open record got from earlier windows stay here, as absolute offsets; the kernel reports new ones.
     state[ScannerState.sourceStart] = state[ScannerState.sourceEnd] = state[ScannerState.nameStart] = state[ScannerState.nameEnd] = -1;
     state[ScannerState.recordStart] = -1;
+    // The nesting bits of the open levels only (a few bytes): deeper ones are written before they are read.
+    scanner.levels.set(this.levels.subarray(0, (this.depth >> 3) + 1));
     const continuing = this.state === IN_RECORD;
     const completed = scanner.scan(windowEnd - i);
     if (continuing && this.recordParts.length > 0) {
@@ -368,9 +397,16 @@ export class RecordSplitter {
     }
     this.state = state[ScannerState.state]!;
     this.depth = state[ScannerState.depth]!;
+    const levelBytes = (this.depth >> 3) + 1;
+    if (levelBytes > this.levels.length) {
+      const grown = new Uint8Array(Math.min(SCANNER_LEVELS_BYTES, levelBytes * 2));
+      grown.set(this.levels);
+      this.levels = grown;
+    }
+    this.levels.set(scanner.levels.subarray(0, levelBytes));
     this.inString = state[ScannerState.inString] === 1;
     this.escapeCarry = state[ScannerState.escapeCarry]!;
-    this.topLevelSeparator = state[ScannerState.separator]!;
+    this.expect = state[ScannerState.expect]!;
     this.pendingKey = state[ScannerState.pendingKey]!;
     this.sourceKeys = state[ScannerState.sourceKeys]!;
     this.nameKeys = state[ScannerState.nameKeys]!;
@@ -381,9 +417,10 @@ export class RecordSplitter {
     if (this.state === IN_RECORD) {
       this.noteRecordWindow(i, base, state[ScannerState.recordStart]!, state, ScannerState.sourceStart);
       if (stop === chunk.length) this.keepRecordPart(chunk.subarray(this.recordStart));
-    } else if (stop < windowEnd && completed < SCANNER_TABLE_CAPACITY) {
-      this.typescriptStepAt = stop;
     }
+    // Stopped early, not for a full table: at a byte the kernel leaves to this class (in a record, a syntax
+    // error, which scanComposite then reports from the same state).
+    if (stop < windowEnd && completed < SCANNER_TABLE_CAPACITY) this.typescriptStepAt = stop;
     return stop;
   }
 
@@ -512,7 +549,7 @@ export class RecordSplitter {
     if (byte === OPEN_BRACE) {
       this.state = IN_RECORD;
       this.recordStart = i;
-      this.topLevelSeparator = OPEN_BRACE;
+      this.expect = G_ARRAY_VALUE;
       this.pendingKey = NO_KEY;
       this.sourceKeys = this.nameKeys = 0;
       this.sourceValue = this.sourceValueEnd = this.nameValue = this.nameValueEnd = -1;
@@ -535,9 +572,16 @@ export class RecordSplitter {
       this.state = SKIP_STRING;
       return i + 1;
     }
-    // A composite's opening bracket is counted by scanComposite, and a token's first byte is part of it.
-    this.state = byte === OPEN_BRACE || byte === OPEN_BRACKET ? SKIP_COMPOSITE : SKIP_TOKEN;
-    return i;
+    if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+      // The opening bracket is taken by scanComposite, as a value.
+      this.state = SKIP_COMPOSITE;
+      this.expect = G_ARRAY_VALUE;
+      return i;
+    }
+    this.state = SKIP_TOKEN;
+    this.expect = scalarStart(byte);
+    if (this.expect === 0) throw this.notJson(i, `expected a value, found ${showByte(byte)}`);
+    return i + 1;
   }
 
   /** Leaves a skipped value; when it was a `Records` element, the span that reports it. */
@@ -593,9 +637,9 @@ export class RecordSplitter {
    * Notes the values of the eventSource and eventName keys; a key with escapes could spell either, so it makes
    * the record's hints unsure (only longer keys can: an escape takes 6 bytes for one character).
    */
-  private topLevelString(chunk: Buffer, from: number, close: number): void {
+  private topLevelString(chunk: Buffer, from: number, close: number, key: boolean): void {
     const length = close - from;
-    if (this.topLevelSeparator !== COLON) {
+    if (key) {
       this.pendingKey = NO_KEY;
       if (length === EVENT_SOURCE.length && bytesEqual(chunk, from, EVENT_SOURCE)) {
         this.pendingKey = EVENT_SOURCE_KEY;
@@ -630,13 +674,14 @@ export class RecordSplitter {
   }
 
   /**
-   * Scans an object or array from `chunk[i]` (its opening bracket, or where the previous chunk left off).
-   * Returns the index just past its closing bracket, or -1 when the chunk ends first.
-   * Brackets are only counted, not matched: a `{]` mix-up inside a record is left for JSON.parse to reject.
+   * Scans an object or array from `chunk[i]` (its opening bracket, or where the previous chunk left off),
+   * checking the JSON grammar on the way (json-grammar.ts says what and why). Returns the index just past its
+   * closing bracket, or -1 when the chunk ends first; throws NOT_JSON at the first byte JSON cannot have there.
    */
   private scanComposite(chunk: Buffer, i: number, record: boolean): number {
     const length = chunk.length;
     let depth = this.depth;
+    let expect = this.expect;
     if (this.inString) {
       const close = this.stringEnd(chunk, i);
       if (close < 0) return -1;
@@ -644,36 +689,96 @@ export class RecordSplitter {
     }
     while (i < length) {
       const byte = chunk[i]!;
+      if (expect >= G_SCALAR) {
+        const next = scalarStep(expect, byte);
+        if (next !== 0) {
+          expect = next;
+          i++;
+          continue;
+        }
+        if (!scalarComplete(expect)) throw this.grammarError(i, expect, depth);
+        expect = G_AFTER_VALUE;
+      }
       if (byte === QUOTE) {
+        const key = expect === G_OBJECT_OPEN || expect === G_OBJECT_KEY;
+        if (!key && !expectsValue(expect)) throw this.grammarError(i, expect, depth);
+        const before = expect;
+        // Set before the string's end is found: a string cut by the chunk resumes in the state after it.
+        expect = key ? G_COLON : G_AFTER_VALUE;
         const close = this.stringEnd(chunk, i + 1);
         if (close < 0) {
           // A top-level key or value split across chunks is not looked at: the record gets no hints.
           if (record && depth === 1) this.hintsSure = false;
           if (record) this.tokens |= SCANNER_TOKENS_UNKNOWN;
           this.depth = depth;
+          this.expect = expect;
           return -1;
         }
         // Most top-level strings are values of other keys: only keys, and a noted key's value, are looked at.
-        if (record && depth === 1 && (this.topLevelSeparator !== COLON || this.pendingKey !== NO_KEY)) this.topLevelString(chunk, i + 1, close);
+        if (record && depth === 1 && (key || this.pendingKey !== NO_KEY)) this.topLevelString(chunk, i + 1, close, key);
         const length = close - i - 1;
         if (record && length < 32 && (this.tokenLengths & (1 << length)) !== 0) this.noteToken(chunk, i + 1, length);
         i = close + 1;
-      } else {
-        if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
-          depth++;
-        } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
-          if (--depth === 0) {
-            this.depth = 0;
-            return i + 1;
-          }
-        } else if ((byte === COMMA || byte === COLON) && depth === 1) {
-          this.topLevelSeparator = byte;
+      } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+        if (!expectsValue(expect)) throw this.grammarError(i, expect, depth);
+        if (depth === MAX_DEPTH) throw this.notJson(i, `nested deeper than ${MAX_DEPTH} levels`);
+        depth++;
+        this.setLevel(depth, byte === OPEN_BRACKET);
+        expect = byte === OPEN_BRACE ? G_OBJECT_OPEN : G_ARRAY_OPEN;
+        i++;
+      } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+        const inArray = this.isArrayLevel(depth);
+        const open = inArray ? G_ARRAY_OPEN : G_OBJECT_OPEN;
+        if (inArray !== (byte === CLOSE_BRACKET) || (expect !== G_AFTER_VALUE && expect !== open)) throw this.grammarError(i, expect, depth);
+        depth--;
+        expect = G_AFTER_VALUE;
+        i++;
+        if (depth === 0) {
+          this.depth = 0;
+          this.expect = expect;
+          return i;
         }
+      } else if (byte === COMMA) {
+        if (expect !== G_AFTER_VALUE) throw this.grammarError(i, expect, depth);
+        expect = this.isArrayLevel(depth) ? G_ARRAY_VALUE : G_OBJECT_KEY;
+        i++;
+      } else if (byte === COLON) {
+        if (expect !== G_COLON) throw this.grammarError(i, expect, depth);
+        expect = G_OBJECT_VALUE;
+        i++;
+      } else if (isJsonWhitespace(byte)) {
+        i++;
+      } else {
+        const scalar = expectsValue(expect) ? scalarStart(byte) : 0;
+        if (scalar === 0) throw this.grammarError(i, expect, depth);
+        expect = scalar;
         i++;
       }
     }
     this.depth = depth;
+    this.expect = expect;
     return -1;
+  }
+
+  /** Whether nesting level `depth` (1: the outermost) is an array. */
+  private isArrayLevel(depth: number): boolean {
+    return (this.levels[depth >> 3]! & (1 << (depth & 7))) !== 0;
+  }
+
+  private setLevel(depth: number, isArray: boolean): void {
+    const at = depth >> 3;
+    if (at >= this.levels.length) {
+      const grown = new Uint8Array(Math.min(MAX_DEPTH / 8 + 1, this.levels.length * 4));
+      grown.set(this.levels);
+      this.levels = grown;
+    }
+    if (isArray) this.levels[at]! |= 1 << (depth & 7);
+    else this.levels[at]! &= ~(1 << (depth & 7));
+  }
+
+  private grammarError(i: number, expect: number, depth: number): LogFileError {
+    const byte = this.chunk[i]!;
+    return this.notJson(i, `expected ${expectedText(expect, depth > 0 && this.isArrayLevel(depth))}, found ${showByte(byte)}`);
   }
 
   /**
