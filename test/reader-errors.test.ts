@@ -153,6 +153,22 @@ describe.each(['wasm', 'typescript'] as const)('with the %s engine', (engineName
       }
     });
 
+    it.each([
+      ['spelt the same', '"Records"'],
+      ['spelt with an escape', '"Rec\\u006frds"'],
+    ])('DUPLICATE_RECORDS: a second Records key, %s, at that key (JSON.parse would keep only the last array)', async (_, key) => {
+      const text = `{"Records":[${JSON.stringify(A)}],"other":1,${key}:[${JSON.stringify(B)}]}`;
+      const { items, error } = await fatalError(readText(text));
+      expect(error.code).toBe('DUPLICATE_RECORDS');
+      expect(error.location).toEqual({ file: jsonName, offset: text.indexOf(key, 12) });
+      expect(parsedRecords(items).map((item) => item.record)).toEqual([A]);
+    });
+
+    it('a key that only looks like Records is another key', async () => {
+      const items = await readAll(readText(`{"Records":[${JSON.stringify(A)}],"records":[${JSON.stringify(B)}],"Records ":[]}`));
+      expect(parsedRecords(items).map((item) => item.record)).toEqual([A]);
+    });
+
     it('TRUNCATED_JSON: the text ends inside a record; the complete records are delivered', async () => {
       const text = plainRecords([A, B]).toString();
       const cut = text.slice(0, text.length - 10);

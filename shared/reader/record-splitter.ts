@@ -176,6 +176,8 @@ export class RecordSplitter {
   private keyLength = 0;
   private keyIsRecords = false;
   private sawRecords = false;
+  /** Offset in the text of the top-level key being read (its opening quote). */
+  private keyOffset = 0;
 
   private readonly scanner: RecordScanner | null;
   /** Spans the kernel completed and `next()` has not handed out yet. */
@@ -481,6 +483,7 @@ export class RecordSplitter {
       case ROOT_KEY:
         if (byte === CLOSE_BRACE && this.state === ROOT_FIRST_KEY) return this.endRoot(i);
         if (byte !== QUOTE) throw this.notJson(i, 'expected a key in the top-level object');
+        this.keyOffset = this.chunkOffset + i;
         this.keyParts = [];
         this.keyLength = 0;
         this.state = ROOT_KEY_BODY;
@@ -512,6 +515,11 @@ export class RecordSplitter {
     }
     if (close < 0) return chunk.length;
     this.keyIsRecords = this.keyLength <= MAX_ROOT_KEY_BYTES && spellsRecords(Buffer.concat(this.keyParts));
+    if (this.keyIsRecords && this.sawRecords) {
+      // JSON.parse keeps the last of two equal keys, other parsers the first: which records the file holds
+      // would depend on who reads it, so it holds none we can vouch for (the first array's were delivered).
+      throw new LogFileError('DUPLICATE_RECORDS', { file: this.file, offset: this.keyOffset }, "a second 'Records' key in the top-level object");
+    }
     this.keyParts = [];
     this.state = ROOT_COLON;
     return close + 1;
