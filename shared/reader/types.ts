@@ -1,5 +1,5 @@
 import type { CloudTrailRecord } from '../cloudtrail.js';
-import type { MalformedRecordError } from '../errors.js';
+import type { LogLocation, MalformedRecordError } from '../errors.js';
 
 /** A record that was fully parsed. `raw` is its exact JSON text from the file, for callers that ship it on. */
 export interface ParsedRecord {
@@ -87,6 +87,19 @@ export interface ReadStats {
   skipped: number;
   malformed: number;
   gzip: boolean;
+  /**
+   * What was odd about the file but cost no record: today, bytes after the gzip data (which `gzip -d` also
+   * ignores, with a warning). Callers log them; they do not fail the file.
+   */
+  warnings: ReadWarning[];
+}
+
+/** Something about a file worth a log line that did not stop it being read whole. */
+export interface ReadWarning {
+  code: 'TRAILING_BYTES';
+  location: LogLocation;
+  /** For people: names the file and the place. */
+  message: string;
 }
 
 /** What `readCloudTrailLog` returns: iterate it for records; `stats` is live while iterating. */
