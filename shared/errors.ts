@@ -47,7 +47,7 @@ export class LogFileError extends TrailwatchError {
 
 /** One record cannot be used; the records around it are still delivered. */
 export class MalformedRecordError extends TrailwatchError {
-  readonly code: 'RECORD_NOT_OBJECT' | 'RECORD_NOT_JSON' | 'RECORD_MISSING_FIELD';
+  readonly code: 'RECORD_NOT_OBJECT' | 'RECORD_NOT_JSON' | 'RECORD_MISSING_FIELD' | 'RECORD_TOO_LARGE';
   readonly location: LogLocation & { recordIndex: number; offset: number };
 
   constructor(

@@ -148,6 +148,7 @@ describe('reading a CloudTrail log file', () => {
       skipped: 0,
       malformed: 0,
       gzip: true,
+      maxRecordBytesHeld: expect.any(Number),
       warnings: [],
     });
   });
@@ -225,7 +226,8 @@ describe('a huge record', () => {
 
     // Small input chunks: the record spans thousands of inflated chunks. Rescanning it from its start on
     // every chunk would take hours here, so this test finishing at all shows the scan is linear.
-    const reader = readCloudTrailLog(chunked(gzip, [4096]), { file });
+    // Over the default record size limit (8 MiB): a caller may raise it, as here.
+    const reader = readCloudTrailLog(chunked(gzip, [4096]), { file, maxRecordBytes: 32 * 1024 * 1024 });
     const items = parsedRecords(await readAll(reader));
     expect(items.map((item) => item.record.eventName)).toEqual(['Before', huge.eventName, 'After']);
     expect(items[1]?.record).toEqual(huge);

@@ -74,7 +74,30 @@ export interface NonObjectSpan {
   found: 'array' | 'string' | 'number' | 'boolean' | 'null' | 'token';
 }
 
-export type Span = RecordSpan | NonObjectSpan;
+/**
+ * A `{...}` element over the record size limit (RecordSplitterOptions.maxRecordBytes) that was not surely
+ * from an unwanted eventSource: its bytes were not kept, so it cannot be parsed or classified.
+ */
+export interface OversizedSpan {
+  kind: 'oversized';
+  index: number;
+  offset: number;
+  /** Its size in bytes. */
+  size: number;
+}
+
+export type Span = RecordSpan | NonObjectSpan | OversizedSpan;
+
+/**
+ * The default record size limit: 8 MiB. CloudTrail truncates the fields that grow with a request
+ * (requestParameters, responseElements, at 100 KB each, marking them `omitted`:
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html)
+ * and its largest event size setting is 1 MB (MaxEventSize Large, PutEventConfiguration), so a record from
+ * CloudTrail stays far below it, while parsing one this size takes tens of MB, not hundreds.
+ */
+export const DEFAULT_MAX_RECORD_BYTES = 8 * 1024 * 1024;
+/** Longest eventSource value kept for an oversized record's skip decision (names are ~30 bytes). */
+const MAX_KEPT_SOURCE_BYTES = 256;
 
 export interface RecordSplitterOptions {
   /**
@@ -94,6 +117,12 @@ export interface RecordSplitterOptions {
    * (TopLevelHints.tokens), so a prefilter need not search for them. Only tokens `notableTokens` keeps.
    */
   tokens?: readonly string[];
+  /**
+   * Records longer than this are never held whole (default DEFAULT_MAX_RECORD_BYTES): once a record grows past
+   * it, its bytes are dropped as they are scanned, so memory stays bounded whatever a record's size; at its end
+   * it is skipped if its top-level eventSource was surely unwanted, else handed out as an OversizedSpan.
+   */
+  maxRecordBytes?: number;
 }
 
 /**
@@ -170,6 +199,13 @@ export class RecordSplitter {
   private hintsSure = true;
   private recordParts: Buffer[] = [];
   private recordPartsLength = 0;
+  readonly maxRecordBytes: number;
+  /** The current record outgrew maxRecordBytes: its parts are dropped as they come. */
+  private oversized = false;
+  /** Its eventSource value, kept when the record outlives the chunk holding it (for an oversized record). */
+  private sourceText: string | undefined;
+  /** The most bytes of records held across chunks at once: bounded by maxRecordBytes (tests watch it). */
+  maxBufferedBytes = 0;
 
   // The top-level key being read, kept only as long as it could still spell `Records`.
   private keyParts: Buffer[] = [];
@@ -204,6 +240,7 @@ export class RecordSplitter {
     this.wantedSourceBytes = options.wantedSources ? [...options.wantedSources].map((source) => Buffer.from(source, 'utf8')) : null;
     this.tokenBodies = notableTokens(options.tokens ?? []).map((token) => Buffer.from(token.slice(1, -1), 'utf8'));
     this.tokenLengths = this.tokenBodies.reduce((mask, body) => mask | (1 << body.length), 0);
+    this.maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
     const scanner = options.engine === 'typescript' ? null : recordScanner();
     // A list too long for the kernel's space leaves the scan to TypeScript, which takes any list.
     this.scanner = scanner?.want(this.wantedSourceBytes) ? scanner : null;
@@ -260,7 +297,10 @@ export class RecordSplitter {
             i = end;
             break;
           }
-          return this.completeRecord(chunk, end, sure);
+          const span = this.completeRecord(chunk, end, sure);
+          if (span) return span;
+          i = end;
+          break;
         }
         case ARRAY_AFTER_ELEMENT: {
           const byte = chunk[i]!;
@@ -395,7 +435,8 @@ export class RecordSplitter {
       this.noteRecordWindow(i, base, table[entry + ScannerEntry.start]!, table, entry + ScannerEntry.sourceStart);
       const sure = table[entry + ScannerEntry.unsure] === 0;
       this.tokens = table[entry + ScannerEntry.tokens]!;
-      this.pending.push(this.completeRecord(chunk, i + table[entry + ScannerEntry.end]!, sure));
+      const span = this.completeRecord(chunk, i + table[entry + ScannerEntry.end]!, sure);
+      if (span) this.pending.push(span);
     }
     this.state = state[ScannerState.state]!;
     this.depth = state[ScannerState.depth]!;
@@ -441,6 +482,8 @@ export class RecordSplitter {
       this.recordStart = i + start;
       this.elementOffset = base + start;
       this.sourceValue = this.sourceValueEnd = this.nameValue = this.nameValueEnd = -1;
+      this.oversized = false;
+      this.sourceText = undefined;
     }
     const sourceStart = fields[at]!;
     const nameStart = fields[at + 2]!;
@@ -561,6 +604,8 @@ export class RecordSplitter {
       this.pendingKey = NO_KEY;
       this.sourceKeys = this.nameKeys = 0;
       this.sourceValue = this.sourceValueEnd = this.nameValue = this.nameValueEnd = -1;
+      this.oversized = false;
+      this.sourceText = undefined;
       this.hintsSure = true;
       this.tokens = 0;
       return i;
@@ -606,14 +651,42 @@ export class RecordSplitter {
     );
   }
 
+  /** Keeps the part of the current record that `chunk` holds, as the chunk ends inside the record. */
   private keepRecordPart(part: Buffer): void {
+    this.recordStart = 0;
+    if (this.sourceText === undefined && this.sourceValue >= this.chunkOffset && this.sourceValueEnd - this.sourceValue <= MAX_KEPT_SOURCE_BYTES) {
+      this.sourceText = this.chunk.toString('utf8', this.sourceValue - this.chunkOffset, this.sourceValueEnd - this.chunkOffset);
+    }
+    if (this.oversized) return;
+    if (this.recordPartsLength + part.length > this.maxRecordBytes) {
+      // Past the limit nothing of it is kept: whatever it turns out to be, it will not be parsed.
+      this.oversized = true;
+      this.recordParts = [];
+      this.recordPartsLength = 0;
+      return;
+    }
     this.recordParts.push(part);
     this.recordPartsLength += part.length;
-    this.recordStart = 0;
+    if (this.recordPartsLength > this.maxBufferedBytes) this.maxBufferedBytes = this.recordPartsLength;
   }
 
-  /** The span of the record that ends at `chunk[end]`; `sure`: whether its hints can be trusted. */
-  private completeRecord(chunk: Buffer, end: number, sure: boolean): RecordSpan {
+  /**
+   * The span of the record that ends at `chunk[end]`; `sure`: whether its hints can be trusted. Undefined when
+   * the record is over the size limit and surely from an eventSource not wanted: it is then only counted.
+   */
+  private completeRecord(chunk: Buffer, end: number, sure: boolean): RecordSpan | OversizedSpan | undefined {
+    const size = this.chunkOffset + end - this.elementOffset;
+    if (this.oversized || size > this.maxRecordBytes) {
+      this.oversized = false;
+      this.recordParts = [];
+      this.recordPartsLength = 0;
+      const source = this.sourceValue >= this.chunkOffset ? chunk.toString('utf8', this.sourceValue - this.chunkOffset, this.sourceValueEnd - this.chunkOffset) : this.sourceText;
+      if (sure && this.wantedSources && source !== undefined && !this.wantedSources.has(source)) {
+        this.countSkipped(1);
+        return undefined;
+      }
+      return { kind: 'oversized', index: this.elementIndex++, offset: this.elementOffset, size };
+    }
     const index = this.elementIndex++;
     if (this.recordParts.length === 0) {
       return this.withHints({ kind: 'record', index, offset: this.elementOffset, bytes: chunk, start: this.recordStart, end }, sure);
@@ -715,8 +788,9 @@ export class RecordSplitter {
         expect = key ? G_COLON : G_AFTER_VALUE;
         const close = this.stringEnd(chunk, i + 1);
         if (close < 0) {
-          // A top-level key or value split across chunks is not looked at: the record gets no hints.
-          if (record && depth === 1) this.hintsSure = false;
+          // A top-level key, or a noted key's value, split across chunks is not looked at: the record gets no
+          // hints. Other values do not matter (a huge one is usually what spans the chunks).
+          if (record && depth === 1 && (key || this.pendingKey !== NO_KEY)) this.hintsSure = false;
           if (record) this.tokens |= SCANNER_TOKENS_UNKNOWN;
           this.depth = depth;
           this.expect = expect;

@@ -74,6 +74,12 @@ export interface ReadOptions {
    * it, else TypeScript. Both give the same result; this is for tests and for comparing the two.
    */
   engine?: 'wasm' | 'typescript';
+  /**
+   * The record size limit (default 8 MiB, see DEFAULT_MAX_RECORD_BYTES in record-splitter.ts): a larger record
+   * surely from an eventSource the prefilter rejects is skipped in bounded memory; any other is reported as a
+   * malformed record, RECORD_TOO_LARGE, with its index and offset, and never held whole.
+   */
+  maxRecordBytes?: number;
 }
 
 export interface ReadStats {
@@ -87,6 +93,8 @@ export interface ReadStats {
   skipped: number;
   malformed: number;
   gzip: boolean;
+  /** The most bytes of one record held across chunks at once: never over the record size limit (maxRecordBytes). */
+  maxRecordBytesHeld: number;
   /**
    * What was odd about the file but cost no record: today, bytes after the gzip data (which `gzip -d` also
    * ignores, with a warning). Callers log them; they do not fail the file.

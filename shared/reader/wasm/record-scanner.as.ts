@@ -287,7 +287,7 @@ export function scan(len: i32): i32 {
 
   if (inString != 0) {
     // A string the previous window ended inside: only its end matters (its record already has no hints
-    // if it was a top-level one).
+    // if it was a top-level key or a noted key's value).
     const close = stringEnd(escapeCarry, len);
     if (close >= len) {
       escapeCarry = close - len;
@@ -324,8 +324,9 @@ export function scan(len: i32): i32 {
         if (close >= len) {
           inString = 1;
           escapeCarry = close - len;
-          // A top-level key or value cut by the window is not looked at: the record gets no hints.
-          if (depth == 1) unsure = 1;
+          // A top-level key, or a noted key's value, cut by the window is not looked at: the record gets no
+          // hints. Other values do not matter (a huge one is usually what spans the windows).
+          if (depth == 1 && (key || pendingKey != NO_KEY)) unsure = 1;
           tokens |= TOKENS_UNKNOWN;
           i = len;
           break;
