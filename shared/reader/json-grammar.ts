@@ -48,8 +48,9 @@ export const G_SCALAR = N_MINUS;
 
 /**
  * Deepest nesting a record (or any value) may have: one bit per level, 32 KiB in the kernel's memory. A
- * record must be at least 256 KiB of brackets to nest this deep; past it, the file is rejected (NOT_JSON)
- * rather than its structure guessed. CloudTrail writes events of at most 256 KB (see record-limits.ts).
+ * record must hold 256 KiB of opening brackets to nest this deep, far past what CloudTrail writes (it
+ * truncates the fields that grow with a request: see DEFAULT_MAX_RECORD_BYTES in record-splitter.ts); past
+ * it, the file is rejected (NOT_JSON, at the bracket) rather than its structure guessed.
  */
 export const MAX_DEPTH = 1 << 18;
 
