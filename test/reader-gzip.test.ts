@@ -88,6 +88,19 @@ describe.each(['wasm', 'typescript'] as const)('with the %s engine', (engine) =>
     expect(parsedRecords(items)).toHaveLength(records.length);
   });
 
+  it('lets a caller stop early even while the source is waiting for bytes that never come', async () => {
+    async function* stalled(): AsyncGenerator<Uint8Array> {
+      yield gzip.subarray(0, 30_000);
+      await new Promise(() => {}); // a body that stalls for ever
+    }
+    const reader = readCloudTrailLog(stalled(), { file, engine });
+    let seen = 0;
+    for await (const item of reader) {
+      if (item.kind === 'record' && ++seen === 10) break;
+    }
+    expect(seen).toBe(10);
+  });
+
   it('TRUNCATED_GZIP: the file ends inside a header', async () => {
     const { error } = await read(gzip.subarray(0, 6), { engine });
     expect(error?.code).toBe('TRUNCATED_GZIP');

@@ -133,10 +133,11 @@ async function* inflateMember(input: CompressedInput, file: string): AsyncGenera
       await new Promise<void>((resolve) => (wake = resolve));
     }
   } finally {
+    // On an early exit the feed may still wait for the source: it is not waited for (close() ends the source).
     stopFeeding.abort();
-    await fed;
     inflater.destroy();
   }
+  await fed; // done already: the loop ends only once the feed has
   // What the inflater did not use is what follows the deflate data: the trailer, and whatever comes next.
   const rest = Buffer.concat(unused).subarray(inflater.bytesWritten - unusedStart);
   input.putBack(rest, start + inflater.bytesWritten);
@@ -147,6 +148,8 @@ async function* inflateMember(input: CompressedInput, file: string): AsyncGenera
 class CompressedInput {
   private readonly source: AsyncIterator<Buffer>;
   private done = false;
+  /** A `next()` of the source is awaited. */
+  private reading = false;
   /** Bytes taken from the source and not used yet; they start at `offset` in the file. */
   pending: Buffer = Buffer.alloc(0);
   offset = 0;
@@ -160,7 +163,13 @@ class CompressedInput {
   /** The source's next chunk, or undefined at its end. */
   async next(): Promise<Buffer | undefined> {
     if (this.done) return undefined;
-    const result = await this.source.next();
+    this.reading = true;
+    let result: IteratorResult<Buffer>;
+    try {
+      result = await this.source.next();
+    } finally {
+      this.reading = false;
+    }
     if (result.done) {
       this.done = true;
       return undefined;
@@ -204,10 +213,12 @@ class CompressedInput {
 
   /** Stopped early (an error, or the caller broke off): let the source release its resources. */
   async close(): Promise<void> {
-    if (!this.done) {
-      this.done = true;
-      await this.source.return?.();
-    }
+    if (this.done) return;
+    this.done = true;
+    // A source in the middle of a read (the feed's, left behind on an error) is told to stop, not waited for.
+    const returned = this.source.return?.();
+    if (this.reading) void returned?.catch(() => {});
+    else await returned;
   }
 }
 
