@@ -912,10 +912,6 @@ function isStructural(byte: number): boolean {
   );
 }
 
-function endsToken(byte: number): boolean {
-  return isStructural(byte) || isJsonWhitespace(byte);
-}
-
 function elementKind(firstByte: number): NonObjectSpan['found'] {
   if (firstByte === OPEN_BRACKET) return 'array';
   if (firstByte === QUOTE) return 'string';
