@@ -89,11 +89,14 @@ export interface OversizedSpan {
 export type Span = RecordSpan | NonObjectSpan | OversizedSpan;
 
 /**
- * The default record size limit: 8 MiB. CloudTrail truncates the fields that grow with a request
- * (requestParameters, responseElements, at 100 KB each, marking them `omitted`:
- * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html)
- * and its largest event size setting is 1 MB (MaxEventSize Large, PutEventConfiguration), so a record from
- * CloudTrail stays far below it, while parsing one this size takes tens of MB, not hundreds.
+ * The default record size limit: 8 MiB. CloudTrail truncates a field whose contents exceed its maximum
+ * size and marks the record `omitted`
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html;
+ * 100 KB for requestParameters and responseElements, the fields that grow with a request, as an AWS re:Post
+ * answer reads that page), and CloudTrail Lake's event size settings are Standard and Large
+ * (PutEventConfiguration MaxEventSize; Large is 1 MB as we understand it, not confirmed in the pages we
+ * could read). So a record from CloudTrail stays far below 8 MiB, while parsing one that size takes tens of
+ * MB, not hundreds. Callers can change it (ReadOptions.maxRecordBytes).
  */
 export const DEFAULT_MAX_RECORD_BYTES = 8 * 1024 * 1024;
 /** Longest eventSource value kept for an oversized record's skip decision (names are ~30 bytes). */
