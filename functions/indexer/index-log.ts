@@ -18,6 +18,7 @@ import { CATEGORY_EVENT_SOURCES } from '../../shared/classify/index.js';
 import { classifyEventAge, LogBatcher, logStreamName, toIndexEvent, type BatcherOptions, type IndexEvent, type LogBatch, type RejectionReason, type StreamNameFallback } from '../../shared/index/index.js';
 import type { ReadStats } from '../../shared/reader/types.js';
 import { scanLog } from '../../shared/scan/scan-log.js';
+import { classifyCloudTrailKey } from '../lib/cloudtrail-key.js';
 import { forEachLogFile, type DeliveryOutcome as LogFilesOutcome } from '../lib/each-log-file.js';
 import { reportFileRead, type Observability } from '../lib/observability.js';
 import { readObject } from '../lib/s3-object.js';
@@ -228,10 +229,10 @@ function nonZero(counts: Record<RejectionReason, number>): Partial<Record<Reject
   return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
 }
 
-/** The account and region of a CloudTrail key (`.../AWSLogs/[o-org/]<account>/CloudTrail/<region>/...`), for records that lack them. */
+/** The account and region of a CloudTrail key (cloudtrail-key.ts), for records that lack them. */
 export function streamFallback(key: string): StreamNameFallback {
-  const match = /(?:^|\/)AWSLogs\/(?:o-[a-z0-9]{10,32}\/)?(\d{12})\/CloudTrail\/([a-z0-9-]+)\//.exec(key);
-  return match ? { account: match[1], region: match[2] } : {};
+  const place = classifyCloudTrailKey(key);
+  return place.kind === 'other' ? {} : { account: place.account, region: place.region };
 }
 
 // ---------------------------------------------------------------------------------------------------------
