@@ -97,7 +97,8 @@ describe('objectsFromEvent on the sample events', () => {
     expect(refs.kind).toBe('sqs');
     if (refs.kind !== 'sqs') return;
     expect(refs.messages.map((m) => m.messageId)).toEqual(['0d4e6a3c-7b1f-4c2e-9a5d-3e8f1b6c2a7d', '8f2b4d6e-1a3c-4e5f-b7d9-2c4e6f8a0b1d']);
-    expect(refs.records.map((r) => r.messageId)).toEqual(refs.messages.map((m) => m.messageId));
+    expect(refs.messages.map((m) => m.record.messageId)).toEqual(refs.messages.map((m) => m.messageId));
+    expect(refs.poison).toEqual([]);
     const [first, second] = sqsDeliveries(refs);
     expect(first).toEqual({
       via: 'sqs>s3',

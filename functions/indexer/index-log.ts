@@ -37,6 +37,10 @@ export interface IndexerContext {
   batcher?: BatcherOptions;
   /** PutLogEvents calls in flight at once per file. Default 4. */
   maxInFlight?: number;
+  /** Objects up to this size are read and checked whole before any write (see VERIFY_BEFORE_WRITE_BYTES). */
+  verifyBeforeWriteBytes?: number;
+  /** Time kept back from the function's timeout (functions/lib/deadline.ts; tests). */
+  deadlineMarginMs?: number;
 }
 
 export const IndexerMetrics = {
@@ -68,6 +72,15 @@ const REJECTION_METRIC: Record<RejectionReason, string> = {
 const REJECTION_REASONS = Object.keys(REJECTION_METRIC) as RejectionReason[];
 
 export const DEFAULT_MAX_IN_FLIGHT = 4;
+/**
+ * Objects of at most this many (compressed) bytes are read whole, and checked (their MD5 ETag when they have one,
+ * S3's checksum through the SDK), before their first event is written: a byte corrupted in transit fails the file
+ * with nothing written, so the retry does not leave a corrupted copy beside the good one (issue 11). CloudTrail
+ * files are a few MB compressed; 64 MiB is ~1 GB of JSON, far beyond them, and fits a 512 MB function beside the
+ * rest of its work. A larger object streams as before, checked at its end: its batches written before a mismatch
+ * stay in the index (README "Reliability").
+ */
+export const VERIFY_BEFORE_WRITE_BYTES = 64 << 20;
 /** eventIDs logged per rejection reason per file (all are counted). */
 const REJECTED_IDS_LOGGED = 50;
 /** Malformed records of one file that get a log line of their own (all are counted). */
@@ -180,7 +193,7 @@ export async function indexLogFile(ctx: IndexerContext, ref: ObjectRef, via: str
       writes.throwIfFailed();
       return { key: object.key, stats: scan.stats };
     },
-    signal ? { signal } : {},
+    { stallMs: config.aws.s3StallTimeoutMs, verifyBeforeUpTo: ctx.verifyBeforeWriteBytes ?? VERIFY_BEFORE_WRITE_BYTES, ...(signal ? { signal } : {}) },
   );
 
   // Records the prefilter did not parse are out of scope too (rds scope: other services' records).

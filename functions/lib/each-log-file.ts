@@ -1,7 +1,7 @@
 // One delivery (a trigger message naming objects) -> each CloudTrail log file in it, handled by the function's
 // own per-file step. Shared by the processor and the indexer: they differ only in what they do with a file.
 import { DeliveryError } from './errors.js';
-import { screenObjects } from './log-objects.js';
+import { ObjectSkipped, screenObjects } from './log-objects.js';
 import { reportFileFailed, reportFileSkipped, type Observability } from './observability.js';
 import type { Delivery, ObjectRef } from './triggers.js';
 
@@ -12,8 +12,8 @@ export interface DeliveryOutcome<F> {
 }
 
 /**
- * Skips (with a log line) the objects that are not CloudTrail log files, hands every log file to `handleFile`,
- * and throws after trying them all if any failed: one failure as it is (it names bucket, key and offset),
+ * Skips (with a log line) the objects that are not CloudTrail log files, hands every log file to `handleFile`
+ * (which may still find one is empty: ObjectSkipped, counted and logged the same way), and throws after trying them all if any failed: one failure as it is (it names bucket, key and offset),
  * several together. Lambda then retries the delivery.
  */
 export async function forEachLogFile<F>(
@@ -33,6 +33,11 @@ export async function forEachLogFile<F>(
     try {
       outcome.files.push(await handleFile(ref, delivery.via));
     } catch (error) {
+      if (error instanceof ObjectSkipped) {
+        reportFileSkipped(obs, { ...ref, key: error.key }, error.skip, delivery.via);
+        outcome.skipped++;
+        continue;
+      }
       reportFileFailed(obs, ref, delivery.via, error);
       errors.push(error instanceof Error ? error : new Error(String(error)));
     }

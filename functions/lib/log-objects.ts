@@ -60,3 +60,20 @@ export function screenObjects(refs: readonly ObjectRef[]): ScreenedObjects {
   }
   return screened;
 }
+
+/**
+ * Thrown by readObject when what S3 answered shows the object is no log file to read (zero bytes, when the trigger
+ * gave no size: CloudTrail's own notification never does). Not a failure: forEachLogFile counts and logs it as
+ * skipped, like the objects screened out before any GetObject.
+ */
+export class ObjectSkipped extends Error {
+  override name = 'ObjectSkipped';
+
+  constructor(
+    readonly bucket: string,
+    readonly key: string,
+    readonly skip: Skip,
+  ) {
+    super(`s3://${bucket}/${key}: skipped: ${skip.detail}`);
+  }
+}
