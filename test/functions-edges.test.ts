@@ -183,6 +183,20 @@ describe('a body that stalls', () => {
   });
 });
 
+describe("the invocation's deadline in a delivery of several files", () => {
+  it('fails the file being read and each file not started, every one named', async () => {
+    const s3 = await faultyClient({ kind: 'stall', after: 120_000 });
+    const error = await failure(processor({ s3, remainingMs: 1500, deadlineMarginMs: 1000 }).invoke(cloudTrailNotificationOf([LARGE, SAMPLE])));
+    expect(error).toMatchObject({ code: 'DELIVERY_FAILED' });
+    const errors = (error as { errors: ObjectBodyError[] }).errors;
+    expect(errors.map((e) => [e.code, e.key, e.bytesRead])).toEqual([
+      ['DEADLINE_REACHED', LARGE, 120_000],
+      ['DEADLINE_REACHED', SAMPLE, 0],
+    ]);
+    expect(errors[1]?.message).toBe(`s3://${BUCKET}/${SAMPLE}: not started before the invocation's deadline (1000 ms of the function's timeout left)`);
+  });
+});
+
 describe('a body corrupted on its way to the indexer', () => {
   it('writes nothing from it: the file fails with CHECKSUM_MISMATCH, and the retry leaves one good copy in the index', async () => {
     const corrupting = await faultyClient({ kind: 'corrupt', at: CORRUPT_AT });

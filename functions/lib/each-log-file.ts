@@ -1,6 +1,7 @@
 // One delivery (a trigger message naming objects) -> each CloudTrail log file in it, handled by the function's
 // own per-file step. Shared by the processor and the indexer: they differ only in what they do with a file.
-import { DeliveryError } from './errors.js';
+import { InvocationDeadlineError } from './deadline.js';
+import { DeliveryError, ObjectBodyError } from './errors.js';
 import { ObjectSkipped, screenObjects } from './log-objects.js';
 import { reportFileFailed, reportFileSkipped, type Observability } from './observability.js';
 import type { Delivery, ObjectRef } from './triggers.js';
@@ -29,8 +30,8 @@ export async function forEachLogFile<F>(
   const outcome: DeliveryOutcome<F> = { via: delivery.via, files: [], skipped: skipped.length };
   const errors: Error[] = [];
   for (const ref of logs) {
-    signal?.throwIfAborted();
     try {
+      if (signal?.aborted) throw notStarted(ref, signal);
       outcome.files.push(await handleFile(ref, delivery.via));
     } catch (error) {
       if (error instanceof ObjectSkipped) {
@@ -45,4 +46,11 @@ export async function forEachLogFile<F>(
   if (errors.length === 1 && errors[0]) throw errors[0];
   if (errors.length > 1) throw new DeliveryError(errors, logs.length);
   return outcome;
+}
+
+/** Why a file was not even started: the deadline (naming the file), or whatever else aborted the work. */
+function notStarted(ref: ObjectRef, signal: AbortSignal): unknown {
+  if (!(signal.reason instanceof InvocationDeadlineError)) return signal.reason;
+  const place = { bucket: ref.bucket, key: ref.key, ...(ref.versionId ? { versionId: ref.versionId } : {}), bytesRead: 0 };
+  return new ObjectBodyError('DEADLINE_REACHED', place, `not started before the invocation's deadline (${signal.reason.marginMs} ms of the function's timeout left)`);
 }

@@ -151,7 +151,9 @@ export class ObjectBodyError extends TrailwatchError {
   constructor(code: ObjectBodyError['code'], place: BodyPlace, detail: string, options?: { cause?: unknown }) {
     const version = place.versionId ? ` (version ${place.versionId})` : '';
     const of = place.contentLength !== undefined ? ` of ${place.contentLength.toLocaleString('en-US')}` : '';
-    super(`s3://${place.bucket}/${place.key}${version}: ${detail}, after ${place.bytesRead.toLocaleString('en-US')}${of} bytes`, options);
+    // Before any body (GetObject unanswered, a file not started) there is no "how far" to say.
+    const progress = place.bytesRead > 0 || place.contentLength !== undefined ? `, after ${place.bytesRead.toLocaleString('en-US')}${of} bytes` : '';
+    super(`s3://${place.bucket}/${place.key}${version}: ${detail}${progress}`, options);
     this.name = 'ObjectBodyError';
     this.code = code;
     this.bucket = place.bucket;

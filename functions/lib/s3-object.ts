@@ -94,9 +94,9 @@ export async function readObject<T>(
     let source: AsyncIterable<Uint8Array> | Iterable<Uint8Array> = watched;
     if (contentLength !== undefined && contentLength <= (options.verifyBeforeUpTo ?? 0)) {
       // Every byte arrives and is checked before the consumer sees the first (see the option).
-      const pieces: Uint8Array[] = [];
+      const pieces: Array<Uint8Array | undefined> = [];
       for await (const piece of watched) pieces.push(piece);
-      source = pieces;
+      source = handOver(pieces);
     }
     const chunks = coalesce(source, minChunkBytes);
     return await consume({ bucket: ref.bucket, key, file: s3Url(ref.bucket, key), contentLength, body, chunks });
@@ -104,6 +104,10 @@ export async function readObject<T>(
     // The core wraps a broken body as READ_FAILED at its offset; the watch knows why it broke.
     const failure = state.failure;
     if (failure && failure.error !== error) throw new ObjectBodyError(failure.code, { ...place, bytesRead: failure.bytesRead }, failure.detail, { cause: error });
+    if (!failure && signal?.aborted && signal.reason instanceof InvocationDeadlineError) {
+      // The body was read; the consumer's own work (the indexer's writes) was stopped by the deadline.
+      throw new ObjectBodyError('DEADLINE_REACHED', { ...place, bytesRead: state.bytesRead }, `stopped at the invocation's deadline (${signal.reason.marginMs} ms of the function's timeout left)`, { cause: error });
+    }
     throw error;
   } finally {
     release(body);
@@ -135,6 +139,15 @@ export async function* coalesce(source: AsyncIterable<Uint8Array> | Iterable<Uin
     throw error;
   }
   if (size > 0) yield take();
+}
+
+/** The pieces in order, each dropped from the array as it is handed over, so what was consumed can be collected. */
+function* handOver(pieces: Array<Uint8Array | undefined>): Generator<Uint8Array> {
+  for (let i = 0; i < pieces.length; i++) {
+    const piece = pieces[i];
+    pieces[i] = undefined;
+    if (piece) yield piece;
+  }
 }
 
 /** Frees the body's socket: a body read to the end already has; any other is destroyed. */
