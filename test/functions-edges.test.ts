@@ -209,3 +209,17 @@ describe('a body corrupted on its way to the indexer', () => {
     expect(ids).toEqual(['evt-1111', 'evt-2222']);
   });
 });
+
+describe('S3_STALL_TIMEOUT_SECONDS', () => {
+  it('defaults to 30 s in both functions and takes whole seconds from 1 to 900', () => {
+    expect(loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC }).aws.s3StallTimeoutMs).toBe(30_000);
+    expect(loadIndexerConfig({ INDEX_LOG_GROUP: GROUP }).aws.s3StallTimeoutMs).toBe(30_000);
+    expect(loadIndexerConfig({ INDEX_LOG_GROUP: GROUP, S3_STALL_TIMEOUT_SECONDS: '900' }).aws.s3StallTimeoutMs).toBe(900_000);
+  });
+
+  it('refuses anything else at cold start, naming the variable', () => {
+    for (const value of ['0', '901', '2.5', '30s']) {
+      expect(() => loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, S3_STALL_TIMEOUT_SECONDS: value }), value).toThrow(/S3_STALL_TIMEOUT_SECONDS: must be a whole number from 1 to 900/);
+    }
+  });
+});
