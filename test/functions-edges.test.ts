@@ -204,7 +204,8 @@ describe('a body corrupted on its way to the indexer', () => {
     expect(error).toMatchObject({ code: 'CHECKSUM_MISMATCH', key: PLAIN, bytesRead: plainText.length });
     expect(fake.storedEvents(GROUP, STREAM)).toEqual([]);
 
-    await indexer(s3rver.client())(s3Event(PLAIN, plainText.length));
+    const retried = (await indexer(s3rver.client())(s3Event(PLAIN, plainText.length))) as { files: Array<{ checksum: string; checkedBeforeWrite: boolean }> };
+    expect(retried.files[0]).toMatchObject({ checksum: 'etag-md5', checkedBeforeWrite: true });
     const ids = fake.storedEvents(GROUP, STREAM).map((e) => (JSON.parse(e.message) as { eventID: string }).eventID);
     expect(ids).toEqual(['evt-1111', 'evt-2222']);
   });

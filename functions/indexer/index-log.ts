@@ -90,6 +90,10 @@ export interface FileOutcome {
   bucket: string;
   key: string;
   stats: ReadStats;
+  /** How the object's bytes were checked (functions/lib/body-watch.ts). */
+  checksum: 'etag-md5' | 'sdk';
+  /** True when the whole object was read and checked before the first write (VERIFY_BEFORE_WRITE_BYTES). */
+  checkedBeforeWrite: boolean;
   /** Records not indexed because INDEX_SCOPE leaves them out. */
   outOfScope: number;
   /** Events sent to CloudWatch Logs. */
@@ -129,7 +133,7 @@ export async function indexLogFile(ctx: IndexerContext, ref: ObjectRef, via: str
   const fallback = streamFallback(ref.key);
   const rejectedIds = new RejectedIds();
   const batcher = new LogBatcher<IndexEvent>(ctx.batcher);
-  const outcome: Omit<FileOutcome, 'bucket' | 'key' | 'stats'> = {
+  const outcome: Omit<FileOutcome, 'bucket' | 'key' | 'stats' | 'checksum' | 'checkedBeforeWrite'> = {
     outOfScope: 0,
     sent: 0,
     indexed: 0,
@@ -191,7 +195,7 @@ export async function indexLogFile(ctx: IndexerContext, ref: ObjectRef, via: str
         await writes.settle();
       }
       writes.throwIfFailed();
-      return { key: object.key, stats: scan.stats };
+      return { key: object.key, stats: scan.stats, checksum: object.checksum, checkedBeforeWrite: object.checkedBeforeConsumed };
     },
     { stallMs: config.aws.s3StallTimeoutMs, verifyBeforeUpTo: ctx.verifyBeforeWriteBytes ?? VERIFY_BEFORE_WRITE_BYTES, ...(signal ? { signal } : {}) },
   );
@@ -199,7 +203,7 @@ export async function indexLogFile(ctx: IndexerContext, ref: ObjectRef, via: str
   // Records the prefilter did not parse are out of scope too (rds scope: other services' records).
   outcome.outOfScope += read.stats.skipped;
 
-  const file: FileOutcome = { bucket: ref.bucket, key: read.key, stats: read.stats, ...outcome };
+  const file: FileOutcome = { bucket: ref.bucket, key: read.key, stats: read.stats, checksum: read.checksum, checkedBeforeWrite: read.checkedBeforeWrite, ...outcome };
   report(obs, file, via, config.logGroupName, performance.now() - started, rejectedIds);
   return file;
 }
@@ -222,6 +226,8 @@ function report(obs: Observability, file: FileOutcome, via: string, logGroup: st
       retries: file.retries,
       indexedBytes: file.bytes,
       streamsCreated: file.streamsCreated,
+      checksum: file.checksum,
+      checkedBeforeWrite: file.checkedBeforeWrite,
     },
   );
   if (rejectedTotal > 0) {

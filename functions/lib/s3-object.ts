@@ -26,6 +26,10 @@ export interface OpenedObject {
   file: string;
   /** Bytes S3 will send (the compressed size for a .json.gz), when it says. */
   contentLength: number | undefined;
+  /** How the bytes are checked (body-watch.ts): `etag-md5`, or `sdk` (only what the SDK validates, when S3 sends a checksum). */
+  checksum: 'etag-md5' | 'sdk';
+  /** True when the whole body was read and checked before `chunks` gave its first piece (verifyBeforeUpTo). */
+  checkedBeforeConsumed: boolean;
   /** The response body itself (released by readObject whatever happens). */
   body: Readable;
   /** The body's bytes in pieces of at least `minChunkBytes` (the last may be smaller): read this, not `body`. */
@@ -92,14 +96,16 @@ export async function readObject<T>(
   const minChunkBytes = options.minChunkBytes ?? DEFAULT_MIN_CHUNK_BYTES;
   try {
     let source: AsyncIterable<Uint8Array> | Iterable<Uint8Array> = watched;
-    if (contentLength !== undefined && contentLength <= (options.verifyBeforeUpTo ?? 0)) {
+    const checkedBeforeConsumed = contentLength !== undefined && contentLength <= (options.verifyBeforeUpTo ?? 0);
+    if (checkedBeforeConsumed) {
       // Every byte arrives and is checked before the consumer sees the first (see the option).
       const pieces: Array<Uint8Array | undefined> = [];
       for await (const piece of watched) pieces.push(piece);
       source = handOver(pieces);
     }
     const chunks = coalesce(source, minChunkBytes);
-    return await consume({ bucket: ref.bucket, key, file: s3Url(ref.bucket, key), contentLength, body, chunks });
+    const checksum = expectedMd5 ? 'etag-md5' : 'sdk';
+    return await consume({ bucket: ref.bucket, key, file: s3Url(ref.bucket, key), contentLength, checksum, checkedBeforeConsumed, body, chunks });
   } catch (error) {
     // The core wraps a broken body as READ_FAILED at its offset; the watch knows why it broke.
     const failure = state.failure;
