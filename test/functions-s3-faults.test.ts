@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LogFileError } from '../shared/errors.js';
 import { compileRuleset } from '../shared/rules/engine.js';
 import { scanLog } from '../shared/scan/scan-log.js';
 import { etagMd5 } from '../functions/lib/body-watch.js';
@@ -17,7 +18,7 @@ import type { ObjectRef } from '../functions/lib/triggers.js';
 import { startFaultyProxy, type BodyFault, type FaultyProxy } from './helpers/faulty-s3-proxy.js';
 import { failure } from './helpers/handler-invocation.js';
 import { cloudTrailRecord, logText } from './helpers/log-files.js';
-import { startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
+import { startCuttingProxy, startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
 
 const BUCKET = 'trailwatch-faults';
 const DAY = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/';
@@ -156,6 +157,18 @@ describe('verify before consuming', () => {
     );
     expect(error).toMatchObject({ code: 'CHECKSUM_MISMATCH' });
     expect(consumed).toBe(0);
+  });
+
+  it('reports a download cut while it is checked whole as READ_FAILED at the offset reached, as the core does', async () => {
+    const proxy = await startCuttingProxy(s3rver.port, 70_000);
+    try {
+      const client = s3rver.client({ endpoint: proxy.endpoint, maxAttempts: 1 });
+      const error = await failure(scan(client, ref(LARGE), { verifyBeforeUpTo: 64 << 20 }));
+      expect(error).toBeInstanceOf(LogFileError);
+      expect(error).toMatchObject({ code: 'READ_FAILED', location: { file: `s3://${BUCKET}/${LARGE}`, compressedOffset: 70_000 } });
+    } finally {
+      await proxy.close();
+    }
   });
 });
 

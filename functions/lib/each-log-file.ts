@@ -14,8 +14,9 @@ export interface DeliveryOutcome<F> {
 
 /**
  * Skips (with a log line) the objects that are not CloudTrail log files, hands every log file to `handleFile`
- * (which may still find one is empty: ObjectSkipped, counted and logged the same way), and throws after trying them all if any failed: one failure as it is (it names bucket, key and offset),
- * several together. Lambda then retries the delivery.
+ * (which may still find one empty: ObjectSkipped, counted and logged the same way), and throws after trying
+ * them all if any failed: one failure as it is (it names bucket, key and offset), several together. Lambda then
+ * retries the delivery. Once `signal` has aborted (the invocation's deadline), the files left fail unread.
  */
 export async function forEachLogFile<F>(
   obs: Observability,

@@ -14,6 +14,7 @@ import { Readable } from 'node:stream';
 import { GetObjectCommand, NoSuchKey, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_STALL_TIMEOUT_MS, etagMd5, watchBody, type BodyWatchState } from './body-watch.js';
 import { InvocationDeadlineError } from './deadline.js';
+import { LogFileError } from '../../shared/errors.js';
 import { ObjectBodyError, ObjectReadError } from './errors.js';
 import { ObjectSkipped } from './log-objects.js';
 import type { ObjectRef } from './triggers.js';
@@ -100,7 +101,15 @@ export async function readObject<T>(
     if (checkedBeforeConsumed) {
       // Every byte arrives and is checked before the consumer sees the first (see the option).
       const pieces: Array<Uint8Array | undefined> = [];
-      for await (const piece of watched) pieces.push(piece);
+      try {
+        for await (const piece of watched) pieces.push(piece);
+      } catch (error) {
+        // As the core reports a broken stream (READ_FAILED at the compressed offset reached); the watch's own
+        // errors (stall, deadline, checksum) are already typed.
+        if (error instanceof ObjectBodyError) throw error;
+        const location = { file: s3Url(ref.bucket, key), compressedOffset: state.bytesRead };
+        throw new LogFileError('READ_FAILED', location, `reading failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
       source = handOver(pieces);
     }
     const chunks = coalesce(source, minChunkBytes);
