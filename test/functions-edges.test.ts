@@ -151,6 +151,11 @@ describe('an SQS record without a messageId', () => {
     expect(metric).toHaveBeenCalledWith(DeliveryMetrics.sqsRecordsSkipped, 'Count', 1);
   });
 
+  it('a batch of nothing but such records answers with no failures (nothing in it can be retried)', async () => {
+    const event = { Records: [{ eventSource: 'aws:sqs', body: '{}' }, { eventSource: 'aws:sqs', messageId: '', body: '{}' }] };
+    expect(await processor().invoke(event)).toEqual({ batchItemFailures: [] });
+  });
+
   it('a record that is no SQS message but has a messageId fails alone, as its batch item failure', async () => {
     const event = sampleEvent('sqs-sns-cloudtrail-notification.json') as { Records: Array<Record<string, unknown>> };
     event.Records.push({ messageId: 'no-body-here', eventSource: 'aws:sqs' });
