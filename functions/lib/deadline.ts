@@ -17,6 +17,9 @@ import { TrailwatchError } from '../../shared/errors.js';
  */
 export const DEFAULT_DEADLINE_MARGIN_MS = 5_000;
 
+/** setTimeout's largest delay (https://nodejs.org/api/timers.html#settimeoutcallback-delay-args). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** The reason the work's signal aborts with at the deadline. */
 export class InvocationDeadlineError extends TrailwatchError {
   readonly code = 'DEADLINE_REACHED';
@@ -39,7 +42,9 @@ export interface Deadline {
 /** A deadline `marginMs` before the end of the invocation `context` describes; none without getRemainingTimeInMillis. */
 export function invocationDeadline(context: Pick<Context, 'getRemainingTimeInMillis'> | undefined, outer: AbortSignal, marginMs = DEFAULT_DEADLINE_MARGIN_MS): Deadline {
   const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;
-  if (remaining === undefined || !Number.isFinite(remaining)) return { signal: outer, dispose: () => undefined };
+  // Lambda's longest timeout is 900 s; a longer or unknown time (a harness's context) sets no deadline rather
+  // than a timer Node would overflow into firing at once (delays above 2^31 - 1 ms become 1 ms).
+  if (remaining === undefined || !Number.isFinite(remaining) || remaining - marginMs > MAX_TIMER_MS) return { signal: outer, dispose: () => undefined };
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new InvocationDeadlineError(marginMs)), Math.max(0, remaining - marginMs));
   return { signal: AbortSignal.any([outer, controller.signal]), dispose: () => clearTimeout(timer) };
