@@ -10,7 +10,7 @@ import { processDelivery, type DeliveryOutcome, type ProcessorContext } from './
 export type ProcessorResult = DeliveryResult<DeliveryOutcome>;
 
 export function createHandler(ctx: ProcessorContext) {
-  return createDeliveryHandler(ctx.obs, (delivery, signal) => processDelivery(ctx, delivery, signal));
+  return createDeliveryHandler(ctx.obs, (delivery, signal) => processDelivery(ctx, delivery, signal), ctx.deadlineMarginMs !== undefined ? { deadlineMarginMs: ctx.deadlineMarginMs } : {});
 }
 
 // ---------------------------------------------------------------------------------------------------------
