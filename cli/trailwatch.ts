@@ -7,6 +7,7 @@ import { DEFAULT_MIN_SEVERITY, loadRuleset } from './load-ruleset.js';
 import { runScan } from './scan-command.js';
 import { printRules } from './rules-command.js';
 import { parseSearchArgs, runSearch, SEARCH_OPTIONS_HELP, SEARCH_USAGE } from './search-command.js';
+import { verify, VERIFY_USAGE } from './verify-command.js';
 
 export const USAGE = `Usage:
   trailwatch scan PATH... [--format text|json] [--rules FILE]... [--min-severity LEVEL] [--disable RULE,...]
@@ -15,6 +16,7 @@ export const USAGE = `Usage:
   trailwatch rules [--rules FILE]... [--min-severity LEVEL] [--disable RULE,...] [--format text|json]
       List the active rules.
 ${SEARCH_USAGE}
+${VERIFY_USAGE}
 
 Options:
   --format text|json     text: one line per alert (default); json: one JSON object per alert per line
@@ -43,6 +45,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (command === 'scan') return await scan(rest, io);
     if (command === 'rules') return await rules(rest, io);
     if (command === 'search') return await search(rest, io);
+    if (command === 'verify') return await verify(rest, io);
     if (command === '--help' || command === '-h' || command === 'help') {
       io.out(USAGE);
       return 0;
