@@ -5,6 +5,7 @@ import type { Category, ClassifiedEvent, Principal, RdsResource } from '../class
 import type { ActiveRule } from '../rules/engine.js';
 import type { Severity } from '../rules/types.js';
 import { callerName } from './caller-name.js';
+import { integrityDetails } from '../integrity/events.js';
 
 export { principalLabel } from './caller-name.js';
 
@@ -65,7 +66,7 @@ export function buildAlert(rule: ActiveRule, event: ClassifiedEvent, origin?: Al
     failed: facts.failed,
     errorCode: record.errorCode || null,
     errorMessage: record.errorMessage || null,
-    details: facts.dataApiLogging?.reasons ?? [],
+    details: facts.dataApiLogging?.reasons ?? integrityDetails(record) ?? [],
     nextSteps: rule.nextSteps,
     file: origin?.file ?? null,
     recordIndex: origin?.recordIndex ?? null,
