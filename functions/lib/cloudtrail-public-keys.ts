@@ -3,8 +3,9 @@
 // same Region for its corresponding public key", https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_ListPublicKeys.html).
 // Cached per region for the life of the process (one CLI run, one Lambda container), refreshed when a digest
 // names a fingerprint the cached set does not have (a key rotated since).
+import { readFileSync } from 'node:fs';
 import { CloudTrailClient, ListPublicKeysCommand } from '@aws-sdk/client-cloudtrail';
-import { publicKeyEntry } from '../../shared/integrity/public-keys.js';
+import { parsePublicKeysFile, publicKeyEntry } from '../../shared/integrity/public-keys.js';
 import { PublicKeySet } from '../../shared/integrity/signature.js';
 
 export type ListPublicKeys = (region: string, from: Date, to: Date) => Promise<PublicKeySet>;
@@ -57,4 +58,13 @@ export class PublicKeyCache {
     this.sets.set(region, Promise.resolve(merged));
     return merged;
   }
+}
+
+/**
+ * Keys from a `list-public-keys` JSON file instead of ListPublicKeys, for every region: offline runs (`npm start`
+ * over the sample day, signed with a test key) and `trailwatch verify --public-keys`. Read once.
+ */
+export function publicKeysFromFile(file: string): PublicKeyCache {
+  const set = new PublicKeySet(parsePublicKeysFile(readFileSync(file, 'utf8'), file));
+  return new PublicKeyCache(() => Promise.resolve(set));
 }

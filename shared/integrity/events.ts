@@ -153,3 +153,30 @@ export function integrityDetails(record: CloudTrailRecord): string[] | undefined
   const lines = record.additionalEventData?.trailwatchDetails;
   return Array.isArray(lines) ? lines.filter((l): l is string => typeof l === 'string') : undefined;
 }
+
+/**
+ * An S3 "Object Deleted" EventBridge event (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html),
+ * or undefined for any other event. The key is taken as the event gives it.
+ */
+export function objectDeletionFromEvent(event: unknown): ObjectDeletion | undefined {
+  if (typeof event !== 'object' || event === null) return undefined;
+  const e = event as Record<string, unknown>;
+  if (e.source !== 'aws.s3' || e['detail-type'] !== 'Object Deleted') return undefined;
+  const detail = (typeof e.detail === 'object' && e.detail !== null ? e.detail : {}) as Record<string, unknown>;
+  const bucket = (detail.bucket as { name?: unknown } | undefined)?.name;
+  const object = (detail.object ?? {}) as { key?: unknown; 'version-id'?: unknown };
+  if (typeof bucket !== 'string' || typeof object.key !== 'string') return undefined;
+  const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+  return {
+    bucket,
+    key: object.key,
+    time: text(e.time) ?? new Date(0).toISOString(),
+    region: text(e.region),
+    account: text(e.account),
+    reason: text(detail.reason),
+    deletionType: text(detail['deletion-type']),
+    requester: text(detail.requester),
+    sourceIp: text(detail['source-ip-address']),
+    versionId: text(object['version-id']),
+  };
+}
