@@ -4,7 +4,7 @@
 // and `trailwatch verify`.
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
 import { gunzipChunks } from '../../shared/reader/gunzip.js';
 import type { FetchedDigest } from '../../shared/integrity/check.js';
 
@@ -12,7 +12,8 @@ import type { FetchedDigest } from '../../shared/integrity/check.js';
 const MAX_DIGEST_BYTES = 64 << 20;
 
 export function isNotFound(error: unknown): boolean {
-  if (error instanceof NoSuchKey || error instanceof NotFound) return true;
+  // HeadObject answers a missing key with a bare 404 (no body, so no error code): name NotFound, status 404.
+  if (error instanceof NoSuchKey) return true;
   const e = error as { name?: unknown; $metadata?: { httpStatusCode?: unknown } };
   return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
 }
