@@ -215,6 +215,8 @@ export async function runVerify(args: VerifyArgs, io: VerifyIo): Promise<number>
       const end = new Date(check.digest.digestEndTime);
       if (!(end <= (newestDigest.get(stream) ?? new Date(0)))) newestDigest.set(stream, end);
     }
+    // Only a valid digest vouches for its log files (as validate-logs); the others' files count as unlisted.
+    if (check.result.status !== 'valid') continue;
     for (const listing of check.digest.logFiles) {
       const id = `${listing.s3Bucket}/${listing.s3Object}`;
       if (!listed.has(id)) listed.set(id, { listing, digest: { key: check.result.key, hour: { start: check.digest.digestStartTime, end: check.digest.digestEndTime } } });
@@ -240,7 +242,7 @@ export async function runVerify(args: VerifyArgs, io: VerifyIo): Promise<number>
       pending++;
       continue;
     }
-    const why = newest === undefined ? `no digest in the range covers ${log.account}/${log.region}` : 'no digest in the range lists it';
+    const why = newest === undefined ? `no digest in the range covers ${log.account}/${log.region}` : 'no valid digest in the range lists it';
     report({ kind: 'log', bucket: args.bucket, key: log.key, status: 'unlisted', reason: `present, but ${why}` });
   }
 

@@ -210,7 +210,7 @@ describe('trailwatch verify on a tampered trail', () => {
     await s3.send(new PutObjectCommand({ Bucket: trail.bucket, Key: extra, Body: gzipSync(logJson(at, 99)) }));
     const { code, lines } = await verify(`s3://${trail.bucket}`);
     expect(code).toBe(1);
-    expect(notValid(lines)).toEqual([expect.objectContaining({ kind: 'log', key: extra, status: 'unlisted', reason: 'present, but no digest in the range lists it' })]);
+    expect(notValid(lines)).toEqual([expect.objectContaining({ kind: 'log', key: extra, status: 'unlisted', reason: 'present, but no valid digest in the range lists it' })]);
   });
 
   it('a log file newer than the last digest and less than two hours old is not yet checkable, and counted', async () => {

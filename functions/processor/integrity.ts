@@ -81,7 +81,8 @@ export async function checkDigestObject(ctx: ProcessorContext, ref: ObjectRef, s
       if (verdict) results.push(verdict);
     }
     const hour = { start: check.digest.digestStartTime, end: check.digest.digestEndTime };
-    const listings = [...check.digest.logFiles];
+    // Only a valid digest vouches for its log files (as validate-logs): an invalid one is alerted on by itself.
+    const listings = check.result.status === 'valid' ? [...check.digest.logFiles] : [];
     const workers = Array.from({ length: Math.min(LOG_FILES_AT_ONCE, listings.length) }, async () => {
       for (let listing = listings.shift(); listing; listing = listings.shift()) {
         signal?.throwIfAborted();
