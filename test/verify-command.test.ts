@@ -1,5 +1,6 @@
 // `trailwatch verify` against a real S3 API (s3rver): a signed digest chain built here, then tampered with the
 // ways an intruder would, and every status the issue lists checked.
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { parseVerifyArgs, runVerify } from '../cli/verify-command.js';
 import { publicKeysJson } from '../scripts/digest-signer.js';
 import { generateKeyPairSync } from 'node:crypto';
 import { startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
+import { METADATA_SIDECAR, SAMPLE_BUCKET, sampleFiles } from '../scripts/local/local-aws.js';
 import { buildSignedTrail, logJson, logKey, putTrail, type SignedTrail } from './helpers/signed-trail.js';
 
 let s3emu: S3Emulator;
@@ -232,6 +234,23 @@ describe('trailwatch verify on a tampered trail', () => {
     expect(lines.map((l) => l.status)).toEqual(['unlisted', 'unlisted']);
     expect(lines[0]?.reason).toMatch(/no digest in the range covers 111122223333\/us-east-2/);
     expect(err.join('\n')).toMatch(/no digest files found/);
+  });
+});
+
+describe('trailwatch verify on the sample day (the README example, npm run verify-sample)', () => {
+  it('finds the 20 signed digests and the 14 log files they list valid, and exits 0', async () => {
+    const bucket = SAMPLE_BUCKET;
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    for (const { file, key } of await sampleFiles('events/logs')) {
+      const sidecar = `${file}${METADATA_SIDECAR}`;
+      const metadata = existsSync(sidecar) ? (JSON.parse(readFileSync(sidecar, 'utf8')) as Record<string, string>) : undefined;
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: readFileSync(file), ...(metadata ? { Metadata: metadata } : {}) }));
+    }
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runVerify(parseVerifyArgs([`s3://${bucket}`, '--public-keys', 'events/sample-public-keys.json', '--format', 'json']), { out: (l) => out.push(l), err: (l) => err.push(l), s3 });
+    expect(code).toBe(0);
+    expect(err.join('\n')).toMatch(/digests: 20 valid\n {2}log files: 14 valid\n {2}everything checked is valid/);
   });
 });
 
