@@ -7,12 +7,11 @@
 // The checks are shared/integrity/check.ts; this module lists, reads (S3, bounded concurrency) and reports.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { checkDigest, checkLink, checkLogFile, previousLink, type DigestCheck, type FileResult } from '../shared/integrity/check.js';
 import { parseDigestKey, parseLogKey, streamOf, type LogKey } from '../shared/integrity/keys.js';
 import { parsePublicKeysFile } from '../shared/integrity/public-keys.js';
 import { PublicKeySet } from '../shared/integrity/signature.js';
-import { createS3Client } from '../functions/lib/aws-clients.js';
 import { PublicKeyCache } from '../functions/lib/cloudtrail-public-keys.js';
 import { UsageError } from './find-log-files.js';
 import { fetchDigest, hashLogFile, headSignature, listTrailKeys } from './verify-s3.js';
@@ -121,7 +120,8 @@ export function formatResult(result: FileResult, format: 'text' | 'json'): strin
 export async function runVerify(args: VerifyArgs, io: VerifyIo): Promise<number> {
   const env = io.env ?? process.env;
   const now = io.now ?? new Date();
-  const s3 = io.s3 ?? createS3Client({ s3ForcePathStyle: /^(true|1|yes)$/i.test(env.S3_FORCE_PATH_STYLE?.trim() ?? '') });
+  // As functions/lib/aws-clients.ts makes the functions' client (not imported: it would bring SNS into the CLI).
+  const s3 = io.s3 ?? new S3Client(/^(true|1|yes)$/i.test(env.S3_FORCE_PATH_STYLE?.trim() ?? '') ? { forcePathStyle: true } : {});
   let fileKeys: PublicKeySet | undefined;
   if (args.publicKeysFile !== undefined) {
     let text: string;
