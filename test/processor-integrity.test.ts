@@ -17,6 +17,7 @@ import { PublicKeySet } from '../shared/integrity/signature.js';
 import { lambdaContext, quietObservabilityFor } from './helpers/handler-invocation.js';
 import { startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
 import { buildSignedTrail, putTrail, testKeyPair, type SignedTrail } from './helpers/signed-trail.js';
+import { loadRecord } from './record-fixtures.js';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts';
 const context = lambdaContext('trailwatch-processor');
@@ -159,6 +160,21 @@ describe('a digest delivered to the processor', () => {
     const alerts = published();
     expect(alerts.map((a) => a.rule)).toEqual(['cloudtrail-digest-invalid']);
     expect(alerts[0]?.details.join('\n')).toMatch(/\(unverifiable\)/);
+  });
+});
+
+describe('the trail bucket rule in the processor', () => {
+  it('raises cloudtrail-bucket-protection-changed for the bucket the log file came from, not for other buckets', async () => {
+    const bucket = 'rds.s3';
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const same = loadRecord('s3-put-bucket-policy');
+    const other = { ...same, eventID: '9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d', requestParameters: { ...same.requestParameters, bucketName: 'someone-elses-bucket' } };
+    const key = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1205Z_bucketpolicyxxxx.json.gz';
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: gzipSync(JSON.stringify({ Records: [other, same] })) }));
+    await processor()(s3Event('Object Created', bucket, key));
+    const alerts = published();
+    expect(alerts.map((a) => a.rule)).toEqual(['cloudtrail-bucket-protection-changed']);
+    expect((alerts[0] as unknown as { eventID: string }).eventID).toBe(same.eventID);
   });
 });
 
