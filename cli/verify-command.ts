@@ -16,9 +16,7 @@ import { PublicKeyCache } from '../functions/lib/cloudtrail-public-keys.js';
 import { UsageError } from './find-log-files.js';
 import { fetchDigest, hashLogFile, headSignature, listTrailKeys } from './verify-s3.js';
 
-export const VERIFY_USAGE = `  trailwatch verify s3://BUCKET[/PREFIX] [--start ISO] [--end ISO] [--public-keys FILE] [--format text|json]
-      Check the trail's files with CloudTrail's signed digests: every digest's signature, location and
-      chain, every listed log file's SHA-256, and log files no digest lists. One line per file checked.`;
+export { VERIFY_USAGE } from './verify-usage.js';
 
 const HOUR = 3600_000;
 /** Digests ending this long after --end can still list log files delivered before it. */

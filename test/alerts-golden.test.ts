@@ -45,6 +45,7 @@ const GOLDEN_FIXTURES: Record<string, string> = {
   'cloudtrail-digest-chain-broken': 'integrity-digest-chain-broken',
   'cloudtrail-log-file-deleted': 'integrity-log-file-deleted',
   'cloudtrail-bucket-protection-changed': 's3-put-bucket-versioning-suspended',
+  'trailwatch-tampered': 'self-protection/update-function-configuration',
 };
 
 function expectGolden(name: string, actual: string): void {

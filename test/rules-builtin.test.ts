@@ -7,13 +7,21 @@ import { compilePattern } from '../shared/rules/pattern.js';
 import { SEVERITIES } from '../shared/rules/types.js';
 import { CATEGORY_EVENT_SOURCES, classify } from '../shared/classify/index.js';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
+import { SELF_PROTECTION_EVENT_SOURCES } from '../shared/rules/builtin/self-protection.js';
 import { classifyFixture, recordFixtureNames } from './record-fixtures.js';
+import { EXAMPLE_STACK } from './self-protection-stack.js';
 
-const ruleset = compileRuleset();
+// As the deployed processor compiles them: with the stack's resource names for trailwatch-tampered.
+const ruleset = compileRuleset({ trailwatchResources: EXAMPLE_STACK });
 const raised = (fixture: string) => ruleset.evaluate(classifyFixture(fixture)).map((rule) => rule.id);
 
 /** For every built-in rule: the fixtures that must raise it, and fixtures that must not (near misses first). */
 const CASES: Record<string, { raisedBy: string[]; notRaisedBy: string[] }> = {
+  // Every change and near miss: test/rules-self-protection.test.ts.
+  'trailwatch-tampered': {
+    raisedBy: ['self-protection/delete-function', 'self-protection/unsubscribe', 'self-protection/put-bucket-notification'],
+    notRaisedBy: ['self-protection/update-function-configuration-other-function', 'self-protection/put-function-concurrency-five', 'delete-db-instance'],
+  },
   'rds-database-deleted': {
     raisedBy: ['delete-db-instance', 'delete-db-instance-failed', 'delete-db-cluster', 'root-delete-db-instance'],
     notRaisedBy: ['delete-db-snapshot', 'delete-db-instance-automated-backup', 'create-db-instance'],
@@ -200,10 +208,10 @@ describe('built-in rule definitions', () => {
     }
   });
 
-  it('only need records from the eventSources the classifier categorises (and, for the log-integrity rules, S3 and trailwatch events)', () => {
+  it('only need records from the eventSources the classifier categorises, those of trailwatch\'s own resources, and (log-integrity rules) S3 and trailwatch events', () => {
     // The log-integrity rules (shared/rules/builtin/log-integrity.ts) read S3 bucket calls and trailwatch's own
     // integrity events: alerts, not index categories.
-    const known = new Set<string>([...Object.values(CATEGORY_EVENT_SOURCES).flat(), 's3.amazonaws.com', 'trailwatch.integrity']);
+    const known = new Set<string>([...Object.values(CATEGORY_EVENT_SOURCES).flat(), ...SELF_PROTECTION_EVENT_SOURCES, 's3.amazonaws.com', 'trailwatch.integrity']);
     expect([...(ruleset.eventSources ?? ['(any)'])].every((source) => known.has(source))).toBe(true);
   });
 

@@ -1,8 +1,10 @@
 // The processor's environment, read and checked once at cold start (see functions/processor/README.md).
 import { severityRank, type Ruleset } from '../../shared/rules/engine.js';
 import type { Severity } from '../../shared/rules/types.js';
+import type { TrailwatchResources } from '../../shared/rules/builtin/self-protection.js';
 import { EnvReader, integer, readAwsClientSettings, severity, snsTopicArn, type AwsClientSettings, type Env } from '../lib/config.js';
 import { compileRulesFromEnv, readRuleOptions, type RulesLoadOptions } from '../lib/rules-config.js';
+import { readTrailwatchResources } from './self-resources.js';
 
 /** As `trailwatch scan`: info-level rules stay quiet unless asked for. */
 export const DEFAULT_MIN_SEVERITY: Severity = 'low';
@@ -23,6 +25,8 @@ export interface ProcessorConfig {
   ruleset: Ruleset;
   /** Where custom rules came from, for the cold-start log line. */
   rulesSources: string[];
+  /** The stack's own resources trailwatch-tampered watches (TRAILWATCH_* variables, the topics, this function). */
+  trailwatchResources: TrailwatchResources;
   aws: AwsClientSettings;
 }
 
@@ -40,6 +44,7 @@ export function loadProcessorConfig(env: Env, options: LoadOptions = {}): Proces
   }
   const stormThreshold = reader.optional('ALERT_STORM_THRESHOLD', integer(1, 10_000), DEFAULT_STORM_THRESHOLD);
   const ruleOptions = readRuleOptions(reader);
+  const trailwatchResources = readTrailwatchResources(reader, [alertTopicArn, eventsTopicArn]);
   const aws = readAwsClientSettings(reader);
 
   // Rules below both floors cannot reach either topic: they are not evaluated at all.
@@ -48,6 +53,7 @@ export function loadProcessorConfig(env: Env, options: LoadOptions = {}): Proces
     ...options,
     minSeverity: floor,
     blockedBy: ['MIN_SEVERITY', 'ALERT_EVENTS_MIN_SEVERITY'],
+    trailwatchResources,
   });
   reader.finish();
   // finish() threw if anything above was missing.
@@ -59,6 +65,7 @@ export function loadProcessorConfig(env: Env, options: LoadOptions = {}): Proces
     stormThreshold,
     ruleset: ruleset as Ruleset,
     rulesSources: sources,
+    trailwatchResources,
     aws,
   };
 }

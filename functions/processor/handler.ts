@@ -14,7 +14,7 @@ import { processDelivery, type DeliveryOutcome, type ProcessorContext } from './
 export type ProcessorResult = DeliveryResult<DeliveryOutcome>;
 
 export function createHandler(ctx: ProcessorContext) {
-  const deliveries = createDeliveryHandler(ctx.obs, (delivery, signal) => processDelivery(ctx, delivery, signal));
+  const deliveries = createDeliveryHandler(ctx.obs, (delivery, signal) => processDelivery(ctx, delivery, signal), ctx.deadlineMarginMs !== undefined ? { deadlineMarginMs: ctx.deadlineMarginMs } : {});
   // S3 "Object Deleted" events under AWSLogs/ (issue 14): an alert or a count, not a delivery to read.
   return async (event: unknown, context: Context): Promise<ProcessorResult | DeletionOutcome> => {
     const deletion = objectDeletionFromEvent(event);
@@ -42,6 +42,8 @@ obs.logger.info('processor configured', {
   stormThreshold: config.stormThreshold,
   rules: config.ruleset.rules.length,
   customRules: config.rulesSources,
+  // What trailwatch-tampered watches, so an operator can see the stack's names arrived.
+  watching: config.trailwatchResources,
 });
 
 // CLOUDTRAIL_PUBLIC_KEYS_FILE (optional): digests are checked with the keys in this list-public-keys JSON file

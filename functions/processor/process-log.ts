@@ -29,6 +29,8 @@ export interface ProcessorContext {
   publish?: Omit<PublishOptions, 'signal'>;
   /** CloudTrail's public keys for the digest check (default: ListPublicKeys, cached per container). */
   publicKeys?: PublicKeyCache;
+  /** Time kept back from the function's timeout (functions/lib/deadline.ts; tests). */
+  deadlineMarginMs?: number;
 }
 
 export const ProcessorMetrics = {
@@ -100,7 +102,7 @@ export async function processLogFile(ctx: ProcessorContext, ref: ObjectRef, via:
       }
       return { key: object.key, stats: scan.stats };
     },
-    signal ? { signal } : {},
+    { stallMs: config.aws.s3StallTimeoutMs, ...(signal ? { signal } : {}) },
   );
 
   // The whole file was read: now, and only now, its alerts go out.

@@ -12,6 +12,7 @@
 // camelCase (`dBInstanceIdentifier`, `publiclyAccessible`, ...).
 import type { RuleDefinition } from './types.js';
 import { LOG_INTEGRITY_RULES } from './builtin/log-integrity.js';
+import { selfProtectionRule } from './builtin/self-protection.js';
 
 const RDS = 'rds.amazonaws.com';
 const DATA_API_SOURCES = ['rdsdata.amazonaws.com', 'rdsdataapi.amazonaws.com'];
@@ -334,4 +335,5 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
     ],
   },
   ...LOG_INTEGRITY_RULES,
+  selfProtectionRule(),
 ];
