@@ -8,6 +8,7 @@ import { runScan } from './scan-command.js';
 import { printRules } from './rules-command.js';
 import { terminalSafe } from './terminal-text.js';
 import { parseSearchArgs, runSearch, SEARCH_OPTIONS_HELP, SEARCH_USAGE } from './search-command.js';
+import { VERIFY_USAGE } from './verify-usage.js';
 
 export const USAGE = `Usage:
   trailwatch scan PATH... [--format text|json] [--rules FILE]... [--min-severity LEVEL] [--disable RULE,...]
@@ -16,6 +17,7 @@ export const USAGE = `Usage:
   trailwatch rules [--rules FILE]... [--min-severity LEVEL] [--disable RULE,...] [--format text|json]
       List the active rules.
 ${SEARCH_USAGE}
+${VERIFY_USAGE}
   trailwatch doctor --stack NAME [--region REGION] [--profile PROFILE]
       Check a deployed stack and say how to fix what is wrong (exit 1 when a check fails).
   trailwatch test-alert --stack NAME [--region REGION] [--profile PROFILE]
@@ -48,6 +50,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (command === 'scan') return await scan(rest, io);
     if (command === 'rules') return await rules(rest, io);
     if (command === 'search') return await search(rest, io);
+    if (command === 'verify') return await (await import('./verify-command.js')).verify(rest, io);
     // Loaded on demand: their AWS SDK clients stay out of scan, rules and search.
     if (command === 'doctor') return await (await import('./doctor-command.js')).runDoctorCommand(rest, io);
     if (command === 'test-alert') return await (await import('./test-alert-command.js')).runTestAlertCommand(rest, io);

@@ -9,12 +9,14 @@
 // Run (from the repository root; writes events/logs/AWSLogs/** and events/logs/README.md):
 //   npx esbuild scripts/make-sample-logs.ts --bundle --platform=node --format=esm --outfile=/tmp/msl.mjs \
 //     && node_modules/.bin/node /tmp/msl.mjs [output folder, default events/logs]
-import { createHash } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { CloudTrailRecord, CloudTrailResource, JsonObject, UserIdentity } from '../shared/cloudtrail.js';
+import { digestKey, publicKeysJson, signDigest, type SignedDigest } from './digest-signer.js';
+import { SAMPLE_SIGNING_KEY_PEM } from './sample-signing-key.js';
 
 export const SAMPLE_ACCOUNT = '123456789012';
 export const SAMPLE_DATE = '2026-11-20';
@@ -1664,8 +1666,8 @@ export interface BuiltFile {
 export interface SampleDay {
   files: BuiltFile[];
   story: { event: StoryEvent; record: CloudTrailRecord; file: BuiltFile }[];
-  digestKey: string;
-  digestJson: string;
+  /** Hourly signed digests, one chain per region. */
+  digests: SignedDigest[];
 }
 
 function deliveryFor(call: Call): Delivery {
@@ -1715,57 +1717,57 @@ export function buildSampleDay(): SampleDay {
     if (!f) throw new Error(`no file for ${d.id}`);
     return f;
   };
-  const digest = buildDigest(files.filter((f) => f.delivery.region === HOME && toSeconds(`${f.delivery.deliver.slice(0, 2)}:${f.delivery.deliver.slice(2)}:00`) <= toSeconds(DIGEST_END)));
   return {
     files,
     story: storyPlaced.map(({ event, record, delivery }) => ({ event, record, file: fileOf(delivery) })),
-    digestKey: digest.key,
-    digestJson: digest.json,
+    digests: buildDigests(files),
   };
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The digest file (log file validation): hourly, names the log files delivered in the hour with the
-// SHA-256 of their uncompressed content. The signature itself lives in the object's S3 metadata, which a
-// file on disk cannot carry; this is the trail's first digest, so the previous-digest fields are null.
+// The digest files (log file validation, issue 14): hourly per region, each naming the log files delivered in
+// its hour with the SHA-256 of their uncompressed content and the previous digest with its signature, signed
+// with the sample's TEST key (scripts/sample-signing-key.ts) as CloudTrail signs with its own. A digest's
+// signature is S3 object metadata, which a file cannot carry: it is written beside the digest as
+// `<digest>.s3-metadata.json` ({"signature": ..., "signature-algorithm": ...}), which `npm start` uploads as the
+// object's metadata. The digests name the bucket `npm start` uploads the day to (DIGEST_BUCKET): a digest must
+// sit where it says. Simplification: one unbroken chain per region for the whole day (CloudTrail would start a
+// new chain after StartLogging).
 
-const DIGEST_START = '08:46:31';
-const DIGEST_END = '09:46:31';
+/** The bucket `npm start` (scripts/local/local-aws.ts SAMPLE_BUCKET) uploads the day to. */
+export const DIGEST_BUCKET = 'trailwatch-sample-trail';
+const FIRST_DIGEST_END = '09:46:31';
+export const METADATA_SUFFIX = '.s3-metadata.json';
 
-function buildDigest(files: BuiltFile[]): { key: string; json: string } {
-  const [y, mo, d] = SAMPLE_DATE.split('-');
-  const stamp = `${SAMPLE_DATE.replace(/-/g, '')}T${DIGEST_END.replace(/:/g, '')}Z`;
-  const key = `AWSLogs/${ACCOUNT}/CloudTrail-Digest/${HOME}/${y}/${mo}/${d}/${ACCOUNT}_CloudTrail-Digest_${HOME}_${SAMPLE_TRAIL}_${HOME}_${stamp}.json.gz`;
-  const times = (f: BuiltFile): string[] => f.records.map((r) => r.eventTime).sort();
-  const all = files.flatMap(times).sort();
-  const digest = {
-    awsAccountId: ACCOUNT,
-    digestStartTime: iso(DIGEST_START),
-    digestEndTime: iso(DIGEST_END),
-    digestS3Bucket: SAMPLE_BUCKET,
-    digestS3Object: key,
-    digestPublicKeyFingerprint: charsFor('digest-key', 32, HEX),
-    digestSignatureAlgorithm: 'SHA256withRSA',
-    newestEventTime: all[all.length - 1] ?? null,
-    oldestEventTime: all[0] ?? null,
-    previousDigestS3Bucket: null,
-    previousDigestS3Object: null,
-    previousDigestHashValue: null,
-    previousDigestHashAlgorithm: null,
-    previousDigestSignature: null,
-    logFiles: files.map((f) => {
-      const t = times(f);
-      return {
-        s3Bucket: SAMPLE_BUCKET,
-        s3Object: f.key,
-        hashValue: createHash('sha256').update(f.json).digest('hex'),
-        hashAlgorithm: 'SHA-256',
-        newestEventTime: t[t.length - 1] ?? null,
-        oldestEventTime: t[0] ?? null,
-      };
-    }),
-  };
-  return { key, json: JSON.stringify(digest) };
+const samplePrivateKey = createPrivateKey(SAMPLE_SIGNING_KEY_PEM);
+/** The sample key's public half, DER PKCS #1, as ListPublicKeys returns CloudTrail's. */
+export const SAMPLE_PUBLIC_KEY_DER = createPublicKey(samplePrivateKey).export({ format: 'der', type: 'pkcs1' });
+
+/** The `aws cloudtrail list-public-keys` JSON for the sample key (events/sample-public-keys.json). */
+export function samplePublicKeysJson(): string {
+  return publicKeysJson(SAMPLE_PUBLIC_KEY_DER, { start: '2026-11-01T00:00:00Z', end: '2026-12-01T00:00:00Z' });
+}
+
+function buildDigests(files: BuiltFile[]): SignedDigest[] {
+  const deliveredAt = (f: BuiltFile): number => toSeconds(`${f.delivery.deliver.slice(0, 2)}:${f.delivery.deliver.slice(2)}:00`);
+  const lastDelivery = Math.max(...files.map(deliveredAt));
+  const fingerprint = createHash('md5').update(SAMPLE_PUBLIC_KEY_DER).digest('hex');
+  const digests: SignedDigest[] = [];
+  for (const region of [HOME, WEST]) {
+    let previous: SignedDigest | undefined;
+    for (let end = toSeconds(FIRST_DIGEST_END); end - 3600 < lastDelivery; end += 3600) {
+      const hour = files.filter((f) => f.delivery.region === region && deliveredAt(f) > end - 3600 && deliveredAt(f) <= end);
+      const endIso = iso(fromSeconds(end));
+      const logFiles = hour.map((f) => {
+        const t = f.records.map((r) => r.eventTime).sort();
+        return { bucket: DIGEST_BUCKET, key: f.key, json: f.json, oldestEventTime: t[0] ?? null, newestEventTime: t[t.length - 1] ?? null };
+      });
+      const key = digestKey({ account: ACCOUNT, region, trail: SAMPLE_TRAIL, homeRegion: HOME, end: endIso });
+      previous = signDigest({ bucket: DIGEST_BUCKET, key, account: ACCOUNT, start: iso(fromSeconds(end - 3600)), end: endIso, fingerprint, logFiles }, previous, samplePrivateKey);
+      digests.push(previous);
+    }
+  }
+  return digests;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -1781,7 +1783,10 @@ export function buildSampleLogs(): Map<string, Buffer> {
   const day = buildSampleDay();
   const out = new Map<string, Buffer>();
   for (const file of day.files) out.set(file.key, gzipFixed(file.json));
-  out.set(day.digestKey, gzipFixed(day.digestJson));
+  for (const digest of day.digests) {
+    out.set(digest.key, gzipFixed(digest.json));
+    out.set(`${digest.key}${METADATA_SUFFIX}`, Buffer.from(`${JSON.stringify(digest.metadata, null, 2)}\n`, 'utf8'));
+  }
   out.set('README.md', Buffer.from(renderReadme(day), 'utf8'));
   // Keep checkouts byte-identical to the generator's output (no CRLF conversion of the README).
   out.set('.gitattributes', Buffer.from('README.md text eol=lf\n*.gz binary\n', 'utf8'));
@@ -1853,12 +1858,16 @@ function renderReadme(day: SampleDay): string {
     '',
     '```',
     'AWSLogs/123456789012/CloudTrail/<region>/2026/11/20/123456789012_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<16 chars>.json.gz',
-    'AWSLogs/123456789012/CloudTrail-Digest/us-east-1/2026/11/20/123456789012_CloudTrail-Digest_us-east-1_RDS-CloudTrail_us-east-1_<YYYYMMDDTHHmmssZ>.json.gz',
+    'AWSLogs/123456789012/CloudTrail-Digest/<region>/2026/11/20/123456789012_CloudTrail-Digest_<region>_RDS-CloudTrail_us-east-1_<YYYYMMDDTHHmmssZ>.json.gz',
+    'AWSLogs/123456789012/CloudTrail-Digest/<region>/2026/11/20/<the same digest name>.s3-metadata.json',
     '```',
     '',
-    'The digest file is not a log file (no `Records`): a scanner of CloudTrail logs must skip it. It lists the',
-    'two log files delivered in its hour with the SHA-256 of their uncompressed content (real values); the',
-    'digest signature itself is S3 object metadata, which a file on disk cannot carry.',
+    `Digest files are not log files (no \`Records\`): a scanner of CloudTrail logs must skip them. There is one per`,
+    `hour and region (${day.digests.length} in all, a chain per region), each listing the log files delivered in its hour with the`,
+    'SHA-256 of their uncompressed content and signed as CloudTrail signs them, but with a TEST key',
+    '(`scripts/sample-signing-key.ts`; its public half is `events/sample-public-keys.json`). A digest\'s signature is',
+    'S3 object metadata, which a file cannot carry: it is in the `.s3-metadata.json` file beside it, and `npm start`',
+    `uploads it as the object's metadata. The digests name the bucket \`npm start\` uses, \`${DIGEST_BUCKET}\`.`,
     '',
     '| file (delivery) | events from (UTC) | records | RDS | Data API | CloudTrail | noise | key |',
     '|---|---|---:|---:|---:|---:|---:|---|',
@@ -1964,6 +1973,7 @@ export function writeSampleLogs(outDir: string): Map<string, Buffer> {
 function main(): void {
   const outDir = path.resolve(process.argv[2] ?? path.join('events', 'logs'));
   const files = writeSampleLogs(outDir);
+  writeFileSync(path.join(outDir, '..', 'sample-public-keys.json'), samplePublicKeysJson());
   const c = sampleCounts();
   process.stdout.write(
     `wrote ${files.size} files to ${outDir}: ${c.total} records (RDS ${c.RDS}, Data API ${c['Data API']}, CloudTrail ${c.CloudTrail}, noise ${c.noise})\n`,

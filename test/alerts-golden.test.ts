@@ -39,6 +39,12 @@ const GOLDEN_FIXTURES: Record<string, string> = {
   'rds-data-api-enabled': 'enable-http-endpoint',
   'rds-iam-role-added': 'add-role-to-db-cluster',
   'rds-db-restored': 'restore-db-instance-from-db-snapshot-public',
+  'cloudtrail-log-file-modified': 'integrity-log-file-modified',
+  'cloudtrail-log-file-missing': 'integrity-log-file-missing',
+  'cloudtrail-digest-invalid': 'integrity-digest-invalid',
+  'cloudtrail-digest-chain-broken': 'integrity-digest-chain-broken',
+  'cloudtrail-log-file-deleted': 'integrity-log-file-deleted',
+  'cloudtrail-bucket-protection-changed': 's3-put-bucket-versioning-suspended',
   'trailwatch-tampered': 'self-protection/update-function-configuration',
 };
 

@@ -116,11 +116,16 @@ describe('npm start on the sample day (the local pipeline)', () => {
     expect(sample.snsRequests.every((r) => r.operation === 'PublishBatch' && r.entries <= 10 && r.outcome === 'ok')).toBe(true);
   });
 
-  it('skips the digest file, in both functions, with the reason they logged', () => {
+  it('checks the signed digests in the processor (all valid: signatures, chain, every log file), and the indexer skips them', () => {
     const summary = summarize(sample);
-    for (const f of [summary.processor, ...(hasIndexer ? [summary.indexer] : [])]) {
-      expect(f.skipped, f.name).toEqual([{ key: DIGEST_KEY, reason: 'digest', detail: 'a CloudTrail digest file' }]);
-      expect(f.failed, f.name).toEqual([]);
+    expect(summary.processor.skipped).toEqual([]);
+    expect(summary.processor.failed).toEqual([]);
+    expect(summary.processor.integrity).toEqual({ digests: 20, logFiles: 14, notValid: [] });
+    expect(formatReport(sample, { verbose: false })).toMatch(/integrity: 20 digests checked \(signature, location, chain\) and the 14 log files they list: all valid/);
+    if (hasIndexer) {
+      expect(summary.indexer.skipped.map((s) => s.reason)).toEqual(Array.from({ length: 20 }, () => 'digest'));
+      expect(summary.indexer.skipped).toContainEqual({ key: DIGEST_KEY, reason: 'digest', detail: 'a CloudTrail digest file' });
+      expect(summary.indexer.failed).toEqual([]);
     }
   });
 
@@ -238,19 +243,20 @@ describe('a bucket that holds more than log files', () => {
 
   it('skips every object that is not a CloudTrail log file, with the reason, and reads the log file', () => {
     const summary = summarize(result);
-    const expected = [
-      { key: DIGEST_KEY, reason: 'digest' },
+    const others = [
       ...Object.keys(EXTRA).map((key) => ({
         key,
         reason: key.endsWith('ConfigWritabilityCheckFile') ? 'config-writability-check' : key.includes('/Config/') ? 'aws-config' : key.includes('Insight') ? 'other-aws-logs' : 'not-json',
       })),
-    ].sort((a, b) => (a.key < b.key ? -1 : 1));
+    ];
+    // The processor checks the digest (here without its .s3-metadata.json, so unsigned); the indexer skips it.
+    const expectedBy = (name: string) => (name === 'processor' ? others : [{ key: DIGEST_KEY, reason: 'digest' }, ...others]).sort((a, b) => (a.key < b.key ? -1 : 1));
     for (const f of [summary.processor, ...(hasIndexer ? [summary.indexer] : [])]) {
-      expect(f.skipped.map(({ key, reason }) => ({ key, reason })).sort((a, b) => (a.key < b.key ? -1 : 1)), f.name).toEqual(expected);
+      expect(f.skipped.map(({ key, reason }) => ({ key, reason })).sort((a, b) => (a.key < b.key ? -1 : 1)), f.name).toEqual(expectedBy(f.name));
       expect(f.filesRead, f.name).toBe(1);
       expect(f.failed, f.name).toEqual([]);
     }
-    expect(alertEmails(result).map(ruleOf)).toEqual(['rds-database-deleted']);
+    expect(alertEmails(result).map(ruleOf).sort()).toEqual(['cloudtrail-digest-invalid', 'rds-database-deleted']);
     expect(runFailed(result)).toBe(false);
   });
 
@@ -261,7 +267,7 @@ describe('a bucket that holds more than log files', () => {
     const run = await runLocalPipeline({ distDir: partial, logsDir: path.join(work, 'bucket') });
     expect(run.functions.indexer.status).toBe('not-built');
     expect(run.functions.processor.status).toBe('ran');
-    expect(alertEmails(run)).toHaveLength(1);
+    expect(alertEmails(run).map(ruleOf).sort()).toEqual(['cloudtrail-digest-invalid', 'rds-database-deleted']);
     const text = formatReport(run, { verbose: false });
     expect(text).toContain('indexer: not built yet');
     expect(text).toMatch(/^indexer {4}not built yet/m);

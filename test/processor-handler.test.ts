@@ -153,16 +153,19 @@ describe('processor: alerts from the sample events', () => {
     }
   });
 
-  it('reads only the log file of a shared-bucket notification and logs why the rest was skipped', async () => {
+  it('reads only the log file of a shared-bucket notification, checks the digest, and logs why the rest was skipped', async () => {
     const obs = quietObservability();
     const info = vi.spyOn(obs.logger, 'info');
     const addMetric = vi.spyOn(obs.metrics, 'addMetric');
     const result = (await processor({}, obs)(sampleEvent('s3-put-shared-bucket.json'))) as DeliveryOutcome;
     expect(result.files.map((f) => f.key)).toEqual([ORG_KEY]);
-    expect(result.skipped).toBe(5);
+    expect(result.skipped).toBe(4);
     const skipped = info.mock.calls.filter(([message]) => message === 'object skipped').map(([, fields]) => (fields as { reason: string }).reason);
-    expect(skipped).toEqual(['digest', 'config-writability-check', 'aws-config', 'folder', 'not-created']);
-    expect(addMetric.mock.calls.filter(([name]) => name === 'FilesSkipped')).toHaveLength(5);
+    expect(skipped).toEqual(['config-writability-check', 'aws-config', 'folder', 'not-created']);
+    expect(addMetric.mock.calls.filter(([name]) => name === 'FilesSkipped')).toHaveLength(4);
+    // The digest is handed to the integrity check (issue 14; test/processor-integrity.test.ts), not skipped.
+    // It is not in this bucket, so there is nothing to check (a deletion raises its own alert).
+    expect(result.digests?.map((d) => [d.key.split('/').pop(), d.results.length])).toEqual([['123456789012_CloudTrail-Digest_us-east-1_RDS-CloudTrail_us-east-1_20261120T094631Z.json.gz', 0]]);
     expect(published().map((e) => defaultDoc(e).rule)).toEqual(['rds-snapshot-public', 'rds-snapshot-shared']);
   });
 

@@ -140,7 +140,19 @@ const CASES: Record<string, { raisedBy: string[]; notRaisedBy: string[] }> = {
     raisedBy: ['restore-db-instance-from-db-snapshot-public', 'restore-db-instance-from-db-snapshot-private', 'restore-db-instance-to-point-in-time'],
     notRaisedBy: ['create-db-instance', 'copy-db-snapshot-shared'],
   },
+  'cloudtrail-log-file-modified': { raisedBy: ['integrity-log-file-modified'], notRaisedBy: ['integrity-log-file-missing', 'integrity-digest-invalid'] },
+  'cloudtrail-log-file-missing': { raisedBy: ['integrity-log-file-missing'], notRaisedBy: ['integrity-log-file-modified', 'integrity-log-file-deleted'] },
+  'cloudtrail-digest-invalid': { raisedBy: ['integrity-digest-invalid'], notRaisedBy: ['integrity-digest-chain-broken', 'integrity-log-file-modified'] },
+  'cloudtrail-digest-chain-broken': { raisedBy: ['integrity-digest-chain-broken'], notRaisedBy: ['integrity-digest-invalid', 'integrity-log-file-missing'] },
+  'cloudtrail-log-file-deleted': { raisedBy: ['integrity-log-file-deleted'], notRaisedBy: ['integrity-log-file-expired', 'integrity-log-file-missing'] },
+  'cloudtrail-bucket-protection-changed': {
+    raisedBy: ['s3-put-bucket-policy', 's3-put-bucket-versioning-suspended', 's3-put-bucket-lifecycle-configuration'],
+    notRaisedBy: ['s3-put-bucket-versioning-enabled', 's3-get-bucket-policy', 'stop-logging'],
+  },
 };
+
+/** Fixtures of trailwatch's own integrity events and of S3 bucket calls, which only the log-integrity rules see. */
+const LOG_INTEGRITY_FIXTURE = /^(integrity|s3)-/;
 
 const positives = Object.entries(CASES).flatMap(([id, c]) => c.raisedBy.map((fixture) => [id, fixture] as const));
 const negatives = Object.entries(CASES).flatMap(([id, c]) => c.notRaisedBy.map((fixture) => [id, fixture] as const));
@@ -163,7 +175,7 @@ describe('built-in rules on CloudTrail records', () => {
   });
 
   it('raises nothing for records of other services or identity records', () => {
-    const quiet = recordFixtureNames().filter((name) => classifyFixture(name).facts.category === 'other');
+    const quiet = recordFixtureNames().filter((name) => classifyFixture(name).facts.category === 'other' && !LOG_INTEGRITY_FIXTURE.test(name));
     expect(quiet.length).toBeGreaterThan(5);
     for (const name of quiet) expect(raised(name), name).toEqual([]);
   });
@@ -196,8 +208,10 @@ describe('built-in rule definitions', () => {
     }
   });
 
-  it('only need records from the eventSources the classifier categorises, and those of trailwatch\'s own resources', () => {
-    const known = new Set<string>([...Object.values(CATEGORY_EVENT_SOURCES).flat(), ...SELF_PROTECTION_EVENT_SOURCES]);
+  it('only need records from the eventSources the classifier categorises, those of trailwatch\'s own resources, and (log-integrity rules) S3 and trailwatch events', () => {
+    // The log-integrity rules (shared/rules/builtin/log-integrity.ts) read S3 bucket calls and trailwatch's own
+    // integrity events: alerts, not index categories.
+    const known = new Set<string>([...Object.values(CATEGORY_EVENT_SOURCES).flat(), ...SELF_PROTECTION_EVENT_SOURCES, 's3.amazonaws.com', 'trailwatch.integrity']);
     expect([...(ruleset.eventSources ?? ['(any)'])].every((source) => known.has(source))).toBe(true);
   });
 

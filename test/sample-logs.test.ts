@@ -8,9 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isJsonObject, type CloudTrailRecord, type JsonObject, type JsonValue } from '../shared/cloudtrail.js';
-import { buildSampleLogs, kindOf, SAMPLE_ACCOUNT, SAMPLE_TRAIL } from '../scripts/make-sample-logs.js';
+import { buildSampleLogs, DIGEST_BUCKET, kindOf, METADATA_SUFFIX, SAMPLE_ACCOUNT, samplePublicKeysJson, SAMPLE_TRAIL } from '../scripts/make-sample-logs.js';
+import { checkDigest, checkLink, previousLink, type DigestCheck } from '../shared/integrity/check.js';
+import { parsePublicKeysFile } from '../shared/integrity/public-keys.js';
+import { PublicKeySet } from '../shared/integrity/signature.js';
 
 const LOGS = fileURLToPath(new URL('../events/logs/', import.meta.url));
+const PUBLIC_KEYS = fileURLToPath(new URL('../events/sample-public-keys.json', import.meta.url));
 const LOG_KEY =
   /^AWSLogs\/(\d{12})\/CloudTrail\/([a-z]{2}(?:-[a-z]+)+-\d)\/(\d{4})\/(\d{2})\/(\d{2})\/(\d{12})_CloudTrail_([a-z]{2}(?:-[a-z]+)+-\d)_(\d{8})T(\d{4})Z_([A-Za-z0-9]{16})\.json\.gz$/;
 const DIGEST_KEY =
@@ -69,11 +73,13 @@ const res = (r: CloudTrailRecord): JsonObject => obj(r.responseElements ?? undef
 const rds = (name: string) => (r: CloudTrailRecord): boolean => r.eventSource === 'rds.amazonaws.com' && r.eventName === name;
 
 describe('the sample log files', () => {
-  it('are a handful of log files over one day in two regions, plus one digest', () => {
+  it('are a handful of log files over one day in two regions, plus hourly digests with their signature metadata', () => {
     expect(logs.length).toBeGreaterThanOrEqual(8);
     expect(logs.length).toBeLessThanOrEqual(16);
     expect(new Set(logs.map((f) => f.key.split('/')[3]))).toEqual(new Set(['us-east-1', 'us-west-2']));
-    expect(onDisk.filter((k) => k.includes('/CloudTrail-Digest/'))).toHaveLength(1);
+    const digests = onDisk.filter((k) => k.includes('/CloudTrail-Digest/') && k.endsWith('.json.gz'));
+    expect(digests).toHaveLength(20);
+    expect(onDisk.filter((k) => k.endsWith(METADATA_SUFFIX)).sort()).toEqual(digests.map((k) => `${k}${METADATA_SUFFIX}`).sort());
   });
 
   it('are gzip files with mtime 0, each one line of {"Records":[...]} with only the Records key', () => {
@@ -155,23 +161,32 @@ describe('the sample log files', () => {
     expect(noise / records.length).toBeLessThanOrEqual(0.9);
   });
 
-  it('include a digest file that is not a log file and hashes the log files it names', () => {
-    const key = onDisk.find((k) => k.includes('/CloudTrail-Digest/')) ?? '';
-    const m = DIGEST_KEY.exec(key);
-    expect(m, key).not.toBeNull();
-    expect(m?.[8]).toBe(SAMPLE_TRAIL);
-    const digest: unknown = JSON.parse(gunzipSync(readFileSync(path.join(LOGS, key))).toString('utf8'));
-    if (!isJsonObject(digest)) throw new Error('digest is not an object');
-    expect('Records' in digest).toBe(false);
-    expect(digest.awsAccountId).toBe(SAMPLE_ACCOUNT);
-    expect(digest.digestS3Object).toBe(key);
-    const named = Array.isArray(digest.logFiles) ? digest.logFiles.map(obj) : [];
-    expect(named.length).toBeGreaterThan(0);
-    for (const entry of named) {
-      const file = logs.find((f) => f.key === entry.s3Object);
-      expect(file, String(entry.s3Object)).toBeDefined();
-      expect(entry.hashValue).toBe(createHash('sha256').update(file?.text ?? '').digest('hex'));
+  it('have digests that verify: signed with the sample key, in place, chained, listing every log file with its hash', () => {
+    const keys = new PublicKeySet(parsePublicKeysFile(readFileSync(PUBLIC_KEYS, 'utf8'), PUBLIC_KEYS));
+    const listed = new Set<string>();
+    const byKey = new Map<string, DigestCheck>();
+    for (const key of onDisk.filter((k) => k.includes('/CloudTrail-Digest/') && k.endsWith('.json.gz'))) {
+      expect(DIGEST_KEY.exec(key)?.[8], key).toBe(SAMPLE_TRAIL);
+      const metadata = JSON.parse(readFileSync(path.join(LOGS, `${key}${METADATA_SUFFIX}`), 'utf8')) as Record<string, string>;
+      const check = checkDigest({ bucket: DIGEST_BUCKET, key, body: gunzipSync(readFileSync(path.join(LOGS, key))), metadata }, keys);
+      expect(check.result.status, `${key}: ${check.result.reason}`).toBe('valid');
+      byKey.set(key, check);
+      for (const entry of check.digest?.logFiles ?? []) {
+        const file = logs.find((f) => f.key === entry.s3Object);
+        expect(file, entry.s3Object).toBeDefined();
+        expect(entry.hashValue).toBe(createHash('sha256').update(file?.text ?? '').digest('hex'));
+        listed.add(entry.s3Object);
+      }
     }
+    for (const [key, check] of byKey) {
+      const link = check.digest && previousLink(DIGEST_BUCKET, key, check.digest);
+      if (link) expect(checkLink(link, byKey.get(link.key)), key).toBeUndefined();
+    }
+    expect([...listed].sort()).toEqual(logs.map((f) => f.key).sort());
+  });
+
+  it('come with the public key of the sample (TEST) signing key, as list-public-keys prints it', () => {
+    expect(readFileSync(PUBLIC_KEYS, 'utf8')).toBe(samplePublicKeysJson());
   });
 });
 

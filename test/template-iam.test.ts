@@ -63,6 +63,11 @@ export const COMMAND_ACTIONS: Record<string, CommandActions> = {
     actions: ['logs:PutLogEvents'],
     source: 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html',
   },
+  '@aws-sdk/client-cloudtrail ListPublicKeysCommand': {
+    // No resource type: the action is granted on "*".
+    actions: ['cloudtrail:ListPublicKeys'],
+    source: 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudtrail.html',
+  },
   '@aws-sdk/client-cloudwatch-logs DescribeLogStreamsCommand': {
     actions: ['logs:DescribeLogStreams'],
     source: 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html',
@@ -138,6 +143,8 @@ function expectedResources(action: string, props: JsonObject, parameters: Record
       return [`arn:aws:s3:::${bucket}/${objects}`];
     case 's3:ListBucket':
       return [`arn:aws:s3:::${bucket}`];
+    case 'cloudtrail:ListPublicKeys':
+      return ['*'];
     case 'sns:Publish':
       // The topics the function is configured to publish to, and only those.
       return Object.entries(env)
@@ -188,7 +195,8 @@ describe.each(functions)('$logicalId role', (fn) => {
 
     it('scopes every action to the resources the function is configured for, never *', () => {
       for (const [action, resources] of granted) {
-        expect([...resources].filter((r) => r.includes('*') && !r.endsWith('/AWSLogs/*') && !r.endsWith(':*')), action).toEqual([]);
+        // cloudtrail:ListPublicKeys has no resource type (list_awscloudtrail.html): "*" is the only resource it takes.
+        if (action !== 'cloudtrail:ListPublicKeys') expect([...resources].filter((r) => r.includes('*') && !r.endsWith('/AWSLogs/*') && !r.endsWith(':*')), action).toEqual([]);
         expect([...resources].sort(), action).toEqual(expectedResources(action, props, evaluator.parameters, granted).sort());
       }
     });

@@ -5,13 +5,29 @@ import { createS3Client, createSnsClient } from '../lib/aws-clients.js';
 import { createDeliveryHandler, type DeliveryResult } from '../lib/delivery-handler.js';
 import { createObservability } from '../lib/observability.js';
 import { loadProcessorConfig } from './config.js';
+import type { Context } from 'aws-lambda';
+import { objectDeletionFromEvent } from '../../shared/integrity/events.js';
+import { processDeletion } from './integrity.js';
+import { publicKeysFromFile } from '../lib/cloudtrail-public-keys.js';
 import { processDelivery, type DeliveryOutcome, type ProcessorContext } from './process-log.js';
 
 export type ProcessorResult = DeliveryResult<DeliveryOutcome>;
 
 export function createHandler(ctx: ProcessorContext) {
-  return createDeliveryHandler(ctx.obs, (delivery, signal) => processDelivery(ctx, delivery, signal), ctx.deadlineMarginMs !== undefined ? { deadlineMarginMs: ctx.deadlineMarginMs } : {});
+  const deliveries = createDeliveryHandler(ctx.obs, (delivery, signal) => processDelivery(ctx, delivery, signal), ctx.deadlineMarginMs !== undefined ? { deadlineMarginMs: ctx.deadlineMarginMs } : {});
+  // S3 "Object Deleted" events under AWSLogs/ (issue 14): an alert or a count, not a delivery to read.
+  return async (event: unknown, context: Context): Promise<ProcessorResult | DeletionOutcome> => {
+    const deletion = objectDeletionFromEvent(event);
+    if (!deletion) return deliveries(event, context);
+    try {
+      return await processDeletion(ctx, deletion);
+    } finally {
+      ctx.obs.metrics.publishStoredMetrics();
+    }
+  };
 }
+
+export type DeletionOutcome = Awaited<ReturnType<typeof processDeletion>>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Cold start: a configuration error fails the init, with every problem in the message.
@@ -30,4 +46,14 @@ obs.logger.info('processor configured', {
   watching: config.trailwatchResources,
 });
 
-export const handler = createHandler({ config, obs, s3: createS3Client(config.aws), sns: createSnsClient() });
+// CLOUDTRAIL_PUBLIC_KEYS_FILE (optional): digests are checked with the keys in this list-public-keys JSON file
+// instead of ListPublicKeys; for offline runs (`npm start` over the sample day, signed with a test key).
+const publicKeysFile = process.env.CLOUDTRAIL_PUBLIC_KEYS_FILE?.trim();
+
+export const handler = createHandler({
+  config,
+  obs,
+  s3: createS3Client(config.aws),
+  sns: createSnsClient(),
+  ...(publicKeysFile ? { publicKeys: publicKeysFromFile(publicKeysFile) } : {}),
+});

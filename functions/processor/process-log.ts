@@ -16,6 +16,9 @@ import type { Delivery, ObjectRef } from '../lib/triggers.js';
 import { alertMessages } from './alert-messages.js';
 import type { ProcessorConfig } from './config.js';
 import { publishMessages, type PublishOptions } from './publish-alerts.js';
+import { checkDigestObject, splitDigests, type DigestOutcome } from './integrity.js';
+import type { PublicKeyCache } from '../lib/cloudtrail-public-keys.js';
+import { TRAIL_BUCKET_RULE } from '../../shared/rules/builtin/log-integrity.js';
 
 export interface ProcessorContext {
   config: ProcessorConfig;
@@ -24,6 +27,8 @@ export interface ProcessorContext {
   obs: Observability;
   /** Retry tuning (tests). */
   publish?: Omit<PublishOptions, 'signal'>;
+  /** CloudTrail's public keys for the digest check (default: ListPublicKeys, cached per container). */
+  publicKeys?: PublicKeyCache;
   /** Time kept back from the function's timeout (functions/lib/deadline.ts; tests). */
   deadlineMarginMs?: number;
 }
@@ -50,11 +55,27 @@ export interface FileOutcome {
   timings: { readMs: number; publishMs: number };
 }
 
-export type DeliveryOutcome = LogFilesOutcome<FileOutcome>;
+export type DeliveryOutcome = LogFilesOutcome<FileOutcome> & { digests?: DigestOutcome[] };
 
-/** Processes every log file a delivery names; throws (after trying them all) if any failed. */
-export function processDelivery(ctx: ProcessorContext, delivery: Delivery, signal?: AbortSignal): Promise<DeliveryOutcome> {
-  return forEachLogFile(ctx.obs, delivery, (ref, via) => processLogFile(ctx, ref, via, signal), signal);
+/**
+ * Checks every digest a delivery names (functions/processor/integrity.ts) and processes every log file; throws
+ * (after trying them all) if any failed.
+ */
+export async function processDelivery(ctx: ProcessorContext, delivery: Delivery, signal?: AbortSignal): Promise<DeliveryOutcome> {
+  const { digests, others } = splitDigests(delivery.objects);
+  const checked: DigestOutcome[] = [];
+  let digestError: unknown;
+  for (const ref of digests) {
+    try {
+      checked.push(await checkDigestObject(ctx, ref, signal));
+    } catch (error) {
+      ctx.obs.logger.error('digest check failed', { bucket: ref.bucket, key: ref.key, error: error instanceof Error ? error : String(error) });
+      digestError ??= error;
+    }
+  }
+  const outcome = await forEachLogFile(ctx.obs, { ...delivery, objects: others }, (ref, via) => processLogFile(ctx, ref, via, signal), signal);
+  if (digestError !== undefined) throw digestError;
+  return digests.length > 0 ? { ...outcome, digests: checked } : outcome;
 }
 
 /** Reads one log file to the end, then publishes its alerts. */
@@ -75,7 +96,9 @@ export async function processLogFile(ctx: ProcessorContext, ref: ObjectRef, via:
           }
           continue;
         }
-        if (item.alerts.length > 0) collector.addAll(item.alerts, item.raw);
+        // The trail bucket rule is about the bucket this file came from, not any bucket in the account.
+        const alerts = item.alerts.filter((a) => a.rule !== TRAIL_BUCKET_RULE || item.event.record.requestParameters?.bucketName === ref.bucket);
+        if (alerts.length > 0) collector.addAll(alerts, item.raw);
       }
       return { key: object.key, stats: scan.stats };
     },

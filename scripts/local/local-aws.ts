@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { EMULATOR_CREDENTIALS, startS3Emulator, type S3Emulator } from '../../test/helpers/s3-emulator.js';
 import { startCloudWatchLogsFakeServer, type CloudWatchLogsFakeServer } from './cloudwatch-logs-fake-server.js';
@@ -36,12 +37,18 @@ export interface BucketObject {
   deliveredAt: number | undefined;
 }
 
-/** Files under `logsDir/AWSLogs/`, as keys relative to `logsDir` (`AWSLogs/...`), sorted by key. */
+/**
+ * S3 user metadata a file on disk cannot carry, beside it: `<file>.s3-metadata.json` (a digest's signature, written
+ * by scripts/make-sample-logs.ts). Uploaded as the object's metadata, not as an object.
+ */
+export const METADATA_SIDECAR = '.s3-metadata.json';
+
+/** Files under `logsDir/AWSLogs/`, as keys relative to `logsDir` (`AWSLogs/...`), sorted by key; not metadata sidecars. */
 export async function sampleFiles(logsDir: string): Promise<Array<{ file: string; key: string }>> {
   const root = path.join(logsDir, 'AWSLogs');
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   return entries
-    .filter((e) => e.isFile())
+    .filter((e) => e.isFile() && !e.name.endsWith(METADATA_SIDECAR))
     .map((e) => {
       const file = path.join(e.parentPath, e.name);
       return { file, key: path.relative(logsDir, file).split(path.sep).join('/') };
@@ -151,7 +158,9 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
         buckets.add(bucket);
       }
       const body = await readFile(file);
-      await s3.put(bucket, key, body);
+      const sidecar = `${file}${METADATA_SIDECAR}`;
+      const metadata = existsSync(sidecar) ? (JSON.parse(await readFile(sidecar, 'utf8')) as Record<string, string>) : undefined;
+      await s3.put(bucket, key, body, metadata);
       const object: BucketObject = { bucket, key, file, size: body.byteLength, eTag: createHash('md5').update(body).digest('hex'), deliveredAt: deliveryTime(key) };
       objects.push(object);
       return object;

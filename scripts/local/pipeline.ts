@@ -109,7 +109,10 @@ export async function runLocalPipeline(options: LocalRunOptions = {}): Promise<L
   const offset = clock.mode === 'real' ? 0 : clock.start - Date.now();
   const shifted = clock.mode === 'real' ? undefined : clock.start;
 
-  const processorSettings = functionSettings('processor', env);
+  // The sample day's digests are signed with a TEST key (scripts/sample-signing-key.ts); the processor checks them
+  // with its public half instead of calling ListPublicKeys (CLOUDTRAIL_PUBLIC_KEYS_FILE, functions/processor/handler.ts).
+  const sampleKeys = path.join(logsDir, '..', 'sample-public-keys.json');
+  const processorSettings = functionSettings('processor', { ...(existsSync(sampleKeys) ? { CLOUDTRAIL_PUBLIC_KEYS_FILE: sampleKeys } : {}), ...env });
   const indexerSettings = functionSettings('indexer', env);
   const alertTopicArn = processorSettings.ALERT_TOPIC_ARN ?? LOCAL_ALERT_TOPIC_ARN;
   const eventsTopicArn = processorSettings.ALERT_EVENTS_TOPIC_ARN || undefined;

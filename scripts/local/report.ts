@@ -52,7 +52,7 @@ export interface FunctionSummary {
 export interface Summary {
   objects: number;
   bytes: number;
-  processor: FunctionSummary & { records: number; parsed: number; malformed: number; alertsByRule: Record<string, number>; published: number };
+  processor: FunctionSummary & { records: number; parsed: number; malformed: number; alertsByRule: Record<string, number>; published: number; integrity: { digests: number; logFiles: number; notValid: string[] } };
   indexer: FunctionSummary & { indexed: number; outOfScope: number; rejected: Record<string, number>; trimmed: number; streams: string[]; putLogEventsCalls: number };
   sns: { messages: number; alertEmails: number; publishBatchCalls: number; publishCalls: number };
   logs: { putLogEventsCalls: number; createLogStreamCalls: number; stored: number };
@@ -95,9 +95,25 @@ function functionSummary(run: FunctionRun): FunctionSummary {
 export function summarize(result: LocalRunResult): Summary {
   const processorRun = result.functions.processor;
   const indexerRun = result.functions.indexer;
-  const processor = { ...functionSummary(processorRun), records: 0, parsed: 0, malformed: 0, alertsByRule: {} as Record<string, number>, published: 0 };
+  const processor = {
+    ...functionSummary(processorRun),
+    records: 0,
+    parsed: 0,
+    malformed: 0,
+    alertsByRule: {} as Record<string, number>,
+    published: 0,
+    // The digest check (issue 14): digests and the log files they list, by status.
+    integrity: { digests: 0, logFiles: 0, notValid: [] as string[] },
+  };
   for (const { outcome } of processorRun.invocations) {
     if (!outcome.ok || !isDeliveryOutcome<ProcessorOutcome>(outcome.result)) continue;
+    for (const digest of outcome.result.digests ?? []) {
+      for (const r of digest.results) {
+        if (r.kind === 'digest') processor.integrity.digests++;
+        else processor.integrity.logFiles++;
+        if (r.status !== 'valid') processor.integrity.notValid.push(`${r.kind} ${r.status}: ${r.key}`);
+      }
+    }
     for (const file of outcome.result.files) {
       processor.records += file.stats.records;
       processor.parsed += file.stats.delivered;
@@ -297,6 +313,14 @@ export function formatSummary(result: LocalRunResult, summary: Summary, options:
     const raised = Object.values(processor.alertsByRule).reduce((a, b) => a + b, 0);
     lines.push(`           ${processor.records} records, ${processor.parsed} parsed, ${processor.malformed} malformed`);
     lines.push(`           ${raised} alerts raised: ${counts(processor.alertsByRule)}`);
+    const integrity = processor.integrity;
+    if (integrity.digests > 0 || integrity.notValid.length > 0) {
+      lines.push(
+        integrity.notValid.length === 0
+          ? `           integrity: ${plural(integrity.digests, 'digest')} checked (signature, location, chain) and the ${plural(integrity.logFiles, 'log file')} they list: all valid`
+          : `           integrity: ${plural(integrity.digests, 'digest')} and ${plural(integrity.logFiles, 'log file')} checked, ${integrity.notValid.length} NOT valid: ${integrity.notValid.join('; ')}`,
+      );
+    }
     lines.push(
       `           ${processor.published} messages published (SNS fake, ${result.endpoints.sns}: ${summary.sns.messages} accepted in ${summary.sns.publishBatchCalls} PublishBatch + ${summary.sns.publishCalls} Publish calls, ${summary.sns.alertEmails} to the alert topic)`,
     );

@@ -51,7 +51,8 @@ export interface S3Emulator {
   /** A client for this emulator; `maxSockets` bounds its connection pool (keep-alive on). */
   client(options?: { maxSockets?: number; maxAttempts?: number; endpoint?: string }): S3Client;
   createBucket(bucket: string): Promise<void>;
-  put(bucket: string, key: string, body: Uint8Array | string): Promise<void>;
+  /** Puts an object; `metadata` is its user metadata (x-amz-meta-*), e.g. a digest's signature. */
+  put(bucket: string, key: string, body: Uint8Array | string, metadata?: Record<string, string>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -89,8 +90,8 @@ export async function startS3Emulator(): Promise<S3Emulator> {
     async createBucket(bucket) {
       await admin.send(new CreateBucketCommand({ Bucket: bucket }));
     },
-    async put(bucket, key, body) {
-      await admin.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+    async put(bucket, key, body, metadata) {
+      await admin.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ...(metadata ? { Metadata: metadata } : {}) }));
     },
     async close() {
       for (const client of clients) client.destroy();
