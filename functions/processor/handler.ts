@@ -1,10 +1,12 @@
 // The processor Lambda: CloudTrail log files delivered to S3 -> streamed classification -> SNS alerts.
 // Wiring only: config and clients once per container (cold start), then the shared handler (middy, Powertools'
 // logger and metrics, triggers, SQS partial batches: functions/lib/delivery-handler.ts); the work: process-log.ts.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createS3Client, createSnsClient } from '../lib/aws-clients.js';
 import { createDeliveryHandler, type DeliveryResult } from '../lib/delivery-handler.js';
 import { createObservability } from '../lib/observability.js';
 import { loadProcessorConfig } from './config.js';
+import { DedupeStore } from './dedupe-store.js';
 import { processDelivery, type DeliveryOutcome, type ProcessorContext } from './process-log.js';
 
 export type ProcessorResult = DeliveryResult<DeliveryOutcome>;
@@ -26,6 +28,11 @@ obs.logger.info('processor configured', {
   stormThreshold: config.stormThreshold,
   rules: config.ruleset.rules.length,
   customRules: config.rulesSources,
+  dedupeTable: config.dedupeTable ?? null,
 });
 
-export const handler = createHandler({ config, obs, s3: createS3Client(config.aws), sns: createSnsClient() });
+// Issue 13: ALERT_DEDUPE_TABLE set = every alert published at most once per topic (region, endpoint: the SDK's
+// own AWS_REGION / AWS_ENDPOINT_URL_DYNAMODB).
+const dedupe = config.dedupeTable ? new DedupeStore(new DynamoDBClient({}), config.dedupeTable) : undefined;
+
+export const handler = createHandler({ config, obs, s3: createS3Client(config.aws), sns: createSnsClient(), dedupe });
