@@ -30,7 +30,8 @@ export const DeliveryMetrics = {
    * so p50/p99 and Maximum are statistics of alerts). A metric name per path rather than a `path` dimension: values
    * stay in the invocation's one EMF document (Powertools' singleMetric would write a line per value).
    */
-  alertLatency: { s3: 'AlertLatencyS3', eventbridge: 'AlertLatencyEventBridge' },
+  alertLatencyS3: 'AlertLatencyS3',
+  alertLatencyEventBridge: 'AlertLatencyEventBridge',
   /** Messages not sent because an earlier delivery of the same record had published them (per topic). */
   alertsAlreadyPublished: 'AlertsAlreadyPublished',
   /** Messages SNS took whose `published` mark could not be written (a later delivery may send them again). */
@@ -91,6 +92,6 @@ export async function deliverAlerts(
 function recordLatency(obs: Observability, path: AlertPath, published: readonly AlertMessage[], nowMs: number): void {
   for (const message of published) {
     const eventTime = Date.parse(isSummaryAlert(message.alert) ? message.alert.firstEventTime : message.alert.eventTime);
-    if (Number.isFinite(eventTime)) obs.metrics.addMetric(DeliveryMetrics.alertLatency[path], MetricUnit.Milliseconds, Math.max(0, nowMs - eventTime));
+    if (Number.isFinite(eventTime)) obs.metrics.addMetric(path === 's3' ? DeliveryMetrics.alertLatencyS3 : DeliveryMetrics.alertLatencyEventBridge, MetricUnit.Milliseconds, Math.max(0, nowMs - eventTime));
   }
 }
