@@ -30,6 +30,10 @@ import {
   sampleEvent,
 } from './helpers/handler-invocation.js';
 import { startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
+import { startLocalDynamoDb, type LocalDynamoDb } from './helpers/dynamodb-local.js';
+import { DedupeStore } from '../functions/processor/dedupe-store.js';
+import { gzipSync } from 'node:zlib';
+import { cloudTrailRecord } from './helpers/log-files.js';
 import { loadRecord, recordFixtureNames } from './record-fixtures.js';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts';
@@ -39,6 +43,7 @@ const snsMock = mockClient(SNSClient);
 let s3rver: S3Emulator;
 let s3: S3Client;
 let createHandler: typeof CreateHandler;
+let dynamo: LocalDynamoDb;
 
 function apiCall(record: CloudTrailRecord, id = 'ev'): Record<string, unknown> {
   return { version: '0', id, 'detail-type': 'AWS API Call via CloudTrail', source: `aws.${record.eventSource.split('.')[0]}`, account: '123456789012', time: record.eventTime, region: 'us-east-1', resources: [], detail: record };
@@ -65,14 +70,17 @@ function comparable(topic = EVENTS_TOPIC): string[] {
     .sort();
 }
 
-function processor() {
-  const config = loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, ALERT_EVENTS_TOPIC_ARN: EVENTS_TOPIC, MIN_SEVERITY: 'info' });
-  const handler = createHandler({ config, obs: quietObservabilityFor('fast-path-test'), s3, sns: new SNSClient({ region: 'us-east-1' }), publish: { sleep: () => Promise.resolve() } });
+/** The processor with a dedupe table of its own (the fast path needs one), or with `table: null` none. */
+async function processor(options: { table?: string | null } = {}) {
+  const table = options.table === null ? undefined : (options.table ?? (await dynamo.createDedupeTable()));
+  const config = loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, ALERT_EVENTS_TOPIC_ARN: EVENTS_TOPIC, MIN_SEVERITY: 'info', ...(table ? { ALERT_DEDUPE_TABLE: table } : {}) });
+  const dedupe = table ? new DedupeStore(dynamo.client(), table) : undefined;
+  const handler = createHandler({ config, obs: quietObservabilityFor('fast-path-test'), s3, sns: new SNSClient({ region: 'us-east-1' }), dedupe, publish: { sleep: () => Promise.resolve() } });
   return (event: unknown) => handler(event, context);
 }
 
 beforeAll(async () => {
-  s3rver = await startS3Emulator();
+  [s3rver, dynamo] = await Promise.all([startS3Emulator(), startLocalDynamoDb()]);
   s3 = s3rver.client();
   await putSampleLogs(s3rver);
   Object.assign(process.env, { ...s3rver.environment, POWERTOOLS_LOG_LEVEL: 'SILENT', ALERT_TOPIC_ARN: TOPIC });
@@ -80,7 +88,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await s3rver?.close();
+  await Promise.all([s3rver?.close(), dynamo?.close()]);
 });
 
 beforeEach(() => {
@@ -116,11 +124,11 @@ describe('the fast-path event shape', () => {
   });
 
   it('publishes the sample event\'s alert through the handler, directly and from SQS', async () => {
-    const direct = (await processor()(sampleEvent('eventbridge-cloudtrail-api-call.json'))) as DeliveryOutcome;
+    const direct = (await (await processor())(sampleEvent('eventbridge-cloudtrail-api-call.json'))) as DeliveryOutcome;
     expect(direct.apiCalls).toMatchObject([{ eventID: '382cf9d3-91e4-45e0-b2df-9d4935d01bbd', alerts: ['rds-database-deleted'], published: { alertTopic: 1, eventsTopic: 1 } }]);
     const [entry] = entries(TOPIC);
     expect(entry?.Subject).toBe('[HIGH] DeleteDBInstance oradb by johndoe (123456789012 us-east-1)');
-    expect(await processor()(sampleEvent('sqs-eventbridge-cloudtrail-api-call.json'))).toEqual({ batchItemFailures: [] });
+    expect(await (await processor())(sampleEvent('sqs-eventbridge-cloudtrail-api-call.json'))).toEqual({ batchItemFailures: [] });
     expect(entries(TOPIC)).toHaveLength(2);
     expect(entries(TOPIC)[1]?.Subject).toBe(entry?.Subject);
   });
@@ -147,11 +155,11 @@ describe('alerts equal to the S3 path', () => {
 
   it('the sample day: every record sent as a fast-path event publishes what the S3 path publishes for the day', async () => {
     const names = readdirSync(new URL(SAMPLE_DAY_FOLDER, SAMPLE_LOGS)).sort();
-    const run = processor();
-    await run(cloudTrailNotificationOf(names.map((n) => SAMPLE_DAY_FOLDER + n)));
+    await (await processor())(cloudTrailNotificationOf(names.map((n) => SAMPLE_DAY_FOLDER + n)));
     const fromS3 = comparable();
     expect(fromS3.length).toBeGreaterThanOrEqual(17);
     snsMock.resetHistory();
+    const run = await processor();
     let n = 0;
     for (const name of names) {
       const { Records } = JSON.parse(gunzipSync(readFileSync(new URL(SAMPLE_DAY_FOLDER + name, SAMPLE_LOGS))).toString('utf8')) as { Records: CloudTrailRecord[] };
@@ -160,3 +168,27 @@ describe('alerts equal to the S3 path', () => {
     expect(comparable()).toEqual(fromS3);
   });
 });
+
+describe('what the fast path leaves to the S3 path', () => {
+  it('ignores fast-path events when there is no dedupe table: the log file alone alerts, never twice', async () => {
+    const result = (await (await processor({ table: null }))(sampleEvent('eventbridge-cloudtrail-api-call.json'))) as DeliveryOutcome;
+    expect(result.apiCalls).toMatchObject([{ alerts: ['rds-database-deleted'], leftToS3: ['rds-database-deleted'], published: { alertTopic: 0, eventsTopic: 0 } }]);
+    expect(snsMock.commandCalls(PublishBatchCommand)).toEqual([]);
+  });
+
+  it('sends the first 20 alerts of a storm (one rule, one 5-minute window) early; the log file then sends one summary', async () => {
+    const records = Array.from({ length: 25 }, (_, i) =>
+      cloudTrailRecord({ eventSource: 'rds.amazonaws.com', eventName: 'DeleteDBSnapshot', eventID: `snap-${i}`, eventTime: `2026-11-20T12:0${Math.floor(i / 10)}:${String(10 + (i % 10)).padStart(2, '0')}Z`, requestParameters: { dBSnapshotIdentifier: `s-${i}` }, userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::123456789012:user/cleanup', accountId: '123456789012' } }),
+    );
+    const table = await dynamo.createDedupeTable();
+    const run = await processor({ table });
+    for (const [i, record] of records.entries()) await run(apiCall(record as CloudTrailRecord, `storm-${i}`));
+    expect(entries(TOPIC)).toHaveLength(20);
+    const key = `${SAMPLE_DAY_FOLDER}123456789012_CloudTrail_us-east-1_20261120T1205Z_stormstormstorm2.json.gz`;
+    await s3rver.put('trailwatch-sample-trail', key, gzipSync(JSON.stringify({ Records: records })));
+    await run(cloudTrailNotificationOf([key]));
+    const kinds = entries(TOPIC).map((e) => (JSON.parse((JSON.parse(e.Message ?? '{}') as { default: string }).default) as { kind?: string }).kind ?? 'alert');
+    expect(kinds).toEqual([...Array.from({ length: 20 }, () => 'alert'), 'summary']);
+  });
+});
+

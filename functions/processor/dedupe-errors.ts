@@ -5,7 +5,7 @@ import { TrailwatchError } from '../../shared/errors.js';
 /** The dedupe table could not be read or written (throttled after the SDK's retries, unavailable, access denied). */
 export class DedupeStoreError extends TrailwatchError {
   readonly code = 'DEDUPE_STORE_FAILED';
-  readonly operation: 'claim' | 'markPublished' | 'release';
+  readonly operation: 'claim' | 'markPublished' | 'release' | 'count';
   readonly table: string;
   readonly key: string;
 

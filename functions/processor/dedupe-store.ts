@@ -106,6 +106,29 @@ export class DedupeStore {
     }
   }
 
+  /**
+   * Adds one to a counter item and returns the new count (the fast path's storm gate: alerts of one rule per
+   * window). The item expires with the others.
+   */
+  async count(pk: string, signal?: AbortSignal): Promise<number> {
+    try {
+      const { Attributes } = await this.ddb.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: { S: pk } },
+          UpdateExpression: 'ADD #count :one SET expiresAt = :expires',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: { ':one': { N: '1' }, ':expires': { N: String(expiresAt(this.now())) } },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+        signal ? { abortSignal: signal } : {},
+      );
+      return Number(Attributes?.count?.N ?? '1');
+    } catch (error) {
+      throw new DedupeStoreError('count', this.table, pk, error);
+    }
+  }
+
   private async get(pk: string, signal?: AbortSignal): Promise<ClaimItem | undefined> {
     try {
       const { Item } = await this.ddb.send(

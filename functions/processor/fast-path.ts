@@ -5,7 +5,8 @@
 import { performance } from 'node:perf_hooks';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { buildAlert } from '../../shared/alerts/alert.js';
-import { AlertCollector } from '../../shared/alerts/storm.js';
+import { AlertCollector, type CollectedAlert } from '../../shared/alerts/storm.js';
+import { stormCounterKey } from '../../shared/dedupe/claims.js';
 import { classify } from '../../shared/classify/classify.js';
 import type { CloudTrailRecord } from '../../shared/cloudtrail.js';
 import type { ApiCallEvent } from '../lib/triggers.js';
@@ -15,6 +16,10 @@ import type { PublishOptions } from './publish-alerts.js';
 export const FastPathMetrics = {
   /** CloudTrail records received from EventBridge. */
   apiCallEvents: 'ApiCallEvents',
+  /** Fast-path events not processed: no dedupe table (the S3 path alerts them). */
+  apiCallEventsIgnored: 'ApiCallEventsIgnored',
+  /** Fast-path alerts left to the S3 path's storm summary (more than the storm threshold of one rule in a window). */
+  alertsLeftToSummary: 'AlertsLeftToSummary',
 } as const;
 
 export interface ApiCallOutcome {
@@ -22,6 +27,8 @@ export interface ApiCallOutcome {
   eventID: string | null;
   eventName: string;
   alerts: string[];
+  /** Rules whose alert was left to the S3 path (storm gate), or every rule when there is no dedupe table. */
+  leftToS3: string[];
   published: Delivered;
 }
 
@@ -37,10 +44,19 @@ export function apiCallAlerts(ctx: Pick<DeliverContext, 'config'>, event: ApiCal
 
 export async function processApiCall(ctx: DeliverContext, event: ApiCallEvent, via: string, options: PublishOptions): Promise<ApiCallOutcome> {
   const started = performance.now();
-  const { alerts, items } = apiCallAlerts(ctx, event);
   const eventID = typeof event.detail.eventID === 'string' ? event.detail.eventID : null;
+  const { alerts, items } = apiCallAlerts(ctx, event);
+  const base = { eventId: event.id, eventID, eventName: event.detail.eventName, alerts: alerts.map((a) => a.rule) };
+  const none: Delivered = { alertTopic: 0, eventsTopic: 0, alreadyPublished: 0 };
+  if (!ctx.dedupe) {
+    // Without the dedupe table the S3 path would publish every fast-path alert again: the S3 path alone alerts.
+    ctx.obs.logger.warn('fast-path event ignored: ALERT_DEDUPE_TABLE is not set, so its alerts come from the log file', { via, eventBridgeId: event.id, eventID });
+    ctx.obs.metrics.addMetric(FastPathMetrics.apiCallEventsIgnored, MetricUnit.Count, 1);
+    return { ...base, leftToS3: base.alerts, published: none };
+  }
+  const { send, leftToS3 } = await stormGate(ctx, items, options.signal);
   const where = `EventBridge event ${event.id} (record ${eventID ?? 'without eventID'})`;
-  const published = items.length > 0 ? await deliverAlerts(ctx, items, where, 'eventbridge', options) : { alertTopic: 0, eventsTopic: 0, alreadyPublished: 0 };
+  const published = send.length > 0 ? await deliverAlerts(ctx, send, where, 'eventbridge', options) : none;
   ctx.obs.logger.info('api call event read', {
     via,
     eventBridgeId: event.id,
@@ -48,7 +64,8 @@ export async function processApiCall(ctx: DeliverContext, event: ApiCallEvent, v
     eventSource: event.detail.eventSource,
     eventName: event.detail.eventName,
     eventTime: event.detail.eventTime,
-    alerts: alerts.map((a) => a.rule),
+    alerts: base.alerts,
+    leftToS3,
     published,
     durationMs: Math.round(performance.now() - started),
   });
@@ -56,5 +73,23 @@ export async function processApiCall(ctx: DeliverContext, event: ApiCallEvent, v
   ctx.obs.metrics.addMetric(ProcessorMetrics.alertsRaised, MetricUnit.Count, alerts.length);
   ctx.obs.metrics.addMetric(ProcessorMetrics.alertsPublished, MetricUnit.Count, published.alertTopic);
   if (ctx.config.eventsTopicArn) ctx.obs.metrics.addMetric(ProcessorMetrics.alertEventsPublished, MetricUnit.Count, published.eventsTopic);
-  return { eventId: event.id, eventID, eventName: event.detail.eventName, alerts: alerts.map((a) => a.rule), published };
+  if (leftToS3.length > 0) ctx.obs.metrics.addMetric(FastPathMetrics.alertsLeftToSummary, MetricUnit.Count, leftToS3.length);
+  return { ...base, leftToS3, published };
+}
+
+/**
+ * The fast path's storm gate (shared/dedupe/claims.ts, STORM_WINDOW_SECONDS): the first `stormThreshold` alerts of a
+ * rule per window go out now; later ones are left to the S3 path, which folds the file's storm into one summary.
+ */
+async function stormGate(ctx: DeliverContext, items: CollectedAlert[], signal?: AbortSignal): Promise<{ send: CollectedAlert[]; leftToS3: string[] }> {
+  const send: CollectedAlert[] = [];
+  const leftToS3: string[] = [];
+  for (const item of items) {
+    const { rule } = item.alert;
+    const eventTime = 'eventTime' in item.alert ? item.alert.eventTime : item.alert.firstEventTime;
+    const count = await (ctx.dedupe as NonNullable<DeliverContext['dedupe']>).count(stormCounterKey(rule, eventTime), signal);
+    if (count > ctx.config.stormThreshold) leftToS3.push(rule);
+    else send.push(item);
+  }
+  return { send, leftToS3 };
 }

@@ -5,6 +5,7 @@
 // One item per (topic, alert): an alert is `rule` raised by the record `eventID`; a storm summary stands for every
 // alert of one rule in one log file, so it is one unit per (rule, file). Keys name the topic, so the email topic
 // and the events topic are remembered separately: one can have published while the other failed.
+import { createHash } from 'node:crypto';
 import type { Alert } from '../alerts/alert.js';
 import { isSummaryAlert, type SummaryAlert } from '../alerts/storm.js';
 
@@ -49,8 +50,20 @@ export function existingClaim(item: ClaimItem | undefined, nowSeconds: number): 
 
 /** The key an alert is remembered under for one topic. */
 export function dedupeKey(topicArn: string, alert: Alert | SummaryAlert): string {
-  if (isSummaryAlert(alert)) return `${topicArn}|summary|${alert.rule}|${alert.file ?? ''}`;
-  return `${topicArn}|alert|${alert.rule}|${recordIdentity(alert)}`;
+  if (isSummaryAlert(alert)) return fitKey(`${topicArn}|summary|${alert.rule}|${alert.file ?? ''}`);
+  return fitKey(`${topicArn}|alert|${alert.rule}|${recordIdentity(alert)}`);
+}
+
+/**
+ * DynamoDB partition keys are at most 2,048 bytes
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-partition-sort-keys);
+ * a key is readable when short (always, with an eventID) and a stable digest of itself when long (a summary of a
+ * file with a long key).
+ */
+export const MAX_READABLE_KEY_CHARS = 512;
+
+function fitKey(key: string): string {
+  return key.length <= MAX_READABLE_KEY_CHARS ? key : `${key.slice(0, 200)}|sha256:${createHash('sha256').update(key).digest('hex')}`;
 }
 
 /**
@@ -60,6 +73,20 @@ export function dedupeKey(topicArn: string, alert: Alert | SummaryAlert): string
 function recordIdentity(alert: Alert): string {
   if (alert.eventID) return alert.eventID;
   return `no-event-id:${alert.file ?? ''}#${alert.recordIndex ?? ''}:${alert.eventTime}:${alert.eventSource}:${alert.eventName}`;
+}
+
+/**
+ * The fast path sees one record at a time, so it cannot fold a storm into a summary as the S3 path does per file.
+ * Instead it counts alerts per rule per STORM_WINDOW_SECONDS of eventTime; beyond the storm threshold it leaves the
+ * rule's alerts to the S3 path, whose file summary then carries them. At most `threshold` single alerts of one rule
+ * per window come early; none is lost.
+ */
+export const STORM_WINDOW_SECONDS = 300;
+
+export function stormCounterKey(rule: string, eventTime: string): string {
+  const seconds = Math.floor(Date.parse(eventTime) / 1000);
+  const window = Number.isFinite(seconds) ? seconds - (seconds % STORM_WINDOW_SECONDS) : 0;
+  return `storm|${rule}|${window}`;
 }
 
 export function leaseUntil(nowSeconds: number, leaseSeconds: number = DEFAULT_LEASE_SECONDS): number {
