@@ -1,6 +1,7 @@
 // A real DynamoDB API on loopback for tests: dynalite (https://github.com/architect/dynalite), in memory (no path
-// given, so its memory-level store; nothing native is loaded), with the real @aws-sdk/client-dynamodb against it.
-// Tables are created as template.yaml's DedupeTable is: one string partition key `pk`, on demand.
+// given, so its memory-level store; classic-level's prebuilt addon is loaded by `level` but opens nothing), with the
+// real @aws-sdk/client-dynamodb against it.
+// Tables are created as template.yaml's AlertDedupeTable is: one string partition key `pk`, on demand.
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
