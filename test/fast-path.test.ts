@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { PublishBatchCommand, SNSClient, type PublishBatchCommandInput, type PublishBatchCommandOutput, type PublishBatchRequestEntry } from '@aws-sdk/client-sns';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
 import { buildSnsMessage } from '../shared/alerts/sns-message.js';
 import { scanLog } from '../shared/scan/scan-log.js';
@@ -71,11 +71,11 @@ function comparable(topic = EVENTS_TOPIC): string[] {
 }
 
 /** The processor with a dedupe table of its own (the fast path needs one), or with `table: null` none. */
-async function processor(options: { table?: string | null } = {}) {
+async function processor(options: { table?: string | null; obs?: ReturnType<typeof quietObservabilityFor> } = {}) {
   const table = options.table === null ? undefined : (options.table ?? (await dynamo.createDedupeTable()));
   const config = loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, ALERT_EVENTS_TOPIC_ARN: EVENTS_TOPIC, MIN_SEVERITY: 'info', ...(table ? { ALERT_DEDUPE_TABLE: table } : {}) });
   const dedupe = table ? new DedupeStore(dynamo.client(), table) : undefined;
-  const handler = createHandler({ config, obs: quietObservabilityFor('fast-path-test'), s3, sns: new SNSClient({ region: 'us-east-1' }), dedupe, publish: { sleep: () => Promise.resolve() } });
+  const handler = createHandler({ config, obs: options.obs ?? quietObservabilityFor('fast-path-test'), s3, sns: new SNSClient({ region: 'us-east-1' }), dedupe, publish: { sleep: () => Promise.resolve() } });
   return (event: unknown) => handler(event, context);
 }
 
@@ -166,6 +166,29 @@ describe('alerts equal to the S3 path', () => {
       for (const record of Records) await run(apiCall(record, `ev-${n++}`));
     }
     expect(comparable()).toEqual(fromS3);
+  });
+});
+
+describe('the latency metric', () => {
+  it('records event time to publish per path, one value per message SNS took', async () => {
+    const obs = quietObservabilityFor('fast-path-test');
+    const addMetric = vi.spyOn(obs.metrics, 'addMetric');
+    const run = await processor({ obs });
+    const before = Date.now();
+    await run(sampleEvent('eventbridge-cloudtrail-api-call.json'));
+    await run(sampleEvent('sns-cloudtrail-notification.json'));
+    const after = Date.now();
+    const values = (name: string) => addMetric.mock.calls.filter(([n]) => n === name).map(([, unit, value]) => ({ unit, value }));
+    const sinceCall = Date.parse('2026-11-20T11:02:30Z');
+    // The API call's alert went to both topics: two values.
+    expect(values('AlertLatencyEventBridge')).toHaveLength(2);
+    for (const { unit, value } of values('AlertLatencyEventBridge')) {
+      expect(unit).toBe('Milliseconds');
+      expect(value).toBeGreaterThanOrEqual(before - sinceCall);
+      expect(value).toBeLessThanOrEqual(after - sinceCall);
+    }
+    // The two files' 5 alerts to the email topic and 5 to the events topic.
+    expect(values('AlertLatencyS3')).toHaveLength(10);
   });
 });
 
