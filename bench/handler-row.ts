@@ -16,7 +16,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import type { RowOutput } from './rows.js';
-import { LAMBDA_BUNDLE } from '../scripts/bundle-options.mjs';
+import { lambdaBundle } from '../scripts/bundle-options.mjs';
 import { lambdaContext } from '../scripts/local/lambda-context.js';
 
 export type HandlerName = 'processor' | 'indexer';
@@ -36,7 +36,7 @@ export async function buildHandlerBundle(name: HandlerName): Promise<void> {
     // This module runs bundled into bench/out/, two levels below the repository root.
     entryPoints: [fileURLToPath(new URL(`../../functions/${name}/handler.ts`, import.meta.url))],
     outfile: bundlePath(name),
-    ...LAMBDA_BUNDLE,
+    ...lambdaBundle(name),
   });
 }
 

@@ -1,10 +1,14 @@
 #!/usr/bin/env node
-// The installed `trailwatch` command runs the bundled CLI that `npm ci` builds (the `prepare` script).
+// The installed `trailwatch` command runs the bundled CLI (dist/cli/trailwatch.mjs). There is no `prepare` script
+// (it broke `sam build`, whose `npm install --omit=dev` runs it: README "Deploy to AWS"), so the first run builds
+// the CLI itself with esbuild, a dependency; `npm run build` rebuilds it after a `git pull`.
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const bundle = new URL('../dist/cli/trailwatch.mjs', import.meta.url);
 if (!existsSync(bundle)) {
-  process.stderr.write('trailwatch: the CLI is not built yet; run `npm run build` (npm ci does it for you)\n');
-  process.exit(2);
+  process.stderr.write('trailwatch: building the CLI once (npm run build)...\n');
+  execFileSync(process.execPath, [fileURLToPath(new URL('../scripts/build.mjs', import.meta.url)), 'cli'], { stdio: 'inherit' });
 }
 await import(bundle.href);

@@ -1,28 +1,35 @@
-// Bundles the CLI (and, as they land, the Lambda handlers) with esbuild: one file each, Node 22, sourcemaps.
-import { writeFile } from 'node:fs/promises';
+// `npm run build`: bundles the CLI, the Lambda handlers and the local runners with esbuild into dist/.
+//   node scripts/build.mjs          everything
+//   node scripts/build.mjs cli      only the CLI (what bin/trailwatch.mjs needs)
+// The handlers are bundled with template.yaml's BuildProperties (scripts/bundle-options.mjs), exactly as `sam build`
+// bundles them: dist/<function>/handler.mjs is what .aws-sam/build/<Function>/handler.mjs would be.
+import path from 'node:path';
 import { build } from 'esbuild';
-import { LAMBDA_BUNDLE, NODE_BUNDLE } from './bundle-options.mjs';
+import { lambdaBundle, NODE_BUNDLE, ROOT } from './bundle-options.mjs';
 
+const only = process.argv[2];
+if (only !== undefined && only !== 'cli') {
+  process.stderr.write(`usage: node scripts/build.mjs [cli]\n`);
+  process.exit(2);
+}
+const dist = path.join(ROOT, 'dist');
+const from = (file) => path.join(ROOT, file);
 const common = { ...NODE_BUNDLE, sourcemap: true };
-const lambda = { ...LAMBDA_BUNDLE, sourcemap: true };
 
-await build({ ...common, entryPoints: { 'cli/trailwatch': 'cli/bin.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' } });
+await build({ ...common, entryPoints: { 'cli/trailwatch': from('cli/bin.ts') }, outdir: dist, outExtension: { '.js': '.mjs' } });
+if (only === 'cli') process.exit(0);
 
-// The processor Lambda: dist/processor/handler.js exporting `handler`, with a package.json marking the folder
-// as ESM so the folder deploys as it is (Lambda's Node.js runtime loads a .js handler as ESM from type: module).
-await build({ ...lambda, entryPoints: { 'processor/handler': 'functions/processor/handler.ts' }, outdir: 'dist' });
-await writeFile('dist/processor/package.json', JSON.stringify({ type: 'module' }, null, 2) + '\n');
-
-// The indexer Lambda, the same way: dist/indexer/handler.js exporting `handler`.
-await build({ ...lambda, entryPoints: { 'indexer/handler': 'functions/indexer/handler.ts' }, outdir: 'dist' });
-await writeFile('dist/indexer/package.json', JSON.stringify({ type: 'module' }, null, 2) + '\n');
+// The processor and indexer Lambdas: dist/<name>/handler.mjs exporting `handler`.
+for (const name of ['processor', 'indexer']) {
+  await build({ ...lambdaBundle(name), entryPoints: { [`${name}/handler`]: from(`functions/${name}/handler.ts`) }, outdir: dist });
+}
 
 // Local runs (npm start, npm run invoke): the runners and the sandbox process that hosts a bundled handler. Their
 // own dependencies (s3rver, the AWS SDK) stay in node_modules: these run only where the project is installed.
 await build({
   ...common,
-  entryPoints: { 'local/run': 'scripts/local-run.ts', 'local/invoke': 'scripts/invoke.ts', 'local/lambda-host': 'scripts/local/lambda-host.ts' },
-  outdir: 'dist',
+  entryPoints: { 'local/run': from('scripts/local-run.ts'), 'local/invoke': from('scripts/invoke.ts'), 'local/lambda-host': from('scripts/local/lambda-host.ts') },
+  outdir: dist,
   outExtension: { '.js': '.mjs' },
   packages: 'external',
 });

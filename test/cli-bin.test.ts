@@ -8,8 +8,8 @@ const root = path.join(import.meta.dirname, '..');
 
 describe('the installed trailwatch command', () => {
   beforeAll(async () => {
-    // The same bundle `npm ci` builds through the prepare script.
-    await run(process.execPath, ['scripts/build.mjs'], { cwd: root });
+    // The bundle bin/trailwatch.mjs runs (and builds on first use).
+    await run(process.execPath, ['scripts/build.mjs', 'cli'], { cwd: root });
   });
 
   it('scans a log file as a separate process, alerts on stdout and the summary on stderr', async () => {

@@ -10,7 +10,7 @@ import { API_CALL_DETAIL_TYPE, EVENT_PATTERN_MAX_CHARS, eventPatternChars, fastP
 import { compilePattern } from '../shared/rules/pattern.js';
 import { BUILTIN_RULES } from '../shared/rules/builtin-rules.js';
 import { derivedPattern, withFastPathPattern } from '../scripts/fast-path-pattern.js';
-import { Evaluator, loadTemplate } from './helpers/template.js';
+import { Evaluator, loadTemplate, SCENARIOS } from './helpers/template.js';
 import { loadRecord, recordFixtureNames } from './record-fixtures.js';
 
 /** The EventBridge event CloudTrail sends for a record (detail = the record). */
@@ -103,7 +103,7 @@ describe('the fast-path pattern', () => {
 
 describe('template.yaml FastPathRule', () => {
   it('carries the pattern derived from the built-in rules (npm run fast-path-pattern rewrites it)', () => {
-    const rule = new Evaluator(loadTemplate()).properties('FastPathRule');
+    const rule = new Evaluator(loadTemplate(), SCENARIOS.defaults).properties('FastPathRule');
     expect(rule.EventPattern).toEqual(derivedPattern().pattern);
   });
 

@@ -51,13 +51,13 @@ afterAll(async () => {
 });
 
 
-describe('the bundled indexer (dist/indexer/handler.js)', () => {
+describe('the bundled indexer (dist/indexer/handler.mjs)', () => {
   it('exports handler and indexes an S3 put event with endpoints and credentials from the environment only', async () => {
     const event = readFileSync(new URL('../events/s3-put.json', import.meta.url), 'utf8');
     // The sample records are from 2026-11-20: the bundle's real clock must not find them too old.
     const script = `
       const realNow = Date.now; Date.now = () => Date.parse('2026-11-20T19:00:00Z');
-      const { handler } = await import('./indexer/handler.js');
+      const { handler } = await import('./indexer/handler.mjs');
       const context = { functionName: 'trailwatch-indexer', awsRequestId: 'r1', getRemainingTimeInMillis: () => 30000 };
       const result = await handler(${event}, context);
       Date.now = realNow;
@@ -79,7 +79,7 @@ describe('the bundled indexer (dist/indexer/handler.js)', () => {
   });
 
   it('fails its init with the configuration problems when the environment is wrong', async () => {
-    const { code, stderr } = await bundle.run({ AWS_REGION: 'us-east-1', INDEX_LOG_GROUP: 'not a group' }, "await import('./indexer/handler.js');");
+    const { code, stderr } = await bundle.run({ AWS_REGION: 'us-east-1', INDEX_LOG_GROUP: 'not a group' }, "await import('./indexer/handler.mjs');");
     expect(code).not.toBe(0);
     expect(stderr).toContain('ConfigError: trailwatch indexer: invalid configuration (1 problem):');
     expect(stderr).toContain('INDEX_LOG_GROUP: must be a CloudWatch Logs log group name');

@@ -2,14 +2,14 @@
 // the bundled processor and indexer invoked with one S3 notification per object, SNS and CloudWatch Logs fakes)
 // publishes exactly the sample day's expected alerts (events/logs/README.md, "Alerts the day should raise"), skips
 // what is not a log file with its reason, indexes the RDS / Data API / CloudTrail events with the `trailwatch`
-// object, and writes --out files. The handlers are bundled here with the options of scripts/build.mjs, into a
-// temporary folder, so the test does not depend on (or rewrite) dist/.
+// object, and writes --out files. The handlers are bundled here with the options `sam build` uses (template.yaml's
+// BuildProperties: test/helpers/local-bundles.ts), into a temporary folder, so the test does not depend on (or
+// rewrite) dist/.
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { build, type BuildOptions } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classify } from '../shared/classify/index.js';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
@@ -18,31 +18,13 @@ import { sampleFiles } from '../scripts/local/local-aws.js';
 import { alertEmails, formatReport, indexedFields, ruleOf, summarize, writeOutDir } from '../scripts/local/report.js';
 import { protocolText } from '../scripts/local/sns-fake.js';
 import { runFailed, runLocalPipeline, type LocalRunResult } from '../scripts/local-run.js';
+import { buildLocalBundles } from './helpers/local-bundles.js';
+import { EXPECTED_ALERTS } from './helpers/sample-day.js';
 
 const INDEXER_SOURCE = 'functions/indexer/handler.ts';
 const hasIndexer = existsSync(INDEXER_SOURCE);
 const DIGEST_KEY = 'AWSLogs/123456789012/CloudTrail-Digest/us-east-1/2026/11/20/123456789012_CloudTrail-Digest_us-east-1_RDS-CloudTrail_us-east-1_20261120T094631Z.json.gz';
 
-/** events/logs/README.md, "Alerts the day should raise": 17 alerts, by time. `resource` is the alert's resource id. */
-const EXPECTED_ALERTS: ReadonlyArray<{ time: string; rule: string; eventName: string; resource: string | null; file: string }> = [
-  { time: '09:01:37', rule: 'cloudtrail-trail-updated', eventName: 'UpdateTrail', resource: 'RDS-CloudTrail', file: '0905Z' },
-  { time: '09:11:05', rule: 'cloudtrail-trail-updated', eventName: 'UpdateTrail', resource: 'RDS-CloudTrail', file: '0920Z' },
-  { time: '09:14:48', rule: 'rds-public-access', eventName: 'CreateDBInstance', resource: 'oradb', file: '0920Z' },
-  { time: '10:27:55', rule: 'rds-failed-call', eventName: 'ModifyDBInstance', resource: 'oradb', file: '1030Z' },
-  { time: '11:02:30', rule: 'rds-database-deleted', eventName: 'DeleteDBInstance', resource: 'oradb', file: '1110Z' },
-  { time: '11:28:03', rule: 'rds-failed-call', eventName: 'CreateDBInstance', resource: 'mysql-db', file: '1140Z' },
-  { time: '11:30:41', rule: 'rds-public-access', eventName: 'CreateDBInstance', resource: 'mysql-db', file: '1140Z' },
-  { time: '13:21:02', rule: 'rds-master-password-changed', eventName: 'ModifyDBInstance', resource: 'mysqldb', file: '1335Z' },
-  { time: '14:10:02', rule: 'rdsdata-logging-excluded', eventName: 'PutEventSelectors', resource: 'RDS-CloudTrail', file: '1420Z' },
-  { time: '15:06:40', rule: 'rds-snapshot-public', eventName: 'ModifyDBSnapshotAttribute', resource: 'mysqldb-snap', file: '1513Z' },
-  { time: '15:09:12', rule: 'rds-snapshot-shared', eventName: 'ModifyDBSnapshotAttribute', resource: 'mysqldb-audit-snap', file: '1513Z' },
-  { time: '16:41:16', rule: 'rds-deletion-protection-disabled', eventName: 'ModifyDBInstance', resource: 'orders-prod', file: '1648Z' },
-  { time: '16:45:37', rule: 'cloudtrail-logging-stopped', eventName: 'StopLogging', resource: 'RDS-CloudTrail', file: '1648Z' },
-  { time: '17:16:48', rule: 'root-rds-activity', eventName: 'DescribeDBInstances', resource: null, file: '1726Z' },
-  { time: '17:18:20', rule: 'root-rds-activity', eventName: 'DescribeDBSnapshotAttributes', resource: 'mysqldb-snap', file: '1726Z' },
-  { time: '17:19:05', rule: 'root-rds-activity', eventName: 'ModifyDBSnapshotAttribute', resource: 'mysqldb-snap', file: '1726Z' },
-  { time: '18:09:27', rule: 'cloudtrail-logging-stopped', eventName: 'DeleteTrail', resource: 'RDS-CloudTrail', file: '1812Z' },
-];
 
 interface AlertJson {
   rule: string;
@@ -57,23 +39,10 @@ let dist: string;
 let work: string;
 let sample: LocalRunResult;
 
-/** The options scripts/build.mjs bundles each handler and the local-run host with. */
-const common: BuildOptions = {
-  bundle: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'esm',
-  logLevel: 'warning',
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-};
-
 beforeAll(async () => {
   dist = await mkdtemp(path.join(os.tmpdir(), 'trailwatch-local-run-dist-'));
   work = await mkdtemp(path.join(os.tmpdir(), 'trailwatch-local-run-'));
-  const handlers: Record<string, string> = { 'processor/handler': 'functions/processor/handler.ts', ...(hasIndexer ? { 'indexer/handler': INDEXER_SOURCE } : {}) };
-  await build({ ...common, entryPoints: handlers, outdir: dist, mainFields: ['module', 'main'] });
-  for (const name of Object.keys(handlers)) await writeFile(path.join(dist, path.dirname(name), 'package.json'), JSON.stringify({ type: 'module' }));
-  await build({ ...common, entryPoints: { 'local/lambda-host': 'scripts/local/lambda-host.ts' }, outdir: dist, outExtension: { '.js': '.mjs' }, packages: 'external' });
+  await buildLocalBundles(dist, hasIndexer ? ['processor', 'indexer'] : ['processor']);
   sample = await runLocalPipeline({ distDir: dist });
 }, 120_000);
 

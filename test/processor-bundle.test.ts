@@ -41,11 +41,11 @@ afterAll(async () => {
 });
 
 
-describe('the bundled processor (dist/processor/handler.js)', () => {
+describe('the bundled processor (dist/processor/handler.mjs)', () => {
   it('exports handler and processes an S3 put event with endpoints and credentials from the environment only', async () => {
     const event = readFileSync(new URL('../events/s3-put.json', import.meta.url), 'utf8');
     const script = `
-      const { handler } = await import('./processor/handler.js');
+      const { handler } = await import('./processor/handler.mjs');
       const context = { functionName: 'trailwatch-processor', awsRequestId: 'r1', getRemainingTimeInMillis: () => 30000 };
       const result = await handler(${event}, context);
       process.stdout.write('RESULT ' + JSON.stringify({ type: typeof handler, files: result.files.map((f) => [f.key, f.alertsByRule, f.published]) }) + '\\n');
@@ -67,7 +67,7 @@ describe('the bundled processor (dist/processor/handler.js)', () => {
   });
 
   it('fails its init with the configuration problems when the environment is wrong', async () => {
-    const { code, stderr } = await bundle.run({ AWS_REGION: 'us-east-1', ALERT_STORM_THRESHOLD: 'many' }, "await import('./processor/handler.js');");
+    const { code, stderr } = await bundle.run({ AWS_REGION: 'us-east-1', ALERT_STORM_THRESHOLD: 'many' }, "await import('./processor/handler.mjs');");
     expect(code).not.toBe(0);
     expect(stderr).toContain('ConfigError: trailwatch processor: invalid configuration (2 problems):');
     expect(stderr).toContain('ALERT_TOPIC_ARN: required, not set');

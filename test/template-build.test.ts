@@ -4,7 +4,7 @@
 // plus one flag per BuildProperties key (PascalCase -> kebab-case; a list gives `--key:item` per item), from the
 // function's CodeUri (aws-lambda-builders, aws_lambda_builders/workflows/nodejs_npm_esbuild/esbuild.py,
 // EsbuildCommandBuilder; SAM docs "Building Node.js Lambda functions with esbuild"). This test runs the same build
-// through esbuild's JS API into a temporary folder, then imports the bundle in a separate Node 22 process with the
+// through esbuild's JS API (scripts/bundle-options.mjs translates the flags) into a temporary folder, then imports the bundle in a separate Node 22 process with the
 // environment the template gives the function, and calls its handler with S3's test event (which names no object,
 // so nothing is fetched).
 import { execFile } from 'node:child_process';
@@ -15,7 +15,8 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type BuildOptions } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Evaluator, isObject, loadTemplate, ROOT, serverlessFunctions, type Json, type JsonObject } from './helpers/template.js';
+import { samEsbuildOptions } from '../scripts/bundle-options.mjs';
+import { Evaluator, isObject, loadTemplate, ROOT, SCENARIOS, serverlessFunctions, type JsonObject } from './helpers/template.js';
 
 const run = promisify(execFile);
 const template = loadTemplate();
@@ -23,76 +24,20 @@ const functions = serverlessFunctions(template);
 const outRoot = mkdtempSync(path.join(tmpdir(), 'trailwatch-sam-build-'));
 afterAll(() => rmSync(outRoot, { recursive: true, force: true }));
 
-/** `['.js=.mjs']` -> `{ '.js': '.mjs' }`: esbuild's `--flag:key=value` lists as the JS API's maps. */
-function keyValues(list: Json | undefined, what: string): Record<string, string> {
-  if (!Array.isArray(list)) throw new Error(`${what} must be a list of key=value strings`);
-  return Object.fromEntries(
-    list.map((item) => {
-      const text = String(item);
-      const eq = text.indexOf('=');
-      if (eq <= 0) throw new Error(`${what}: "${text}" is not key=value`);
-      return [text.slice(0, eq), text.slice(eq + 1)];
-    }),
-  );
-}
-
-/** BuildProperties as esbuild JS API options. A key not listed here fails the test until someone maps it. */
-export function esbuildOptions(properties: JsonObject, codeUri: string, outdir: string): BuildOptions {
-  const options: BuildOptions = { bundle: true, platform: 'node', outdir, logLevel: 'silent', metafile: true };
-  // aws-lambda-builders' defaults when the key is absent: --target=es2020 --format=cjs --minify.
-  options.target = 'es2020';
-  options.format = 'cjs';
-  options.minify = true;
-  for (const [key, value] of Object.entries(properties)) {
-    switch (key) {
-      case 'EntryPoints':
-        options.entryPoints = (value as string[]).map((e) => path.join(ROOT, codeUri, e));
-        break;
-      case 'Target':
-        options.target = String(value);
-        break;
-      case 'Format':
-        options.format = value as BuildOptions['format'];
-        break;
-      case 'Minify':
-        options.minify = value === true;
-        break;
-      case 'Sourcemap':
-        options.sourcemap = value === true;
-        break;
-      case 'SourcesContent':
-        options.sourcesContent = value === true;
-        break;
-      case 'External':
-        options.external = (value as string[]).map(String);
-        break;
-      case 'MainFields':
-        options.mainFields = String(value).split(',');
-        break;
-      case 'OutExtension':
-        options.outExtension = keyValues(value, key);
-        break;
-      case 'Banner':
-        options.banner = keyValues(value, key);
-        break;
-      case 'Loader':
-        options.loader = keyValues(value, key) as BuildOptions['loader'];
-        break;
-      default:
-        throw new Error(`BuildProperties.${key} is not translated by this test: check it is an esbuild flag, then map it here`);
-    }
-  }
-  return options;
+/** What `sam build` runs for a function: its BuildProperties as esbuild options (scripts/bundle-options.mjs, the one translation). */
+function samBuild(properties: JsonObject, codeUri: string, outdir: string): BuildOptions {
+  const entryPoints = ((properties.EntryPoints ?? []) as string[]).map((e) => path.join(ROOT, codeUri, e));
+  return { ...samEsbuildOptions(properties), entryPoints, outdir, logLevel: 'silent', metafile: true };
 }
 
 describe.each(functions)('$logicalId', (fn) => {
-  const props = new Evaluator(template).properties(fn.logicalId);
+  const props = new Evaluator(template, SCENARIOS.defaults).properties(fn.logicalId);
   const metadata = fn.resource.Metadata ?? {};
   const buildProperties = (metadata.BuildProperties ?? {}) as JsonObject;
 
   it('is built by SAM with esbuild: Node 22 target, ESM with .mjs output, sourcemaps, the AWS SDK bundled', () => {
     expect(metadata.BuildMethod).toBe('esbuild');
-    expect(buildProperties).toMatchObject({ Target: 'node22', Format: 'esm', Sourcemap: true, OutExtension: ['.js=.mjs'] });
+    expect(buildProperties).toMatchObject({ Target: 'node22', Format: 'esm', Sourcemap: true, MainFields: 'module,main', OutExtension: ['.js=.mjs'] });
     expect(buildProperties.EntryPoints).toEqual([fn.entry]);
     // Nothing external: the @aws-sdk/* clients the code was tested with are in the bundle, not the runtime's copy.
     expect(buildProperties.External).toBeUndefined();
@@ -110,7 +55,7 @@ describe.each(functions)('$logicalId', (fn) => {
 
   it('bundles as sam build would, imports with the template environment, and handles an S3 test event', async () => {
     const outdir = path.join(outRoot, fn.logicalId);
-    const result = await build(esbuildOptions(buildProperties, String(props.CodeUri), outdir));
+    const result = await build(samBuild(buildProperties, String(props.CodeUri), outdir));
     expect(result.errors).toEqual([]);
     const handlerFile = path.join(outdir, `${String(props.Handler).split('.')[0]}.mjs`);
     expect(existsSync(handlerFile), `sam build would produce ${path.basename(handlerFile)}`).toBe(true);

@@ -180,7 +180,7 @@ function metricUses(evaluator: Evaluator): MetricUse[] {
 }
 
 describe('metrics in alarms and the dashboard', () => {
-  const evaluator = new Evaluator(template);
+  const evaluator = new Evaluator(template, SCENARIOS.defaults);
   const uses = metricUses(evaluator);
   const functionNames = Object.fromEntries(functions.map((f) => [evaluator.ref(f.logicalId) as string, f]));
 
@@ -251,7 +251,7 @@ const queryFiles = readdirSync(QUERIES).filter((f) => f.endsWith('.logsinsights'
 const read = (file: string) => readFileSync(path.join(QUERIES, file), 'utf8');
 
 describe('saved Logs Insights queries', () => {
-  const evaluator = new Evaluator(template);
+  const evaluator = new Evaluator(template, SCENARIOS.defaults);
   const definitions = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Logs::QueryDefinition');
 
   it('are the files in queries/, each saved once, over the index log group, in a trailwatch/<stack> folder', () => {

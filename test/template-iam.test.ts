@@ -212,7 +212,7 @@ describe('the dead-letter queues', () => {
   it('are the function\'s own, for both its EventBridge rule and its async invocations', () => {
     const queues = new Set<string>();
     for (const fn of functions) {
-      const p = new Evaluator(template).properties(fn.logicalId);
+      const p = new Evaluator(template, SCENARIOS.defaults).properties(fn.logicalId);
       const dlq = p.DeadLetterQueue as JsonObject;
       expect(dlq.Type).toBe('SQS');
       const rule = (Object.values(p.Events as JsonObject) as JsonObject[]).find((e) => e.Type === 'EventBridgeRule') as { Properties: JsonObject };

@@ -24,6 +24,7 @@ const conditions = Object.keys(template.Conditions ?? {});
 /** Every reference in the template, with where it is. */
 function allReferences(): Reference[] {
   const refs: Reference[] = [];
+  for (const [name, rule] of Object.entries(template.Rules ?? {})) collectReferences(rule, `Rules.${name}`, refs);
   for (const [name, c] of Object.entries(template.Conditions ?? {})) collectReferences(c, `Conditions.${name}`, refs);
   collectReferences(template.Globals ?? {}, 'Globals', refs);
   for (const [id, r] of Object.entries(template.Resources)) {
@@ -52,7 +53,7 @@ describe('template.yaml', () => {
   it('is a SAM template with the sections CloudFormation knows', () => {
     expect(template.AWSTemplateFormatVersion).toBe('2010-09-09');
     expect(template.Transform).toBe('AWS::Serverless-2016-10-31');
-    const sections = ['AWSTemplateFormatVersion', 'Transform', 'Description', 'Metadata', 'Parameters', 'Mappings', 'Conditions', 'Globals', 'Resources', 'Outputs'];
+    const sections = ['AWSTemplateFormatVersion', 'Transform', 'Description', 'Metadata', 'Parameters', 'Rules', 'Mappings', 'Conditions', 'Globals', 'Resources', 'Outputs'];
     expect(Object.keys(template).filter((k) => !sections.includes(k))).toEqual([]);
     // CloudFormation's limits: Description 1,024 bytes; logical ids alphanumeric (template anatomy docs).
     expect(Buffer.byteLength(template.Description ?? '')).toBeLessThanOrEqual(1024);
@@ -73,7 +74,7 @@ describe('template.yaml', () => {
         problems.push(`${at}: ${kind} ${target} is neither a parameter, a resource nor a pseudo parameter`);
       }
       if (kind !== 'Condition' && target.startsWith('AWS::') && !pseudo.has(target)) problems.push(`${at}: unknown pseudo parameter ${target}`);
-      if (kind !== 'Condition' && at.startsWith('Conditions.') && resources.includes(target)) problems.push(`${at}: a condition cannot refer to resource ${target}`);
+      if (kind !== 'Condition' && (at.startsWith('Conditions.') || at.startsWith('Rules.')) && resources.includes(target)) problems.push(`${at}: a condition or rule cannot refer to resource ${target}`);
     }
     for (const [id, r] of Object.entries(template.Resources)) {
       for (const dep of [r.DependsOn ?? []].flat()) if (!resources.includes(dep)) problems.push(`Resources.${id}.DependsOn: no resource ${dep}`);
@@ -130,7 +131,7 @@ describe('template.yaml', () => {
   });
 
   it('creates the trail, bucket and email subscription only in the modes that want them', () => {
-    const defaults = new Evaluator(template);
+    const defaults = new Evaluator(template, SCENARIOS.defaults);
     const existing = new Evaluator(template, SCENARIOS['existing trail, every option on']);
     for (const id of ['TrailBucket', 'TrailBucketPolicy', 'Trail']) {
       expect(defaults.exists(template.Resources[id] as { Condition?: Json }), id).toBe(true);
@@ -147,7 +148,7 @@ describe('template.yaml', () => {
     expect(outputs).toEqual(
       expect.arrayContaining(['AlertTopicArn', 'IndexLogGroupName', 'TrailBucketName', 'ProcessorDeadLetterQueueUrl', 'IndexerDeadLetterQueueUrl', 'DashboardUrl', 'SavedQueriesUrl']),
     );
-    const values = new Evaluator(template);
+    const values = new Evaluator(template, SCENARIOS.defaults);
     expect(values.value(template.Outputs?.DashboardUrl?.Value as Json)).toBe(
       'https://us-east-1.console.amazonaws.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/trailwatch-dashboard',
     );

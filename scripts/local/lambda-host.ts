@@ -1,5 +1,5 @@
 // The local Lambda sandbox: a child process that loads one bundled handler the way Lambda's Node.js runtime does
-// (an ESM import of dist/<function>/handler.js, its cold start running once with the environment it was given),
+// (an ESM import of dist/<function>/handler.mjs, its cold start running once with the environment it was given),
 // then runs the invocations the parent sends over IPC one at a time, each with a Lambda context, and a timeout.
 // Built by scripts/build.mjs into dist/local/lambda-host.mjs; started by lambda-runner.ts.
 import { performance } from 'node:perf_hooks';

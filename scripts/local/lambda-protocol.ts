@@ -5,7 +5,7 @@
 
 /** argv[2] of the host, as JSON. */
 export interface HostOptions {
-  /** Absolute path of the bundled handler (dist/<function>/handler.js). */
+  /** Absolute path of the bundled handler (dist/<function>/handler.mjs). */
   handler: string;
   functionName: string;
   memoryMB: number;

@@ -1,6 +1,6 @@
 // The local pipeline behind `npm start`, with no AWS account and no Docker. The sample day of CloudTrail logs
 // (events/logs/AWSLogs/) is uploaded to an S3 emulator on loopback, as a trail's bucket holds it (digest
-// included); then the bundled handlers that `sam build` deploys (dist/processor/handler.js, dist/indexer/handler.js)
+// included); then the bundled handlers that `sam build` deploys (dist/processor/handler.mjs, dist/indexer/handler.mjs)
 // each get one S3 event notification per object, in delivery order, and run with real AWS SDK clients over HTTP
 // against s3rver and the SNS and CloudWatch Logs fakes of this folder. What comes out is what would have been
 // sent: the alert emails (SNS), the index events (CloudWatch Logs), and a summary.
@@ -38,8 +38,10 @@ export type ClockOption = 'replay' | 'real' | number;
 export interface LocalRunOptions {
   /** The folder whose `AWSLogs/` is uploaded. Default events/logs. */
   logsDir?: string;
-  /** Where the bundles are: `<distDir>/processor/handler.js`, `<distDir>/indexer/handler.js`, `<distDir>/local/lambda-host.mjs`. Default dist. */
+  /** Where the bundles are: `<distDir>/processor/handler.mjs`, `<distDir>/indexer/handler.mjs`, `<distDir>/local/lambda-host.mjs`. Default dist. */
   distDir?: string;
+  /** Each function's bundle file, instead of the one under distDir (e.g. `.aws-sam/build/ProcessorFunction/handler.mjs`). */
+  bundles?: Partial<Record<FunctionName, string>>;
   bucket?: string;
   /**
    * The clock the functions (and CloudWatch Logs) run on. `replay` (default): the sample's last delivery time, so
@@ -52,7 +54,7 @@ export interface LocalRunOptions {
 }
 
 export function functionBundle(distDir: string, name: FunctionName): string {
-  return path.resolve(distDir, name, 'handler.js');
+  return path.resolve(distDir, name, 'handler.mjs');
 }
 
 export function hostScript(distDir: string): string {
@@ -128,7 +130,7 @@ export async function runLocalPipeline(options: LocalRunOptions = {}): Promise<L
     const host = hostScript(distDir);
     const runs = await Promise.all(
       FUNCTION_NAMES.map(async (name): Promise<FunctionRun> => {
-        const bundle = functionBundle(distDir, name);
+        const bundle = path.resolve(options.bundles?.[name] ?? functionBundle(distDir, name));
         const run: FunctionRun = { name, bundle, status: 'ran', initMs: 0, initError: undefined, invocations: [], logs: [], runMs: 0 };
         if (!existsSync(bundle)) {
           run.status = 'not-built';

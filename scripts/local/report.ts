@@ -238,7 +238,7 @@ export function compactIndexLines(events: readonly IndexedEvent[]): string[] {
 
 export function formatIndex(result: LocalRunResult, verbose: boolean): string {
   if (result.functions.indexer.status === 'not-built') {
-    return `${heading(`Indexed log events: 0 in ${result.logGroup}`)}indexer: not built yet (no dist/indexer/handler.js): nothing indexed\n`;
+    return `${heading(`Indexed log events: 0 in ${result.logGroup}`)}indexer: not built yet (no dist/indexer/handler.mjs): nothing indexed\n`;
   }
   return formatIndexedEvents(result.indexed, result.logGroup, verbose);
 }
@@ -269,7 +269,7 @@ export function formatLogLines(lines: readonly LogLine[], indent = '  ', short =
 
 function functionLines(f: FunctionSummary, label: string): string[] {
   const pad = ' '.repeat(label.length);
-  if (f.status === 'not-built') return [`${label}not built yet (no dist/${f.name}/handler.js): skipped`];
+  if (f.status === 'not-built') return [`${label}not built yet (no dist/${f.name}/handler.mjs): skipped`];
   if (f.status === 'init-failed') {
     const [first = '', ...rest] = `${f.initError?.name}: ${f.initError?.message}`.split('\n');
     return [`${label}FAILED at cold start (${seconds(f.initMs)}): ${first}`, ...rest.map((l) => `${pad}${l.trim()}`)];

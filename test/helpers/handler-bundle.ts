@@ -1,26 +1,25 @@
-// A Lambda handler as deployed: bundled with the options of `npm run build` into a temp folder, then run by a
+// A Lambda handler as deployed: bundled with the options `sam build` uses (template.yaml's BuildProperties, through
+// scripts/bundle-options.mjs) into a temp folder, then run by a
 // plain Node 22 process that knows nothing but the environment it is given (and loopback servers standing in for
 // the AWS services it calls, their endpoints given in that environment).
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { LAMBDA_BUNDLE } from '../../scripts/bundle-options.mjs';
+import { lambdaBundle } from '../../scripts/bundle-options.mjs';
 
 export interface HandlerBundle {
-  /** Runs `script` (an ES module body; `./<name>/handler.js` is the bundle) with only `env` and PATH. */
+  /** Runs `script` (an ES module body; `./<name>/handler.mjs` is the bundle) with only `env` and PATH. */
   run(env: Record<string, string>, script: string): Promise<{ code: number | null; stdout: string; stderr: string }>;
   remove(): Promise<void>;
 }
 
 export async function bundleHandler(name: 'processor' | 'indexer'): Promise<HandlerBundle> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `trailwatch-${name}-bundle-`));
-  await build({ ...LAMBDA_BUNDLE, entryPoints: { [`${name}/handler`]: `functions/${name}/handler.ts` }, outdir: dir });
-  // As npm run build does: the folder is ESM, so Lambda's runtime loads handler.js as a module.
-  await writeFile(path.join(dir, name, 'package.json'), JSON.stringify({ type: 'module' }));
+  await build({ ...lambdaBundle(name), entryPoints: { [`${name}/handler`]: `functions/${name}/handler.ts` }, outdir: dir });
   return {
     run: (env, script) =>
       new Promise((resolve, reject) => {

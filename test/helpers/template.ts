@@ -22,6 +22,7 @@ export interface Template {
   Description?: string;
   Metadata?: JsonObject;
   Parameters?: Record<string, Parameter>;
+  Rules?: Record<string, JsonObject>;
   Mappings?: Record<string, JsonObject>;
   Conditions?: Record<string, Json>;
   Globals?: Record<string, JsonObject>;
@@ -441,9 +442,12 @@ export function mergeGlobals(globals: JsonObject, own: JsonObject): JsonObject {
   return out;
 }
 
-/** Parameter sets the tests evaluate the template with: defaults, and every option turned on. */
+/**
+ * Parameter sets the tests evaluate the template with: defaults (but AlertEmail, which has none on purpose), and every
+ * option turned on.
+ */
 export const SCENARIOS: Record<string, Record<string, string | number>> = {
-  defaults: {},
+  defaults: { AlertEmail: 'none' },
   'existing trail, every option on': {
     AlertEmail: 'ops@example.com',
     MinAlertSeverity: 'medium',
@@ -452,7 +456,10 @@ export const SCENARIOS: Record<string, Record<string, string | number>> = {
     AlertStormThreshold: 50,
     CustomRules: '{"overrides":{"rds-database-deleted":{"except":{"resources":["ci-*"]}}}}',
     ExistingBucketName: 'my-org-trail-bucket',
+    ExistingBucketRegion: 'us-east-1',
     ExistingBucketKeyPrefix: 'trails/main',
+    FunctionArchitecture: 'x86_64',
+    HeartbeatMinutes: 180,
     TrailKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
     IndexScope: 'all',
     IndexRetentionDays: 365,
