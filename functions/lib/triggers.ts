@@ -25,6 +25,7 @@ import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbr
 import { S3EventNotificationEventBridgeSchema, S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
 import { SnsNotificationSchema, SnsRecordSchema, SnsSqsNotificationSchema } from '@aws-lambda-powertools/parser/schemas/sns';
 import { SqsRecordSchema } from '@aws-lambda-powertools/parser/schemas/sqs';
+import { API_CALL_DETAIL_TYPE } from '../../shared/rules/fast-path-pattern.js';
 import { TriggerError } from './errors.js';
 
 /** One S3 object an invocation asks to be processed. */
@@ -79,9 +80,6 @@ export type ObjectRefs =
       /** The SQS records as received, for the partial-batch response. */
       records: Array<{ messageId: string } & Record<string, unknown>>;
     };
-
-/** The detail-type of CloudTrail records on EventBridge (issue 13's fast path). */
-export const API_CALL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 
 // ---------------------------------------------------------------------------------------------------------
 // Schemas: Powertools' own, narrowed to what is read.
