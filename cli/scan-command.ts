@@ -9,6 +9,7 @@ import { TrailwatchError } from '../shared/errors.js';
 import { scanLog } from '../shared/scan/scan-log.js';
 import type { Ruleset } from '../shared/rules/engine.js';
 import { findLogFiles } from './find-log-files.js';
+import { safePrinter } from './terminal-text.js';
 
 export interface ScanCommandOptions {
   paths: string[];
@@ -43,7 +44,9 @@ const ALERTS_SORTED_TOGETHER = 10_000;
 
 /** Returns the process exit code: 0 when every file and record was read, 1 otherwise. */
 export async function runScan(options: ScanCommandOptions): Promise<number> {
-  const { out, err } = options;
+  // Alerts, file names and error lines carry text others chose: escaped before they reach the terminal.
+  const out = safePrinter(options.out);
+  const err = safePrinter(options.err);
   const { files, skipped } = await findLogFiles(options.paths);
   const summary: ScanSummary = {
     files: files.length,

@@ -12,6 +12,8 @@
 import { parseArgs } from 'node:util';
 import type { CloudWatchLogsClient, FilterLogEventsCommandOutput, FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { LOG_GROUP_NAME_PATTERN } from '../shared/index/limits.js';
+import { safePrinter } from './terminal-text.js';
+import { parseIsoTime } from '../shared/iso-time.js';
 import { buildSearch, FilterPatternError, matchesTerms, SEARCH_SOURCES, type SearchCriteria, type SearchPlan, type SearchSource } from '../shared/index/filter-pattern.js';
 import { UsageError } from './find-log-files.js';
 
@@ -119,11 +121,11 @@ export function parseSince(value: string, now: number): number {
     return now - Number(duration[1]) * unit;
   }
   if (/^\d{4}-\d{2}-\d{2}/.test(value)) {
-    const time = Date.parse(value);
-    if (Number.isFinite(time)) {
-      if (time > now) throw new UsageError(`--since ${value} is in the future`);
-      return time;
-    }
+    // Strict: Date.parse reads 2026-02-31 as 3 March (shared/iso-time.ts).
+    const time = parseIsoTime(value);
+    if (time === null) throw new UsageError(`--since ${value} is not a valid ISO time (e.g. 2026-11-20T09:00:00Z; check the day exists in that month)`);
+    if (time > now) throw new UsageError(`--since ${value} is in the future`);
+    return time;
   }
   throw new UsageError(`--since must be a duration (30m, 2h, 7d, 2w) or an ISO time (2026-11-20T09:00:00Z), not "${value}"`);
 }
@@ -200,7 +202,9 @@ function eventIdOf(message: string): string | undefined {
 
 /** Runs a search and prints it; returns the exit status (1 when CloudWatch Logs refused the search). */
 export async function runSearch(options: SearchOptions): Promise<number> {
-  const { out, err } = options;
+  // Indexed records hold text callers chose: escaped before it reaches the terminal (cli/terminal-text.ts).
+  const out = safePrinter(options.out);
+  const err = safePrinter(options.err);
   let result: SearchResult;
   try {
     result = await searchIndex(options);
@@ -237,7 +241,8 @@ interface IndexedView {
 /** The event's message as it was indexed, one line (it is JSON already); anything else wrapped as { message }. */
 export function jsonLine(event: FilteredLogEvent): string {
   const message = event.message ?? '';
-  return parseObject(message) ? message : JSON.stringify({ message, timestamp: event.timestamp ?? null, logStreamName: event.logStreamName ?? null });
+  // Raw tab, CR and LF can only be whitespace between tokens of valid JSON: a space means the same.
+  return parseObject(message) ? message.replace(/[\t\n\r]/g, ' ') : JSON.stringify({ message, timestamp: event.timestamp ?? null, logStreamName: event.logStreamName ?? null });
 }
 
 /** time  eventName  resource  by caller  from IP  FAILED code */

@@ -6,6 +6,7 @@ import { UsageError } from './find-log-files.js';
 import { DEFAULT_MIN_SEVERITY, loadRuleset } from './load-ruleset.js';
 import { runScan } from './scan-command.js';
 import { printRules } from './rules-command.js';
+import { terminalSafe } from './terminal-text.js';
 import { parseSearchArgs, runSearch, SEARCH_OPTIONS_HELP, SEARCH_USAGE } from './search-command.js';
 
 export const USAGE = `Usage:
@@ -15,6 +16,10 @@ export const USAGE = `Usage:
   trailwatch rules [--rules FILE]... [--min-severity LEVEL] [--disable RULE,...] [--format text|json]
       List the active rules.
 ${SEARCH_USAGE}
+  trailwatch doctor --stack NAME [--region REGION] [--profile PROFILE]
+      Check a deployed stack and say how to fix what is wrong (exit 1 when a check fails).
+  trailwatch test-alert --stack NAME [--region REGION] [--profile PROFILE]
+      Send a test alert ("[trailwatch TEST] ...") through the stack's alert topic.
 
 Options:
   --format text|json     text: one line per alert (default); json: one JSON object per alert per line
@@ -43,6 +48,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (command === 'scan') return await scan(rest, io);
     if (command === 'rules') return await rules(rest, io);
     if (command === 'search') return await search(rest, io);
+    // Loaded on demand: their AWS SDK clients stay out of scan, rules and search.
+    if (command === 'doctor') return await (await import('./doctor-command.js')).runDoctorCommand(rest, io);
+    if (command === 'test-alert') return await (await import('./test-alert-command.js')).runTestAlertCommand(rest, io);
     if (command === '--help' || command === '-h' || command === 'help') {
       io.out(USAGE);
       return 0;
@@ -50,7 +58,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
   } catch (error) {
     if (error instanceof UsageError || error instanceof TrailwatchError) {
-      io.err(`trailwatch: ${error.message}`);
+      io.err(terminalSafe(`trailwatch: ${error.message}`));
       if (error instanceof UsageError) io.err(`Run 'trailwatch --help' for usage.`);
       return 2;
     }

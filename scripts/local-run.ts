@@ -10,6 +10,7 @@ import { parseEnvFile } from './local/local-aws.js';
 import { runLocalPipeline, type ClockOption } from './local/pipeline.js';
 import { formatReport, writeOutDir, type ReportOptions } from './local/report.js';
 import { runFailed } from './local/run-result.js';
+import { terminalSafe } from '../cli/terminal-text.js';
 
 export { runLocalPipeline, type ClockOption, type LocalRunOptions } from './local/pipeline.js';
 export { runFailed, type FunctionRun, type IndexedEvent, type InvocationRecord, type LocalRunResult } from './local/run-result.js';
@@ -53,6 +54,11 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   return options;
 }
 
+/** The report holds record text and object keys from the logs folder: escaped line by line (cli/terminal-text.ts). */
+function terminalText(report: string): string {
+  return report.split('\n').map(terminalSafe).join('\n');
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const cli = parseOrShowUsage(parseArgs, argv, USAGE);
   if (!cli) return 2;
@@ -60,9 +66,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   const result = await runLocalPipeline({ clock: cli.clock, env, ...(cli.logsDir ? { logsDir: cli.logsDir } : {}) });
   if (cli.out) {
     const written = await writeOutDir(result, cli.out);
-    process.stdout.write(formatReport(result, { ...cli, omitDetails: true, written }));
+    process.stdout.write(terminalText(formatReport(result, { ...cli, omitDetails: true, written })));
   } else {
-    process.stdout.write(formatReport(result, cli));
+    process.stdout.write(terminalText(formatReport(result, cli)));
   }
   return runFailed(result) ? 1 : 0;
 }

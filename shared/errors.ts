@@ -26,7 +26,15 @@ function describe(location: LogLocation): string {
 
 /** The log file as a whole cannot be read: nothing after `location` is delivered. */
 export class LogFileError extends TrailwatchError {
-  readonly code: 'NOT_GZIP' | 'CORRUPT_GZIP' | 'TRUNCATED_GZIP' | 'NOT_JSON' | 'NO_RECORDS_ARRAY' | 'TRUNCATED_JSON' | 'READ_FAILED';
+  readonly code:
+    | 'NOT_GZIP'
+    | 'CORRUPT_GZIP'
+    | 'TRUNCATED_GZIP'
+    | 'NOT_JSON'
+    | 'NO_RECORDS_ARRAY'
+    | 'DUPLICATE_RECORDS'
+    | 'TRUNCATED_JSON'
+    | 'READ_FAILED';
   readonly location: LogLocation;
 
   constructor(code: LogFileError['code'], location: LogLocation, detail: string, options?: { cause?: unknown }) {
@@ -39,7 +47,7 @@ export class LogFileError extends TrailwatchError {
 
 /** One record cannot be used; the records around it are still delivered. */
 export class MalformedRecordError extends TrailwatchError {
-  readonly code: 'RECORD_NOT_OBJECT' | 'RECORD_NOT_JSON' | 'RECORD_MISSING_FIELD';
+  readonly code: 'RECORD_NOT_OBJECT' | 'RECORD_NOT_JSON' | 'RECORD_MISSING_FIELD' | 'RECORD_TOO_LARGE';
   readonly location: LogLocation & { recordIndex: number; offset: number };
 
   constructor(

@@ -5,8 +5,10 @@ import { classify } from '../shared/classify/index.js';
 import { buildAlert, type Alert } from '../shared/alerts/alert.js';
 import { compileRuleset } from '../shared/rules/engine.js';
 import { loadRecord } from './record-fixtures.js';
+import { EXAMPLE_STACK } from './self-protection-stack.js';
 
-const ruleset = compileRuleset();
+// As the deployed processor compiles them: with the stack's resource names for trailwatch-tampered.
+const ruleset = compileRuleset({ trailwatchResources: EXAMPLE_STACK });
 
 /** A realistic object key of a trail's log file, so emails show where a record lives. */
 export const LOG_FILE =

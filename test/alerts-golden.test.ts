@@ -39,6 +39,7 @@ const GOLDEN_FIXTURES: Record<string, string> = {
   'rds-data-api-enabled': 'enable-http-endpoint',
   'rds-iam-role-added': 'add-role-to-db-cluster',
   'rds-db-restored': 'restore-db-instance-from-db-snapshot-public',
+  'trailwatch-tampered': 'self-protection/update-function-configuration',
 };
 
 function expectGolden(name: string, actual: string): void {

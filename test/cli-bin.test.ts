@@ -10,7 +10,8 @@ describe('the installed trailwatch command', () => {
   beforeAll(async () => {
     // The bundle bin/trailwatch.mjs runs (and builds on first use).
     await run(process.execPath, ['scripts/build.mjs', 'cli'], { cwd: root });
-  });
+    // The build takes ~3 s alone and over 10 s on a loaded 2-core machine: the default hook timeout is too tight.
+  }, 120_000);
 
   it('scans a log file as a separate process, alerts on stdout and the summary on stderr', async () => {
     const { stdout, stderr } = await run(process.execPath, ['bin/trailwatch.mjs', 'scan', 'test/fixtures/logs/rds-day.json.gz'], { cwd: root });

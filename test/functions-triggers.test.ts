@@ -97,7 +97,8 @@ describe('objectsFromEvent on the sample events', () => {
     expect(refs.kind).toBe('sqs');
     if (refs.kind !== 'sqs') return;
     expect(refs.messages.map((m) => m.messageId)).toEqual(['0d4e6a3c-7b1f-4c2e-9a5d-3e8f1b6c2a7d', '8f2b4d6e-1a3c-4e5f-b7d9-2c4e6f8a0b1d']);
-    expect(refs.records.map((r) => r.messageId)).toEqual(refs.messages.map((m) => m.messageId));
+    expect(refs.messages.map((m) => m.record.messageId)).toEqual(refs.messages.map((m) => m.messageId));
+    expect(refs.poison).toEqual([]);
     const [first, second] = sqsDeliveries(refs);
     expect(first).toEqual({
       via: 'sqs>s3',
@@ -233,7 +234,7 @@ describe('which objects are read', () => {
       logKey('1110Z', 'OFgXCp32aVxXbA7d'),
       'AWSLogs/o-a1b2c3d4e5/123456789012/CloudTrail/eu-west-1/2026/11/20/123456789012_CloudTrail_eu-west-1_20261120T1110Z_OFgXCp32aVxXbA7d.json.gz',
       'my/prefix/AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/f.json.gz',
-      'exported/2026-11-20/f.json',
+      'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/plain.json',
     ]) {
       expect(skipReason(ref(key)), key).toBeUndefined();
     }
@@ -251,10 +252,18 @@ describe('which objects are read', () => {
   it('skips zero-byte objects, other AWSLogs folders, digests outside the layout and other extensions', () => {
     expect(skipReason(ref(logKey('1110Z', 'x'), { size: 0 }))?.reason).toBe('empty');
     expect(skipReason(ref('AWSLogs/123456789012/CloudTrail-Insight/us-east-1/2026/11/20/f.json.gz'))?.reason).toBe('other-aws-logs');
-    expect(skipReason(ref('copies/123456789012_CloudTrail-Digest_us-east-1_t_us-east-1_20261120T094631Z.json.gz'))?.reason).toBe('digest');
+    expect(skipReason(ref('AWSLogs/123456789012/CloudTrail-Digest/us-east-1/2026/11/20/123456789012_CloudTrail-Digest_us-east-1_t_us-east-1_20261120T094631Z.json.gz'))?.reason).toBe('digest');
+    // A digest is valid only at the key it names (shared/README.md): a copy elsewhere is no CloudTrail file.
+    expect(skipReason(ref('copies/123456789012_CloudTrail-Digest_us-east-1_t_us-east-1_20261120T094631Z.json.gz'))?.reason).toBe('not-cloudtrail-log');
     expect(skipReason(ref('AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/f.json.gz.tmp'))?.reason).toBe('not-json');
     expect(skipReason(ref('AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/f.log'))?.reason).toBe('not-json');
     expect(skipReason(ref('AWSLogs/o-a1b2c3d4e5/123456789012/Config/us-east-1/f.json.gz'))?.reason).toBe('aws-config');
     expect(skipReason(ref('f.json.gz', { created: false, eventName: 'Object Deleted' }))).toEqual({ reason: 'not-created', detail: 'Object Deleted event, not a new object' });
+  });
+
+  it('skips any other JSON object of the bucket: a whole-bucket notification names it, CloudTrail never wrote it', () => {
+    for (const key of ['reports/summary.json', 'exported/2026-11-20/f.json', 'AWSLogs/123456789012/CloudTrail/f.json.gz', 'backup/AWSLogs/12345/CloudTrail/us-east-1/2026/11/20/f.json.gz']) {
+      expect(skipReason(ref(key, { size: 120 })), key).toMatchObject({ reason: 'not-cloudtrail-log' });
+    }
   });
 });

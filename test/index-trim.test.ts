@@ -36,9 +36,29 @@ describe('trimming an oversized event', () => {
     expect(event.trimmed).toEqual({ removed: ['responseElements'], truncated: [], originalBytes: fields.originalBytes });
   });
 
-  it('removes requestParameters next when responseElements is not enough', () => {
+  it('removes the largest field first: a large requestParameters goes and a smaller responseElements stays', () => {
     const record = { ...withField('responseElements', big(3_000)), requestParameters: { dBInstanceIdentifier: 'oradb', blob: 'y'.repeat(20_000) } } as CloudTrailRecord;
-    expect(indexed(record).trimmed?.removed).toEqual(['responseElements', 'requestParameters']);
+    const event = indexed(record);
+    expect(event.trimmed?.removed).toEqual(['requestParameters']);
+    expect(JSON.parse(event.message).responseElements).toEqual(record.responseElements);
+  });
+
+  it('removes the next largest when the largest is not enough', () => {
+    const record = { ...withField('responseElements', big(7_000)), requestParameters: { dBInstanceIdentifier: 'oradb', blob: 'y'.repeat(9_000) } } as CloudTrailRecord;
+    expect(indexed(record).trimmed?.removed).toEqual(['requestParameters', 'responseElements']);
+  });
+
+  it('loses only userAgent when userAgent is the only oversized field: requestParameters and responseElements stay', () => {
+    const record = {
+      ...withField('userAgent', 'Mozilla/5.0 '.repeat(2_000)),
+      requestParameters: { dBInstanceIdentifier: 'oradb', skipFinalSnapshot: false },
+      responseElements: { dBInstanceIdentifier: 'oradb', dBInstanceStatus: 'deleting' },
+    } as CloudTrailRecord;
+    const event = indexed(record);
+    expect(event.trimmed?.removed).toEqual(['userAgent']);
+    const message = JSON.parse(event.message) as Record<string, unknown>;
+    expect(message.requestParameters).toEqual(record.requestParameters);
+    expect(message.responseElements).toEqual(record.responseElements);
   });
 
   it('keeps the trailwatch facts of the whole record (resource, alerts) after trimming', () => {
@@ -55,9 +75,14 @@ describe('trimming an oversized event', () => {
     expect(rest).toEqual(expected);
   });
 
-  it('removes other large fields, largest first, once the usual ones are gone', () => {
+  it('removes other large fields, largest first, and nothing smaller than needed', () => {
     const record = { ...withField('otherField', big(20_000)), someVendorField: big(30_000) } as CloudTrailRecord;
-    expect(indexed(record).trimmed?.removed).toEqual(['responseElements', 'requestParameters', 'someVendorField', 'otherField']);
+    expect(indexed(record).trimmed?.removed).toEqual(['someVendorField', 'otherField']);
+  });
+
+  it('never lists a trailwatch member of the record as trimmed: ours replaces it', () => {
+    const record = { ...withField('responseElements', big(20_000)), trailwatch: big(30_000) } as CloudTrailRecord;
+    expect(indexed(record).trimmed?.removed).toEqual(['responseElements']);
   });
 
   it('shortens the core fields as a last resort, and says so', () => {
@@ -118,6 +143,35 @@ describe('trimming an oversized event', () => {
         }
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('keeps every field that fits: putting any removed field back goes over the limit, and the result is within it', () => {
+    // Sizes drawn outright (fast-check's own strings stay short), up to half the largest limit per field.
+    const text = (max: number) => fc.tuple(fc.integer({ min: 0, max }), fc.constantFrom('a', 'é', '日', '😀', '"', '\\')).map(([n, unit]) => unit.repeat(n));
+    const value: fc.Arbitrary<JsonValue> = fc.oneof(text(6_000), fc.dictionary(fc.string({ maxLength: 8 }), text(1_500), { maxKeys: 4 }), fc.array(text(1_500), { maxLength: 4 }));
+    const fieldName = fc.constantFrom('userAgent', 'requestParameters', 'responseElements', 'errorMessage', 'additionalEventData', 'serviceEventDetails', 'resources', 'tlsDetails');
+    const record = fc
+      .dictionary(fieldName, value, { minKeys: 1, maxKeys: 8 })
+      .map((extra) => ({ ...loadRecord('delete-db-instance'), ...extra }) as CloudTrailRecord);
+    fc.assert(
+      fc.property(record, fc.integer({ min: MIN_TRIM_TARGET_BYTES, max: 12_000 }), (r, max) => {
+        const event = indexed(r, max);
+        expect(event.bytes).toBeLessThanOrEqual(max);
+        if (event.trimmed === null || event.trimmed.truncated.length > 0) return;
+        const message = JSON.parse(event.message) as Record<string, unknown> & { trailwatch: { trimmed: string[] } };
+        // Everything not named as removed is there, unchanged.
+        const { trailwatch: _fields, ...rest } = message;
+        const expected: Record<string, unknown> = { ...r };
+        for (const key of event.trimmed.removed) delete expected[key];
+        expect(rest).toEqual(expected);
+        // No removed field would have fitted: each one put back (and unlisted) is over the limit.
+        for (const key of event.trimmed.removed) {
+          const putBack = { ...message, trailwatch: { ...message.trailwatch, trimmed: message.trailwatch.trimmed.filter((k) => k !== key) }, [key]: r[key] };
+          expect(Buffer.byteLength(JSON.stringify(putBack), 'utf8'), key).toBeGreaterThan(max);
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });

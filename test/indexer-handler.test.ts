@@ -88,6 +88,7 @@ interface IndexerOptions {
   writer?: CloudWatchLogsWriter;
   maxAttempts?: number;
   maxInFlight?: number;
+  verifyBeforeWriteBytes?: number;
 }
 
 function indexer(options: IndexerOptions = {}) {
@@ -95,7 +96,7 @@ function indexer(options: IndexerOptions = {}) {
   const writer =
     options.writer ??
     new CloudWatchLogsWriter(new CloudWatchLogsClient({ region: 'us-east-1' }), GROUP, { sleep: () => Promise.resolve(), ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) });
-  const handler = createHandler({ config, obs: options.obs ?? quietObservability(), s3, writer, now: () => NOW, ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}) });
+  const handler = createHandler({ config, obs: options.obs ?? quietObservability(), s3, writer, now: () => NOW, ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}), ...(options.verifyBeforeWriteBytes !== undefined ? { verifyBeforeWriteBytes: options.verifyBeforeWriteBytes } : {}) });
   return (event: unknown) => handler(event, context) as Promise<IndexerResult>;
 }
 
@@ -417,7 +418,7 @@ describe('indexer: streams and memory', () => {
     expect(cwl).toHaveReceivedCommandTimes(PutLogEventsCommand, 3);
   });
 
-  it('writes a large object in full batches while it is still being read, creating its stream once', async () => {
+  it('writes an object over the verify-before-write size in full batches while it is still being read, creating its stream once', async () => {
     // ~12 MB of JSON that gzip cannot shrink much: about 6 MB on the wire, 12 PutLogEvents batches.
     const records = Array.from({ length: 6000 }, (_, i) =>
       cloudTrailRecord({
@@ -432,7 +433,7 @@ describe('indexer: streams and memory', () => {
     const key = `${DAY_FOLDER}large.json.gz`;
     await s3rver.put(BUCKET, key, body);
     bodyBytesRead = 0;
-    const result = (await indexer()(s3Event(key, body.length))) as DeliveryOutcome;
+    const result = (await indexer({ verifyBeforeWriteBytes: body.length - 1 })(s3Event(key, body.length))) as DeliveryOutcome;
     const file = result.files[0] as FileOutcome;
     expect(file.indexed).toBe(records.length);
     expect(new Set(storedIds())).toEqual(new Set(records.map((r) => r.eventID)));

@@ -14,7 +14,7 @@ import { chunked, cloudTrailRecord, logText, parsedRecords, readAll } from './he
 
 /** What a span says, independent of which buffer holds its bytes. */
 function describeSpan(span: Span) {
-  if (span.kind === 'non-object') return span;
+  if (span.kind !== 'record') return span;
   const text = (start: number, end: number) => (start < 0 ? null : span.bytes.toString('utf8', start, end));
   return {
     kind: span.kind,

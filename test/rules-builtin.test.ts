@@ -7,13 +7,21 @@ import { compilePattern } from '../shared/rules/pattern.js';
 import { SEVERITIES } from '../shared/rules/types.js';
 import { CATEGORY_EVENT_SOURCES, classify } from '../shared/classify/index.js';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
+import { SELF_PROTECTION_EVENT_SOURCES } from '../shared/rules/builtin/self-protection.js';
 import { classifyFixture, recordFixtureNames } from './record-fixtures.js';
+import { EXAMPLE_STACK } from './self-protection-stack.js';
 
-const ruleset = compileRuleset();
+// As the deployed processor compiles them: with the stack's resource names for trailwatch-tampered.
+const ruleset = compileRuleset({ trailwatchResources: EXAMPLE_STACK });
 const raised = (fixture: string) => ruleset.evaluate(classifyFixture(fixture)).map((rule) => rule.id);
 
 /** For every built-in rule: the fixtures that must raise it, and fixtures that must not (near misses first). */
 const CASES: Record<string, { raisedBy: string[]; notRaisedBy: string[] }> = {
+  // Every change and near miss: test/rules-self-protection.test.ts.
+  'trailwatch-tampered': {
+    raisedBy: ['self-protection/delete-function', 'self-protection/unsubscribe', 'self-protection/put-bucket-notification'],
+    notRaisedBy: ['self-protection/update-function-configuration-other-function', 'self-protection/put-function-concurrency-five', 'delete-db-instance'],
+  },
   'rds-database-deleted': {
     raisedBy: ['delete-db-instance', 'delete-db-instance-failed', 'delete-db-cluster', 'root-delete-db-instance'],
     notRaisedBy: ['delete-db-snapshot', 'delete-db-instance-automated-backup', 'create-db-instance'],
@@ -188,8 +196,8 @@ describe('built-in rule definitions', () => {
     }
   });
 
-  it('only need records from the eventSources the classifier categorises', () => {
-    const known = new Set<string>(Object.values(CATEGORY_EVENT_SOURCES).flat());
+  it('only need records from the eventSources the classifier categorises, and those of trailwatch\'s own resources', () => {
+    const known = new Set<string>([...Object.values(CATEGORY_EVENT_SOURCES).flat(), ...SELF_PROTECTION_EVENT_SOURCES]);
     expect([...(ruleset.eventSources ?? ['(any)'])].every((source) => known.has(source))).toBe(true);
   });
 

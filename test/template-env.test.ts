@@ -48,7 +48,9 @@ const READ_BY_RUNTIME: Record<string, string> = {
 const NOT_SET_BY_TEMPLATE: Record<string, string> = {
   RULES_FILE: 'a rules file bundled with the function; SAM esbuild builds ship only the bundle (CustomRules -> RULES_YAML instead)',
   S3_FORCE_PATH_STYLE: 'for S3-compatible emulators (npm start, local runs), never for S3 itself',
+  S3_STALL_TIMEOUT_SECONDS: 'the 30 s default suits S3 (functions/lib/body-watch.ts says why); an override for slow S3-compatible endpoints',
   LAMBDA_TASK_ROOT: 'set by Lambda (reserved); read to find RULES_FILE',
+  AWS_LAMBDA_FUNCTION_NAME: 'set by Lambda (reserved); the processor watches its own function for trailwatch-tampered',
 };
 
 interface Loader {

@@ -12,7 +12,7 @@ import { indexDelivery, type DeliveryOutcome, type IndexerContext } from './inde
 export type IndexerResult = DeliveryResult<DeliveryOutcome>;
 
 export function createHandler(ctx: IndexerContext) {
-  return createDeliveryHandler(ctx.obs, (delivery, signal) => indexDelivery(ctx, delivery, signal));
+  return createDeliveryHandler(ctx.obs, (delivery, signal) => indexDelivery(ctx, delivery, signal), ctx.deadlineMarginMs !== undefined ? { deadlineMarginMs: ctx.deadlineMarginMs } : {});
 }
 
 // ---------------------------------------------------------------------------------------------------------

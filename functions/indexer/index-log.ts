@@ -18,6 +18,7 @@ import { CATEGORY_EVENT_SOURCES } from '../../shared/classify/index.js';
 import { classifyEventAge, LogBatcher, logStreamName, toIndexEvent, type BatcherOptions, type IndexEvent, type LogBatch, type RejectionReason, type StreamNameFallback } from '../../shared/index/index.js';
 import type { ReadStats } from '../../shared/reader/types.js';
 import { scanLog } from '../../shared/scan/scan-log.js';
+import { classifyCloudTrailKey } from '../lib/cloudtrail-key.js';
 import { forEachLogFile, type DeliveryOutcome as LogFilesOutcome } from '../lib/each-log-file.js';
 import { reportFileRead, type Observability } from '../lib/observability.js';
 import { readObject } from '../lib/s3-object.js';
@@ -36,6 +37,10 @@ export interface IndexerContext {
   batcher?: BatcherOptions;
   /** PutLogEvents calls in flight at once per file. Default 4. */
   maxInFlight?: number;
+  /** Objects up to this size are read and checked whole before any write (see VERIFY_BEFORE_WRITE_BYTES). */
+  verifyBeforeWriteBytes?: number;
+  /** Time kept back from the function's timeout (functions/lib/deadline.ts; tests). */
+  deadlineMarginMs?: number;
 }
 
 export const IndexerMetrics = {
@@ -67,6 +72,15 @@ const REJECTION_METRIC: Record<RejectionReason, string> = {
 const REJECTION_REASONS = Object.keys(REJECTION_METRIC) as RejectionReason[];
 
 export const DEFAULT_MAX_IN_FLIGHT = 4;
+/**
+ * Objects of at most this many (compressed) bytes are read whole, and checked (their MD5 ETag when they have one,
+ * S3's checksum through the SDK), before their first event is written: a byte corrupted in transit fails the file
+ * with nothing written, so the retry does not leave a corrupted copy beside the good one (issue 11). CloudTrail
+ * files are a few MB compressed; 64 MiB is ~1 GB of JSON, far beyond them, and fits a 512 MB function beside the
+ * rest of its work. A larger object streams as before, checked at its end: its batches written before a mismatch
+ * stay in the index (README "Reliability").
+ */
+export const VERIFY_BEFORE_WRITE_BYTES = 64 << 20;
 /** eventIDs logged per rejection reason per file (all are counted). */
 const REJECTED_IDS_LOGGED = 50;
 /** Malformed records of one file that get a log line of their own (all are counted). */
@@ -76,6 +90,10 @@ export interface FileOutcome {
   bucket: string;
   key: string;
   stats: ReadStats;
+  /** How the object's bytes were checked (functions/lib/body-watch.ts). */
+  checksum: 'etag-md5' | 'sdk';
+  /** True when the whole object was read and checked before the first write (VERIFY_BEFORE_WRITE_BYTES). */
+  checkedBeforeWrite: boolean;
   /** Records not indexed because INDEX_SCOPE leaves them out. */
   outOfScope: number;
   /** Events sent to CloudWatch Logs. */
@@ -115,7 +133,7 @@ export async function indexLogFile(ctx: IndexerContext, ref: ObjectRef, via: str
   const fallback = streamFallback(ref.key);
   const rejectedIds = new RejectedIds();
   const batcher = new LogBatcher<IndexEvent>(ctx.batcher);
-  const outcome: Omit<FileOutcome, 'bucket' | 'key' | 'stats'> = {
+  const outcome: Omit<FileOutcome, 'bucket' | 'key' | 'stats' | 'checksum' | 'checkedBeforeWrite'> = {
     outOfScope: 0,
     sent: 0,
     indexed: 0,
@@ -177,15 +195,15 @@ export async function indexLogFile(ctx: IndexerContext, ref: ObjectRef, via: str
         await writes.settle();
       }
       writes.throwIfFailed();
-      return { key: object.key, stats: scan.stats };
+      return { key: object.key, stats: scan.stats, checksum: object.checksum, checkedBeforeWrite: object.checkedBeforeConsumed };
     },
-    signal ? { signal } : {},
+    { stallMs: config.aws.s3StallTimeoutMs, verifyBeforeUpTo: ctx.verifyBeforeWriteBytes ?? VERIFY_BEFORE_WRITE_BYTES, ...(signal ? { signal } : {}) },
   );
 
   // Records the prefilter did not parse are out of scope too (rds scope: other services' records).
   outcome.outOfScope += read.stats.skipped;
 
-  const file: FileOutcome = { bucket: ref.bucket, key: read.key, stats: read.stats, ...outcome };
+  const file: FileOutcome = { bucket: ref.bucket, key: read.key, stats: read.stats, checksum: read.checksum, checkedBeforeWrite: read.checkedBeforeWrite, ...outcome };
   report(obs, file, via, config.logGroupName, performance.now() - started, rejectedIds);
   return file;
 }
@@ -208,6 +226,8 @@ function report(obs: Observability, file: FileOutcome, via: string, logGroup: st
       retries: file.retries,
       indexedBytes: file.bytes,
       streamsCreated: file.streamsCreated,
+      checksum: file.checksum,
+      checkedBeforeWrite: file.checkedBeforeWrite,
     },
   );
   if (rejectedTotal > 0) {
@@ -228,10 +248,10 @@ function nonZero(counts: Record<RejectionReason, number>): Partial<Record<Reject
   return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
 }
 
-/** The account and region of a CloudTrail key (`.../AWSLogs/[o-org/]<account>/CloudTrail/<region>/...`), for records that lack them. */
+/** The account and region of a CloudTrail key (cloudtrail-key.ts), for records that lack them. */
 export function streamFallback(key: string): StreamNameFallback {
-  const match = /(?:^|\/)AWSLogs\/(?:o-[a-z0-9]{10,32}\/)?(\d{12})\/CloudTrail\/([a-z0-9-]+)\//.exec(key);
-  return match ? { account: match[1], region: match[2] } : {};
+  const place = classifyCloudTrailKey(key);
+  return place.kind === 'other' ? {} : { account: place.account, region: place.region };
 }
 
 // ---------------------------------------------------------------------------------------------------------

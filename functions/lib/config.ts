@@ -7,6 +7,7 @@
 // reads them, so the same bundle runs against AWS or any S3/SNS-compatible endpoint
 // (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
 import { SEVERITIES, type Severity } from '../../shared/rules/types.js';
+import { DEFAULT_STALL_TIMEOUT_MS } from './body-watch.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -155,8 +156,16 @@ export interface AwsClientSettings {
    * virtual-hosted buckets (emulators, MinIO). The SDK has no environment variable of its own for it.
    */
   s3ForcePathStyle: boolean;
+  /**
+   * S3_STALL_TIMEOUT_SECONDS (1-900, default 30): a log file's body that sends no byte for this long, while the
+   * function waits for one, fails the read with BODY_STALLED (body-watch.ts says why 30 s).
+   */
+  s3StallTimeoutMs: number;
 }
 
 export function readAwsClientSettings(env: EnvReader): AwsClientSettings {
-  return { s3ForcePathStyle: env.optional('S3_FORCE_PATH_STYLE', booleanFlag, false) };
+  return {
+    s3ForcePathStyle: env.optional('S3_FORCE_PATH_STYLE', booleanFlag, false),
+    s3StallTimeoutMs: env.optional('S3_STALL_TIMEOUT_SECONDS', integer(1, 900), DEFAULT_STALL_TIMEOUT_MS / 1000) * 1000,
+  };
 }

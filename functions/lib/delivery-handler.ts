@@ -7,8 +7,15 @@ import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { invocationDeadline } from './deadline.js';
 import type { Observability } from './observability.js';
-import { objectsFromEvent, type Delivery } from './triggers.js';
+import { objectsFromEvent, type Delivery, type SqsMessageRefs } from './triggers.js';
+
+export const DeliveryMetrics = {
+  /** SQS records skipped because they have no messageId to report a failure by. */
+  sqsRecordsSkipped: 'SqsRecordsSkipped',
+} as const;
 
 /** One delivery's work: every object it names, or a throw (after trying them all) so the delivery is retried. */
 export type ProcessDelivery<R> = (delivery: Delivery, signal: AbortSignal) => Promise<R>;
@@ -16,18 +23,38 @@ export type ProcessDelivery<R> = (delivery: Delivery, signal: AbortSignal) => Pr
 /** A direct invocation returns the delivery's outcome; an SQS batch the partial-batch response. */
 export type DeliveryResult<R> = R | SQSBatchResponse;
 
-export function createDeliveryHandler<R>(obs: Observability, processDelivery: ProcessDelivery<R>) {
+export interface DeliveryHandlerOptions {
+  /** Time kept back from the function's timeout (deadline.ts). Default DEFAULT_DEADLINE_MARGIN_MS. */
+  deadlineMarginMs?: number;
+}
+
+export function createDeliveryHandler<R>(obs: Observability, processDelivery: ProcessDelivery<R>, options: DeliveryHandlerOptions = {}) {
   // Powertools Batch reports failed SQS messages as batchItemFailures (the event source mapping needs
   // FunctionResponseTypes: [ReportBatchItemFailures]); messages are processed one at a time, so memory
   // stays that of one file.
   const sqsBatch = new BatchProcessor(EventType.SQS);
 
-  async function processEvent(event: unknown, context: Context, { signal }: { signal: AbortSignal }): Promise<DeliveryResult<R>> {
+  async function processEvent(event: unknown, context: Context, { signal: middySignal }: { signal: AbortSignal }): Promise<DeliveryResult<R>> {
+    const deadline = invocationDeadline(context, middySignal, options.deadlineMarginMs);
+    try {
+      return await processWithin(event, context, deadline.signal);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  async function processWithin(event: unknown, context: Context, signal: AbortSignal): Promise<DeliveryResult<R>> {
     const refs = objectsFromEvent(event);
     if (refs.kind === 'direct') return processDelivery(refs.delivery, signal);
-    const deliveries = new Map(refs.messages.map((m) => [m.messageId, m.result]));
+    for (const { index, error } of refs.poison) {
+      // Not reportable (triggers.ts, sqsRefs): logged and counted, never retried.
+      obs.logger.error('SQS record skipped: no messageId', { recordIndex: index, error });
+      obs.metrics.addMetric(DeliveryMetrics.sqsRecordsSkipped, MetricUnit.Count, 1);
+    }
+    // Keyed by the record object itself: two records with one messageId (never sent by SQS) stay two.
+    const deliveries = new Map<object, SqsMessageRefs['result']>(refs.messages.map((m) => [m.record, m.result]));
     const processMessage = async (record: { messageId: string }): Promise<void> => {
-      const result = deliveries.get(record.messageId);
+      const result = deliveries.get(record);
       if (!result) throw new Error(`SQS message ${record.messageId} was not parsed`);
       if (!result.ok) {
         obs.logger.error('SQS message names no readable trigger', { messageId: record.messageId, error: result.error });
@@ -35,7 +62,7 @@ export function createDeliveryHandler<R>(obs: Observability, processDelivery: Pr
       }
       await processDelivery(result.delivery, signal);
     };
-    return processPartialResponse({ Records: refs.records }, processMessage, sqsBatch, { context, processInParallel: false });
+    return processPartialResponse({ Records: refs.messages.map((m) => m.record) }, processMessage, sqsBatch, { context, processInParallel: false });
   }
 
   return middy(processEvent)

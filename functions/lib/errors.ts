@@ -121,3 +121,45 @@ export class IndexWriteError extends TrailwatchError {
     this.reason = details.reason;
   }
 }
+
+/** Where an object's body stopped: what a person needs to find it and see how far the read got. */
+export interface BodyPlace {
+  bucket: string;
+  key: string;
+  versionId?: string;
+  /** Body bytes received before the failure (compressed bytes for a .json.gz). */
+  bytesRead: number;
+  /** What S3 said the body holds (Content-Length), when it did. */
+  contentLength?: number;
+}
+
+/**
+ * Reading an object's body stopped for a reason of the transport, not of the file's content:
+ * - BODY_STALLED: no byte arrived for the stall timeout while the reader waited for one;
+ * - DEADLINE_REACHED: the invocation's time is nearly up (see deadline.ts);
+ * - CHECKSUM_MISMATCH: the bytes read do not match the object's checksum (its ETag, when that is an MD5).
+ * Lambda retries the delivery; the message names the object, its version and how far the read got.
+ */
+export class ObjectBodyError extends TrailwatchError {
+  readonly code: 'BODY_STALLED' | 'DEADLINE_REACHED' | 'CHECKSUM_MISMATCH';
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId: string | undefined;
+  readonly bytesRead: number;
+  readonly contentLength: number | undefined;
+
+  constructor(code: ObjectBodyError['code'], place: BodyPlace, detail: string, options?: { cause?: unknown }) {
+    const version = place.versionId ? ` (version ${place.versionId})` : '';
+    const of = place.contentLength !== undefined ? ` of ${place.contentLength.toLocaleString('en-US')}` : '';
+    // Before any body (GetObject unanswered, a file not started) there is no "how far" to say.
+    const progress = place.bytesRead > 0 || place.contentLength !== undefined ? `, after ${place.bytesRead.toLocaleString('en-US')}${of} bytes` : '';
+    super(`s3://${place.bucket}/${place.key}${version}: ${detail}${progress}`, options);
+    this.name = 'ObjectBodyError';
+    this.code = code;
+    this.bucket = place.bucket;
+    this.key = place.key;
+    this.versionId = place.versionId;
+    this.bytesRead = place.bytesRead;
+    this.contentLength = place.contentLength;
+  }
+}

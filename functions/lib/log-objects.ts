@@ -1,9 +1,7 @@
 // Which objects are CloudTrail log files, decided from the key (and the size, when the event gives it)
-// before any GetObject: a trail's bucket also holds digest files, and a shared bucket AWS Config's files.
-//
-// CloudTrail's layout: `[prefix/]AWSLogs/[o-orgid/]<account>/CloudTrail/<region>/YYYY/MM/DD/<file>.json.gz`
-// (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/get-and-view-cloudtrail-log-files.html);
-// digests under `CloudTrail-Digest/`, Insights under `CloudTrail-Insight/`, AWS Config under `Config/`.
+// before any GetObject: a trail's bucket also holds digest files, and a shared bucket AWS Config's files and
+// whatever else its owner keeps there. What a key is comes from cloudtrail-key.ts (CloudTrail's layout).
+import { classifyCloudTrailKey } from './cloudtrail-key.js';
 import type { ObjectRef } from './triggers.js';
 
 export type SkipReason =
@@ -14,7 +12,8 @@ export type SkipReason =
   | 'digest'
   | 'aws-config'
   | 'other-aws-logs'
-  | 'not-json';
+  | 'not-json'
+  | 'not-cloudtrail-log';
 
 export interface Skip {
   reason: SkipReason;
@@ -22,9 +21,11 @@ export interface Skip {
   detail: string;
 }
 
-const LOG_EXTENSION = /\.json(\.gz)?$/;
-/** `AWSLogs/[o-xxxx/]<12-digit account>/<folder>/`, anywhere in the key (after a user's prefix). */
-const AWS_LOGS_FOLDER = /(?:^|\/)AWSLogs\/(?:o-[a-z0-9]{10,32}\/)?\d{12}\/([^/]+)\//;
+/** AWSLogs/<account>/<folder>/ folders with a detail of their own. */
+const FOLDER_SKIPS: Readonly<Record<string, Skip>> = {
+  Config: { reason: 'aws-config', detail: 'an AWS Config file' },
+  'CloudTrail-Insight': { reason: 'other-aws-logs', detail: 'a CloudTrail Insights file (Insights events, not API calls)' },
+};
 
 /** Why `ref` is not a CloudTrail log file to read, or undefined when it is one. */
 export function skipReason(ref: ObjectRef): Skip | undefined {
@@ -34,15 +35,14 @@ export function skipReason(ref: ObjectRef): Skip | undefined {
   const name = key.slice(key.lastIndexOf('/') + 1);
   if (name === 'ConfigWritabilityCheckFile') return { reason: 'config-writability-check', detail: "AWS Config's bucket write check" };
   if (ref.size === 0) return { reason: 'empty', detail: 'zero bytes' };
-  const folder = AWS_LOGS_FOLDER.exec(key)?.[1];
-  if (folder !== undefined && folder !== 'CloudTrail') {
-    if (folder === 'CloudTrail-Digest') return { reason: 'digest', detail: 'a CloudTrail digest file' };
-    if (folder === 'Config') return { reason: 'aws-config', detail: 'an AWS Config file' };
-    return { reason: 'other-aws-logs', detail: `AWSLogs/.../${folder}/, not CloudTrail's log folder` };
+  const kind = classifyCloudTrailKey(key);
+  if (kind.kind !== 'other') return kind.kind === 'log' ? undefined : { reason: 'digest', detail: 'a CloudTrail digest file' };
+  if (kind.why === 'not-json') return { reason: 'not-json', detail: kind.detail };
+  if (kind.why === 'other-folder') {
+    const known = kind.folder !== undefined && Object.hasOwn(FOLDER_SKIPS, kind.folder) ? FOLDER_SKIPS[kind.folder] : undefined;
+    return known ?? { reason: 'other-aws-logs', detail: kind.detail };
   }
-  if (name.includes('_CloudTrail-Digest_')) return { reason: 'digest', detail: 'a CloudTrail digest file' };
-  if (!LOG_EXTENSION.test(name)) return { reason: 'not-json', detail: 'name does not end in .json.gz or .json' };
-  return undefined;
+  return { reason: 'not-cloudtrail-log', detail: kind.detail };
 }
 
 export interface ScreenedObjects {
@@ -59,4 +59,21 @@ export function screenObjects(refs: readonly ObjectRef[]): ScreenedObjects {
     else screened.logs.push(ref);
   }
   return screened;
+}
+
+/**
+ * Thrown by readObject when what S3 answered shows the object is no log file to read (zero bytes, when the trigger
+ * gave no size: CloudTrail's own notification never does). Not a failure: forEachLogFile counts and logs it as
+ * skipped, like the objects screened out before any GetObject.
+ */
+export class ObjectSkipped extends Error {
+  override name = 'ObjectSkipped';
+
+  constructor(
+    readonly bucket: string,
+    readonly key: string,
+    readonly skip: Skip,
+  ) {
+    super(`s3://${bucket}/${key}: skipped: ${skip.detail}`);
+  }
 }

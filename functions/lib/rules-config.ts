@@ -8,6 +8,7 @@ import { RulesError } from '../../shared/errors.js';
 import { compileRuleset, type Ruleset } from '../../shared/rules/engine.js';
 import { parseRulesFile } from '../../shared/rules/rules-file.js';
 import type { RulesFile, Severity } from '../../shared/rules/types.js';
+import type { TrailwatchResources } from '../../shared/rules/builtin/self-protection.js';
 import { commaList, keyValueList, severity, type EnvReader, type Env } from './config.js';
 
 export interface RuleOptions {
@@ -28,6 +29,8 @@ export interface CompileRulesOptions extends RulesLoadOptions {
   minSeverity: Severity;
   /** Other variables whose problems make compiling pointless (e.g. MIN_SEVERITY); their problems are already filed. */
   blockedBy?: readonly string[];
+  /** The stack's own resources, for trailwatch-tampered (the processor's; other functions leave it inert). */
+  trailwatchResources?: TrailwatchResources;
 }
 
 export interface RulesFromEnv {
@@ -52,7 +55,7 @@ export function compileRulesFromEnv(reader: EnvReader, env: Env, ruleOptions: Ru
   const blockers = ['RULES_FILE', 'RULES_YAML', 'DISABLED_RULES', 'SEVERITY_OVERRIDES', ...(options.blockedBy ?? [])];
   if (blockers.some((v) => reader.hasProblem(v))) return { ruleset: undefined, sources };
   try {
-    return { ruleset: compileRuleset({ files, disabled: ruleOptions.disabled, severities: ruleOptions.severities, minSeverity: options.minSeverity }), sources };
+    return { ruleset: compileRuleset({ files, disabled: ruleOptions.disabled, severities: ruleOptions.severities, minSeverity: options.minSeverity, ...(options.trailwatchResources ? { trailwatchResources: options.trailwatchResources } : {}) }), sources };
   } catch (error) {
     if (!(error instanceof RulesError)) throw error;
     reader.problem(variableOf(error.source), error.message);

@@ -68,17 +68,27 @@ export interface Delivery {
 
 export interface SqsMessageRefs {
   messageId: string;
-  /** The message's objects, or why its body could not be read (reported as that message's failure). */
+  /** The SQS record as received (the partial-batch response reports it by its messageId). */
+  record: { messageId: string } & Record<string, unknown>;
+  /** The message's objects, or why it could not be read (reported as that message's failure). */
   result: { ok: true; delivery: Delivery } | { ok: false; error: TriggerError };
+}
+
+/** An SQS record that has no messageId to report it by: it cannot be a batchItemFailure (see sqsRefs). */
+export interface PoisonSqsRecord {
+  /** Its place in the batch. */
+  index: number;
+  error: TriggerError;
 }
 
 export type ObjectRefs =
   | { kind: 'direct'; delivery: Delivery }
   | {
       kind: 'sqs';
+      /** One per record with a messageId, in batch order. */
       messages: SqsMessageRefs[];
-      /** The SQS records as received, for the partial-batch response. */
-      records: Array<{ messageId: string } & Record<string, unknown>>;
+      /** Records without one, skipped. */
+      poison: PoisonSqsRecord[];
     };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -138,24 +148,37 @@ export function objectsFromEvent(event: unknown): ObjectRefs {
   return { kind: 'direct', delivery: payloadDelivery(event, [], 0) };
 }
 
+/**
+ * One result per SQS record, never a throw: a record that is not an SQS message fails alone, so the good messages
+ * of its batch are not retried with it. A record is reported as a failure by its `messageId`; one without a
+ * (non-empty string) messageId cannot be, because Lambda treats the whole batch as failed when a batchItemFailure
+ * has an empty, null or unknown itemIdentifier
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html#services-sqs-batchfailurereporting,
+ * "Success and failure conditions"): reporting it would redeliver every message of the batch, forever. Such a
+ * record is poison: it is skipped with an error log line (delivery-handler.ts). SQS itself always sets messageId;
+ * only a hand-made or corrupted event lacks it.
+ */
 function sqsRefs(event: { Records: unknown[] }): ObjectRefs {
   const messages: SqsMessageRefs[] = [];
-  const records: Array<{ messageId: string } & Record<string, unknown>> = [];
-  for (const [i, raw] of event.Records.entries()) {
-    const parsed = SqsRecord.safeParse(raw);
-    if (!parsed.success) {
-      throw new TriggerError('INVALID_TRIGGER', describeShape(raw), `SQS record ${i} is not an SQS message: ${issues(parsed.error)}`);
+  const poison: PoisonSqsRecord[] = [];
+  for (const [index, raw] of event.Records.entries()) {
+    const messageId = isObject(raw) && typeof raw.messageId === 'string' && raw.messageId.length > 0 ? raw.messageId : undefined;
+    if (messageId === undefined || !isObject(raw)) {
+      poison.push({ index, error: new TriggerError('INVALID_TRIGGER', describeShape(raw), `SQS record ${index} has no messageId: it cannot be reported as a batch item failure`) });
+      continue;
     }
-    const { messageId, body } = parsed.data;
-    records.push(raw as { messageId: string } & Record<string, unknown>);
+    const record = raw as { messageId: string } & Record<string, unknown>;
     try {
-      messages.push({ messageId, result: { ok: true, delivery: payloadDelivery(parseJson(body, `SQS message ${messageId} body`), ['sqs'], 1) } });
+      const parsed = SqsRecord.safeParse(raw);
+      if (!parsed.success) throw new TriggerError('INVALID_TRIGGER', describeShape(raw), `SQS record ${index} (message ${messageId}) is not an SQS message: ${issues(parsed.error)}`);
+      const delivery = payloadDelivery(parseJson(parsed.data.body, `SQS message ${messageId} body`), ['sqs'], 1);
+      messages.push({ messageId, record, result: { ok: true, delivery } });
     } catch (error) {
       if (!(error instanceof TriggerError)) throw error;
-      messages.push({ messageId, result: { ok: false, error } });
+      messages.push({ messageId, record, result: { ok: false, error } });
     }
   }
-  return { kind: 'sqs', messages, records };
+  return { kind: 'sqs', messages, poison };
 }
 
 /** A payload that is, or wraps, the S3 objects: S3 notification, EventBridge event, CloudTrail notification, SNS. */

@@ -1,8 +1,10 @@
 // The processor's environment, read and checked once at cold start (see functions/processor/README.md).
 import { severityRank, type Ruleset } from '../../shared/rules/engine.js';
 import type { Severity } from '../../shared/rules/types.js';
+import type { TrailwatchResources } from '../../shared/rules/builtin/self-protection.js';
 import { EnvReader, integer, InvalidValue, readAwsClientSettings, severity, snsTopicArn, type AwsClientSettings, type Env, type ValueParser } from '../lib/config.js';
 import { compileRulesFromEnv, readRuleOptions, type RulesLoadOptions } from '../lib/rules-config.js';
+import { readTrailwatchResources } from './self-resources.js';
 
 /** As `trailwatch scan`: info-level rules stay quiet unless asked for. */
 export const DEFAULT_MIN_SEVERITY: Severity = 'low';
@@ -28,6 +30,8 @@ export interface ProcessorConfig {
    * alerts and the fast path"). Unset: no dedupe; every delivery of a record publishes its alerts, as before.
    */
   dedupeTable: string | undefined;
+  /** The stack's own resources trailwatch-tampered watches (TRAILWATCH_* variables, the topics, this function). */
+  trailwatchResources: TrailwatchResources;
   aws: AwsClientSettings;
 }
 
@@ -55,6 +59,7 @@ export function loadProcessorConfig(env: Env, options: LoadOptions = {}): Proces
   const stormThreshold = reader.optional('ALERT_STORM_THRESHOLD', integer(1, 10_000), DEFAULT_STORM_THRESHOLD);
   const dedupeTable = reader.optional('ALERT_DEDUPE_TABLE', dynamoDbTableName, undefined);
   const ruleOptions = readRuleOptions(reader);
+  const trailwatchResources = readTrailwatchResources(reader, [alertTopicArn, eventsTopicArn]);
   const aws = readAwsClientSettings(reader);
 
   // Rules below both floors cannot reach either topic: they are not evaluated at all.
@@ -63,6 +68,7 @@ export function loadProcessorConfig(env: Env, options: LoadOptions = {}): Proces
     ...options,
     minSeverity: floor,
     blockedBy: ['MIN_SEVERITY', 'ALERT_EVENTS_MIN_SEVERITY'],
+    trailwatchResources,
   });
   reader.finish();
   // finish() threw if anything above was missing.
@@ -75,6 +81,7 @@ export function loadProcessorConfig(env: Env, options: LoadOptions = {}): Proces
     ruleset: ruleset as Ruleset,
     rulesSources: sources,
     dedupeTable,
+    trailwatchResources,
     aws,
   };
 }

@@ -12,7 +12,7 @@ import { processDelivery, type DeliveryOutcome, type ProcessorContext } from './
 export type ProcessorResult = DeliveryResult<DeliveryOutcome>;
 
 export function createHandler(ctx: ProcessorContext) {
-  return createDeliveryHandler(ctx.obs, (delivery, signal) => processDelivery(ctx, delivery, signal));
+  return createDeliveryHandler(ctx.obs, (delivery, signal) => processDelivery(ctx, delivery, signal), ctx.deadlineMarginMs !== undefined ? { deadlineMarginMs: ctx.deadlineMarginMs } : {});
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -29,6 +29,8 @@ obs.logger.info('processor configured', {
   rules: config.ruleset.rules.length,
   customRules: config.rulesSources,
   dedupeTable: config.dedupeTable ?? null,
+  // What trailwatch-tampered watches, so an operator can see the stack's names arrived.
+  watching: config.trailwatchResources,
 });
 
 // Issue 13: ALERT_DEDUPE_TABLE set = every alert published at most once per topic (region, endpoint: the SDK's

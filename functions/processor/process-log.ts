@@ -28,6 +28,8 @@ export interface ProcessorContext {
   dedupe?: DedupeStore | undefined;
   /** Retry tuning (tests). */
   publish?: Omit<PublishOptions, 'signal'>;
+  /** Time kept back from the function's timeout (functions/lib/deadline.ts; tests). */
+  deadlineMarginMs?: number;
 }
 
 export { ProcessorMetrics } from './deliver-alerts.js';
@@ -82,7 +84,7 @@ export async function processLogFile(ctx: ProcessorContext, ref: ObjectRef, via:
       }
       return { key: object.key, stats: scan.stats };
     },
-    signal ? { signal } : {},
+    { stallMs: config.aws.s3StallTimeoutMs, ...(signal ? { signal } : {}) },
   );
 
   // The whole file was read: now, and only now, its alerts go out.

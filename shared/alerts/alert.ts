@@ -5,6 +5,7 @@ import type { Category, ClassifiedEvent, Principal, RdsResource } from '../class
 import type { ActiveRule } from '../rules/engine.js';
 import type { Severity } from '../rules/types.js';
 import { callerName } from './caller-name.js';
+import { formatCount } from './plain-text.js';
 
 export { principalLabel } from './caller-name.js';
 
@@ -45,31 +46,86 @@ export interface AlertOrigin {
 
 export function buildAlert(rule: ActiveRule, event: ClassifiedEvent, origin?: AlertOrigin): Alert {
   const { record, facts } = event;
+  const resources = facts.resources.map(boundedResource);
   return {
     rule: rule.id,
     severity: rule.severity,
     title: rule.title,
     description: rule.description ?? null,
-    eventID: record.eventID ?? null,
-    eventName: record.eventName,
-    eventSource: record.eventSource,
-    eventTime: record.eventTime,
-    awsRegion: record.awsRegion ?? null,
-    account: record.recipientAccountId ?? record.userIdentity?.accountId ?? facts.principal.accountId ?? null,
+    eventID: identifier(record.eventID),
+    eventName: identifier(record.eventName) ?? '',
+    eventSource: identifier(record.eventSource) ?? '',
+    eventTime: identifier(record.eventTime) ?? '',
+    awsRegion: identifier(record.awsRegion),
+    account: identifier(record.recipientAccountId) ?? identifier(record.userIdentity?.accountId) ?? identifier(facts.principal.accountId),
     category: facts.category,
-    principal: facts.principal,
-    resource: facts.resources[0] ?? null,
-    resources: facts.resources,
-    sourceIPAddress: record.sourceIPAddress ?? null,
-    userAgent: record.userAgent ?? null,
+    principal: boundedPrincipal(facts.principal),
+    resource: resources[0] ?? null,
+    resources,
+    sourceIPAddress: detail(record.sourceIPAddress),
+    userAgent: detail(record.userAgent),
     failed: facts.failed,
-    errorCode: record.errorCode || null,
-    errorMessage: record.errorMessage || null,
+    errorCode: detail(record.errorCode) || null,
+    errorMessage: detail(record.errorMessage) || null,
     details: facts.dataApiLogging?.reasons ?? [],
     nextSteps: rule.nextSteps,
     file: origin?.file ?? null,
     recordIndex: origin?.recordIndex ?? null,
   };
+}
+
+/**
+ * Longest identifying value an alert carries (eventID, eventName, eventTime, region, account): they are never
+ * trimmed from the SNS message and they are message attributes, so a 300 KB `awsRegion` must not reach it.
+ * Real ones are under 64 characters.
+ */
+export const MAX_IDENTIFIER_CHARS = 256;
+/** Longest other value taken from the record (user agent, error message); real ones are a few hundred characters. */
+export const MAX_DETAIL_CHARS = 4096;
+
+/**
+ * A record field as alert text: strings as they are up to `max` characters (then cut, saying how much),
+ * numbers and booleans written out, anything else (an object where a string belongs) null. The record's types
+ * are only what CloudTrail documents; a record written by anyone else may hold anything anywhere.
+ */
+function textOf(value: unknown, max: number): string | null {
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value !== 'string') return null;
+  if (value.length <= max) return value;
+  // Never end on half of a surrogate pair (it could not be encoded as UTF-8).
+  const end = /[\ud800-\udbff]/.test(value.charAt(max - 1)) ? max - 1 : max;
+  return `${value.slice(0, end)}...[trimmed by trailwatch: ${formatCount(value.length - end)} more characters]`;
+}
+
+/** Longest ARN, name or id of a caller or resource an alert carries: IAM's ARN limit is 2,048 characters. */
+export const MAX_NAME_CHARS = 2048;
+
+/**
+ * The caller with every text cut to MAX_NAME_CHARS. These come from the record too, and an alert's text repeats
+ * them (facts, exception snippet, subject): unbounded, a 300 KB ARN made building one message take seconds.
+ */
+function boundedPrincipal(principal: Principal): Principal {
+  const bounded: Principal = { ...principal };
+  for (const key of ['type', 'arn', 'accountId', 'name', 'roleArn', 'sessionName', 'accessKeyId', 'invokedBy'] as const) {
+    const value = principal[key];
+    if (typeof value === 'string' && value.length > MAX_NAME_CHARS) bounded[key] = textOf(value, MAX_NAME_CHARS) ?? '';
+  }
+  return bounded;
+}
+
+function boundedResource(resource: RdsResource): RdsResource {
+  if (resource.id.length <= MAX_NAME_CHARS && (resource.arn?.length ?? 0) <= MAX_NAME_CHARS) return resource;
+  const bounded: RdsResource = { kind: resource.kind, id: textOf(resource.id, MAX_NAME_CHARS) ?? '' };
+  if (resource.arn !== undefined) bounded.arn = textOf(resource.arn, MAX_NAME_CHARS) ?? '';
+  return bounded;
+}
+
+function identifier(value: unknown): string | null {
+  return textOf(value, MAX_IDENTIFIER_CHARS);
+}
+
+function detail(value: unknown): string | null {
+  return textOf(value, MAX_DETAIL_CHARS);
 }
 
 /** One phrase for what happened: `DeleteDBInstance oradb by johndoe`. Used in text lines and subjects. */

@@ -127,7 +127,7 @@ const KIND_NAMES: Record<RdsResourceKind, string> = {
 };
 
 function kindName(resource: RdsResource): string {
-  return KIND_NAMES[resource.kind] ?? resource.kind;
+  return Object.hasOwn(KIND_NAMES, resource.kind) ? KIND_NAMES[resource.kind] : resource.kind;
 }
 
 function resourceLines(alert: Alert): string[] {
@@ -159,7 +159,8 @@ const PRINCIPAL_TYPES: Record<string, string> = {
 };
 
 function principalLines(principal: Principal, eventAccount: string | null): string[] {
-  const type = PRINCIPAL_TYPES[principal.type];
+  // userIdentity.type comes from the record: an own-property lookup, so `constructor` is just an unknown type.
+  const type = Object.hasOwn(PRINCIPAL_TYPES, principal.type) ? PRINCIPAL_TYPES[principal.type] : undefined;
   return [
     ...field('Caller', callerName(principal)),
     ...field('Type', type ? `${principal.type}: ${type}` : principal.type),
@@ -354,8 +355,24 @@ function eventIdSection(summary: SummaryAlert): string[] {
   const all = summary.eventIDsNotListed === 0;
   return section(all ? `Event IDs of all ${formatCount(summary.eventIDs.length)} alerts` : `Event IDs of the first ${formatCount(summary.eventIDs.length)} alerts`, [
     ...summary.eventIDs.map((id) => `${INDENT}${oneLine(id)}`),
-    ...(all ? [] : [`${INDENT}and ${formatCount(summary.eventIDsNotListed)} more, not listed`]),
+    ...(all ? [] : [`${INDENT}and ${formatCount(summary.eventIDsNotListed)} more, not listed.`, '', ...whereTheRestAre(summary.file)]),
   ]);
+}
+
+/**
+ * Where the eventIDs a summary does not list can be found: the log file holds every record, and `trailwatch
+ * scan --format json` prints each alert of it with its eventID (the summary keeps the first ones only, so that
+ * memory and the message stay bounded however many alerts a file raises).
+ */
+function whereTheRestAre(file: string | null): string[] {
+  if (!file) return wrap('Every alert, each with its eventID, is in the log file: run trailwatch scan --format json on it.', EMAIL_WIDTH, INDENT);
+  const s3 = /^s3:\/\/[^/]+\/(.+)$/.exec(file);
+  const local = s3 ? (s3[1] ?? file).split('/').pop() ?? file : file;
+  return [
+    ...wrap('Every alert of this summary, each with its eventID, is listed by trailwatch scan on the log file:', EMAIL_WIDTH, INDENT),
+    ...(s3 ? [`${INDENT}  aws s3 cp ${shellQuote(file)} .`] : []),
+    `${INDENT}  trailwatch scan --format json ${shellQuote(local)}`,
+  ];
 }
 
 // --- layout ----------------------------------------------------------------------------------------------

@@ -6,7 +6,8 @@
 import type { JsonObject, JsonValue } from '../cloudtrail.js';
 import { formatCount, utf8Bytes } from './plain-text.js';
 
-const MARKER = /^\[trimmed by trailwatch: ([\d,]+) bytes\]$/;
+/** A marker, possibly with a reason after the size (see json-depth.ts). */
+const MARKER = /^\[trimmed by trailwatch: ([\d,]+) bytes(?: [^\]]*)?\]$/;
 
 export function trimMarker(bytes: number): string {
   return `[trimmed by trailwatch: ${formatCount(bytes)} bytes]`;
@@ -106,7 +107,8 @@ function shrink(value: JsonValue, need: number): JsonValue {
     const saved = bytes - compactBytes(replacement);
     if (saved <= 0) continue;
     if (Array.isArray(copy) && typeof key === 'number') copy[key] = replacement;
-    else if (!Array.isArray(copy) && typeof key === 'string') copy[key] = replacement;
+    // defineProperty, not assignment: a member named "__proto__" (JSON.parse makes it an own member) is replaced too.
+    else if (!Array.isArray(copy) && typeof key === 'string') Object.defineProperty(copy, key, { value: replacement, enumerable: true, writable: true, configurable: true });
     remaining -= saved;
   }
   if (remaining <= 0) return copy;

@@ -2,6 +2,7 @@
 // pretty and cut to a byte budget in the email. The facts a person acts on are already in the alert, so the
 // record is what gives way when a message must shrink, and within it the bulky request and response first.
 import { isJsonObject, type JsonObject, type JsonValue } from '../cloudtrail.js';
+import { depthCapped } from '../json-depth.js';
 import { trimJsonToFit, trimmedParts, type TrimmedPart } from './json-trim.js';
 import { escapeInvisibleInJson, utf8Bytes } from './plain-text.js';
 
@@ -18,10 +19,11 @@ function cutOrder(record: JsonObject): string[] {
   return [...BULKY_FIELDS, ...others];
 }
 
+/** The record, parsed and depth-capped: everything below stringifies and walks it recursively. */
 function parseRecord(raw: string): JsonObject | null {
   try {
     const value: JsonValue = JSON.parse(raw);
-    return isJsonObject(value) ? value : null;
+    return isJsonObject(value) ? depthCapped(value) : null;
   } catch {
     return null;
   }

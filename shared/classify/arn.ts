@@ -24,7 +24,8 @@ const TRAIL_ARN = /^arn:[a-z-]+:cloudtrail:[a-z0-9-]+:\d+:trail\/(.+)$/;
 /** The RDS resource an ARN names, or null for anything else (other services, RDS types trailwatch does not track). */
 export function rdsResourceFromArn(arn: string): RdsResource | null {
   const match = RDS_ARN.exec(arn);
-  const kind = match?.[1] ? RDS_ARN_TYPES[match[1]] : undefined;
+  // Own properties only: the type comes from the record, and `constructor` must not find Object's.
+  const kind = match?.[1] && Object.hasOwn(RDS_ARN_TYPES, match[1]) ? RDS_ARN_TYPES[match[1]] : undefined;
   const id = match?.[2];
   return kind && id ? { kind, id, arn } : null;
 }

@@ -7,6 +7,7 @@
 // `{ ...record, trailwatch }` (test/index-event.test.ts proves it). Numbers keep their original digits.
 import type { CloudTrailRecord } from '../cloudtrail.js';
 import type { ClassifiedEvent } from '../classify/types.js';
+import { depthCapped } from '../json-depth.js';
 import { PUT_LOG_EVENTS_LIMITS } from './limits.js';
 import { MIN_TRIM_TARGET_BYTES, trimMessage } from './trim.js';
 import { trailwatchFields, type RaisedRule } from './trailwatch-fields.js';
@@ -34,7 +35,8 @@ export function toIndexEvent(source: IndexSource, options: IndexEventOptions = {
   const bytes = Buffer.byteLength(message, 'utf8');
   const base = { timestamp: eventTimestamp(record), eventID: typeof record.eventID === 'string' ? record.eventID : null };
   if (bytes <= maxBytes) return { ...base, message, bytes, trimmed: null };
-  const trimmed = trimMessage(record, fields, bytes, maxBytes);
+  // Trimming serialises the record's parts: nesting deeper than any real record is cut first (json-depth.ts).
+  const trimmed = trimMessage(depthCapped(record), fields, bytes, maxBytes);
   return { ...base, message: trimmed.message, bytes: trimmed.bytes, trimmed: trimmed.info };
 }
 
@@ -54,11 +56,12 @@ export function eventTimestamp(record: Pick<CloudTrailRecord, 'eventTime'>): num
  */
 export function withTrailwatch(raw: string, record: CloudTrailRecord, fields: TrailwatchFields): string {
   // A record with its own `trailwatch` member would end up with the key twice; serialise instead (never
-  // seen in CloudTrail, but the result must still equal { ...record, trailwatch }).
+  // seen in CloudTrail, but the result must still equal { ...record, trailwatch }, nesting deeper than any
+  // real record aside: that is cut, since JSON.stringify cannot take it, see json-depth.ts).
   const spliced = Object.hasOwn(record, 'trailwatch') ? null : spliceFirstMember(raw, '"trailwatch":' + JSON.stringify(fields));
   if (spliced) return spliced;
   const { trailwatch: _own, ...rest } = record;
-  return JSON.stringify({ trailwatch: fields, ...rest });
+  return JSON.stringify({ trailwatch: fields, ...depthCapped(rest) });
 }
 
 /**

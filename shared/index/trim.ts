@@ -2,15 +2,16 @@
 // hiding that it was cut: fields are removed whole, biggest offenders first, and `trailwatch` says which
 // fields went and how big the whole message was.
 //
-// Order: `responseElements` (the usual culprit: Describe* responses, full resource descriptions), then
-// `requestParameters`, then whatever other member is largest. The fields that
-// say what happened, when, and in which account (CORE_FIELDS) stay. If even they and the `trailwatch` object
-// are too large (absurd strings, thousands of resources), long strings and lists are shortened until it fits.
+// Order: the largest member first (by the UTF-8 bytes of its JSON, which is what it costs in the message),
+// then the next largest, until the message fits. Usually that is `responseElements` (Describe* responses, full
+// resource descriptions), but not always: a record whose only oversized field is a 300 KB `userAgent` loses
+// that and keeps `requestParameters` and `responseElements` (issue 11). Removing largest-first means no removed
+// field would have fitted back: putting any one of them back goes over the limit again (test/index-trim.test.ts
+// checks that property). The fields that say what happened, when, and in which account (CORE_FIELDS) stay. If
+// even they and the `trailwatch` object are too large (absurd strings, thousands of resources), long strings
+// and lists are shortened until it fits.
 import type { CloudTrailRecord, JsonValue } from '../cloudtrail.js';
 import type { TrailwatchFields, TrimInfo } from './types.js';
-
-/** Removed first, in this order, when present. */
-const TRIM_FIRST = ['responseElements', 'requestParameters'] as const;
 
 /** Never removed (only shortened, as a last resort): what a search for the event needs. */
 const CORE_FIELDS = new Set(['eventVersion', 'eventTime', 'eventSource', 'eventName', 'eventID', 'awsRegion', 'recipientAccountId']);
@@ -49,16 +50,17 @@ export function trimMessage(record: CloudTrailRecord, fields: TrailwatchFields, 
   throw new RangeError(`cannot fit event ${String(record.eventID)} into ${maxBytes} bytes (minimum ${MIN_TRIM_TARGET_BYTES})`);
 }
 
-/** TRIM_FIRST members present, then every other non-core member, largest first. */
+/**
+ * Every non-core member, largest first: size is the UTF-8 bytes of the member's JSON, what removing it saves
+ * (its key is listed in `trailwatch.trimmed` instead, so the key's own length cancels out). Ties keep the
+ * record's order.
+ */
 function removalOrder(record: CloudTrailRecord): string[] {
-  const first: string[] = TRIM_FIRST.filter((key) => Object.hasOwn(record, key) && record[key] !== undefined);
-  const firstSet = new Set<string>(first);
-  const rest = Object.keys(record)
-    .filter((key) => !CORE_FIELDS.has(key) && !firstSet.has(key) && record[key] !== undefined)
-    .map((key) => ({ key, size: JSON.stringify(record[key])?.length ?? 0 }))
+  return Object.keys(record)
+    .filter((key) => key !== 'trailwatch' && !CORE_FIELDS.has(key) && record[key] !== undefined)
+    .map((key) => ({ key, size: Buffer.byteLength(JSON.stringify(record[key]) ?? '', 'utf8') }))
     .sort((a, b) => b.size - a.size)
     .map((x) => x.key);
-  return [...first, ...rest];
 }
 
 function render(kept: Record<string, unknown>, fields: TrailwatchFields, info: TrimInfo): TrimmedMessage {

@@ -2,7 +2,7 @@
 // it cannot be used.
 import type { CloudTrailRecord } from '../cloudtrail.js';
 import { MalformedRecordError } from '../errors.js';
-import type { NonObjectSpan, RecordSpan } from './record-splitter.js';
+import type { NonObjectSpan, OversizedSpan, RecordSpan } from './record-splitter.js';
 import type { MalformedRecord, ParsedRecord } from './types.js';
 
 /** The fields every CloudTrail record has; the rest of trailwatch relies on them being strings. */
@@ -31,6 +31,12 @@ export function decodeRecord(span: RecordSpan, file: string): ParsedRecord | Mal
 export function nonObjectRecord(span: NonObjectSpan, file: string): MalformedRecord {
   const detail = `record is ${NON_OBJECT_NAMES[span.found]}, not an object`;
   return malformed(new MalformedRecordError('RECORD_NOT_OBJECT', { file, recordIndex: span.index, offset: span.offset }, detail));
+}
+
+/** A record too large to hold (RecordSplitterOptions.maxRecordBytes): it may matter, so it is reported, not dropped. */
+export function oversizedRecord(span: OversizedSpan, file: string, limit: number): MalformedRecord {
+  const detail = `record is ${span.size} bytes, over the ${limit}-byte limit for a record that may matter: not parsed, not classified`;
+  return malformed(new MalformedRecordError('RECORD_TOO_LARGE', { file, recordIndex: span.index, offset: span.offset }, detail));
 }
 
 const NON_OBJECT_NAMES: Record<NonObjectSpan['found'], string> = {

@@ -1,82 +1,267 @@
-// Streaming gunzip with Node's zlib, its failures turned into LogFileErrors that say where the file broke.
+// Streaming gunzip: the gzip format (RFC 1952) read here, its deflate data inflated by Node's zlib, and its
+// failures turned into LogFileErrors that say where the file broke.
+//
+// Why not zlib.createGunzip: after a member's end it takes any further bytes for another member, and
+// fails on bytes that are not one ("incorrect header check"), dropping the text inflated by that same
+// write: a file with 17 or more bytes after its gzip data lost its last ~256 KiB of records (issue 11,
+// item 6). Here each member's deflate data goes to an inflateRaw stream, which stops at its end and says how
+// many bytes it used, so the text is whole, the trailer (CRC-32 and size) is checked here, and what follows
+// is read for what it is: another member (multi-member gzip is valid gzip, as `gzip -d` reads it: the texts
+// are joined), or trailing bytes, which `gzip -d` ignores with a warning: every record is kept, and the
+// caller is told (onTrailingBytes) where they start.
 import { once } from 'node:events';
-import { createGunzip } from 'node:zlib';
+import { createInflateRaw, crc32 } from 'node:zlib';
 import { LogFileError } from '../errors.js';
 
 /** Measured fastest on Node 22: 2.3x the default 16 KiB, and ahead of 1 MiB (see the shared README). */
 const INFLATE_CHUNK_SIZE = 256 * 1024;
-
-const GZIP_TRAILER_SIZE = 8;
+const TRAILER_SIZE = 8;
+/** A header longer than this (a file name or comment that never ends) is not a CloudTrail log's. */
+const MAX_HEADER_SIZE = 64 * 1024;
 
 /** Whether `head` starts with the gzip magic bytes 1f 8b. */
 export function hasGzipMagic(head: Uint8Array): boolean {
   return head[0] === 0x1f && head[1] === 0x8b;
 }
 
+/** Bytes after the gzip data: where they start in the file, and how many there are. */
+export interface TrailingBytes {
+  compressedOffset: number;
+  length: number;
+}
+
 /**
  * Inflates `compressed` as it arrives. Inflate runs on libuv's thread pool while the caller works on the
- * previous chunk: the caller pulls chunks through this async iterator instead of working inside a
- * `'data'` handler, which measured as running the two one after the other.
+ * previous chunk, and only as fast as the caller takes the text (a gzip bomb is inflated a chunk at a time).
  */
-export async function* gunzipChunks(compressed: AsyncIterable<Buffer>, file: string): AsyncGenerator<Buffer> {
-  const inflater = createGunzip({ chunkSize: INFLATE_CHUNK_SIZE });
-  const stopFeeding = new AbortController();
-  let compressedBytes = 0;
-
-  const write = async (bytes: Buffer): Promise<void> => {
-    if (bytes.length > 0 && !inflater.write(bytes)) await once(inflater, 'drain', { signal: stopFeeding.signal });
-  };
-  const inflated = (bytes: Buffer): Promise<void> =>
-    new Promise((resolve, reject) => inflater.write(bytes, (error) => (error ? reject(error) : resolve())));
-  const feed = async (): Promise<void> => {
-    try {
-      // Each chunk is written once the next has arrived, so the last one can be told apart and split.
-      let previous: Buffer | undefined;
-      for await (const chunk of compressed) {
-        if (stopFeeding.signal.aborted) return;
-        compressedBytes += chunk.length;
-        if (previous) await write(previous);
-        previous = chunk;
-      }
-      if (previous) {
-        // zlib drops the text inflated by a write that fails. So the gzip trailer (CRC-32 and size, the
-        // last 8 bytes) is written on its own, and the stream is ended only once it has been inflated:
-        // a failed check, or input that ends early, then fails a write that had no text to lose.
-        const trailer = Math.max(0, previous.length - GZIP_TRAILER_SIZE);
-        await write(previous.subarray(0, trailer));
-        await inflated(previous.subarray(trailer));
-      }
-      inflater.end();
-    } catch (error) {
-      // A source failure ends the output with it; inflate's own errors (and aborts) already ended it.
-      inflater.destroy(error instanceof LogFileError ? error : undefined);
-    }
-  };
-  void feed();
-
+export async function* gunzipChunks(
+  compressed: AsyncIterable<Buffer>,
+  file: string,
+  onTrailingBytes: (trailing: TrailingBytes) => void = () => {},
+): AsyncGenerator<Buffer> {
+  const input = new CompressedInput(compressed);
   try {
-    for await (const chunk of inflater) yield chunk as Buffer;
-  } catch (error) {
-    throw asLogFileError(error, file, compressedBytes, inflater.bytesWritten);
+    for (let member = 0; ; member++) {
+      let headerSize: number;
+      while ((headerSize = gzipHeaderSize(input.pending)) === NEED_MORE) {
+        if (input.pending.length > MAX_HEADER_SIZE) throw corrupt(file, input.offset, 'the gzip header does not end');
+        if (!(await input.more())) break;
+      }
+      if (member > 0 && input.pending.length === 0) return;
+      if (member > 0 && !hasGzipMagic(input.pending)) {
+        const compressedOffset = input.offset;
+        onTrailingBytes({ compressedOffset, length: await input.drain() });
+        return;
+      }
+      if (headerSize === NEED_MORE) throw truncated(file, input.bytesIn, 'gzip data ends inside its header');
+      if (headerSize === INVALID) throw corrupt(file, input.offset, 'gzip data is corrupt (not a gzip header, or a method other than deflate)');
+      input.take(headerSize);
+      const inflated = yield* inflateMember(input, file);
+      while (input.pending.length < TRAILER_SIZE) {
+        if (!(await input.more())) throw truncated(file, input.bytesIn, 'gzip data ends before its trailer (CRC-32 and size)');
+      }
+      const trailer = input.pending;
+      if (trailer.readUInt32LE(0) !== inflated.crc || trailer.readUInt32LE(4) !== inflated.size % 2 ** 32) {
+        throw corrupt(file, input.offset, 'gzip data is corrupt (its CRC-32 or size does not match the text)');
+      }
+      input.take(TRAILER_SIZE);
+    }
   } finally {
-    stopFeeding.abort();
-    inflater.destroy();
+    await input.close();
   }
 }
 
-function asLogFileError(error: unknown, file: string, compressedBytes: number, inflatedInput: number): unknown {
+/** Inflates one member's deflate data from `input.pending` on; leaves `input` just past its end. */
+async function* inflateMember(input: CompressedInput, file: string): AsyncGenerator<Buffer, { crc: number; size: number }> {
+  const inflater = createInflateRaw({ chunkSize: INFLATE_CHUNK_SIZE });
+  const start = input.offset;
+  const stopFeeding = new AbortController();
+  let ended = false;
+  let failure: unknown;
+  let feeding = true;
+  let wake: () => void = () => {};
+  const changed = () => wake();
+  inflater.on('readable', changed);
+  inflater.once('end', () => {
+    ended = true;
+    stopFeeding.abort();
+    changed();
+  });
+  inflater.once('error', (error) => {
+    failure ??= error;
+    changed();
+  });
+
+  // Chunks given to the inflater that it may not have used yet (all of it, once it has ended).
+  const unused: Buffer[] = [];
+  let unusedStart = 0; // member offset of unused[0]
+  const feed = async (): Promise<void> => {
+    try {
+      let chunk: Buffer | undefined = input.takeAll() ?? (await input.next());
+      while (chunk !== undefined) {
+        unused.push(chunk);
+        if (ended) break;
+        while (unused.length > 1 && unusedStart + unused[0]!.length <= inflater.bytesWritten) unusedStart += unused.shift()!.length;
+        if (!inflater.write(chunk)) await once(inflater, 'drain', { signal: stopFeeding.signal });
+        if (ended) break;
+        chunk = await input.next();
+      }
+      // The input ended inside the deflate data: end the inflater, which then fails (unexpected end of file).
+      if (!ended) inflater.end();
+    } catch (error) {
+      if (!stopFeeding.signal.aborted) failure ??= error;
+    } finally {
+      feeding = false;
+      changed();
+    }
+  };
+  const fed = feed();
+
+  let crc = 0;
+  let size = 0;
+  try {
+    while (true) {
+      const chunk = inflater.read() as Buffer | null;
+      if (chunk !== null) {
+        crc = crc32(chunk, crc);
+        size += chunk.length;
+        yield chunk;
+        continue;
+      }
+      if (failure !== undefined) throw asLogFileError(failure, file, start + inflater.bytesWritten, input.bytesIn);
+      if (ended && !feeding) break;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    // On an early exit the feed may still wait for the source: it is not waited for (close() ends the source).
+    stopFeeding.abort();
+    inflater.destroy();
+  }
+  await fed; // done already: the loop ends only once the feed has
+  // What the inflater did not use is what follows the deflate data: the trailer, and whatever comes next.
+  const rest = Buffer.concat(unused).subarray(inflater.bytesWritten - unusedStart);
+  input.putBack(rest, start + inflater.bytesWritten);
+  return { crc, size };
+}
+
+/** The compressed bytes: chunks from the source, with a few put back or held for parsing a header. */
+class CompressedInput {
+  private readonly source: AsyncIterator<Buffer>;
+  private done = false;
+  /** A `next()` of the source is awaited. */
+  private reading = false;
+  /** Bytes taken from the source and not used yet; they start at `offset` in the file. */
+  pending: Buffer = Buffer.alloc(0);
+  offset = 0;
+  /** Bytes taken from the source so far. */
+  bytesIn = 0;
+
+  constructor(source: AsyncIterable<Buffer>) {
+    this.source = source[Symbol.asyncIterator]();
+  }
+
+  /** The source's next chunk, or undefined at its end. */
+  async next(): Promise<Buffer | undefined> {
+    if (this.done) return undefined;
+    this.reading = true;
+    let result: IteratorResult<Buffer>;
+    try {
+      result = await this.source.next();
+    } finally {
+      this.reading = false;
+    }
+    if (result.done) {
+      this.done = true;
+      return undefined;
+    }
+    this.bytesIn += result.value.length;
+    return result.value;
+  }
+
+  /** Appends the next chunk to `pending`; false at the end of the source. */
+  async more(): Promise<boolean> {
+    const chunk = await this.next();
+    if (chunk === undefined) return false;
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    return true;
+  }
+
+  take(size: number): void {
+    this.pending = this.pending.subarray(size);
+    this.offset += size;
+  }
+
+  /** Hands over `pending` (when not empty) as the first of the chunks `next()` goes on with. */
+  takeAll(): Buffer | undefined {
+    const pending = this.pending;
+    this.pending = Buffer.alloc(0);
+    return pending.length > 0 ? pending : undefined;
+  }
+
+  putBack(bytes: Buffer, offset: number): void {
+    this.pending = bytes;
+    this.offset = offset;
+  }
+
+  /** Reads the source to its end without keeping it; returns how many bytes were left, `pending` included. */
+  async drain(): Promise<number> {
+    let length = this.pending.length;
+    this.pending = Buffer.alloc(0);
+    for (let chunk = await this.next(); chunk !== undefined; chunk = await this.next()) length += chunk.length;
+    return length;
+  }
+
+  /** Stopped early (an error, or the caller broke off): let the source release its resources. */
+  async close(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    // A source in the middle of a read (the feed's, left behind on an error) is told to stop, not waited for.
+    const returned = this.source.return?.();
+    if (this.reading) void returned?.catch(() => {});
+    else await returned;
+  }
+}
+
+const NEED_MORE = -1;
+const INVALID = -2;
+
+/** The size of the gzip member header (RFC 1952, 2.3) at the start of `bytes`; NEED_MORE or INVALID. */
+function gzipHeaderSize(bytes: Buffer): number {
+  if (bytes.length < 10) return bytes.length >= 2 && !hasGzipMagic(bytes) ? INVALID : NEED_MORE;
+  const flags = bytes[3]!;
+  if (!hasGzipMagic(bytes) || bytes[2] !== 8 || (flags & 0xe0) !== 0) return INVALID;
+  let at = 10;
+  if (flags & 0x04) {
+    // FEXTRA: a 2-byte length, then that many bytes.
+    if (bytes.length < at + 2) return NEED_MORE;
+    at += 2 + bytes.readUInt16LE(at);
+  }
+  for (const flag of [0x08, 0x10]) {
+    // FNAME, FCOMMENT: zero-terminated.
+    if (flags & flag) {
+      if (at >= bytes.length) return NEED_MORE;
+      const zero = bytes.indexOf(0, at);
+      if (zero < 0) return NEED_MORE;
+      at = zero + 1;
+    }
+  }
+  if (flags & 0x02) at += 2; // FHCRC
+  return at <= bytes.length ? at : NEED_MORE;
+}
+
+function corrupt(file: string, compressedOffset: number, detail: string, cause?: unknown): LogFileError {
+  return new LogFileError('CORRUPT_GZIP', { file, compressedOffset }, detail, cause === undefined ? undefined : { cause });
+}
+
+function truncated(file: string, compressedOffset: number, detail: string, cause?: unknown): LogFileError {
+  return new LogFileError('TRUNCATED_GZIP', { file, compressedOffset }, detail, cause === undefined ? undefined : { cause });
+}
+
+function asLogFileError(error: unknown, file: string, usedOffset: number, bytesIn: number): unknown {
   if (error instanceof LogFileError) return error;
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);
-  if (code === 'Z_BUF_ERROR') {
-    return new LogFileError('TRUNCATED_GZIP', { file, compressedOffset: compressedBytes }, `gzip data ends early (${message})`, {
-      cause: error,
-    });
-  }
-  if (typeof code === 'string' && code.startsWith('Z_')) {
-    return new LogFileError('CORRUPT_GZIP', { file, compressedOffset: inflatedInput }, `gzip data is corrupt (${message})`, {
-      cause: error,
-    });
-  }
+  if (code === 'Z_BUF_ERROR') return truncated(file, bytesIn, `gzip data ends early (${message})`, error);
+  if (typeof code === 'string' && code.startsWith('Z_')) return corrupt(file, usedOffset, `gzip data is corrupt (${message})`, error);
   return error;
 }

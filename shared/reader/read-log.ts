@@ -1,14 +1,14 @@
 // Reads a CloudTrail log file, gzip or plain JSON, as a stream of records, in bounded memory: at most the
 // record being read and a chunk or two of text are held, whatever the file's size.
 import { LogFileError } from '../errors.js';
-import { decodeRecord, nonObjectRecord } from './decode-record.js';
-import { gunzipChunks, hasGzipMagic } from './gunzip.js';
+import { decodeRecord, nonObjectRecord, oversizedRecord } from './decode-record.js';
+import { gunzipChunks, hasGzipMagic, type TrailingBytes } from './gunzip.js';
 import { RecordSplitter } from './record-splitter.js';
 import { sourceChunks, type ByteSource } from './source-chunks.js';
-import type { CloudTrailLogReader, ReadOptions, ReadStats, ReaderItem } from './types.js';
+import type { CloudTrailLogReader, ReadOptions, ReadStats, ReadWarning, ReaderItem } from './types.js';
 
 export function readCloudTrailLog(source: ByteSource, options: ReadOptions): CloudTrailLogReader {
-  const stats: ReadStats = { bytesIn: 0, bytesOut: 0, records: 0, delivered: 0, skipped: 0, malformed: 0, gzip: false };
+  const stats: ReadStats = { bytesIn: 0, bytesOut: 0, records: 0, delivered: 0, skipped: 0, malformed: 0, gzip: false, maxRecordBytesHeld: 0, warnings: [] };
   let started = false;
   return {
     stats,
@@ -34,12 +34,13 @@ async function* readItems(source: ByteSource, options: ReadOptions, stats: ReadS
     await input.return(undefined);
     throw new LogFileError('NOT_GZIP', { file, compressedOffset: 0 }, 'the name ends in .gz but the content is not gzip');
   }
-  const text = stats.gzip ? gunzipChunks(chunks, file) : chunks;
+  const text = stats.gzip ? gunzipChunks(chunks, file, (trailing) => stats.warnings.push(trailingBytesWarning(file, trailing))) : chunks;
 
   const splitter = new RecordSplitter(file, {
     ...(options.engine ? { engine: options.engine } : {}),
     ...(prefilter?.eventSources ? { wantedSources: prefilter.eventSources } : {}),
     ...(prefilter?.tokens ? { tokens: prefilter.tokens } : {}),
+    ...(options.maxRecordBytes !== undefined ? { maxRecordBytes: options.maxRecordBytes } : {}),
   });
   // Records the splitter skipped by eventSource (see RecordSplitterOptions.wantedSources) count as skipped.
   let splitterSkipped = 0;
@@ -57,6 +58,9 @@ async function* readItems(source: ByteSource, options: ReadOptions, stats: ReadS
       if (span.kind === 'non-object') {
         stats.malformed++;
         yield nonObjectRecord(span, file);
+      } else if (span.kind === 'oversized') {
+        stats.malformed++;
+        yield oversizedRecord(span, file, splitter.maxRecordBytes);
       } else if (prefilter && !prefilter(span.bytes, span.start, span.end, span.hints)) {
         stats.skipped++;
       } else {
@@ -67,8 +71,17 @@ async function* readItems(source: ByteSource, options: ReadOptions, stats: ReadS
       }
     }
     countSplitterSkips();
+    stats.maxRecordBytesHeld = splitter.maxBufferedBytes;
   }
   splitter.finish();
+}
+
+function trailingBytesWarning(file: string, { compressedOffset, length }: TrailingBytes): ReadWarning {
+  return {
+    code: 'TRAILING_BYTES',
+    location: { file, compressedOffset },
+    message: `${file}, compressed byte ${compressedOffset}: ${length} byte${length === 1 ? '' : 's'} after the gzip data, not gzip; ignored (every record was read)`,
+  };
 }
 
 /**

@@ -7,7 +7,9 @@
 // Two engines scan the records themselves, with the same result: a WebAssembly kernel
 // (wasm/record-scanner.as.ts) that compares 16 bytes at a time with `"` and `\` and also skips records from
 // unwanted eventSources before they become spans (the default: 3x faster), and the TypeScript code below,
-// the reference and the fallback, which jumps over string bodies with `indexOf('"')`. Everything around the
+// the reference and the fallback, which jumps over string bodies with `indexOf('"')`. Both check the JSON
+// grammar of every record, skipped ones too, so a broken file is an error, never a record hidden inside
+// another (json-grammar.ts says what is checked and why that is enough). Everything around the
 // records (the root object, elements that are not objects, errors) is this file's code in both cases.
 import { LogFileError } from '../errors.js';
 import {
@@ -21,9 +23,27 @@ import {
   QUOTE,
   isJsonWhitespace,
 } from './json-bytes.js';
+import {
+  G_AFTER_VALUE,
+  G_ARRAY_OPEN,
+  G_ARRAY_VALUE,
+  G_COLON,
+  G_OBJECT_KEY,
+  G_OBJECT_OPEN,
+  G_OBJECT_VALUE,
+  G_SCALAR,
+  MAX_DEPTH,
+  expectedText,
+  expectsValue,
+  scalarComplete,
+  scalarStart,
+  scalarStep,
+  showByte,
+} from './json-grammar.js';
 import type { TopLevelHints } from './types.js';
 import {
   SCANNER_ENTRY_FIELDS,
+  SCANNER_LEVELS_BYTES,
   SCANNER_MAX_TOKENS,
   SCANNER_TABLE_CAPACITY,
   SCANNER_TOKENS_UNKNOWN,
@@ -54,7 +74,33 @@ export interface NonObjectSpan {
   found: 'array' | 'string' | 'number' | 'boolean' | 'null' | 'token';
 }
 
-export type Span = RecordSpan | NonObjectSpan;
+/**
+ * A `{...}` element over the record size limit (RecordSplitterOptions.maxRecordBytes) that was not surely
+ * from an unwanted eventSource: its bytes were not kept, so it cannot be parsed or classified.
+ */
+export interface OversizedSpan {
+  kind: 'oversized';
+  index: number;
+  offset: number;
+  /** Its size in bytes. */
+  size: number;
+}
+
+export type Span = RecordSpan | NonObjectSpan | OversizedSpan;
+
+/**
+ * The default record size limit: 8 MiB. CloudTrail truncates a field whose contents exceed its maximum
+ * size and marks the record `omitted`
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html;
+ * 100 KB for requestParameters and responseElements, the fields that grow with a request, as an AWS re:Post
+ * answer reads that page), and CloudTrail Lake's event size settings are Standard and Large
+ * (PutEventConfiguration MaxEventSize; Large is 1 MB as we understand it, not confirmed in the pages we
+ * could read). So a record from CloudTrail stays far below 8 MiB, while parsing one that size takes tens of
+ * MB, not hundreds. Callers can change it (ReadOptions.maxRecordBytes).
+ */
+export const DEFAULT_MAX_RECORD_BYTES = 8 * 1024 * 1024;
+/** Longest eventSource value kept for an oversized record's skip decision (names are ~30 bytes). */
+const MAX_KEPT_SOURCE_BYTES = 256;
 
 export interface RecordSplitterOptions {
   /**
@@ -74,6 +120,12 @@ export interface RecordSplitterOptions {
    * (TopLevelHints.tokens), so a prefilter need not search for them. Only tokens `notableTokens` keeps.
    */
   tokens?: readonly string[];
+  /**
+   * Records longer than this are never held whole (default DEFAULT_MAX_RECORD_BYTES): once a record grows past
+   * it, its bytes are dropped as they are scanned, so memory stays bounded whatever a record's size; at its end
+   * it is skipped if its top-level eventSource was surely unwanted, else handed out as an OversizedSpan.
+   */
+  maxRecordBytes?: number;
 }
 
 /**
@@ -136,7 +188,10 @@ export class RecordSplitter {
   /** Where the current record starts in `chunk`; 0 when it started in an earlier chunk (see `recordParts`). */
   private recordStart = 0;
   // What the scan of the current record saw at its top level (absolute offsets; -1: not seen).
-  private topLevelSeparator = OPEN_BRACE;
+  /** Where the JSON grammar is inside the value being scanned (json-grammar.ts). */
+  private expect = G_ARRAY_VALUE;
+  /** One bit per open nesting level: set for an array (json-grammar.ts); grows as deep as a value nests. */
+  private levels = new Uint8Array(64);
   private pendingKey = NO_KEY;
   private sourceKeys = 0;
   private nameKeys = 0;
@@ -147,12 +202,21 @@ export class RecordSplitter {
   private hintsSure = true;
   private recordParts: Buffer[] = [];
   private recordPartsLength = 0;
+  readonly maxRecordBytes: number;
+  /** The current record outgrew maxRecordBytes: its parts are dropped as they come. */
+  private oversized = false;
+  /** Its eventSource value, kept when the record outlives the chunk holding it (for an oversized record). */
+  private sourceText: string | undefined;
+  /** The most bytes of records held across chunks at once: bounded by maxRecordBytes (tests watch it). */
+  maxBufferedBytes = 0;
 
   // The top-level key being read, kept only as long as it could still spell `Records`.
   private keyParts: Buffer[] = [];
   private keyLength = 0;
   private keyIsRecords = false;
   private sawRecords = false;
+  /** Offset in the text of the top-level key being read (its opening quote). */
+  private keyOffset = 0;
 
   private readonly scanner: RecordScanner | null;
   /** Spans the kernel completed and `next()` has not handed out yet. */
@@ -179,6 +243,7 @@ export class RecordSplitter {
     this.wantedSourceBytes = options.wantedSources ? [...options.wantedSources].map((source) => Buffer.from(source, 'utf8')) : null;
     this.tokenBodies = notableTokens(options.tokens ?? []).map((token) => Buffer.from(token.slice(1, -1), 'utf8'));
     this.tokenLengths = this.tokenBodies.reduce((mask, body) => mask | (1 << body.length), 0);
+    this.maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
     const scanner = options.engine === 'typescript' ? null : recordScanner();
     // A list too long for the kernel's space leaves the scan to TypeScript, which takes any list.
     this.scanner = scanner?.want(this.wantedSourceBytes) ? scanner : null;
@@ -235,7 +300,10 @@ export class RecordSplitter {
             i = end;
             break;
           }
-          return this.completeRecord(chunk, end, sure);
+          const span = this.completeRecord(chunk, end, sure);
+          if (span) return span;
+          i = end;
+          break;
         }
         case ARRAY_AFTER_ELEMENT: {
           const byte = chunk[i]!;
@@ -287,8 +355,12 @@ export class RecordSplitter {
           break;
         }
         case SKIP_TOKEN: {
-          while (i < length && !endsToken(chunk[i]!)) i++;
+          // A number or literal, checked as JSON spells them (json-grammar.ts).
+          let expect = this.expect;
+          for (let next = 0; i < length && (next = scalarStep(expect, chunk[i]!)) !== 0; i++) expect = next;
+          this.expect = expect;
           if (i === length) break;
+          if (!scalarComplete(expect)) throw this.grammarError(i, expect, 0);
           const skipped = this.endSkip();
           if (skipped) {
             this.position = i;
@@ -336,7 +408,7 @@ export class RecordSplitter {
     state[ScannerState.depth] = this.depth;
     state[ScannerState.inString] = this.inString ? 1 : 0;
     state[ScannerState.escapeCarry] = this.escapeCarry;
-    state[ScannerState.separator] = this.topLevelSeparator;
+    state[ScannerState.expect] = this.expect;
     state[ScannerState.pendingKey] = this.pendingKey;
     state[ScannerState.sourceKeys] = this.sourceKeys;
     state[ScannerState.nameKeys] = this.nameKeys;
@@ -345,6 +417,8 @@ export class RecordSplitter {
     // Hints an open record got from earlier windows stay here, as absolute offsets; the kernel reports new ones.
     state[ScannerState.sourceStart] = state[ScannerState.sourceEnd] = state[ScannerState.nameStart] = state[ScannerState.nameEnd] = -1;
     state[ScannerState.recordStart] = -1;
+    // The nesting bits of the open levels only (a few bytes): deeper ones are written before they are read.
+    scanner.levels.set(this.levels.subarray(0, (this.depth >> 3) + 1));
     const continuing = this.state === IN_RECORD;
     const completed = scanner.scan(windowEnd - i);
     if (continuing && this.recordParts.length > 0) {
@@ -364,13 +438,21 @@ export class RecordSplitter {
       this.noteRecordWindow(i, base, table[entry + ScannerEntry.start]!, table, entry + ScannerEntry.sourceStart);
       const sure = table[entry + ScannerEntry.unsure] === 0;
       this.tokens = table[entry + ScannerEntry.tokens]!;
-      this.pending.push(this.completeRecord(chunk, i + table[entry + ScannerEntry.end]!, sure));
+      const span = this.completeRecord(chunk, i + table[entry + ScannerEntry.end]!, sure);
+      if (span) this.pending.push(span);
     }
     this.state = state[ScannerState.state]!;
     this.depth = state[ScannerState.depth]!;
+    const levelBytes = (this.depth >> 3) + 1;
+    if (levelBytes > this.levels.length) {
+      const grown = new Uint8Array(Math.min(SCANNER_LEVELS_BYTES, levelBytes * 2));
+      grown.set(this.levels);
+      this.levels = grown;
+    }
+    this.levels.set(scanner.levels.subarray(0, levelBytes));
     this.inString = state[ScannerState.inString] === 1;
     this.escapeCarry = state[ScannerState.escapeCarry]!;
-    this.topLevelSeparator = state[ScannerState.separator]!;
+    this.expect = state[ScannerState.expect]!;
     this.pendingKey = state[ScannerState.pendingKey]!;
     this.sourceKeys = state[ScannerState.sourceKeys]!;
     this.nameKeys = state[ScannerState.nameKeys]!;
@@ -381,9 +463,10 @@ export class RecordSplitter {
     if (this.state === IN_RECORD) {
       this.noteRecordWindow(i, base, state[ScannerState.recordStart]!, state, ScannerState.sourceStart);
       if (stop === chunk.length) this.keepRecordPart(chunk.subarray(this.recordStart));
-    } else if (stop < windowEnd && completed < SCANNER_TABLE_CAPACITY) {
-      this.typescriptStepAt = stop;
     }
+    // Stopped early, not for a full table: at a byte the kernel leaves to this class (in a record, a syntax
+    // error, which scanComposite then reports from the same state).
+    if (stop < windowEnd && completed < SCANNER_TABLE_CAPACITY) this.typescriptStepAt = stop;
     return stop;
   }
 
@@ -402,6 +485,8 @@ export class RecordSplitter {
       this.recordStart = i + start;
       this.elementOffset = base + start;
       this.sourceValue = this.sourceValueEnd = this.nameValue = this.nameValueEnd = -1;
+      this.oversized = false;
+      this.sourceText = undefined;
     }
     const sourceStart = fields[at]!;
     const nameStart = fields[at + 2]!;
@@ -444,6 +529,7 @@ export class RecordSplitter {
       case ROOT_KEY:
         if (byte === CLOSE_BRACE && this.state === ROOT_FIRST_KEY) return this.endRoot(i);
         if (byte !== QUOTE) throw this.notJson(i, 'expected a key in the top-level object');
+        this.keyOffset = this.chunkOffset + i;
         this.keyParts = [];
         this.keyLength = 0;
         this.state = ROOT_KEY_BODY;
@@ -475,6 +561,11 @@ export class RecordSplitter {
     }
     if (close < 0) return chunk.length;
     this.keyIsRecords = this.keyLength <= MAX_ROOT_KEY_BYTES && spellsRecords(Buffer.concat(this.keyParts));
+    if (this.keyIsRecords && this.sawRecords) {
+      // JSON.parse keeps the last of two equal keys, other parsers the first: which records the file holds
+      // would depend on who reads it, so it holds none we can vouch for (the first array's were delivered).
+      throw new LogFileError('DUPLICATE_RECORDS', { file: this.file, offset: this.keyOffset }, "a second 'Records' key in the top-level object");
+    }
     this.keyParts = [];
     this.state = ROOT_COLON;
     return close + 1;
@@ -512,10 +603,12 @@ export class RecordSplitter {
     if (byte === OPEN_BRACE) {
       this.state = IN_RECORD;
       this.recordStart = i;
-      this.topLevelSeparator = OPEN_BRACE;
+      this.expect = G_ARRAY_VALUE;
       this.pendingKey = NO_KEY;
       this.sourceKeys = this.nameKeys = 0;
       this.sourceValue = this.sourceValueEnd = this.nameValue = this.nameValueEnd = -1;
+      this.oversized = false;
+      this.sourceText = undefined;
       this.hintsSure = true;
       this.tokens = 0;
       return i;
@@ -535,9 +628,16 @@ export class RecordSplitter {
       this.state = SKIP_STRING;
       return i + 1;
     }
-    // A composite's opening bracket is counted by scanComposite, and a token's first byte is part of it.
-    this.state = byte === OPEN_BRACE || byte === OPEN_BRACKET ? SKIP_COMPOSITE : SKIP_TOKEN;
-    return i;
+    if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+      // The opening bracket is taken by scanComposite, as a value.
+      this.state = SKIP_COMPOSITE;
+      this.expect = G_ARRAY_VALUE;
+      return i;
+    }
+    this.state = SKIP_TOKEN;
+    this.expect = scalarStart(byte);
+    if (this.expect === 0) throw this.notJson(i, `expected a value, found ${showByte(byte)}`);
+    return i + 1;
   }
 
   /** Leaves a skipped value; when it was a `Records` element, the span that reports it. */
@@ -554,14 +654,42 @@ export class RecordSplitter {
     );
   }
 
+  /** Keeps the part of the current record that `chunk` holds, as the chunk ends inside the record. */
   private keepRecordPart(part: Buffer): void {
+    this.recordStart = 0;
+    if (this.sourceText === undefined && this.sourceValue >= this.chunkOffset && this.sourceValueEnd - this.sourceValue <= MAX_KEPT_SOURCE_BYTES) {
+      this.sourceText = this.chunk.toString('utf8', this.sourceValue - this.chunkOffset, this.sourceValueEnd - this.chunkOffset);
+    }
+    if (this.oversized) return;
+    if (this.recordPartsLength + part.length > this.maxRecordBytes) {
+      // Past the limit nothing of it is kept: whatever it turns out to be, it will not be parsed.
+      this.oversized = true;
+      this.recordParts = [];
+      this.recordPartsLength = 0;
+      return;
+    }
     this.recordParts.push(part);
     this.recordPartsLength += part.length;
-    this.recordStart = 0;
+    if (this.recordPartsLength > this.maxBufferedBytes) this.maxBufferedBytes = this.recordPartsLength;
   }
 
-  /** The span of the record that ends at `chunk[end]`; `sure`: whether its hints can be trusted. */
-  private completeRecord(chunk: Buffer, end: number, sure: boolean): RecordSpan {
+  /**
+   * The span of the record that ends at `chunk[end]`; `sure`: whether its hints can be trusted. Undefined when
+   * the record is over the size limit and surely from an eventSource not wanted: it is then only counted.
+   */
+  private completeRecord(chunk: Buffer, end: number, sure: boolean): RecordSpan | OversizedSpan | undefined {
+    const size = this.chunkOffset + end - this.elementOffset;
+    if (this.oversized || size > this.maxRecordBytes) {
+      this.oversized = false;
+      this.recordParts = [];
+      this.recordPartsLength = 0;
+      const source = this.sourceValue >= this.chunkOffset ? chunk.toString('utf8', this.sourceValue - this.chunkOffset, this.sourceValueEnd - this.chunkOffset) : this.sourceText;
+      if (sure && this.wantedSources && source !== undefined && !this.wantedSources.has(source)) {
+        this.countSkipped(1);
+        return undefined;
+      }
+      return { kind: 'oversized', index: this.elementIndex++, offset: this.elementOffset, size };
+    }
     const index = this.elementIndex++;
     if (this.recordParts.length === 0) {
       return this.withHints({ kind: 'record', index, offset: this.elementOffset, bytes: chunk, start: this.recordStart, end }, sure);
@@ -593,9 +721,9 @@ export class RecordSplitter {
    * Notes the values of the eventSource and eventName keys; a key with escapes could spell either, so it makes
    * the record's hints unsure (only longer keys can: an escape takes 6 bytes for one character).
    */
-  private topLevelString(chunk: Buffer, from: number, close: number): void {
+  private topLevelString(chunk: Buffer, from: number, close: number, key: boolean): void {
     const length = close - from;
-    if (this.topLevelSeparator !== COLON) {
+    if (key) {
       this.pendingKey = NO_KEY;
       if (length === EVENT_SOURCE.length && bytesEqual(chunk, from, EVENT_SOURCE)) {
         this.pendingKey = EVENT_SOURCE_KEY;
@@ -630,13 +758,14 @@ export class RecordSplitter {
   }
 
   /**
-   * Scans an object or array from `chunk[i]` (its opening bracket, or where the previous chunk left off).
-   * Returns the index just past its closing bracket, or -1 when the chunk ends first.
-   * Brackets are only counted, not matched: a `{]` mix-up inside a record is left for JSON.parse to reject.
+   * Scans an object or array from `chunk[i]` (its opening bracket, or where the previous chunk left off),
+   * checking the JSON grammar on the way (json-grammar.ts says what and why). Returns the index just past its
+   * closing bracket, or -1 when the chunk ends first; throws NOT_JSON at the first byte JSON cannot have there.
    */
   private scanComposite(chunk: Buffer, i: number, record: boolean): number {
     const length = chunk.length;
     let depth = this.depth;
+    let expect = this.expect;
     if (this.inString) {
       const close = this.stringEnd(chunk, i);
       if (close < 0) return -1;
@@ -644,36 +773,97 @@ export class RecordSplitter {
     }
     while (i < length) {
       const byte = chunk[i]!;
+      if (expect >= G_SCALAR) {
+        const next = scalarStep(expect, byte);
+        if (next !== 0) {
+          expect = next;
+          i++;
+          continue;
+        }
+        if (!scalarComplete(expect)) throw this.grammarError(i, expect, depth);
+        expect = G_AFTER_VALUE;
+      }
       if (byte === QUOTE) {
+        const key = expect === G_OBJECT_OPEN || expect === G_OBJECT_KEY;
+        if (!key && !expectsValue(expect)) throw this.grammarError(i, expect, depth);
+        const before = expect;
+        // Set before the string's end is found: a string cut by the chunk resumes in the state after it.
+        expect = key ? G_COLON : G_AFTER_VALUE;
         const close = this.stringEnd(chunk, i + 1);
         if (close < 0) {
-          // A top-level key or value split across chunks is not looked at: the record gets no hints.
-          if (record && depth === 1) this.hintsSure = false;
+          // A top-level key, or a noted key's value, split across chunks is not looked at: the record gets no
+          // hints. Other values do not matter (a huge one is usually what spans the chunks).
+          if (record && depth === 1 && (key || this.pendingKey !== NO_KEY)) this.hintsSure = false;
           if (record) this.tokens |= SCANNER_TOKENS_UNKNOWN;
           this.depth = depth;
+          this.expect = expect;
           return -1;
         }
         // Most top-level strings are values of other keys: only keys, and a noted key's value, are looked at.
-        if (record && depth === 1 && (this.topLevelSeparator !== COLON || this.pendingKey !== NO_KEY)) this.topLevelString(chunk, i + 1, close);
+        if (record && depth === 1 && (key || this.pendingKey !== NO_KEY)) this.topLevelString(chunk, i + 1, close, key);
         const length = close - i - 1;
         if (record && length < 32 && (this.tokenLengths & (1 << length)) !== 0) this.noteToken(chunk, i + 1, length);
         i = close + 1;
-      } else {
-        if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
-          depth++;
-        } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
-          if (--depth === 0) {
-            this.depth = 0;
-            return i + 1;
-          }
-        } else if ((byte === COMMA || byte === COLON) && depth === 1) {
-          this.topLevelSeparator = byte;
+      } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+        if (!expectsValue(expect)) throw this.grammarError(i, expect, depth);
+        if (depth === MAX_DEPTH) throw this.notJson(i, `nested deeper than ${MAX_DEPTH} levels`);
+        depth++;
+        this.setLevel(depth, byte === OPEN_BRACKET);
+        expect = byte === OPEN_BRACE ? G_OBJECT_OPEN : G_ARRAY_OPEN;
+        i++;
+      } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+        const inArray = this.isArrayLevel(depth);
+        const open = inArray ? G_ARRAY_OPEN : G_OBJECT_OPEN;
+        if (inArray !== (byte === CLOSE_BRACKET) || (expect !== G_AFTER_VALUE && expect !== open)) throw this.grammarError(i, expect, depth);
+        depth--;
+        expect = G_AFTER_VALUE;
+        i++;
+        if (depth === 0) {
+          this.depth = 0;
+          this.expect = expect;
+          return i;
         }
+      } else if (byte === COMMA) {
+        if (expect !== G_AFTER_VALUE) throw this.grammarError(i, expect, depth);
+        expect = this.isArrayLevel(depth) ? G_ARRAY_VALUE : G_OBJECT_KEY;
+        i++;
+      } else if (byte === COLON) {
+        if (expect !== G_COLON) throw this.grammarError(i, expect, depth);
+        expect = G_OBJECT_VALUE;
+        i++;
+      } else if (isJsonWhitespace(byte)) {
+        i++;
+      } else {
+        const scalar = expectsValue(expect) ? scalarStart(byte) : 0;
+        if (scalar === 0) throw this.grammarError(i, expect, depth);
+        expect = scalar;
         i++;
       }
     }
     this.depth = depth;
+    this.expect = expect;
     return -1;
+  }
+
+  /** Whether nesting level `depth` (1: the outermost) is an array. */
+  private isArrayLevel(depth: number): boolean {
+    return (this.levels[depth >> 3]! & (1 << (depth & 7))) !== 0;
+  }
+
+  private setLevel(depth: number, isArray: boolean): void {
+    const at = depth >> 3;
+    if (at >= this.levels.length) {
+      const grown = new Uint8Array(Math.min(MAX_DEPTH / 8 + 1, this.levels.length * 4));
+      grown.set(this.levels);
+      this.levels = grown;
+    }
+    if (isArray) this.levels[at]! |= 1 << (depth & 7);
+    else this.levels[at]! &= ~(1 << (depth & 7));
+  }
+
+  private grammarError(i: number, expect: number, depth: number): LogFileError {
+    const byte = this.chunk[i]!;
+    return this.notJson(i, `expected ${expectedText(expect, depth > 0 && this.isArrayLevel(depth))}, found ${showByte(byte)}`);
   }
 
   /**
@@ -723,10 +913,6 @@ function isStructural(byte: number): boolean {
     byte === OPEN_BRACKET ||
     byte === CLOSE_BRACKET
   );
-}
-
-function endsToken(byte: number): boolean {
-  return isStructural(byte) || isJsonWhitespace(byte);
 }
 
 function elementKind(firstByte: number): NonObjectSpan['found'] {

@@ -1,5 +1,5 @@
 import type { CloudTrailRecord } from '../cloudtrail.js';
-import type { MalformedRecordError } from '../errors.js';
+import type { LogLocation, MalformedRecordError } from '../errors.js';
 
 /** A record that was fully parsed. `raw` is its exact JSON text from the file, for callers that ship it on. */
 export interface ParsedRecord {
@@ -74,6 +74,12 @@ export interface ReadOptions {
    * it, else TypeScript. Both give the same result; this is for tests and for comparing the two.
    */
   engine?: 'wasm' | 'typescript';
+  /**
+   * The record size limit (default 8 MiB, see DEFAULT_MAX_RECORD_BYTES in record-splitter.ts): a larger record
+   * surely from an eventSource the prefilter rejects is skipped in bounded memory; any other is reported as a
+   * malformed record, RECORD_TOO_LARGE, with its index and offset, and never held whole.
+   */
+  maxRecordBytes?: number;
 }
 
 export interface ReadStats {
@@ -87,6 +93,21 @@ export interface ReadStats {
   skipped: number;
   malformed: number;
   gzip: boolean;
+  /** The most bytes of one record held across chunks at once: never over the record size limit (maxRecordBytes). */
+  maxRecordBytesHeld: number;
+  /**
+   * What was odd about the file but cost no record: today, bytes after the gzip data (which `gzip -d` also
+   * ignores, with a warning). Callers log them; they do not fail the file.
+   */
+  warnings: ReadWarning[];
+}
+
+/** Something about a file worth a log line that did not stop it being read whole. */
+export interface ReadWarning {
+  code: 'TRAILING_BYTES';
+  location: LogLocation;
+  /** For people: names the file and the place. */
+  message: string;
 }
 
 /** What `readCloudTrailLog` returns: iterate it for records; `stats` is live while iterating. */

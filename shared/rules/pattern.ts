@@ -10,6 +10,7 @@
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { RulesError } from '../errors.js';
 import { isJsonObject, type JsonValue } from '../cloudtrail.js';
+import { compileWildcard } from './wildcard.js';
 
 export type Predicate = (value: unknown) => boolean;
 
@@ -104,6 +105,9 @@ interface Matcher {
 function compileMatcher(spec: JsonValue, site: Site): Matcher {
   if (!isJsonObject(spec)) {
     if (Array.isArray(spec)) throw new RulesError(site.source, site.path, 'nested arrays are not a pattern; list the values directly');
+    if (typeof spec === 'number' && !Number.isFinite(spec)) {
+      throw new RulesError(site.source, site.path, `${String(spec)} is not a finite number; no record value can equal it`);
+    }
     return { test: (v) => v === spec };
   }
   const keys = Object.keys(spec);
@@ -172,25 +176,16 @@ function stringList(argument: JsonValue, site: Site, operator: string): string[]
 }
 
 function wildcardTest(argument: JsonValue, site: Site): Leaf {
-  const regexes = stringList(argument, site, 'wildcard').map((glob) => wildcardRegExp(glob));
-  return (v) => typeof v === 'string' && regexes.some((re) => re.test(v));
+  const globs = stringList(argument, site, 'wildcard').map((glob) => compileWildcard(glob));
+  return (v) => typeof v === 'string' && globs.some((matches) => matches(v));
 }
 
-/** `*` matches any run of characters; `\*` is a literal star, as in EventBridge. Also used for ARN patterns in exceptions. */
-export function wildcardRegExp(glob: string): RegExp {
-  let source = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i] as string;
-    if (c === '\\' && glob[i + 1] === '*') {
-      source += '\\*';
-      i++;
-    } else if (c === '*') {
-      source += '.*';
-    } else {
-      source += c.replace(/[.+?^${}()|[\]\\/-]/g, '\\$&');
-    }
-  }
-  return new RegExp(`^${source}$`, 's');
+/**
+ * `{ test }` for a wildcard pattern, as the RegExp this once returned offered (kept for callers written against
+ * it); no regular expression is built: see wildcard.ts.
+ */
+export function wildcardRegExp(glob: string): { test: (value: string) => boolean } {
+  return { test: compileWildcard(glob) };
 }
 
 const NUMERIC_OPERATORS = new Set(['=', '<', '<=', '>', '>=']);
@@ -206,6 +201,9 @@ function numericTest(argument: JsonValue, site: Site): Leaf {
     if (typeof op !== 'string' || !NUMERIC_OPERATORS.has(op) || typeof n !== 'number') {
       throw new RulesError(site.source, `${site.path}[${i}]`, `expected an operator (=, <, <=, >, >=) followed by a number, got ${JSON.stringify(op)}, ${JSON.stringify(n)}`);
     }
+    // YAML's .nan and .inf, and 1e400 (read as Infinity), are numbers no record holds: a rule comparing with
+    // them could never be meant as written.
+    if (!Number.isFinite(n)) throw new RulesError(site.source, `${site.path}[${i + 1}]`, `${String(n)} is not a finite number (write a number like 5 or 1.5e3)`);
     comparisons.push([op, n]);
   }
   return (v) => typeof v === 'number' && comparisons.every(([op, n]) => compare(v, op, n));
@@ -260,8 +258,8 @@ function anythingButTest(argument: JsonValue, site: Site): (v: string | number) 
     }
   }
   const list = Array.isArray(argument) ? argument : [argument];
-  if (list.length === 0 || !list.every((item) => typeof item === 'string' || typeof item === 'number')) {
-    throw new RulesError(site.source, site.path, 'anything-but takes a string, a number, or a list of them');
+  if (list.length === 0 || !list.every((item) => typeof item === 'string' || (typeof item === 'number' && Number.isFinite(item)))) {
+    throw new RulesError(site.source, site.path, 'anything-but takes a string, a finite number, or a list of them');
   }
   const excluded = new Set<JsonValue>(list);
   return (v) => excluded.has(v);

@@ -14,9 +14,29 @@ export function parseRulesFile(text: string, source: string): RulesFile {
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const [firstError] = document.errors;
   if (firstError) throw new RulesError(source, '', `not valid YAML/JSON: ${firstError.message.split('\n')[0]}`);
-  const content: unknown = document.toJS({ maxAliasCount: 100 });
+  const content = toJS(document, source);
   if (content === null || content === undefined) return {};
   return validateRulesFile(content, source);
+}
+
+/** Aliases a rules file may expand: the yaml library's default, which bounds "billion laughs" documents. */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * The document's value. The yaml library throws a bare ReferenceError when aliases expand beyond
+ * `maxAliasCount` (https://eemeli.org/yaml/#options, "maxAliasCount"); that is the file's fault, so it is
+ * reported as a rules error naming the file.
+ */
+function toJS(document: ReturnType<typeof parseDocument>, source: string): unknown {
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    if (/alias/i.test(detail)) {
+      throw new RulesError(source, '', `its YAML aliases (*name) expand too much (${detail}); write the values out, or use at most ${MAX_ALIAS_COUNT} aliases`);
+    }
+    throw new RulesError(source, '', `not valid YAML/JSON: ${detail}`);
+  }
 }
 
 export function validateRulesFile(content: unknown, source: string): RulesFile {

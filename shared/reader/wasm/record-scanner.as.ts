@@ -10,8 +10,9 @@
 // (~90 % of a trail): they never become JavaScript objects at all.
 //
 // What it computes is what RecordSplitter.scanComposite computes (the TypeScript engine, kept as the
-// reference; test/record-scanner-wasm.test.ts checks both agree): where each record ends, counting brackets
-// outside strings, and where its top-level eventSource and eventName string values lie, unless it cannot be
+// reference; test/record-scanner-wasm.test.ts checks both agree): where each record ends, checking the JSON
+// grammar outside strings as it goes (brackets matched by kind, separators, numbers and literals: see
+// ../json-grammar.ts; at a syntax error it stops and the splitter reports it), and where its top-level eventSource and eventName string values lie, unless it cannot be
 // sure (a top-level key with escapes long enough to spell one of them, a repeated key, an escaped value, a
 // top-level string cut by the window's end), and which of up to 31 given string tokens (`errorCode`, `Root`)
 // some string in the record equals, which in valid JSON is the same as the token's quoted bytes occurring
@@ -33,13 +34,16 @@ const TOKENS: i32 = TABLE + TABLE_CAPACITY * ENTRY_FIELDS * 4;
 const TOKEN_BYTES: i32 = TOKENS + 256;
 /** In a record's token bits: a string was cut by the window, so a token may have been missed. */
 const TOKENS_UNKNOWN: i32 = 1 << 31;
+// One bit per nesting level, set for an array (MAX_DEPTH levels); the splitter copies its open levels in.
+const LEVELS: i32 = TOKEN_BYTES + 1024;
+const MAX_DEPTH: i32 = 1 << 18;
 
 // State vector fields (i32 index). Positions are relative to the window's first byte; -1: none.
 const S_STATE: i32 = 0;
 const S_DEPTH: i32 = 1;
 const S_IN_STRING: i32 = 2;
 const S_ESCAPE_CARRY: i32 = 3;
-const S_SEPARATOR: i32 = 4;
+const S_EXPECT: i32 = 4; // where the JSON grammar is: the G_* below
 const S_PENDING_KEY: i32 = 5;
 const S_SOURCE_KEYS: i32 = 6;
 const S_NAME_KEYS: i32 = 7;
@@ -81,6 +85,25 @@ const CLOSE_BRACE: i32 = 0x7d;
 const OPEN_BRACKET: i32 = 0x5b;
 const CLOSE_BRACKET: i32 = 0x5d;
 
+// The JSON grammar, the same numbers as in json-grammar.ts, which says what is checked and why.
+const G_OBJECT_OPEN: i32 = 1;
+const G_OBJECT_KEY: i32 = 2;
+const G_COLON: i32 = 3;
+const G_OBJECT_VALUE: i32 = 4;
+const G_ARRAY_OPEN: i32 = 5;
+const G_ARRAY_VALUE: i32 = 6;
+const G_AFTER_VALUE: i32 = 7;
+const N_MINUS: i32 = 16;
+const N_ZERO: i32 = 17;
+const N_INT: i32 = 18;
+const N_DOT: i32 = 19;
+const N_FRACTION: i32 = 20;
+const N_E: i32 = 21;
+const N_E_SIGN: i32 = 22;
+const N_EXPONENT: i32 = 23;
+const L_BASE: i32 = 32;
+const G_SCALAR: i32 = N_MINUS;
+
 const NO_KEY: i32 = 0;
 const EVENT_SOURCE_KEY: i32 = 1;
 const EVENT_NAME_KEY: i32 = 2;
@@ -99,6 +122,70 @@ const EVENT_NAM: u64 = 0x6d614e746e657665;
 
 @inline function isWhitespace(byte: i32): bool {
   return byte == 0x20 || byte == 0x0a || byte == 0x0d || byte == 0x09;
+}
+
+@inline function expectsValue(expect: i32): bool {
+  return expect == G_OBJECT_VALUE || expect == G_ARRAY_OPEN || expect == G_ARRAY_VALUE;
+}
+
+@inline function isArrayLevel(depth: i32): bool {
+  return (load<u8>(<usize>(LEVELS + (depth >> 3))) & (1 << (depth & 7))) != 0;
+}
+
+@inline function setLevel(depth: i32, isArray: bool): void {
+  const at = <usize>(LEVELS + (depth >> 3));
+  const bit = 1 << (depth & 7);
+  const bits = <i32>load<u8>(at);
+  store<u8>(at, <u8>(isArray ? bits | bit : bits & ~bit));
+}
+
+/** json-grammar.ts's scalarStart: the state after a number's or literal's first byte, 0 for none. */
+function scalarStart(byte: i32): i32 {
+  if (byte == 0x2d) return N_MINUS;
+  if (byte == 0x30) return N_ZERO;
+  if (byte >= 0x31 && byte <= 0x39) return N_INT;
+  if (byte == 0x74) return L_BASE + 1;
+  if (byte == 0x66) return L_BASE + 5;
+  if (byte == 0x6e) return L_BASE + 10;
+  return 0;
+}
+
+/** The k-th byte of `truefalsenull`. */
+function literalByte(k: i32): i32 {
+  switch (k) {
+    case 0: return 0x74; // t
+    case 1: return 0x72; // r
+    case 2: return 0x75; // u
+    case 3: return 0x65; // e
+    case 5: return 0x61; // a
+    case 6: return 0x6c; // l
+    case 7: return 0x73; // s
+    case 8: return 0x65; // e
+    case 10: return 0x75; // u
+    case 11: return 0x6c; // l
+    case 12: return 0x6c; // l
+    default: return -1; // 4, 9, 13: a literal's end
+  }
+}
+
+/** json-grammar.ts's scalarStep: the state after `byte`, 0 when it cannot continue the number or literal. */
+function scalarStep(state: i32, byte: i32): i32 {
+  const digit = byte >= 0x30 && byte <= 0x39;
+  switch (state) {
+    case N_MINUS: return byte == 0x30 ? N_ZERO : digit ? N_INT : 0;
+    case N_ZERO: return byte == 0x2e ? N_DOT : byte == 0x65 || byte == 0x45 ? N_E : 0;
+    case N_INT: return digit ? N_INT : byte == 0x2e ? N_DOT : byte == 0x65 || byte == 0x45 ? N_E : 0;
+    case N_DOT: return digit ? N_FRACTION : 0;
+    case N_FRACTION: return digit ? N_FRACTION : byte == 0x65 || byte == 0x45 ? N_E : 0;
+    case N_E: return byte == 0x2b || byte == 0x2d ? N_E_SIGN : digit ? N_EXPONENT : 0;
+    case N_E_SIGN:
+    case N_EXPONENT: return digit ? N_EXPONENT : 0;
+    default: return byte == literalByte(state - L_BASE) ? state + 1 : 0;
+  }
+}
+
+@inline function scalarComplete(state: i32): bool {
+  return state == N_ZERO || state == N_INT || state == N_FRACTION || state == N_EXPONENT || state == L_BASE + 4 || state == L_BASE + 9 || state == L_BASE + 13;
 }
 
 // Set by stringEnd: whether the string it skipped held a backslash.
@@ -178,7 +265,7 @@ function tokenBits(from: i32, length: i32): i32 {
 export function scan(len: i32): i32 {
   let state = field(S_STATE);
   let depth = field(S_DEPTH);
-  let separator = field(S_SEPARATOR);
+  let expect = field(S_EXPECT);
   let pendingKey = field(S_PENDING_KEY);
   let sourceKeys = field(S_SOURCE_KEYS);
   let nameKeys = field(S_NAME_KEYS);
@@ -200,7 +287,7 @@ export function scan(len: i32): i32 {
 
   if (inString != 0) {
     // A string the previous window ended inside: only its end matters (its record already has no hints
-    // if it was a top-level one).
+    // if it was a top-level key or a noted key's value).
     const close = stringEnd(escapeCarry, len);
     if (close >= len) {
       escapeCarry = close - len;
@@ -215,24 +302,41 @@ export function scan(len: i32): i32 {
   while (i < len) {
     const byte = <i32>load<u8>(<usize>i);
     if (state == IN_RECORD) {
+      // Every `break` below but the full table's is a syntax error: the splitter's TypeScript takes the byte
+      // from the same state and reports it.
+      if (expect >= G_SCALAR) {
+        const next = scalarStep(expect, byte);
+        if (next != 0) {
+          expect = next;
+          i++;
+          continue;
+        }
+        if (!scalarComplete(expect)) break;
+        expect = G_AFTER_VALUE;
+      }
       if (byte == QUOTE) {
+        const key = expect == G_OBJECT_OPEN || expect == G_OBJECT_KEY;
+        if (!key && !expectsValue(expect)) break;
+        // Set before the string's end is found: a string cut by the window resumes in the state after it.
+        expect = key ? G_COLON : G_AFTER_VALUE;
         const from = i + 1;
         const close = stringEnd(from, len);
         if (close >= len) {
           inString = 1;
           escapeCarry = close - len;
-          // A top-level key or value cut by the window is not looked at: the record gets no hints.
-          if (depth == 1) unsure = 1;
+          // A top-level key, or a noted key's value, cut by the window is not looked at: the record gets no
+          // hints. Other values do not matter (a huge one is usually what spans the windows).
+          if (depth == 1 && (key || pendingKey != NO_KEY)) unsure = 1;
           tokens |= TOKENS_UNKNOWN;
           i = len;
           break;
         }
         const length = close - from;
         if (length < 32 && (tokenLengths & (1 << length)) != 0) tokens |= tokenBits(from, length);
-        if (depth == 1 && (separator != COLON || pendingKey != NO_KEY)) {
-          if (separator != COLON) {
-            // A key. A plain `eventSource` or `eventName` is found by its bytes; a longer key with escapes
-            // could spell either (only `\uXXXX` escapes could), so it makes the hints unsure.
+        if (depth == 1 && (key || pendingKey != NO_KEY)) {
+          if (key) {
+            // A plain `eventSource` or `eventName` is found by its bytes; a longer key with escapes could
+            // spell either (only `\uXXXX` escapes could), so it makes the hints unsure.
             pendingKey = NO_KEY;
             if (length == 11 && load<u64>(<usize>from) == EVENT_SOU && load<u16>(<usize>(from + 8)) == 0x6372 && load<u8>(<usize>(from + 10)) == 0x65) {
               pendingKey = EVENT_SOURCE_KEY;
@@ -258,10 +362,18 @@ export function scan(len: i32): i32 {
         }
         i = close + 1;
       } else if (byte == OPEN_BRACE || byte == OPEN_BRACKET) {
+        if (!expectsValue(expect) || depth == MAX_DEPTH) break;
         depth++;
+        setLevel(depth, byte == OPEN_BRACKET);
+        expect = byte == OPEN_BRACE ? G_OBJECT_OPEN : G_ARRAY_OPEN;
         i++;
       } else if (byte == CLOSE_BRACE || byte == CLOSE_BRACKET) {
+        // It must close the kind of level that is open, after a value or right after the opening bracket.
+        const inArray = isArrayLevel(depth);
+        if (inArray != (byte == CLOSE_BRACKET)) break;
+        if (expect != G_AFTER_VALUE && expect != (inArray ? G_ARRAY_OPEN : G_OBJECT_OPEN)) break;
         depth--;
+        expect = G_AFTER_VALUE;
         i++;
         if (depth == 0) {
           state = ARRAY_AFTER_ELEMENT;
@@ -286,8 +398,20 @@ export function scan(len: i32): i32 {
           records++;
           if (records == TABLE_CAPACITY) break;
         }
+      } else if (byte == COMMA) {
+        if (expect != G_AFTER_VALUE) break;
+        expect = isArrayLevel(depth) ? G_ARRAY_VALUE : G_OBJECT_KEY;
+        i++;
+      } else if (byte == COLON) {
+        if (expect != G_COLON) break;
+        expect = G_OBJECT_VALUE;
+        i++;
+      } else if (isWhitespace(byte)) {
+        i++;
       } else {
-        if ((byte == COMMA || byte == COLON) && depth == 1) separator = byte;
+        const scalar = expectsValue(expect) ? scalarStart(byte) : 0;
+        if (scalar == 0) break;
+        expect = scalar;
         i++;
       }
     } else if (isWhitespace(byte)) {
@@ -300,8 +424,8 @@ export function scan(len: i32): i32 {
       if (byte != OPEN_BRACE) break; // `]`, or an element that is not an object: the splitter's
       state = IN_RECORD;
       recordStart = i;
-      depth = 0; // the `{` is counted by the IN_RECORD branch
-      separator = OPEN_BRACE;
+      depth = 0; // the `{` is taken by the IN_RECORD branch, as a value
+      expect = G_ARRAY_VALUE;
       pendingKey = NO_KEY;
       sourceKeys = 0;
       nameKeys = 0;
@@ -316,7 +440,7 @@ export function scan(len: i32): i32 {
 
   setField(S_STATE, state);
   setField(S_DEPTH, depth);
-  setField(S_SEPARATOR, separator);
+  setField(S_EXPECT, expect);
   setField(S_PENDING_KEY, pendingKey);
   setField(S_SOURCE_KEYS, sourceKeys);
   setField(S_NAME_KEYS, nameKeys);

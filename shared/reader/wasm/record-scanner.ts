@@ -1,5 +1,6 @@
 // Loads the record splitter's WebAssembly kernel (record-scanner.as.ts) once, and gives the splitter views of
 // its memory. The layout constants mirror the kernel's.
+import { MAX_DEPTH } from '../json-grammar.js';
 import { RECORD_SCANNER_WASM_BASE64 } from './record-scanner.wasm.js';
 
 /** Bytes of text the kernel scans per call. */
@@ -19,6 +20,9 @@ const TOKEN_BYTES_OFFSET = TOKENS_OFFSET + 256;
 /** Tokens the kernel can note per record (one bit each; bit 31 is SCANNER_TOKENS_UNKNOWN). */
 export const SCANNER_MAX_TOKENS = 31;
 const MAX_TOKEN_BYTES = 1024;
+/** One bit per nesting level (set: an array), MAX_DEPTH levels; the splitter copies its own in and out. */
+const LEVELS_OFFSET = TOKEN_BYTES_OFFSET + MAX_TOKEN_BYTES;
+export const SCANNER_LEVELS_BYTES = MAX_DEPTH / 8 + 1;
 /** In a record's token bits: a string was cut by the window, so a token may have been missed. */
 export const SCANNER_TOKENS_UNKNOWN = 1 << 31;
 
@@ -28,7 +32,8 @@ export const ScannerState = {
   depth: 1,
   inString: 2,
   escapeCarry: 3,
-  separator: 4,
+  /** Where the JSON grammar is (json-grammar.ts). */
+  expect: 4,
   pendingKey: 5,
   sourceKeys: 6,
   nameKeys: 7,
@@ -61,6 +66,8 @@ export interface RecordScanner {
   readonly window: Uint8Array;
   readonly state: Int32Array;
   readonly table: Int32Array;
+  /** The nesting bits (json-grammar.ts): bit d of the array is level d. */
+  readonly levels: Uint8Array;
   /** Scans `window[0..length)`; returns how many records it completed into `table`. */
   scan(length: number): number;
   /**
@@ -111,6 +118,7 @@ function instantiate(): RecordScanner | null {
     window: new Uint8Array(buffer, 0, SCANNER_WINDOW),
     state: new Int32Array(buffer, STATE_OFFSET, STATE_FIELDS),
     table: new Int32Array(buffer, TABLE_OFFSET, SCANNER_TABLE_CAPACITY * SCANNER_ENTRY_FIELDS),
+    levels: new Uint8Array(buffer, LEVELS_OFFSET, SCANNER_LEVELS_BYTES),
     scan,
     want(sources) {
       if (sources === loadedList) return true;
