@@ -55,6 +55,15 @@ export const COMMAND_ACTIONS: Record<string, CommandActions> = {
     actions: ['sns:Publish'],
     source: 'https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-language-api-permissions-reference.html',
   },
+  // issue 13: the dedupe table (functions/processor/dedupe-store.ts).
+  '@aws-sdk/client-dynamodb UpdateItemCommand': {
+    actions: ['dynamodb:UpdateItem'],
+    source: 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html',
+  },
+  '@aws-sdk/client-dynamodb GetItemCommand': {
+    actions: ['dynamodb:GetItem'],
+    source: 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html',
+  },
   '@aws-sdk/client-cloudwatch-logs CreateLogStreamCommand': {
     actions: ['logs:CreateLogStream'],
     source: 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html',
@@ -150,6 +159,10 @@ function expectedResources(action: string, props: JsonObject, parameters: Record
       return Object.entries(env)
         .filter(([name]) => /_TOPIC_ARN$/.test(name))
         .map(([, arn]) => arn);
+    case 'dynamodb:UpdateItem':
+    case 'dynamodb:GetItem':
+      // issue 13: the table named by ALERT_DEDUPE_TABLE, and only it.
+      return [`arn:aws:dynamodb:us-east-1:123456789012:table/${env.ALERT_DEDUPE_TABLE}`];
     case 'logs:CreateLogStream':
     case 'logs:PutLogEvents':
     case 'logs:DescribeLogStreams':

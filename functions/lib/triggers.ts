@@ -21,9 +21,11 @@
 //   with `+` only is taken raw, with the form-decoded key as the alternative. The S3 reader tries the
 //   alternative when S3 answers NoSuchKey (see s3-object.ts), so both readings are safe.
 import { z } from 'zod';
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { S3EventNotificationEventBridgeSchema, S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
 import { SnsNotificationSchema, SnsRecordSchema, SnsSqsNotificationSchema } from '@aws-lambda-powertools/parser/schemas/sns';
 import { SqsRecordSchema } from '@aws-lambda-powertools/parser/schemas/sqs';
+import { API_CALL_DETAIL_TYPE } from '../../shared/rules/fast-path-pattern.js';
 import { TriggerError } from './errors.js';
 
 /** One S3 object an invocation asks to be processed. */
@@ -42,11 +44,24 @@ export interface ObjectRef {
   eventName: string;
 }
 
+/**
+ * Issue 13, the fast path: a CloudTrail record EventBridge delivered as `AWS API Call via CloudTrail` (the record
+ * is `detail`; https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html).
+ */
+export interface ApiCallEvent {
+  /** The EventBridge event id (not the record's eventID). */
+  id: string;
+  /** The CloudTrail record; its eventSource, eventName and eventTime are checked to be strings. */
+  detail: Record<string, unknown> & { eventSource: string; eventName: string; eventTime: string };
+}
+
 /** The objects of one delivery: an invocation, or one SQS message. */
 export interface Delivery {
-  /** How it arrived, outermost first: `s3`, `eventbridge`, `sns>cloudtrail`, `sqs>sns>s3`. */
+  /** How it arrived, outermost first: `s3`, `eventbridge`, `sns>cloudtrail`, `sqs>sns>s3`, `eventbridge>cloudtrail-api-call`. */
   via: string;
   objects: ObjectRef[];
+  /** Fast-path records (issue 13); only the processor reads them. */
+  apiCalls?: ApiCallEvent[];
   /** Messages that name no object by design (S3's test event, an SNS subscription confirmation). */
   notes: string[];
 }
@@ -98,6 +113,12 @@ const S3EventBridgeEvent = S3EventNotificationEventBridgeSchema.pick({ 'detail-t
     bucket: PtEventBridgeDetail.shape.bucket,
     object: PtEventBridgeDetail.shape.object.pick({ key: true, size: true, 'version-id': true }),
   }),
+});
+
+/** Issue 13: a CloudTrail record on EventBridge; the fields trailwatch requires of every record are checked here. */
+const ApiCallEventSchema = EventBridgeSchema.pick({ id: true }).extend({
+  'detail-type': z.literal(API_CALL_DETAIL_TYPE),
+  detail: z.looseObject({ eventSource: z.string(), eventName: z.string(), eventTime: z.string() }),
 });
 
 /** CloudTrail's log-delivery notification: the SNS `Message` of a trail's topic. */
@@ -171,6 +192,7 @@ function payloadDelivery(payload: unknown, via: string[], depth: number): Delive
   }
   if (!isObject(payload) || sources) throw unknownShape(payload, via);
 
+  if (payload['detail-type'] === API_CALL_DETAIL_TYPE) return apiCallDelivery(payload, [...via, 'eventbridge', 'cloudtrail-api-call']);
   if (payload.source === 'aws.s3' && 'detail-type' in payload) return eventBridgeDelivery(payload, [...via, 'eventbridge']);
   if ('s3Bucket' in payload || 's3ObjectKey' in payload) return cloudTrailDelivery(payload, [...via, 'cloudtrail']);
   if (payload.Event === 's3:TestEvent') {
@@ -215,6 +237,11 @@ function eventBridgeDelivery(payload: unknown, via: string[]): Delivery {
   return { via: via.join('>'), objects: [ref], notes: [] };
 }
 
+function apiCallDelivery(payload: unknown, via: string[]): Delivery {
+  const event = parseAs(ApiCallEventSchema, payload, 'EventBridge "AWS API Call via CloudTrail" event');
+  return { via: via.join('>'), objects: [], notes: [], apiCalls: [{ id: event.id, detail: event.detail }] };
+}
+
 function cloudTrailDelivery(payload: unknown, via: string[]): Delivery {
   const notification = parseAs(CloudTrailNotification, payload, 'CloudTrail log delivery notification');
   const objects = notification.s3ObjectKey.map(
@@ -243,6 +270,7 @@ function mergeDeliveries(deliveries: Delivery[], via: string[]): Delivery {
     via: vias.length === 1 ? (vias[0] ?? via.join('>')) : `${via.join('>')}>(${vias.map((v) => v.split('>').pop()).join('|')})`,
     objects: deliveries.flatMap((d) => d.objects),
     notes: deliveries.flatMap((d) => d.notes),
+    ...(deliveries.some((d) => d.apiCalls) ? { apiCalls: deliveries.flatMap((d) => d.apiCalls ?? []) } : {}),
   };
 }
 
@@ -319,7 +347,7 @@ function unknownShape(value: unknown, via: string[]): TriggerError {
   return new TriggerError(
     'UNKNOWN_TRIGGER',
     describeShape(value),
-    `not an S3 event notification, EventBridge S3 event, CloudTrail notification, SNS or SQS event${inside}`,
+    `not an S3 event notification, EventBridge S3 event, CloudTrail API call event, CloudTrail notification, SNS or SQS event${inside}`,
   );
 }
 

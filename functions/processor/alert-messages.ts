@@ -7,7 +7,8 @@
 //   as `default` above), with the same attributes. With String structure SNS documents both attribute-scoped
 //   and body-scoped filter policies, so subscribers there can select by rule, account, eventName...
 import { buildSnsMessage } from '../../shared/alerts/sns-message.js';
-import { isSummaryAlert, type CollectedAlert } from '../../shared/alerts/storm.js';
+import type { Alert } from '../../shared/alerts/alert.js';
+import { isSummaryAlert, type CollectedAlert, type SummaryAlert } from '../../shared/alerts/storm.js';
 import { severityRank } from '../../shared/rules/engine.js';
 import type { Severity } from '../../shared/rules/types.js';
 import type { OutgoingMessage } from './publish-alerts.js';
@@ -18,9 +19,14 @@ export interface Routing {
   eventsMinSeverity: Severity | undefined;
 }
 
+/** A message and the alert it carries (for its dedupe key and its latency). */
+export interface AlertMessage extends OutgoingMessage {
+  alert: Alert | SummaryAlert;
+}
+
 export interface RoutedMessages {
-  alertTopic: OutgoingMessage[];
-  eventsTopic: OutgoingMessage[];
+  alertTopic: AlertMessage[];
+  eventsTopic: AlertMessage[];
 }
 
 export function alertMessages(items: readonly CollectedAlert[], routing: Routing): RoutedMessages {
@@ -33,7 +39,7 @@ export function alertMessages(items: readonly CollectedAlert[], routing: Routing
     const toPrograms = eventsFloor !== undefined && rank >= eventsFloor;
     if (!toPeople && !toPrograms) continue;
     const sns = buildSnsMessage(item.alert, item.raw === undefined ? undefined : { raw: item.raw });
-    const identity = identify(item);
+    const identity = { ...identify(item), alert: item.alert };
     if (toPeople) {
       routed.alertTopic.push({ message: sns.message, structure: 'json', subject: sns.subject, attributes: sns.attributes, ...identity });
     }

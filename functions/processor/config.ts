@@ -2,7 +2,7 @@
 import { severityRank, type Ruleset } from '../../shared/rules/engine.js';
 import type { Severity } from '../../shared/rules/types.js';
 import type { TrailwatchResources } from '../../shared/rules/builtin/self-protection.js';
-import { EnvReader, integer, readAwsClientSettings, severity, snsTopicArn, type AwsClientSettings, type Env } from '../lib/config.js';
+import { EnvReader, integer, InvalidValue, readAwsClientSettings, severity, snsTopicArn, type AwsClientSettings, type Env, type ValueParser } from '../lib/config.js';
 import { compileRulesFromEnv, readRuleOptions, type RulesLoadOptions } from '../lib/rules-config.js';
 import { readTrailwatchResources } from './self-resources.js';
 
@@ -25,10 +25,24 @@ export interface ProcessorConfig {
   ruleset: Ruleset;
   /** Where custom rules came from, for the cold-start log line. */
   rulesSources: string[];
+  /**
+   * ALERT_DEDUPE_TABLE: the DynamoDB table that remembers which alerts were published (README.md, "Exactly-once
+   * alerts and the fast path"). Unset: no dedupe; every delivery of a record publishes its alerts, as before.
+   */
+  dedupeTable: string | undefined;
   /** The stack's own resources trailwatch-tampered watches (TRAILWATCH_* variables, the topics, this function). */
   trailwatchResources: TrailwatchResources;
   aws: AwsClientSettings;
 }
+
+/**
+ * A DynamoDB table name: 3-255 letters, digits, `_`, `-` and `.`
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html).
+ */
+export const dynamoDbTableName: ValueParser<string> = (value) => {
+  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(value)) throw new InvalidValue('must be a DynamoDB table name (3-255 letters, digits, _ - .), not an ARN');
+  return value;
+};
 
 /** Where RULES_FILE is looked up (the function's code, LAMBDA_TASK_ROOT, by default) and how it is read. */
 export type LoadOptions = RulesLoadOptions;
@@ -43,6 +57,7 @@ export function loadProcessorConfig(env: Env, options: LoadOptions = {}): Proces
     reader.problem('ALERT_EVENTS_MIN_SEVERITY', 'set, but ALERT_EVENTS_TOPIC_ARN is not: there is no events topic to apply it to');
   }
   const stormThreshold = reader.optional('ALERT_STORM_THRESHOLD', integer(1, 10_000), DEFAULT_STORM_THRESHOLD);
+  const dedupeTable = reader.optional('ALERT_DEDUPE_TABLE', dynamoDbTableName, undefined);
   const ruleOptions = readRuleOptions(reader);
   const trailwatchResources = readTrailwatchResources(reader, [alertTopicArn, eventsTopicArn]);
   const aws = readAwsClientSettings(reader);
@@ -65,6 +80,7 @@ export function loadProcessorConfig(env: Env, options: LoadOptions = {}): Proces
     stormThreshold,
     ruleset: ruleset as Ruleset,
     rulesSources: sources,
+    dedupeTable,
     trailwatchResources,
     aws,
   };

@@ -1,6 +1,7 @@
 // The processor Lambda: CloudTrail log files delivered to S3 -> streamed classification -> SNS alerts.
 // Wiring only: config and clients once per container (cold start), then the shared handler (middy, Powertools'
 // logger and metrics, triggers, SQS partial batches: functions/lib/delivery-handler.ts); the work: process-log.ts.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createS3Client, createSnsClient } from '../lib/aws-clients.js';
 import { createDeliveryHandler, type DeliveryResult } from '../lib/delivery-handler.js';
 import { createObservability } from '../lib/observability.js';
@@ -9,6 +10,7 @@ import type { Context } from 'aws-lambda';
 import { objectDeletionFromEvent } from '../../shared/integrity/events.js';
 import { processDeletion } from './integrity.js';
 import { publicKeysFromFile } from '../lib/cloudtrail-public-keys.js';
+import { DedupeStore } from './dedupe-store.js';
 import { processDelivery, type DeliveryOutcome, type ProcessorContext } from './process-log.js';
 
 export type ProcessorResult = DeliveryResult<DeliveryOutcome>;
@@ -42,6 +44,7 @@ obs.logger.info('processor configured', {
   stormThreshold: config.stormThreshold,
   rules: config.ruleset.rules.length,
   customRules: config.rulesSources,
+  dedupeTable: config.dedupeTable ?? null,
   // What trailwatch-tampered watches, so an operator can see the stack's names arrived.
   watching: config.trailwatchResources,
 });
@@ -50,10 +53,15 @@ obs.logger.info('processor configured', {
 // instead of ListPublicKeys; for offline runs (`npm start` over the sample day, signed with a test key).
 const publicKeysFile = process.env.CLOUDTRAIL_PUBLIC_KEYS_FILE?.trim();
 
+// Issue 13: ALERT_DEDUPE_TABLE set = every alert published at most once per topic (region, endpoint: the SDK's
+// own AWS_REGION / AWS_ENDPOINT_URL_DYNAMODB).
+const dedupe = config.dedupeTable ? new DedupeStore(new DynamoDBClient({}), config.dedupeTable) : undefined;
+
 export const handler = createHandler({
   config,
   obs,
   s3: createS3Client(config.aws),
   sns: createSnsClient(),
+  dedupe,
   ...(publicKeysFile ? { publicKeys: publicKeysFromFile(publicKeysFile) } : {}),
 });

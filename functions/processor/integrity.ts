@@ -20,9 +20,9 @@ import type { PublicKeySet } from '../../shared/integrity/signature.js';
 import { PublicKeyCache } from '../lib/cloudtrail-public-keys.js';
 import { fetchDigest, hashLogFile, headSignature } from '../lib/integrity-s3.js';
 import type { ObjectRef } from '../lib/triggers.js';
-import { alertMessages } from './alert-messages.js';
 import type { ProcessorContext } from './process-log.js';
-import { publishMessages, type PublishOptions } from './publish-alerts.js';
+import { deliverAlerts } from './deliver-alerts.js';
+import type { PublishOptions } from './publish-alerts.js';
 
 export const IntegrityMetrics = {
   digestsChecked: 'DigestsChecked',
@@ -138,10 +138,9 @@ async function publishRecords(ctx: ProcessorContext, records: CloudTrailRecord[]
     if (alerts.length > 0) collector.addAll(alerts, JSON.stringify(record));
   });
   const raised = Object.values(collector.countsByRule()).reduce((a, b) => a + b, 0);
-  const routed = alertMessages(collector.drain(), { minSeverity: config.minSeverity, eventsMinSeverity: config.eventsTopicArn ? config.eventsMinSeverity : undefined });
+  // Through the dedupe store like a log file's alerts: a retried digest check (same findings, same derived eventIDs)
+  // publishes nothing twice.
   const options: PublishOptions = { ...ctx.publish, ...(signal ? { signal } : {}) };
-  let published = 0;
-  if (routed.alertTopic.length > 0) published = (await publishMessages(ctx.sns, config.alertTopicArn, routed.alertTopic, options)).published;
-  if (config.eventsTopicArn && routed.eventsTopic.length > 0) await publishMessages(ctx.sns, config.eventsTopicArn, routed.eventsTopic, options);
+  const published = (await deliverAlerts(ctx, collector.drain(), file, 's3', options)).alertTopic;
   return { raised, published };
 }

@@ -13,18 +13,22 @@ import { forEachLogFile, type DeliveryOutcome as LogFilesOutcome } from '../lib/
 import { reportFileRead, type Observability } from '../lib/observability.js';
 import { readObject } from '../lib/s3-object.js';
 import type { Delivery, ObjectRef } from '../lib/triggers.js';
-import { alertMessages } from './alert-messages.js';
 import type { ProcessorConfig } from './config.js';
-import { publishMessages, type PublishOptions } from './publish-alerts.js';
 import { checkDigestObject, splitDigests, type DigestOutcome } from './integrity.js';
 import type { PublicKeyCache } from '../lib/cloudtrail-public-keys.js';
 import { TRAIL_BUCKET_RULE } from '../../shared/rules/builtin/log-integrity.js';
+import { deliverAlerts, ProcessorMetrics } from './deliver-alerts.js';
+import type { DedupeStore } from './dedupe-store.js';
+import { processApiCall, type ApiCallOutcome } from './fast-path.js';
+import type { PublishOptions } from './publish-alerts.js';
 
 export interface ProcessorContext {
   config: ProcessorConfig;
   s3: S3Client;
   sns: SNSClient;
   obs: Observability;
+  /** The dedupe table (ALERT_DEDUPE_TABLE), or undefined: no dedupe. */
+  dedupe?: DedupeStore | undefined;
   /** Retry tuning (tests). */
   publish?: Omit<PublishOptions, 'signal'>;
   /** CloudTrail's public keys for the digest check (default: ListPublicKeys, cached per container). */
@@ -33,14 +37,7 @@ export interface ProcessorContext {
   deadlineMarginMs?: number;
 }
 
-export const ProcessorMetrics = {
-  /** Alerts the rules raised, before storms were folded into summaries. */
-  alertsRaised: 'AlertsRaised',
-  /** Messages published to ALERT_TOPIC_ARN (a summary counts once). */
-  alertsPublished: 'AlertsPublished',
-  /** Messages published to ALERT_EVENTS_TOPIC_ARN. */
-  alertEventsPublished: 'AlertEventsPublished',
-} as const;
+export { ProcessorMetrics } from './deliver-alerts.js';
 
 /** How many malformed records of one file get a log line of their own (all are counted). */
 const MALFORMED_LOGGED_PER_FILE = 5;
@@ -51,17 +48,23 @@ export interface FileOutcome {
   stats: ReadStats;
   alertsByRule: Record<string, number>;
   published: { alertTopic: number; eventsTopic: number };
+  /** Messages not sent again: an earlier delivery of the same records had published them (dedupe table). */
+  alreadyPublished: number;
   /** Reading the file (GetObject to the last record), and building and publishing its alerts. */
   timings: { readMs: number; publishMs: number };
 }
 
-export type DeliveryOutcome = LogFilesOutcome<FileOutcome> & { digests?: DigestOutcome[] };
+export type DeliveryOutcome = LogFilesOutcome<FileOutcome> & { digests?: DigestOutcome[]; apiCalls?: ApiCallOutcome[] };
 
 /**
- * Checks every digest a delivery names (functions/processor/integrity.ts) and processes every log file; throws
- * (after trying them all) if any failed.
+ * Processes every fast-path record (issue 13), checks every digest (functions/processor/integrity.ts, issue 14)
+ * and processes every log file a delivery names; throws (after trying them all) if any failed.
  */
 export async function processDelivery(ctx: ProcessorContext, delivery: Delivery, signal?: AbortSignal): Promise<DeliveryOutcome> {
+  // An EventBridge "AWS API Call via CloudTrail" event carries one record and no object.
+  const options: PublishOptions = { ...ctx.publish, ...(signal ? { signal } : {}) };
+  const apiCalls: ApiCallOutcome[] = [];
+  for (const event of delivery.apiCalls ?? []) apiCalls.push(await processApiCall(ctx, event, delivery.via, options));
   const { digests, others } = splitDigests(delivery.objects);
   const checked: DigestOutcome[] = [];
   let digestError: unknown;
@@ -73,9 +76,9 @@ export async function processDelivery(ctx: ProcessorContext, delivery: Delivery,
       digestError ??= error;
     }
   }
-  const outcome = await forEachLogFile(ctx.obs, { ...delivery, objects: others }, (ref, via) => processLogFile(ctx, ref, via, signal), signal);
+  const outcome: DeliveryOutcome = await forEachLogFile(ctx.obs, { ...delivery, objects: others }, (ref, via) => processLogFile(ctx, ref, via, signal), signal);
   if (digestError !== undefined) throw digestError;
-  return digests.length > 0 ? { ...outcome, digests: checked } : outcome;
+  return { ...outcome, ...(digests.length > 0 ? { digests: checked } : {}), ...(apiCalls.length > 0 ? { apiCalls } : {}) };
 }
 
 /** Reads one log file to the end, then publishes its alerts. */
@@ -108,23 +111,16 @@ export async function processLogFile(ctx: ProcessorContext, ref: ObjectRef, via:
   // The whole file was read: now, and only now, its alerts go out.
   const readDone = performance.now();
   const alertsByRule = collector.countsByRule();
-  const routed = alertMessages(collector.drain(), {
-    minSeverity: config.minSeverity,
-    eventsMinSeverity: config.eventsTopicArn ? config.eventsMinSeverity : undefined,
-  });
   const options: PublishOptions = { ...ctx.publish, ...(signal ? { signal } : {}) };
-  const published = { alertTopic: 0, eventsTopic: 0 };
-  if (routed.alertTopic.length > 0) published.alertTopic = (await publishMessages(ctx.sns, config.alertTopicArn, routed.alertTopic, options)).published;
-  if (config.eventsTopicArn && routed.eventsTopic.length > 0) {
-    published.eventsTopic = (await publishMessages(ctx.sns, config.eventsTopicArn, routed.eventsTopic, options)).published;
-  }
+  const delivered = await deliverAlerts(ctx, collector.drain(), `s3://${ref.bucket}/${read.key}`, 's3', options);
+  const published = { alertTopic: delivered.alertTopic, eventsTopic: delivered.eventsTopic };
 
   const done = performance.now();
   const timings = { readMs: Math.round(readDone - started), publishMs: Math.round(done - readDone) };
   const raised = Object.values(alertsByRule).reduce((sum, n) => sum + n, 0);
-  reportFileRead(obs, { bucket: ref.bucket, key: read.key, via, stats: read.stats, durationMs: done - started }, { alerts: raised, alertsByRule, published, ...timings });
+  reportFileRead(obs, { bucket: ref.bucket, key: read.key, via, stats: read.stats, durationMs: done - started }, { alerts: raised, alertsByRule, published, alreadyPublished: delivered.alreadyPublished, ...timings });
   obs.metrics.addMetric(ProcessorMetrics.alertsRaised, MetricUnit.Count, raised);
   obs.metrics.addMetric(ProcessorMetrics.alertsPublished, MetricUnit.Count, published.alertTopic);
   if (config.eventsTopicArn) obs.metrics.addMetric(ProcessorMetrics.alertEventsPublished, MetricUnit.Count, published.eventsTopic);
-  return { bucket: ref.bucket, key: read.key, stats: read.stats, alertsByRule, published, timings };
+  return { bucket: ref.bucket, key: read.key, stats: read.stats, alertsByRule, published, alreadyPublished: delivered.alreadyPublished, timings };
 }

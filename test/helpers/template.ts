@@ -233,6 +233,7 @@ function refValue(logicalId: string, type: string): string {
     case 'AWS::Serverless::Function':
     case 'AWS::CloudTrail::Trail':
     case 'AWS::CloudWatch::Dashboard':
+    case 'AWS::DynamoDB::Table':
       return `trailwatch-${logicalId.toLowerCase()}`;
     default:
       return `${logicalId}-physical-id`;
@@ -255,6 +256,8 @@ function getAttValue(logicalId: string, type: string, attribute: string): string
       return `arn:aws:logs:${region}:${account}:log-group:${name}:*`;
     case 'AWS::CloudTrail::Trail.Arn':
       return `arn:aws:cloudtrail:${region}:${account}:trail/${name}`;
+    case 'AWS::DynamoDB::Table.Arn':
+      return `arn:aws:dynamodb:${region}:${account}:table/${name}`;
     case 'AWS::Serverless::Function.Arn':
       return `arn:aws:lambda:${region}:${account}:function:${name}`;
     default:
