@@ -11,6 +11,7 @@ import { AlertCollector, buildSnsMessage, isSummaryAlert } from '../shared/alert
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
 import { loadRecord } from './record-fixtures.js';
 import { alertFor, eventIdNumber, fixtureAlert, timePlus } from './alerts-fixtures.js';
+import { RDS_OPERATION_GOLDEN } from './rules-rds-operations-cases.js';
 
 const GOLDEN = fileURLToPath(new URL('./golden/email/', import.meta.url));
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -39,6 +40,7 @@ const GOLDEN_FIXTURES: Record<string, string> = {
   'rds-data-api-enabled': 'enable-http-endpoint',
   'rds-iam-role-added': 'add-role-to-db-cluster',
   'rds-db-restored': 'restore-db-instance-from-db-snapshot-public',
+  ...RDS_OPERATION_GOLDEN,
 };
 
 function expectGolden(name: string, actual: string): void {

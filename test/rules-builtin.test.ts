@@ -8,6 +8,7 @@ import { SEVERITIES } from '../shared/rules/types.js';
 import { CATEGORY_EVENT_SOURCES, classify } from '../shared/classify/index.js';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
 import { classifyFixture, recordFixtureNames } from './record-fixtures.js';
+import { RDS_OPERATION_CASES } from './rules-rds-operations-cases.js';
 
 const ruleset = compileRuleset();
 const raised = (fixture: string) => ruleset.evaluate(classifyFixture(fixture)).map((rule) => rule.id);
@@ -132,6 +133,7 @@ const CASES: Record<string, { raisedBy: string[]; notRaisedBy: string[] }> = {
     raisedBy: ['restore-db-instance-from-db-snapshot-public', 'restore-db-instance-from-db-snapshot-private', 'restore-db-instance-to-point-in-time'],
     notRaisedBy: ['create-db-instance', 'copy-db-snapshot-shared'],
   },
+  ...RDS_OPERATION_CASES,
 };
 
 const positives = Object.entries(CASES).flatMap(([id, c]) => c.raisedBy.map((fixture) => [id, fixture] as const));

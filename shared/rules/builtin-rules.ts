@@ -11,6 +11,7 @@
 // rules/integrations/aws (*_rds_*, *_cloudtrail_*). Parameter names: Amazon RDS API Reference, in CloudTrail's
 // camelCase (`dBInstanceIdentifier`, `publiclyAccessible`, ...).
 import type { RuleDefinition } from './types.js';
+import { RDS_OPERATION_RULES } from './builtin/rds-operations.js';
 
 const RDS = 'rds.amazonaws.com';
 const DATA_API_SOURCES = ['rdsdata.amazonaws.com', 'rdsdataapi.amazonaws.com'];
@@ -332,4 +333,5 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
       'Make sure the restored copy is deleted when no longer needed.',
     ],
   },
+  ...RDS_OPERATION_RULES,
 ];
