@@ -124,8 +124,8 @@ describe('processor: alerts from the sample events', () => {
   it('publishes an EventBridge-triggered file, most severe alert first, in one PublishBatch call', async () => {
     await processor()(sampleEvent('eventbridge-object-created.json'));
     expect(snsMock).toHaveReceivedCommandTimes(PublishBatchCommand, 1);
-    expect(published().map((e) => defaultDoc(e).rule)).toEqual(['rds-snapshot-public', 'rds-snapshot-shared']);
-    expect(published().map((e) => e.Subject?.slice(0, 10))).toEqual(['[CRITICAL]', '[HIGH] Mod']);
+    expect(published().map((e) => defaultDoc(e).rule)).toEqual(['rds-snapshot-public', 'rds-snapshot-shared', 'rds-manual-snapshot-created', 'rds-manual-snapshot-created']);
+    expect(published().map((e) => e.Subject?.slice(0, 10))).toEqual(['[CRITICAL]', '[HIGH] Mod', '[LOW] Crea', '[LOW] Crea']);
   });
 
   it("reads every file of CloudTrail's SNS notification, publishing each file's alerts after it was read", async () => {
@@ -163,7 +163,7 @@ describe('processor: alerts from the sample events', () => {
     const skipped = info.mock.calls.filter(([message]) => message === 'object skipped').map(([, fields]) => (fields as { reason: string }).reason);
     expect(skipped).toEqual(['digest', 'config-writability-check', 'aws-config', 'folder', 'not-created']);
     expect(addMetric.mock.calls.filter(([name]) => name === 'FilesSkipped')).toHaveLength(5);
-    expect(published().map((e) => defaultDoc(e).rule)).toEqual(['rds-snapshot-public', 'rds-snapshot-shared']);
+    expect(published().map((e) => defaultDoc(e).rule)).toEqual(['rds-snapshot-public', 'rds-snapshot-shared', 'rds-manual-snapshot-created', 'rds-manual-snapshot-created']);
   });
 
   it('writes one structured log line per file with bytes, records, alerts by rule, malformed and duration', async () => {
@@ -276,7 +276,7 @@ describe('processor: failures', () => {
       }))
       .callsFake(allSucceed);
     const result = (await processor()(sampleEvent('eventbridge-object-created.json'))) as DeliveryOutcome;
-    expect(result.files[0]?.published.alertTopic).toBe(2);
+    expect(result.files[0]?.published.alertTopic).toBe(4);
     expect(snsMock).toHaveReceivedCommandTimes(PublishBatchCommand, 2);
   });
 
@@ -348,7 +348,7 @@ describe('processor handler module', () => {
     expect(emf.every((doc) => doc._aws.CloudWatchMetrics.every((m) => m.Namespace === 'trailwatch'))).toBe(true);
     expect(names).toEqual(expect.arrayContaining(['FilesRead', 'Records', 'MalformedRecords', 'BytesRead', 'AlertsRaised', 'AlertsPublished']));
     const main = emf.find((doc) => 'AlertsPublished' in doc);
-    expect(main).toMatchObject({ FilesRead: 1, Records: 35, AlertsPublished: 2, BytesRead: 7709 });
+    expect(main).toMatchObject({ FilesRead: 1, Records: 35, AlertsPublished: 4, BytesRead: 7709 });
   });
 
   it('fails its cold start with every configuration problem listed', async () => {
