@@ -7,6 +7,7 @@ import { DEFAULT_MIN_SEVERITY, loadRuleset } from './load-ruleset.js';
 import { runScan } from './scan-command.js';
 import { printRules } from './rules-command.js';
 import { terminalSafe } from './terminal-text.js';
+import { IMPORT_SIGMA_USAGE, runImportSigma } from './import-sigma-command.js';
 import { parseSearchArgs, runSearch, SEARCH_OPTIONS_HELP, SEARCH_USAGE } from './search-command.js';
 import { VERIFY_USAGE } from './verify-usage.js';
 
@@ -16,6 +17,7 @@ export const USAGE = `Usage:
       and print the alerts they raise. Summary and progress go to stderr.
   trailwatch rules [--rules FILE]... [--min-severity LEVEL] [--disable RULE,...] [--format text|json]
       List the active rules.
+${IMPORT_SIGMA_USAGE}
 ${SEARCH_USAGE}
 ${VERIFY_USAGE}
   trailwatch doctor --stack NAME [--region REGION] [--profile PROFILE]
@@ -48,6 +50,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'scan') return await scan(rest, io);
+    if (command === 'rules' && rest[0] === 'import-sigma') return runImportSigma(rest.slice(1), io);
     if (command === 'rules') return await rules(rest, io);
     if (command === 'search') return await search(rest, io);
     if (command === 'verify') return await (await import('./verify-command.js')).verify(rest, io);

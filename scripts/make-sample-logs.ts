@@ -812,6 +812,7 @@ function buildStory(): StoryEvent[] {
     { at: '09:58:40', source: rds, name: 'RebootDBInstance', actor: johndoeConsole, readOnly: false, request: { dBInstanceIdentifier: 'oradb', forceFailover: false }, response: dbResponse(ORADB_UP, 'rebooting', { endpoint: true }) },
     'johndoe (console)',
     'Reboots oradb (Instance Actions > Reboot)',
+    ['rds-rebooted'],
   );
   add(
     { at: '09:58:43', source: rds, name: 'DescribeDBInstances', actor: johndoeConsole, readOnly: true, request: { dBInstanceIdentifier: 'oradb' } },
@@ -1042,11 +1043,13 @@ function buildStory(): StoryEvent[] {
     { at: '14:58:10', source: rds, name: 'CreateDBSnapshot', actor: johndoeEc2('rds.create-db-snapshot'), readOnly: false, request: { dBSnapshotIdentifier: 'mysqldb-snap', dBInstanceIdentifier: 'mysqldb' }, response: snapshotResponse('mysqldb-snap', MYSQLDB, '14:58:10') },
     'johndoe (CLI on EC2)',
     'aws rds create-db-snapshot mysqldb-snap of mysqldb',
+    ['rds-manual-snapshot-created'],
   );
   add(
     { at: '15:01:02', source: rds, name: 'CreateDBSnapshot', actor: johndoeEc2('rds.create-db-snapshot'), readOnly: false, request: { dBSnapshotIdentifier: 'mysqldb-audit-snap', dBInstanceIdentifier: 'mysqldb' }, response: snapshotResponse('mysqldb-audit-snap', MYSQLDB, '15:01:02') },
     'johndoe (CLI on EC2)',
     'aws rds create-db-snapshot mysqldb-audit-snap of mysqldb',
+    ['rds-manual-snapshot-created'],
   );
   add(
     {
@@ -1818,6 +1821,8 @@ const RULES: [string, string][] = [
   ['rds-deletion-protection-disabled', 'deletion protection turned off'],
   ['rds-failed-call', 'an RDS call that failed'],
   ['root-rds-activity', 'an RDS call made with the root user\'s credentials'],
+  ['rds-rebooted', 'a DB instance rebooted by a person, without a forced failover (low)'],
+  ['rds-manual-snapshot-created', 'a manual DB snapshot taken by a person (low; the first step of the share that follows)'],
 ];
 
 function fileLabel(file: BuiltFile): string {

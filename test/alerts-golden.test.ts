@@ -11,6 +11,7 @@ import { AlertCollector, buildSnsMessage, isSummaryAlert } from '../shared/alert
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
 import { loadRecord } from './record-fixtures.js';
 import { alertFor, eventIdNumber, fixtureAlert, timePlus } from './alerts-fixtures.js';
+import { RDS_OPERATION_GOLDEN } from './rules-rds-operations-cases.js';
 
 const GOLDEN = fileURLToPath(new URL('./golden/email/', import.meta.url));
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -46,6 +47,7 @@ const GOLDEN_FIXTURES: Record<string, string> = {
   'cloudtrail-log-file-deleted': 'integrity-log-file-deleted',
   'cloudtrail-bucket-protection-changed': 's3-put-bucket-versioning-suspended',
   'trailwatch-tampered': 'self-protection/update-function-configuration',
+  ...RDS_OPERATION_GOLDEN,
 };
 
 function expectGolden(name: string, actual: string): void {

@@ -69,7 +69,7 @@ describe('npm start on the sample day (the local pipeline)', () => {
     expect(times).toEqual([...times].sort((a, b) => a - b));
   });
 
-  it('publishes exactly the 17 expected alerts, one message each, as email text and the default JSON', () => {
+  it('publishes exactly the 20 expected alerts, one message each, as email text and the default JSON', () => {
     const emails = alertEmails(sample);
     const alerts = emails.map((m) => JSON.parse(protocolText(m, 'default')) as AlertJson);
     const got = alerts
@@ -100,10 +100,10 @@ describe('npm start on the sample day (the local pipeline)', () => {
       expect(email).toContain(`Rule          ${alert.rule}`);
     }
     // Nothing but the alert topic was published to (no events topic in the default settings).
-    expect(sample.messages).toHaveLength(17);
+    expect(sample.messages).toHaveLength(20);
   });
 
-  it("summarises the processor's run: 14 log files read, 392 records, alerts by rule, 17 messages published", () => {
+  it("summarises the processor's run: 14 log files read, 392 records, alerts by rule, 20 messages published", () => {
     const { processor, sns } = summarize(sample);
     expect(processor.filesRead).toBe(14);
     expect(processor.records).toBe(392);
@@ -111,8 +111,8 @@ describe('npm start on the sample day (the local pipeline)', () => {
     const expectedByRule: Record<string, number> = {};
     for (const a of EXPECTED_ALERTS) expectedByRule[a.rule] = (expectedByRule[a.rule] ?? 0) + 1;
     expect(processor.alertsByRule).toEqual(expectedByRule);
-    expect(processor.published).toBe(17);
-    expect(sns.alertEmails).toBe(17);
+    expect(processor.published).toBe(20);
+    expect(sns.alertEmails).toBe(20);
     expect(sample.snsRequests.every((r) => r.operation === 'PublishBatch' && r.entries <= 10 && r.outcome === 'ok')).toBe(true);
   });
 
@@ -173,10 +173,10 @@ describe('npm start on the sample day (the local pipeline)', () => {
 
   it('prints the alert emails, one line per indexed event and the summary', () => {
     const text = formatReport(sample, { verbose: false });
-    expect(text.match(/^Subject: /gm)).toHaveLength(17);
-    expect(text).toContain('Alert emails: 17 published to');
+    expect(text.match(/^Subject: /gm)).toHaveLength(20);
+    expect(text).toContain('Alert emails: 20 published to');
     expect(text).toContain(`skipped ${DIGEST_KEY}: digest (a CloudTrail digest file)`);
-    expect(text).toContain('17 alerts raised: root-rds-activity 3, cloudtrail-logging-stopped 2');
+    expect(text).toContain('20 alerts raised: root-rds-activity 3, cloudtrail-logging-stopped 2');
     expect(text).toContain('no SNS or CloudWatch Logs limit broken');
     expect(text).toMatch(/^result {5}OK$/m);
     if (hasIndexer) {
@@ -191,7 +191,7 @@ describe('npm start on the sample day (the local pipeline)', () => {
     const out = path.join(work, 'out');
     const written = await writeOutDir(sample, out);
     const alertFiles = (await readdir(path.join(out, 'alerts'))).sort();
-    expect(alertFiles).toHaveLength(34);
+    expect(alertFiles).toHaveLength(40);
     expect(alertFiles[0]).toMatch(/^001-[a-z-]+\.json$/);
     const emails = alertEmails(sample);
     for (const [i, message] of emails.entries()) {
@@ -214,7 +214,7 @@ describe('npm start on the sample day (the local pipeline)', () => {
     }
     const text = formatReport(sample, { verbose: false, omitDetails: true, written });
     expect(text).not.toContain('Subject: ');
-    expect(text).toContain(`written    34 alert files under ${path.join(out, 'alerts')}/`);
+    expect(text).toContain(`written    40 alert files under ${path.join(out, 'alerts')}/`);
   });
 });
 

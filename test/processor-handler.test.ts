@@ -124,8 +124,8 @@ describe('processor: alerts from the sample events', () => {
   it('publishes an EventBridge-triggered file, most severe alert first, in one PublishBatch call', async () => {
     await processor()(sampleEvent('eventbridge-object-created.json'));
     expect(snsMock).toHaveReceivedCommandTimes(PublishBatchCommand, 1);
-    expect(published().map((e) => defaultDoc(e).rule)).toEqual(['rds-snapshot-public', 'rds-snapshot-shared']);
-    expect(published().map((e) => e.Subject?.slice(0, 10))).toEqual(['[CRITICAL]', '[HIGH] Mod']);
+    expect(published().map((e) => defaultDoc(e).rule)).toEqual(['rds-snapshot-public', 'rds-snapshot-shared', 'rds-manual-snapshot-created', 'rds-manual-snapshot-created']);
+    expect(published().map((e) => e.Subject?.slice(0, 10))).toEqual(['[CRITICAL]', '[HIGH] Mod', '[LOW] Crea', '[LOW] Crea']);
   });
 
   it("reads every file of CloudTrail's SNS notification, publishing each file's alerts after it was read", async () => {
@@ -166,7 +166,7 @@ describe('processor: alerts from the sample events', () => {
     // The digest is handed to the integrity check (issue 14; test/processor-integrity.test.ts), not skipped.
     // It is not in this bucket, so there is nothing to check (a deletion raises its own alert).
     expect(result.digests?.map((d) => [d.key.split('/').pop(), d.results.length])).toEqual([['123456789012_CloudTrail-Digest_us-east-1_RDS-CloudTrail_us-east-1_20261120T094631Z.json.gz', 0]]);
-    expect(published().map((e) => defaultDoc(e).rule)).toEqual(['rds-snapshot-public', 'rds-snapshot-shared']);
+    expect(published().map((e) => defaultDoc(e).rule)).toEqual(['rds-snapshot-public', 'rds-snapshot-shared', 'rds-manual-snapshot-created', 'rds-manual-snapshot-created']);
   });
 
   it('writes one structured log line per file with bytes, records, alerts by rule, malformed and duration', async () => {
@@ -279,7 +279,7 @@ describe('processor: failures', () => {
       }))
       .callsFake(allSucceed);
     const result = (await processor()(sampleEvent('eventbridge-object-created.json'))) as DeliveryOutcome;
-    expect(result.files[0]?.published.alertTopic).toBe(2);
+    expect(result.files[0]?.published.alertTopic).toBe(4);
     expect(snsMock).toHaveReceivedCommandTimes(PublishBatchCommand, 2);
   });
 
@@ -351,7 +351,7 @@ describe('processor handler module', () => {
     expect(emf.every((doc) => doc._aws.CloudWatchMetrics.every((m) => m.Namespace === 'trailwatch'))).toBe(true);
     expect(names).toEqual(expect.arrayContaining(['FilesRead', 'Records', 'MalformedRecords', 'BytesRead', 'AlertsRaised', 'AlertsPublished']));
     const main = emf.find((doc) => 'AlertsPublished' in doc);
-    expect(main).toMatchObject({ FilesRead: 1, Records: 35, AlertsPublished: 2, BytesRead: 7709 });
+    expect(main).toMatchObject({ FilesRead: 1, Records: 35, AlertsPublished: 4, BytesRead: 7709 });
   });
 
   it('fails its cold start with every configuration problem listed', async () => {

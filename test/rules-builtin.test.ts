@@ -10,6 +10,7 @@ import type { CloudTrailRecord } from '../shared/cloudtrail.js';
 import { SELF_PROTECTION_EVENT_SOURCES } from '../shared/rules/builtin/self-protection.js';
 import { classifyFixture, recordFixtureNames } from './record-fixtures.js';
 import { EXAMPLE_STACK } from './self-protection-stack.js';
+import { RDS_OPERATION_CASES } from './rules-rds-operations-cases.js';
 
 // As the deployed processor compiles them: with the stack's resource names for trailwatch-tampered.
 const ruleset = compileRuleset({ trailwatchResources: EXAMPLE_STACK });
@@ -149,6 +150,7 @@ const CASES: Record<string, { raisedBy: string[]; notRaisedBy: string[] }> = {
     raisedBy: ['s3-put-bucket-policy', 's3-put-bucket-versioning-suspended', 's3-put-bucket-lifecycle-configuration'],
     notRaisedBy: ['s3-put-bucket-versioning-enabled', 's3-get-bucket-policy', 'stop-logging'],
   },
+  ...RDS_OPERATION_CASES,
 };
 
 /** Fixtures of trailwatch's own integrity events and of S3 bucket calls, which only the log-integrity rules see. */

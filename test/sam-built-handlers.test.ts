@@ -74,7 +74,7 @@ describe.skipIf(!BUILT)(`the handlers sam build built (.aws-sam/build)${BUILT ? 
     expect(ours.equals(sams), `${samBundle(name)} differs from our bundle (${sams.length} vs ${ours.length} bytes)`).toBe(true);
   });
 
-  it('run the sample day through the local pipeline: the 17 expected alerts, the index written, nothing failed', async () => {
+  it('run the sample day through the local pipeline: the 20 expected alerts, the index written, nothing failed', async () => {
     const run: LocalRunResult = await runLocalPipeline({ distDir: work, bundles: { processor: samBundle('processor'), indexer: samBundle('indexer') } });
     expect(run.functions.processor.bundle).toBe(samBundle('processor'));
     expect(run.functions.indexer.bundle).toBe(samBundle('indexer'));

@@ -13,6 +13,7 @@
 import type { RuleDefinition } from './types.js';
 import { LOG_INTEGRITY_RULES } from './builtin/log-integrity.js';
 import { selfProtectionRule } from './builtin/self-protection.js';
+import { RDS_OPERATION_RULES } from './builtin/rds-operations.js';
 
 const RDS = 'rds.amazonaws.com';
 const DATA_API_SOURCES = ['rdsdata.amazonaws.com', 'rdsdataapi.amazonaws.com'];
@@ -336,4 +337,5 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
   },
   ...LOG_INTEGRITY_RULES,
   selfProtectionRule(),
+  ...RDS_OPERATION_RULES,
 ];
