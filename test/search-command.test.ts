@@ -161,7 +161,7 @@ describe('search: what it asks CloudWatch Logs', () => {
   it('exits 1 and says why when CloudWatch Logs refuses the search', async () => {
     const { run, lines } = search(['--log-group', '/no/such/group']);
     expect(await run()).toBe(1);
-    expect(lines.err).toEqual(['trailwatch: search of /no/such/group failed: ResourceNotFoundException: The specified log group does not exist.']);
+    expect(lines.err).toEqual(['trailwatch: cannot search /no/such/group: The specified log group does not exist.']);
   });
 });
 
@@ -179,11 +179,14 @@ describe('search: the command line', () => {
     expect(inputs()[0]?.logGroupName).toBe(GROUP);
   });
 
-  it('lists search in --help', async () => {
+  it('lists search in --help, and its flags in search --help', async () => {
     const { lines, io: terminal } = io();
     await main(['--help'], terminal);
-    expect(lines.out.join('\n')).toContain('trailwatch search [--log-group NAME] [--event NAME]...');
-    expect(lines.out.join('\n')).toContain('--failed               only calls that returned an error');
+    expect(lines.out.join('\n')).toMatch(/^ {2}search +search the deployed index/m);
+    await main(['search', '--help'], terminal);
+    expect(lines.out.join('\n')).toMatch(/^ {6}--failed +only calls that returned an error$/m);
+    expect(lines.out.join('\n')).toMatch(/^ {6}--region REGION +/m);
+    expect(lines.out.join('\n')).toMatch(/^ {6}--profile NAME +/m);
   });
 
   it.each([
@@ -195,7 +198,8 @@ describe('search: the command line', () => {
     [['--log-group', GROUP, '--since', 'last week'], /--since must be a duration/],
     [['--log-group', GROUP, '--db', 'a', '--db', 'b', '--db', 'c', '--db', 'd'], /at most 3 --db values/],
     [['--log-group', GROUP, '--event', 'a"b'], /double quote/],
-    [['--log-group', GROUP, 'DeleteDBInstance'], /Unexpected argument/],
+    [['--log-group', GROUP, 'DeleteDBInstance'], /search takes no arguments, only options: "DeleteDBInstance" \(for an event name, write --event DeleteDBInstance\)/],
+    [['--log-group', GROUP, '--evnt', 'DeleteDBInstance'], /unknown option --evnt; did you mean --event\?/],
   ])('usage error %j', async (args, message) => {
     const { lines, io: terminal } = io();
     expect(await main(['search', ...args], terminal)).toBe(2);
