@@ -21,7 +21,12 @@ process.stderr.on('error', (error: NodeJS.ErrnoException) => process.exit(error.
 
 const code = await main(process.argv.slice(2), {
   out: (line) => {
-    if (!ended) process.stdout.write(`${line}\n`);
+    if (ended) return;
+    process.stdout.write(`${line}\n`);
+    // A file or pipe is written synchronously on Linux, and a failed write marks the stream errored at once
+    // while its 'error' event waits for the next tick: stop here, before the summary goes to stderr.
+    const failed = process.stdout.errored as NodeJS.ErrnoException | null;
+    if (failed) onOutputError(failed);
   },
   err: (line) => process.stderr.write(`${line}\n`),
   errRaw: (text) => process.stderr.write(text),

@@ -1,19 +1,62 @@
+// The built `trailwatch` command as a separate process, as people run it: pipes, full disks, stdin, terminals.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import path from 'node:path';
+import { cloudTrailRecord, logText } from './helpers/log-files.js';
 
 const run = promisify(execFile);
 const root = path.join(import.meta.dirname, '..');
+const BIN = path.join(root, 'bin', 'trailwatch.mjs');
+const RDS_DAY = path.join(root, 'test', 'fixtures', 'logs', 'rds-day.json.gz');
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the command with `input` on stdin (or none), in a clean environment plus `env`. */
+function trailwatch(args: string[], options: { input?: Buffer; env?: Record<string, string> } = {}): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.input ?? Buffer.alloc(0));
+  });
+}
+
+/** Runs a bash command line (pipes, redirections) with the built command as $TW. */
+async function shell(script: string): Promise<{ stdout: string; stderr: string }> {
+  // HOME elsewhere: bash reads ~/.bashrc even non-interactively when it thinks it runs under sshd.
+  return run('bash', ['-c', script], { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), TW: `${process.execPath} ${BIN}` } });
+}
+
+let manyAlerts: string;
 
 describe('the installed trailwatch command', () => {
   beforeAll(async () => {
     // The same bundle `npm ci` builds through the prepare script.
     await run(process.execPath, ['scripts/build.mjs'], { cwd: root });
+    // 3,000 deletions: ~400 KB of alert lines, several times what a pipe buffers, so a reader that stops early
+    // leaves the command writing into a closed pipe.
+    const dir = await mkdtemp(path.join(tmpdir(), 'trailwatch-bin-'));
+    manyAlerts = path.join(dir, 'many-alerts.json');
+    const records = Array.from({ length: 3000 }, (_, i) =>
+      cloudTrailRecord({ eventName: 'DeleteDBInstance', eventTime: '2026-11-20T10:00:00Z', requestParameters: { dBInstanceIdentifier: `db-${i}` }, userIdentity: { type: 'IAMUser', userName: 'johndoe' } }),
+    );
+    await writeFile(manyAlerts, logText(records));
   });
 
   it('scans a log file as a separate process, alerts on stdout and the summary on stderr', async () => {
-    const { stdout, stderr } = await run(process.execPath, ['bin/trailwatch.mjs', 'scan', 'test/fixtures/logs/rds-day.json.gz'], { cwd: root });
+    const { stdout, stderr } = await run(process.execPath, ['bin/trailwatch.mjs', 'scan', '--wide', 'test/fixtures/logs/rds-day.json.gz'], { cwd: root });
     expect(stdout).toMatch(/HIGH +rds-database-deleted +DeleteDBInstance oradb by johndoe/);
     expect(stderr).toMatch(/Scanned 1 file: 5 records/);
   });
@@ -22,5 +65,66 @@ describe('the installed trailwatch command', () => {
     const failure = await run(process.execPath, ['bin/trailwatch.mjs', 'scan', 'test/fixtures/logs/truncated.json.gz'], { cwd: root }).catch((e: { code: number; stderr: string }) => e);
     expect(failure).toMatchObject({ code: 1 });
     expect((failure as { stderr: string }).stderr).toMatch(/truncated\.json\.gz.*(truncated|unexpected end)/i);
+  });
+
+  it('ends quietly with status 0 when the reader of a pipe stops early (scan | head -2)', async () => {
+    const { stdout, stderr } = await shell(`$TW scan ${manyAlerts} | head -2; echo "status \${PIPESTATUS[0]}"`);
+    const lines = stdout.trim().split('\n');
+    expect(lines.slice(0, 2).every((line) => /rds-database-deleted/.test(line))).toBe(true);
+    expect(lines[2]).toBe('status 0');
+    expect(stderr).not.toMatch(/EPIPE|Error|at /);
+  });
+
+  it('ends quietly with status 0 when rules --format json is cut short (| head -c 600)', async () => {
+    const { stdout, stderr } = await shell(`$TW rules --format json | head -c 600 >/dev/null; echo "status \${PIPESTATUS[0]}"`);
+    expect(stdout.trim()).toBe('status 0');
+    expect(stderr).toBe('');
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('says in one line that the disk is full (> /dev/full) and exits 1', async () => {
+    const { stdout } = await shell(`$TW scan ${manyAlerts} >/dev/full 2>/tmp/trailwatch-full.err; echo "status $?"`);
+    expect(stdout.trim()).toBe('status 1');
+    const stderr = await readFile('/tmp/trailwatch-full.err', 'utf8');
+    expect(stderr.trim().split('\n')).toEqual(['trailwatch: cannot write the output: no space left on the device (ENOSPC)']);
+  });
+
+  it('reads a gzipped log from stdin (-)', async () => {
+    const { code, stdout, stderr } = await trailwatch(['scan', '--format', 'json', '-'], { input: await readFile(RDS_DAY) });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/"rule":"rds-database-deleted"/);
+    expect(stdout).toMatch(/"file":"-"/);
+    expect(stderr).toMatch(/Scanned 1 file: 5 records/);
+  });
+
+  it('reads a plain JSON log from stdin (-)', async () => {
+    const { code, stdout } = await trailwatch(['scan', '--format', 'json', '-'], { input: await readFile(manyAlerts) });
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n')).toHaveLength(3000);
+  });
+
+  it('prints --version and --help with status 0, and per-command help', async () => {
+    const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version: string };
+    expect((await trailwatch(['--version'])).stdout.trim()).toBe(pkg.version);
+    const help = await trailwatch(['scan', '-h']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: trailwatch scan \[options\] INPUT\.\.\./);
+  });
+
+  it('uses no colour when stdout is not a terminal, and with --color always colours the severity', async () => {
+    const plain = await trailwatch(['scan', RDS_DAY]);
+    expect(plain.stdout).not.toContain('\x1b[');
+    const forced = await trailwatch(['scan', '--color', 'always', RDS_DAY]);
+    expect(forced.stdout).toContain('\x1b[1;31mHIGH\x1b[0m');
+  });
+
+  // `script` (util-linux) runs the command on a pseudo-terminal, as an interactive shell would.
+  const hasScript = existsSync('/usr/bin/script');
+  it.skipIf(!hasScript)('colours the severity on a terminal, and not when NO_COLOR is set', async () => {
+    const onTerminal = async (env: string) =>
+      (await run('script', ['-qec', `${env} ${process.execPath} ${BIN} scan ${RDS_DAY}`, '/dev/null'], { cwd: root, env: { PATH: process.env.PATH ?? '', TERM: 'xterm' } })).stdout;
+    expect(await onTerminal('')).toContain('\x1b[1;31mHIGH\x1b[0m');
+    const noColour = await onTerminal('NO_COLOR=1');
+    expect(noColour).toMatch(/HIGH +rds-database-deleted/);
+    expect(noColour).not.toContain('\x1b[1;31m');
   });
 });
