@@ -1,6 +1,7 @@
 // Reads every input of a plan through the core (shared/scan/scan-log.ts), in order, with up to `concurrency`
 // inputs opened ahead (S3 GETs in flight while the current object is scanned), and hands each event inside the
 // time window to the caller. Shared by `scan` and `report`.
+import { gzipSync } from 'node:zlib';
 import { TrailwatchError } from '../shared/errors.js';
 import type { MalformedRecord } from '../shared/reader/types.js';
 import type { Ruleset } from '../shared/rules/engine.js';
@@ -95,8 +96,11 @@ export async function scanInputs(plan: InputPlan, options: ScanInputsOptions): P
         totals.eventHistoryFiles++;
         const history = eventHistoryToLog(await readAll(sniffed.chunks), input.name, seenEventIds);
         totals.duplicateEvents += history.duplicates;
+        // The reader holds a name ending in .gz to gzip content (a plain file so named is a mistake worth
+        // reporting); the converted log keeps the input's name for alerts and errors, so it keeps its encoding too.
+        const log = /\.gz$/i.test(input.name) ? gzipSync(history.log) : history.log;
         source = (async function* () {
-          yield history.log;
+          yield log;
         })();
       }
       const scan = scanLog(source, { file: input.name, ruleset: options.ruleset, ...(options.alsoParse ? { alsoParse: options.alsoParse } : {}) });
