@@ -150,7 +150,7 @@ export function summaryLines(totals: ScanTotals, alertsByRule: Map<string, numbe
   const mbPerSecond = totals.seconds > 0 ? totals.bytes / 1e6 / totals.seconds : 0;
   const extras = [
     totals.skipped.length ? `skipped ${count(totals.skipped.length, 'other file')}` : '',
-    totals.outsideWindowFiles ? `${count(totals.outsideWindowFiles, 'file or folder')} outside the time window not read` : '',
+    totals.outsideWindowFiles ? `${count(totals.outsideWindowFiles, 'file')} outside the time window not read` : '',
   ].filter(Boolean);
   const lines = [
     `Scanned ${count(totals.inputs, 'file')}` +

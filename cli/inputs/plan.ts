@@ -25,7 +25,7 @@ export interface InputPlan {
   inputs: Input[];
   /** Inputs not read because of their name, and why. */
   skipped: { name: string; why: string }[];
-  /** S3 keys and date folders the time window ruled out without downloading them. */
+  /** S3 keys the time window ruled out by name, without downloading them. */
   outsideWindow: number;
   /** Sum of sizes, when every input's size is known. */
   totalBytes?: number;

@@ -1,9 +1,11 @@
-// s3://BUCKET/PREFIX inputs: keys listed (and pruned by CloudTrail's date folders and file names when there is a
-// time window, so files outside it are never downloaded), then each object streamed straight into the reader.
+// s3://BUCKET/PREFIX inputs: keys listed and chosen by name (CloudTrail's date folders and delivery times, when there
+// is a time window, so files outside it are never downloaded), then each object streamed straight into the reader.
+// Listing is flat (no Delimiter walk): s3rver, the emulator the tests run against, does not return CommonPrefixes
+// for keys more than one folder below the prefix, so a walk could not be tested against a real S3 API here.
 // The AWS SDK is imported here, dynamically, so commands that read no S3 never load it.
 import type { S3Client } from '@aws-sdk/client-s3';
 import { UsageError } from '../args.js';
-import { hasWindow, type TimeWindow } from '../time-window.js';
+import type { TimeWindow } from '../time-window.js';
 import { folderMayHoldWindow, foreignByName, keyMayHoldWindow } from './key-layout.js';
 
 export interface S3Location {
@@ -46,52 +48,59 @@ export interface S3Listing {
   keys: S3Key[];
   /** Keys not read because of their name (digests, Config files, ...), with why. */
   skipped: { name: string; why: string }[];
-  /** Keys and date folders left out by the time window, never downloaded. */
+  /** Keys left out by the time window, never downloaded. */
   outsideWindow: number;
   listCalls: number;
 }
 
 /**
- * Lists the keys to read under a location. With a time window, walks the key hierarchy folder by folder
- * (Delimiter "/") and does not descend into CloudTrail year/month/day folders outside it, nor into
- * CloudTrail-Digest/, CloudTrail-Insight/ and Config/ folders; without one, lists every key.
+ * Lists the keys to read under a location, and chooses among them by name before anything is downloaded: digests,
+ * Insights and Config files are skipped, and with a time window so is every log whose delivery time (in its name)
+ * cannot hold records inside it. When the location is a region folder of CloudTrail's layout (or a year or month
+ * in it) and the window has both ends, only the day folders of the window are listed.
  */
-export async function listS3Keys(client: S3Client, location: S3Location, window: TimeWindow): Promise<S3Listing> {
+export async function listS3Keys(client: S3Client, location: S3Location, window: TimeWindow, now = Date.now()): Promise<S3Listing> {
   const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
   const listing: S3Listing = { keys: [], skipped: [], outsideWindow: 0, listCalls: 0 };
-  const url = (key: string) => `s3://${location.bucket}/${key}`;
-  const consider = (key: string, size: number) => {
-    const why = foreignByName(key);
-    if (why) listing.skipped.push({ name: url(key), why });
-    else if (!keyMayHoldWindow(key, window)) listing.outsideWindow++;
-    else listing.keys.push({ key, size });
-  };
-  const list = async (prefix: string, delimiter: boolean) => {
+  for (const prefix of prefixesToList(location.prefix, window, now)) {
     let token: string | undefined;
     do {
-      const page = await client.send(
-        new ListObjectsV2Command({ Bucket: location.bucket, Prefix: prefix, ...(delimiter ? { Delimiter: '/' } : {}), ...(token ? { ContinuationToken: token } : {}) }),
-      );
+      const page = await client.send(new ListObjectsV2Command({ Bucket: location.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
       listing.listCalls++;
-      // Contents and CommonPrefixes each come in key order; walking them merged keeps the whole listing in key order.
-      const entries: { key: string; size?: number; folder: boolean }[] = [
-        ...(page.Contents ?? []).map((object) => ({ key: object.Key ?? '', size: object.Size ?? 0, folder: false })),
-        ...(page.CommonPrefixes ?? []).map((common) => ({ key: common.Prefix ?? '', folder: true })),
-      ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      for (const entry of entries) {
-        if (!entry.folder) consider(entry.key, entry.size ?? 0);
-        else {
-          const folderWhy = foreignByName(`${entry.key}x.json`);
-          if (folderWhy) listing.skipped.push({ name: url(entry.key), why: `${folderWhy}s (folder not listed)` });
-          else if (!folderMayHoldWindow(entry.key, window)) listing.outsideWindow++;
-          else await list(entry.key, true);
-        }
+      for (const object of page.Contents ?? []) {
+        const key = object.Key ?? '';
+        const why = foreignByName(key);
+        if (why) listing.skipped.push({ name: `s3://${location.bucket}/${key}`, why });
+        else if (!keyMayHoldWindow(key, window)) listing.outsideWindow++;
+        else listing.keys.push({ key, size: object.Size ?? 0 });
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
-  };
-  await list(location.prefix, hasWindow(window));
+  }
   return listing;
+}
+
+/** Longest span listed day by day; a longer window lists the location whole (one call per 1,000 keys either way). */
+const MAX_DAYS = 366;
+
+/**
+ * The prefixes to list: the location itself, or, for a region/year/month folder of CloudTrail's layout and a
+ * window with a start, each day folder from the window's first possible delivery day to its last.
+ */
+export function prefixesToList(prefix: string, window: TimeWindow, now: number): string[] {
+  const match = /(?:^|\/)CloudTrail\/[a-z0-9-]+\/(?:(\d{4})\/(?:(\d{2})\/)?)?$/.exec(prefix);
+  if (!match || window.since === undefined) return [prefix];
+  const base = prefix.slice(0, prefix.length - (match[1] ? `${match[1]}/${match[2] ? `${match[2]}/` : ''}`.length : 0));
+  const day = 86_400_000;
+  const first = Math.floor((window.since - day) / day) * day;
+  const last = Math.min(window.until ?? now, now) + day;
+  if ((last - first) / day > MAX_DAYS) return [prefix];
+  const prefixes: string[] = [];
+  for (let t = first; t <= last; t += day) {
+    const folder = `${base}${new Date(t).toISOString().slice(0, 10).replace(/-/g, '/')}/`;
+    if (folder.startsWith(prefix) && folderMayHoldWindow(folder, window)) prefixes.push(folder);
+  }
+  return prefixes;
 }
 
 /** The object's body as a stream of bytes; the GET is sent when this is called. */
