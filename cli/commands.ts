@@ -86,6 +86,22 @@ export const COMMANDS: Command[] = [
     run: async (args, io) => (await import('./scan-main.js')).scanMain(args, io),
   },
   {
+    name: 'report',
+    summary: 'write one self-contained HTML page of what happened',
+    usage: 'report [options] INPUT... -o FILE.html',
+    description: `Read the same inputs as scan and write one HTML file (no scripts, nothing fetched when it is opened): alerts
+over time by severity, a timeline per database, who and where RDS changes came from, failed-call bursts,
+Data API activity per cluster, and every alert with its record.\n\n${INPUTS_DESCRIPTION}`,
+    options: [
+      { name: 'output', short: 'o', kind: 'string', value: 'FILE', help: 'the HTML file to write (required; - for stdout)', completeWith: 'file' },
+      { name: 'title', kind: 'string', value: 'TEXT', help: 'the page title (default: "trailwatch report")' },
+      ...RULE_OPTIONS,
+      ...INPUT_OPTIONS,
+    ],
+    positionals: { completeWith: 'file' },
+    run: async (args, io) => (await import('./report/report-command.js')).reportMain(args, io),
+  },
+  {
     name: 'rules',
     summary: 'list the rules that would run',
     usage: 'rules [options]',
