@@ -31,7 +31,7 @@ h3 { font-size: 15px; margin: 16px 0 6px; } .meta { color: #4b5563; font-size: 1
 .legend { font-size: 12px; margin: 4px 0 0; } .legend span { margin-right: 14px; } .legend i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; border-radius: 2px; }
 table { border-collapse: collapse; width: 100%; background: #fff; font-size: 13px; margin: 6px 0 12px; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid #f3f4f6; vertical-align: top; } th { background: #f3f4f6; font-weight: 600; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; } code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
+td code { white-space: nowrap; } td.num { text-align: right; font-variant-numeric: tabular-nums; } code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
 pre { background: #f3f4f6; padding: 8px; overflow-x: auto; max-height: 420px; white-space: pre-wrap; word-break: break-all; }
 .sev { display: inline-block; padding: 1px 6px; border-radius: 4px; color: #fff; font-size: 11px; font-weight: 700; text-transform: uppercase; }
 .failed { color: #b91c1c; font-weight: 600; } .empty { color: #6b7280; font-style: italic; } .two { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
