@@ -5,7 +5,7 @@
 import type { Readable } from 'node:stream';
 import { SEVERITIES } from '../shared/rules/types.js';
 import { UsageError, type OptionSpec, type ParsedArgs } from './args.js';
-import { DEFAULT_MIN_SEVERITY } from './load-ruleset.js';
+import { DEFAULT_MIN_SEVERITY } from './defaults.js';
 import { SEARCH_NOTES, SEARCH_OPTION_SPECS } from './search-command.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;

@@ -2,8 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { compileRuleset, type Ruleset } from '../shared/rules/engine.js';
 import { parseRulesFile, parseSeverity } from '../shared/rules/rules-file.js';
-import type { Severity } from '../shared/rules/types.js';
-import { UsageError } from './find-log-files.js';
+import { DEFAULT_MIN_SEVERITY } from './defaults.js';
+import { UsageError } from './args.js';
 
 export interface RuleOptions {
   rules?: string[];
@@ -11,7 +11,7 @@ export interface RuleOptions {
   'min-severity'?: string;
 }
 
-export const DEFAULT_MIN_SEVERITY: Severity = 'low';
+export { DEFAULT_MIN_SEVERITY };
 
 export async function loadRuleset(options: RuleOptions): Promise<Ruleset> {
   const files = [];

@@ -1,12 +1,15 @@
 // Bundles the CLI (and, as they land, the Lambda handlers) with esbuild: one file each, Node 22, sourcemaps.
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 import { LAMBDA_BUNDLE, NODE_BUNDLE } from './bundle-options.mjs';
 
 const common = { ...NODE_BUNDLE, sourcemap: true };
 const lambda = { ...LAMBDA_BUNDLE, sourcemap: true };
 
-await build({ ...common, entryPoints: { 'cli/trailwatch': 'cli/bin.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' } });
+// The CLI is split at its dynamic imports (cli/commands.ts), so `trailwatch --version` or a scan of files loads
+// neither the AWS SDK nor the report renderer; chunks are rebuilt from scratch so stale hashes do not pile up.
+await rm('dist/cli/chunks', { recursive: true, force: true });
+await build({ ...common, entryPoints: { 'cli/trailwatch': 'cli/bin.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' }, splitting: true, chunkNames: 'cli/chunks/[name]-[hash]' });
 
 // The processor Lambda: dist/processor/handler.js exporting `handler`, with a package.json marking the folder
 // as ESM so the folder deploys as it is (Lambda's Node.js runtime loads a .js handler as ESM from type: module).

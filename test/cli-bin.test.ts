@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import path from 'node:path';
@@ -127,4 +127,52 @@ describe('the installed trailwatch command', () => {
     expect(noColour).toMatch(/HIGH +rds-database-deleted/);
     expect(noColour).not.toContain('\x1b[1;31m');
   });
+
+  it('runs from a copy of bin/ and dist/cli/ alone: nothing from node_modules is needed at run time', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'trailwatch-installed-'));
+    await cp(path.join(root, 'bin'), path.join(dir, 'bin'), { recursive: true });
+    await cp(path.join(root, 'dist', 'cli'), path.join(dir, 'dist', 'cli'), { recursive: true });
+    const { stdout, stderr } = await run(process.execPath, [path.join(dir, 'bin', 'trailwatch.mjs'), 'scan', RDS_DAY], { cwd: dir });
+    expect(stdout).toMatch(/rds-database-deleted/);
+    expect(stderr).toMatch(/Scanned 1 file/);
+  });
 });
+
+/** The chunks a built file imports statically (import ... from "./x.mjs"), transitively: what Node loads with it. */
+async function staticGraph(entries: string[]): Promise<Map<string, string>> {
+  const graph = new Map<string, string>();
+  const visit = async (file: string): Promise<void> => {
+    if (graph.has(file)) return;
+    const text = await readFile(file, 'utf8');
+    graph.set(file, text);
+    for (const match of text.matchAll(/^import\s[^;]*?from\s*"(\.[^"]+)"|^import\s*"(\.[^"]+)"/gm)) await visit(path.resolve(path.dirname(file), (match[1] ?? match[2])!));
+  };
+  for (const entry of entries) await visit(entry);
+  return graph;
+}
+
+describe('start-up: a command loads what it needs', () => {
+  const DIST = path.join(root, 'dist', 'cli');
+  const chunk = async (prefix: string) => path.join(DIST, 'chunks', (await readdir(path.join(DIST, 'chunks'))).find((name) => name.startsWith(`${prefix}-`) && name.endsWith('.mjs'))!);
+  const aws = (graph: Map<string, string>) => [...graph].filter(([, text]) => text.includes('node_modules/@aws-sdk/')).map(([file]) => path.basename(file));
+
+  beforeAll(async () => {
+    if (!existsSync(path.join(DIST, 'chunks'))) await run(process.execPath, ['scripts/build.mjs'], { cwd: root });
+  });
+
+  it('--version and --help load the command table only: no AWS SDK, no rules, no YAML parser, under 100 KB', async () => {
+    const graph = await staticGraph([path.join(DIST, 'trailwatch.mjs')]);
+    expect(aws(graph)).toEqual([]);
+    expect([...graph.values()].some((text) => text.includes('node_modules/yaml/'))).toBe(false);
+    expect([...graph.values()].reduce((sum, text) => sum + text.length, 0)).toBeLessThan(100_000);
+  });
+
+  it('scan of files loads no AWS SDK (only s3:// inputs import it) and no report renderer', async () => {
+    const graph = await staticGraph([path.join(DIST, 'trailwatch.mjs'), await chunk('scan-main')]);
+    expect(aws(graph)).toEqual([]);
+    expect([...graph.keys()].some((file) => path.basename(file).startsWith('report-command'))).toBe(false);
+    // The SDK is behind the s3 module's own dynamic import.
+    expect(await readFile(await chunk('s3'), 'utf8')).toMatch(/await import\("\.\/[^"]+\.mjs"\)/);
+  });
+});
+
