@@ -53,7 +53,7 @@ describe('the installed trailwatch command', () => {
       cloudTrailRecord({ eventName: 'DeleteDBInstance', eventTime: '2026-11-20T10:00:00Z', requestParameters: { dBInstanceIdentifier: `db-${i}` }, userIdentity: { type: 'IAMUser', userName: 'johndoe' } }),
     );
     await writeFile(manyAlerts, logText(records));
-  });
+  }, 120_000);
 
   it('scans a log file as a separate process, alerts on stdout and the summary on stderr', async () => {
     const { stdout, stderr } = await run(process.execPath, ['bin/trailwatch.mjs', 'scan', '--wide', 'test/fixtures/logs/rds-day.json.gz'], { cwd: root });
@@ -158,7 +158,7 @@ describe('start-up: a command loads what it needs', () => {
 
   beforeAll(async () => {
     if (!existsSync(path.join(DIST, 'chunks'))) await run(process.execPath, ['scripts/build.mjs'], { cwd: root });
-  });
+  }, 120_000);
 
   it('--version and --help load the command table only: no AWS SDK, no rules, no YAML parser, under 100 KB', async () => {
     const graph = await staticGraph([path.join(DIST, 'trailwatch.mjs')]);
