@@ -6,6 +6,7 @@ import type { Severity } from '../shared/rules/types.js';
 
 export type ColourMode = 'auto' | 'always' | 'never';
 export const DEFAULT_WIDTH = 120;
+export const MIN_WIDTH = 80;
 
 /**
  * auto: colour when stdout is a terminal, NO_COLOR is unset or empty (https://no-color.org) and TERM is not

@@ -4,7 +4,7 @@ import type { ParsedArgs } from './args.js';
 import { ruleOptions, type Io } from './commands.js';
 import { inputSettings } from './input-options.js';
 import { loadRuleset } from './load-ruleset.js';
-import { DEFAULT_WIDTH, useColour, type ColourMode } from './output.js';
+import { DEFAULT_WIDTH, MIN_WIDTH, useColour, type ColourMode } from './output.js';
 import { runScan } from './scan-command.js';
 
 export async function scanMain(args: ParsedArgs, io: Io): Promise<number> {
@@ -14,7 +14,8 @@ export async function scanMain(args: ParsedArgs, io: Io): Promise<number> {
   const ruleset = await loadRuleset(ruleOptions(args));
   const inputs = await inputSettings(args, io, 'scan');
   const colour = useColour((args.string('color') ?? 'auto') as ColourMode, io.stdoutIsTTY ?? false, env);
-  const width = args.flag('wide') ? undefined : Math.min(DEFAULT_WIDTH, io.stdoutIsTTY && io.columns ? io.columns : DEFAULT_WIDTH);
+  // The terminal's width when it is narrower than 120, but at least 80: below that a line has no room for the headline.
+  const width = args.flag('wide') ? undefined : Math.max(MIN_WIDTH, Math.min(DEFAULT_WIDTH, io.stdoutIsTTY && io.columns ? io.columns : DEFAULT_WIDTH));
   return runScan({
     plan: inputs.plan,
     window: inputs.window,

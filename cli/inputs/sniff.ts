@@ -99,7 +99,7 @@ export function topLevelKeys(text: string): { keys: string[]; complete: boolean 
   };
   skipSpace();
   if (i >= n) return undefined;
-  if (text[i] === '[' || text[i] === '"' || /[-0-9tfn]/.test(text[i]!)) return 'not-object';
+  if (text[i] === '[' || text[i] === '"' || /^(-?\d|true\b|false\b|null\b)/.test(text.slice(i, i + 6))) return 'not-object';
   if (text[i] !== '{') return undefined;
   i++;
   const keys: string[] = [];
