@@ -35,6 +35,8 @@ export interface OptionSpec {
 
 export interface ParsedArgs {
   positionals: string[];
+  /** The arguments after the command name, as given. */
+  raw: readonly string[];
   /** `--help` or `-h` was given (anywhere: the rest is then not checked). */
   help: boolean;
   has(name: string): boolean;
@@ -58,7 +60,7 @@ export function parseArgs(args: readonly string[], options: readonly OptionSpec[
   // --help anywhere wins over everything else, as in git and aws: a half-typed command line still shows help.
   const endOfOptions = args.indexOf('--');
   const optionPart = endOfOptions === -1 ? args : args.slice(0, endOfOptions);
-  if (optionPart.includes('--help') || optionPart.includes('-h')) return result(values, positionals, true);
+  if (optionPart.includes('--help') || optionPart.includes('-h')) return result(args, values, positionals, true);
 
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -113,12 +115,20 @@ export function parseArgs(args: readonly string[], options: readonly OptionSpec[
     else if (values.has(spec.name) && values.get(spec.name)![0] !== value) throw new UsageError(`${flagName} given twice`, command);
     else values.set(spec.name, [value]);
   }
-  return result(values, positionals, false);
+  return result(args, values, positionals, false);
 }
 
-function result(values: Map<string, string[]>, positionals: string[], help: boolean): ParsedArgs {
+/** The arguments of a command that parses them itself (Command.ownParser): only --help is looked for. */
+export function unparsedArgs(args: readonly string[]): ParsedArgs {
+  const endOfOptions = args.indexOf('--');
+  const optionPart = endOfOptions === -1 ? args : args.slice(0, endOfOptions);
+  return result(args, new Map(), [...args], optionPart.includes('--help') || optionPart.includes('-h'));
+}
+
+function result(raw: readonly string[], values: Map<string, string[]>, positionals: string[], help: boolean): ParsedArgs {
   return {
     positionals,
+    raw,
     help,
     has: (name) => values.has(name),
     string: (name) => values.get(name)?.[0],

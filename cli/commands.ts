@@ -1,4 +1,5 @@
-// The command table: every `trailwatch` command is one entry here: its name, a one-line summary, usage, options
+// The command table: every `trailwatch` command is one entry here (add one: name, summary, usage, options and
+// `run: async (args, io) => (await import('./x-command.js')).run(args, io)`): its name, a one-line summary, usage, options
 // and a run function. Help, "did you mean", shell completion and the README's list all come from this table.
 // Run functions import their implementation when they run, so `trailwatch --version` or `scan` of a file
 // loads neither the AWS SDK nor the report renderer (esbuild splits each dynamic import into its own chunk).
@@ -41,6 +42,11 @@ export interface Command {
   positionals?: { completeWith?: 'file' | 'folder'; choices?: readonly string[] };
   /** Said after the options. */
   notes?: string;
+  /**
+   * The command parses its own arguments (args.raw; `options` then only feed help and completion): for a module
+   * written with node:util parseArgs, wired in without rewriting it. --help is still answered here.
+   */
+  ownParser?: boolean;
   run(args: ParsedArgs, io: Io): Promise<number>;
 }
 

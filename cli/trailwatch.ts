@@ -2,7 +2,7 @@
 // turns usage and input errors into one line and an exit status.
 import packageJson from '../package.json' with { type: 'json' };
 import { TrailwatchError } from '../shared/errors.js';
-import { optionsHelp, parseArgs, UsageError } from './args.js';
+import { optionsHelp, parseArgs, unparsedArgs, UsageError } from './args.js';
 import { COMMANDS, type Command, type Io } from './commands.js';
 import { AwsInputError } from './inputs/plan.js';
 import { closest } from './suggest.js';
@@ -70,7 +70,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return EXIT.ok;
     }
     command = findCommand(name);
-    const args = parseArgs(rest, command.options, command.name);
+    const args = command.ownParser ? unparsedArgs(rest) : parseArgs(rest, command.options, command.name);
     if (args.help) {
       io.out(commandHelp(command));
       return EXIT.ok;

@@ -129,3 +129,27 @@ describe('the argument parser', () => {
     expect(() => parseArgs(argv, options)).toThrow(message);
   });
 });
+
+describe('the command table', () => {
+  it('runs a command that parses its own arguments with them as given, and still answers --help', async () => {
+    const seen: (readonly string[])[] = [];
+    COMMANDS.push({ name: 'own-parser-example', summary: 'an example', usage: 'own-parser-example [--x N]', options: [{ name: 'x', kind: 'string', help: 'x' }], ownParser: true, run: async (args) => (seen.push(args.raw), 0) });
+    try {
+      expect((await run('own-parser-example', '--x=1', '--unknown', 'p')).code).toBe(0);
+      expect(seen).toEqual([['--x=1', '--unknown', 'p']]);
+      expect((await run('own-parser-example', '--help')).stdout).toMatch(/^Usage: trailwatch own-parser-example/);
+      expect(seen).toHaveLength(1);
+    } finally {
+      COMMANDS.pop();
+    }
+  });
+
+  it('gives every command a summary that fits the command list, and unique names and flags', () => {
+    expect(new Set(COMMANDS.map((c) => c.name)).size).toBe(COMMANDS.length);
+    for (const command of COMMANDS) {
+      expect(command.summary.length).toBeLessThanOrEqual(80);
+      const flags = command.options.map((o) => o.name);
+      expect(new Set(flags).size).toBe(flags.length);
+    }
+  });
+});
