@@ -2,6 +2,9 @@
 // aws-sdk-client-mock by a fake over the sample day's index events (filter patterns evaluated by
 // test/helpers/filter-pattern-eval.ts, time range, newest-first pages of a few events, empty pages, nextToken).
 // What it sends, how it pages, what it prints and in which order, its errors and exit statuses.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import 'aws-sdk-client-mock-vitest/extend';
 import { readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -177,6 +180,17 @@ describe('search: the command line', () => {
     expect(await main(['search', '--event', 'StopLogging', '--since', since], terminal)).toBe(0);
     expect(lines.out).toEqual([expect.stringMatching(/^2026-11-20T\S+Z  StopLogging +RDS-CloudTrail +by DBAdminRole/) as string]);
     expect(inputs()[0]?.logGroupName).toBe(GROUP);
+  });
+
+  it('sends the search to the region and profile given with --region and --profile', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'trailwatch-profile-'));
+    await writeFile(path.join(dir, 'config'), '[profile audit]\nregion = us-west-2\n');
+    await writeFile(path.join(dir, 'credentials'), '[audit]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = secret\n');
+    const { io: terminal } = io({ TRAILWATCH_LOG_GROUP: GROUP, AWS_CONFIG_FILE: path.join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials') });
+    expect(await main(['search', '--event', 'StopLogging', '--region', 'eu-west-1', '--profile', 'audit'], terminal)).toBe(0);
+    const client = cwl.call(0).thisValue as CloudWatchLogsClient;
+    expect(await client.config.region()).toBe('eu-west-1');
+    expect(client.config.profile).toBe('audit');
   });
 
   it('lists search in --help, and its flags in search --help', async () => {
