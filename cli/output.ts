@@ -74,3 +74,11 @@ export function alertLine(alert: Alert, style: LineStyle): string {
   if (line.length > style.width) line = compose(`${headline.slice(0, Math.max(8, headline.length - (line.length - style.width) - 1))}…`);
   return style.colour ? line.replace(severity, shownSeverity) : line;
 }
+
+/**
+ * 12345 -> "12,345". Not toLocaleString: its first call initialises ICU, ~100 ms of a one-file scan's start-up
+ * (measured with --cpu-prof on this machine).
+ */
+export function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

@@ -1,5 +1,6 @@
 // A progress line on stderr while a scan runs, only when stderr is a terminal: percent and time left when the
 // total size is known (files, S3 listings), a running count otherwise (stdin). Rewritten in place, cleared at the end.
+import { thousands } from './output.js';
 import { performance } from 'node:perf_hooks';
 
 export interface ProgressState {
@@ -18,7 +19,7 @@ export function progressText(state: ProgressState, totalBytes: number | undefine
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
   const rate = elapsedMs > 0 ? state.bytesIn / (elapsedMs / 1000) : 0;
   const files = `${state.input}/${state.inputs} file${state.inputs === 1 ? '' : 's'}`;
-  const records = `${state.records.toLocaleString('en-US')} records`;
+  const records = `${thousands(state.records)} records`;
   if (totalBytes && totalBytes > 0) {
     const done = Math.min(1, state.bytesIn / totalBytes);
     const left = rate > 0 ? (totalBytes - state.bytesIn) / rate : Infinity;

@@ -1,6 +1,7 @@
 // Reads every input of a plan through the core (shared/scan/scan-log.ts), in order, with up to `concurrency`
 // inputs opened ahead (S3 GETs in flight while the current object is scanned), and hands each event inside the
 // time window to the caller. Shared by `scan` and `report`.
+import { thousands } from './output.js';
 import { gzipSync } from 'node:zlib';
 import { TrailwatchError } from '../shared/errors.js';
 import type { MalformedRecord } from '../shared/reader/types.js';
@@ -145,7 +146,7 @@ function isStreamError(error: unknown): boolean {
 }
 
 export function summaryLines(totals: ScanTotals, alertsByRule: Map<string, number>): string[] {
-  const count = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  const count = (n: number, word: string) => `${thousands(n)} ${word}${n === 1 ? '' : 's'}`;
   const alerts = [...alertsByRule.values()].reduce((a, b) => a + b, 0);
   const mbPerSecond = totals.seconds > 0 ? totals.bytes / 1e6 / totals.seconds : 0;
   const extras = [
@@ -157,9 +158,9 @@ export function summaryLines(totals: ScanTotals, alertsByRule: Map<string, numbe
       (totals.unreadable ? ` (${totals.unreadable} unreadable)` : '') +
       (totals.eventHistoryFiles ? ` (${totals.eventHistoryFiles} of Event history)` : '') +
       (extras.length ? `, ${extras.join(', ')}` : '') +
-      `: ${count(totals.records, 'record')} (${totals.parsedRecords.toLocaleString('en-US')} parsed, ${totals.malformedRecords.toLocaleString('en-US')} malformed` +
-      (totals.outsideWindowRecords ? `, ${totals.outsideWindowRecords.toLocaleString('en-US')} outside the time window` : '') +
-      (totals.duplicateEvents ? `, ${totals.duplicateEvents.toLocaleString('en-US')} duplicate Event history events` : '') +
+      `: ${count(totals.records, 'record')} (${thousands(totals.parsedRecords)} parsed, ${thousands(totals.malformedRecords)} malformed` +
+      (totals.outsideWindowRecords ? `, ${thousands(totals.outsideWindowRecords)} outside the time window` : '') +
+      (totals.duplicateEvents ? `, ${thousands(totals.duplicateEvents)} duplicate Event history events` : '') +
       `), ${(totals.bytes / 1e6).toFixed(1)} MB in ${totals.seconds.toFixed(2)} s (${mbPerSecond.toFixed(1)} MB/s)`,
     `${count(alerts, 'alert')}${alerts ? ':' : ''}`,
   ];

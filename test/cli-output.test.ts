@@ -91,3 +91,10 @@ describe('AWS errors in the user\'s words', () => {
     expect(profileNames('[default]\n[audit]\n', 'credentials')).toEqual(['default', 'audit']);
   });
 });
+
+describe('numbers', () => {
+  it('groups thousands with commas, as en-US does', async () => {
+    const { thousands } = await import('../cli/output.js');
+    for (const n of [0, 7, 999, 1000, 12345, 1234567, 1000000000]) expect(thousands(n)).toBe(n.toLocaleString('en-US'));
+  });
+});

@@ -1,5 +1,6 @@
 // The report as one HTML file: inline CSS and SVG, no scripts, and a Content-Security-Policy that forbids
 // fetching anything, so it opens the same offline, from an email attachment or an evidence folder.
+import { thousands } from '../output.js';
 import { SEVERITIES, type Severity } from '../../shared/rules/types.js';
 import { principalLabel } from '../../shared/alerts/caller-name.js';
 import { stackedBarChart } from './chart.js';
@@ -57,7 +58,7 @@ export function renderReport(data: ReportData, meta: ReportMeta): string {
 <body>
 <h1>${meta.title}</h1>
 <p class="meta">Generated ${meta.generatedAt} by trailwatch from ${meta.inputs.join(', ')}. ${meta.window}
-${meta.files} file${meta.files === 1 ? '' : 's'} read (${meta.records.toLocaleString('en-US')} records)${meta.unreadable ? html`, <span class="failed">${meta.unreadable} unreadable</span>` : ''}${meta.skipped ? `, ${meta.skipped} not CloudTrail skipped` : ''}.
+${meta.files} file${meta.files === 1 ? '' : 's'} read (${thousands(meta.records)} records)${meta.unreadable ? html`, <span class="failed">${meta.unreadable} unreadable</span>` : ''}${meta.skipped ? `, ${meta.skipped} not CloudTrail skipped` : ''}.
 ${data.firstEvent ? `Events from ${data.firstEvent} to ${data.lastEvent}.` : ''}</p>
 
 <section id="summary" class="cards">
