@@ -164,7 +164,7 @@ export function summaryLines(totals: ScanTotals, alertsByRule: Map<string, numbe
       `), ${(totals.bytes / 1e6).toFixed(1)} MB in ${totals.seconds.toFixed(2)} s (${mbPerSecond.toFixed(1)} MB/s)`,
     `${count(alerts, 'alert')}${alerts ? ':' : ''}`,
   ];
-  const byRule = [...alertsByRule.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const byRule = [...alertsByRule.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   for (const [rule, n] of byRule) lines.push(`  ${rule.padEnd(36)} ${n}`);
   return lines;
 }

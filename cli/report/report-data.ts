@@ -204,7 +204,7 @@ export class ReportBuilder {
       failedBursts: bursts(this.failures),
       dataApi: [...this.dataApi.entries()]
         .map(([cluster, e]) => ({ cluster, calls: e.calls, failed: e.failed, byEventName: [...e.byEventName.entries()].sort((a, b) => b[1] - a[1]), callers: [...e.callers].sort(), first: e.first, last: e.last }))
-        .sort((a, b) => b.calls - a.calls || a.cluster.localeCompare(b.cluster)),
+        .sort((a, b) => b.calls - a.calls || (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0)),
       ...(this.first ? { firstEvent: this.first } : {}),
       ...(this.last ? { lastEvent: this.last } : {}),
     };
@@ -212,7 +212,7 @@ export class ReportBuilder {
 }
 
 function top(counts: Map<string, number>): [string, number][] {
-  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, TOP_N);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, TOP_N);
 }
 
 /** One bucket per hour from the first event's hour to the last's (at most 31 days: longer spans go by day). */
