@@ -1,5 +1,4 @@
 // `trailwatch scan`: its flags (commands.ts) turned into a run of scan-command.ts.
-import { parseSeverity } from '../shared/rules/rules-file.js';
 import type { ParsedArgs } from './args.js';
 import { ruleOptions, type Io } from './commands.js';
 import { inputSettings } from './input-options.js';
@@ -10,7 +9,7 @@ import { runScan } from './scan-command.js';
 export async function scanMain(args: ParsedArgs, io: Io): Promise<number> {
   const env = io.env ?? process.env;
   const failOnText = args.string('fail-on');
-  const failOn = failOnText === undefined ? undefined : parseSeverity(failOnText, '--fail-on', '');
+  const failOn = failOnText === undefined ? undefined : (await import('../shared/rules/rules-file.js')).parseSeverity(failOnText, '--fail-on', '');
   const ruleset = await loadRuleset(ruleOptions(args));
   const inputs = await inputSettings(args, io, 'scan');
   const colour = useColour((args.string('color') ?? 'auto') as ColourMode, io.stdoutIsTTY ?? false, env);

@@ -167,9 +167,10 @@ describe('start-up: a command loads what it needs', () => {
     expect([...graph.values()].reduce((sum, text) => sum + text.length, 0)).toBeLessThan(100_000);
   });
 
-  it('scan of files loads no AWS SDK (only s3:// inputs import it) and no report renderer', async () => {
+  it('scan of files loads no AWS SDK (only s3:// inputs import it), no report renderer, no YAML parser (only for --rules)', async () => {
     const graph = await staticGraph([path.join(DIST, 'trailwatch.mjs'), await chunk('scan-main')]);
     expect(aws(graph)).toEqual([]);
+    expect([...graph.values()].some((text) => text.includes('node_modules/yaml/'))).toBe(false);
     expect([...graph.keys()].some((file) => path.basename(file).startsWith('report-command'))).toBe(false);
     // The SDK is behind the s3 module's own dynamic import.
     expect(await readFile(await chunk('s3'), 'utf8')).toMatch(/await import\("\.\/[^"]+\.mjs"\)/);
