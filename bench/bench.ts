@@ -26,6 +26,7 @@ import { PRIMARY_TRAILWATCH_ROW, TRAILWATCH_PENDING, TRAILWATCH_ROWS } from './t
 import { buildProcessorBundle, PROCESSOR_ROW, PROCESSOR_ROWS, processorTargetChecks } from './processor.js';
 import { buildIndexerBundle, INDEXER_ROW, INDEXER_ROWS } from './indexer.js';
 import type { WorkerReport } from './worker.js';
+import { startupLines } from './startup.js';
 
 const OUT_DIR = fileURLToPath(new URL('.', import.meta.url));
 // Each bench run bundles its own worker beside this bundle (same folder, so paths relative to the bundle hold):
@@ -496,6 +497,7 @@ async function main(): Promise<void> {
   out.push('');
   const checks = targetChecks(results);
   out.push(...checks.lines);
+  out.push('', ...startupLines());
   const text = out.join('\n');
   console.log(text);
 

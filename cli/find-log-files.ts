@@ -1,27 +1,28 @@
-// Expanding the PATH arguments of `trailwatch scan` into log files.
+// Expanding the PATH arguments of `trailwatch scan` and `report` into the files to read.
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { UsageError } from './args.js';
+import { foreignByName } from './inputs/key-layout.js';
 
-export class UsageError extends Error {
-  override name = 'UsageError';
+export { UsageError } from './args.js';
+
+export interface LogFile {
+  path: string;
+  size: number;
+  /** Named on the command line, rather than found in a folder. */
+  explicit: boolean;
 }
 
 export interface LogFileList {
-  files: string[];
-  /** Files under folders that are not CloudTrail log files: digests, other extensions. */
-  skipped: string[];
-}
-
-const LOG_FILE = /\.json(\.gz)?$/;
-
-/** CloudTrail writes digest files (hash chains for log file validation) beside the logs; they have no Records. */
-function isDigest(file: string): boolean {
-  return file.split(path.sep).includes('CloudTrail-Digest') || /_CloudTrail-Digest_/.test(path.basename(file));
+  files: LogFile[];
+  /** Files under folders that are not CloudTrail log files by their name (digests, Config files, other extensions), and why. */
+  skipped: { name: string; why: string }[];
 }
 
 /**
- * Files named on the command line are read whatever their name; folders are walked recursively for
- * `.json.gz` and `.json` files, in sorted order so runs are repeatable, skipping digest files.
+ * Files named on the command line are read whatever their name; folders are walked recursively for `.json.gz`
+ * and `.json` files, in sorted order so runs are repeatable, skipping those whose name or folder says they are
+ * digests, Insights or AWS Config files (inputs/key-layout.ts).
  */
 export async function findLogFiles(paths: string[]): Promise<LogFileList> {
   const list: LogFileList = { files: [], skipped: [] };
@@ -31,7 +32,7 @@ export async function findLogFiles(paths: string[]): Promise<LogFileList> {
       throw new UsageError(`${given}: ${error.code === 'ENOENT' ? 'no such file or folder' : error.message}`);
     });
     if (info.isDirectory()) await walk(given, list, walked);
-    else list.files.push(given);
+    else list.files.push({ path: given, size: info.size, explicit: true });
   }
   return list;
 }
@@ -50,9 +51,12 @@ async function walk(folder: string, list: LogFileList, walked: Set<string>): Pro
   for (const entry of entries) {
     const full = path.join(folder, entry.name);
     const target = entry.isSymbolicLink() ? await stat(full).catch(() => null) : entry;
-    if (target === null) list.skipped.push(full);
+    if (target === null) list.skipped.push({ name: full, why: 'broken symbolic link' });
     else if (target.isDirectory()) await walk(full, list, walked);
-    else if (target.isFile() && LOG_FILE.test(entry.name) && !isDigest(full)) list.files.push(full);
-    else if (target.isFile()) list.skipped.push(full);
+    else if (target.isFile()) {
+      const why = foreignByName(full);
+      if (why) list.skipped.push({ name: full, why });
+      else list.files.push({ path: full, size: (await stat(full)).size, explicit: false });
+    }
   }
 }

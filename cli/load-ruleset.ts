@@ -1,9 +1,8 @@
 // Building the rule set from command-line options: built-ins, rules files, disables, minimum severity.
 import { readFile } from 'node:fs/promises';
 import { compileRuleset, type Ruleset } from '../shared/rules/engine.js';
-import { parseRulesFile, parseSeverity } from '../shared/rules/rules-file.js';
-import type { Severity } from '../shared/rules/types.js';
-import { UsageError } from './find-log-files.js';
+import { DEFAULT_MIN_SEVERITY } from './defaults.js';
+import { UsageError } from './args.js';
 
 export interface RuleOptions {
   rules?: string[];
@@ -11,9 +10,18 @@ export interface RuleOptions {
   'min-severity'?: string;
 }
 
-export const DEFAULT_MIN_SEVERITY: Severity = 'low';
+export { DEFAULT_MIN_SEVERITY };
 
+/**
+ * The YAML parser (~300 KB of the bundle) is loaded only when a rules file or a severity has to be read: a plain
+ * `trailwatch scan` starts without it.
+ */
 export async function loadRuleset(options: RuleOptions): Promise<Ruleset> {
+  const disabledIds = (options.disable ?? []).flatMap((list) => list.split(',')).map((id) => id.trim()).filter(Boolean);
+  if ((options.rules ?? []).length === 0 && options['min-severity'] === undefined) {
+    return compileRuleset({ files: [], disabled: disabledIds, minSeverity: DEFAULT_MIN_SEVERITY });
+  }
+  const { parseRulesFile, parseSeverity } = await import('../shared/rules/rules-file.js');
   const files = [];
   for (const source of options.rules ?? []) {
     const text = await readFile(source, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -21,7 +29,7 @@ export async function loadRuleset(options: RuleOptions): Promise<Ruleset> {
     });
     files.push({ source, content: parseRulesFile(text, source) });
   }
-  const disabled = (options.disable ?? []).flatMap((list) => list.split(',')).map((id) => id.trim()).filter(Boolean);
+  const disabled = disabledIds;
   const minSeverity = parseSeverity(options['min-severity'] ?? DEFAULT_MIN_SEVERITY, '--min-severity', '');
   return compileRuleset({ files, disabled, minSeverity });
 }

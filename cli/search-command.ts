@@ -9,13 +9,13 @@
 // Paging stops at --limit matches or after maxPages pages (a search over a large group can return many empty
 // pages); when it stops early, stderr says so. Region and credentials are the SDK's own (AWS_REGION,
 // AWS_PROFILE, ...).
-import { parseArgs } from 'node:util';
 import type { CloudWatchLogsClient, FilterLogEventsCommandOutput, FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { LOG_GROUP_NAME_PATTERN } from '../shared/index/limits.js';
 import { safePrinter } from './terminal-text.js';
 import { parseIsoTime } from '../shared/iso-time.js';
 import { buildSearch, FilterPatternError, matchesTerms, SEARCH_SOURCES, type SearchCriteria, type SearchPlan, type SearchSource } from '../shared/index/filter-pattern.js';
-import { UsageError } from './find-log-files.js';
+import { parseArgs as parseCommandArgs, UsageError, type OptionSpec, type ParsedArgs } from './args.js';
+import { describeAwsError } from './aws-errors.js';
 
 export const DEFAULT_SINCE = '24h';
 export const DEFAULT_LIMIT = 50;
@@ -40,68 +40,69 @@ export interface SearchOptions {
   now?: number;
   /** Pages read at most. Default 100. */
   maxPages?: number;
+  /** --region and --profile; otherwise the SDK's own (AWS_REGION, AWS_PROFILE, ...). */
+  region?: string;
+  profile?: string;
 }
 
-export const SEARCH_USAGE = `  trailwatch search [--log-group NAME] [--event NAME]... [--db IDENTIFIER]... [--user NAME|ARN]...
-                    [--source rds|rdsdata|cloudtrail]... [--failed] [--since 2h] [--text TERM]...
-                    [--format text|json] [--limit N]
-      Search the trailwatch index (CloudWatch Logs) and print matching events, newest first.`;
-
-export const SEARCH_OPTIONS_HELP = `Search options:
-  --log-group NAME       the index log group (default: $TRAILWATCH_LOG_GROUP)
-  --event NAME           eventName, e.g. DeleteDBInstance (repeatable: any of them)
-  --db IDENTIFIER        a DB instance, cluster or snapshot identifier or ARN, old or new name (repeatable, 3 at most)
-  --user NAME|ARN        the caller: user, role or session name, or an ARN (repeatable: any of them)
-  --source SOURCE        rds, rdsdata (both Data API sources) or cloudtrail (repeatable: any of them)
-  --failed               only calls that returned an error
-  --since DURATION|TIME  how far back: 30m, 2h, 7d, 2w, or an ISO time (default: ${DEFAULT_SINCE})
-  --text TERM            a term the event must contain, case-sensitive (repeatable: all of them)
-  --limit N              print at most N events (default: ${DEFAULT_LIMIT}, at most ${MAX_LIMIT})
-Flags of different kinds must all match. With other flags, --text terms are matched on the events CloudWatch
+/** Said after the options in `trailwatch search --help`. */
+export const SEARCH_NOTES = `Flags of different kinds must all match. With other flags, --text terms are matched on the events CloudWatch
 Logs returns (its filter patterns do not mix JSON conditions and text terms).`;
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
+/** The search flags (cli/args.ts), for parsing, help and shell completion. */
+export const SEARCH_OPTION_SPECS: OptionSpec[] = [
+  { name: 'log-group', kind: 'string', value: 'NAME', help: 'the index log group (default: $TRAILWATCH_LOG_GROUP, the stack output IndexLogGroupName)' },
+  { name: 'event', kind: 'string', multiple: true, value: 'NAME', help: 'eventName, e.g. DeleteDBInstance (any of them)' },
+  { name: 'db', kind: 'string', multiple: true, value: 'ID', help: 'a DB instance, cluster or snapshot identifier or ARN, old or new name (3 at most)' },
+  { name: 'user', kind: 'string', multiple: true, value: 'NAME|ARN', help: 'the caller: user, role or session name, or an ARN (any of them)' },
+  { name: 'source', kind: 'string', multiple: true, value: 'SOURCE', help: 'rds, rdsdata (both Data API sources) or cloudtrail (any of them)', completions: Object.keys(SEARCH_SOURCES) },
+  { name: 'failed', kind: 'boolean', help: 'only calls that returned an error' },
+  { name: 'since', kind: 'string', value: 'WHEN', help: `how far back: 30m, 2h, 7d, 2w, or an ISO time (default: ${DEFAULT_SINCE})` },
+  { name: 'text', kind: 'string', multiple: true, value: 'TERM', help: 'a term the event must contain, case-sensitive (all of them)' },
+  { name: 'format', kind: 'string', value: 'text|json', help: 'text: one line per event (default); json: the indexed events, one per line', completions: ['text', 'json'] },
+  { name: 'limit', kind: 'string', value: 'N', help: `print at most N events (default: ${DEFAULT_LIMIT}, at most ${MAX_LIMIT})` },
+  { name: 'region', kind: 'string', value: 'REGION', help: 'the stack\'s region (default: AWS_REGION, or the profile\'s region)' },
+  { name: 'profile', kind: 'string', value: 'NAME', help: 'a profile from ~/.aws/config (default: AWS_PROFILE)' },
+];
+
 /** The search flags as runSearch takes them; UsageError for anything wrong. */
-export function parseSearchArgs(args: string[], env: Env, now = Date.now()): Omit<SearchOptions, 'out' | 'err'> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: false,
-      options: {
-        'log-group': { type: 'string' },
-        event: { type: 'string', multiple: true },
-        db: { type: 'string', multiple: true },
-        user: { type: 'string', multiple: true },
-        source: { type: 'string', multiple: true },
-        failed: { type: 'boolean', default: false },
-        since: { type: 'string', default: DEFAULT_SINCE },
-        text: { type: 'string', multiple: true },
-        format: { type: 'string', default: 'text' },
-        limit: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
+export function parseSearchArgs(args: string[] | ParsedArgs, env: Env, now = Date.now()): Omit<SearchOptions, 'out' | 'err'> {
+  const parsed = Array.isArray(args) ? parseCommandArgs(args, SEARCH_OPTION_SPECS, 'search') : args;
+  if (parsed.positionals.length > 0) {
+    throw new UsageError(`search takes no arguments, only options: "${parsed.positionals[0]}" (for an event name, write --event ${parsed.positionals[0]})`, 'search');
   }
-  const { values } = parsed;
+  const values = {
+    'log-group': parsed.string('log-group'),
+    event: parsed.strings('event'),
+    db: parsed.strings('db'),
+    user: parsed.strings('user'),
+    source: parsed.strings('source'),
+    failed: parsed.flag('failed'),
+    since: parsed.string('since') ?? DEFAULT_SINCE,
+    text: parsed.strings('text'),
+    format: parsed.string('format') ?? 'text',
+    limit: parsed.string('limit'),
+  };
+  const region = parsed.string('region');
+  const profile = parsed.string('profile');
   const logGroup = values['log-group'] ?? env.TRAILWATCH_LOG_GROUP?.trim();
   if (!logGroup) throw new UsageError('search needs the index log group: --log-group NAME or TRAILWATCH_LOG_GROUP (the stack output IndexLogGroupName)');
   if (!LOG_GROUP_NAME_PATTERN.test(logGroup)) throw new UsageError(`"${logGroup}" is not a log group name (1-512 of letters, digits, . - _ / #)`);
   const format = values.format;
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
-  const sources = (values.source ?? []).map((s): SearchSource => {
+  const sources = values.source.map((s): SearchSource => {
     if (Object.hasOwn(SEARCH_SOURCES, s)) return s as SearchSource;
     throw new UsageError(`--source must be ${Object.keys(SEARCH_SOURCES).join(', ')}, not "${s}"`);
   });
   const criteria: SearchCriteria = {
-    events: values.event ?? [],
-    dbs: values.db ?? [],
-    users: values.user ?? [],
+    events: values.event,
+    dbs: values.db,
+    users: values.user,
     sources,
     failed: values.failed,
-    text: values.text ?? [],
+    text: values.text,
   };
   // Checked here so that a bad value is a usage error, before any AWS call.
   try {
@@ -110,7 +111,16 @@ export function parseSearchArgs(args: string[], env: Env, now = Date.now()): Omi
     if (error instanceof FilterPatternError) throw new UsageError(error.message);
     throw error;
   }
-  return { logGroup, criteria, startTime: parseSince(values.since, now), format, limit: parseLimit(values.limit), now };
+  return {
+    logGroup,
+    criteria,
+    startTime: parseSince(values.since, now),
+    format,
+    limit: parseLimit(values.limit),
+    now,
+    ...(region ? { region } : {}),
+    ...(profile ? { profile } : {}),
+  };
 }
 
 /** `30m`, `2h`, `7d`, `2w` (also `s`) before `now`, or an ISO 8601 time. */
@@ -151,7 +161,7 @@ export interface SearchResult {
 /** Pages through FilterLogEvents, newest first, until `limit` matches or the last page. */
 export async function searchIndex(options: Omit<SearchOptions, 'out' | 'err' | 'format'>): Promise<SearchResult> {
   const { CloudWatchLogsClient, FilterLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
-  const client = options.client ?? new CloudWatchLogsClient({});
+  const client = options.client ?? new CloudWatchLogsClient({ ...(options.region ? { region: options.region } : {}), ...(options.profile ? { profile: options.profile } : {}) });
   const plan = buildSearch(options.criteria);
   const now = options.now ?? Date.now();
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
@@ -209,9 +219,14 @@ export async function runSearch(options: SearchOptions): Promise<number> {
   try {
     result = await searchIndex(options);
   } catch (error) {
-    const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
-    const hint = /Region is missing/.test(message) ? ' (set AWS_REGION, or AWS_PROFILE with a region)' : name === 'CredentialsProviderError' ? ' (set AWS_PROFILE or AWS credentials)' : '';
-    err(`trailwatch: search of ${options.logGroup} failed: ${name}: ${message}${hint}`);
+    err(
+      `trailwatch: ${describeAwsError(error, {
+        action: `search ${options.logGroup}`,
+        permission: 'logs:FilterLogEvents',
+        ...(options.region ? { region: options.region } : {}),
+        ...(options.profile ? { profile: options.profile } : {}),
+      })}`,
+    );
     return 1;
   }
   for (const event of result.events) out(options.format === 'json' ? jsonLine(event) : textLine(event));

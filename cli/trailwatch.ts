@@ -1,114 +1,112 @@
-// The `trailwatch` command line: `trailwatch scan PATH...`, `trailwatch rules` and `trailwatch search`.
-import { parseArgs } from 'node:util';
+// The `trailwatch` command line: finds the command in the table (commands.ts), parses its flags, runs it, and
+// turns usage and input errors into one line and an exit status.
+import packageJson from '../package.json' with { type: 'json' };
 import { TrailwatchError } from '../shared/errors.js';
-import { SEVERITIES } from '../shared/rules/types.js';
-import { UsageError } from './find-log-files.js';
-import { DEFAULT_MIN_SEVERITY, loadRuleset } from './load-ruleset.js';
-import { runScan } from './scan-command.js';
-import { printRules } from './rules-command.js';
-import { terminalSafe } from './terminal-text.js';
-import { IMPORT_SIGMA_USAGE, runImportSigma } from './import-sigma-command.js';
-import { parseSearchArgs, runSearch, SEARCH_OPTIONS_HELP, SEARCH_USAGE } from './search-command.js';
-import { VERIFY_USAGE } from './verify-usage.js';
+import { optionsHelp, parseArgs, unparsedArgs, UsageError } from './args.js';
+import { COMMANDS, RULES_IMPORT_SIGMA, type Command, type Io } from './commands.js';
+import { AwsInputError } from './inputs/plan.js';
+import { closest } from './suggest.js';
+import { safePrinter, terminalSafe } from './terminal-text.js';
 
-export const USAGE = `Usage:
-  trailwatch scan PATH... [--format text|json] [--rules FILE]... [--min-severity LEVEL] [--disable RULE,...]
-      Classify CloudTrail log files (.json.gz or .json; folders are searched recursively)
-      and print the alerts they raise. Summary and progress go to stderr.
-  trailwatch rules [--rules FILE]... [--min-severity LEVEL] [--disable RULE,...] [--format text|json]
-      List the active rules.
-${IMPORT_SIGMA_USAGE}
-${SEARCH_USAGE}
-${VERIFY_USAGE}
-  trailwatch doctor --stack NAME [--region REGION] [--profile PROFILE]
-      Check a deployed stack and say how to fix what is wrong (exit 1 when a check fails).
-  trailwatch test-alert --stack NAME [--region REGION] [--profile PROFILE]
-      Send a test alert ("[trailwatch TEST] ...") through the stack's alert topic.
+export type { Io } from './commands.js';
+
+export const VERSION: string = packageJson.version;
+
+/** Exit statuses, kept stable for scripts (README, "Exit status"). */
+export const EXIT = { ok: 0, failed: 1, usage: 2, alerts: 3 } as const;
+
+export const EXIT_STATUS_HELP = `Exit status:
+  0  done: every input and record was read (scan: whatever alerts were raised)
+  1  something could not be done: an input or record unreadable (the rest is still read), an AWS call
+     refused, or the output could not be written
+  2  usage error: unknown command or option, bad value, missing path, invalid rules file
+  3  scan --fail-on LEVEL: an alert at or above LEVEL was raised (wins over 1)`;
+
+export function usage(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length)) + 2;
+  return `trailwatch ${VERSION}: watch Amazon RDS and the RDS Data API through AWS CloudTrail
+
+Usage: trailwatch COMMAND [options]
+
+Commands:
+${COMMANDS.map((command) => `  ${command.name.padEnd(width)}${command.summary}`).join('\n')}
 
 Options:
-  --format text|json     text: one line per alert (default); json: one JSON object per alert per line
-  --rules FILE           a YAML or JSON rules file: custom rules, overrides, exceptions (repeatable)
-  --min-severity LEVEL   ${SEVERITIES.join(', ')} (default: ${DEFAULT_MIN_SEVERITY})
-  --disable RULE,...     turn rules off by id (repeatable)
-  --parse-all            parse every record, not only those a rule can match (same alerts, slower)
+  -h, --help     help (also: trailwatch COMMAND --help, trailwatch help COMMAND)
+  --version      print the version
 
-${SEARCH_OPTIONS_HELP}
+${EXIT_STATUS_HELP}`;
+}
 
-Exit status: 0 when every file and record was read, 1 when some input was unreadable or malformed,
-2 for a usage error (bad option, missing path, invalid rules file). search: 0 when the search ran (whatever
-it found), 1 when CloudWatch Logs refused it (no such group, no credentials, ...), 2 for a usage error.`;
-
-export interface Io {
-  out: (line: string) => void;
-  err: (line: string) => void;
-  interactive: boolean;
-  /** The environment (TRAILWATCH_LOG_GROUP); default process.env. */
-  env?: Readonly<Record<string, string | undefined>>;
+export function commandHelp(command: Command): string {
+  return [
+    `Usage: trailwatch ${command.usage}`,
+    command.description ?? command.summary,
+    `Options:\n${optionsHelp(command.options)}`,
+    ...(command.notes ? [command.notes] : []),
+    `Exit status: 0 done, 1 something could not be read or done, 2 usage error${command.name === 'scan' ? ', 3 --fail-on reached' : ''} (trailwatch --help).`,
+  ].join('\n\n');
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
-  const [command, ...rest] = argv;
+  const [name, ...rest] = argv;
+  let command: Command | undefined;
   try {
-    if (command === 'scan') return await scan(rest, io);
-    if (command === 'rules' && rest[0] === 'import-sigma') return runImportSigma(rest.slice(1), io);
-    if (command === 'rules') return await rules(rest, io);
-    if (command === 'search') return await search(rest, io);
-    if (command === 'verify') return await (await import('./verify-command.js')).verify(rest, io);
-    // Loaded on demand: their AWS SDK clients stay out of scan, rules and search.
-    if (command === 'doctor') return await (await import('./doctor-command.js')).runDoctorCommand(rest, io);
-    if (command === 'test-alert') return await (await import('./test-alert-command.js')).runTestAlertCommand(rest, io);
-    if (command === '--help' || command === '-h' || command === 'help') {
-      io.out(USAGE);
-      return 0;
+    if (name === undefined) {
+      io.err(usage());
+      return EXIT.usage;
     }
-    throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+    if (name === '--help' || name === '-h') {
+      io.out(usage());
+      return EXIT.ok;
+    }
+    if (name === '--version' || name === '-V') {
+      io.out(VERSION);
+      return EXIT.ok;
+    }
+    if (name === 'help') {
+      const topic = rest[0];
+      const wanted = topic === undefined ? undefined : findCommand(topic);
+      io.out(wanted ? commandHelp(wanted) : usage());
+      return EXIT.ok;
+    }
+    command = name === 'rules' && rest[0] === 'import-sigma' ? RULES_IMPORT_SIGMA : findCommand(name);
+    if (command === RULES_IMPORT_SIGMA) rest.shift();
+    const args = command.ownParser ? unparsedArgs(rest) : parseArgs(rest, command.options, command.name);
+    if (args.help) {
+      io.out(commandHelp(command));
+      return EXIT.ok;
+    }
+    // Every stderr line a command prints passes through terminalSafe: file names, S3 keys, AWS error messages and
+    // record text are chosen by others (cli/terminal-text.ts). stdout is escaped by each command, which knows its
+    // format (text alert lines keep their colour codes; report -o - writes an HTML page).
+    return await command.run(args, { ...io, err: safePrinter(io.err) });
   } catch (error) {
-    if (error instanceof UsageError || error instanceof TrailwatchError) {
+    if (error instanceof UsageError) {
       io.err(terminalSafe(`trailwatch: ${error.message}`));
-      if (error instanceof UsageError) io.err(`Run 'trailwatch --help' for usage.`);
-      return 2;
+      const about = error.command ?? command?.name;
+      io.err(`Run 'trailwatch ${about ? `${about} ` : ''}--help' for usage.`);
+      return EXIT.usage;
+    }
+    if (error instanceof TrailwatchError) {
+      // Invalid rules files and options: the user's input, named with the place.
+      io.err(terminalSafe(`trailwatch: ${error.message}`));
+      return EXIT.usage;
+    }
+    if (error instanceof AwsInputError) {
+      io.err(terminalSafe(`trailwatch: ${error.message}`));
+      return EXIT.failed;
     }
     throw error;
   }
 }
 
-function parse(args: string[], allowPositionals: boolean) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals,
-      options: {
-        format: { type: 'string', default: 'text' },
-        rules: { type: 'string', multiple: true },
-        'min-severity': { type: 'string' },
-        disable: { type: 'string', multiple: true },
-        'parse-all': { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
+function findCommand(name: string): Command {
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (command) return command;
+  if (name.startsWith('-')) {
+    throw new UsageError(`${name} is not a command or top-level option; options go after the command (trailwatch scan ${name} ...)`);
   }
-}
-
-function format(value: string | undefined): 'text' | 'json' {
-  if (value === 'text' || value === 'json') return value;
-  throw new UsageError(`--format must be text or json, not "${value}"`);
-}
-
-async function scan(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, true);
-  if (positionals.length === 0) throw new UsageError('scan needs at least one file or folder');
-  const outputFormat = format(values.format);
-  const ruleset = await loadRuleset(values);
-  return runScan({ paths: positionals, format: outputFormat, ruleset, parseAll: values['parse-all'], ...io });
-}
-
-async function rules(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, false);
-  printRules(await loadRuleset(values), format(values.format), io.out);
-  return 0;
-}
-
-async function search(args: string[], io: Io): Promise<number> {
-  return runSearch({ ...parseSearchArgs(args, io.env ?? process.env), out: io.out, err: io.err });
+  const suggestion = closest(name, COMMANDS.map((candidate) => candidate.name));
+  throw new UsageError(`unknown command "${name}"${suggestion ? `; did you mean ${suggestion}?` : ''}`);
 }

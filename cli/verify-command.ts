@@ -13,6 +13,7 @@ import { parseDigestKey, parseLogKey, streamOf, type LogKey } from '../shared/in
 import { parsePublicKeysFile } from '../shared/integrity/public-keys.js';
 import { PublicKeySet } from '../shared/integrity/signature.js';
 import { PublicKeyCache } from '../functions/lib/cloudtrail-public-keys.js';
+import { parseIsoTime } from '../shared/iso-time.js';
 import { UsageError } from './find-log-files.js';
 import { fetchDigest, hashLogFile, headSignature, listTrailKeys } from './verify-s3.js';
 
@@ -40,9 +41,10 @@ export interface VerifyArgs {
 }
 
 function parseTime(value: string, option: string): Date {
-  const date = new Date(value);
-  if (!/^\d{4}-\d\d-\d\d/.test(value) || Number.isNaN(date.getTime())) throw new UsageError(`${option}: not an ISO 8601 time: "${value}"`);
-  return date;
+  // Strict (shared/iso-time.ts): 2026-02-31 is a usage error, not 3 March.
+  const time = parseIsoTime(value);
+  if (time === null) throw new UsageError(`${option}: not an ISO 8601 time that exists: "${value}"`);
+  return new Date(time);
 }
 
 export function parseVerifyArgs(args: string[], now: Date = new Date()): VerifyArgs {

@@ -16,7 +16,7 @@ async function run(...argv: string[]) {
 
 describe('trailwatch scan', () => {
   it('prints one text line per alert and exits 0 when everything was read', async () => {
-    const { code, out } = await run('scan', fixture('rds-day.json.gz'));
+    const { code, out } = await run('scan', '--wide', fixture('rds-day.json.gz'));
     expect(code).toBe(0);
     expect(out).toContainEqual(expect.stringMatching(/^2026-11-20T16:42:10Z {2}HIGH {6}rds-database-deleted {14}DeleteDBInstance oradb by johndoe \(IAMUser\) {2}from 192\.0\.2\.10 {2}in 123456789012\/us-east-1$/));
     expect(out).toContainEqual(expect.stringMatching(/rds-failed-call {19}ModifyDBInstance oradb by johndoe .*FAILED InvalidParameterCombination$/));

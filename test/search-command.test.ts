@@ -2,6 +2,9 @@
 // aws-sdk-client-mock by a fake over the sample day's index events (filter patterns evaluated by
 // test/helpers/filter-pattern-eval.ts, time range, newest-first pages of a few events, empty pages, nextToken).
 // What it sends, how it pages, what it prints and in which order, its errors and exit statuses.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import 'aws-sdk-client-mock-vitest/extend';
 import { readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -161,7 +164,7 @@ describe('search: what it asks CloudWatch Logs', () => {
   it('exits 1 and says why when CloudWatch Logs refuses the search', async () => {
     const { run, lines } = search(['--log-group', '/no/such/group']);
     expect(await run()).toBe(1);
-    expect(lines.err).toEqual(['trailwatch: search of /no/such/group failed: ResourceNotFoundException: The specified log group does not exist.']);
+    expect(lines.err).toEqual(['trailwatch: cannot search /no/such/group: The specified log group does not exist.']);
   });
 });
 
@@ -179,11 +182,25 @@ describe('search: the command line', () => {
     expect(inputs()[0]?.logGroupName).toBe(GROUP);
   });
 
-  it('lists search in --help', async () => {
+  it('sends the search to the region and profile given with --region and --profile', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'trailwatch-profile-'));
+    await writeFile(path.join(dir, 'config'), '[profile audit]\nregion = us-west-2\n');
+    await writeFile(path.join(dir, 'credentials'), '[audit]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = secret\n');
+    const { io: terminal } = io({ TRAILWATCH_LOG_GROUP: GROUP, AWS_CONFIG_FILE: path.join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials') });
+    expect(await main(['search', '--event', 'StopLogging', '--region', 'eu-west-1', '--profile', 'audit'], terminal)).toBe(0);
+    const client = cwl.call(0).thisValue as CloudWatchLogsClient;
+    expect(await client.config.region()).toBe('eu-west-1');
+    expect(client.config.profile).toBe('audit');
+  });
+
+  it('lists search in --help, and its flags in search --help', async () => {
     const { lines, io: terminal } = io();
     await main(['--help'], terminal);
-    expect(lines.out.join('\n')).toContain('trailwatch search [--log-group NAME] [--event NAME]...');
-    expect(lines.out.join('\n')).toContain('--failed               only calls that returned an error');
+    expect(lines.out.join('\n')).toMatch(/^ {2}search +search the deployed index/m);
+    await main(['search', '--help'], terminal);
+    expect(lines.out.join('\n')).toMatch(/^ {6}--failed +only calls that returned an error$/m);
+    expect(lines.out.join('\n')).toMatch(/^ {6}--region REGION +/m);
+    expect(lines.out.join('\n')).toMatch(/^ {6}--profile NAME +/m);
   });
 
   it.each([
@@ -195,7 +212,8 @@ describe('search: the command line', () => {
     [['--log-group', GROUP, '--since', 'last week'], /--since must be a duration/],
     [['--log-group', GROUP, '--db', 'a', '--db', 'b', '--db', 'c', '--db', 'd'], /at most 3 --db values/],
     [['--log-group', GROUP, '--event', 'a"b'], /double quote/],
-    [['--log-group', GROUP, 'DeleteDBInstance'], /Unexpected argument/],
+    [['--log-group', GROUP, 'DeleteDBInstance'], /search takes no arguments, only options: "DeleteDBInstance" \(for an event name, write --event DeleteDBInstance\)/],
+    [['--log-group', GROUP, '--evnt', 'DeleteDBInstance'], /unknown option --evnt; did you mean --event\?/],
   ])('usage error %j', async (args, message) => {
     const { lines, io: terminal } = io();
     expect(await main(['search', ...args], terminal)).toBe(2);
