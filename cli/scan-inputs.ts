@@ -4,7 +4,7 @@
 import { thousands } from './output.js';
 import { gzipSync } from 'node:zlib';
 import { TrailwatchError } from '../shared/errors.js';
-import type { MalformedRecord } from '../shared/reader/types.js';
+import type { MalformedRecord, ReadStats } from '../shared/reader/types.js';
 import type { Ruleset } from '../shared/rules/engine.js';
 import { scanLog, type ScannedEvent } from '../shared/scan/scan-log.js';
 import { eventHistoryToLog, readAll } from './inputs/event-history.js';
@@ -83,7 +83,7 @@ export async function scanInputs(plan: InputPlan, options: ScanInputsOptions): P
     const pending = opened[n]!;
     opened[n] = undefined;
     let malformedShown = 0;
-    let stats: { records: number; delivered: number; malformed: number; bytesIn: number; bytesOut: number } | undefined;
+    let stats: ReadStats | undefined;
     try {
       const sniffed = await sniff(await pending);
       if (sniffed.content.kind === 'foreign') {
@@ -124,6 +124,8 @@ export async function scanInputs(plan: InputPlan, options: ScanInputsOptions): P
     } finally {
       if (malformedShown > MALFORMED_SHOWN_PER_FILE) err(`trailwatch: ${input.name}: ${malformedShown - MALFORMED_SHOWN_PER_FILE} more malformed records not shown`);
       if (stats) {
+        // Read whole, but not as CloudTrail wrote it (e.g. bytes after the gzip data): said, not an error.
+        for (const warning of stats.warnings) err(`trailwatch: warning: ${warning.message}`);
         totals.records += stats.records;
         totals.parsedRecords += stats.delivered + stats.malformed;
         totals.malformedRecords += stats.malformed;

@@ -48,6 +48,7 @@ const GOLDEN_FIXTURES: Record<string, string> = {
   'cloudtrail-bucket-protection-changed': 's3-put-bucket-versioning-suspended',
   'trailwatch-tampered': 'self-protection/update-function-configuration',
   ...RDS_OPERATION_GOLDEN,
+  'trailwatch-record-unreadable': 'reader-record-too-large',
 };
 
 function expectGolden(name: string, actual: string): void {

@@ -139,3 +139,20 @@ describe('processor: a storm larger than a summary lists', () => {
     expect(readme).not.toContain('every eventID');
   });
 });
+
+describe('processor: a record padded past the reader\'s size limit (issue 11, item 4)', () => {
+  it('alerts that a DeleteDBInstance record could not be checked, naming the file and place, and still sends the file\'s other alerts', async () => {
+    const padding = 'x'.repeat(9 * 1024 * 1024);
+    const padded = JSON.stringify(
+      cloudTrailRecord({ eventName: 'DeleteDBInstance', eventTime: '2026-11-20T10:00:02Z', eventID: 'padded-1', requestParameters: { dBInstanceIdentifier: 'prod', note: padding } }),
+    );
+    const result = await processLogText('Padded', `{"Records":[${padded},${STOP_LOGGING}]}`);
+    expect(result.files[0]?.stats).toMatchObject({ malformed: 1 });
+    const messages = published().map(messageOf);
+    expect(messages.map((m) => m.alert.rule).sort()).toEqual(['cloudtrail-logging-stopped', 'trailwatch-record-unreadable']);
+    const unreadable = messages.find((m) => m.alert.rule === 'trailwatch-record-unreadable');
+    expect(unreadable?.alert).toMatchObject({ severity: 'high', eventSource: 'trailwatch.reader', eventName: 'RecordTooLarge', eventTime: '2026-11-20T10:00:00Z' });
+    expect(unreadable?.email).toMatch(/Record 0 of its Records array \(counting from 0\), at byte 12 of the uncompressed file/);
+    expect(unreadable?.email).toContain('_Padded.json.gz');
+  });
+});

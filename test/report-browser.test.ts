@@ -50,26 +50,26 @@ describe.skipIf(!HAVE_BROWSER)(`report in headless Chromium (skipped when ${SKIP
     await browser?.close();
   });
 
-  it('renders the sample day: 17 alerts in the chart, the cards and the table, timelines and tables filled', async () => {
+  it('renders the sample day: 20 alerts in the chart, the cards and the table, timelines and tables filled', async () => {
     const file = await writeReport([path.join(ROOT, 'events', 'logs')], 'sample.html');
     const { page, requests } = await open(file);
     expect(requests).toEqual([pathToFileURL(file).href]);
 
-    expect(await page.textContent('#card-alerts b')).toBe('17');
+    expect(await page.textContent('#card-alerts b')).toBe('20');
     expect(await page.textContent('#card-critical b')).toBe('3');
     expect(await page.textContent('#card-high b')).toBe('8');
 
-    // The chart: one bar per hour from 08:00 to 18:00, the segments adding up to the 17 alerts, drawn with height.
+    // The chart: one bar per hour from 08:00 to 18:00, the segments adding up to the 20 alerts, drawn with height.
     const chart = page.locator('#chart-alerts svg');
     expect((await chart.boundingBox())!.width).toBeGreaterThan(800);
     expect(await page.locator('#chart-alerts g.bar').count()).toBe(11);
     const segments = await page.$$eval('#chart-alerts rect', (rects) => rects.map((r) => ({ series: r.getAttribute('data-series'), count: Number(r.getAttribute('data-count')), height: r.getBoundingClientRect().height })));
-    expect(segments.reduce((sum, s) => sum + s.count, 0)).toBe(17);
+    expect(segments.reduce((sum, s) => sum + s.count, 0)).toBe(20);
     expect(segments.filter((s) => s.series === 'critical').reduce((sum, s) => sum + s.count, 0)).toBe(3);
     expect(segments.every((s) => s.height > 10)).toBe(true);
     expect(await page.$$eval('#chart-rds-changes rect', (rects) => rects.reduce((sum, r) => sum + Number(r.getAttribute('data-count')), 0))).toBe(15);
 
-    expect(await page.locator('#alerts tr.alert').count()).toBe(17);
+    expect(await page.locator('#alerts tr.alert').count()).toBe(20);
     const oradb = await page.$$eval('#db-db-instance-oradb tbody tr td.action', (cells) => cells.map((c) => c.textContent));
     expect(oradb).toEqual(['created', 'rebooted', 'modified', 'modified', 'deleted']);
     expect(await page.textContent('#top-principals tbody tr:first-child')).toMatch(/johndoe\s*13/);

@@ -21,12 +21,12 @@ async function report(...inputs: string[]): Promise<{ code: number; page: string
 const ALLOWED_TAGS = new Set(['!DOCTYPE', 'html', 'head', 'meta', 'title', 'style', 'body', 'h1', 'h2', 'h3', 'p', 'section', 'div', 'b', 'span', 'small', 'figure', 'figcaption', 'svg', 'line', 'text', 'g', 'rect', 'i', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'code', 'ul', 'li', 'details', 'summary', 'pre', 'br']);
 
 describe('report: the sample day', () => {
-  it('writes one HTML file with the 17 alerts, the timelines and the tables, and exits 0', async () => {
+  it('writes one HTML file with the 20 alerts, the timelines and the tables, and exits 0', async () => {
     const { code, page, stderr } = await report(SAMPLE);
     expect(code).toBe(0);
     expect(stderr).toMatch(/Wrote .*report\.html/);
-    expect(page.match(/<tr class="alert">/g)).toHaveLength(17);
-    expect(page).toContain('<div class="card" id="card-alerts"><b>17</b>');
+    expect(page.match(/<tr class="alert">/g)).toHaveLength(20);
+    expect(page).toContain('<div class="card" id="card-alerts"><b>20</b>');
     expect(page).toMatch(/<section class="database" id="db-db-instance-oradb">/);
     expect(page).toMatch(/renamed to mysqldb/);
     expect(page).toMatch(/<table id="data-api">/);

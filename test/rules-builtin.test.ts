@@ -151,10 +151,14 @@ const CASES: Record<string, { raisedBy: string[]; notRaisedBy: string[] }> = {
     notRaisedBy: ['s3-put-bucket-versioning-enabled', 's3-get-bucket-policy', 'stop-logging'],
   },
   ...RDS_OPERATION_CASES,
+  'trailwatch-record-unreadable': { raisedBy: ['reader-record-too-large'], notRaisedBy: ['integrity-log-file-modified', 'delete-db-instance'] },
 };
 
-/** Fixtures of trailwatch's own integrity events and of S3 bucket calls, which only the log-integrity rules see. */
-const LOG_INTEGRITY_FIXTURE = /^(integrity|s3)-/;
+/**
+ * Fixtures of trailwatch's own events (integrity findings, oversized records) and of S3 bucket calls, which only the
+ * log-integrity and unreadable-record rules see.
+ */
+const LOG_INTEGRITY_FIXTURE = /^(integrity|s3|reader)-/;
 
 const positives = Object.entries(CASES).flatMap(([id, c]) => c.raisedBy.map((fixture) => [id, fixture] as const));
 const negatives = Object.entries(CASES).flatMap(([id, c]) => c.notRaisedBy.map((fixture) => [id, fixture] as const));
@@ -211,9 +215,10 @@ describe('built-in rule definitions', () => {
   });
 
   it('only need records from the eventSources the classifier categorises, those of trailwatch\'s own resources, and (log-integrity rules) S3 and trailwatch events', () => {
+    // trailwatch.reader: records too large to classify (shared/scan/unreadable-record.ts).
     // The log-integrity rules (shared/rules/builtin/log-integrity.ts) read S3 bucket calls and trailwatch's own
     // integrity events: alerts, not index categories.
-    const known = new Set<string>([...Object.values(CATEGORY_EVENT_SOURCES).flat(), ...SELF_PROTECTION_EVENT_SOURCES, 's3.amazonaws.com', 'trailwatch.integrity']);
+    const known = new Set<string>([...Object.values(CATEGORY_EVENT_SOURCES).flat(), ...SELF_PROTECTION_EVENT_SOURCES, 's3.amazonaws.com', 'trailwatch.integrity', 'trailwatch.reader']);
     expect([...(ruleset.eventSources ?? ['(any)'])].every((source) => known.has(source))).toBe(true);
   });
 

@@ -66,6 +66,8 @@ export function reportFileRead({ logger, metrics }: Observability, report: FileR
     durationMs: Math.round(report.durationMs),
     ...details,
   });
+  // Read whole, but not as CloudTrail wrote it (e.g. TRAILING_BYTES after the gzip data: shared/reader/gunzip.ts).
+  for (const warning of stats.warnings) logger.warn('log file warning', { bucket: report.bucket, key: report.key, code: warning.code, location: warning.location, message: warning.message });
   metrics.addMetric(FileMetrics.filesRead, MetricUnit.Count, 1);
   metrics.addMetric(FileMetrics.records, MetricUnit.Count, stats.records);
   metrics.addMetric(FileMetrics.malformedRecords, MetricUnit.Count, stats.malformed);

@@ -147,9 +147,12 @@ export function deletionRecord(d: ObjectDeletion): CloudTrailRecord {
   };
 }
 
-/** The detail lines of a trailwatch event (empty for CloudTrail's own records). */
+/**
+ * The detail lines of a trailwatch event (eventSource trailwatch.integrity here, trailwatch.reader from
+ * shared/scan/unreadable-record.ts); undefined for CloudTrail's own records.
+ */
 export function integrityDetails(record: CloudTrailRecord): string[] | undefined {
-  if (record.eventSource !== INTEGRITY_EVENT_SOURCE) return undefined;
+  if (typeof record.eventSource !== 'string' || !record.eventSource.startsWith('trailwatch.')) return undefined;
   const lines = record.additionalEventData?.trailwatchDetails;
   return Array.isArray(lines) ? lines.filter((l): l is string => typeof l === 'string') : undefined;
 }

@@ -14,6 +14,7 @@ import type { RuleDefinition } from './types.js';
 import { LOG_INTEGRITY_RULES } from './builtin/log-integrity.js';
 import { selfProtectionRule } from './builtin/self-protection.js';
 import { RDS_OPERATION_RULES } from './builtin/rds-operations.js';
+import { UNREADABLE_RECORD_RULES } from './builtin/unreadable-records.js';
 
 const RDS = 'rds.amazonaws.com';
 const DATA_API_SOURCES = ['rdsdata.amazonaws.com', 'rdsdataapi.amazonaws.com'];
@@ -338,4 +339,5 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
   ...LOG_INTEGRITY_RULES,
   selfProtectionRule(),
   ...RDS_OPERATION_RULES,
+  ...UNREADABLE_RECORD_RULES,
 ];

@@ -24,6 +24,14 @@ export interface FastPathPattern {
   everySource: boolean;
 }
 
+/**
+ * trailwatch's own events (trailwatch.integrity, trailwatch.reader): made by the pipeline from digests, S3 events
+ * and oversized records, never sent by CloudTrail to EventBridge, so they take no room in the pattern.
+ */
+export function isTrailwatchEventSource(source: string): boolean {
+  return source.startsWith('trailwatch.');
+}
+
 export function fastPathPattern(ruleset: Pick<Ruleset, 'prefilter'>): FastPathPattern {
   const base: EventPattern = { 'detail-type': [API_CALL_DETAIL_TYPE] };
   if (ruleset.prefilter === null) return { pattern: base, everySource: true };
@@ -32,6 +40,7 @@ export function fastPathPattern(ruleset: Pick<Ruleset, 'prefilter'>): FastPathPa
   const names = new Map<string, Set<string> | null>();
   for (const alternative of ruleset.prefilter) {
     for (const source of alternative.eventSources) {
+      if (isTrailwatchEventSource(source)) continue;
       const known = names.get(source);
       if (known === null) continue;
       if (!alternative.eventNames) names.set(source, null);

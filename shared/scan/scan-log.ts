@@ -8,8 +8,10 @@ import { recordPrefilter } from '../reader/prefilter.js';
 import type { MalformedRecord, PrefilterAlternative, ReadStats } from '../reader/types.js';
 import { classify } from '../classify/classify.js';
 import type { ClassifiedEvent } from '../classify/types.js';
+import type { CloudTrailRecord } from '../cloudtrail.js';
 import type { Ruleset } from '../rules/engine.js';
 import { buildAlert, type Alert } from '../alerts/alert.js';
+import { isUnclassifiable, unreadableRecord } from './unreadable-record.js';
 
 export interface ScanLogOptions {
   /** A path or s3://bucket/key, named in errors and alerts. */
@@ -47,6 +49,11 @@ export function scanLog(source: AsyncIterable<Uint8Array> | Readable, options: S
     ...(wanted ? { prefilter: recordPrefilter(wanted) } : {}),
     ...(options.engine ? { engine: options.engine } : {}),
   });
+  const scanned = (record: CloudTrailRecord, raw: string, at: { index: number; offset: number }): ScannedEvent => {
+    const event = classify(record);
+    const alerts = ruleset.evaluate(event).map((rule) => buildAlert(rule, event, { file, recordIndex: at.index }));
+    return { kind: 'event', index: at.index, offset: at.offset, raw, event, alerts };
+  };
   return {
     get stats() {
       return reader.stats;
@@ -55,11 +62,15 @@ export function scanLog(source: AsyncIterable<Uint8Array> | Readable, options: S
       for await (const item of reader) {
         if (item.kind === 'malformed') {
           yield item;
+          // A record too large to classify is reported and also raises its own alert (unreadable-record.ts), so
+          // padding a record past the reader's limit cannot hide it.
+            if (isUnclassifiable(item)) {
+            const record = unreadableRecord(file, item);
+            yield scanned(record, JSON.stringify(record), item);
+          }
           continue;
         }
-        const event = classify(item.record);
-        const alerts = ruleset.evaluate(event).map((rule) => buildAlert(rule, event, { file, recordIndex: item.index }));
-        yield { kind: 'event', index: item.index, offset: item.offset, raw: item.raw, event, alerts };
+        yield scanned(item.record, item.raw, item);
       }
     },
   };
