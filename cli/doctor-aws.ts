@@ -90,7 +90,7 @@ export async function gatherDoctorResponses(target: AwsTarget, now: Date = new D
   }
 
   const metrics = new cloudwatch.CloudWatchClient(config);
-  responses.filesRead = await outcome(() => metrics.send(new cloudwatch.GetMetricDataCommand(filesReadQuery(now))));
+  responses.filesRead = await outcome(() => metrics.send(new cloudwatch.GetMetricDataCommand(filesReadQuery(now, target.stackName))));
 
   const queues = new sqs.SQSClient(config);
   responses.deadLetterQueues = [];

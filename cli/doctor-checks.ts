@@ -60,8 +60,8 @@ export const LOG_FILE_WARN_AFTER_MS = 30 * 60_000;
 /** How far back the metric is read: older than this is "none at all". */
 export const LOG_FILE_LOOKBACK_MS = 24 * 3_600_000;
 
-/** The processor's per-file metric (functions/lib/observability.ts: namespace trailwatch, dimension service). */
-export function filesReadQuery(now: Date): GetMetricDataCommandInput {
+/** The processor's per-file metric (functions/lib/observability.ts: namespace trailwatch, dimensions service and stack). */
+export function filesReadQuery(now: Date, stack: string): GetMetricDataCommandInput {
   return {
     StartTime: new Date(now.getTime() - LOG_FILE_LOOKBACK_MS),
     EndTime: now,
@@ -70,7 +70,7 @@ export function filesReadQuery(now: Date): GetMetricDataCommandInput {
       {
         Id: 'filesRead',
         MetricStat: {
-          Metric: { Namespace: 'trailwatch', MetricName: 'FilesRead', Dimensions: [{ Name: 'service', Value: 'trailwatch-processor' }] },
+          Metric: { Namespace: 'trailwatch', MetricName: 'FilesRead', Dimensions: [{ Name: 'service', Value: 'trailwatch-processor' }, { Name: 'stack', Value: stack }] },
           Period: 300,
           Stat: 'Sum',
         },

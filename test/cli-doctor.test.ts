@@ -139,7 +139,7 @@ describe('trailwatch doctor on a healthy stack', () => {
     expect(cloudtrail).toHaveReceivedCommandWith(DescribeTrailsCommand, { includeShadowTrails: true });
     expect(cloudtrail).toHaveReceivedCommandTimes(GetTrailStatusCommand, 1);
     expect(sns).toHaveReceivedCommandWith(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC });
-    expect(cloudwatch).toHaveReceivedCommandWith(GetMetricDataCommand, filesReadQuery(NOW));
+    expect(cloudwatch).toHaveReceivedCommandWith(GetMetricDataCommand, filesReadQuery(NOW, STACK));
     expect(sqs).toHaveReceivedCommandWith(GetQueueAttributesCommand, { QueueUrl: PROCESSOR_DLQ, AttributeNames: ['ApproximateNumberOfMessages'] });
     expect(sqs).toHaveReceivedCommandWith(GetQueueAttributesCommand, { QueueUrl: INDEXER_DLQ, AttributeNames: ['ApproximateNumberOfMessages'] });
   });

@@ -18,11 +18,15 @@ describe('the heartbeat alarm', () => {
   const heartbeat = (overrides: Record<string, string | number> = {}): JsonObject =>
     new Evaluator(template, { ...SCENARIOS.defaults, ...overrides }).properties('HeartbeatAlarm');
 
-  it("counts the CloudTrail log files the processor read: FilesRead, namespace trailwatch, the processor's service", () => {
+  it("counts the CloudTrail log files this stack's processor read: FilesRead, namespace trailwatch, its service and stack", () => {
     expect(heartbeat()).toMatchObject({
       Namespace: 'trailwatch',
       MetricName: 'FilesRead',
-      Dimensions: [{ Name: 'service', Value: 'trailwatch-processor' }],
+      // The stack dimension (TRAILWATCH_STACK): another trailwatch stack in the account cannot keep this alarm quiet.
+      Dimensions: [
+        { Name: 'service', Value: 'trailwatch-processor' },
+        { Name: 'stack', Value: 'trailwatch' },
+      ],
       Statistic: 'Sum',
     });
     // The metric is the one reportFileRead adds per file read (functions/lib/observability.ts).

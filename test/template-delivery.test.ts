@@ -189,15 +189,16 @@ describe('metrics in alarms and the dashboard', () => {
   });
 
   describe.each(functions)('$logicalId', (fn) => {
-    it('every trailwatch metric used is one its code emits, with the service dimension', async () => {
+    it('every trailwatch metric used is one its code emits, with the service and stack dimensions', async () => {
       const used = uses.filter((u) => u.namespace === 'trailwatch' && u.dimensions.service === `trailwatch-${fn.name}`);
       expect(used.length, `the template names no metric of service trailwatch-${fn.name}`).toBeGreaterThan(0);
       expect(serviceName(fn), "metrics use service = the handler's createObservability name").toBe(`trailwatch-${fn.name}`);
       const emitted = await emittedMetrics(fn);
       for (const u of used) {
         expect(emitted, `${u.where}: ${u.name} is not emitted by ${fn.entry}'s code`).toContain(u.name);
-        // Powertools adds only `service` by default; any other dimension would be a different metric.
-        expect(Object.keys(u.dimensions), u.where).toEqual(['service']);
+        // Powertools adds `service`, and the functions `stack` (TRAILWATCH_STACK, functions/lib/observability.ts); any
+        // other dimension would be a different metric, and without `stack` another stack's metrics would count.
+        expect(u.dimensions, u.where).toEqual({ service: `trailwatch-${fn.name}`, stack: 'trailwatch' });
       }
     });
   });
@@ -223,7 +224,8 @@ describe('metrics in alarms and the dashboard', () => {
       const queue = String(evaluator.value({ 'Fn::GetAtt': [targetArn['Fn::GetAtt'][0], 'QueueName'] }));
       expect(alarmed).toContain(`AWS/SQS/ApproximateNumberOfMessagesVisible/${queue}`);
     }
-    expect(alarmed).toContain('trailwatch/EventsRejected/trailwatch-indexer');
+    expect(alarmed).toContain('trailwatch/EventsRejected/trailwatch-indexer,trailwatch');
+    expect(alarmed).toContain('trailwatch/FilesRead/trailwatch-processor,trailwatch');
   });
 
   it('the duration alarms fire at a share of the configured timeout', () => {

@@ -42,6 +42,7 @@ const LAMBDA_RESERVED = [
 /** Variables the template may set that no config loader reads: read by Node itself. */
 const READ_BY_RUNTIME: Record<string, string> = {
   NODE_OPTIONS: 'Node: --enable-source-maps, what SAM adds for Sourcemap: true',
+  TRAILWATCH_STACK: "functions/lib/observability.ts: every metric's stack dimension, read beside Powertools' own variables",
 };
 
 /** Variables a loader reads that the template leaves unset on purpose. */

@@ -17,9 +17,16 @@ export interface Observability {
   metrics: Metrics;
 }
 
-export function createObservability(serviceName: string): Observability {
+/**
+ * TRAILWATCH_STACK (template.yaml sets it to the stack's name) becomes a `stack` dimension on every metric, so two
+ * stacks in one account and region keep apart: without it one stack's log files would feed the other's heartbeat
+ * alarm, which must fire when *this* stack reads nothing. Read here, beside Powertools' own variables, because the
+ * metrics exist before the function's config is loaded (and must report a config error).
+ */
+export function createObservability(serviceName: string, env: Readonly<Record<string, string | undefined>> = process.env): Observability {
   const logger = new Logger({ serviceName });
-  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName, logger });
+  const stack = env.TRAILWATCH_STACK?.trim();
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName, logger, ...(stack ? { defaultDimensions: { stack } } : {}) });
   return { logger, metrics };
 }
 
