@@ -19,12 +19,14 @@ describe.each(Object.entries(SCENARIOS))('the processor\'s own resources (%s)', 
     for (const [id] of ofType('AWS::Serverless::Function')) expect(resources.functionNames, id).toContain(evaluator.ref(id));
   });
 
-  it('include the rule of every EventBridge event of every function', () => {
+  it('include the rule of every EventBridge event of every function, and every other EventBridge rule of the stack', () => {
     const ruleNames = ofType('AWS::Serverless::Function').flatMap(([id]) =>
       Object.values((evaluator.properties(id).Events ?? {}) as JsonObject)
         .filter((event): event is JsonObject => isObject(event) && event.Type === 'EventBridgeRule')
         .map((event) => String((event.Properties as JsonObject).RuleName)),
     );
+    // The digest, deletion (issue 14) and fast-path (issue 13) rules: disabling one blinds a part of trailwatch too.
+    for (const [id] of ofType('AWS::Events::Rule')) ruleNames.push(String(evaluator.properties(id).Name));
     expect(ruleNames.length).toBeGreaterThan(0);
     expect([...resources.eventRuleNames].sort()).toEqual(ruleNames.sort());
   });
