@@ -55,7 +55,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export const SEARCH_OPTION_SPECS: OptionSpec[] = [
   { name: 'log-group', kind: 'string', value: 'NAME', help: 'the index log group (default: $TRAILWATCH_LOG_GROUP, the stack output IndexLogGroupName)' },
   { name: 'event', kind: 'string', multiple: true, value: 'NAME', help: 'eventName, e.g. DeleteDBInstance (any of them)' },
-  { name: 'db', kind: 'string', multiple: true, value: 'ID', help: 'a DB instance, cluster or snapshot identifier or ARN, old or new name (3 at most)' },
+  { name: 'db', kind: 'string', multiple: true, value: 'ID', help: 'a DB instance, cluster or snapshot identifier or ARN, any name it has had: renames are followed (3 at most)' },
   { name: 'user', kind: 'string', multiple: true, value: 'NAME|ARN', help: 'the caller: user, role or session name, or an ARN (any of them)' },
   { name: 'source', kind: 'string', multiple: true, value: 'SOURCE', help: 'rds, rdsdata (both Data API sources) or cloudtrail (any of them)', completions: Object.keys(SEARCH_SOURCES) },
   { name: 'failed', kind: 'boolean', help: 'only calls that returned an error' },

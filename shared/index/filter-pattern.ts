@@ -31,7 +31,7 @@ export const SEARCH_SOURCES: Readonly<Record<SearchSource, readonly string[]>> =
 export interface SearchCriteria {
   /** `--event`: eventName, any of them. */
   events?: readonly string[];
-  /** `--db`: a DB instance, cluster, snapshot... identifier or ARN, any of them; old and new names of a rename both match. */
+  /** `--db`: a DB instance, cluster, snapshot... identifier or ARN, any of them; with --db, the command follows renames (identitySearches). */
   dbs?: readonly string[];
   /** `--user`: the caller's name (user, role, session, service), or an ARN (the caller's or its role's), any of them. */
   users?: readonly string[];
