@@ -13,7 +13,7 @@ import type { CloudWatchLogsClient, FilterLogEventsCommandOutput, FilteredLogEve
 import { LOG_GROUP_NAME_PATTERN } from '../shared/index/limits.js';
 import { safePrinter } from './terminal-text.js';
 import { parseIsoTime } from '../shared/iso-time.js';
-import { buildSearch, FilterPatternError, matchesTerms, SEARCH_SOURCES, type SearchCriteria, type SearchPlan, type SearchSource } from '../shared/index/filter-pattern.js';
+import { buildSearch, discoveryPatterns, FilterPatternError, identitySearches, learnIdentity, matchesTerms, SEARCH_SOURCES, type DbIdentity, type SearchCriteria, type SearchPlan, type SearchSource } from '../shared/index/filter-pattern.js';
 import { parseArgs as parseCommandArgs, UsageError, type OptionSpec, type ParsedArgs } from './args.js';
 import { describeAwsError } from './aws-errors.js';
 
@@ -55,7 +55,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export const SEARCH_OPTION_SPECS: OptionSpec[] = [
   { name: 'log-group', kind: 'string', value: 'NAME', help: 'the index log group (default: $TRAILWATCH_LOG_GROUP, the stack output IndexLogGroupName)' },
   { name: 'event', kind: 'string', multiple: true, value: 'NAME', help: 'eventName, e.g. DeleteDBInstance (any of them)' },
-  { name: 'db', kind: 'string', multiple: true, value: 'ID', help: 'a DB instance, cluster or snapshot identifier or ARN, old or new name (3 at most)' },
+  { name: 'db', kind: 'string', multiple: true, value: 'ID', help: 'a DB instance, cluster or snapshot identifier or ARN, any name it has had: renames are followed (3 at most)' },
   { name: 'user', kind: 'string', multiple: true, value: 'NAME|ARN', help: 'the caller: user, role or session name, or an ARN (any of them)' },
   { name: 'source', kind: 'string', multiple: true, value: 'SOURCE', help: 'rds, rdsdata (both Data API sources) or cloudtrail (any of them)', completions: Object.keys(SEARCH_SOURCES) },
   { name: 'failed', kind: 'boolean', help: 'only calls that returned an error' },
@@ -148,7 +148,12 @@ function parseLimit(value: string | undefined): number {
 }
 
 export interface SearchResult {
+  /** The first of `plans`. */
   plan: SearchPlan;
+  /** Every search sent: one, or with --db, one per group of names the database has had (filter-pattern.ts). */
+  plans: SearchPlan[];
+  /** With --db: the names and resource ids searched for, learnt from the index. */
+  identity?: DbIdentity;
   /** Newest first. */
   events: FilteredLogEvent[];
   pages: number;
@@ -158,36 +163,101 @@ export interface SearchResult {
   truncated: boolean;
 }
 
-/** Pages through FilterLogEvents, newest first, until `limit` matches or the last page. */
+/** At most this many rounds of learning a database's other names and resource ids. */
+export const MAX_IDENTITY_ROUNDS = 5;
+
+type Client = Pick<CloudWatchLogsClient, 'send'>;
+
+/**
+ * Pages through FilterLogEvents, newest first, until `limit` matches or the last page. With --db, first learns
+ * from the index every name and resource id of the database (renames), then searches for any of them.
+ */
 export async function searchIndex(options: Omit<SearchOptions, 'out' | 'err' | 'format'>): Promise<SearchResult> {
-  const { CloudWatchLogsClient, FilterLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
+  const { CloudWatchLogsClient } = await import('@aws-sdk/client-cloudwatch-logs');
   const client = options.client ?? new CloudWatchLogsClient({ ...(options.region ? { region: options.region } : {}), ...(options.profile ? { profile: options.profile } : {}) });
   const plan = buildSearch(options.criteria);
   const now = options.now ?? Date.now();
+  const window = { startTime: Math.max(options.startTime, EARLIEST_START_TIME), endTime: now };
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+  let pages = 0;
+  let truncated = false;
+  let plans = [plan];
+  let identity: DbIdentity | undefined;
+  const dbs = [...new Set(options.criteria.dbs ?? [])];
+  if (dbs.length > 0) {
+    identity = { names: dbs, resourceIds: [] };
+    const asked = new Set<string>();
+    const seen: string[] = [];
+    for (let round = 0; round < MAX_IDENTITY_ROUNDS; round++) {
+      const fresh: DbIdentity = { names: identity.names.filter((n) => !asked.has(`n:${n}`)), resourceIds: identity.resourceIds.filter((id) => !asked.has(`i:${id}`)) };
+      if (fresh.names.length === 0 && fresh.resourceIds.length === 0) break;
+      for (const n of fresh.names) asked.add(`n:${n}`);
+      for (const id of fresh.resourceIds) asked.add(`i:${id}`);
+      for (const pattern of discoveryPatterns(fresh)) {
+        const found = await filterPages(client, options.logGroup, pattern, window, [], Number.POSITIVE_INFINITY, maxPages);
+        pages += found.pages;
+        truncated ||= found.truncated;
+        for (const event of found.events) if (typeof event.message === 'string') seen.push(event.message);
+      }
+      identity = learnIdentity(identity, seen);
+    }
+    plans = identitySearches(options.criteria, identity);
+  }
+  const events: FilteredLogEvent[] = [];
+  const byKey = new Set<string>();
+  let duplicates = 0;
+  for (const p of plans) {
+    const found = await filterPages(client, options.logGroup, p.filterPattern, window, p.clientTerms, options.limit, maxPages);
+    pages += found.pages;
+    duplicates += found.duplicates;
+    truncated ||= found.truncated;
+    for (const event of found.events) {
+      // An event found by two of the plans is the same event: shown once, not counted as a duplicate.
+      const key = eventIdOf(event.message as string) ?? (event.message as string);
+      if (byKey.has(key)) continue;
+      byKey.add(key);
+      events.push(event);
+    }
+  }
+  // Newest first whatever order the pages came in (stable: equal times keep the service's order).
+  events.sort((a, b) => (b.timestamp ?? 0) - (a.timestamp ?? 0));
+  const shown = events.slice(0, options.limit);
+  return { plan: plans[0] ?? plan, plans, ...(identity ? { identity } : {}), events: shown, pages, duplicates, truncated: truncated && shown.length < options.limit };
+}
+
+/** One FilterLogEvents search, newest first: up to `limit` events with every term, at most `maxPages` pages. */
+async function filterPages(
+  client: Client,
+  logGroup: string,
+  filterPattern: string | undefined,
+  window: { startTime: number; endTime: number },
+  terms: readonly string[],
+  limit: number,
+  maxPages: number,
+): Promise<{ events: FilteredLogEvent[]; pages: number; duplicates: number; truncated: boolean }> {
+  const { FilterLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
   const events: FilteredLogEvent[] = [];
   const seen = new Set<string>();
   let duplicates = 0;
   let nextToken: string | undefined;
   let pages = 0;
   do {
-    const wanted = options.limit - events.length;
+    const wanted = limit - events.length;
     const page: FilterLogEventsCommandOutput = await client.send(
       new FilterLogEventsCommand({
-        logGroupName: options.logGroup,
-        ...(plan.filterPattern !== undefined ? { filterPattern: plan.filterPattern } : {}),
-        startTime: Math.max(options.startTime, EARLIEST_START_TIME),
-        endTime: now,
+        logGroupName: logGroup,
+        ...(filterPattern !== undefined ? { filterPattern } : {}),
+        ...window,
         startFromHead: false,
         // Terms matched here thin the pages out: ask for full pages then.
-        limit: plan.clientTerms.length > 0 ? MAX_LIMIT : Math.min(MAX_LIMIT, wanted),
+        limit: terms.length > 0 ? MAX_LIMIT : Math.min(MAX_LIMIT, wanted),
         ...(nextToken ? { nextToken } : {}),
       }),
     );
     pages++;
     for (const event of page.events ?? []) {
-      if (events.length >= options.limit) break;
-      if (typeof event.message !== 'string' || !matchesTerms(event.message, plan.clientTerms)) continue;
+      if (events.length >= limit) break;
+      if (typeof event.message !== 'string' || !matchesTerms(event.message, terms)) continue;
       // A retried delivery may have indexed an event twice (functions/indexer/README.md): show it once.
       const key = eventIdOf(event.message) ?? event.message;
       if (seen.has(key)) {
@@ -198,10 +268,8 @@ export async function searchIndex(options: Omit<SearchOptions, 'out' | 'err' | '
       events.push(event);
     }
     nextToken = page.nextToken;
-  } while (nextToken && events.length < options.limit && pages < maxPages);
-  // Newest first whatever order the pages came in (stable: equal times keep the service's order).
-  events.sort((a, b) => (b.timestamp ?? 0) - (a.timestamp ?? 0));
-  return { plan, events, pages, duplicates, truncated: Boolean(nextToken) && events.length < options.limit };
+  } while (nextToken && events.length < limit && pages < maxPages);
+  return { events, pages, duplicates, truncated: Boolean(nextToken) && events.length < limit };
 }
 
 /** The CloudTrail eventID of an index event's message, if it is one. */
@@ -234,8 +302,11 @@ export async function runSearch(options: SearchOptions): Promise<number> {
   const since = new Date(Math.max(options.startTime, EARLIEST_START_TIME)).toISOString().replace(/\.000Z$/, 'Z');
   err(
     `${result.events.length} event${result.events.length === 1 ? '' : 's'} in ${options.logGroup} since ${since}` +
-      ` (filter pattern: ${plan.filterPattern ?? 'none'}${plan.clientTerms.length > 0 ? `; terms matched here: ${plan.clientTerms.map((t) => JSON.stringify(t)).join(' ')}` : ''}; ${result.pages} page${result.pages === 1 ? '' : 's'})`,
+      ` (filter pattern${result.plans.length > 1 ? 's' : ''}: ${result.plans.map((p) => p.filterPattern ?? 'none').join(' ; ')}${plan.clientTerms.length > 0 ? `; terms matched here: ${plan.clientTerms.map((t) => JSON.stringify(t)).join(' ')}` : ''}; ${result.pages} page${result.pages === 1 ? '' : 's'})`,
   );
+  if (result.identity && result.identity.names.length + result.identity.resourceIds.length > (options.criteria.dbs ?? []).length) {
+    err(`trailwatch: --db followed across renames: names ${result.identity.names.join(', ')}${result.identity.resourceIds.length > 0 ? `; resource ids ${result.identity.resourceIds.join(', ')}` : ''}`);
+  }
   if (result.duplicates > 0) err(`trailwatch: ${result.duplicates} duplicate${result.duplicates === 1 ? '' : 's'} (the same eventID indexed again by a retried delivery) not shown`);
   if (result.events.length >= options.limit) err(`trailwatch: showing the newest ${options.limit}; raise --limit or narrow the search for more`);
   if (result.truncated) err(`trailwatch: stopped after ${result.pages} pages with more to search: narrow --since or add flags`);

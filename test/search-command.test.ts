@@ -76,11 +76,11 @@ afterAll(() => cwl.restore());
 
 describe('search: what it asks CloudWatch Logs', () => {
   it('sends the filter pattern, the time range from --since, newest first, and pages until it has --limit events', async () => {
-    const { run, lines } = search(['--log-group', GROUP, '--db', 'oradb', '--since', '12h', '--limit', '6']);
+    const { run, lines } = search(['--log-group', GROUP, '--event', 'DescribeDBInstances', '--since', '12h', '--limit', '6']);
     expect(await run()).toBe(0);
     expect(inputs()[0]).toEqual({
       logGroupName: GROUP,
-      filterPattern: '{ $.trailwatch.resources[*] = "oradb" }',
+      filterPattern: '{ $.eventName = "DescribeDBInstances" }',
       startTime: NOW - 12 * HOUR,
       endTime: NOW,
       startFromHead: false,
@@ -92,7 +92,7 @@ describe('search: what it asks CloudWatch Logs', () => {
       ['4', 2],
     ]);
     expect(lines.out).toHaveLength(6);
-    expect(lines.err[0]).toBe('6 events in /trailwatch/trailwatch/cloudtrail since 2026-11-20T07:00:00Z (filter pattern: { $.trailwatch.resources[*] = "oradb" }; 2 pages)');
+    expect(lines.err[0]).toBe('6 events in /trailwatch/trailwatch/cloudtrail since 2026-11-20T07:00:00Z (filter pattern: { $.eventName = "DescribeDBInstances" }; 2 pages)');
     expect(lines.err[1]).toBe('trailwatch: showing the newest 6; raise --limit or narrow the search for more');
   });
 
@@ -235,5 +235,70 @@ describe('search: the command line', () => {
 
   it('prints a line for an event that is not an index event', () => {
     expect(textLine({ timestamp: NOW, message: 'plain text\nline' })).toBe('2026-11-20T19:00:00.000Z  plain text line');
+  });
+});
+
+describe('search --db: one identity per database, across renames', () => {
+  // scripts/make-sample-logs.ts: mysql-db is created from the CLI, renamed to mysqldb at 12:04:19 (ModifyDBInstance
+  // with newDBInstanceIdentifier), then gets a new master password and two snapshots under its new name.
+  const MYSQL_RESOURCE_ID = 'db-ETDZIIXHEWY5N7GXVC4SH7H5IA';
+  type Indexed = CloudTrailRecord & { trailwatch: { resources: string[]; resourceId?: string; renamed?: { from: string; to: string } } };
+  const stored = STORED.map((e) => JSON.parse(e.message as string) as Indexed);
+  const history = stored
+    .filter((r) => r.trailwatch.resources.includes('mysql-db') || r.trailwatch.resources.includes('mysqldb') || r.trailwatch.resourceId === MYSQL_RESOURCE_ID)
+    .map((r) => r.eventID)
+    .sort();
+
+  it('the sample day indexes the rename with both names and the resource id', () => {
+    const rename = stored.filter((r) => r.trailwatch.renamed);
+    expect(rename).toHaveLength(1);
+    expect(rename[0]?.eventName).toBe('ModifyDBInstance');
+    expect(rename[0]?.trailwatch).toMatchObject({ resource: 'mysql-db', resourceId: MYSQL_RESOURCE_ID, renamed: { from: 'mysql-db', to: 'mysqldb' } });
+    expect(rename[0]?.trailwatch.resources).toEqual(expect.arrayContaining(['mysql-db', 'mysqldb']));
+    // Calls whose records carry no resource id (a Describe, the failed create) have no resourceId member.
+    const describe = stored.find((r) => r.eventName === 'DescribeDBInstances' && JSON.stringify(r.requestParameters).includes('"mysql-db"'));
+    expect(describe?.trailwatch).not.toHaveProperty('resourceId');
+  });
+
+  for (const name of ['mysqldb', 'mysql-db']) {
+    it(`--db ${name} finds the whole history of the renamed MySQL instance, under both names`, async () => {
+      const { run, lines } = search(['--log-group', GROUP, '--db', name, '--since', '1d', '--limit', '500', '--format', 'json']);
+      expect(await run()).toBe(0);
+      const found = lines.out.map((l) => messageOf(l));
+      expect(found.map((r) => r.eventID).sort()).toEqual(history);
+      // Before the rename, under the old name: the failed and the successful CreateDBInstance, the Describe.
+      const oldName = found.filter((r) => JSON.stringify(r.requestParameters ?? {}).includes('"dBInstanceIdentifier":"mysql-db"')).map((r) => r.eventName);
+      expect(oldName).toEqual(expect.arrayContaining(['CreateDBInstance', 'CreateDBInstance', 'DescribeDBInstances', 'ModifyDBInstance']));
+      expect(found.map((r) => r.eventName)).toEqual(expect.arrayContaining(['CreateDBSnapshot']));
+      // Newest first.
+      const times = found.map((r) => r.eventTime as string);
+      expect([...times].sort().reverse()).toEqual(times);
+      expect(lines.err.join('\n')).toContain(`names ${name === 'mysqldb' ? 'mysqldb, mysql-db' : 'mysql-db, mysqldb'}; resource ids ${MYSQL_RESOURCE_ID}`);
+      // Every pattern within CloudWatch's limits: 3 wildcard selectors, 1,024 characters.
+      for (const input of inputs()) {
+        expect((input.filterPattern ?? '').split('[*]').length - 1).toBeLessThanOrEqual(3);
+        expect((input.filterPattern ?? '').length).toBeLessThanOrEqual(1024);
+      }
+      const last = inputs().at(-1);
+      expect(last?.filterPattern).toBe(`{ ($.trailwatch.resources[*] = "${name}" || $.trailwatch.resources[*] = "${name === 'mysqldb' ? 'mysql-db' : 'mysqldb'}" || $.trailwatch.resourceId = "${MYSQL_RESOURCE_ID}") }`);
+    });
+  }
+
+  it('keeps the other flags: --db mysqldb --event CreateDBInstance finds the creates under the old name', async () => {
+    const { run, lines } = search(['--log-group', GROUP, '--db', 'mysqldb', '--event', 'CreateDBInstance', '--since', '1d', '--format', 'json']);
+    expect(await run()).toBe(0);
+    const found = lines.out.map((l) => messageOf(l));
+    expect(found.map((r) => [r.eventName, r.trailwatch.resource, r.errorCode ?? null])).toEqual([
+      ['CreateDBInstance', 'mysql-db', null],
+      ['CreateDBInstance', 'mysql-db', 'InvalidParameterValue'],
+    ]);
+  });
+
+  it('a database never renamed is searched by its name and resource id only', async () => {
+    const { run, lines } = search(['--log-group', GROUP, '--db', 'oradb', '--since', '1d', '--limit', '500', '--format', 'json']);
+    expect(await run()).toBe(0);
+    const names = new Set(lines.out.flatMap((l) => messageOf(l).trailwatch.resource ?? []));
+    expect(names.has('mysqldb')).toBe(false);
+    expect(lines.out.length).toBeGreaterThan(0);
   });
 });

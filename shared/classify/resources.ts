@@ -190,3 +190,58 @@ function strings(value: JsonValue): string[] {
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string' && v !== '');
   return [];
 }
+
+/** What ties a DB instance's or cluster's records together across renames (the index's `resourceId` and `renamed`). */
+export interface RdsIdentity {
+  /**
+   * The immutable RDS resource id the record carries: `dbiResourceId` (a DB instance, `db-...`) or
+   * `dbClusterResourceId` (a cluster, `cluster-...`) at the top level of responseElements (the instance or cluster
+   * the response describes; for a snapshot, the instance or cluster it was taken of), else of requestParameters
+   * (the automated-backup calls name the instance's by it). Absent when the record carries neither.
+   */
+  resourceId?: string;
+  /** A successful ModifyDBInstance / ModifyDBCluster that renames: the old and the new identifier. */
+  renamed?: { kind: 'db-instance' | 'db-cluster'; from: string; to: string };
+}
+
+const RENAMES: ReadonlyArray<{ kind: 'db-instance' | 'db-cluster'; old: string; new: string }> = [
+  { kind: 'db-instance', old: 'dbinstanceidentifier', new: 'newdbinstanceidentifier' },
+  { kind: 'db-cluster', old: 'dbclusteridentifier', new: 'newdbclusteridentifier' },
+];
+
+export function rdsIdentityOf(record: CloudTrailRecord): RdsIdentity {
+  const out: RdsIdentity = {};
+  const request = readable(record.requestParameters);
+  for (const params of [readable(record.responseElements), request]) {
+    const id = params && (topLevel(params, 'dbiresourceid') ?? topLevel(params, 'dbclusterresourceid'));
+    if (id) {
+      out.resourceId = id;
+      break;
+    }
+  }
+  // A failed call renamed nothing.
+  if (request && !record.errorCode) {
+    for (const rename of RENAMES) {
+      const from = nameOf(topLevel(request, rename.old));
+      const to = nameOf(topLevel(request, rename.new));
+      if (from && to && from !== to) {
+        out.renamed = { kind: rename.kind, from, to };
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** A top-level string member, its key matched case-insensitively. */
+function topLevel(params: JsonObject, lowerKey: string): string | undefined {
+  for (const [key, value] of Object.entries(params)) {
+    if (key.toLowerCase() === lowerKey && typeof value === 'string' && value !== '') return value;
+  }
+  return undefined;
+}
+
+function nameOf(value: string | undefined): string | undefined {
+  if (value === undefined || !isArn(value)) return value;
+  return rdsResourceFromArn(value)?.id;
+}

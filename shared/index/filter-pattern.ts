@@ -31,7 +31,7 @@ export const SEARCH_SOURCES: Readonly<Record<SearchSource, readonly string[]>> =
 export interface SearchCriteria {
   /** `--event`: eventName, any of them. */
   events?: readonly string[];
-  /** `--db`: a DB instance, cluster, snapshot... identifier or ARN, any of them; old and new names of a rename both match. */
+  /** `--db`: a DB instance, cluster, snapshot... identifier or ARN, any of them; with --db, the command follows renames (identitySearches). */
   dbs?: readonly string[];
   /** `--user`: the caller's name (user, role, session, service), or an ARN (the caller's or its role's), any of them. */
   users?: readonly string[];
@@ -61,14 +61,19 @@ export class FilterPatternError extends Error {
 }
 
 export function buildSearch(criteria: SearchCriteria): SearchPlan {
-  const groups: string[][] = [];
-  const events = values('--event', criteria.events);
-  if (events.length > 0) groups.push(events.map((e) => `$.eventName = ${quote('--event', e)}`));
   const dbs = values('--db', criteria.dbs);
   if (dbs.length > MAX_WILDCARD_SELECTORS) {
     throw new FilterPatternError(`at most ${MAX_WILDCARD_SELECTORS} --db values: each is a wildcard selector ($.trailwatch.resources[*]) and CloudWatch Logs allows ${MAX_WILDCARD_SELECTORS} in a filter pattern`);
   }
-  if (dbs.length > 0) groups.push(dbs.map((d) => `$.trailwatch.resources[*] = ${quote('--db', d)}`));
+  return buildWith(criteria, dbs.map((d) => `$.trailwatch.resources[*] = ${quote('--db', d)}`));
+}
+
+/** The pattern with `dbConditions` (any of them) standing for --db. */
+function buildWith(criteria: SearchCriteria, dbConditions: readonly string[]): SearchPlan {
+  const groups: string[][] = [];
+  const events = values('--event', criteria.events);
+  if (events.length > 0) groups.push(events.map((e) => `$.eventName = ${quote('--event', e)}`));
+  if (dbConditions.length > 0) groups.push([...dbConditions]);
   const users = values('--user', criteria.users);
   if (users.length > 0) groups.push(users.flatMap(userConditions));
   const sources = [...new Set(criteria.sources ?? [])];
@@ -121,4 +126,115 @@ function checked(plan: SearchPlan): SearchPlan {
     throw new FilterPatternError(`the filter pattern is ${length} characters, over the ${MAX_FILTER_PATTERN_LENGTH} FilterLogEvents allows: search for fewer values at once`);
   }
   return plan;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// One identity per database: `--db NAME` follows the database across renames.
+//
+// The index gives every RDS event that carries one the instance's or cluster's immutable resource id
+// (`trailwatch.resourceId`) and every successful rename its old and new name (`trailwatch.renamed`). A search
+// with --db first asks for the events naming the given names (discoveryPatterns), learns from them the
+// database's resource ids and the names a rename gave it or took from it (learnIdentity), asks again for what
+// is new until nothing is, and then searches for any of the names or ids (identitySearches). Pure: the SDK
+// calls are in cli/search-command.ts.
+
+/** The names and resource ids one database (or several, with several --db) has had. */
+export interface DbIdentity {
+  names: string[];
+  resourceIds: string[];
+}
+
+/**
+ * Patterns for the events that can tell more about `names` and `resourceIds`: those naming them (in
+ * `resources`, or by `resourceId`) that carry a resource id or a rename. Several patterns when there are more
+ * names than the wildcard selectors one pattern may hold; none when both lists are empty.
+ */
+export function discoveryPatterns(identity: DbIdentity): string[] {
+  const informative = '($.trailwatch.resourceId = "*" || $.trailwatch.renamed.from = "*")';
+  return identityConditionChunks(identity).map((conditions) => checkedPattern(`{ (${conditions.join(' || ')}) && ${informative} }`));
+}
+
+/** The index event's `trailwatch` object, as far as learnIdentity reads it. */
+interface IdentityView {
+  resource?: unknown;
+  resourceId?: unknown;
+  renamed?: { from?: unknown; to?: unknown };
+}
+
+/**
+ * `identity` grown by what the index events say: a rename from or to a known name (or of a known resource id)
+ * adds the other name; an event whose subject (`trailwatch.resource`) is a known name adds its resource id.
+ * Only the subject's: a read replica's or a restored instance's record names its source too, with the new
+ * instance's resource id. Names are never learnt from a resource id alone (a snapshot's record carries the
+ * instance's id but is about the snapshot). Repeated until nothing new, so a chain of renames is followed.
+ */
+export function learnIdentity(identity: DbIdentity, messages: readonly string[]): DbIdentity {
+  const names = new Set(identity.names);
+  const ids = new Set(identity.resourceIds);
+  const views: IdentityView[] = [];
+  for (const message of messages) {
+    const tw = trailwatchOf(message);
+    if (tw) views.push(tw);
+  }
+  for (let grew = true; grew; ) {
+    grew = false;
+    const add = (set: Set<string>, value: unknown) => {
+      // eslint-disable-next-line no-control-regex
+      if (typeof value === 'string' && value !== '' && !/["\u0000-\u001f\u007f]/.test(value) && !set.has(value)) {
+        set.add(value);
+        grew = true;
+      }
+    };
+    for (const tw of views) {
+      const id = typeof tw.resourceId === 'string' ? tw.resourceId : undefined;
+      const from = tw.renamed?.from;
+      const to = tw.renamed?.to;
+      const renameKnown = (typeof from === 'string' && names.has(from)) || (typeof to === 'string' && names.has(to)) || (id !== undefined && ids.has(id) && typeof from === 'string');
+      if (renameKnown) {
+        add(names, from);
+        add(names, to);
+      }
+      if (id !== undefined && typeof tw.resource === 'string' && names.has(tw.resource)) add(ids, id);
+    }
+  }
+  return { names: [...names], resourceIds: [...ids] };
+}
+
+/**
+ * The search for `criteria` with its --db values replaced by every name and resource id of `identity`: one
+ * plan per group of at most MAX_WILDCARD_SELECTORS names (each a `resources[*]` selector), the resource ids
+ * (plain `resourceId` selectors) in the first. The caller merges the plans' events.
+ */
+export function identitySearches(criteria: SearchCriteria, identity: DbIdentity): SearchPlan[] {
+  buildSearch(criteria);
+  return identityConditionChunks(identity).map((conditions) => checked(buildWith(criteria, conditions)));
+}
+
+function identityConditionChunks(identity: DbIdentity): string[][] {
+  const names = values('--db', identity.names);
+  const ids = values('--db', identity.resourceIds);
+  const chunks: string[][] = [];
+  for (let i = 0; i < names.length; i += MAX_WILDCARD_SELECTORS) {
+    chunks.push(names.slice(i, i + MAX_WILDCARD_SELECTORS).map((n) => `$.trailwatch.resources[*] = ${quote('--db', n)}`));
+  }
+  const idConditions = ids.map((id) => `$.trailwatch.resourceId = ${quote('--db', id)}`);
+  if (chunks.length === 0) {
+    if (idConditions.length > 0) chunks.push(idConditions);
+  } else chunks[0]?.push(...idConditions);
+  return chunks;
+}
+
+function trailwatchOf(message: string): IdentityView | undefined {
+  if (!message.startsWith('{')) return undefined;
+  try {
+    const value = JSON.parse(message) as { trailwatch?: unknown };
+    const tw = value?.trailwatch;
+    return typeof tw === 'object' && tw !== null && !Array.isArray(tw) ? (tw as IdentityView) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function checkedPattern(pattern: string): string {
+  return checked({ filterPattern: pattern, clientTerms: [] }).filterPattern as string;
 }

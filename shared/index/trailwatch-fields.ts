@@ -1,6 +1,7 @@
 // The `trailwatch` object added to each indexed record: the classifier's facts in the form CloudWatch Logs
 // filter patterns and text searches reach.
 import type { ClassifiedEvent, Principal } from '../classify/types.js';
+import { rdsIdentityOf } from '../classify/resources.js';
 import type { IndexedPrincipal, TrailwatchFields } from './types.js';
 
 /** An alert as far as the index cares: the id of the rule that raised it. */
@@ -11,7 +12,7 @@ export interface RaisedRule {
 export function trailwatchFields(event: ClassifiedEvent, alerts: readonly RaisedRule[]): TrailwatchFields {
   const { facts } = event;
   const resources = resourceIdentifiers(facts.resources);
-  return {
+  const fields: TrailwatchFields = {
     category: facts.category,
     principal: indexedPrincipal(facts.principal),
     resource: facts.resources[0]?.id ?? null,
@@ -19,6 +20,14 @@ export function trailwatchFields(event: ClassifiedEvent, alerts: readonly Raised
     failed: facts.failed,
     alerts: unique(alerts.map((a) => a.rule)),
   };
+  // The identity `trailwatch search --db` follows across renames: RDS records only. A record without a
+  // resource id gets no `resourceId` member; it is still found by the names in `resources`.
+  if (facts.category === 'rds') {
+    const identity = rdsIdentityOf(event.record);
+    if (identity.resourceId !== undefined) fields.resourceId = identity.resourceId;
+    if (identity.renamed) fields.renamed = { from: identity.renamed.from, to: identity.renamed.to };
+  }
+  return fields;
 }
 
 /**

@@ -118,6 +118,8 @@ function shortened(
     resources: cutList('trailwatch.resources', fields.resources),
     alerts: cutList('trailwatch.alerts', fields.alerts),
   };
+  if (fields.resourceId !== undefined) trailwatchFieldsCut.resourceId = cut('trailwatch.resourceId', fields.resourceId);
+  if (fields.renamed) trailwatchFieldsCut.renamed = { from: cut('trailwatch.renamed.from', fields.renamed.from), to: cut('trailwatch.renamed.to', fields.renamed.to) };
   const removedShown = cutList('trailwatch.trimmed', removed);
   return render(core, trailwatchFieldsCut, { removed: removedShown, truncated, originalBytes });
 }

@@ -53,6 +53,13 @@ export interface TrailwatchFields {
   /** Every identifier the event names: ids and ARNs, old and new names after a rename, primary first. */
   resources: string[];
   failed: boolean;
+  /**
+   * Only when the record carries one: the RDS resource id (`dbiResourceId` / `dbClusterResourceId`) of the DB
+   * instance or cluster, which a rename does not change (shared/classify/resources.ts, rdsIdentityOf).
+   */
+  resourceId?: string;
+  /** Only on a successful rename (ModifyDBInstance / ModifyDBCluster with a new identifier): the old and new name. */
+  renamed?: { from: string; to: string };
   /** Ids of the alert rules the event raised. */
   alerts: string[];
   /** Only on trimmed messages: top-level fields left out. */
