@@ -47,6 +47,7 @@ const READ_BY_RUNTIME: Record<string, string> = {
 
 /** Variables a loader reads that the template leaves unset on purpose. */
 const NOT_SET_BY_TEMPLATE: Record<string, string> = {
+  CLOUDTRAIL_PUBLIC_KEYS_FILE: "local runs only: the sample day's TEST public key; deployed stacks use ListPublicKeys",
   RULES_FILE: 'a rules file bundled with the function; SAM esbuild builds ship only the bundle (CustomRules -> RULES_YAML instead)',
   S3_FORCE_PATH_STYLE: 'for S3-compatible emulators (npm start, local runs), never for S3 itself',
   S3_STALL_TIMEOUT_SECONDS: 'the 30 s default suits S3 (functions/lib/body-watch.ts says why); an override for slow S3-compatible endpoints',

@@ -30,6 +30,11 @@ export interface ProcessorConfig {
    * alerts and the fast path"). Unset: no dedupe; every delivery of a record publishes its alerts, as before.
    */
   dedupeTable: string | undefined;
+  /**
+   * CLOUDTRAIL_PUBLIC_KEYS_FILE (optional, local runs): digests are checked with the keys in this `aws cloudtrail
+   * list-public-keys` JSON file instead of ListPublicKeys (`npm start` over the sample day, signed with a TEST key).
+   */
+  publicKeysFile: string | undefined;
   /** The stack's own resources trailwatch-tampered watches (TRAILWATCH_* variables, the topics, this function). */
   trailwatchResources: TrailwatchResources;
   aws: AwsClientSettings;
@@ -58,6 +63,7 @@ export function loadProcessorConfig(env: Env, options: LoadOptions = {}): Proces
   }
   const stormThreshold = reader.optional('ALERT_STORM_THRESHOLD', integer(1, 10_000), DEFAULT_STORM_THRESHOLD);
   const dedupeTable = reader.optional('ALERT_DEDUPE_TABLE', dynamoDbTableName, undefined);
+  const publicKeysFile = reader.optional('CLOUDTRAIL_PUBLIC_KEYS_FILE', (value) => value, undefined);
   const ruleOptions = readRuleOptions(reader);
   const trailwatchResources = readTrailwatchResources(reader, [alertTopicArn, eventsTopicArn]);
   const aws = readAwsClientSettings(reader);
@@ -78,6 +84,7 @@ export function loadProcessorConfig(env: Env, options: LoadOptions = {}): Proces
     eventsTopicArn,
     eventsMinSeverity: eventsTopicArn ? eventsMinSeverity : minSeverity,
     stormThreshold,
+    publicKeysFile,
     ruleset: ruleset as Ruleset,
     rulesSources: sources,
     dedupeTable,

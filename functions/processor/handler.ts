@@ -49,10 +49,6 @@ obs.logger.info('processor configured', {
   watching: config.trailwatchResources,
 });
 
-// CLOUDTRAIL_PUBLIC_KEYS_FILE (optional): digests are checked with the keys in this list-public-keys JSON file
-// instead of ListPublicKeys; for offline runs (`npm start` over the sample day, signed with a test key).
-const publicKeysFile = process.env.CLOUDTRAIL_PUBLIC_KEYS_FILE?.trim();
-
 // Issue 13: ALERT_DEDUPE_TABLE set = every alert published at most once per topic (region, endpoint: the SDK's
 // own AWS_REGION / AWS_ENDPOINT_URL_DYNAMODB).
 const dedupe = config.dedupeTable ? new DedupeStore(new DynamoDBClient({}), config.dedupeTable) : undefined;
@@ -63,5 +59,5 @@ export const handler = createHandler({
   s3: createS3Client(config.aws),
   sns: createSnsClient(),
   dedupe,
-  ...(publicKeysFile ? { publicKeys: publicKeysFromFile(publicKeysFile) } : {}),
+  ...(config.publicKeysFile ? { publicKeys: publicKeysFromFile(config.publicKeysFile) } : {}),
 });

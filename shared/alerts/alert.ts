@@ -5,7 +5,7 @@ import type { Category, ClassifiedEvent, Principal, RdsResource } from '../class
 import type { ActiveRule } from '../rules/engine.js';
 import type { Severity } from '../rules/types.js';
 import { callerName } from './caller-name.js';
-import { integrityDetails } from '../integrity/events.js';
+import { trailwatchEventDetails } from '../integrity/events.js';
 import { formatCount } from './plain-text.js';
 
 export { principalLabel } from './caller-name.js';
@@ -68,7 +68,7 @@ export function buildAlert(rule: ActiveRule, event: ClassifiedEvent, origin?: Al
     failed: facts.failed,
     errorCode: detail(record.errorCode) || null,
     errorMessage: detail(record.errorMessage) || null,
-    details: facts.dataApiLogging?.reasons ?? integrityDetails(record) ?? [],
+    details: facts.dataApiLogging?.reasons ?? trailwatchEventDetails(record) ?? [],
     nextSteps: rule.nextSteps,
     file: origin?.file ?? null,
     recordIndex: origin?.recordIndex ?? null,

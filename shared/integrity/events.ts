@@ -15,7 +15,7 @@
 // These records never come from a log file: the pipeline builds them and hands them to the rules directly, so
 // the reader's prefilter never sees them. A forged log file carrying such a record could raise a spurious
 // integrity alert (never hide one), and is itself unlisted by any digest.
-import { createHash } from 'node:crypto';
+import { uuidFrom } from '../derived-id.js';
 import type { CloudTrailRecord, JsonObject } from '../cloudtrail.js';
 import type { FileResult } from './check.js';
 import { parseDigestKey, parseLogKey } from './keys.js';
@@ -24,10 +24,6 @@ export const INTEGRITY_EVENT_SOURCE = 'trailwatch.integrity';
 
 export type IntegrityEventName = 'LogFileModified' | 'LogFileMissing' | 'DigestInvalid' | 'DigestChainBroken' | 'LogFileDeleted' | 'LogFileExpired';
 
-function uuidFrom(text: string): string {
-  const h = createHash('sha256').update(text).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
 /** The event a finding raises, or undefined for findings that are fine (valid) or not alerted on (unlisted). */
 export function eventNameFor(result: FileResult): IntegrityEventName | undefined {
@@ -151,7 +147,7 @@ export function deletionRecord(d: ObjectDeletion): CloudTrailRecord {
  * The detail lines of a trailwatch event (eventSource trailwatch.integrity here, trailwatch.reader from
  * shared/scan/unreadable-record.ts); undefined for CloudTrail's own records.
  */
-export function integrityDetails(record: CloudTrailRecord): string[] | undefined {
+export function trailwatchEventDetails(record: CloudTrailRecord): string[] | undefined {
   if (typeof record.eventSource !== 'string' || !record.eventSource.startsWith('trailwatch.')) return undefined;
   const lines = record.additionalEventData?.trailwatchDetails;
   return Array.isArray(lines) ? lines.filter((l): l is string => typeof l === 'string') : undefined;

@@ -12,7 +12,7 @@
 //   eventTime    the log file's delivery time from its key (..._CloudTrail_<region>_YYYYMMDDTHHmmZ_...), else ""
 //   eventID      a UUID derived from the file and the record's place, so a retried file raises the same alert
 //   requestParameters {file, recordIndex, offset, reason}; additionalEventData.trailwatchDetails: the alert's details
-import { createHash } from 'node:crypto';
+import { uuidFrom } from '../derived-id.js';
 import type { CloudTrailRecord } from '../cloudtrail.js';
 import type { MalformedRecord } from '../reader/types.js';
 
@@ -32,10 +32,6 @@ export function deliveryTime(file: string): string {
   return `${year}-${month}-${day}T${hour}:${minute}:00Z`;
 }
 
-function uuidFrom(text: string): string {
-  const h = createHash('sha256').update(text).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
 /** The trailwatch event for a record the reader could not classify. */
 export function unreadableRecord(file: string, item: MalformedRecord): CloudTrailRecord {
