@@ -52,14 +52,26 @@ interface Options {
   profile: string | undefined;
 }
 
-const ALL_ROW_IDS = [...GUNZIP_ROWS, ...LIBRARY_ROWS, ...TRAILWATCH_ROWS, ...PROCESSOR_ROWS, ...INDEXER_ROWS].map((r) => r.id);
+const ALL_ROW_IDS = [...GUNZIP_ROWS, ...LIBRARY_ROWS, ...TRAILWATCH_ROWS, ...PROCESSOR_ROWS, ...INDEXER_ROWS].map(
+  (r) => r.id,
+);
 
 const USAGE = `usage: npm run bench -- [--quick] [--sizes 5mb,100mb,1gb] [--runs N] [--rows id,...] [--include-slow]
                         [--timeout SECONDS] [--no-wait] [--generate-only] [--strict] [--profile] [--profile-row ID]
 rows: ${ALL_ROW_IDS.join(', ')} (or a prefix: gunzip, trailwatch, processor, indexer)`;
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { sizes: ['5mb', '100mb', '1gb'], runs: { '5mb': 5, '100mb': 7, '1gb': 3 }, rows: undefined, includeSlow: false, waitForQuiet: true, generateOnly: false, timeoutSeconds: undefined, strict: false, profile: undefined };
+  const opts: Options = {
+    sizes: ['5mb', '100mb', '1gb'],
+    runs: { '5mb': 5, '100mb': 7, '1gb': 3 },
+    rows: undefined,
+    includeSlow: false,
+    waitForQuiet: true,
+    generateOnly: false,
+    timeoutSeconds: undefined,
+    strict: false,
+    profile: undefined,
+  };
   let runsOverride: number | undefined;
   let sizesGiven = false;
   const value = (i: number, name: string): string => {
@@ -75,21 +87,28 @@ function parseArgs(argv: string[]): Options {
         opts.runs = { '5mb': 3, '100mb': 3, '1gb': 1 };
         break;
       case '--sizes': {
-        const sizes = value(i++, arg).split(',').map((s) => s.trim().toLowerCase());
+        const sizes = value(i++, arg)
+          .split(',')
+          .map((s) => s.trim().toLowerCase());
         const bad = sizes.filter((s) => !isSizeName(s));
-        if (bad.length > 0 || sizes.length === 0) throw new Error(`unknown size ${bad.join(', ')}: use ${Object.keys(SIZES).join(', ')}\n${USAGE}`);
+        if (bad.length > 0 || sizes.length === 0)
+          throw new Error(`unknown size ${bad.join(', ')}: use ${Object.keys(SIZES).join(', ')}\n${USAGE}`);
         opts.sizes = sizes.filter(isSizeName);
         sizesGiven = true;
         break;
       }
       case '--runs': {
         const n = Number(value(i++, arg));
-        if (!Number.isInteger(n) || n < 1 || n > 50) throw new Error(`--runs must be an integer from 1 to 50\n${USAGE}`);
+        if (!Number.isInteger(n) || n < 1 || n > 50)
+          throw new Error(`--runs must be an integer from 1 to 50\n${USAGE}`);
         runsOverride = n;
         break;
       }
       case '--rows':
-        opts.rows = value(i++, arg).split(',').map((s) => s.trim()).filter(Boolean);
+        opts.rows = value(i++, arg)
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         break;
       case '--timeout': {
         const n = Number(value(i++, arg));
@@ -192,13 +211,18 @@ function runWorker(rowId: string, file: string, timeoutMs: number, nodeArgs: str
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (timedOut) return resolve({ ok: false, row: rowId, error: `timed out after ${Math.round(timeoutMs / 1000)} s` });
+      if (timedOut)
+        return resolve({ ok: false, row: rowId, error: `timed out after ${Math.round(timeoutMs / 1000)} s` });
       const line = stdout.trim().split('\n').pop() ?? '';
       try {
         resolve(JSON.parse(line) as WorkerReport);
       } catch {
         const last = stderr.trim().split('\n').slice(-3).join(' | ');
-        resolve({ ok: false, row: rowId, error: `worker exited (${signal ?? `code ${code}`})${last ? `: ${last}` : ''}` });
+        resolve({
+          ok: false,
+          row: rowId,
+          error: `worker exited (${signal ?? `code ${code}`})${last ? `: ${last}` : ''}`,
+        });
       }
     });
   });
@@ -270,7 +294,11 @@ async function acquireLock(): Promise<void> {
         rmSync(LOCK, { force: true });
         rmSync(WORKER, { force: true });
       });
-      for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) process.once(signal, () => process.exit(code));
+      for (const [signal, code] of [
+        ['SIGINT', 130],
+        ['SIGTERM', 143],
+      ] as const)
+        process.once(signal, () => process.exit(code));
       return;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -280,8 +308,10 @@ async function acquireLock(): Promise<void> {
       await rm(LOCK, { force: true });
       continue;
     }
-    if (performance.now() - started > 30 * 60_000) throw new Error(`another bench run (pid ${holder}) has held ${LOCK} for 30 minutes`);
-    if (!announced) progress(`waiting for another bench run (pid ${holder}) to finish: two at once would measure each other`);
+    if (performance.now() - started > 30 * 60_000)
+      throw new Error(`another bench run (pid ${holder}) has held ${LOCK} for 30 minutes`);
+    if (!announced)
+      progress(`waiting for another bench run (pid ${holder}) to finish: two at once would measure each other`);
     announced = true;
     await new Promise((r) => setTimeout(r, 5000));
   }
@@ -289,15 +319,29 @@ async function acquireLock(): Promise<void> {
 
 async function buildWorker(): Promise<void> {
   const { build } = await import('esbuild');
-  await build({ entryPoints: [WORKER_SOURCE], outfile: WORKER, bundle: true, platform: 'node', target: 'node22', format: 'esm', packages: 'external', logLevel: 'warning' });
+  await build({
+    entryPoints: [WORKER_SOURCE],
+    outfile: WORKER,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+  });
 }
 
 function progress(line: string): void {
-  process.stderr.write(line + '\n');
+  process.stderr.write(`${line}\n`);
 }
 
 /** The rows for one file, with the reason for any that are skipped. */
-function plannedRows(opts: Options, size: SizeName, file: GeneratedFile, previous: RowResult[]): { row: RowSpec; skip?: string }[] {
+function plannedRows(
+  opts: Options,
+  size: SizeName,
+  file: GeneratedFile,
+  previous: RowResult[],
+): { row: RowSpec; skip?: string }[] {
   const all = [...GUNZIP_ROWS, ...LIBRARY_ROWS, ...TRAILWATCH_ROWS, ...PROCESSOR_ROWS, ...INDEXER_ROWS];
   // A row id selects that row; anything else selects the rows it is a prefix of ("gunzip", "trailwatch").
   const wanted = (row: RowSpec): boolean =>
@@ -306,25 +350,44 @@ function plannedRows(opts: Options, size: SizeName, file: GeneratedFile, previou
   for (const row of all) {
     if (!wanted(row)) continue;
     if (row.kind === 'json-parse' && file.bytes > bufferConstants.MAX_STRING_LENGTH) {
-      rows.push({ row, skip: `n/a: ${(file.bytes / MB).toFixed(0)} MB of text is over V8's string limit (${bufferConstants.MAX_STRING_LENGTH.toLocaleString('en-US')} chars)` });
+      rows.push({
+        row,
+        skip: `n/a: ${(file.bytes / MB).toFixed(0)} MB of text is over V8's string limit (${bufferConstants.MAX_STRING_LENGTH.toLocaleString('en-US')} chars)`,
+      });
     } else if (row.kind === 'streaming-library' && size === '1gb' && !opts.includeSlow) {
       const earlier = previous.find((p) => p.row.id === row.id && p.runs.length > 0);
       const rate = earlier ? summarize(earlier)?.mbPerSecond : undefined;
-      const estimate = rate ? ` (~${rate.toFixed(0)} MB/s on ${earlier?.size}: ~${Math.round(file.bytes / MB / rate)} s a run)` : '';
+      const estimate = rate
+        ? ` (~${rate.toFixed(0)} MB/s on ${earlier?.size}: ~${Math.round(file.bytes / MB / rate)} s a run)`
+        : '';
       rows.push({ row, skip: `skipped: too slow for 1 GB${estimate}; --include-slow runs it` });
     } else rows.push({ row });
   }
   return rows;
 }
 
-async function measureFile(opts: Options, size: SizeName, file: GeneratedFile, previous: RowResult[]): Promise<RowResult[]> {
+async function measureFile(
+  opts: Options,
+  size: SizeName,
+  file: GeneratedFile,
+  previous: RowResult[],
+): Promise<RowResult[]> {
   // Bring the compressed file into the page cache so the first run does not pay for the disk. Streamed, not
   // read whole: this process stays small, as a forked child starts out with its parent's pages.
-  await pipeline(createReadStream(file.path, { highWaterMark: 1 << 20 }), new Writable({ write: (_chunk, _enc, cb) => cb() }));
+  await pipeline(
+    createReadStream(file.path, { highWaterMark: 1 << 20 }),
+    new Writable({ write: (_chunk, _enc, cb) => cb() }),
+  );
   const runs = opts.runs[size] ?? 3;
   const timeoutMs = (opts.timeoutSeconds ?? 30 + file.bytes / (2 * MB)) * 1000;
   const plan = plannedRows(opts, size, file, previous);
-  const results: RowResult[] = plan.map(({ row, skip }) => ({ size, file, row, runs: [], ...(skip ? { note: skip } : {}) }));
+  const results: RowResult[] = plan.map(({ row, skip }) => ({
+    size,
+    file,
+    row,
+    runs: [],
+    ...(skip ? { note: skip } : {}),
+  }));
   const active = new Set(results.filter((r) => r.note === undefined));
   for (let run = 1; run <= runs && active.size > 0; run++) {
     for (const result of results) {
@@ -339,7 +402,9 @@ async function measureFile(opts: Options, size: SizeName, file: GeneratedFile, p
         continue;
       }
       result.runs.push(report);
-      progress(`  ${size} ${result.row.id} run ${run}/${runs}: ${(file.bytes / MB / report.seconds).toFixed(1)} MB/s, ${(report.maxRssBytes / MB).toFixed(0)} MB RSS`);
+      progress(
+        `  ${size} ${result.row.id} run ${run}/${runs}: ${(file.bytes / MB / report.seconds).toFixed(1)} MB/s, ${(report.maxRssBytes / MB).toFixed(0)} MB RSS`,
+      );
       const warning = checkCounts(result.row, report, file);
       if (warning) result.warning = warning;
       // A row this slow says what it has to say in one run; do not spend minutes repeating it.
@@ -354,9 +419,12 @@ async function measureFile(opts: Options, size: SizeName, file: GeneratedFile, p
 
 function checkCounts(row: RowSpec, report: Success, file: GeneratedFile): string | undefined {
   const problems: string[] = [];
-  if (report.bytesOut !== undefined && report.bytesOut !== file.bytes) problems.push(`${report.bytesOut} bytes, expected ${file.bytes}`);
-  if (row.kind !== 'gunzip' && row.kind !== 'baseline' && report.records !== file.records) problems.push(`${report.records ?? 'no'} records, expected ${file.records}`);
-  if (report.rdsRecords !== undefined && report.rdsRecords !== file.rdsRecords) problems.push(`${report.rdsRecords} RDS records, expected ${file.rdsRecords}`);
+  if (report.bytesOut !== undefined && report.bytesOut !== file.bytes)
+    problems.push(`${report.bytesOut} bytes, expected ${file.bytes}`);
+  if (row.kind !== 'gunzip' && row.kind !== 'baseline' && report.records !== file.records)
+    problems.push(`${report.records ?? 'no'} records, expected ${file.records}`);
+  if (report.rdsRecords !== undefined && report.rdsRecords !== file.rdsRecords)
+    problems.push(`${report.rdsRecords} RDS records, expected ${file.rdsRecords}`);
   return problems.length > 0 ? problems.join('; ') : undefined;
 }
 
@@ -384,7 +452,10 @@ function floorOf(results: RowResult[], size: SizeName): { row: RowResult; summar
 }
 
 function table(results: RowResult[]): string {
-  const lines = ['| file | row | MB/s | records/s | × raw gunzip | peak RSS MB | runs (MB/s range) |', '| --- | --- | ---: | ---: | ---: | ---: | --- |'];
+  const lines = [
+    '| file | row | MB/s | records/s | × raw gunzip | peak RSS MB | runs (MB/s range) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | --- |',
+  ];
   for (const r of results) {
     const s = summarize(r);
     const floor = floorOf(results, r.size);
@@ -399,7 +470,9 @@ function table(results: RowResult[]): string {
     const rates = r.runs.map((x) => r.file.bytes / MB / x.seconds);
     const spread = r.runs.length > 1 ? ` (${fmtRate(Math.min(...rates))}–${fmtRate(Math.max(...rates))})` : '';
     const runs = `${r.runs.length}${spread}${notes ? `; ${notes}` : ''}`;
-    lines.push(`| ${r.size} | ${label} | ${fmtRate(s.mbPerSecond)} | ${s.recordsPerSecond === undefined ? '–' : fmtCount(s.recordsPerSecond)} | ${ratio} | ${s.peakRssMB.toFixed(0)} | ${runs} |`);
+    lines.push(
+      `| ${r.size} | ${label} | ${fmtRate(s.mbPerSecond)} | ${s.recordsPerSecond === undefined ? '–' : fmtCount(s.recordsPerSecond)} | ${ratio} | ${s.peakRssMB.toFixed(0)} | ${runs} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -411,7 +484,8 @@ function targetChecks(results: RowResult[]): { lines: string[]; failed: boolean 
     if (ok === false) failed = true;
     lines.push(`${ok === undefined ? 'N/A ' : ok ? 'PASS' : 'FAIL'} ${text}`);
   };
-  const primary = (size: SizeName): RowResult | undefined => results.find((r) => r.size === size && r.row.id === PRIMARY_TRAILWATCH_ROW);
+  const primary = (size: SizeName): RowResult | undefined =>
+    results.find((r) => r.size === size && r.row.id === PRIMARY_TRAILWATCH_ROW);
   const has100 = results.some((r) => r.size === '100mb');
   const has1g = results.some((r) => r.size === '1gb');
   const missing = TRAILWATCH_PENDING ?? 'no trailwatch result';
@@ -420,36 +494,71 @@ function targetChecks(results: RowResult[]): { lines: string[]; failed: boolean 
     const tw = primary('100mb');
     const s = tw && summarize(tw);
     const floor = floorOf(results, '100mb');
-    if (!s || !floor) line(undefined, `100mb: trailwatch ≥ ${TARGETS.ratioToGunzip} × raw streaming gunzip: ${!s ? (tw?.note ?? missing) : 'no gunzip floor measured'}`);
+    if (!s || !floor)
+      line(
+        undefined,
+        `100mb: trailwatch ≥ ${TARGETS.ratioToGunzip} × raw streaming gunzip: ${!s ? (tw?.note ?? missing) : 'no gunzip floor measured'}`,
+      );
     else {
       const ratio = s.mbPerSecond / floor.summary.mbPerSecond;
-      line(ratio >= TARGETS.ratioToGunzip, `100mb: trailwatch ≥ ${TARGETS.ratioToGunzip} × raw streaming gunzip: ${fmtRate(s.mbPerSecond)} MB/s vs floor ${fmtRate(floor.summary.mbPerSecond)} MB/s (${floor.row.row.label}) = ${ratio.toFixed(2)}×`);
+      line(
+        ratio >= TARGETS.ratioToGunzip,
+        `100mb: trailwatch ≥ ${TARGETS.ratioToGunzip} × raw streaming gunzip: ${fmtRate(s.mbPerSecond)} MB/s vs floor ${fmtRate(floor.summary.mbPerSecond)} MB/s (${floor.row.row.label}) = ${ratio.toFixed(2)}×`,
+      );
     }
-    const libs = results.filter((r) => r.size === '100mb' && r.row.kind === 'streaming-library').map((r) => ({ r, s: summarize(r) }));
-    const fastest = libs.reduce<{ r: RowResult; s: Summary } | undefined>((best, x) => (x.s && (!best || x.s.mbPerSecond > best.s.mbPerSecond) ? { r: x.r, s: x.s } : best), undefined);
-    if (!s || !fastest) line(undefined, `100mb: trailwatch ≥ ${TARGETS.timesFastestStreamingLibrary} × the faster streaming JSON library: ${!s ? (tw?.note ?? missing) : 'no streaming library measured'}`);
+    const libs = results
+      .filter((r) => r.size === '100mb' && r.row.kind === 'streaming-library')
+      .map((r) => ({ r, s: summarize(r) }));
+    const fastest = libs.reduce<{ r: RowResult; s: Summary } | undefined>(
+      (best, x) => (x.s && (!best || x.s.mbPerSecond > best.s.mbPerSecond) ? { r: x.r, s: x.s } : best),
+      undefined,
+    );
+    if (!s || !fastest)
+      line(
+        undefined,
+        `100mb: trailwatch ≥ ${TARGETS.timesFastestStreamingLibrary} × the faster streaming JSON library: ${!s ? (tw?.note ?? missing) : 'no streaming library measured'}`,
+      );
     else {
       const times = s.mbPerSecond / fastest.s.mbPerSecond;
-      line(times >= TARGETS.timesFastestStreamingLibrary, `100mb: trailwatch ≥ ${TARGETS.timesFastestStreamingLibrary} × the faster streaming JSON library: ${fmtRate(s.mbPerSecond)} MB/s vs ${fastest.r.row.label} ${fmtRate(fastest.s.mbPerSecond)} MB/s = ${times.toFixed(1)}×`);
+      line(
+        times >= TARGETS.timesFastestStreamingLibrary,
+        `100mb: trailwatch ≥ ${TARGETS.timesFastestStreamingLibrary} × the faster streaming JSON library: ${fmtRate(s.mbPerSecond)} MB/s vs ${fastest.r.row.label} ${fmtRate(fastest.s.mbPerSecond)} MB/s = ${times.toFixed(1)}×`,
+      );
     }
     // The processor Lambda's row beside the core's (bench/processor.ts).
     const handlerRow = results.find((r) => r.size === '100mb' && r.row.id === PROCESSOR_ROW);
-    for (const check of processorTargetChecks('100mb', handlerRow && summarize(handlerRow), tw && summarize(tw), handlerRow?.note)) line(check.ok, check.text);
+    for (const check of processorTargetChecks(
+      '100mb',
+      handlerRow && summarize(handlerRow),
+      tw && summarize(tw),
+      handlerRow?.note,
+    ))
+      line(check.ok, check.text);
   } else lines.push('N/A  100mb targets: the 100mb file was not measured (--sizes)');
 
   if (has1g) {
     const tw = primary('1gb');
     const s = tw && summarize(tw);
     if (!s) line(undefined, `1gb: trailwatch peak RSS < ${TARGETS.maxRssMB} MB: ${tw?.note ?? missing}`);
-    else line(s.peakRssMB < TARGETS.maxRssMB, `1gb: trailwatch peak RSS < ${TARGETS.maxRssMB} MB: ${s.peakRssMB.toFixed(0)} MB (max of ${tw.runs.length} runs)`);
-  } else lines.push(`N/A  1gb target (peak RSS < ${TARGETS.maxRssMB} MB): the 1gb file was not measured (--sizes / --quick)`);
+    else
+      line(
+        s.peakRssMB < TARGETS.maxRssMB,
+        `1gb: trailwatch peak RSS < ${TARGETS.maxRssMB} MB: ${s.peakRssMB.toFixed(0)} MB (max of ${tw.runs.length} runs)`,
+      );
+  } else
+    lines.push(
+      `N/A  1gb target (peak RSS < ${TARGETS.maxRssMB} MB): the 1gb file was not measured (--sizes / --quick)`,
+    );
   return { lines, failed };
 }
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const major = Number(process.versions.node.split('.')[0]);
-  if (major !== 22) progress(`warning: running on Node ${process.versions.node}; trailwatch targets Node 22 (npm run bench puts node_modules/.bin/node first on PATH)`);
+  if (major !== 22)
+    progress(
+      `warning: running on Node ${process.versions.node}; trailwatch targets Node 22 (npm run bench puts node_modules/.bin/node first on PATH)`,
+    );
 
   await acquireLock();
   const files: GeneratedFile[] = [];
@@ -461,7 +570,8 @@ async function main(): Promise<void> {
   // The processor row imports the handler bundle at run time (bench/processor.ts).
   if (!opts.rows || opts.rows.some((w) => PROCESSOR_ROW.startsWith(w))) await buildProcessorBundle();
   // The indexer rows likewise (bench/indexer.ts).
-  if (!opts.rows || opts.rows.some((w) => INDEXER_ROW.startsWith(w) || w.startsWith(INDEXER_ROW))) await buildIndexerBundle();
+  if (!opts.rows || opts.rows.some((w) => INDEXER_ROW.startsWith(w) || w.startsWith(INDEXER_ROW)))
+    await buildIndexerBundle();
 
   await buildWorker();
   const loadBefore = os.loadavg()[0] ?? 0;
@@ -478,7 +588,9 @@ async function main(): Promise<void> {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 
   const out: string[] = [];
-  out.push(`## trailwatch benchmark (Node ${process.versions.node}, ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB)`);
+  out.push(
+    `## trailwatch benchmark (Node ${process.versions.node}, ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB)`,
+  );
   out.push('');
   out.push('Files (generated by bench/generate.ts, cached in bench/out/):');
   for (const f of files) out.push(`- ${f.path.split('/').pop()}: ${describeFile(f)}`);
@@ -490,7 +602,9 @@ async function main(): Promise<void> {
       `each run a fresh Node process (an idle one: ${baseline.ok ? (baseline.maxRssBytes / MB).toFixed(0) : '?'} MB). ` +
       `The floor is the fastest raw gunzip row of the same file; the comparison libraries read through gunzip with chunkSize ${LIBRARY_GUNZIP_CHUNK >> 10} KiB. ` +
       `Load average (1 min) before/after: ${loadBefore.toFixed(2)} / ${loadAfter.toFixed(2)}; ` +
-      (opts.waitForQuiet ? `waited ${(quietWaitMs / 1000).toFixed(0)} s in all for other processes to leave the CPUs free${busyRuns > 0 ? ` (${busyRuns} runs started on a busy machine after 30 s)` : ''}; ` : '') +
+      (opts.waitForQuiet
+        ? `waited ${(quietWaitMs / 1000).toFixed(0)} s in all for other processes to leave the CPUs free${busyRuns > 0 ? ` (${busyRuns} runs started on a busy machine after 30 s)` : ''}; `
+        : '') +
       `${((performance.now() - started) / 1000).toFixed(0)} s in all.`,
   );
   if (TRAILWATCH_PENDING) out.push(`trailwatch rows: ${TRAILWATCH_PENDING}`);
@@ -508,14 +622,22 @@ async function main(): Promise<void> {
     loadAverage: { before: loadBefore, after: loadAfter },
     baselineRssBytes: baseline.ok ? baseline.maxRssBytes : undefined,
     files,
-    rows: results.map((r) => ({ size: r.size, row: r.row.id, label: r.row.label, note: r.note, warning: r.warning, summary: summarize(r), runs: r.runs })),
+    rows: results.map((r) => ({
+      size: r.size,
+      row: r.row.id,
+      label: r.row.label,
+      note: r.note,
+      warning: r.warning,
+      summary: summarize(r),
+      runs: r.runs,
+    })),
     targets: checks.lines,
   };
-  await writeFile(`${OUT_DIR}results.json`, JSON.stringify(json, null, 2) + '\n');
-  await writeFile(`${OUT_DIR}results.md`, text + '\n');
+  await writeFile(`${OUT_DIR}results.json`, `${JSON.stringify(json, null, 2)}\n`);
+  await writeFile(`${OUT_DIR}results.md`, `${text}\n`);
   if (opts.profile) {
     const file = [...files].reverse().find((f) => f.targetBytes <= SIZES['100mb']) ?? files[0];
-    if (file) console.log('\n' + (await profile(opts.profile, file)));
+    if (file) console.log(`\n${await profile(opts.profile, file)}`);
   }
   if (opts.strict && checks.failed) process.exitCode = 1;
 }
@@ -543,7 +665,9 @@ async function profile(rowId: string, file: GeneratedFile): Promise<string> {
   for (const node of prof.nodes) {
     const t = timeById.get(node.id) ?? 0;
     total += t;
-    const where = node.callFrame.url ? ` (${node.callFrame.url.split('/').pop()}:${node.callFrame.lineNumber + 1})` : '';
+    const where = node.callFrame.url
+      ? ` (${node.callFrame.url.split('/').pop()}:${node.callFrame.lineNumber + 1})`
+      : '';
     const key = `${node.callFrame.functionName || '(anonymous)'}${where}`;
     bySelf.set(key, (bySelf.get(key) ?? 0) + t);
   }
@@ -554,7 +678,9 @@ async function profile(rowId: string, file: GeneratedFile): Promise<string> {
     '',
     '| self ms | % | function |',
     '| ---: | ---: | --- |',
-    ...top.map(([key, t]) => `| ${(t / 1000).toFixed(0)} | ${((100 * t) / total).toFixed(1)} | ${key.replace(/\|/g, '\\|')} |`),
+    ...top.map(
+      ([key, t]) => `| ${(t / 1000).toFixed(0)} | ${((100 * t) / total).toFixed(1)} | ${key.replace(/\|/g, '\\|')} |`,
+    ),
   ];
   return lines.join('\n');
 }

@@ -22,7 +22,8 @@ import { lambdaContext } from '../scripts/local/lambda-context.js';
 export type HandlerName = 'processor' | 'indexer';
 
 const BUCKET = 'trailwatch-bench';
-const KEY = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1200Z_BenchBenchBench01.json.gz';
+const KEY =
+  'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1200Z_BenchBenchBench01.json.gz';
 
 /** bench/out/<name>-handler.mjs: this module runs bundled into bench/out/. */
 function bundlePath(name: HandlerName): string {
@@ -130,13 +131,24 @@ async function startEmulators(file: string): Promise<Emulators> {
   const ports = await new Promise<{ port: number; snsPort: number; logsPort: number }>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`the S3 emulator exited (code ${code}) before it was ready`)));
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (line) => resolve(JSON.parse(line) as { port: number; snsPort: number; logsPort: number }));
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (line) =>
+      resolve(JSON.parse(line) as { port: number; snsPort: number; logsPort: number }),
+    );
   });
-  return { s3: `http://127.0.0.1:${ports.port}`, sns: `http://127.0.0.1:${ports.snsPort}`, logs: `http://127.0.0.1:${ports.logsPort}`, child, directory };
+  return {
+    s3: `http://127.0.0.1:${ports.port}`,
+    sns: `http://127.0.0.1:${ports.snsPort}`,
+    logs: `http://127.0.0.1:${ports.logsPort}`,
+    child,
+    directory,
+  };
 }
 
 /** Both handlers answer an S3 notification with one outcome per file (an SQS event: batch item failures). */
-type DeliveryHandler<FileOutcome> = (event: unknown, context: Context) => Promise<{ files: FileOutcome[] } | SQSBatchResponse>;
+type DeliveryHandler<FileOutcome> = (
+  event: unknown,
+  context: Context,
+) => Promise<{ files: FileOutcome[] } | SQSBatchResponse>;
 
 /** One invocation of a bundled handler, for its row to report on while the emulators still run. */
 export interface HandlerRun<FileOutcome> {
@@ -176,14 +188,29 @@ export async function invokeBundledHandler<FileOutcome>(
     });
 
     const imported = performance.now();
-    const { handler } = (await import(pathToFileURL(bundlePath(name)).href)) as { handler: DeliveryHandler<FileOutcome> };
+    const { handler } = (await import(pathToFileURL(bundlePath(name)).href)) as {
+      handler: DeliveryHandler<FileOutcome>;
+    };
     const coldStartMs = performance.now() - imported;
     const rssAfterImport = process.memoryUsage().rss;
 
     const event = {
-      Records: [{ eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: 'us-east-1', eventName: 'ObjectCreated:Put', s3: { bucket: { name: BUCKET }, object: { key: KEY } } }],
+      Records: [
+        {
+          eventVersion: '2.1',
+          eventSource: 'aws:s3',
+          awsRegion: 'us-east-1',
+          eventName: 'ObjectCreated:Put',
+          s3: { bucket: { name: BUCKET }, object: { key: KEY } },
+        },
+      ],
     };
-    const context = lambdaContext(`trailwatch-${name}`, { memoryMB: 1024, requestId: 'bench', logStreamName: 'bench', remainingMs: () => 900_000 });
+    const context = lambdaContext(`trailwatch-${name}`, {
+      memoryMB: 1024,
+      requestId: 'bench',
+      logStreamName: 'bench',
+      remainingMs: () => 900_000,
+    });
     const started = performance.now();
     const result = await handler(event, context);
     const measuredSeconds = (performance.now() - started) / 1000;

@@ -12,7 +12,17 @@
 import { createReadStream } from 'node:fs';
 import { classify } from '../shared/classify/index.js';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
-import { CallBounds, classifyEventAge, LogBatcher, logStreamName, toIndexEvent, toPutLogEventsInput, type IndexEvent, type IndexSource, type LogBatch } from '../shared/index/index.js';
+import {
+  CallBounds,
+  classifyEventAge,
+  LogBatcher,
+  logStreamName,
+  toIndexEvent,
+  toPutLogEventsInput,
+  type IndexEvent,
+  type IndexSource,
+  type LogBatch,
+} from '../shared/index/index.js';
 import { compileRuleset } from '../shared/rules/engine.js';
 import { scanLog } from '../shared/scan/scan-log.js';
 import { DEFAULT_SEED, generateRecords } from './generate.js';
@@ -137,7 +147,9 @@ function inScope(source: IndexSource, scope: IndexScope): boolean {
 }
 
 /** Generated records (about `targetBytes` of record JSON), classified up front, then timed through the index core. */
-export function measureIndexBatching(options: { targetBytes?: number; seed?: number; scope?: IndexScope } = {}): IndexBatchingReport {
+export function measureIndexBatching(
+  options: { targetBytes?: number; seed?: number; scope?: IndexScope } = {},
+): IndexBatchingReport {
   const { targetBytes = 20 * MB, seed = DEFAULT_SEED, scope = 'all' } = options;
   const ruleset = compileRuleset();
   const sources: IndexSource[] = [];
@@ -146,7 +158,11 @@ export function measureIndexBatching(options: { targetBytes?: number; seed?: num
     if (bytes >= targetBytes) break;
     bytes += Buffer.byteLength(generated.json, 'utf8');
     const event = classify(JSON.parse(generated.json) as CloudTrailRecord);
-    const source: IndexSource = { raw: generated.json, event, alerts: ruleset.evaluate(event).map((rule) => ({ rule: rule.id })) };
+    const source: IndexSource = {
+      raw: generated.json,
+      event,
+      alerts: ruleset.evaluate(event).map((rule) => ({ rule: rule.id })),
+    };
     if (inScope(source, scope)) sources.push(source);
   }
   const meter = new IndexBatchingMeter();
@@ -156,7 +172,8 @@ export function measureIndexBatching(options: { targetBytes?: number; seed?: num
 
 /** One line for the bench table. */
 export function describeIndexBatching(r: IndexBatchingReport): string {
-  const k = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(0)} k` : n.toFixed(0));
+  const k = (n: number) =>
+    n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(0)} k` : n.toFixed(0);
   return (
     `index part alone: ${k(r.eventsPerSecond)} events/s, ${r.mbPerSecond.toFixed(0)} MB/s of messages with request JSON ` +
     `(${k(r.coreEventsPerSecond)} events/s, ${r.coreMbPerSecond.toFixed(0)} MB/s without); ` +
@@ -167,7 +184,11 @@ export function describeIndexBatching(r: IndexBatchingReport): string {
 
 /** scanLog over a bench file, every record indexed; the meter times the index part. */
 async function indexEveryRecord(file: string): Promise<RowOutput> {
-  const scan = scanLog(createReadStream(file, { highWaterMark: TRAILWATCH_READ_CHUNK }), { file, ruleset: compileRuleset(), alsoParse: 'all' });
+  const scan = scanLog(createReadStream(file, { highWaterMark: TRAILWATCH_READ_CHUNK }), {
+    file,
+    ruleset: compileRuleset(),
+    alsoParse: 'all',
+  });
   const meter = new IndexBatchingMeter();
   let rdsRecords = 0;
   for await (const item of scan) {
@@ -176,7 +197,12 @@ async function indexEveryRecord(file: string): Promise<RowOutput> {
     meter.add(item);
   }
   const report = meter.finish();
-  return { records: scan.stats.records, rdsRecords, bytesOut: scan.stats.bytesOut, detail: describeIndexBatching(report) };
+  return {
+    records: scan.stats.records,
+    rdsRecords,
+    bytesOut: scan.stats.bytesOut,
+    detail: describeIndexBatching(report),
+  };
 }
 
 export const INDEX_BATCHING_ROW: RowSpec = {

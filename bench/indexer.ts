@@ -52,16 +52,27 @@ async function indexerHandler(file: string, scope: 'rds' | 'all'): Promise<RowOu
   return invokeBundledHandler<FileOutcome>(
     'indexer',
     file,
-    (emulators) => ({ INDEX_LOG_GROUP: '/trailwatch/bench/cloudtrail', INDEX_SCOPE: scope, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: emulators.logs }),
+    (emulators) => ({
+      INDEX_LOG_GROUP: '/trailwatch/bench/cloudtrail',
+      INDEX_SCOPE: scope,
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: emulators.logs,
+    }),
     async ({ outcome: f, measuredSeconds, coldStart, emulators }) => {
       const rejected = Object.values(f.rejected).reduce((a, b) => a + b, 0);
       if (rejected > 0) throw new Error(`${rejected} events rejected for their age: the bench clock is wrong`);
       // What the CloudWatch Logs fake took, per stream: the fewest calls the byte and count limits allow, summed.
-      const taken = (await (await fetch(`${emulators.logs}/stats`)).json()) as Record<string, { calls: number; events: number; bytes: number }>;
+      const taken = (await (await fetch(`${emulators.logs}/stats`)).json()) as Record<
+        string,
+        { calls: number; events: number; bytes: number }
+      >;
       const streams = Object.values(taken);
-      const minimum = streams.reduce((sum, s) => sum + Math.max(Math.ceil(s.bytes / MIB), Math.ceil(s.events / 10_000)), 0);
+      const minimum = streams.reduce(
+        (sum, s) => sum + Math.max(Math.ceil(s.bytes / MIB), Math.ceil(s.events / 10_000)),
+        0,
+      );
       const calls = streams.reduce((sum, s) => sum + s.calls, 0);
-      if (calls !== f.batches || streams.reduce((n, s) => n + s.events, 0) !== f.indexed) throw new Error(`the fake took ${calls} calls, the handler reports ${f.batches} batches`);
+      if (calls !== f.batches || streams.reduce((n, s) => n + s.events, 0) !== f.indexed)
+        throw new Error(`the fake took ${calls} calls, the handler reports ${f.batches} batches`);
       return {
         records: f.stats.records,
         bytesOut: f.stats.bytesOut,
@@ -76,6 +87,16 @@ async function indexerHandler(file: string, scope: 'rds' | 'all'): Promise<RowOu
 }
 
 export const INDEXER_ROWS: readonly RowSpec[] = [
-  { id: INDEXER_ROW, label: 'indexer handler, INDEX_SCOPE=rds: S3 emulator -> scanLog -> index events -> CloudWatch Logs fake', kind: 'trailwatch', run: (f) => indexerHandler(f, 'rds') },
-  { id: `${INDEXER_ROW}-all`, label: 'indexer handler, INDEX_SCOPE=all: every record indexed', kind: 'trailwatch', run: (f) => indexerHandler(f, 'all') },
+  {
+    id: INDEXER_ROW,
+    label: 'indexer handler, INDEX_SCOPE=rds: S3 emulator -> scanLog -> index events -> CloudWatch Logs fake',
+    kind: 'trailwatch',
+    run: (f) => indexerHandler(f, 'rds'),
+  },
+  {
+    id: `${INDEXER_ROW}-all`,
+    label: 'indexer handler, INDEX_SCOPE=all: every record indexed',
+    kind: 'trailwatch',
+    run: (f) => indexerHandler(f, 'all'),
+  },
 ];

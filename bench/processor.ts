@@ -26,7 +26,10 @@ function processorHandler(file: string): Promise<RowOutput> {
   return invokeBundledHandler<FileOutcome>(
     'processor',
     file,
-    (emulators) => ({ ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts', AWS_ENDPOINT_URL_SNS: emulators.sns }),
+    (emulators) => ({
+      ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts',
+      AWS_ENDPOINT_URL_SNS: emulators.sns,
+    }),
     ({ outcome, measuredSeconds, coldStart }) => {
       const raised = Object.values(outcome.alertsByRule).reduce((sum, n) => sum + n, 0);
       return {
@@ -40,7 +43,12 @@ function processorHandler(file: string): Promise<RowOutput> {
 }
 
 export const PROCESSOR_ROWS: readonly RowSpec[] = [
-  { id: PROCESSOR_ROW, label: 'processor handler: S3 emulator on loopback -> scanLog -> alerts -> SNS fake', kind: 'trailwatch', run: processorHandler },
+  {
+    id: PROCESSOR_ROW,
+    label: 'processor handler: S3 emulator on loopback -> scanLog -> alerts -> SNS fake',
+    kind: 'trailwatch',
+    run: processorHandler,
+  },
 ];
 
 export interface RowFigures {
@@ -49,22 +57,36 @@ export interface RowFigures {
 }
 
 /** The processor targets for one file size, given the handler's and the core's figures of the same run. */
-export function processorTargetChecks(size: string, handler: RowFigures | undefined, core: RowFigures | undefined, why: string | undefined): Array<{ ok: boolean | undefined; text: string }> {
+export function processorTargetChecks(
+  size: string,
+  handler: RowFigures | undefined,
+  core: RowFigures | undefined,
+  why: string | undefined,
+): Array<{ ok: boolean | undefined; text: string }> {
   const { ratioToCore, maxRssMB } = PROCESSOR_TARGETS;
   if (!handler) {
     return [
-      { ok: undefined, text: `${size}: processor handler ≥ ${ratioToCore} × trailwatch scanLog: ${why ?? 'not measured'}` },
+      {
+        ok: undefined,
+        text: `${size}: processor handler ≥ ${ratioToCore} × trailwatch scanLog: ${why ?? 'not measured'}`,
+      },
       { ok: undefined, text: `${size}: processor handler peak RSS < ${maxRssMB} MB: ${why ?? 'not measured'}` },
     ];
   }
   const ratio = core ? handler.mbPerSecond / core.mbPerSecond : undefined;
   return [
     ratio === undefined
-      ? { ok: undefined, text: `${size}: processor handler ≥ ${ratioToCore} × trailwatch scanLog: the scanLog row was not measured` }
+      ? {
+          ok: undefined,
+          text: `${size}: processor handler ≥ ${ratioToCore} × trailwatch scanLog: the scanLog row was not measured`,
+        }
       : {
           ok: ratio >= ratioToCore,
           text: `${size}: processor handler ≥ ${ratioToCore} × trailwatch scanLog: ${handler.mbPerSecond.toFixed(0)} MB/s vs ${core?.mbPerSecond.toFixed(0) ?? '?'} MB/s = ${ratio.toFixed(2)}×`,
         },
-    { ok: handler.peakRssMB < maxRssMB, text: `${size}: processor handler peak RSS < ${maxRssMB} MB: ${handler.peakRssMB.toFixed(0)} MB` },
+    {
+      ok: handler.peakRssMB < maxRssMB,
+      text: `${size}: processor handler peak RSS < ${maxRssMB} MB: ${handler.peakRssMB.toFixed(0)} MB`,
+    },
   ];
 }

@@ -64,7 +64,11 @@ function countRds(records: readonly unknown[]): number {
 }
 
 function isRds(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && (value as { eventSource?: unknown }).eventSource === 'rds.amazonaws.com';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { eventSource?: unknown }).eventSource === 'rds.amazonaws.com'
+  );
 }
 
 /** What most code does with a log file: gunzip it whole, then one JSON.parse. */
@@ -133,16 +137,41 @@ async function streamParserJson(file: string): Promise<RowOutput> {
 }
 
 export const GUNZIP_ROWS: readonly RowSpec[] = [
-  { id: 'gunzip-16k', label: 'raw gunzip, chunkSize 16 KiB (default)', kind: 'gunzip', run: (f) => gunzipOnly(f, 16 << 10) },
+  {
+    id: 'gunzip-16k',
+    label: 'raw gunzip, chunkSize 16 KiB (default)',
+    kind: 'gunzip',
+    run: (f) => gunzipOnly(f, 16 << 10),
+  },
   { id: 'gunzip-256k', label: 'raw gunzip, chunkSize 256 KiB', kind: 'gunzip', run: (f) => gunzipOnly(f, 256 << 10) },
   { id: 'gunzip-1m', label: 'raw gunzip, chunkSize 1 MiB', kind: 'gunzip', run: (f) => gunzipOnly(f, 1 << 20) },
 ];
 
 export const LIBRARY_ROWS: readonly RowSpec[] = [
-  { id: 'json-parse', label: 'JSON.parse, whole file (zlib.gunzip + JSON.parse)', kind: 'json-parse', run: jsonParseWhole },
-  { id: 'stream-json', label: 'stream-json (parser, pick Records, streamArray)', kind: 'streaming-library', run: streamJson },
-  { id: 'streamparser', label: "@streamparser/json (paths ['$.Records.*'])", kind: 'streaming-library', run: streamParserJson },
+  {
+    id: 'json-parse',
+    label: 'JSON.parse, whole file (zlib.gunzip + JSON.parse)',
+    kind: 'json-parse',
+    run: jsonParseWhole,
+  },
+  {
+    id: 'stream-json',
+    label: 'stream-json (parser, pick Records, streamArray)',
+    kind: 'streaming-library',
+    run: streamJson,
+  },
+  {
+    id: 'streamparser',
+    label: "@streamparser/json (paths ['$.Records.*'])",
+    kind: 'streaming-library',
+    run: streamParserJson,
+  },
 ];
 
 /** An idle worker: what a Node process costs before it reads anything. */
-export const BASELINE_ROW: RowSpec = { id: 'baseline', label: 'idle worker process', kind: 'baseline', run: () => Promise.resolve({}) };
+export const BASELINE_ROW: RowSpec = {
+  id: 'baseline',
+  label: 'idle worker process',
+  kind: 'baseline',
+  run: () => Promise.resolve({}),
+};

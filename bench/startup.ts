@@ -15,8 +15,14 @@ interface StartupRow {
 const ROWS: StartupRow[] = [
   { label: '`node -e 0` (bare Node)', args: ['-e', '0'] },
   { label: '`trailwatch --version`', args: ['bin/trailwatch.mjs', '--version'] },
-  { label: '`trailwatch scan` of one 2 KB file', args: ['bin/trailwatch.mjs', 'scan', 'test/fixtures/logs/rds-day.json.gz'] },
-  { label: '`trailwatch report` of the same file', args: ['bin/trailwatch.mjs', 'report', 'test/fixtures/logs/rds-day.json.gz', '-o', '/dev/null'] },
+  {
+    label: '`trailwatch scan` of one 2 KB file',
+    args: ['bin/trailwatch.mjs', 'scan', 'test/fixtures/logs/rds-day.json.gz'],
+  },
+  {
+    label: '`trailwatch report` of the same file',
+    args: ['bin/trailwatch.mjs', 'report', 'test/fixtures/logs/rds-day.json.gz', '-o', '/dev/null'],
+  },
 ];
 
 function median(values: number[]): number {

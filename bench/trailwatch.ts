@@ -14,7 +14,11 @@ import { TRAILWATCH_READ_CHUNK, type RowOutput, type RowSpec } from './rows.js';
 /** read + classify + rules, as `trailwatch scan` does for one file. */
 async function trailwatchScan(file: string, engine?: 'typescript'): Promise<RowOutput> {
   const ruleset = compileRuleset();
-  const scan = scanLog(createReadStream(file, { highWaterMark: TRAILWATCH_READ_CHUNK }), { file, ruleset, ...(engine ? { engine } : {}) });
+  const scan = scanLog(createReadStream(file, { highWaterMark: TRAILWATCH_READ_CHUNK }), {
+    file,
+    ruleset,
+    ...(engine ? { engine } : {}),
+  });
   let alerts = 0;
   for await (const item of scan) {
     if (item.kind === 'malformed') throw item.error;
@@ -43,15 +47,40 @@ async function trailwatchRead(file: string, prefilter: boolean): Promise<RowOutp
     if (item.record.eventSource === 'rds.amazonaws.com') rdsRecords++;
   }
   const { stats } = reader;
-  return { records: stats.records, rdsRecords, bytesOut: stats.bytesOut, detail: `${stats.delivered} parsed, ${stats.skipped} skipped` };
+  return {
+    records: stats.records,
+    rdsRecords,
+    bytesOut: stats.bytesOut,
+    detail: `${stats.delivered} parsed, ${stats.skipped} skipped`,
+  };
 }
 
 export const TRAILWATCH_ROWS: readonly RowSpec[] = [
-  { id: 'trailwatch-scan', label: 'trailwatch scanLog: read + classify + built-in rules', kind: 'trailwatch', run: (f) => trailwatchScan(f) },
+  {
+    id: 'trailwatch-scan',
+    label: 'trailwatch scanLog: read + classify + built-in rules',
+    kind: 'trailwatch',
+    run: (f) => trailwatchScan(f),
+  },
   // The same with the record splitter's TypeScript engine instead of its WebAssembly kernel.
-  { id: 'trailwatch-scan-ts', label: 'trailwatch scanLog, TypeScript record scanner (no WebAssembly)', kind: 'trailwatch', run: (f) => trailwatchScan(f, 'typescript') },
-  { id: 'trailwatch-read', label: `trailwatch readCloudTrailLog, prefilter (${RELEVANT_SOURCES.length} eventSources)`, kind: 'trailwatch', run: (f) => trailwatchRead(f, true) },
-  { id: 'trailwatch-read-all', label: 'trailwatch readCloudTrailLog, no prefilter (parses every record)', kind: 'trailwatch', run: (f) => trailwatchRead(f, false) },
+  {
+    id: 'trailwatch-scan-ts',
+    label: 'trailwatch scanLog, TypeScript record scanner (no WebAssembly)',
+    kind: 'trailwatch',
+    run: (f) => trailwatchScan(f, 'typescript'),
+  },
+  {
+    id: 'trailwatch-read',
+    label: `trailwatch readCloudTrailLog, prefilter (${RELEVANT_SOURCES.length} eventSources)`,
+    kind: 'trailwatch',
+    run: (f) => trailwatchRead(f, true),
+  },
+  {
+    id: 'trailwatch-read-all',
+    label: 'trailwatch readCloudTrailLog, no prefilter (parses every record)',
+    kind: 'trailwatch',
+    run: (f) => trailwatchRead(f, false),
+  },
   // The indexer's core (bench/index-batching.ts): its own throughput and PutLogEvents calls are in the detail column.
   INDEX_BATCHING_ROW,
 ];

@@ -12,7 +12,14 @@ export type WorkerReport =
   | ({ ok: true; row: string; seconds: number; maxRssBytes: number; rssSource: 'VmHWM' | 'maxRSS' } & RowOutput)
   | { ok: false; row: string; error: string };
 
-export const ALL_ROWS: readonly RowSpec[] = [...GUNZIP_ROWS, ...LIBRARY_ROWS, ...TRAILWATCH_ROWS, ...PROCESSOR_ROWS, ...INDEXER_ROWS, BASELINE_ROW];
+export const ALL_ROWS: readonly RowSpec[] = [
+  ...GUNZIP_ROWS,
+  ...LIBRARY_ROWS,
+  ...TRAILWATCH_ROWS,
+  ...PROCESSOR_ROWS,
+  ...INDEXER_ROWS,
+  BASELINE_ROW,
+];
 
 /**
  * This process's peak resident set. On Linux, VmHWM of /proc/self/status: the high-water mark of the memory
@@ -40,12 +47,23 @@ async function main(): Promise<void> {
   const output = await row.run(file);
   const seconds = output.measuredSeconds ?? (performance.now() - started) / 1000;
   const rss = peakRss();
-  const report: WorkerReport = { ok: true, row: row.id, seconds, maxRssBytes: rss.bytes, rssSource: rss.source, ...output };
-  process.stdout.write(JSON.stringify(report) + '\n');
+  const report: WorkerReport = {
+    ok: true,
+    row: row.id,
+    seconds,
+    maxRssBytes: rss.bytes,
+    rssSource: rss.source,
+    ...output,
+  };
+  process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 
 main().catch((err: unknown) => {
-  const report: WorkerReport = { ok: false, row: process.argv[2] ?? '?', error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
-  process.stdout.write(JSON.stringify(report) + '\n');
+  const report: WorkerReport = {
+    ok: false,
+    row: process.argv[2] ?? '?',
+    error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+  };
+  process.stdout.write(`${JSON.stringify(report)}\n`);
   process.exitCode = 1;
 });

@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 const bundle = new URL('../dist/cli/trailwatch.mjs', import.meta.url);
 if (!existsSync(bundle)) {
   process.stderr.write('trailwatch: building the CLI once (npm run build)...\n');
-  execFileSync(process.execPath, [fileURLToPath(new URL('../scripts/build.mjs', import.meta.url)), 'cli'], { stdio: 'inherit' });
+  execFileSync(process.execPath, [fileURLToPath(new URL('../scripts/build.mjs', import.meta.url)), 'cli'], {
+    stdio: 'inherit',
+  });
 }
 await import(bundle.href);

@@ -83,7 +83,10 @@ export function parseArgs(args: readonly string[], options: readonly OptionSpec[
       spec = byLong.get(name);
       if (!spec) {
         const suggestion = closest(name, [...byLong.keys()]);
-        throw new UsageError(`unknown option ${written}${suggestion ? `; did you mean --${suggestion}?` : ''}`, command);
+        throw new UsageError(
+          `unknown option ${written}${suggestion ? `; did you mean --${suggestion}?` : ''}`,
+          command,
+        );
       }
     } else {
       written = arg.slice(0, 2);
@@ -100,7 +103,11 @@ export function parseArgs(args: readonly string[], options: readonly OptionSpec[
     let value = inline;
     if (value === undefined) {
       const next = args[i + 1];
-      if (next === undefined || (next.startsWith('--') && next.length > 2) || (next.length === 2 && next.startsWith('-') && byShort.has(next[1]!))) {
+      if (
+        next === undefined ||
+        (next.startsWith('--') && next.length > 2) ||
+        (next.length === 2 && next.startsWith('-') && byShort.has(next[1]!))
+      ) {
         throw new UsageError(`${flagName} needs a value${spec.value ? ` (${spec.value})` : ''}`, command);
       }
       value = next;
@@ -109,10 +116,14 @@ export function parseArgs(args: readonly string[], options: readonly OptionSpec[
     if (spec.choices && !spec.choices.includes(value)) {
       const list = spec.choices.length === 2 ? spec.choices.join(' or ') : `one of ${spec.choices.join(', ')}`;
       const suggestion = closest(value, spec.choices);
-      throw new UsageError(`${flagName} must be ${list}, not "${value}"${suggestion ? `; did you mean ${suggestion}?` : ''}`, command);
+      throw new UsageError(
+        `${flagName} must be ${list}, not "${value}"${suggestion ? `; did you mean ${suggestion}?` : ''}`,
+        command,
+      );
     }
     if (spec.multiple) values.set(spec.name, [...(values.get(spec.name) ?? []), value]);
-    else if (values.has(spec.name) && values.get(spec.name)![0] !== value) throw new UsageError(`${flagName} given twice`, command);
+    else if (values.has(spec.name) && values.get(spec.name)![0] !== value)
+      throw new UsageError(`${flagName} given twice`, command);
     else values.set(spec.name, [value]);
   }
   return result(args, values, positionals, false);
@@ -125,7 +136,12 @@ export function unparsedArgs(args: readonly string[]): ParsedArgs {
   return result(args, new Map(), [...args], optionPart.includes('--help') || optionPart.includes('-h'));
 }
 
-function result(raw: readonly string[], values: Map<string, string[]>, positionals: string[], help: boolean): ParsedArgs {
+function result(
+  raw: readonly string[],
+  values: Map<string, string[]>,
+  positionals: string[],
+  help: boolean,
+): ParsedArgs {
   return {
     positionals,
     raw,

@@ -28,26 +28,45 @@ export function describeAwsError(error: unknown, context: AwsErrorContext): stri
   const cannot = `cannot ${context.action}`;
   const profile = context.profile ? ` (profile "${context.profile}")` : '';
 
-  if (/Region is missing/i.test(message)) return `${cannot}: no AWS region is set${profile}; pass --region REGION, set AWS_REGION, or give the profile a region`;
-  if (name === 'CredentialsProviderError' || /Could not (load|resolve) credentials|Unable to load credentials/i.test(message)) {
+  if (/Region is missing/i.test(message))
+    return `${cannot}: no AWS region is set${profile}; pass --region REGION, set AWS_REGION, or give the profile a region`;
+  if (
+    name === 'CredentialsProviderError' ||
+    /Could not (load|resolve) credentials|Unable to load credentials/i.test(message)
+  ) {
     return `${cannot}: no AWS credentials found${profile}; sign in (aws sso login, aws configure) or set AWS_PROFILE or AWS_ACCESS_KEY_ID`;
   }
-  if (/^(ExpiredToken|ExpiredTokenException|TokenRefreshRequired)$/.test(code) || /token.*(expired|is invalid)|session has expired/i.test(message)) {
+  if (
+    /^(ExpiredToken|ExpiredTokenException|TokenRefreshRequired)$/.test(code) ||
+    /token.*(expired|is invalid)|session has expired/i.test(message)
+  ) {
     return `${cannot}: the AWS credentials have expired${profile}; sign in again (aws sso login)`;
   }
-  if (/^(InvalidAccessKeyId|SignatureDoesNotMatch|UnrecognizedClientException|InvalidClientTokenId|InvalidSignatureException)$/.test(code)) {
+  if (
+    /^(InvalidAccessKeyId|SignatureDoesNotMatch|UnrecognizedClientException|InvalidClientTokenId|InvalidSignatureException)$/.test(
+      code,
+    )
+  ) {
     return `${cannot}: AWS did not accept the credentials${profile} (${code}); check the access key and secret`;
   }
   if (/^(AccessDenied|AccessDeniedException|AllAccessDisabled)$/.test(code) || status === 403) {
     return `${cannot}: access denied${context.permission ? ` (needs ${context.permission})` : ''}${message && message !== code ? `: ${message}` : ''}`;
   }
   if (code === 'NoSuchBucket') return `${cannot}: the bucket does not exist`;
-  if (code === 'ResourceNotFoundException') return `${cannot}: ${message || 'not found'}${context.region ? ` (region ${context.region})` : ''}`;
-  if (/^(PermanentRedirect|AuthorizationHeaderMalformed|IllegalLocationConstraintException)$/.test(code) || status === 301) {
+  if (code === 'ResourceNotFoundException')
+    return `${cannot}: ${message || 'not found'}${context.region ? ` (region ${context.region})` : ''}`;
+  if (
+    /^(PermanentRedirect|AuthorizationHeaderMalformed|IllegalLocationConstraintException)$/.test(code) ||
+    status === 301
+  ) {
     return `${cannot}: the bucket is in another region; pass --region with the bucket's region`;
   }
-  if (/^(ThrottlingException|Throttling|SlowDown|TooManyRequestsException)$/.test(code)) return `${cannot}: AWS is throttling the requests; try again in a minute`;
-  if (/^(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)$/.test(code) || /getaddrinfo|connect ECONNREFUSED/.test(message)) {
+  if (/^(ThrottlingException|Throttling|SlowDown|TooManyRequestsException)$/.test(code))
+    return `${cannot}: AWS is throttling the requests; try again in a minute`;
+  if (
+    /^(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)$/.test(code) ||
+    /getaddrinfo|connect ECONNREFUSED/.test(message)
+  ) {
     return `${cannot}: cannot reach AWS (${code || message}); check the network${context.region ? ` and the region (${context.region})` : ''}`;
   }
   if (/^(InvalidParameterException|ValidationException|InvalidBucketName)$/.test(code)) return `${cannot}: ${message}`;

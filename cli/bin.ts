@@ -8,7 +8,12 @@ function onOutputError(error: NodeJS.ErrnoException): void {
   if (ended) return;
   ended = true;
   if (error.code === 'EPIPE') process.exit(0);
-  const what = { ENOSPC: 'no space left on the device', EIO: 'input/output error', EDQUOT: 'disk quota exceeded', EFBIG: 'file too large' }[error.code ?? ''];
+  const what = {
+    ENOSPC: 'no space left on the device',
+    EIO: 'input/output error',
+    EDQUOT: 'disk quota exceeded',
+    EFBIG: 'file too large',
+  }[error.code ?? ''];
   try {
     process.stderr.write(`trailwatch: cannot write the output: ${what ?? error.message} (${error.code ?? 'error'})\n`);
   } finally {

@@ -52,18 +52,61 @@ export interface Command {
 }
 
 export const RULE_OPTIONS: OptionSpec[] = [
-  { name: 'rules', kind: 'string', multiple: true, value: 'FILE', help: 'a YAML or JSON rules file: custom rules, overrides, exceptions', completeWith: 'file' },
-  { name: 'min-severity', kind: 'string', value: 'LEVEL', help: `${SEVERITIES.join(', ')} (default: ${DEFAULT_MIN_SEVERITY})`, completions: SEVERITIES },
+  {
+    name: 'rules',
+    kind: 'string',
+    multiple: true,
+    value: 'FILE',
+    help: 'a YAML or JSON rules file: custom rules, overrides, exceptions',
+    completeWith: 'file',
+  },
+  {
+    name: 'min-severity',
+    kind: 'string',
+    value: 'LEVEL',
+    help: `${SEVERITIES.join(', ')} (default: ${DEFAULT_MIN_SEVERITY})`,
+    completions: SEVERITIES,
+  },
   { name: 'disable', kind: 'string', multiple: true, value: 'RULE,...', help: 'turn rules off by id' },
 ];
 
 export const INPUT_OPTIONS: OptionSpec[] = [
-  { name: 'since', kind: 'string', value: 'WHEN', help: 'only records from then: 30m, 2h, 7d, 2w before now, a date (2026-11-20) or a UTC time' },
-  { name: 'until', kind: 'string', value: 'WHEN', help: 'only records before then (a date alone: the end of that day)' },
-  { name: 'region', kind: 'string', value: 'REGION', help: 'for s3:// inputs: the client\'s region (default: AWS_REGION or the profile\'s; other regions are followed)' },
-  { name: 'profile', kind: 'string', value: 'NAME', help: 'for s3:// inputs: a profile from ~/.aws/config (default: AWS_PROFILE)' },
-  { name: 'endpoint-url', kind: 'string', value: 'URL', help: 'for s3:// inputs: an S3-compatible endpoint (path-style), e.g. an emulator' },
-  { name: 'concurrency', kind: 'string', value: 'N', help: 'for s3:// inputs: objects downloading at once, 1-32 (default: 4)' },
+  {
+    name: 'since',
+    kind: 'string',
+    value: 'WHEN',
+    help: 'only records from then: 30m, 2h, 7d, 2w before now, a date (2026-11-20) or a UTC time',
+  },
+  {
+    name: 'until',
+    kind: 'string',
+    value: 'WHEN',
+    help: 'only records before then (a date alone: the end of that day)',
+  },
+  {
+    name: 'region',
+    kind: 'string',
+    value: 'REGION',
+    help: "for s3:// inputs: the client's region (default: AWS_REGION or the profile's; other regions are followed)",
+  },
+  {
+    name: 'profile',
+    kind: 'string',
+    value: 'NAME',
+    help: 'for s3:// inputs: a profile from ~/.aws/config (default: AWS_PROFILE)',
+  },
+  {
+    name: 'endpoint-url',
+    kind: 'string',
+    value: 'URL',
+    help: 'for s3:// inputs: an S3-compatible endpoint (path-style), e.g. an emulator',
+  },
+  {
+    name: 'concurrency',
+    kind: 'string',
+    value: 'N',
+    help: 'for s3:// inputs: objects downloading at once, 1-32 (default: 4)',
+  },
   { name: 'verbose', short: 'v', kind: 'boolean', help: 'name every file skipped as not CloudTrail, and why' },
 ];
 
@@ -77,7 +120,12 @@ downloaded, and every input's records are filtered by eventTime.`;
 /** doctor and test-alert parse these themselves (cli/stack-args.ts); listed here for help and completion. */
 const STACK_OPTIONS: OptionSpec[] = [
   { name: 'stack', kind: 'string', value: 'NAME', help: 'the stack name you gave sam deploy (required)' },
-  { name: 'region', kind: 'string', value: 'REGION', help: "the stack's region (default: AWS_REGION or the profile's)" },
+  {
+    name: 'region',
+    kind: 'string',
+    value: 'REGION',
+    help: "the stack's region (default: AWS_REGION or the profile's)",
+  },
   { name: 'profile', kind: 'string', value: 'PROFILE', help: 'a profile from ~/.aws/config (default: AWS_PROFILE)' },
 ];
 
@@ -88,13 +136,40 @@ export const COMMANDS: Command[] = [
     usage: 'scan [options] INPUT...',
     description: `Classify CloudTrail records and print the alerts they raise: one line each on stdout, the summary on stderr.\n\n${INPUTS_DESCRIPTION}`,
     options: [
-      { name: 'format', kind: 'string', value: 'text|json', help: 'text: one line per alert (default); json: one JSON object per alert per line', choices: ['text', 'json'] },
+      {
+        name: 'format',
+        kind: 'string',
+        value: 'text|json',
+        help: 'text: one line per alert (default); json: one JSON object per alert per line',
+        choices: ['text', 'json'],
+      },
       ...RULE_OPTIONS,
       ...INPUT_OPTIONS,
-      { name: 'fail-on', kind: 'string', value: 'LEVEL', help: 'exit with status 3 when an alert at or above LEVEL was raised (for CI and cron)', completions: SEVERITIES },
-      { name: 'wide', short: 'w', kind: 'boolean', help: 'print whole lines (default: fit 120 columns, or the terminal)' },
-      { name: 'color', kind: 'string', value: 'WHEN', help: 'auto (default: on a terminal, unless NO_COLOR is set), always or never', choices: ['auto', 'always', 'never'] },
-      { name: 'parse-all', kind: 'boolean', help: 'parse every record, not only those a rule can match (same alerts, slower)' },
+      {
+        name: 'fail-on',
+        kind: 'string',
+        value: 'LEVEL',
+        help: 'exit with status 3 when an alert at or above LEVEL was raised (for CI and cron)',
+        completions: SEVERITIES,
+      },
+      {
+        name: 'wide',
+        short: 'w',
+        kind: 'boolean',
+        help: 'print whole lines (default: fit 120 columns, or the terminal)',
+      },
+      {
+        name: 'color',
+        kind: 'string',
+        value: 'WHEN',
+        help: 'auto (default: on a terminal, unless NO_COLOR is set), always or never',
+        choices: ['auto', 'always', 'never'],
+      },
+      {
+        name: 'parse-all',
+        kind: 'boolean',
+        help: 'parse every record, not only those a rule can match (same alerts, slower)',
+      },
     ],
     positionals: { completeWith: 'file' },
     run: async (args, io) => (await import('./scan-main.js')).scanMain(args, io),
@@ -107,7 +182,14 @@ export const COMMANDS: Command[] = [
 over time by severity, a timeline per database, who and where RDS changes came from, failed-call bursts,
 Data API activity per cluster, and every alert with its record.\n\n${INPUTS_DESCRIPTION}`,
     options: [
-      { name: 'output', short: 'o', kind: 'string', value: 'FILE', help: 'the HTML file to write (required; - for stdout)', completeWith: 'file' },
+      {
+        name: 'output',
+        short: 'o',
+        kind: 'string',
+        value: 'FILE',
+        help: 'the HTML file to write (required; - for stdout)',
+        completeWith: 'file',
+      },
       { name: 'title', kind: 'string', value: 'TEXT', help: 'the page title (default: "trailwatch report")' },
       ...RULE_OPTIONS,
       ...INPUT_OPTIONS,
@@ -120,11 +202,24 @@ Data API activity per cluster, and every alert with its record.\n\n${INPUTS_DESC
     summary: 'list the rules that would run',
     usage: 'rules [options]',
     description: 'List the active rules with these options, so a rules file can be checked.',
-    notes: 'trailwatch rules import-sigma FILE|DIR... [--out FILE] converts Sigma rules into a rules file\n(trailwatch rules import-sigma --help).',
-    options: [{ name: 'format', kind: 'string', value: 'text|json', help: 'text (default) or json, one rule per line', choices: ['text', 'json'] }, ...RULE_OPTIONS],
+    notes:
+      'trailwatch rules import-sigma FILE|DIR... [--out FILE] converts Sigma rules into a rules file\n(trailwatch rules import-sigma --help).',
+    options: [
+      {
+        name: 'format',
+        kind: 'string',
+        value: 'text|json',
+        help: 'text (default) or json, one rule per line',
+        choices: ['text', 'json'],
+      },
+      ...RULE_OPTIONS,
+    ],
     run: async (args, io) => {
       noPositionals(args, 'rules');
-      const [{ loadRuleset }, { printRules }] = await Promise.all([import('./load-ruleset.js'), import('./rules-command.js')]);
+      const [{ loadRuleset }, { printRules }] = await Promise.all([
+        import('./load-ruleset.js'),
+        import('./rules-command.js'),
+      ]);
       printRules(await loadRuleset(ruleOptions(args)), args.string('format') === 'json' ? 'json' : 'text', io.out);
       return 0;
     },
@@ -147,16 +242,18 @@ Data API activity per cluster, and every alert with its record.\n\n${INPUTS_DESC
     notes: 'Exit status 1 when a check fails.',
     ownParser: true,
     // Loaded only when it runs: its AWS SDK clients stay out of scan, rules and search.
-    run: async (args, io) => (await import('./doctor-command.js')).runDoctorCommand([...args.raw], { ...io, out: safePrinter(io.out) }),
+    run: async (args, io) =>
+      (await import('./doctor-command.js')).runDoctorCommand([...args.raw], { ...io, out: safePrinter(io.out) }),
   },
   {
     name: 'test-alert',
-    summary: 'send a test alert through the stack\'s alert topic',
+    summary: "send a test alert through the stack's alert topic",
     usage: 'test-alert --stack NAME [--region REGION] [--profile PROFILE]',
     description: 'Send a test alert ("[trailwatch TEST] ...") through the deployed stack\'s alert topic.',
     options: STACK_OPTIONS,
     ownParser: true,
-    run: async (args, io) => (await import('./test-alert-command.js')).runTestAlertCommand([...args.raw], { ...io, out: safePrinter(io.out) }),
+    run: async (args, io) =>
+      (await import('./test-alert-command.js')).runTestAlertCommand([...args.raw], { ...io, out: safePrinter(io.out) }),
   },
   {
     name: 'verify',
@@ -168,14 +265,27 @@ checked on stdout (JSON Lines with --format json), a summary on stderr.`,
     options: [
       { name: 'start', kind: 'string', value: 'ISO', help: 'the first hour to check (default: the oldest digest)' },
       { name: 'end', kind: 'string', value: 'ISO', help: 'the end of the range (default: now)' },
-      { name: 'public-keys', kind: 'string', value: 'FILE', help: 'the JSON `aws cloudtrail list-public-keys` prints (default: ListPublicKeys)', completeWith: 'file' },
-      { name: 'format', kind: 'string', value: 'text|json', help: 'text (default) or json, one object per file', choices: ['text', 'json'] },
+      {
+        name: 'public-keys',
+        kind: 'string',
+        value: 'FILE',
+        help: 'the JSON `aws cloudtrail list-public-keys` prints (default: ListPublicKeys)',
+        completeWith: 'file',
+      },
+      {
+        name: 'format',
+        kind: 'string',
+        value: 'text|json',
+        help: 'text (default) or json, one object per file',
+        choices: ['text', 'json'],
+      },
       { name: 'concurrency', kind: 'string', value: 'N', help: 'objects read at once, 1-64 (default: 8)' },
     ],
     notes: 'Exit status 1 when any file or digest is not valid, or no digest was found.',
     ownParser: true,
     // Loaded only when it runs: its AWS SDK clients stay out of scan, rules and search.
-    run: async (args, io) => (await import('./verify-command.js')).verify([...args.raw], { ...io, out: safePrinter(io.out) }),
+    run: async (args, io) =>
+      (await import('./verify-command.js')).verify([...args.raw], { ...io, out: safePrinter(io.out) }),
   },
   {
     name: 'completion',
@@ -188,7 +298,8 @@ checked on stdout (JSON Lines with --format json), a summary on stderr.`,
     positionals: { choices: ['bash', 'zsh'] },
     run: async (args, io) => {
       const shell = args.positionals[0];
-      if (args.positionals.length !== 1 || (shell !== 'bash' && shell !== 'zsh')) throw new UsageError('completion needs one shell: bash or zsh', 'completion');
+      if (args.positionals.length !== 1 || (shell !== 'bash' && shell !== 'zsh'))
+        throw new UsageError('completion needs one shell: bash or zsh', 'completion');
       const { completionScript } = await import('./completion.js');
       io.out(completionScript(shell, COMMANDS));
       return 0;
@@ -206,7 +317,15 @@ export const RULES_IMPORT_SIGMA: Command = {
   usage: 'rules import-sigma FILE|DIR... [--out FILE]',
   description: `Convert Sigma rules (logsource product aws, service cloudtrail) into a trailwatch rules file for --rules.
 Rules that cannot be converted exactly are listed on stderr with the reason, never approximated.`,
-  options: [{ name: 'out', kind: 'string', value: 'FILE', help: 'write the rules file here (default: stdout)', completeWith: 'file' }],
+  options: [
+    {
+      name: 'out',
+      kind: 'string',
+      value: 'FILE',
+      help: 'write the rules file here (default: stdout)',
+      completeWith: 'file',
+    },
+  ],
   notes: 'Exit status 1 when some rules could not be converted (the others are still written).',
   ownParser: true,
   run: async (args, io) => (await import('./import-sigma-command.js')).runImportSigma([...args.raw], io),
@@ -218,5 +337,6 @@ export function ruleOptions(args: ParsedArgs): { rules: string[]; disable: strin
 }
 
 export function noPositionals(args: ParsedArgs, command: string): void {
-  if (args.positionals.length > 0) throw new UsageError(`${command} takes no arguments: "${args.positionals[0]}"`, command);
+  if (args.positionals.length > 0)
+    throw new UsageError(`${command} takes no arguments: "${args.positionals[0]}"`, command);
 }

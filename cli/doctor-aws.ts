@@ -4,7 +4,15 @@
 // AWS_REGION, AWS_PROFILE, the config files: https://docs.aws.amazon.com/sdkref/latest/guide/creds-config-files.html).
 import type { Stack } from '@aws-sdk/client-cloudformation';
 import type { Subscription } from '@aws-sdk/client-sns';
-import { DEAD_LETTER_OUTPUTS, filesReadQuery, stackOutputs, trailsDeliveringTo, type CallError, type DoctorResponses, type Outcome } from './doctor-checks.js';
+import {
+  DEAD_LETTER_OUTPUTS,
+  filesReadQuery,
+  stackOutputs,
+  trailsDeliveringTo,
+  type CallError,
+  type DoctorResponses,
+  type Outcome,
+} from './doctor-checks.js';
 
 export interface AwsTarget {
   stackName: string;
@@ -14,7 +22,10 @@ export interface AwsTarget {
 
 /** Client settings from the options: only what was given, so the SDK's defaults apply otherwise. */
 function clientConfig(target: AwsTarget): { region?: string; profile?: string } {
-  return { ...(target.region ? { region: target.region } : {}), ...(target.profile ? { profile: target.profile } : {}) };
+  return {
+    ...(target.region ? { region: target.region } : {}),
+    ...(target.profile ? { profile: target.profile } : {}),
+  };
 }
 
 async function outcome<T>(call: () => Promise<T>): Promise<Outcome<T>> {
@@ -31,7 +42,9 @@ function callError(error: unknown): CallError {
 }
 
 /** DescribeStacks of the stack, and the region the SDK resolved. */
-export async function describeStack(target: AwsTarget): Promise<{ region: string; stack: Outcome<{ Stacks?: Stack[] }> }> {
+export async function describeStack(
+  target: AwsTarget,
+): Promise<{ region: string; stack: Outcome<{ Stacks?: Stack[] }> }> {
   const { CloudFormationClient, DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
   const client = new CloudFormationClient(clientConfig(target));
   const region = await client.config.region();
@@ -58,11 +71,15 @@ export async function gatherDoctorResponses(target: AwsTarget, now: Date = new D
   const bucket = outputs.TrailBucketName;
   if (bucket) {
     const client = new s3.S3Client(config);
-    responses.bucketNotification = await outcome(() => client.send(new s3.GetBucketNotificationConfigurationCommand({ Bucket: bucket })));
+    responses.bucketNotification = await outcome(() =>
+      client.send(new s3.GetBucketNotificationConfigurationCommand({ Bucket: bucket })),
+    );
     responses.bucketLocation = await outcome(() => client.send(new s3.GetBucketLocationCommand({ Bucket: bucket })));
     const trails = new cloudtrail.CloudTrailClient(config);
     // Shadow trails too: a multi-region or organization trail created elsewhere that delivers to this bucket.
-    responses.trails = await outcome(() => trails.send(new cloudtrail.DescribeTrailsCommand({ includeShadowTrails: true })));
+    responses.trails = await outcome(() =>
+      trails.send(new cloudtrail.DescribeTrailsCommand({ includeShadowTrails: true })),
+    );
     if (responses.trails.ok) {
       const delivering = trailsDeliveringTo(responses.trails.value.trailList ?? [], bucket);
       responses.trailStatuses = await Promise.all(
@@ -81,7 +98,9 @@ export async function gatherDoctorResponses(target: AwsTarget, now: Date = new D
       const all: Subscription[] = [];
       let NextToken: string | undefined;
       do {
-        const page = await client.send(new sns.ListSubscriptionsByTopicCommand({ TopicArn: topicArn, ...(NextToken ? { NextToken } : {}) }));
+        const page = await client.send(
+          new sns.ListSubscriptionsByTopicCommand({ TopicArn: topicArn, ...(NextToken ? { NextToken } : {}) }),
+        );
         all.push(...(page.Subscriptions ?? []));
         NextToken = page.NextToken;
       } while (NextToken);
@@ -90,14 +109,20 @@ export async function gatherDoctorResponses(target: AwsTarget, now: Date = new D
   }
 
   const metrics = new cloudwatch.CloudWatchClient(config);
-  responses.filesRead = await outcome(() => metrics.send(new cloudwatch.GetMetricDataCommand(filesReadQuery(now, target.stackName))));
+  responses.filesRead = await outcome(() =>
+    metrics.send(new cloudwatch.GetMetricDataCommand(filesReadQuery(now, target.stackName))),
+  );
 
   const queues = new sqs.SQSClient(config);
   responses.deadLetterQueues = [];
   for (const outputKey of DEAD_LETTER_OUTPUTS) {
     const queueUrl = outputs[outputKey];
     if (!queueUrl) continue;
-    const attributes = await outcome(() => queues.send(new sqs.GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] })));
+    const attributes = await outcome(() =>
+      queues.send(
+        new sqs.GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+      ),
+    );
     responses.deadLetterQueues.push({ outputKey, queueUrl, attributes });
   }
   return responses;
@@ -107,7 +132,13 @@ export async function gatherDoctorResponses(target: AwsTarget, now: Date = new D
 export async function publishToTopic(
   target: AwsTarget,
   region: string,
-  request: { TopicArn: string; Subject: string; Message: string; MessageStructure: 'json'; MessageAttributes: Record<string, { DataType: 'String'; StringValue: string }> },
+  request: {
+    TopicArn: string;
+    Subject: string;
+    Message: string;
+    MessageStructure: 'json';
+    MessageAttributes: Record<string, { DataType: 'String'; StringValue: string }>;
+  },
 ): Promise<Outcome<{ MessageId?: string }>> {
   const { SNSClient, PublishCommand } = await import('@aws-sdk/client-sns');
   const client = new SNSClient({ ...clientConfig(target), region });

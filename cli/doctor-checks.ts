@@ -4,7 +4,10 @@
 import type { DescribeStacksCommandOutput, Stack } from '@aws-sdk/client-cloudformation';
 import type { DescribeTrailsCommandOutput, GetTrailStatusCommandOutput, Trail } from '@aws-sdk/client-cloudtrail';
 import type { GetMetricDataCommandInput, GetMetricDataCommandOutput } from '@aws-sdk/client-cloudwatch';
-import type { GetBucketLocationCommandOutput, GetBucketNotificationConfigurationCommandOutput } from '@aws-sdk/client-s3';
+import type {
+  GetBucketLocationCommandOutput,
+  GetBucketNotificationConfigurationCommandOutput,
+} from '@aws-sdk/client-s3';
 import type { Subscription } from '@aws-sdk/client-sns';
 import type { GetQueueAttributesCommandOutput } from '@aws-sdk/client-sqs';
 
@@ -38,17 +41,29 @@ export interface DoctorResponses {
   bucketLocation?: Outcome<Pick<GetBucketLocationCommandOutput, 'LocationConstraint'>>;
   trails?: Outcome<Pick<DescribeTrailsCommandOutput, 'trailList'>>;
   /** GetTrailStatus of each trail that delivers to the stack's bucket, by trail ARN. */
-  trailStatuses?: Array<{ trailArn: string; status: Outcome<Pick<GetTrailStatusCommandOutput, 'IsLogging' | 'LatestDeliveryError' | 'LatestDeliveryTime'>> }>;
+  trailStatuses?: Array<{
+    trailArn: string;
+    status: Outcome<Pick<GetTrailStatusCommandOutput, 'IsLogging' | 'LatestDeliveryError' | 'LatestDeliveryTime'>>;
+  }>;
   /** Every page of ListSubscriptionsByTopic on the alert topic, joined. */
   subscriptions?: Outcome<Subscription[]>;
   filesRead?: Outcome<Pick<GetMetricDataCommandOutput, 'MetricDataResults'>>;
-  deadLetterQueues?: Array<{ outputKey: string; queueUrl: string; attributes: Outcome<Pick<GetQueueAttributesCommandOutput, 'Attributes'>> }>;
+  deadLetterQueues?: Array<{
+    outputKey: string;
+    queueUrl: string;
+    attributes: Outcome<Pick<GetQueueAttributesCommandOutput, 'Attributes'>>;
+  }>;
   /** When doctor ran: the last-log-file check measures from here. */
   now: Date;
 }
 
 /** Stack outputs doctor relies on (template.yaml, Outputs). */
-export const REQUIRED_OUTPUTS = ['AlertTopicArn', 'TrailBucketName', 'ProcessorDeadLetterQueueUrl', 'IndexerDeadLetterQueueUrl'] as const;
+export const REQUIRED_OUTPUTS = [
+  'AlertTopicArn',
+  'TrailBucketName',
+  'ProcessorDeadLetterQueueUrl',
+  'IndexerDeadLetterQueueUrl',
+] as const;
 export const DEAD_LETTER_OUTPUTS = ['ProcessorDeadLetterQueueUrl', 'IndexerDeadLetterQueueUrl'] as const;
 
 /**
@@ -70,7 +85,14 @@ export function filesReadQuery(now: Date, stack: string): GetMetricDataCommandIn
       {
         Id: 'filesRead',
         MetricStat: {
-          Metric: { Namespace: 'trailwatch', MetricName: 'FilesRead', Dimensions: [{ Name: 'service', Value: 'trailwatch-processor' }, { Name: 'stack', Value: stack }] },
+          Metric: {
+            Namespace: 'trailwatch',
+            MetricName: 'FilesRead',
+            Dimensions: [
+              { Name: 'service', Value: 'trailwatch-processor' },
+              { Name: 'stack', Value: stack },
+            ],
+          },
           Period: 300,
           Stat: 'Sum',
         },
@@ -82,7 +104,8 @@ export function filesReadQuery(now: Date, stack: string): GetMetricDataCommandIn
 /** The stack's outputs by key (empty when there is no stack). */
 export function stackOutputs(stack: Stack | undefined): Record<string, string> {
   const outputs: Record<string, string> = {};
-  for (const output of stack?.Outputs ?? []) if (output.OutputKey && output.OutputValue !== undefined) outputs[output.OutputKey] = output.OutputValue;
+  for (const output of stack?.Outputs ?? [])
+    if (output.OutputKey && output.OutputValue !== undefined) outputs[output.OutputKey] = output.OutputValue;
   return outputs;
 }
 
@@ -104,7 +127,9 @@ export function evaluateDoctor(r: DoctorResponses): Check[] {
     checks.push({
       id: 'stack',
       status: 'fail',
-      detail: missing ? `no stack ${r.stackName} in ${r.region}` : `cannot describe stack ${r.stackName}: ${describe(r.stack.error)}`,
+      detail: missing
+        ? `no stack ${r.stackName} in ${r.region}`
+        : `cannot describe stack ${r.stackName}: ${describe(r.stack.error)}`,
       fix: missing
         ? 'Check the name and the region (--region; the stack is in the region you deployed to), or deploy it: sam deploy --guided.'
         : permissionFix(r.stack.error, 'cloudformation:DescribeStacks'),
@@ -119,7 +144,12 @@ export function evaluateDoctor(r: DoctorResponses): Check[] {
   checks.push(
     missing.length === 0
       ? { id: 'outputs', status: 'pass', detail: REQUIRED_OUTPUTS.map((key) => `${key}=${outputs[key]}`).join(', ') }
-      : { id: 'outputs', status: 'fail', detail: `missing outputs: ${missing.join(', ')}`, fix: 'Redeploy the stack from this version of template.yaml (sam build && sam deploy).' },
+      : {
+          id: 'outputs',
+          status: 'fail',
+          detail: `missing outputs: ${missing.join(', ')}`,
+          fix: 'Redeploy the stack from this version of template.yaml (sam build && sam deploy).',
+        },
   );
   const bucket = outputs.TrailBucketName;
   if (bucket && r.bucketNotification) checks.push(bucketEventBridgeCheck(bucket, r.bucketNotification));
@@ -127,22 +157,44 @@ export function evaluateDoctor(r: DoctorResponses): Check[] {
   if (bucket && r.trails) checks.push(trailCheck(bucket, r.trails, r.trailStatuses ?? []));
   if (outputs.AlertTopicArn && r.subscriptions) checks.push(subscriptionCheck(outputs.AlertTopicArn, r.subscriptions));
   if (r.filesRead) checks.push(lastLogFileCheck(r.filesRead, r.now));
-  for (const queue of r.deadLetterQueues ?? []) checks.push(deadLetterCheck(queue.outputKey, queue.queueUrl, queue.attributes));
+  for (const queue of r.deadLetterQueues ?? [])
+    checks.push(deadLetterCheck(queue.outputKey, queue.queueUrl, queue.attributes));
   return checks;
 }
 
 function stackStatusCheck(name: string, status: string): Check {
-  if (status === 'CREATE_COMPLETE' || status === 'UPDATE_COMPLETE') return { id: 'stack', status: 'pass', detail: `${name} is ${status}` };
+  if (status === 'CREATE_COMPLETE' || status === 'UPDATE_COMPLETE')
+    return { id: 'stack', status: 'pass', detail: `${name} is ${status}` };
   if (status === 'UPDATE_ROLLBACK_COMPLETE' || status.endsWith('_IN_PROGRESS')) {
-    return { id: 'stack', status: 'warn', detail: `${name} is ${status}`, fix: 'Wait for the operation to finish; after a rollback, read the stack events (aws cloudformation describe-stack-events) and deploy again.' };
+    return {
+      id: 'stack',
+      status: 'warn',
+      detail: `${name} is ${status}`,
+      fix: 'Wait for the operation to finish; after a rollback, read the stack events (aws cloudformation describe-stack-events) and deploy again.',
+    };
   }
-  return { id: 'stack', status: 'fail', detail: `${name} is ${status}`, fix: 'Read the stack events (aws cloudformation describe-stack-events --stack-name ' + name + ') for the failed resource, fix it and deploy again.' };
+  return {
+    id: 'stack',
+    status: 'fail',
+    detail: `${name} is ${status}`,
+    fix:
+      'Read the stack events (aws cloudformation describe-stack-events --stack-name ' +
+      name +
+      ') for the failed resource, fix it and deploy again.',
+  };
 }
 
 function bucketEventBridgeCheck(bucket: string, outcome: NonNullable<DoctorResponses['bucketNotification']>): Check {
-  if (!outcome.ok) return { id: 'bucket-eventbridge', status: 'fail', detail: `cannot read the notification configuration of ${bucket}: ${describe(outcome.error)}`, fix: permissionFix(outcome.error, 's3:GetBucketNotification') };
+  if (!outcome.ok)
+    return {
+      id: 'bucket-eventbridge',
+      status: 'fail',
+      detail: `cannot read the notification configuration of ${bucket}: ${describe(outcome.error)}`,
+      fix: permissionFix(outcome.error, 's3:GetBucketNotification'),
+    };
   // EventBridgeConfiguration is an empty object when on, absent when off (API_NotificationConfiguration).
-  if (outcome.value.EventBridgeConfiguration) return { id: 'bucket-eventbridge', status: 'pass', detail: `${bucket} sends its events to Amazon EventBridge` };
+  if (outcome.value.EventBridgeConfiguration)
+    return { id: 'bucket-eventbridge', status: 'pass', detail: `${bucket} sends its events to Amazon EventBridge` };
   return {
     id: 'bucket-eventbridge',
     status: 'fail',
@@ -151,10 +203,21 @@ function bucketEventBridgeCheck(bucket: string, outcome: NonNullable<DoctorRespo
   };
 }
 
-function bucketRegionCheck(bucket: string, stackRegion: string, outcome: NonNullable<DoctorResponses['bucketLocation']>): Check {
-  if (!outcome.ok) return { id: 'bucket-region', status: 'fail', detail: `cannot read the region of ${bucket}: ${describe(outcome.error)}`, fix: permissionFix(outcome.error, 's3:GetBucketLocation') };
+function bucketRegionCheck(
+  bucket: string,
+  stackRegion: string,
+  outcome: NonNullable<DoctorResponses['bucketLocation']>,
+): Check {
+  if (!outcome.ok)
+    return {
+      id: 'bucket-region',
+      status: 'fail',
+      detail: `cannot read the region of ${bucket}: ${describe(outcome.error)}`,
+      fix: permissionFix(outcome.error, 's3:GetBucketLocation'),
+    };
   const region = bucketRegion(outcome.value.LocationConstraint);
-  if (region === stackRegion) return { id: 'bucket-region', status: 'pass', detail: `${bucket} is in ${region}, as the stack` };
+  if (region === stackRegion)
+    return { id: 'bucket-region', status: 'pass', detail: `${bucket} is in ${region}, as the stack` };
   return {
     id: 'bucket-region',
     status: 'fail',
@@ -163,11 +226,26 @@ function bucketRegionCheck(bucket: string, stackRegion: string, outcome: NonNull
   };
 }
 
-function trailCheck(bucket: string, trails: NonNullable<DoctorResponses['trails']>, statuses: NonNullable<DoctorResponses['trailStatuses']>): Check {
-  if (!trails.ok) return { id: 'trail', status: 'fail', detail: `cannot list trails: ${describe(trails.error)}`, fix: permissionFix(trails.error, 'cloudtrail:DescribeTrails') };
+function trailCheck(
+  bucket: string,
+  trails: NonNullable<DoctorResponses['trails']>,
+  statuses: NonNullable<DoctorResponses['trailStatuses']>,
+): Check {
+  if (!trails.ok)
+    return {
+      id: 'trail',
+      status: 'fail',
+      detail: `cannot list trails: ${describe(trails.error)}`,
+      fix: permissionFix(trails.error, 'cloudtrail:DescribeTrails'),
+    };
   const delivering = trailsDeliveringTo(trails.value.trailList ?? [], bucket);
   if (delivering.length === 0) {
-    return { id: 'trail', status: 'fail', detail: `no trail delivers to ${bucket}`, fix: `Point a trail at the bucket (aws cloudtrail update-trail --name <trail> --s3-bucket-name ${bucket}), or deploy without ExistingBucketName so the stack creates one.` };
+    return {
+      id: 'trail',
+      status: 'fail',
+      detail: `no trail delivers to ${bucket}`,
+      fix: `Point a trail at the bucket (aws cloudtrail update-trail --name <trail> --s3-bucket-name ${bucket}), or deploy without ExistingBucketName so the stack creates one.`,
+    };
   }
   const problems: Check[] = [];
   const good: string[] = [];
@@ -176,57 +254,127 @@ function trailCheck(bucket: string, trails: NonNullable<DoctorResponses['trails'
     const status = statuses.find((s) => s.trailArn === trail.TrailARN)?.status;
     if (!status || !status.ok) {
       const error = status && !status.ok ? status.error : { name: 'NotChecked', message: 'no status' };
-      problems.push({ id: 'trail', status: 'warn', detail: `cannot read the status of trail ${name}: ${describe(error)}`, fix: permissionFix(error, 'cloudtrail:GetTrailStatus') });
+      problems.push({
+        id: 'trail',
+        status: 'warn',
+        detail: `cannot read the status of trail ${name}: ${describe(error)}`,
+        fix: permissionFix(error, 'cloudtrail:GetTrailStatus'),
+      });
     } else if (!status.value.IsLogging) {
-      problems.push({ id: 'trail', status: 'fail', detail: `trail ${name} is not logging`, fix: `aws cloudtrail start-logging --name ${trail.TrailARN}` });
+      problems.push({
+        id: 'trail',
+        status: 'fail',
+        detail: `trail ${name} is not logging`,
+        fix: `aws cloudtrail start-logging --name ${trail.TrailARN}`,
+      });
     } else if (status.value.LatestDeliveryError) {
-      problems.push({ id: 'trail', status: 'fail', detail: `trail ${name} cannot deliver to ${bucket}: ${status.value.LatestDeliveryError}`, fix: 'Check the bucket policy lets cloudtrail.amazonaws.com write AWSLogs/<account>/* (and the KMS key policy, if the trail encrypts).' });
+      problems.push({
+        id: 'trail',
+        status: 'fail',
+        detail: `trail ${name} cannot deliver to ${bucket}: ${status.value.LatestDeliveryError}`,
+        fix: 'Check the bucket policy lets cloudtrail.amazonaws.com write AWSLogs/<account>/* (and the KMS key policy, if the trail encrypts).',
+      });
     } else if (!trail.LogFileValidationEnabled) {
-      problems.push({ id: 'trail', status: 'warn', detail: `trail ${name} is logging without log file validation: changed or deleted log files cannot be detected`, fix: `aws cloudtrail update-trail --name ${trail.TrailARN} --enable-log-file-validation` });
+      problems.push({
+        id: 'trail',
+        status: 'warn',
+        detail: `trail ${name} is logging without log file validation: changed or deleted log files cannot be detected`,
+        fix: `aws cloudtrail update-trail --name ${trail.TrailARN} --enable-log-file-validation`,
+      });
     } else {
       good.push(name);
     }
   }
   if (good.length > 0) {
     const rest = problems.length > 0 ? ` (also: ${problems.map((p) => p.detail).join('; ')})` : '';
-    return { id: 'trail', status: 'pass', detail: `trail ${good.join(', ')} is logging to ${bucket} with log file validation${rest}` };
+    return {
+      id: 'trail',
+      status: 'pass',
+      detail: `trail ${good.join(', ')} is logging to ${bucket} with log file validation${rest}`,
+    };
   }
   const worst = problems.find((p) => p.status === 'fail') ?? problems[0];
   return worst as Check;
 }
 
 function subscriptionCheck(topicArn: string, outcome: Outcome<Subscription[]>): Check {
-  if (!outcome.ok) return { id: 'subscription', status: 'fail', detail: `cannot list the subscriptions of ${topicArn}: ${describe(outcome.error)}`, fix: permissionFix(outcome.error, 'sns:ListSubscriptionsByTopic') };
+  if (!outcome.ok)
+    return {
+      id: 'subscription',
+      status: 'fail',
+      detail: `cannot list the subscriptions of ${topicArn}: ${describe(outcome.error)}`,
+      fix: permissionFix(outcome.error, 'sns:ListSubscriptionsByTopic'),
+    };
   const subscriptions = outcome.value;
   // An unconfirmed subscription is listed with SubscriptionArn "PendingConfirmation" (API_ListSubscriptionsByTopic).
   const pending = subscriptions.filter((s) => s.SubscriptionArn === 'PendingConfirmation');
   const confirmed = subscriptions.filter((s) => s.SubscriptionArn !== 'PendingConfirmation');
   const list = (items: Subscription[]) => items.map((s) => `${s.Protocol ?? '?'}:${s.Endpoint ?? '?'}`).join(', ');
-  const confirm = 'Open the "AWS Notification - Subscription Confirmation" email sent to it and follow its link (it expires after 3 days; then subscribe again: aws sns subscribe --topic-arn ' + topicArn + ' --protocol email --notification-endpoint <address>).';
-  if (subscriptions.length === 0) return { id: 'subscription', status: 'fail', detail: 'nobody is subscribed to the alert topic: alerts reach no one', fix: `aws sns subscribe --topic-arn ${topicArn} --protocol email --notification-endpoint <address>, then confirm it.` };
-  if (confirmed.length === 0) return { id: 'subscription', status: 'fail', detail: `not confirmed yet: ${list(pending)}`, fix: confirm };
-  if (pending.length > 0) return { id: 'subscription', status: 'warn', detail: `confirmed: ${list(confirmed)}; not confirmed yet: ${list(pending)}`, fix: confirm };
+  const confirm =
+    'Open the "AWS Notification - Subscription Confirmation" email sent to it and follow its link (it expires after 3 days; then subscribe again: aws sns subscribe --topic-arn ' +
+    topicArn +
+    ' --protocol email --notification-endpoint <address>).';
+  if (subscriptions.length === 0)
+    return {
+      id: 'subscription',
+      status: 'fail',
+      detail: 'nobody is subscribed to the alert topic: alerts reach no one',
+      fix: `aws sns subscribe --topic-arn ${topicArn} --protocol email --notification-endpoint <address>, then confirm it.`,
+    };
+  if (confirmed.length === 0)
+    return { id: 'subscription', status: 'fail', detail: `not confirmed yet: ${list(pending)}`, fix: confirm };
+  if (pending.length > 0)
+    return {
+      id: 'subscription',
+      status: 'warn',
+      detail: `confirmed: ${list(confirmed)}; not confirmed yet: ${list(pending)}`,
+      fix: confirm,
+    };
   return { id: 'subscription', status: 'pass', detail: `confirmed: ${list(confirmed)}` };
 }
 
 function lastLogFileCheck(outcome: NonNullable<DoctorResponses['filesRead']>, now: Date): Check {
-  if (!outcome.ok) return { id: 'last-log-file', status: 'fail', detail: `cannot read the FilesRead metric: ${describe(outcome.error)}`, fix: permissionFix(outcome.error, 'cloudwatch:GetMetricData') };
+  if (!outcome.ok)
+    return {
+      id: 'last-log-file',
+      status: 'fail',
+      detail: `cannot read the FilesRead metric: ${describe(outcome.error)}`,
+      fix: permissionFix(outcome.error, 'cloudwatch:GetMetricData'),
+    };
   const result = outcome.value.MetricDataResults?.find((m) => m.Id === 'filesRead');
   let latest: Date | undefined;
   (result?.Timestamps ?? []).forEach((time, i) => {
     if ((result?.Values?.[i] ?? 0) > 0 && (!latest || time > latest)) latest = time;
   });
-  const noFiles = 'Run the checks above; see the processor\'s log group for errors, and the processor dead-letter queue.';
-  if (!latest) return { id: 'last-log-file', status: 'fail', detail: 'no log file processed in the last 24 hours', fix: noFiles };
+  const noFiles =
+    "Run the checks above; see the processor's log group for errors, and the processor dead-letter queue.";
+  if (!latest)
+    return { id: 'last-log-file', status: 'fail', detail: 'no log file processed in the last 24 hours', fix: noFiles };
   const age = now.getTime() - latest.getTime();
   const when = `${latest.toISOString().replace('.000Z', 'Z')} (${minutes(age)} ago)`;
-  if (age <= LOG_FILE_WARN_AFTER_MS) return { id: 'last-log-file', status: 'pass', detail: `last log file processed ${when}` };
-  return { id: 'last-log-file', status: 'warn', detail: `last log file processed ${when}`, fix: `CloudTrail delivers every ~5 minutes while there is activity. ${noFiles}` };
+  if (age <= LOG_FILE_WARN_AFTER_MS)
+    return { id: 'last-log-file', status: 'pass', detail: `last log file processed ${when}` };
+  return {
+    id: 'last-log-file',
+    status: 'warn',
+    detail: `last log file processed ${when}`,
+    fix: `CloudTrail delivers every ~5 minutes while there is activity. ${noFiles}`,
+  };
 }
 
-function deadLetterCheck(outputKey: string, queueUrl: string, outcome: Outcome<Pick<GetQueueAttributesCommandOutput, 'Attributes'>>): Check {
+function deadLetterCheck(
+  outputKey: string,
+  queueUrl: string,
+  outcome: Outcome<Pick<GetQueueAttributesCommandOutput, 'Attributes'>>,
+): Check {
   const id = outputKey === 'ProcessorDeadLetterQueueUrl' ? 'processor-dead-letters' : 'indexer-dead-letters';
-  if (!outcome.ok) return { id, status: 'fail', detail: `cannot read ${queueUrl}: ${describe(outcome.error)}`, fix: permissionFix(outcome.error, 'sqs:GetQueueAttributes') };
+  if (!outcome.ok)
+    return {
+      id,
+      status: 'fail',
+      detail: `cannot read ${queueUrl}: ${describe(outcome.error)}`,
+      fix: permissionFix(outcome.error, 'sqs:GetQueueAttributes'),
+    };
   const count = Number(outcome.value.Attributes?.ApproximateNumberOfMessages ?? '0');
   if (count === 0) return { id, status: 'pass', detail: `${queueUrl} is empty` };
   return {
@@ -242,8 +390,10 @@ function describe(error: CallError): string {
 }
 
 function permissionFix(error: CallError, action: string): string {
-  if (/AccessDenied|UnauthorizedOperation|AuthorizationError/i.test(error.name)) return `Allow ${action} for the credentials doctor runs with (--profile).`;
-  if (/Credentials|ExpiredToken|InvalidClientTokenId/i.test(error.name)) return 'Check the AWS credentials (--profile, aws sso login, AWS_PROFILE).';
+  if (/AccessDenied|UnauthorizedOperation|AuthorizationError/i.test(error.name))
+    return `Allow ${action} for the credentials doctor runs with (--profile).`;
+  if (/Credentials|ExpiredToken|InvalidClientTokenId/i.test(error.name))
+    return 'Check the AWS credentials (--profile, aws sso login, AWS_PROFILE).';
   return `Retry; if it persists, check the call by hand with the AWS CLI (it needs ${action}).`;
 }
 
@@ -263,7 +413,9 @@ export function formatDoctor(stackName: string, region: string, checks: readonly
     if (check.fix && check.status !== 'pass') lines.push(`${' '.repeat(width + 8)}fix: ${check.fix}`);
   }
   const count = (s: CheckStatus) => checks.filter((c) => c.status === s).length;
-  lines.push(`${checks.length} check${checks.length === 1 ? '' : 's'}: ${count('pass')} pass, ${count('warn')} warn, ${count('fail')} fail`);
+  lines.push(
+    `${checks.length} check${checks.length === 1 ? '' : 's'}: ${count('pass')} pass, ${count('warn')} warn, ${count('fail')} fail`,
+  );
   return lines;
 }
 

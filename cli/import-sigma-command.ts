@@ -33,7 +33,10 @@ export function runImportSigma(args: string[], io: ImportIo): number {
   uniqueIds(conversions);
   const text = renderRulesFile(conversions);
   // The output must load exactly as `--rules` loads it; a failure here is a converter bug, not the user's.
-  compileRuleset({ builtins: false, files: [{ source: 'converted Sigma rules', content: parseRulesFile(text, 'converted Sigma rules') }] });
+  compileRuleset({
+    builtins: false,
+    files: [{ source: 'converted Sigma rules', content: parseRulesFile(text, 'converted Sigma rules') }],
+  });
   if (parsed.values.out) writeFileSync(parsed.values.out, text);
   else io.out(text.trimEnd());
   for (const c of conversions) {
@@ -41,7 +44,9 @@ export function runImportSigma(args: string[], io: ImportIo): number {
     for (const note of c.notes) io.err(`note: ${c.source}: ${c.rule?.id ?? c.title}: ${note}`);
   }
   const converted = conversions.filter((c) => c.rule).length;
-  io.err(`${converted} of ${conversions.length} Sigma rules converted${parsed.values.out ? ` into ${parsed.values.out}` : ''}.`);
+  io.err(
+    `${converted} of ${conversions.length} Sigma rules converted${parsed.values.out ? ` into ${parsed.values.out}` : ''}.`,
+  );
   return converted === conversions.length ? 0 : 1;
 }
 

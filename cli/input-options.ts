@@ -15,13 +15,15 @@ export interface InputSettings {
 }
 
 export async function inputSettings(args: ParsedArgs, io: Io, command: string): Promise<InputSettings> {
-  if (args.positionals.length === 0) throw new UsageError(`${command} needs at least one file or folder, - for stdin, or s3://BUCKET/PREFIX`, command);
+  if (args.positionals.length === 0)
+    throw new UsageError(`${command} needs at least one file or folder, - for stdin, or s3://BUCKET/PREFIX`, command);
   const window = parseWindow(args.string('since'), args.string('until'));
   const concurrency = parseConcurrency(args.string('concurrency'));
   const region = args.string('region');
   const profile = args.string('profile');
   const endpointUrl = args.string('endpoint-url');
-  if (endpointUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(endpointUrl)) throw new UsageError(`--endpoint-url must be an http(s) URL, not "${endpointUrl}"`, command);
+  if (endpointUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(endpointUrl))
+    throw new UsageError(`--endpoint-url must be an http(s) URL, not "${endpointUrl}"`, command);
   const plan = await planInputs(args.positionals, {
     window,
     ...(region ? { region } : {}),
@@ -36,6 +38,7 @@ export async function inputSettings(args: ParsedArgs, io: Io, command: string): 
 function parseConcurrency(value: string | undefined): number {
   if (value === undefined) return DEFAULT_CONCURRENCY;
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > MAX_CONCURRENCY) throw new UsageError(`--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, not "${value}"`);
+  if (!/^\d+$/.test(value) || n < 1 || n > MAX_CONCURRENCY)
+    throw new UsageError(`--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, not "${value}"`);
   return n;
 }

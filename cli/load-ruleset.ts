@@ -17,7 +17,10 @@ export { DEFAULT_MIN_SEVERITY };
  * `trailwatch scan` starts without it.
  */
 export async function loadRuleset(options: RuleOptions): Promise<Ruleset> {
-  const disabledIds = (options.disable ?? []).flatMap((list) => list.split(',')).map((id) => id.trim()).filter(Boolean);
+  const disabledIds = (options.disable ?? [])
+    .flatMap((list) => list.split(','))
+    .map((id) => id.trim())
+    .filter(Boolean);
   if ((options.rules ?? []).length === 0 && options['min-severity'] === undefined) {
     return compileRuleset({ files: [], disabled: disabledIds, minSeverity: DEFAULT_MIN_SEVERITY });
   }

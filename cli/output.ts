@@ -13,7 +13,11 @@ export const MIN_WIDTH = 80;
  * auto: colour when stdout is a terminal, NO_COLOR is unset or empty (https://no-color.org) and TERM is not
  * "dumb". An explicit --color always or never wins, as no-color.org asks of per-run flags.
  */
-export function useColour(mode: ColourMode, isTTY: boolean, env: Readonly<Record<string, string | undefined>>): boolean {
+export function useColour(
+  mode: ColourMode,
+  isTTY: boolean,
+  env: Readonly<Record<string, string | undefined>>,
+): boolean {
   if (mode !== 'auto') return mode === 'always';
   return isTTY && !env.NO_COLOR && env.TERM !== 'dumb';
 }
@@ -51,7 +55,9 @@ const RULE_WIDTH = 32;
  */
 export function alertLine(alert: Alert, style: LineStyle): string {
   const severity = alert.severity.toUpperCase().padEnd(SEVERITY_WIDTH);
-  const shownSeverity = style.colour ? `${SEVERITY_STYLE[alert.severity]}${severity.trimEnd()}${RESET}${severity.slice(alert.severity.length)}` : severity;
+  const shownSeverity = style.colour
+    ? `${SEVERITY_STYLE[alert.severity]}${severity.trimEnd()}${RESET}${severity.slice(alert.severity.length)}`
+    : severity;
   if (style.width === undefined) return printable(formatAlertLine(alert)).replace(severity, shownSeverity);
 
   let rule = alert.rule.padEnd(RULE_WIDTH);
@@ -62,7 +68,10 @@ export function alertLine(alert: Alert, style: LineStyle): string {
     from: alert.sourceIPAddress ? ` from ${alert.sourceIPAddress}` : '',
   };
   const headline = printable(alertHeadline(alert));
-  const compose = (h: string) => printable(`${alert.eventTime} ${severity} ${rule} ${h}${optional.type}${optional.from}${optional.where}${failed ? ` ${failed}` : ''}`);
+  const compose = (h: string) =>
+    printable(
+      `${alert.eventTime} ${severity} ${rule} ${h}${optional.type}${optional.from}${optional.where}${failed ? ` ${failed}` : ''}`,
+    );
   let line = compose(headline);
   for (const drop of ['type', 'where', 'rule', 'from'] as const) {
     if (line.length <= style.width) break;
@@ -70,7 +79,8 @@ export function alertLine(alert: Alert, style: LineStyle): string {
     else optional[drop] = '';
     line = compose(headline);
   }
-  if (line.length > style.width) line = compose(`${headline.slice(0, Math.max(8, headline.length - (line.length - style.width) - 1))}…`);
+  if (line.length > style.width)
+    line = compose(`${headline.slice(0, Math.max(8, headline.length - (line.length - style.width) - 1))}…`);
   return style.colour ? line.replace(severity, shownSeverity) : line;
 }
 

@@ -7,6 +7,9 @@ export function printRules(ruleset: Ruleset, format: 'text' | 'json', print: (li
   const out = safePrinter(print);
   for (const rule of ruleset.rules) {
     if (format === 'json') out(JSON.stringify(rule));
-    else out(`${rule.severity.toUpperCase().padEnd(9)} ${rule.id.padEnd(36)} ${rule.title}${rule.builtin ? '' : '  (custom)'}`);
+    else
+      out(
+        `${rule.severity.toUpperCase().padEnd(9)} ${rule.id.padEnd(36)} ${rule.title}${rule.builtin ? '' : '  (custom)'}`,
+      );
   }
 }

@@ -68,7 +68,9 @@ export async function runScan(options: ScanCommandOptions): Promise<number> {
   });
   for (const line of summaryLines(totals, alertsByRule)) err(line);
   if (options.failOn && failing > 0) {
-    err(`trailwatch: ${failing} alert${failing === 1 ? '' : 's'} at ${options.failOn} or above (--fail-on ${options.failOn}): exit status ${EXIT_ALERTS}`);
+    err(
+      `trailwatch: ${failing} alert${failing === 1 ? '' : 's'} at ${options.failOn} or above (--fail-on ${options.failOn}): exit status ${EXIT_ALERTS}`,
+    );
     return EXIT_ALERTS;
   }
   return totals.unreadable > 0 || totals.malformedRecords > 0 ? 1 : 0;

@@ -104,25 +104,39 @@ export async function scanInputs(plan: InputPlan, options: ScanInputsOptions): P
           yield log;
         })();
       }
-      const scan = scanLog(source, { file: input.name, ruleset: options.ruleset, ...(options.alsoParse ? { alsoParse: options.alsoParse } : {}) });
+      const scan = scanLog(source, {
+        file: input.name,
+        ruleset: options.ruleset,
+        ...(options.alsoParse ? { alsoParse: options.alsoParse } : {}),
+      });
       stats = scan.stats;
       for await (const item of scan) {
         if (item.kind === 'malformed') {
-          if (malformedShown++ < MALFORMED_SHOWN_PER_FILE) err(`trailwatch: skipped malformed record: ${(item as MalformedRecord).error.message}`);
+          if (malformedShown++ < MALFORMED_SHOWN_PER_FILE)
+            err(`trailwatch: skipped malformed record: ${(item as MalformedRecord).error.message}`);
         } else if (!inWindow(item.event.record.eventTime, options.window)) {
           totals.outsideWindowRecords++;
         } else {
           options.onEvent(item, input);
         }
-        progress.update({ input: n + 1, inputs: inputs.length, bytesIn: bytesInDone + scan.stats.bytesIn, records: totals.records + scan.stats.records });
+        progress.update({
+          input: n + 1,
+          inputs: inputs.length,
+          bytesIn: bytesInDone + scan.stats.bytesIn,
+          records: totals.records + scan.stats.records,
+        });
       }
     } catch (error) {
-      if (!(error instanceof TrailwatchError) && !(error instanceof AwsInputError) && !isStreamError(error)) throw error;
+      if (!(error instanceof TrailwatchError) && !(error instanceof AwsInputError) && !isStreamError(error))
+        throw error;
       totals.unreadable++;
       progress.clear();
-      err(`trailwatch: cannot read ${error instanceof TrailwatchError ? error.message : error instanceof AwsInputError ? error.message.replace(/^cannot read /, '') : `${input.name}: ${(error as Error).message}`}`);
+      err(
+        `trailwatch: cannot read ${error instanceof TrailwatchError ? error.message : error instanceof AwsInputError ? error.message.replace(/^cannot read /, '') : `${input.name}: ${(error as Error).message}`}`,
+      );
     } finally {
-      if (malformedShown > MALFORMED_SHOWN_PER_FILE) err(`trailwatch: ${input.name}: ${malformedShown - MALFORMED_SHOWN_PER_FILE} more malformed records not shown`);
+      if (malformedShown > MALFORMED_SHOWN_PER_FILE)
+        err(`trailwatch: ${input.name}: ${malformedShown - MALFORMED_SHOWN_PER_FILE} more malformed records not shown`);
       if (stats) {
         // Read whole, but not as CloudTrail wrote it (e.g. bytes after the gzip data): said, not an error.
         for (const warning of stats.warnings) err(`trailwatch: warning: ${warning.message}`);

@@ -9,12 +9,17 @@ import { runScan } from './scan-command.js';
 export async function scanMain(args: ParsedArgs, io: Io): Promise<number> {
   const env = io.env ?? process.env;
   const failOnText = args.string('fail-on');
-  const failOn = failOnText === undefined ? undefined : (await import('../shared/rules/rules-file.js')).parseSeverity(failOnText, '--fail-on', '');
+  const failOn =
+    failOnText === undefined
+      ? undefined
+      : (await import('../shared/rules/rules-file.js')).parseSeverity(failOnText, '--fail-on', '');
   const ruleset = await loadRuleset(ruleOptions(args));
   const inputs = await inputSettings(args, io, 'scan');
   const colour = useColour((args.string('color') ?? 'auto') as ColourMode, io.stdoutIsTTY ?? false, env);
   // The terminal's width when it is narrower than 120, but at least 80: below that a line has no room for the headline.
-  const width = args.flag('wide') ? undefined : Math.max(MIN_WIDTH, Math.min(DEFAULT_WIDTH, io.stdoutIsTTY && io.columns ? io.columns : DEFAULT_WIDTH));
+  const width = args.flag('wide')
+    ? undefined
+    : Math.max(MIN_WIDTH, Math.min(DEFAULT_WIDTH, io.stdoutIsTTY && io.columns ? io.columns : DEFAULT_WIDTH));
   return runScan({
     plan: inputs.plan,
     window: inputs.window,

@@ -9,11 +9,27 @@
 // Paging stops at --limit matches or after maxPages pages (a search over a large group can return many empty
 // pages); when it stops early, stderr says so. Region and credentials are the SDK's own (AWS_REGION,
 // AWS_PROFILE, ...).
-import type { CloudWatchLogsClient, FilterLogEventsCommandOutput, FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
+import type {
+  CloudWatchLogsClient,
+  FilterLogEventsCommandOutput,
+  FilteredLogEvent,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { LOG_GROUP_NAME_PATTERN } from '../shared/index/limits.js';
 import { safePrinter } from './terminal-text.js';
 import { parseIsoTime } from '../shared/iso-time.js';
-import { buildSearch, discoveryPatterns, FilterPatternError, identitySearches, learnIdentity, matchesTerms, SEARCH_SOURCES, type DbIdentity, type SearchCriteria, type SearchPlan, type SearchSource } from '../shared/index/filter-pattern.js';
+import {
+  buildSearch,
+  discoveryPatterns,
+  FilterPatternError,
+  identitySearches,
+  learnIdentity,
+  matchesTerms,
+  SEARCH_SOURCES,
+  type DbIdentity,
+  type SearchCriteria,
+  type SearchPlan,
+  type SearchSource,
+} from '../shared/index/filter-pattern.js';
 import { parseArgs as parseCommandArgs, UsageError, type OptionSpec, type ParsedArgs } from './args.js';
 import { describeAwsError } from './aws-errors.js';
 
@@ -53,25 +69,89 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 /** The search flags (cli/args.ts), for parsing, help and shell completion. */
 export const SEARCH_OPTION_SPECS: OptionSpec[] = [
-  { name: 'log-group', kind: 'string', value: 'NAME', help: 'the index log group (default: $TRAILWATCH_LOG_GROUP, the stack output IndexLogGroupName)' },
-  { name: 'event', kind: 'string', multiple: true, value: 'NAME', help: 'eventName, e.g. DeleteDBInstance (any of them)' },
-  { name: 'db', kind: 'string', multiple: true, value: 'ID', help: 'a DB instance, cluster or snapshot identifier or ARN, any name it has had: renames are followed (3 at most)' },
-  { name: 'user', kind: 'string', multiple: true, value: 'NAME|ARN', help: 'the caller: user, role or session name, or an ARN (any of them)' },
-  { name: 'source', kind: 'string', multiple: true, value: 'SOURCE', help: 'rds, rdsdata (both Data API sources) or cloudtrail (any of them)', completions: Object.keys(SEARCH_SOURCES) },
+  {
+    name: 'log-group',
+    kind: 'string',
+    value: 'NAME',
+    help: 'the index log group (default: $TRAILWATCH_LOG_GROUP, the stack output IndexLogGroupName)',
+  },
+  {
+    name: 'event',
+    kind: 'string',
+    multiple: true,
+    value: 'NAME',
+    help: 'eventName, e.g. DeleteDBInstance (any of them)',
+  },
+  {
+    name: 'db',
+    kind: 'string',
+    multiple: true,
+    value: 'ID',
+    help: 'a DB instance, cluster or snapshot identifier or ARN, any name it has had: renames are followed (3 at most)',
+  },
+  {
+    name: 'user',
+    kind: 'string',
+    multiple: true,
+    value: 'NAME|ARN',
+    help: 'the caller: user, role or session name, or an ARN (any of them)',
+  },
+  {
+    name: 'source',
+    kind: 'string',
+    multiple: true,
+    value: 'SOURCE',
+    help: 'rds, rdsdata (both Data API sources) or cloudtrail (any of them)',
+    completions: Object.keys(SEARCH_SOURCES),
+  },
   { name: 'failed', kind: 'boolean', help: 'only calls that returned an error' },
-  { name: 'since', kind: 'string', value: 'WHEN', help: `how far back: 30m, 2h, 7d, 2w, or an ISO time (default: ${DEFAULT_SINCE})` },
-  { name: 'text', kind: 'string', multiple: true, value: 'TERM', help: 'a term the event must contain, case-sensitive (all of them)' },
-  { name: 'format', kind: 'string', value: 'text|json', help: 'text: one line per event (default); json: the indexed events, one per line', completions: ['text', 'json'] },
-  { name: 'limit', kind: 'string', value: 'N', help: `print at most N events (default: ${DEFAULT_LIMIT}, at most ${MAX_LIMIT})` },
-  { name: 'region', kind: 'string', value: 'REGION', help: 'the stack\'s region (default: AWS_REGION, or the profile\'s region)' },
+  {
+    name: 'since',
+    kind: 'string',
+    value: 'WHEN',
+    help: `how far back: 30m, 2h, 7d, 2w, or an ISO time (default: ${DEFAULT_SINCE})`,
+  },
+  {
+    name: 'text',
+    kind: 'string',
+    multiple: true,
+    value: 'TERM',
+    help: 'a term the event must contain, case-sensitive (all of them)',
+  },
+  {
+    name: 'format',
+    kind: 'string',
+    value: 'text|json',
+    help: 'text: one line per event (default); json: the indexed events, one per line',
+    completions: ['text', 'json'],
+  },
+  {
+    name: 'limit',
+    kind: 'string',
+    value: 'N',
+    help: `print at most N events (default: ${DEFAULT_LIMIT}, at most ${MAX_LIMIT})`,
+  },
+  {
+    name: 'region',
+    kind: 'string',
+    value: 'REGION',
+    help: "the stack's region (default: AWS_REGION, or the profile's region)",
+  },
   { name: 'profile', kind: 'string', value: 'NAME', help: 'a profile from ~/.aws/config (default: AWS_PROFILE)' },
 ];
 
 /** The search flags as runSearch takes them; UsageError for anything wrong. */
-export function parseSearchArgs(args: string[] | ParsedArgs, env: Env, now = Date.now()): Omit<SearchOptions, 'out' | 'err'> {
+export function parseSearchArgs(
+  args: string[] | ParsedArgs,
+  env: Env,
+  now = Date.now(),
+): Omit<SearchOptions, 'out' | 'err'> {
   const parsed = Array.isArray(args) ? parseCommandArgs(args, SEARCH_OPTION_SPECS, 'search') : args;
   if (parsed.positionals.length > 0) {
-    throw new UsageError(`search takes no arguments, only options: "${parsed.positionals[0]}" (for an event name, write --event ${parsed.positionals[0]})`, 'search');
+    throw new UsageError(
+      `search takes no arguments, only options: "${parsed.positionals[0]}" (for an event name, write --event ${parsed.positionals[0]})`,
+      'search',
+    );
   }
   const values = {
     'log-group': parsed.string('log-group'),
@@ -88,8 +168,12 @@ export function parseSearchArgs(args: string[] | ParsedArgs, env: Env, now = Dat
   const region = parsed.string('region');
   const profile = parsed.string('profile');
   const logGroup = values['log-group'] ?? env.TRAILWATCH_LOG_GROUP?.trim();
-  if (!logGroup) throw new UsageError('search needs the index log group: --log-group NAME or TRAILWATCH_LOG_GROUP (the stack output IndexLogGroupName)');
-  if (!LOG_GROUP_NAME_PATTERN.test(logGroup)) throw new UsageError(`"${logGroup}" is not a log group name (1-512 of letters, digits, . - _ / #)`);
+  if (!logGroup)
+    throw new UsageError(
+      'search needs the index log group: --log-group NAME or TRAILWATCH_LOG_GROUP (the stack output IndexLogGroupName)',
+    );
+  if (!LOG_GROUP_NAME_PATTERN.test(logGroup))
+    throw new UsageError(`"${logGroup}" is not a log group name (1-512 of letters, digits, . - _ / #)`);
   const format = values.format;
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
   const sources = values.source.map((s): SearchSource => {
@@ -127,23 +211,31 @@ export function parseSearchArgs(args: string[] | ParsedArgs, env: Env, now = Dat
 export function parseSince(value: string, now: number): number {
   const duration = /^(\d+)\s*([smhdw])$/.exec(value.trim());
   if (duration) {
-    const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[duration[2] as 's' | 'm' | 'h' | 'd' | 'w'];
+    const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[
+      duration[2] as 's' | 'm' | 'h' | 'd' | 'w'
+    ];
     return now - Number(duration[1]) * unit;
   }
   if (/^\d{4}-\d{2}-\d{2}/.test(value)) {
     // Strict: Date.parse reads 2026-02-31 as 3 March (shared/iso-time.ts).
     const time = parseIsoTime(value);
-    if (time === null) throw new UsageError(`--since ${value} is not a valid ISO time (e.g. 2026-11-20T09:00:00Z; check the day exists in that month)`);
+    if (time === null)
+      throw new UsageError(
+        `--since ${value} is not a valid ISO time (e.g. 2026-11-20T09:00:00Z; check the day exists in that month)`,
+      );
     if (time > now) throw new UsageError(`--since ${value} is in the future`);
     return time;
   }
-  throw new UsageError(`--since must be a duration (30m, 2h, 7d, 2w) or an ISO time (2026-11-20T09:00:00Z), not "${value}"`);
+  throw new UsageError(
+    `--since must be a duration (30m, 2h, 7d, 2w) or an ISO time (2026-11-20T09:00:00Z), not "${value}"`,
+  );
 }
 
 function parseLimit(value: string | undefined): number {
   if (value === undefined) return DEFAULT_LIMIT;
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > MAX_LIMIT) throw new UsageError(`--limit must be a whole number from 1 to ${MAX_LIMIT}, not "${value}"`);
+  if (!/^\d+$/.test(value) || n < 1 || n > MAX_LIMIT)
+    throw new UsageError(`--limit must be a whole number from 1 to ${MAX_LIMIT}, not "${value}"`);
   return n;
 }
 
@@ -174,7 +266,12 @@ type Client = Pick<CloudWatchLogsClient, 'send'>;
  */
 export async function searchIndex(options: Omit<SearchOptions, 'out' | 'err' | 'format'>): Promise<SearchResult> {
   const { CloudWatchLogsClient } = await import('@aws-sdk/client-cloudwatch-logs');
-  const client = options.client ?? new CloudWatchLogsClient({ ...(options.region ? { region: options.region } : {}), ...(options.profile ? { profile: options.profile } : {}) });
+  const client =
+    options.client ??
+    new CloudWatchLogsClient({
+      ...(options.region ? { region: options.region } : {}),
+      ...(options.profile ? { profile: options.profile } : {}),
+    });
   const plan = buildSearch(options.criteria);
   const now = options.now ?? Date.now();
   const window = { startTime: Math.max(options.startTime, EARLIEST_START_TIME), endTime: now };
@@ -189,12 +286,23 @@ export async function searchIndex(options: Omit<SearchOptions, 'out' | 'err' | '
     const asked = new Set<string>();
     const seen: string[] = [];
     for (let round = 0; round < MAX_IDENTITY_ROUNDS; round++) {
-      const fresh: DbIdentity = { names: identity.names.filter((n) => !asked.has(`n:${n}`)), resourceIds: identity.resourceIds.filter((id) => !asked.has(`i:${id}`)) };
+      const fresh: DbIdentity = {
+        names: identity.names.filter((n) => !asked.has(`n:${n}`)),
+        resourceIds: identity.resourceIds.filter((id) => !asked.has(`i:${id}`)),
+      };
       if (fresh.names.length === 0 && fresh.resourceIds.length === 0) break;
       for (const n of fresh.names) asked.add(`n:${n}`);
       for (const id of fresh.resourceIds) asked.add(`i:${id}`);
       for (const pattern of discoveryPatterns(fresh)) {
-        const found = await filterPages(client, options.logGroup, pattern, window, [], Number.POSITIVE_INFINITY, maxPages);
+        const found = await filterPages(
+          client,
+          options.logGroup,
+          pattern,
+          window,
+          [],
+          Number.POSITIVE_INFINITY,
+          maxPages,
+        );
         pages += found.pages;
         truncated ||= found.truncated;
         for (const event of found.events) if (typeof event.message === 'string') seen.push(event.message);
@@ -207,7 +315,15 @@ export async function searchIndex(options: Omit<SearchOptions, 'out' | 'err' | '
   const byKey = new Set<string>();
   let duplicates = 0;
   for (const p of plans) {
-    const found = await filterPages(client, options.logGroup, p.filterPattern, window, p.clientTerms, options.limit, maxPages);
+    const found = await filterPages(
+      client,
+      options.logGroup,
+      p.filterPattern,
+      window,
+      p.clientTerms,
+      options.limit,
+      maxPages,
+    );
     pages += found.pages;
     duplicates += found.duplicates;
     truncated ||= found.truncated;
@@ -222,7 +338,15 @@ export async function searchIndex(options: Omit<SearchOptions, 'out' | 'err' | '
   // Newest first whatever order the pages came in (stable: equal times keep the service's order).
   events.sort((a, b) => (b.timestamp ?? 0) - (a.timestamp ?? 0));
   const shown = events.slice(0, options.limit);
-  return { plan: plans[0] ?? plan, plans, ...(identity ? { identity } : {}), events: shown, pages, duplicates, truncated: truncated && shown.length < options.limit };
+  return {
+    plan: plans[0] ?? plan,
+    plans,
+    ...(identity ? { identity } : {}),
+    events: shown,
+    pages,
+    duplicates,
+    truncated: truncated && shown.length < options.limit,
+  };
 }
 
 /** One FilterLogEvents search, newest first: up to `limit` events with every term, at most `maxPages` pages. */
@@ -304,12 +428,22 @@ export async function runSearch(options: SearchOptions): Promise<number> {
     `${result.events.length} event${result.events.length === 1 ? '' : 's'} in ${options.logGroup} since ${since}` +
       ` (filter pattern${result.plans.length > 1 ? 's' : ''}: ${result.plans.map((p) => p.filterPattern ?? 'none').join(' ; ')}${plan.clientTerms.length > 0 ? `; terms matched here: ${plan.clientTerms.map((t) => JSON.stringify(t)).join(' ')}` : ''}; ${result.pages} page${result.pages === 1 ? '' : 's'})`,
   );
-  if (result.identity && result.identity.names.length + result.identity.resourceIds.length > (options.criteria.dbs ?? []).length) {
-    err(`trailwatch: --db followed across renames: names ${result.identity.names.join(', ')}${result.identity.resourceIds.length > 0 ? `; resource ids ${result.identity.resourceIds.join(', ')}` : ''}`);
+  if (
+    result.identity &&
+    result.identity.names.length + result.identity.resourceIds.length > (options.criteria.dbs ?? []).length
+  ) {
+    err(
+      `trailwatch: --db followed across renames: names ${result.identity.names.join(', ')}${result.identity.resourceIds.length > 0 ? `; resource ids ${result.identity.resourceIds.join(', ')}` : ''}`,
+    );
   }
-  if (result.duplicates > 0) err(`trailwatch: ${result.duplicates} duplicate${result.duplicates === 1 ? '' : 's'} (the same eventID indexed again by a retried delivery) not shown`);
-  if (result.events.length >= options.limit) err(`trailwatch: showing the newest ${options.limit}; raise --limit or narrow the search for more`);
-  if (result.truncated) err(`trailwatch: stopped after ${result.pages} pages with more to search: narrow --since or add flags`);
+  if (result.duplicates > 0)
+    err(
+      `trailwatch: ${result.duplicates} duplicate${result.duplicates === 1 ? '' : 's'} (the same eventID indexed again by a retried delivery) not shown`,
+    );
+  if (result.events.length >= options.limit)
+    err(`trailwatch: showing the newest ${options.limit}; raise --limit or narrow the search for more`);
+  if (result.truncated)
+    err(`trailwatch: stopped after ${result.pages} pages with more to search: narrow --since or add flags`);
   return 0;
 }
 
@@ -328,7 +462,9 @@ interface IndexedView {
 export function jsonLine(event: FilteredLogEvent): string {
   const message = event.message ?? '';
   // Raw tab, CR and LF can only be whitespace between tokens of valid JSON: a space means the same.
-  return parseObject(message) ? message.replace(/[\t\n\r]/g, ' ') : JSON.stringify({ message, timestamp: event.timestamp ?? null, logStreamName: event.logStreamName ?? null });
+  return parseObject(message)
+    ? message.replace(/[\t\n\r]/g, ' ')
+    : JSON.stringify({ message, timestamp: event.timestamp ?? null, logStreamName: event.logStreamName ?? null });
 }
 
 /** time  eventName  resource  by caller  from IP  FAILED code */
@@ -350,7 +486,9 @@ function parseObject(message: string): Record<string, unknown> | undefined {
   if (!message.startsWith('{')) return undefined;
   try {
     const value = JSON.parse(message) as unknown;
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

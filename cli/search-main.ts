@@ -12,7 +12,10 @@ export async function searchMain(args: ParsedArgs, io: Io): Promise<number> {
   if (profile) {
     const check = await checkProfile(profile.name, env);
     if (!check.exists) {
-      throw new UsageError(`${profile.from} ${profile.name}: no such AWS profile in ${check.files.join(' or ')}${check.known.length ? ` (profiles there: ${check.known.join(', ')})` : ''}`, 'search');
+      throw new UsageError(
+        `${profile.from} ${profile.name}: no such AWS profile in ${check.files.join(' or ')}${check.known.length ? ` (profiles there: ${check.known.join(', ')})` : ''}`,
+        'search',
+      );
     }
   }
   return runSearch({ ...options, out: io.out, err: io.err });

@@ -32,7 +32,13 @@ export interface SigmaConversion {
 
 class Refusal extends Error {}
 
-const LEVELS: Record<string, Severity> = { informational: 'info', low: 'low', medium: 'medium', high: 'high', critical: 'critical' };
+const LEVELS: Record<string, Severity> = {
+  informational: 'info',
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  critical: 'critical',
+};
 const EXACT_FIELDS = new Set(['eventSource', 'eventName']);
 const MAX_CONJUNCTIONS = 64;
 /**
@@ -41,8 +47,18 @@ const MAX_CONJUNCTIONS = 64;
  * pattern matches values, never an object's text, so such a search would silently never match: refused.
  */
 const OBJECT_FIELDS = new Set([
-  'userIdentity', 'userIdentity.sessionContext', 'userIdentity.sessionContext.sessionIssuer', 'userIdentity.sessionContext.attributes',
-  'requestParameters', 'responseElements', 'additionalEventData', 'resources', 'tlsDetails', 'serviceEventDetails', 'edgeDeviceDetails', 'insightDetails',
+  'userIdentity',
+  'userIdentity.sessionContext',
+  'userIdentity.sessionContext.sessionIssuer',
+  'userIdentity.sessionContext.attributes',
+  'requestParameters',
+  'responseElements',
+  'additionalEventData',
+  'resources',
+  'tlsDetails',
+  'serviceEventDetails',
+  'edgeDeviceDetails',
+  'insightDetails',
 ]);
 
 /** Converts every YAML document in `text` (a Sigma rule file). */
@@ -52,7 +68,13 @@ export function convertSigmaText(text: string, source: string): SigmaConversion[
   return documents.map((document, i) => {
     const where = documents.length > 1 ? `${source} (document ${i + 1})` : source;
     const [firstError] = document.errors;
-    if (firstError) return { source: where, title: '(unparsed)', refused: `not valid YAML: ${firstError.message.split('\n')[0]}`, notes: [] };
+    if (firstError)
+      return {
+        source: where,
+        title: '(unparsed)',
+        refused: `not valid YAML: ${firstError.message.split('\n')[0]}`,
+        notes: [],
+      };
     return convertSigmaRule(document.toJS({ maxAliasCount: 100 }) as unknown, where);
   });
 }
@@ -62,10 +84,13 @@ export function convertSigmaRule(content: unknown, source: string): SigmaConvers
   const notes: string[] = [];
   try {
     if (!isObject(content)) throw new Refusal('not a Sigma rule (expected a mapping)');
-    if ('correlation' in content) throw new Refusal('correlation rules (counting events across records) are not supported');
+    if ('correlation' in content)
+      throw new Refusal('correlation rules (counting events across records) are not supported');
     const logsource = isObject(content.logsource) ? content.logsource : {};
     if (lower(logsource.product) !== 'aws' || lower(logsource.service) !== 'cloudtrail') {
-      throw new Refusal(`logsource is not {product: aws, service: cloudtrail} (got product ${JSON.stringify(logsource.product)}, service ${JSON.stringify(logsource.service)})`);
+      throw new Refusal(
+        `logsource is not {product: aws, service: cloudtrail} (got product ${JSON.stringify(logsource.product)}, service ${JSON.stringify(logsource.service)})`,
+      );
     }
     const detection = content.detection;
     if (!isObject(detection)) throw new Refusal('no detection section');
@@ -111,7 +136,10 @@ export function parseCondition(condition: unknown, names: string[]): Node {
     return children.length === 1 ? (children[0] as Node) : { kind: 'or', children };
   }
   if (typeof condition !== 'string' || condition.trim() === '') throw new Refusal('no condition');
-  if (condition.includes('|')) throw new Refusal(`aggregation in the condition ("${condition}") is not supported: a rule sees one event at a time`);
+  if (condition.includes('|'))
+    throw new Refusal(
+      `aggregation in the condition ("${condition}") is not supported: a rule sees one event at a time`,
+    );
   const tokens = condition.match(/\(|\)|[^\s()]+/g) ?? [];
   let at = 0;
   const peek = () => tokens[at];
@@ -163,7 +191,12 @@ export function parseCondition(condition: unknown, names: string[]): Node {
 function quantified(target: string, names: string[]): string[] {
   if (target === 'them') return names.filter((name) => !name.startsWith('_'));
   if (!target.includes('*')) return names.filter((name) => name === target);
-  const re = new RegExp(`^${target.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${target
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return names.filter((name) => re.test(name));
 }
 
@@ -179,7 +212,9 @@ function splitNegation(tree: Node): { positive: Node; negative?: Node } {
       return { positive, negative };
     }
   }
-  throw new Refusal('"not" is only supported as "<selection> and not <filter>" at the top of the condition (it becomes the rule\'s exceptions); this condition negates elsewhere');
+  throw new Refusal(
+    '"not" is only supported as "<selection> and not <filter>" at the top of the condition (it becomes the rule\'s exceptions); this condition negates elsewhere',
+  );
 }
 
 function hasNot(node: Node): boolean {
@@ -200,16 +235,22 @@ function dnf(node: Node, searches: Record<string, unknown>, notes: string[]): Co
   let result: Conjunction[];
   if (node.kind === 'search') result = searchDnf(node.name, searches[node.name], notes);
   else if (node.kind === 'or') result = node.children.flatMap((child) => dnf(child, searches, notes));
-  else if (node.kind === 'and') result = node.children.map((child) => dnf(child, searches, notes)).reduce((a, b) => a.flatMap((x) => b.map((y) => [...x, ...y])));
+  else if (node.kind === 'and')
+    result = node.children
+      .map((child) => dnf(child, searches, notes))
+      .reduce((a, b) => a.flatMap((x) => b.map((y) => [...x, ...y])));
   else throw new Refusal('"not" inside a selection is not supported');
-  if (result.length > MAX_CONJUNCTIONS) throw new Refusal(`the condition expands to ${result.length} alternatives (more than ${MAX_CONJUNCTIONS})`);
+  if (result.length > MAX_CONJUNCTIONS)
+    throw new Refusal(`the condition expands to ${result.length} alternatives (more than ${MAX_CONJUNCTIONS})`);
   return result;
 }
 
 function searchDnf(name: string, search: unknown, notes: string[]): Conjunction[] {
   if (Array.isArray(search)) {
     if (search.every((item) => isObject(item))) return search.flatMap((item) => searchDnf(name, item, notes));
-    throw new Refusal(`search identifier "${name}" is a keyword list: full-text keywords are not supported, name the field`);
+    throw new Refusal(
+      `search identifier "${name}" is a keyword list: full-text keywords are not supported, name the field`,
+    );
   }
   if (!isObject(search)) throw new Refusal(`search identifier "${name}" is neither a map of fields nor a list of maps`);
   let conjunctions: Conjunction[] = [[]];
@@ -226,27 +267,43 @@ function fieldConstraints(key: string, value: unknown, notes: string[]): Constra
   if (field === '') throw new Refusal(`"${key}": a field name is needed (keyword searches are not supported)`);
   const path = field.split('.');
   if (OBJECT_FIELDS.has(field) && !modifiers.includes('exists')) {
-    throw new Refusal(`"${key}": ${field} is an object in CloudTrail records, not text; name the field inside it (e.g. ${field}.<name>)`);
+    throw new Refusal(
+      `"${key}": ${field} is an object in CloudTrail records, not text; name the field inside it (e.g. ${field}.<name>)`,
+    );
   }
   const all = modifiers.includes('all');
   const cased = modifiers.includes('cased');
   const operators = modifiers.filter((m) => m !== 'all' && m !== 'cased');
   const supported = ['contains', 'startswith', 'endswith', 're', 'cidr', 'exists', 'lt', 'lte', 'gt', 'gte'];
   const unsupported = operators.filter((m) => !supported.includes(m) && !(m === 'i' && operators.includes('re')));
-  if (unsupported.length) throw new Refusal(`modifier${unsupported.length > 1 ? 's' : ''} ${unsupported.map((m) => `"${m}"`).join(', ')} on "${field}" cannot be expressed as an event pattern${unsupported.includes('fieldref') ? ' (it compares two fields)' : ''}`);
+  if (unsupported.length)
+    throw new Refusal(
+      `modifier${unsupported.length > 1 ? 's' : ''} ${unsupported.map((m) => `"${m}"`).join(', ')} on "${field}" cannot be expressed as an event pattern${unsupported.includes('fieldref') ? ' (it compares two fields)' : ''}`,
+    );
   const operator = operators.filter((m) => m !== 'i');
   if (operator.length > 1) throw new Refusal(`"${key}": more than one value modifier`);
   const values = Array.isArray(value) ? value : [value];
   if (values.length === 0) throw new Refusal(`"${key}": an empty list matches nothing`);
-  const leaves = values.map((v) => valueMatcher(field, operator[0], v, { cased, ignoreCaseRe: operators.includes('i') }, notes));
+  const leaves = values.map((v) =>
+    valueMatcher(field, operator[0], v, { cased, ignoreCaseRe: operators.includes('i') }, notes),
+  );
   if (all) {
-    if (values.length > 1) throw new Refusal(`"${key}": |all needs every value to hold on one field, and an event pattern cannot put two conditions on the same field`);
+    if (values.length > 1)
+      throw new Refusal(
+        `"${key}": |all needs every value to hold on one field, and an event pattern cannot put two conditions on the same field`,
+      );
     return [[{ path, leaf: leaves[0] ?? [] }]];
   }
   return [[{ path, leaf: leaves.flat() }]];
 }
 
-function valueMatcher(field: string, operator: string | undefined, value: unknown, flags: { cased: boolean; ignoreCaseRe: boolean }, notes: string[]): JsonValue[] {
+function valueMatcher(
+  field: string,
+  operator: string | undefined,
+  value: unknown,
+  flags: { cased: boolean; ignoreCaseRe: boolean },
+  notes: string[],
+): JsonValue[] {
   const exact = flags.cased || EXACT_FIELDS.has(field);
   if (operator === 'exists') {
     if (typeof value !== 'boolean') throw new Refusal(`"${field}|exists" takes true or false`);
@@ -269,12 +326,24 @@ function valueMatcher(field: string, operator: string | undefined, value: unknow
   if (operator === 're') return regexMatcher(field, value, flags.ignoreCaseRe);
   const text = sigmaWildcards(field, value);
   if (operator === 'contains' || text.wild) {
-    const glob = operator === 'contains' ? `*${text.glob}*` : operator === 'startswith' ? `${text.glob}*` : operator === 'endswith' ? `*${text.glob}` : text.glob;
-    if (/[a-z]/i.test(text.literal) && !flags.cased) notes.push(`"${field}" ${operator ?? 'wildcard'} match on "${value}" is case-sensitive (Sigma's is not; event patterns have no case-insensitive wildcard)`);
+    const glob =
+      operator === 'contains'
+        ? `*${text.glob}*`
+        : operator === 'startswith'
+          ? `${text.glob}*`
+          : operator === 'endswith'
+            ? `*${text.glob}`
+            : text.glob;
+    if (/[a-z]/i.test(text.literal) && !flags.cased)
+      notes.push(
+        `"${field}" ${operator ?? 'wildcard'} match on "${value}" is case-sensitive (Sigma's is not; event patterns have no case-insensitive wildcard)`,
+      );
     return [{ wildcard: glob }];
   }
-  if (operator === 'startswith') return [exact ? { prefix: text.literal } : { prefix: { 'equals-ignore-case': text.literal } }];
-  if (operator === 'endswith') return [exact ? { suffix: text.literal } : { suffix: { 'equals-ignore-case': text.literal } }];
+  if (operator === 'startswith')
+    return [exact ? { prefix: text.literal } : { prefix: { 'equals-ignore-case': text.literal } }];
+  if (operator === 'endswith')
+    return [exact ? { suffix: text.literal } : { suffix: { 'equals-ignore-case': text.literal } }];
   return [exact ? text.literal : { 'equals-ignore-case': text.literal }];
 }
 
@@ -313,7 +382,11 @@ function sigmaWildcards(field: string, value: string): { literal: string; glob: 
  */
 function regexMatcher(field: string, source: string, ignoreCase: boolean): JsonValue[] {
   const whole = /^\^?\((?:\?:)?([^()]*)\)\$?$/.exec(source);
-  const branches = whole ? (whole[1] as string).split('|').map((b) => `${source.startsWith('^') ? '^' : ''}${b}${source.endsWith('$') ? '$' : ''}`) : source.split('|');
+  const branches = whole
+    ? (whole[1] as string)
+        .split('|')
+        .map((b) => `${source.startsWith('^') ? '^' : ''}${b}${source.endsWith('$') ? '$' : ''}`)
+    : source.split('|');
   return branches.map((branch): JsonValue => {
     const start = branch.startsWith('^');
     const end = branch.endsWith('$') && !branch.endsWith('\\$');
@@ -332,14 +405,17 @@ function regexMatcher(field: string, source: string, ignoreCase: boolean): JsonV
         glob += '*';
         i++;
       } else if (/[.^$|?*+()[\]{}\\]/.test(c)) {
-        throw new Refusal(`"${field}|re": "${source}" uses "${c}", which an event pattern cannot express (only literals, ".*", anchors and a top-level alternation are converted)`);
+        throw new Refusal(
+          `"${field}|re": "${source}" uses "${c}", which an event pattern cannot express (only literals, ".*", anchors and a top-level alternation are converted)`,
+        );
       } else {
         literal += c;
         glob += c;
       }
     }
     if (ignoreCase && /[a-z]/i.test(literal)) {
-      if (wild || !start || !end) throw new Refusal(`"${field}|re|i": a case-insensitive partial match of "${source}" cannot be expressed`);
+      if (wild || !start || !end)
+        throw new Refusal(`"${field}|re|i": a case-insensitive partial match of "${source}" cannot be expressed`);
       return { 'equals-ignore-case': literal };
     }
     if (!wild && start && end) return literal;
@@ -359,7 +435,10 @@ function conjunctionPattern(conjunction: Conjunction): EventPattern {
       const last = i === path.length - 1;
       const existing = node[part];
       if (last) {
-        if (existing !== undefined) throw new Refusal(`two conditions on "${path.join('.')}" in one alternative: an event pattern holds one condition per field`);
+        if (existing !== undefined)
+          throw new Refusal(
+            `two conditions on "${path.join('.')}" in one alternative: an event pattern holds one condition per field`,
+          );
         node[part] = leaf;
       } else {
         if (existing !== undefined && (Array.isArray(existing) || typeof existing !== 'object' || existing === null)) {
@@ -374,7 +453,12 @@ function conjunctionPattern(conjunction: Conjunction): EventPattern {
 }
 
 function ruleId(content: Record<string, unknown>, title: string): string {
-  const slug = `sigma-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')}`.slice(0, 63).replace(/-+$/, '');
+  const slug = `sigma-${title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')}`
+    .slice(0, 63)
+    .replace(/-+$/, '');
   if (RULE_ID_PATTERN.test(slug)) return slug;
   const id = typeof content.id === 'string' ? content.id.toLowerCase() : '';
   return `sigma-${id.replace(/[^a-z0-9-]/g, '')}`.slice(0, 63);
@@ -382,7 +466,11 @@ function ruleId(content: Record<string, unknown>, title: string): string {
 
 function describeRule(content: Record<string, unknown>): string {
   const parts = [typeof content.description === 'string' ? content.description.trim() : 'Converted from a Sigma rule.'];
-  const origin = [typeof content.id === 'string' ? `Sigma rule ${content.id}` : 'Sigma rule', typeof content.status === 'string' ? `status ${content.status}` : null, typeof content.author === 'string' ? `by ${content.author}` : null];
+  const origin = [
+    typeof content.id === 'string' ? `Sigma rule ${content.id}` : 'Sigma rule',
+    typeof content.status === 'string' ? `status ${content.status}` : null,
+    typeof content.author === 'string' ? `by ${content.author}` : null,
+  ];
   parts.push(`(${origin.filter(Boolean).join(', ')}.)`);
   return parts.join(' ');
 }

@@ -10,7 +10,8 @@
 // what JSON.stringify leaves raw and a terminal acts on: DEL, C1, U+2028/2029 and bidi marks.
 
 /** What a terminal may act on or reorder: C0, DEL, C1, line/paragraph separators, bidi embeddings, overrides, isolates and marks. */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSAFE =
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** `line` with every unsafe character written as a visible `\uXXXX` escape (valid JSON stays valid, same value). */
 export function terminalSafe(line: string): string {

@@ -39,7 +39,16 @@ export function testAlertRequest({ stackName, region, topicArn, now }: TestAlert
     '',
     'Subscribers with a filter policy on severity or rule may not receive this message; that is expected.',
   ].join('\n');
-  const json = { schemaVersion: 1, kind: 'test', rule: TEST_RULE_ID, severity: 'info', title: 'trailwatch test alert', stack: stackName, awsRegion: region, time };
+  const json = {
+    schemaVersion: 1,
+    kind: 'test',
+    rule: TEST_RULE_ID,
+    severity: 'info',
+    title: 'trailwatch test alert',
+    stack: stackName,
+    awsRegion: region,
+    time,
+  };
   return {
     TopicArn: topicArn,
     Subject: subject.length > MAX_SUBJECT ? `${subject.slice(0, MAX_SUBJECT - 3)}...` : subject,

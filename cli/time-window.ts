@@ -31,7 +31,9 @@ export function parseTime(value: string, now: number, edge: 'since' | 'until'): 
     const time = parseIsoTime(/(Z|[+-]\d{2}:\d{2})$/.test(zoned) ? zoned : `${zoned}Z`);
     if (time !== null) return time;
   }
-  throw new UsageError(`--${edge} must be a duration (30m, 2h, 7d, 2w), a date (2026-11-20) or a UTC time (2026-11-20T09:00:00Z) that exists, not "${value}"`);
+  throw new UsageError(
+    `--${edge} must be a duration (30m, 2h, 7d, 2w), a date (2026-11-20) or a UTC time (2026-11-20T09:00:00Z) that exists, not "${value}"`,
+  );
 }
 
 export function parseWindow(since: string | undefined, until: string | undefined, now = Date.now()): TimeWindow {

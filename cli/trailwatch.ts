@@ -105,8 +105,13 @@ function findCommand(name: string): Command {
   const command = COMMANDS.find((candidate) => candidate.name === name);
   if (command) return command;
   if (name.startsWith('-')) {
-    throw new UsageError(`${name} is not a command or top-level option; options go after the command (trailwatch scan ${name} ...)`);
+    throw new UsageError(
+      `${name} is not a command or top-level option; options go after the command (trailwatch scan ${name} ...)`,
+    );
   }
-  const suggestion = closest(name, COMMANDS.map((candidate) => candidate.name));
+  const suggestion = closest(
+    name,
+    COMMANDS.map((candidate) => candidate.name),
+  );
   throw new UsageError(`unknown command "${name}"${suggestion ? `; did you mean ${suggestion}?` : ''}`);
 }

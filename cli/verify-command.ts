@@ -8,7 +8,14 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
-import { checkDigest, checkLink, checkLogFile, previousLink, type DigestCheck, type FileResult } from '../shared/integrity/check.js';
+import {
+  checkDigest,
+  checkLink,
+  checkLogFile,
+  previousLink,
+  type DigestCheck,
+  type FileResult,
+} from '../shared/integrity/check.js';
 import { parseDigestKey, parseLogKey, streamOf, type LogKey } from '../shared/integrity/keys.js';
 import { parsePublicKeysFile } from '../shared/integrity/public-keys.js';
 import { PublicKeySet } from '../shared/integrity/signature.js';
@@ -69,13 +76,23 @@ export function parseVerifyArgs(args: string[], now: Date = new Date()): VerifyA
   const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(positionals[0] ?? '');
   if (!m?.[1]) throw new UsageError(`"${positionals[0]}" is not s3://BUCKET[/PREFIX]`);
   const prefix = (m[2] ?? '').replace(/\/+$/, '');
-  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not "${values.format}"`);
+  if (values.format !== 'text' && values.format !== 'json')
+    throw new UsageError(`--format must be text or json, not "${values.format}"`);
   const start = values.start === undefined ? undefined : parseTime(values.start, '--start');
   const end = values.end === undefined ? now : parseTime(values.end, '--end');
   if (start && start > end) throw new UsageError('--start is after --end');
   const concurrency = values.concurrency === undefined ? DEFAULT_CONCURRENCY : Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError('--concurrency must be a whole number from 1 to 64');
-  return { bucket: m[1], root: prefix ? `${prefix}/` : '', start, end, format: values.format, publicKeysFile: values['public-keys'], concurrency };
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+    throw new UsageError('--concurrency must be a whole number from 1 to 64');
+  return {
+    bucket: m[1],
+    root: prefix ? `${prefix}/` : '',
+    start,
+    end,
+    format: values.format,
+    publicKeysFile: values['public-keys'],
+    concurrency,
+  };
 }
 
 export interface VerifyIo {
@@ -121,7 +138,9 @@ export async function runVerify(args: VerifyArgs, io: VerifyIo): Promise<number>
   const env = io.env ?? process.env;
   const now = io.now ?? new Date();
   // As functions/lib/aws-clients.ts makes the functions' client (not imported: it would bring SNS into the CLI).
-  const s3 = io.s3 ?? new S3Client(/^(true|1|yes)$/i.test(env.S3_FORCE_PATH_STYLE?.trim() ?? '') ? { forcePathStyle: true } : {});
+  const s3 =
+    io.s3 ??
+    new S3Client(/^(true|1|yes)$/i.test(env.S3_FORCE_PATH_STYLE?.trim() ?? '') ? { forcePathStyle: true } : {});
   let fileKeys: PublicKeySet | undefined;
   if (args.publicKeysFile !== undefined) {
     let text: string;
@@ -168,7 +187,8 @@ export async function runVerify(args: VerifyArgs, io: VerifyIo): Promise<number>
       if (parsed && (!start || parsed.time >= start) && parsed.time <= digestTo) digestKeys.push(key);
     } else {
       const parsed = parseLogKey(key);
-      if (parsed && (!start || parsed.time >= start) && parsed.time <= args.end) logKeys.push(Object.assign(parsed, { key }));
+      if (parsed && (!start || parsed.time >= start) && parsed.time <= args.end)
+        logKeys.push(Object.assign(parsed, { key }));
     }
   }
   digestKeys.sort();
@@ -182,7 +202,8 @@ export async function runVerify(args: VerifyArgs, io: VerifyIo): Promise<number>
     const parsedKey = parseDigestKey(key);
     let keys = fileKeys;
     if (!keys && parsedKey) {
-      const fingerprint = /"digestPublicKeyFingerprint"\s*:\s*"([0-9a-fA-F]+)"/.exec(fetched.body.toString('utf8'))?.[1] ?? '';
+      const fingerprint =
+        /"digestPublicKeyFingerprint"\s*:\s*"([0-9a-fA-F]+)"/.exec(fetched.body.toString('utf8'))?.[1] ?? '';
       keys = await keyCache.forDigest(parsedKey.region, fingerprint, parsedKey.time);
     }
     const check = checkDigest(fetched, keys);
@@ -192,7 +213,11 @@ export async function runVerify(args: VerifyArgs, io: VerifyIo): Promise<number>
 
   // 3. The chain: the previous digest each one names is there, with the signature it names.
   const reportedMissing = new Set<string>();
-  const links = [...checks.values()].flatMap((c) => (c.digest && c.result.status !== 'moved' ? [previousLink(args.bucket, c.result.key, c.digest)] : [])).filter((l) => l !== undefined);
+  const links = [...checks.values()]
+    .flatMap((c) =>
+      c.digest && c.result.status !== 'moved' ? [previousLink(args.bucket, c.result.key, c.digest)] : [],
+    )
+    .filter((l) => l !== undefined);
   await eachLimited(links, args.concurrency, async (link) => {
     const known = link.bucket === args.bucket ? checks.get(link.key) : undefined;
     const previous = known ? { signature: known.signature } : await headSignature(s3, link.bucket, link.key);
@@ -205,7 +230,13 @@ export async function runVerify(args: VerifyArgs, io: VerifyIo): Promise<number>
   });
 
   // 4. Every listed log file: its hash.
-  const listed = new Map<string, { listing: NonNullable<DigestCheck['digest']>['logFiles'][number]; digest: { key: string; hour: { start: string; end: string } } }>();
+  const listed = new Map<
+    string,
+    {
+      listing: NonNullable<DigestCheck['digest']>['logFiles'][number];
+      digest: { key: string; hour: { start: string; end: string } };
+    }
+  >();
   const newestDigest = new Map<string, Date>();
   for (const check of checks.values()) {
     if (!check.digest || check.result.status === 'moved') continue;
@@ -219,7 +250,14 @@ export async function runVerify(args: VerifyArgs, io: VerifyIo): Promise<number>
     if (check.result.status !== 'valid') continue;
     for (const listing of check.digest.logFiles) {
       const id = `${listing.s3Bucket}/${listing.s3Object}`;
-      if (!listed.has(id)) listed.set(id, { listing, digest: { key: check.result.key, hour: { start: check.digest.digestStartTime, end: check.digest.digestEndTime } } });
+      if (!listed.has(id))
+        listed.set(id, {
+          listing,
+          digest: {
+            key: check.result.key,
+            hour: { start: check.digest.digestStartTime, end: check.digest.digestEndTime },
+          },
+        });
     }
   }
   const present = new Set(logKeys.map((l) => `${args.bucket}/${(l as LogKey & { key: string }).key}`));
@@ -227,7 +265,15 @@ export async function runVerify(args: VerifyArgs, io: VerifyIo): Promise<number>
   await eachLimited([...listed.values()], args.concurrency, async ({ listing, digest }) => {
     const hash = await hashLogFile(s3, listing.s3Bucket, listing.s3Object);
     if (hash.found && 'unreadable' in hash) {
-      report({ kind: 'log', bucket: listing.s3Bucket, key: listing.s3Object, status: 'modified', reason: `cannot be read as CloudTrail wrote it: ${hash.unreadable}`, hour: digest.hour, digest: digest.key });
+      report({
+        kind: 'log',
+        bucket: listing.s3Bucket,
+        key: listing.s3Object,
+        status: 'modified',
+        reason: `cannot be read as CloudTrail wrote it: ${hash.unreadable}`,
+        hour: digest.hour,
+        digest: digest.key,
+      });
       return;
     }
     report(checkLogFile(listing, digest, hash.found ? hash.sha256 : undefined));
@@ -242,7 +288,10 @@ export async function runVerify(args: VerifyArgs, io: VerifyIo): Promise<number>
       pending++;
       continue;
     }
-    const why = newest === undefined ? `no digest in the range covers ${log.account}/${log.region}` : 'no valid digest in the range lists it';
+    const why =
+      newest === undefined
+        ? `no digest in the range covers ${log.account}/${log.region}`
+        : 'no valid digest in the range lists it';
     report({ kind: 'log', bucket: args.bucket, key: log.key, status: 'unlisted', reason: `present, but ${why}` });
   }
 
@@ -255,7 +304,9 @@ export async function runVerify(args: VerifyArgs, io: VerifyIo): Promise<number>
       .sort()
       .map(([label, n]) => `${n} ${label.slice(kind.length + 1)}`)
       .join(', ') || 'none';
-  io.err(`Verified s3://${args.bucket}/${args.root} from ${start?.toISOString() ?? 'the first digest'} to ${args.end.toISOString()} in ${seconds} s`);
+  io.err(
+    `Verified s3://${args.bucket}/${args.root} from ${start?.toISOString() ?? 'the first digest'} to ${args.end.toISOString()} in ${seconds} s`,
+  );
   io.err(`  digests: ${line('digest')}`);
   io.err(`  log files: ${line('log')}${pending ? `; ${pending} newer than the last digest, not yet checkable` : ''}`);
   if (checks.size === 0) {

@@ -19,7 +19,9 @@ export interface ListedObject {
 async function* listPages(s3: S3Client, bucket: string, prefix: string): AsyncGenerator<{ keys: string[] }> {
   let marker: string | undefined;
   for (;;) {
-    const page = await s3.send(new ListObjectsCommand({ Bucket: bucket, Prefix: prefix, ...(marker ? { Marker: marker } : {}) }));
+    const page = await s3.send(
+      new ListObjectsCommand({ Bucket: bucket, Prefix: prefix, ...(marker ? { Marker: marker } : {}) }),
+    );
     const keys = (page.Contents ?? []).flatMap((o) => (o.Key === undefined ? [] : [o.Key]));
     yield { keys };
     const last = keys[keys.length - 1];
@@ -28,8 +30,15 @@ async function* listPages(s3: S3Client, bucket: string, prefix: string): AsyncGe
   }
 }
 
-async function firstKey(s3: S3Client, bucket: string, prefix: string, after: string | undefined): Promise<string | undefined> {
-  const page = await s3.send(new ListObjectsCommand({ Bucket: bucket, Prefix: prefix, MaxKeys: 1, ...(after ? { Marker: after } : {}) }));
+async function firstKey(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  after: string | undefined,
+): Promise<string | undefined> {
+  const page = await s3.send(
+    new ListObjectsCommand({ Bucket: bucket, Prefix: prefix, MaxKeys: 1, ...(after ? { Marker: after } : {}) }),
+  );
   return page.Contents?.[0]?.Key;
 }
 
@@ -61,7 +70,9 @@ export function dayFolders(from: Date, to: Date): string[] {
   const out: string[] = [];
   const day = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()));
   while (day.getTime() <= to.getTime()) {
-    out.push(`${day.getUTCFullYear()}/${String(day.getUTCMonth() + 1).padStart(2, '0')}/${String(day.getUTCDate()).padStart(2, '0')}/`);
+    out.push(
+      `${day.getUTCFullYear()}/${String(day.getUTCMonth() + 1).padStart(2, '0')}/${String(day.getUTCDate()).padStart(2, '0')}/`,
+    );
     day.setUTCDate(day.getUTCDate() + 1);
   }
   return out;
@@ -78,10 +89,16 @@ export interface ListRange {
  * Every key under `root` (`''` or `prefix/`) in CloudTrail's digest and log folders, of every account and
  * region (organisation trails included), limited to the given days when a range is given.
  */
-export async function* listTrailKeys(s3: S3Client, bucket: string, root: string, range: ListRange): AsyncGenerator<{ folder: 'digest' | 'log'; key: string }> {
+export async function* listTrailKeys(
+  s3: S3Client,
+  bucket: string,
+  root: string,
+  range: ListRange,
+): AsyncGenerator<{ folder: 'digest' | 'log'; key: string }> {
   const accounts: string[] = [];
   for (const child of await subfolders(s3, bucket, `${root}AWSLogs/`)) {
-    if (/\/o-[a-z0-9]{10,32}\/$/.test(child)) accounts.push(...(await subfolders(s3, bucket, child)).filter((p) => /\/\d{12}\/$/.test(p)));
+    if (/\/o-[a-z0-9]{10,32}\/$/.test(child))
+      accounts.push(...(await subfolders(s3, bucket, child)).filter((p) => /\/\d{12}\/$/.test(p)));
     else if (/\/\d{12}\/$/.test(child)) accounts.push(child);
   }
   for (const account of accounts) {
@@ -98,4 +115,3 @@ export async function* listTrailKeys(s3: S3Client, bucket: string, root: string,
     }
   }
 }
-

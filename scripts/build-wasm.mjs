@@ -16,7 +16,21 @@ const GENERATED = fileURLToPath(new URL('../shared/reader/wasm/record-scanner.wa
  * 19 pages holding the 1 MiB window, the state vector and the record table, with the compiler's own static
  * data (there is none today) placed after them.
  */
-const FLAGS = ['-O3', '--enable', 'simd', '--runtime', 'stub', '--use', 'abort=', '--initialMemory', '19', '--maximumMemory', '19', '--memoryBase', '1179648'];
+const FLAGS = [
+  '-O3',
+  '--enable',
+  'simd',
+  '--runtime',
+  'stub',
+  '--use',
+  'abort=',
+  '--initialMemory',
+  '19',
+  '--maximumMemory',
+  '19',
+  '--memoryBase',
+  '1179648',
+];
 
 export async function compileRecordScanner() {
   let wasm;

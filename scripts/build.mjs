@@ -32,14 +32,22 @@ if (only === 'cli') process.exit(0);
 
 // The processor and indexer Lambdas: dist/<name>/handler.mjs exporting `handler`.
 for (const name of ['processor', 'indexer']) {
-  await build({ ...lambdaBundle(name), entryPoints: { [`${name}/handler`]: from(`functions/${name}/handler.ts`) }, outdir: dist });
+  await build({
+    ...lambdaBundle(name),
+    entryPoints: { [`${name}/handler`]: from(`functions/${name}/handler.ts`) },
+    outdir: dist,
+  });
 }
 
 // Local runs (npm start, npm run invoke): the runners and the sandbox process that hosts a bundled handler. Their
 // own dependencies (s3rver, the AWS SDK) stay in node_modules: these run only where the project is installed.
 await build({
   ...common,
-  entryPoints: { 'local/run': from('scripts/local-run.ts'), 'local/invoke': from('scripts/invoke.ts'), 'local/lambda-host': from('scripts/local/lambda-host.ts') },
+  entryPoints: {
+    'local/run': from('scripts/local-run.ts'),
+    'local/invoke': from('scripts/invoke.ts'),
+    'local/lambda-host': from('scripts/local/lambda-host.ts'),
+  },
   outdir: dist,
   outExtension: { '.js': '.mjs' },
   packages: 'external',

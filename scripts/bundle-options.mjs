@@ -29,7 +29,28 @@ export const FUNCTION_LOGICAL_IDS = { processor: 'ProcessorFunction', indexer: '
 /** A template with CloudFormation's short-form tags read as plain values (only Metadata is looked at here). */
 function parseTemplateText(text) {
   const tags = [];
-  for (const tag of ['!Ref', '!GetAtt', '!Sub', '!If', '!Equals', '!Not', '!And', '!Or', '!Select', '!Split', '!Join', '!FindInMap', '!Condition', '!Base64', '!Cidr', '!GetAZs', '!ImportValue', '!Transform', '!ToJsonString', '!Length']) {
+  for (const tag of [
+    '!Ref',
+    '!GetAtt',
+    '!Sub',
+    '!If',
+    '!Equals',
+    '!Not',
+    '!And',
+    '!Or',
+    '!Select',
+    '!Split',
+    '!Join',
+    '!FindInMap',
+    '!Condition',
+    '!Base64',
+    '!Cidr',
+    '!GetAZs',
+    '!ImportValue',
+    '!Transform',
+    '!ToJsonString',
+    '!Length',
+  ]) {
     tags.push({ tag, resolve: (value) => ({ [tag]: value }) });
     tags.push({ tag, collection: 'seq', resolve: (node) => ({ [tag]: node.toJSON() }) });
     tags.push({ tag, collection: 'map', resolve: (node) => ({ [tag]: node.toJSON() }) });
@@ -41,9 +62,11 @@ function parseTemplateText(text) {
 export function samBuildProperties(logicalId, templateText = readFileSync(TEMPLATE_PATH, 'utf8')) {
   const resource = parseTemplateText(templateText)?.Resources?.[logicalId];
   if (!resource) throw new Error(`template.yaml: no resource ${logicalId}`);
-  if (resource.Metadata?.BuildMethod !== 'esbuild') throw new Error(`template.yaml: ${logicalId} is not built with BuildMethod: esbuild`);
+  if (resource.Metadata?.BuildMethod !== 'esbuild')
+    throw new Error(`template.yaml: ${logicalId} is not built with BuildMethod: esbuild`);
   const properties = resource.Metadata.BuildProperties;
-  if (!properties || typeof properties !== 'object') throw new Error(`template.yaml: ${logicalId} has no Metadata.BuildProperties`);
+  if (!properties || typeof properties !== 'object')
+    throw new Error(`template.yaml: ${logicalId} has no Metadata.BuildProperties`);
   return properties;
 }
 
@@ -69,7 +92,14 @@ function keyValues(list, what) {
  * resolves them from CodeUri). A key not translated here is an error until someone maps it.
  */
 export function samEsbuildOptions(properties) {
-  const options = { bundle: true, platform: 'node', target: 'es2020', format: 'cjs', minify: true, logLevel: 'warning' };
+  const options = {
+    bundle: true,
+    platform: 'node',
+    target: 'es2020',
+    format: 'cjs',
+    minify: true,
+    logLevel: 'warning',
+  };
   for (const [key, value] of Object.entries(properties)) {
     switch (key) {
       case 'EntryPoints':
@@ -108,7 +138,9 @@ export function samEsbuildOptions(properties) {
         options.loader = keyValues(value, key);
         break;
       default:
-        throw new Error(`BuildProperties.${key} is not translated by scripts/bundle-options.mjs: check it is an esbuild flag, then map it`);
+        throw new Error(
+          `BuildProperties.${key} is not translated by scripts/bundle-options.mjs: check it is an esbuild flag, then map it`,
+        );
     }
   }
   return options;
@@ -125,6 +157,8 @@ export function lambdaBundle(name) {
 export function lambdaBundleFile(name) {
   const properties = samBuildProperties(FUNCTION_LOGICAL_IDS[name]);
   const entry = String(properties.EntryPoints?.[0] ?? '');
-  const extension = properties.OutExtension ? (keyValues(properties.OutExtension, 'OutExtension')['.js'] ?? '.js') : '.js';
+  const extension = properties.OutExtension
+    ? (keyValues(properties.OutExtension, 'OutExtension')['.js'] ?? '.js')
+    : '.js';
   return `${path.basename(entry, path.extname(entry))}${extension}`;
 }

@@ -40,7 +40,14 @@ export interface SignedDigest {
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** The S3 key of a digest (User Guide, "CloudTrail digest file structure"). */
-export function digestKey(o: { prefix?: string; account: string; region: string; trail: string; homeRegion?: string; end: string }): string {
+export function digestKey(o: {
+  prefix?: string;
+  account: string;
+  region: string;
+  trail: string;
+  homeRegion?: string;
+  end: string;
+}): string {
   const [y, m, d] = o.end.slice(0, 10).split('-');
   const stamp = o.end.replace(/[-:]/g, '').replace(/\.\d+/, '');
   return `${o.prefix ?? ''}AWSLogs/${o.account}/CloudTrail-Digest/${o.region}/${y}/${m}/${d}/${o.account}_CloudTrail-Digest_${o.region}_${o.trail}_${o.homeRegion ?? o.region}_${stamp}.json.gz`;
@@ -48,8 +55,17 @@ export function digestKey(o: { prefix?: string; account: string; region: string;
 
 /** One digest signed with `privateKey`, linked to `previous` (undefined: the first of a chain). */
 export function signDigest(d: DigestToSign, previous: SignedDigest | undefined, privateKey: KeyObject): SignedDigest {
-  const oldest = d.logFiles.map((f) => f.oldestEventTime).filter((t): t is string => t !== null).sort()[0] ?? null;
-  const newest = d.logFiles.map((f) => f.newestEventTime).filter((t): t is string => t !== null).sort().pop() ?? null;
+  const oldest =
+    d.logFiles
+      .map((f) => f.oldestEventTime)
+      .filter((t): t is string => t !== null)
+      .sort()[0] ?? null;
+  const newest =
+    d.logFiles
+      .map((f) => f.newestEventTime)
+      .filter((t): t is string => t !== null)
+      .sort()
+      .pop() ?? null;
   const json = JSON.stringify({
     awsAccountId: d.account,
     digestStartTime: d.start,
@@ -78,14 +94,29 @@ export function signDigest(d: DigestToSign, previous: SignedDigest | undefined, 
   //   + Hex(Sha256(current-digest-file-content)) + '\n' + Previous_digest_signature_in_hex ('null' for none)
   const toSign = `${d.end}\n${d.bucket}/${d.key}\n${sha256(json)}\n${previous?.signature ?? 'null'}`;
   const signature = sign('sha256', Buffer.from(toSign, 'utf8'), privateKey).toString('hex');
-  return { bucket: d.bucket, key: d.key, json, signature, metadata: { signature, 'signature-algorithm': 'SHA256withRSA' } };
+  return {
+    bucket: d.bucket,
+    key: d.key,
+    json,
+    signature,
+    metadata: { signature, 'signature-algorithm': 'SHA256withRSA' },
+  };
 }
 
 /** The JSON `aws cloudtrail list-public-keys` prints, for one DER (PKCS #1) public key. */
 export function publicKeysJson(publicKeyDer: Buffer, validity: { start: string; end: string }): string {
   const fingerprint = createHash('md5').update(publicKeyDer).digest('hex');
   return `${JSON.stringify(
-    { PublicKeyList: [{ Value: publicKeyDer.toString('base64'), ValidityStartTime: validity.start, ValidityEndTime: validity.end, Fingerprint: fingerprint }] },
+    {
+      PublicKeyList: [
+        {
+          Value: publicKeyDer.toString('base64'),
+          ValidityStartTime: validity.start,
+          ValidityEndTime: validity.end,
+          Fingerprint: fingerprint,
+        },
+      ],
+    },
     null,
     4,
   )}\n`;

@@ -55,7 +55,13 @@ export interface InvokeArgs {
 
 export function parseInvokeArgs(argv: readonly string[]): InvokeArgs {
   const positional: string[] = [];
-  const args: Omit<InvokeArgs, 'fn' | 'eventFile'> = { envFile: undefined, mode: undefined, verbose: false, clock: 'replay', logsDir: 'events/logs' };
+  const args: Omit<InvokeArgs, 'fn' | 'eventFile'> = {
+    envFile: undefined,
+    mode: undefined,
+    verbose: false,
+    clock: 'replay',
+    logsDir: 'events/logs',
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const value = (): string => optionValue(argv, ++i, arg);
@@ -84,7 +90,8 @@ export function credentialsInEnvironment(env: NodeJS.ProcessEnv): string | undef
   if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) return 'AWS_ACCESS_KEY_ID';
   if (env.AWS_PROFILE) return `AWS_PROFILE=${env.AWS_PROFILE}`;
   if (env.AWS_WEB_IDENTITY_TOKEN_FILE) return 'AWS_WEB_IDENTITY_TOKEN_FILE';
-  if (env.AWS_CONTAINER_CREDENTIALS_FULL_URI || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI) return 'container credentials';
+  if (env.AWS_CONTAINER_CREDENTIALS_FULL_URI || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)
+    return 'container credentials';
   return undefined;
 }
 
@@ -125,9 +132,13 @@ export async function stageEventObjects(aws: LocalAws, refs: readonly ObjectRef[
 function printOutcome(outcome: InvocationOutcome): void {
   const out = process.stdout;
   if (outcome.ok) {
-    out.write(`${heading(`Result (${Math.round(outcome.durationMs)} ms)`)}${JSON.stringify(outcome.result, null, 2)}\n`);
+    out.write(
+      `${heading(`Result (${Math.round(outcome.durationMs)} ms)`)}${JSON.stringify(outcome.result, null, 2)}\n`,
+    );
   } else {
-    out.write(`${heading(`Invocation failed (${Math.round(outcome.durationMs)} ms)`)}${outcome.error.name}: ${outcome.error.message}\n${outcome.error.stack ?? ''}\n`);
+    out.write(
+      `${heading(`Invocation failed (${Math.round(outcome.durationMs)} ms)`)}${outcome.error.name}: ${outcome.error.message}\n${outcome.error.stack ?? ''}\n`,
+    );
   }
 }
 
@@ -155,19 +166,32 @@ export async function main(argv: readonly string[]): Promise<number> {
       `invoke ${args.fn} (${path.relative(process.cwd(), bundle)}) with ${args.eventFile} against AWS: region ${env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? '(from the SDK config)'}, ` +
         `credentials ${credentials ?? 'from the SDK default chain'}${args.envFile ? `, settings from ${args.envFile}` : ''}\n`,
     );
-    const sandbox = await LambdaProcess.start({ handler: path.resolve(bundle), host, env, functionName: `trailwatch-${args.fn}`, memoryMB: LAMBDA_MEMORY_MB, timeoutMs: LAMBDA_TIMEOUT_MS });
+    const sandbox = await LambdaProcess.start({
+      handler: path.resolve(bundle),
+      host,
+      env,
+      functionName: `trailwatch-${args.fn}`,
+      memoryMB: LAMBDA_MEMORY_MB,
+      timeoutMs: LAMBDA_TIMEOUT_MS,
+    });
     if (sandbox.initError) {
       await sandbox.stop();
       out.write(`${heading('Cold start failed')}${sandbox.initError.name}: ${sandbox.initError.message}\n`);
-      out.write(formatLogLines(sandbox.logs).join('\n') + '\n');
+      out.write(`${formatLogLines(sandbox.logs).join('\n')}\n`);
       return 1;
     }
     const outcome = await sandbox.invoke(event);
     await sandbox.stop();
     printOutcome(outcome);
     // What it sent is in its own log lines: `log file read` counts what was published / indexed per file.
-    const lines = args.verbose ? sandbox.logs : sandbox.logs.filter((l) => l.level !== 'METRICS' && l.message !== 'processor configured' && l.message !== 'indexer configured');
-    out.write(`${heading(`Function log (${lines.length} lines)`)}${formatLogLines(lines, '  ', !args.verbose).join('\n')}\n`);
+    const lines = args.verbose
+      ? sandbox.logs
+      : sandbox.logs.filter(
+          (l) => l.level !== 'METRICS' && l.message !== 'processor configured' && l.message !== 'indexer configured',
+        );
+    out.write(
+      `${heading(`Function log (${lines.length} lines)`)}${formatLogLines(lines, '  ', !args.verbose).join('\n')}\n`,
+    );
     return outcome.ok && !hasBatchFailures(outcome.result) ? 0 : 1;
   }
 
@@ -214,21 +238,36 @@ export async function main(argv: readonly string[]): Promise<number> {
     printOutcome(outcome);
 
     if (args.fn === 'processor') {
-      out.write(formatAlertMessages(aws.sns.messages.filter((m) => m.topicArn === alertTopicArn), alertTopicArn));
+      out.write(
+        formatAlertMessages(
+          aws.sns.messages.filter((m) => m.topicArn === alertTopicArn),
+          alertTopicArn,
+        ),
+      );
       const others = aws.sns.messages.filter((m) => m.topicArn !== alertTopicArn);
       if (others.length > 0) out.write(`\n${others.length} messages to ${eventsTopicArn} (the events topic)\n`);
     } else {
       const events: IndexedEvent[] = [];
       for (const stream of aws.logs.fake.streamNames(logGroup)) {
-        for (const e of aws.logs.fake.storedEvents(logGroup, stream)) events.push({ stream, timestamp: e.timestamp, message: e.message });
+        for (const e of aws.logs.fake.storedEvents(logGroup, stream))
+          events.push({ stream, timestamp: e.timestamp, message: e.message });
       }
       events.sort((a, b) => (a.stream !== b.stream ? (a.stream < b.stream ? -1 : 1) : a.timestamp - b.timestamp));
       out.write(formatIndexedEvents(events, logGroup, args.verbose));
     }
-    const shown = args.verbose ? sandbox.logs : sandbox.logs.filter((l) => l.level === 'WARN' || l.level === 'ERROR' || l.stream === 'stderr' || l.message === 'object skipped');
-    if (shown.length > 0) out.write(`${heading(`Function log (${args.verbose ? 'all' : 'skips, warnings and errors'})`)}${formatLogLines(shown, '  ', !args.verbose).join('\n')}\n`);
+    const shown = args.verbose
+      ? sandbox.logs
+      : sandbox.logs.filter(
+          (l) => l.level === 'WARN' || l.level === 'ERROR' || l.stream === 'stderr' || l.message === 'object skipped',
+        );
+    if (shown.length > 0)
+      out.write(
+        `${heading(`Function log (${args.verbose ? 'all' : 'skips, warnings and errors'})`)}${formatLogLines(shown, '  ', !args.verbose).join('\n')}\n`,
+      );
     const violations = aws.violations();
-    out.write(`\n${violations.length === 0 ? 'no SNS or CloudWatch Logs limit broken' : `limits broken:\n  ${violations.join('\n  ')}`}\n`);
+    out.write(
+      `\n${violations.length === 0 ? 'no SNS or CloudWatch Logs limit broken' : `limits broken:\n  ${violations.join('\n  ')}`}\n`,
+    );
     return outcome.ok && !hasBatchFailures(outcome.result) && violations.length === 0 ? 0 : 1;
   } finally {
     await aws.close();

@@ -13,7 +13,13 @@ import { runFailed } from './local/run-result.js';
 import { terminalSafe } from '../cli/terminal-text.js';
 
 export { runLocalPipeline, type ClockOption, type LocalRunOptions } from './local/pipeline.js';
-export { runFailed, type FunctionRun, type IndexedEvent, type InvocationRecord, type LocalRunResult } from './local/run-result.js';
+export {
+  runFailed,
+  type FunctionRun,
+  type IndexedEvent,
+  type InvocationRecord,
+  type LocalRunResult,
+} from './local/run-result.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // The command line
@@ -39,7 +45,13 @@ export interface CliOptions extends ReportOptions {
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { out: undefined, logsDir: undefined, envFile: undefined, clock: 'replay', verbose: false };
+  const options: CliOptions = {
+    out: undefined,
+    logsDir: undefined,
+    envFile: undefined,
+    clock: 'replay',
+    verbose: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const value = (): string => optionValue(argv, ++i, arg);

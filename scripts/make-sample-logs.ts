@@ -160,7 +160,13 @@ function iamUser(userName: string, principalId: string, accessKeyId: string): Us
   };
 }
 
-function consoleUser(userName: string, principalId: string, accessKeyId: string, since: string, mfa: boolean): UserIdentity {
+function consoleUser(
+  userName: string,
+  principalId: string,
+  accessKeyId: string,
+  since: string,
+  mfa: boolean,
+): UserIdentity {
   return {
     ...iamUser(userName, principalId, accessKeyId),
     sessionContext: {
@@ -226,8 +232,7 @@ function cliAgent(command: string, os: CliHost): string {
 const CONSOLE_UA = 'console.amazonaws.com';
 const BROWSER_UA =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36';
-const BROWSER_UA_2 =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:145.0) Gecko/20100101 Firefox/145.0';
+const BROWSER_UA_2 = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:145.0) Gecko/20100101 Firefox/145.0';
 const GO_SDK_UA = (api: string): string =>
   `aws-sdk-go-v2/1.39.2 ua/2.1 os/linux lang/go#1.25.3 md/GOOS#linux md/GOARCH#amd64 api/${api} m/E,g`;
 const JS_SDK_UA = (api: string): string =>
@@ -250,21 +255,35 @@ function cliActor(identity: UserIdentity, ip: string, command: string, os: CliHo
 
 // The people and programs of the day.
 const JOHNDOE_SINCE = '08:41:07';
-const johndoeConsole = consoleActor(consoleUser('johndoe', JOHNDOE_ID, 'ASIAQ3EGRNTY5JD0CNSL', JOHNDOE_SINCE, true), '203.0.113.25');
+const johndoeConsole = consoleActor(
+  consoleUser('johndoe', JOHNDOE_ID, 'ASIAQ3EGRNTY5JD0CNSL', JOHNDOE_SINCE, true),
+  '203.0.113.25',
+);
 /** johndoe's access key, configured with `aws configure` on the Amazon Linux EC2 instance (public IP 198.51.100.23). */
-const johndoeEc2 = (command: string): Actor => cliActor(iamUser('johndoe', JOHNDOE_ID, JOHNDOE_KEY), '198.51.100.23', command, 'al2023');
+const johndoeEc2 = (command: string): Actor =>
+  cliActor(iamUser('johndoe', JOHNDOE_ID, JOHNDOE_KEY), '198.51.100.23', command, 'al2023');
 /** The same key from johndoe's laptop, as in the Data API document's ExecuteStatement example. */
-const johndoeLaptop = (command: string): Actor => cliActor(iamUser('johndoe', JOHNDOE_ID, JOHNDOE_KEY), '192.0.2.10', command, 'windows');
+const johndoeLaptop = (command: string): Actor =>
+  cliActor(iamUser('johndoe', JOHNDOE_ID, JOHNDOE_KEY), '192.0.2.10', command, 'windows');
 const MARIA_ID = 'AIDA5LQ2WZ6TEXAMPLE7';
 const MARIA_SINCE = '12:03:44';
-const mariaConsole = consoleActor(consoleUser('maria.garcia', MARIA_ID, 'ASIA5LQ2WZ6TMG4CNSL1', MARIA_SINCE, false), '203.0.113.57');
+const mariaConsole = consoleActor(
+  consoleUser('maria.garcia', MARIA_ID, 'ASIA5LQ2WZ6TMG4CNSL1', MARIA_SINCE, false),
+  '203.0.113.57',
+);
 
 const DBADMIN_ROLE_ID = 'AROA6DBADMNROLEXMPL7';
 const CI_USER_ID = 'AIDA6CIDEPLOYEREXMPL';
 const CI_KEY = 'AKIA6CIDEPLOYEXAMPLE';
-const ciDeployer = (command: string): Actor => cliActor(iamUser('ci-deployer', CI_USER_ID, CI_KEY), '198.51.100.177', command, 'macos');
+const ciDeployer = (command: string): Actor =>
+  cliActor(iamUser('ci-deployer', CI_USER_ID, CI_KEY), '198.51.100.177', command, 'macos');
 const dbAdmin = (since: string, key: string, command: string): Actor =>
-  cliActor(roleSession('DBAdminRole', DBADMIN_ROLE_ID, 'ops-maintenance', key, since), '198.51.100.177', command, 'macos');
+  cliActor(
+    roleSession('DBAdminRole', DBADMIN_ROLE_ID, 'ops-maintenance', key, since),
+    '198.51.100.177',
+    command,
+    'macos',
+  );
 /** ci-deployer's AssumeRole that starts a DBAdminRole ops-maintenance session (the `dbAdmin` actor's calls). */
 const dbAdminAssumeRole = (since: string, key: string, tokenLabel: string): Call => ({
   at: since,
@@ -272,10 +291,17 @@ const dbAdminAssumeRole = (since: string, key: string, tokenLabel: string): Call
   name: 'AssumeRole',
   actor: ciDeployer('sts.assume-role'),
   readOnly: true,
-  request: { roleArn: `arn:aws:iam::${ACCOUNT}:role/DBAdminRole`, roleSessionName: 'ops-maintenance', durationSeconds: 3600 },
+  request: {
+    roleArn: `arn:aws:iam::${ACCOUNT}:role/DBAdminRole`,
+    roleSessionName: 'ops-maintenance',
+    durationSeconds: 3600,
+  },
   response: {
     credentials: { accessKeyId: key, sessionToken: charsFor(tokenLabel, 96, B64), expiration: awsDate(since, 3600) },
-    assumedRoleUser: { assumedRoleId: `${DBADMIN_ROLE_ID}:ops-maintenance`, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/DBAdminRole/ops-maintenance` },
+    assumedRoleUser: {
+      assumedRoleId: `${DBADMIN_ROLE_ID}:ops-maintenance`,
+      arn: `arn:aws:sts::${ACCOUNT}:assumed-role/DBAdminRole/ops-maintenance`,
+    },
   },
   resources: [{ ARN: `arn:aws:iam::${ACCOUNT}:role/DBAdminRole`, accountId: ACCOUNT, type: 'AWS::IAM::Role' }],
   host: `sts.${HOME}.amazonaws.com`,
@@ -298,7 +324,13 @@ const rootConsole = consoleActor(
 );
 const REPORTS_ROLE_ID = 'AROA6REPORTSFNEXAMPL';
 const reportsFn = (region: string): Actor => ({
-  identity: roleSession('reports-fn-role', REPORTS_ROLE_ID, 'reports-fn', region === HOME ? 'ASIA6REPORTSFNKEY001' : 'ASIA6REPORTSFNKEYW02', '12:31:40'),
+  identity: roleSession(
+    'reports-fn-role',
+    REPORTS_ROLE_ID,
+    'reports-fn',
+    region === HOME ? 'ASIA6REPORTSFNKEY001' : 'ASIA6REPORTSFNKEYW02',
+    '12:31:40',
+  ),
   ip: region === HOME ? '198.51.100.61' : '198.51.100.141',
   userAgent: JS_SDK_UA('rds-data'),
   tls: 'TLSv1.3',
@@ -355,7 +387,8 @@ function toRecord(call: Call, seq: number): CloudTrailRecord {
       ? undefined
       : {
           tlsVersion: call.actor.tls ?? 'TLSv1.3',
-          cipherSuite: (call.actor.tls ?? 'TLSv1.3') === 'TLSv1.3' ? 'TLS_AES_128_GCM_SHA256' : 'ECDHE-RSA-AES128-GCM-SHA256',
+          cipherSuite:
+            (call.actor.tls ?? 'TLSv1.3') === 'TLSv1.3' ? 'TLS_AES_128_GCM_SHA256' : 'ECDHE-RSA-AES128-GCM-SHA256',
           clientProvidedHostHeader: call.host ?? defaultHost(source, region),
         };
   const record: CloudTrailRecord = {
@@ -441,7 +474,11 @@ function dbArn(id: string): string {
   return `arn:aws:rds:${HOME}:${ACCOUNT}:db:${id}`;
 }
 
-function dbResponse(db: DbInstance, status: string, options: { pending?: JsonObject; endpoint?: boolean } = {}): JsonObject {
+function dbResponse(
+  db: DbInstance,
+  status: string,
+  options: { pending?: JsonObject; endpoint?: boolean } = {},
+): JsonObject {
   const response: JsonObject = {
     dBInstanceIdentifier: db.id,
     dBInstanceClass: db.dbClass,
@@ -495,7 +532,8 @@ function dbResponse(db: DbInstance, status: string, options: { pending?: JsonObj
     storageThroughput: 0,
     dedicatedLogVolume: false,
   });
-  if (db.engine === 'mysql' || db.engine === 'postgres') response.engineLifecycleSupport = 'open-source-rds-extended-support';
+  if (db.engine === 'mysql' || db.engine === 'postgres')
+    response.engineLifecycleSupport = 'open-source-rds-extended-support';
   if (db.az !== undefined) response.availabilityZone = db.az;
   if (db.characterSet !== undefined) response.characterSetName = db.characterSet;
   if (db.encrypted) response.kmsKeyId = KMS_KEY;
@@ -701,7 +739,14 @@ function buildStory(): StoryEvent[] {
 
   // --- Trail set-up finished in the console (walk-through: SNS topic, CloudWatch Logs) -------------
   add(
-    { at: '08:55:40', source: ct, name: 'DescribeTrails', actor: johndoeConsole, readOnly: true, request: { trailNameList: [], includeShadowTrails: true } },
+    {
+      at: '08:55:40',
+      source: ct,
+      name: 'DescribeTrails',
+      actor: johndoeConsole,
+      readOnly: true,
+      request: { trailNameList: [], includeShadowTrails: true },
+    },
     'johndoe (console)',
     'Opens the CloudTrail console on the new trail RDS-CloudTrail',
     [],
@@ -730,7 +775,10 @@ function buildStory(): StoryEvent[] {
       actor: johndoeConsole,
       readOnly: false,
       request: { name: SAMPLE_TRAIL, snsTopicName: 'RDSCloudTrail' },
-      response: trailResponse({ snsTopicName: 'RDSCloudTrail', snsTopicARN: `arn:aws:sns:${HOME}:${ACCOUNT}:RDSCloudTrail` }),
+      response: trailResponse({
+        snsTopicName: 'RDSCloudTrail',
+        snsTopicARN: `arn:aws:sns:${HOME}:${ACCOUNT}:RDSCloudTrail`,
+      }),
     },
     'johndoe (console)',
     'Sends an SNS notification for every log file delivery (topic RDSCloudTrail)',
@@ -799,23 +847,52 @@ function buildStory(): StoryEvent[] {
     ['rds-public-access'],
   );
   add(
-    { at: '09:14:50', source: rds, name: 'DescribeDBInstances', actor: johndoeConsole, readOnly: true, request: { dBInstanceIdentifier: 'oradb' } },
+    {
+      at: '09:14:50',
+      source: rds,
+      name: 'DescribeDBInstances',
+      actor: johndoeConsole,
+      readOnly: true,
+      request: { dBInstanceIdentifier: 'oradb' },
+    },
     'johndoe (console)',
     'Console refreshes the new instance',
   );
   add(
-    { at: '09:16:31', source: rds, name: 'DescribeDBInstances', actor: johndoeConsole, readOnly: true, request: { maxRecords: 100 } },
+    {
+      at: '09:16:31',
+      source: rds,
+      name: 'DescribeDBInstances',
+      actor: johndoeConsole,
+      readOnly: true,
+      request: { maxRecords: 100 },
+    },
     'johndoe (console)',
     'Console lists the instances',
   );
   add(
-    { at: '09:58:40', source: rds, name: 'RebootDBInstance', actor: johndoeConsole, readOnly: false, request: { dBInstanceIdentifier: 'oradb', forceFailover: false }, response: dbResponse(ORADB_UP, 'rebooting', { endpoint: true }) },
+    {
+      at: '09:58:40',
+      source: rds,
+      name: 'RebootDBInstance',
+      actor: johndoeConsole,
+      readOnly: false,
+      request: { dBInstanceIdentifier: 'oradb', forceFailover: false },
+      response: dbResponse(ORADB_UP, 'rebooting', { endpoint: true }),
+    },
     'johndoe (console)',
     'Reboots oradb (Instance Actions > Reboot)',
     ['rds-rebooted'],
   );
   add(
-    { at: '09:58:43', source: rds, name: 'DescribeDBInstances', actor: johndoeConsole, readOnly: true, request: { dBInstanceIdentifier: 'oradb' } },
+    {
+      at: '09:58:43',
+      source: rds,
+      name: 'DescribeDBInstances',
+      actor: johndoeConsole,
+      readOnly: true,
+      request: { dBInstanceIdentifier: 'oradb' },
+    },
     'johndoe (console)',
     'Console refreshes oradb',
   );
@@ -826,8 +903,16 @@ function buildStory(): StoryEvent[] {
       name: 'ModifyDBInstance',
       actor: johndoeConsole,
       readOnly: false,
-      request: { dBInstanceIdentifier: 'oradb', dBInstanceClass: 'db.m3.large', allocatedStorage: 100, applyImmediately: true },
-      response: dbResponse(ORADB_UP, 'available', { endpoint: true, pending: { dBInstanceClass: 'db.m3.large', allocatedStorage: 100 } }),
+      request: {
+        dBInstanceIdentifier: 'oradb',
+        dBInstanceClass: 'db.m3.large',
+        allocatedStorage: 100,
+        applyImmediately: true,
+      },
+      response: dbResponse(ORADB_UP, 'available', {
+        endpoint: true,
+        pending: { dBInstanceClass: 'db.m3.large', allocatedStorage: 100 },
+      }),
     },
     'johndoe (console)',
     'Modifies oradb: instance class db.m3.large, allocated storage 100 GB, apply immediately',
@@ -839,7 +924,13 @@ function buildStory(): StoryEvent[] {
       name: 'ModifyDBInstance',
       actor: johndoeConsole,
       readOnly: false,
-      request: { dBInstanceIdentifier: 'oradb', dBInstanceClass: 'db.t3.micro', storageType: 'io1', allocatedStorage: 100, applyImmediately: true },
+      request: {
+        dBInstanceIdentifier: 'oradb',
+        dBInstanceClass: 'db.t3.micro',
+        storageType: 'io1',
+        allocatedStorage: 100,
+        applyImmediately: true,
+      },
       error: {
         code: 'InvalidParameterCombination',
         message:
@@ -851,7 +942,14 @@ function buildStory(): StoryEvent[] {
     ['rds-failed-call'],
   );
   add(
-    { at: '10:28:02', source: rds, name: 'DescribeDBInstances', actor: johndoeConsole, readOnly: true, request: { dBInstanceIdentifier: 'oradb' } },
+    {
+      at: '10:28:02',
+      source: rds,
+      name: 'DescribeDBInstances',
+      actor: johndoeConsole,
+      readOnly: true,
+      request: { dBInstanceIdentifier: 'oradb' },
+    },
     'johndoe (console)',
     'Console refreshes oradb (status modifying)',
   );
@@ -870,7 +968,14 @@ function buildStory(): StoryEvent[] {
     ['rds-database-deleted'],
   );
   add(
-    { at: '11:02:33', source: rds, name: 'DescribeDBInstances', actor: johndoeConsole, readOnly: true, request: { maxRecords: 100 } },
+    {
+      at: '11:02:33',
+      source: rds,
+      name: 'DescribeDBInstances',
+      actor: johndoeConsole,
+      readOnly: true,
+      request: { maxRecords: 100 },
+    },
     'johndoe (console)',
     'Console lists the instances (oradb deleting)',
   );
@@ -883,8 +988,18 @@ function buildStory(): StoryEvent[] {
       name: 'CreateDBInstance',
       actor: johndoeEc2('rds.create-db-instance'),
       readOnly: false,
-      request: { dBInstanceIdentifier: 'mysql-db', allocatedStorage: 20, dBInstanceClass: 'db.m1.small', engine: 'mysql', masterUsername: 'mysql', masterUserPassword: '****' },
-      error: { code: 'InvalidParameterValue', message: 'MasterUsername mysql cannot be used as it is a reserved word used by the engine' },
+      request: {
+        dBInstanceIdentifier: 'mysql-db',
+        allocatedStorage: 20,
+        dBInstanceClass: 'db.m1.small',
+        engine: 'mysql',
+        masterUsername: 'mysql',
+        masterUserPassword: '****',
+      },
+      error: {
+        code: 'InvalidParameterValue',
+        message: 'MasterUsername mysql cannot be used as it is a reserved word used by the engine',
+      },
     },
     'johndoe (CLI on EC2)',
     'aws rds create-db-instance mysql-db with master username mysql: fails, reserved word',
@@ -897,7 +1012,14 @@ function buildStory(): StoryEvent[] {
       name: 'CreateDBInstance',
       actor: johndoeEc2('rds.create-db-instance'),
       readOnly: false,
-      request: { dBInstanceIdentifier: 'mysql-db', allocatedStorage: 20, dBInstanceClass: 'db.m1.small', engine: 'mysql', masterUsername: 'dvohra', masterUserPassword: '****' },
+      request: {
+        dBInstanceIdentifier: 'mysql-db',
+        allocatedStorage: 20,
+        dBInstanceClass: 'db.m1.small',
+        engine: 'mysql',
+        masterUsername: 'dvohra',
+        masterUserPassword: '****',
+      },
       response: dbResponse(MYSQL, 'creating', { pending: { masterUserPassword: '****' } }),
     },
     'johndoe (CLI on EC2)',
@@ -905,7 +1027,14 @@ function buildStory(): StoryEvent[] {
     ['rds-public-access'],
   );
   add(
-    { at: '11:33:15', source: rds, name: 'DescribeDBInstances', actor: johndoeEc2('rds.describe-db-instances'), readOnly: true, request: { dBInstanceIdentifier: 'mysql-db' } },
+    {
+      at: '11:33:15',
+      source: rds,
+      name: 'DescribeDBInstances',
+      actor: johndoeEc2('rds.describe-db-instances'),
+      readOnly: true,
+      request: { dBInstanceIdentifier: 'mysql-db' },
+    },
     'johndoe (CLI on EC2)',
     'aws rds describe-db-instances mysql-db',
   );
@@ -926,19 +1055,38 @@ function buildStory(): StoryEvent[] {
       },
       response: dbResponse(MYSQL_UP, 'available', {
         endpoint: true,
-        pending: { dBInstanceClass: 'db.m1.large', allocatedStorage: 100, multiAZ: true, dBInstanceIdentifier: 'mysqldb' },
+        pending: {
+          dBInstanceClass: 'db.m1.large',
+          allocatedStorage: 100,
+          multiAZ: true,
+          dBInstanceIdentifier: 'mysqldb',
+        },
       }),
     },
     'johndoe (CLI on EC2)',
     'aws rds modify-db-instance mysql-db: 100 GB, db.m1.large, Multi-AZ, apply immediately, renamed to mysqldb',
   );
   add(
-    { at: '12:06:02', source: rds, name: 'DescribeDBEngineVersions', actor: johndoeConsole, readOnly: true, request: { engine: 'mysql', engineVersion: '8.0.43', defaultOnly: false, listSupportedCharacterSets: false } },
+    {
+      at: '12:06:02',
+      source: rds,
+      name: 'DescribeDBEngineVersions',
+      actor: johndoeConsole,
+      readOnly: true,
+      request: { engine: 'mysql', engineVersion: '8.0.43', defaultOnly: false, listSupportedCharacterSets: false },
+    },
     'johndoe (console)',
-    'Console shows mysql-db, looks up the MySQL engine version (the walk-through\'s DescribeDBEngineVersion record)',
+    "Console shows mysql-db, looks up the MySQL engine version (the walk-through's DescribeDBEngineVersion record)",
   );
   add(
-    { at: '12:09:51', source: rds, name: 'DescribeDBInstances', actor: johndoeEc2('rds.describe-db-instances'), readOnly: true, request: { dBInstanceIdentifier: 'mysqldb' } },
+    {
+      at: '12:09:51',
+      source: rds,
+      name: 'DescribeDBInstances',
+      actor: johndoeEc2('rds.describe-db-instances'),
+      readOnly: true,
+      request: { dBInstanceIdentifier: 'mysqldb' },
+    },
     'johndoe (CLI on EC2)',
     'aws rds describe-db-instances mysqldb (the new name)',
   );
@@ -977,23 +1125,54 @@ function buildStory(): StoryEvent[] {
       name: 'ExecuteStatement',
       actor: johndoeLaptop('rds-data.execute-statement'),
       readOnly: false,
-      request: { continueAfterTimeout: false, database: MASKED, includeResultMetadata: false, parameters: [], resourceArn: CLUSTER_V1, schema: MASKED, secretArn: DATA_API_SECRET, sql: MASKED },
+      request: {
+        continueAfterTimeout: false,
+        database: MASKED,
+        includeResultMetadata: false,
+        parameters: [],
+        resourceArn: CLUSTER_V1,
+        schema: MASKED,
+        secretArn: DATA_API_SECRET,
+        sql: MASKED,
+      },
     },
     'johndoe (CLI, laptop)',
     'Data API ExecuteStatement on my-database-1 (Aurora Serverless v1; SQL masked)',
   );
   add(
-    { at: '13:24:40', source: dataApi, name: 'BeginTransaction', actor: johndoeLaptop('rds-data.begin-transaction'), readOnly: false, request: { ...v1, database: MASKED, schema: MASKED } },
+    {
+      at: '13:24:40',
+      source: dataApi,
+      name: 'BeginTransaction',
+      actor: johndoeLaptop('rds-data.begin-transaction'),
+      readOnly: false,
+      request: { ...v1, database: MASKED, schema: MASKED },
+    },
     'johndoe (CLI, laptop)',
     'Data API BeginTransaction on my-database-1',
   );
   add(
-    { at: '13:24:58', source: dataApi, name: 'BatchExecuteStatement', actor: johndoeLaptop('rds-data.batch-execute-statement'), readOnly: false, request: { ...v1, database: MASKED, schema: MASKED, sql: MASKED, transactionId: txn } },
+    {
+      at: '13:24:58',
+      source: dataApi,
+      name: 'BatchExecuteStatement',
+      actor: johndoeLaptop('rds-data.batch-execute-statement'),
+      readOnly: false,
+      request: { ...v1, database: MASKED, schema: MASKED, sql: MASKED, transactionId: txn },
+    },
     'johndoe (CLI, laptop)',
     'Data API BatchExecuteStatement in the transaction',
   );
   add(
-    { at: '13:25:03', source: dataApi, name: 'CommitTransaction', actor: johndoeLaptop('rds-data.commit-transaction'), readOnly: false, request: { ...v1, transactionId: txn }, response: { transactionStatus: 'Transaction Committed' } },
+    {
+      at: '13:25:03',
+      source: dataApi,
+      name: 'CommitTransaction',
+      actor: johndoeLaptop('rds-data.commit-transaction'),
+      readOnly: false,
+      request: { ...v1, transactionId: txn },
+      response: { transactionStatus: 'Transaction Committed' },
+    },
     'johndoe (CLI, laptop)',
     'Data API CommitTransaction',
   );
@@ -1017,9 +1196,16 @@ function buildStory(): StoryEvent[] {
     'Assumes DBAdminRole as session ops-maintenance',
   );
   add(
-    { at: '14:09:38', source: ct, name: 'GetEventSelectors', actor: dbAdmin(session1, session1Key, 'cloudtrail.get-event-selectors'), readOnly: true, request: { trailName: SAMPLE_TRAIL } },
+    {
+      at: '14:09:38',
+      source: ct,
+      name: 'GetEventSelectors',
+      actor: dbAdmin(session1, session1Key, 'cloudtrail.get-event-selectors'),
+      readOnly: true,
+      request: { trailName: SAMPLE_TRAIL },
+    },
     'DBAdminRole/ops-maintenance (CLI)',
-    'Reads the trail\'s event selectors',
+    "Reads the trail's event selectors",
     [],
     'read-only CloudTrail call',
   );
@@ -1040,13 +1226,29 @@ function buildStory(): StoryEvent[] {
 
   // --- 5. Snapshots of mysqldb: one made public, one shared ------------------------------------------
   add(
-    { at: '14:58:10', source: rds, name: 'CreateDBSnapshot', actor: johndoeEc2('rds.create-db-snapshot'), readOnly: false, request: { dBSnapshotIdentifier: 'mysqldb-snap', dBInstanceIdentifier: 'mysqldb' }, response: snapshotResponse('mysqldb-snap', MYSQLDB, '14:58:10') },
+    {
+      at: '14:58:10',
+      source: rds,
+      name: 'CreateDBSnapshot',
+      actor: johndoeEc2('rds.create-db-snapshot'),
+      readOnly: false,
+      request: { dBSnapshotIdentifier: 'mysqldb-snap', dBInstanceIdentifier: 'mysqldb' },
+      response: snapshotResponse('mysqldb-snap', MYSQLDB, '14:58:10'),
+    },
     'johndoe (CLI on EC2)',
     'aws rds create-db-snapshot mysqldb-snap of mysqldb',
     ['rds-manual-snapshot-created'],
   );
   add(
-    { at: '15:01:02', source: rds, name: 'CreateDBSnapshot', actor: johndoeEc2('rds.create-db-snapshot'), readOnly: false, request: { dBSnapshotIdentifier: 'mysqldb-audit-snap', dBInstanceIdentifier: 'mysqldb' }, response: snapshotResponse('mysqldb-audit-snap', MYSQLDB, '15:01:02') },
+    {
+      at: '15:01:02',
+      source: rds,
+      name: 'CreateDBSnapshot',
+      actor: johndoeEc2('rds.create-db-snapshot'),
+      readOnly: false,
+      request: { dBSnapshotIdentifier: 'mysqldb-audit-snap', dBInstanceIdentifier: 'mysqldb' },
+      response: snapshotResponse('mysqldb-audit-snap', MYSQLDB, '15:01:02'),
+    },
     'johndoe (CLI on EC2)',
     'aws rds create-db-snapshot mysqldb-audit-snap of mysqldb',
     ['rds-manual-snapshot-created'],
@@ -1059,7 +1261,10 @@ function buildStory(): StoryEvent[] {
       actor: johndoeEc2('rds.modify-db-snapshot-attribute'),
       readOnly: false,
       request: { dBSnapshotIdentifier: 'mysqldb-snap', attributeName: 'restore', valuesToAdd: ['all'] },
-      response: { dBSnapshotIdentifier: 'mysqldb-snap', dBSnapshotAttributes: [{ attributeName: 'restore', attributeValues: ['all'] }] },
+      response: {
+        dBSnapshotIdentifier: 'mysqldb-snap',
+        dBSnapshotAttributes: [{ attributeName: 'restore', attributeValues: ['all'] }],
+      },
     },
     'johndoe (CLI on EC2)',
     'Makes mysqldb-snap public (restore, valuesToAdd ["all"])',
@@ -1073,7 +1278,10 @@ function buildStory(): StoryEvent[] {
       actor: johndoeEc2('rds.modify-db-snapshot-attribute'),
       readOnly: false,
       request: { dBSnapshotIdentifier: 'mysqldb-audit-snap', attributeName: 'restore', valuesToAdd: [SHARE_ACCOUNT] },
-      response: { dBSnapshotIdentifier: 'mysqldb-audit-snap', dBSnapshotAttributes: [{ attributeName: 'restore', attributeValues: [SHARE_ACCOUNT] }] },
+      response: {
+        dBSnapshotIdentifier: 'mysqldb-audit-snap',
+        dBSnapshotAttributes: [{ attributeName: 'restore', attributeValues: [SHARE_ACCOUNT] }],
+      },
     },
     'johndoe (CLI on EC2)',
     `Shares mysqldb-audit-snap with account ${SHARE_ACCOUNT}`,
@@ -1103,20 +1311,41 @@ function buildStory(): StoryEvent[] {
     ['rds-deletion-protection-disabled'],
   );
   add(
-    { at: '16:44:02', source: ct, name: 'DescribeTrails', actor: dbAdmin(session2, session2Key, 'cloudtrail.describe-trails'), readOnly: true, request: { trailNameList: [], includeShadowTrails: true } },
+    {
+      at: '16:44:02',
+      source: ct,
+      name: 'DescribeTrails',
+      actor: dbAdmin(session2, session2Key, 'cloudtrail.describe-trails'),
+      readOnly: true,
+      request: { trailNameList: [], includeShadowTrails: true },
+    },
     'DBAdminRole/ops-maintenance (CLI)',
     'Lists the trails',
     [],
     'read-only CloudTrail call',
   );
   add(
-    { at: '16:45:37', source: ct, name: 'StopLogging', actor: dbAdmin(session2, session2Key, 'cloudtrail.stop-logging'), readOnly: false, request: { name: TRAIL_ARN } },
+    {
+      at: '16:45:37',
+      source: ct,
+      name: 'StopLogging',
+      actor: dbAdmin(session2, session2Key, 'cloudtrail.stop-logging'),
+      readOnly: false,
+      request: { name: TRAIL_ARN },
+    },
     'DBAdminRole/ops-maintenance (CLI)',
     'Stops logging on RDS-CloudTrail: nothing is recorded until 17:12:09',
     ['cloudtrail-logging-stopped'],
   );
   add(
-    { at: '17:12:09', source: ct, name: 'StartLogging', actor: johndoeConsole, readOnly: false, request: { name: TRAIL_ARN } },
+    {
+      at: '17:12:09',
+      source: ct,
+      name: 'StartLogging',
+      actor: johndoeConsole,
+      readOnly: false,
+      request: { name: TRAIL_ARN },
+    },
     'johndoe (console)',
     'Turns logging back on',
     [],
@@ -1129,24 +1358,54 @@ function buildStory(): StoryEvent[] {
       at: ROOT_SINCE,
       source: 'signin.amazonaws.com',
       name: 'ConsoleLogin',
-      actor: { ...rootConsole, identity: { type: 'Root', principalId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT, accessKeyId: '' }, userAgent: BROWSER_UA_2, console: false },
+      actor: {
+        ...rootConsole,
+        identity: {
+          type: 'Root',
+          principalId: ACCOUNT,
+          arn: `arn:aws:iam::${ACCOUNT}:root`,
+          accountId: ACCOUNT,
+          accessKeyId: '',
+        },
+        userAgent: BROWSER_UA_2,
+        console: false,
+      },
       readOnly: false,
       eventType: 'AwsConsoleSignIn',
       response: { ConsoleLogin: 'Success' },
-      additional: { LoginTo: 'https://console.aws.amazon.com/console/home?state=hashArgs%23&isauthcode=true', MobileVersion: 'No', MFAIdentifier: `arn:aws:iam::${ACCOUNT}:mfa/root-account-mfa-device`, MFAUsed: 'Yes' },
+      additional: {
+        LoginTo: 'https://console.aws.amazon.com/console/home?state=hashArgs%23&isauthcode=true',
+        MobileVersion: 'No',
+        MFAIdentifier: `arn:aws:iam::${ACCOUNT}:mfa/root-account-mfa-device`,
+        MFAUsed: 'Yes',
+      },
       host: 'signin.aws.amazon.com',
     },
     'root (browser)',
     'Root signs in to the console with MFA',
   );
   add(
-    { at: '17:16:48', source: rds, name: 'DescribeDBInstances', actor: rootConsole, readOnly: true, request: { maxRecords: 100 } },
+    {
+      at: '17:16:48',
+      source: rds,
+      name: 'DescribeDBInstances',
+      actor: rootConsole,
+      readOnly: true,
+      request: { maxRecords: 100 },
+    },
     'root (console, MFA)',
     'Root lists the DB instances',
     ['root-rds-activity'],
   );
   add(
-    { at: '17:18:20', source: rds, name: 'DescribeDBSnapshotAttributes', actor: rootConsole, readOnly: true, request: { dBSnapshotIdentifier: 'mysqldb-snap' } },
+    {
+      at: '17:18:20',
+      source: rds,
+      name: 'DescribeDBSnapshotAttributes',
+      actor: rootConsole,
+      readOnly: true,
+      request: { dBSnapshotIdentifier: 'mysqldb-snap' },
+    },
     'root (console, MFA)',
     'Root checks who may restore mysqldb-snap',
     ['root-rds-activity'],
@@ -1159,7 +1418,10 @@ function buildStory(): StoryEvent[] {
       actor: rootConsole,
       readOnly: false,
       request: { dBSnapshotIdentifier: 'mysqldb-snap', attributeName: 'restore', valuesToRemove: ['all'] },
-      response: { dBSnapshotIdentifier: 'mysqldb-snap', dBSnapshotAttributes: [{ attributeName: 'restore', attributeValues: [] }] },
+      response: {
+        dBSnapshotIdentifier: 'mysqldb-snap',
+        dBSnapshotAttributes: [{ attributeName: 'restore', attributeValues: [] }],
+      },
     },
     'root (console, MFA)',
     'Root makes mysqldb-snap private again (valuesToRemove ["all"])',
@@ -1169,21 +1431,42 @@ function buildStory(): StoryEvent[] {
 
   // --- 6. The trail is deleted at the end of the walk-through ---------------------------------------
   add(
-    { at: '18:04:10', source: ct, name: 'DescribeTrails', actor: johndoeConsole, readOnly: true, request: { trailNameList: [], includeShadowTrails: true } },
+    {
+      at: '18:04:10',
+      source: ct,
+      name: 'DescribeTrails',
+      actor: johndoeConsole,
+      readOnly: true,
+      request: { trailNameList: [], includeShadowTrails: true },
+    },
     'johndoe (console)',
     'Opens the trail list',
     [],
     'read-only CloudTrail call',
   );
   add(
-    { at: '18:05:12', source: ct, name: 'GetTrailStatus', actor: johndoeConsole, readOnly: true, request: { name: TRAIL_ARN } },
+    {
+      at: '18:05:12',
+      source: ct,
+      name: 'GetTrailStatus',
+      actor: johndoeConsole,
+      readOnly: true,
+      request: { name: TRAIL_ARN },
+    },
     'johndoe (console)',
     'Console shows the trail status',
     [],
     'read-only CloudTrail call',
   );
   add(
-    { at: '18:09:27', source: ct, name: 'DeleteTrail', actor: johndoeConsole, readOnly: false, request: { name: TRAIL_ARN } },
+    {
+      at: '18:09:27',
+      source: ct,
+      name: 'DeleteTrail',
+      actor: johndoeConsole,
+      readOnly: false,
+      request: { name: TRAIL_ARN },
+    },
     'johndoe (console)',
     'Deletes RDS-CloudTrail: the last record of the day',
     ['cloudtrail-logging-stopped'],
@@ -1195,22 +1478,71 @@ function buildStory(): StoryEvent[] {
 // Setup and other people's calls that belong to the story but are not RDS/Data API/CloudTrail
 
 function storyNoise(): Call[] {
-  const cwlRole = roleSession('CloudTrail_CloudWatchLogs_Role', 'AROA6CTCWLROLEEXAMPL', '1763629865021', 'ASIA6CTCWLSESSION001', '09:11:05', {
-    invokedBy: 'cloudtrail.amazonaws.com',
-  });
-  const cloudtrailService: Actor = { identity: cwlRole, ip: 'cloudtrail.amazonaws.com', userAgent: 'cloudtrail.amazonaws.com', service: true };
+  const cwlRole = roleSession(
+    'CloudTrail_CloudWatchLogs_Role',
+    'AROA6CTCWLROLEEXAMPL',
+    '1763629865021',
+    'ASIA6CTCWLSESSION001',
+    '09:11:05',
+    {
+      invokedBy: 'cloudtrail.amazonaws.com',
+    },
+  );
+  const cloudtrailService: Actor = {
+    identity: cwlRole,
+    ip: 'cloudtrail.amazonaws.com',
+    userAgent: 'cloudtrail.amazonaws.com',
+    service: true,
+  };
   const topicArn = `arn:aws:sns:${HOME}:${ACCOUNT}:RDSCloudTrail`;
   const policy = JSON.stringify({
     Version: '2012-10-17',
     Statement: [
-      { Sid: 'AWSCloudTrailSNSPolicy20131101', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'SNS:Publish', Resource: topicArn, Condition: { StringEquals: { 'AWS:SourceArn': TRAIL_ARN } } },
+      {
+        Sid: 'AWSCloudTrailSNSPolicy20131101',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Action: 'SNS:Publish',
+        Resource: topicArn,
+        Condition: { StringEquals: { 'AWS:SourceArn': TRAIL_ARN } },
+      },
     ],
   });
   return [
-    { at: '08:59:31', source: 'sns.amazonaws.com', name: 'CreateTopic', actor: johndoeConsole, readOnly: false, request: { name: 'RDSCloudTrail' }, response: { topicArn } },
-    { at: '09:00:12', source: 'sns.amazonaws.com', name: 'Subscribe', actor: johndoeConsole, readOnly: false, request: { topicArn, protocol: 'email', endpoint: 'johndoe@example.com', returnSubscriptionArn: false }, response: { subscriptionArn: 'pending confirmation' } },
-    { at: '09:00:58', source: 'sns.amazonaws.com', name: 'SetTopicAttributes', actor: johndoeConsole, readOnly: false, request: { topicArn, attributeName: 'Policy', attributeValue: policy } },
-    { at: '09:08:10', source: 'logs.amazonaws.com', name: 'CreateLogGroup', actor: johndoeConsole, readOnly: false, request: { logGroupName: '/aws/cloudtrail/rds' } },
+    {
+      at: '08:59:31',
+      source: 'sns.amazonaws.com',
+      name: 'CreateTopic',
+      actor: johndoeConsole,
+      readOnly: false,
+      request: { name: 'RDSCloudTrail' },
+      response: { topicArn },
+    },
+    {
+      at: '09:00:12',
+      source: 'sns.amazonaws.com',
+      name: 'Subscribe',
+      actor: johndoeConsole,
+      readOnly: false,
+      request: { topicArn, protocol: 'email', endpoint: 'johndoe@example.com', returnSubscriptionArn: false },
+      response: { subscriptionArn: 'pending confirmation' },
+    },
+    {
+      at: '09:00:58',
+      source: 'sns.amazonaws.com',
+      name: 'SetTopicAttributes',
+      actor: johndoeConsole,
+      readOnly: false,
+      request: { topicArn, attributeName: 'Policy', attributeValue: policy },
+    },
+    {
+      at: '09:08:10',
+      source: 'logs.amazonaws.com',
+      name: 'CreateLogGroup',
+      actor: johndoeConsole,
+      readOnly: false,
+      request: { logGroupName: '/aws/cloudtrail/rds' },
+    },
     {
       at: '09:10:22',
       source: 'iam.amazonaws.com',
@@ -1219,7 +1551,12 @@ function storyNoise(): Call[] {
       readOnly: false,
       request: {
         roleName: 'CloudTrail_CloudWatchLogs_Role',
-        assumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+        assumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'sts:AssumeRole' },
+          ],
+        }),
       },
       response: {
         role: {
@@ -1228,7 +1565,8 @@ function storyNoise(): Call[] {
           roleId: 'AROA6CTCWLROLEEXAMPL',
           arn: `arn:aws:iam::${ACCOUNT}:role/CloudTrail_CloudWatchLogs_Role`,
           createDate: awsDate('09:10:22'),
-          assumeRolePolicyDocument: '%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22Service%22%3A%22cloudtrail.amazonaws.com%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D',
+          assumeRolePolicyDocument:
+            '%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22Service%22%3A%22cloudtrail.amazonaws.com%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D',
         },
       },
     },
@@ -1243,22 +1581,60 @@ function storyNoise(): Call[] {
         policyName: 'oneClick_CloudTrail_CloudWatchLogs_Role_1763629824118',
         policyDocument: JSON.stringify({
           Version: '2012-10-17',
-          Statement: [{ Sid: 'AWSCloudTrailCreateLogStream2014110', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [`arn:aws:logs:${HOME}:${ACCOUNT}:log-group:/aws/cloudtrail/rds:log-stream:${ACCOUNT}_CloudTrail_*`] }],
+          Statement: [
+            {
+              Sid: 'AWSCloudTrailCreateLogStream2014110',
+              Effect: 'Allow',
+              Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              Resource: [
+                `arn:aws:logs:${HOME}:${ACCOUNT}:log-group:/aws/cloudtrail/rds:log-stream:${ACCOUNT}_CloudTrail_*`,
+              ],
+            },
+          ],
         }),
       },
     },
-    { at: '09:11:40', source: 'logs.amazonaws.com', name: 'CreateLogStream', actor: cloudtrailService, readOnly: false, request: { logGroupName: '/aws/cloudtrail/rds', logStreamName: `${ACCOUNT}_CloudTrail_${HOME}` } },
-    { at: '09:11:41', source: 'logs.amazonaws.com', name: 'CreateLogStream', actor: cloudtrailService, readOnly: false, request: { logGroupName: '/aws/cloudtrail/rds', logStreamName: `${ACCOUNT}_CloudTrail_${WEST}` } },
+    {
+      at: '09:11:40',
+      source: 'logs.amazonaws.com',
+      name: 'CreateLogStream',
+      actor: cloudtrailService,
+      readOnly: false,
+      request: { logGroupName: '/aws/cloudtrail/rds', logStreamName: `${ACCOUNT}_CloudTrail_${HOME}` },
+    },
+    {
+      at: '09:11:41',
+      source: 'logs.amazonaws.com',
+      name: 'CreateLogStream',
+      actor: cloudtrailService,
+      readOnly: false,
+      request: { logGroupName: '/aws/cloudtrail/rds', logStreamName: `${ACCOUNT}_CloudTrail_${WEST}` },
+    },
     // A later sign-in without MFA, and a failed one.
     {
       at: MARIA_SINCE,
       source: 'signin.amazonaws.com',
       name: 'ConsoleLogin',
-      actor: { identity: { type: 'IAMUser', principalId: MARIA_ID, arn: `arn:aws:iam::${ACCOUNT}:user/maria.garcia`, accountId: ACCOUNT, userName: 'maria.garcia' }, ip: '203.0.113.57', userAgent: BROWSER_UA_2 },
+      actor: {
+        identity: {
+          type: 'IAMUser',
+          principalId: MARIA_ID,
+          arn: `arn:aws:iam::${ACCOUNT}:user/maria.garcia`,
+          accountId: ACCOUNT,
+          userName: 'maria.garcia',
+        },
+        ip: '203.0.113.57',
+        userAgent: BROWSER_UA_2,
+      },
       readOnly: false,
       eventType: 'AwsConsoleSignIn',
       response: { ConsoleLogin: 'Success' },
-      additional: { LoginTo: 'https://console.aws.amazon.com/console/home?hashArgs=%23&isauthcode=true&state=hashArgsFromTB_us-east-1_5c2e1b0d9a8f7e6d', MobileVersion: 'No', MFAUsed: 'No' },
+      additional: {
+        LoginTo:
+          'https://console.aws.amazon.com/console/home?hashArgs=%23&isauthcode=true&state=hashArgsFromTB_us-east-1_5c2e1b0d9a8f7e6d',
+        MobileVersion: 'No',
+        MFAUsed: 'No',
+      },
       host: 'signin.aws.amazon.com',
     },
     // A failed console sign-in: errorMessage without errorCode.
@@ -1266,13 +1642,27 @@ function storyNoise(): Call[] {
       at: '15:03:27',
       source: 'signin.amazonaws.com',
       name: 'ConsoleLogin',
-      actor: { identity: { type: 'IAMUser', principalId: 'AIDA6PTESTUSEREXAMPL', accountId: ACCOUNT, accessKeyId: '', userName: 'p.test' }, ip: '192.0.2.231', userAgent: BROWSER_UA },
+      actor: {
+        identity: {
+          type: 'IAMUser',
+          principalId: 'AIDA6PTESTUSEREXAMPL',
+          accountId: ACCOUNT,
+          accessKeyId: '',
+          userName: 'p.test',
+        },
+        ip: '192.0.2.231',
+        userAgent: BROWSER_UA,
+      },
       readOnly: false,
       eventType: 'AwsConsoleSignIn',
       error: { code: '', message: 'Failed authentication' },
       omit: ['errorCode'],
       response: { ConsoleLogin: 'Failure' },
-      additional: { LoginTo: 'https://console.aws.amazon.com/console/home?state=hashArgs%23&isauthcode=true', MobileVersion: 'No', MFAUsed: 'No' },
+      additional: {
+        LoginTo: 'https://console.aws.amazon.com/console/home?state=hashArgs%23&isauthcode=true',
+        MobileVersion: 'No',
+        MFAUsed: 'No',
+      },
       host: 'signin.aws.amazon.com',
     },
   ];
@@ -1291,9 +1681,19 @@ const SSM_ROLE_ID = 'AROA6EC2SSMCOREROLEX';
 const BACKUP_ROLE_ID = 'AROA6BACKUPJOBROLEXM';
 
 function appTask(rng: Rng): Actor {
-  const task = rng.pick(['3f9c2b7d1e8a4c6f9b0d2e4a6c8e0f12', '8a1d5e7c9b3f4a2e6d0c8b7a5f3e1d94', 'c47e2a9f0b6d4e8a1c3f5b7d9e0a2c46']);
+  const task = rng.pick([
+    '3f9c2b7d1e8a4c6f9b0d2e4a6c8e0f12',
+    '8a1d5e7c9b3f4a2e6d0c8b7a5f3e1d94',
+    'c47e2a9f0b6d4e8a1c3f5b7d9e0a2c46',
+  ]);
   return {
-    identity: roleSession('app-ecs-task-role', APP_ROLE_ID, task, `ASIA6APPTASK${task.slice(0, 8).toUpperCase()}`, '08:00:12'),
+    identity: roleSession(
+      'app-ecs-task-role',
+      APP_ROLE_ID,
+      task,
+      `ASIA6APPTASK${task.slice(0, 8).toUpperCase()}`,
+      '08:00:12',
+    ),
     ip: `10.0.${rng.int(10, 13)}.${rng.int(20, 240)}`,
     userAgent: JAVA_S3_UA,
     tls: 'TLSv1.3',
@@ -1310,7 +1710,13 @@ function sessionStart(at: string, period: number, offset: number): string {
 function monitor(region: string, api: string, at: string): Actor {
   const since = sessionStart(at, 3600, 4);
   return {
-    identity: roleSession('monitoring-readonly', MONITOR_ROLE_ID, 'monitor-7f3e2a', `ASIA6MONITOR${since.slice(0, 2)}${since.slice(3, 5)}EXMP`, since),
+    identity: roleSession(
+      'monitoring-readonly',
+      MONITOR_ROLE_ID,
+      'monitor-7f3e2a',
+      `ASIA6MONITOR${since.slice(0, 2)}${since.slice(3, 5)}EXMP`,
+      since,
+    ),
     ip: '192.0.2.200',
     userAgent: GO_SDK_UA(api),
     tls: region === HOME ? 'TLSv1.3' : 'TLSv1.2',
@@ -1318,20 +1724,43 @@ function monitor(region: string, api: string, at: string): Actor {
 }
 function ordersApi(): Actor {
   return {
-    identity: roleSession('orders-api-fn-role', ORDERS_API_ROLE_ID, 'orders-api-fn', 'ASIA6ORDERSAPIFN0001', '08:12:40'),
+    identity: roleSession(
+      'orders-api-fn-role',
+      ORDERS_API_ROLE_ID,
+      'orders-api-fn',
+      'ASIA6ORDERSAPIFN0001',
+      '08:12:40',
+    ),
     ip: '198.51.100.62',
     userAgent: BOTO_UA,
     tls: 'TLSv1.3',
   };
 }
 function ssmHost(rng: Rng, region: string, at: string): { actor: Actor; instance: string; ip: string } {
-  const instance = region === HOME ? rng.pick(['i-0a12b34c56d78e901', 'i-0f98e76d54c32b10a', 'i-03c5e7a9b1d2f4680']) : 'i-07e1d2c3b4a596870';
-  const ip = region === HOME ? (instance.endsWith('901') ? '10.0.11.23' : instance.endsWith('10a') ? '10.0.12.87' : '10.0.13.141') : '10.1.4.52';
+  const instance =
+    region === HOME
+      ? rng.pick(['i-0a12b34c56d78e901', 'i-0f98e76d54c32b10a', 'i-03c5e7a9b1d2f4680'])
+      : 'i-07e1d2c3b4a596870';
+  const ip =
+    region === HOME
+      ? instance.endsWith('901')
+        ? '10.0.11.23'
+        : instance.endsWith('10a')
+          ? '10.0.12.87'
+          : '10.0.13.141'
+      : '10.1.4.52';
   return {
     instance,
     ip,
     actor: {
-      identity: roleSession('AmazonSSMRoleForInstancesQuickSetup', SSM_ROLE_ID, instance, `ASIA6SSM${instance.slice(-12).toUpperCase()}`, sessionStart(at, 21600, 31), { ec2: true }),
+      identity: roleSession(
+        'AmazonSSMRoleForInstancesQuickSetup',
+        SSM_ROLE_ID,
+        instance,
+        `ASIA6SSM${instance.slice(-12).toUpperCase()}`,
+        sessionStart(at, 21600, 31),
+        { ec2: true },
+      ),
       ip,
       userAgent: SSM_AGENT_UA,
       tls: 'TLSv1.2',
@@ -1339,7 +1768,15 @@ function ssmHost(rng: Rng, region: string, at: string): { actor: Actor; instance
   };
 }
 
-function s3Object(rng: Rng, at: string, region: string, bucket: string, actor: Actor, write: boolean, key: string): Call {
+function s3Object(
+  rng: Rng,
+  at: string,
+  region: string,
+  bucket: string,
+  actor: Actor,
+  write: boolean,
+  key: string,
+): Call {
   const size = rng.int(900, 480_000);
   return {
     at,
@@ -1385,7 +1822,10 @@ const ec2Describe = (rng: Rng, at: string, region: string, actor: Actor): Call =
     ['DescribeSecurityGroups', { securityGroupSet: {}, securityGroupIdSet: {}, filterSet: {} }],
     ['DescribeSubnets', { subnetSet: {}, filterSet: {} }],
     ['DescribeVpcs', { vpcSet: {}, filterSet: {} }],
-    ['DescribeNetworkInterfaces', { networkInterfaceIdSet: {}, filterSet: { items: [{ name: 'vpc-id', valueSet: { items: [{ value: VPC }] } }] } }],
+    [
+      'DescribeNetworkInterfaces',
+      { networkInterfaceIdSet: {}, filterSet: { items: [{ name: 'vpc-id', valueSet: { items: [{ value: VPC }] } }] } },
+    ],
   ]);
   return { at, region, source: 'ec2.amazonaws.com', name, actor, readOnly: true, request };
 };
@@ -1414,8 +1854,15 @@ const lambdaAssumeRole: NoiseMaker = (rng, at, region) => {
     readOnly: true,
     request: { roleArn: `arn:aws:iam::${ACCOUNT}:role/${role}`, roleSessionName: fn },
     response: {
-      credentials: { accessKeyId: `ASIA6${rng.chars(15, UPPER_ALNUM)}`, sessionToken: rng.chars(88, B64), expiration: awsDate(at, 43200) },
-      assumedRoleUser: { assumedRoleId: `AROA6${charsFor(`role-id:${role}`, 15, UPPER_ALNUM)}:${fn}`, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${role}/${fn}` },
+      credentials: {
+        accessKeyId: `ASIA6${rng.chars(15, UPPER_ALNUM)}`,
+        sessionToken: rng.chars(88, B64),
+        expiration: awsDate(at, 43200),
+      },
+      assumedRoleUser: {
+        assumedRoleId: `AROA6${charsFor(`role-id:${role}`, 15, UPPER_ALNUM)}:${fn}`,
+        arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${role}/${fn}`,
+      },
     },
     resources: [{ accountId: ACCOUNT, type: 'AWS::IAM::Role', ARN: `arn:aws:iam::${ACCOUNT}:role/${role}` }],
   };
@@ -1425,7 +1872,17 @@ const lambdaAssumeRole: NoiseMaker = (rng, at, region) => {
 const ssmAgent: NoiseMaker = (rng, at, region) => {
   const host = ssmHost(rng, region, at);
   if (rng.next() >= 0.6) {
-    return [{ at, region, source: 'ssm.amazonaws.com', name: 'ListInstanceAssociations', actor: host.actor, readOnly: true, request: { instanceId: host.instance, maxResults: 20 } }];
+    return [
+      {
+        at,
+        region,
+        source: 'ssm.amazonaws.com',
+        name: 'ListInstanceAssociations',
+        actor: host.actor,
+        readOnly: true,
+        request: { instanceId: host.instance, maxResults: 20 },
+      },
+    ];
   }
   const request: JsonObject = {
     instanceId: host.instance,
@@ -1441,17 +1898,56 @@ const ssmAgent: NoiseMaker = (rng, at, region) => {
     availabilityZoneId: region === HOME ? 'use1-az2' : 'usw2-az1',
     sSMConnectionChannel: 'ssmmessages',
   };
-  return [{ at, region, source: 'ssm.amazonaws.com', name: 'UpdateInstanceInformation', actor: host.actor, readOnly: false, request }];
+  return [
+    {
+      at,
+      region,
+      source: 'ssm.amazonaws.com',
+      name: 'UpdateInstanceInformation',
+      actor: host.actor,
+      readOnly: false,
+      request,
+    },
+  ];
 };
 
 const NOISE_HOME: [number, NoiseMaker][] = [
   [7, (rng, at, region) => [s3Object(rng, at, region, APP_BUCKET, appTask(rng), false, appObjectKey(rng))]],
-  [4, (rng, at, region) => [s3Object(rng, at, region, APP_BUCKET, appTask(rng), true, `orders/2026/11/20/order-${rng.int(100000, 999999)}.json`)]],
-  [2, (rng, at, region) => [s3Object(rng, at, region, APP_BUCKET, ordersApi(), false, `config/orders-api/${rng.pick(['feature-flags.json', 'pricing-rules.json'])}`)]],
+  [
+    4,
+    (rng, at, region) => [
+      s3Object(
+        rng,
+        at,
+        region,
+        APP_BUCKET,
+        appTask(rng),
+        true,
+        `orders/2026/11/20/order-${rng.int(100000, 999999)}.json`,
+      ),
+    ],
+  ],
+  [
+    2,
+    (rng, at, region) => [
+      s3Object(
+        rng,
+        at,
+        region,
+        APP_BUCKET,
+        ordersApi(),
+        false,
+        `config/orders-api/${rng.pick(['feature-flags.json', 'pricing-rules.json'])}`,
+      ),
+    ],
+  ],
   [5, (rng, at, region) => [ec2Describe(rng, at, region, monitor(region, 'ec2#1.258.1', at))]],
   [1, (rng, at, region) => [ec2Describe(rng, at, region, johndoeConsole)]],
   // maria.garcia browses the EC2 console after signing in (without MFA) at 12:03:44.
-  [1, (rng, at, region) => (toSeconds(at) >= toSeconds(MARIA_SINCE) ? [ec2Describe(rng, at, region, mariaConsole)] : [])],
+  [
+    1,
+    (rng, at, region) => (toSeconds(at) >= toSeconds(MARIA_SINCE) ? [ec2Describe(rng, at, region, mariaConsole)] : []),
+  ],
   [2, lambdaAssumeRole],
   [
     1,
@@ -1465,10 +1961,19 @@ const NOISE_HOME: [number, NoiseMaker][] = [
         readOnly: true,
         request: { roleArn: `arn:aws:iam::${ACCOUNT}:role/app-ecs-task-role`, roleSessionName: rng.chars(32, HEX) },
         response: {
-          credentials: { accessKeyId: `ASIA6${rng.chars(15, UPPER_ALNUM)}`, sessionToken: rng.chars(88, B64), expiration: awsDate(at, 21600) },
-          assumedRoleUser: { assumedRoleId: `${APP_ROLE_ID}:task`, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/app-ecs-task-role/task` },
+          credentials: {
+            accessKeyId: `ASIA6${rng.chars(15, UPPER_ALNUM)}`,
+            sessionToken: rng.chars(88, B64),
+            expiration: awsDate(at, 21600),
+          },
+          assumedRoleUser: {
+            assumedRoleId: `${APP_ROLE_ID}:task`,
+            arn: `arn:aws:sts::${ACCOUNT}:assumed-role/app-ecs-task-role/task`,
+          },
         },
-        resources: [{ accountId: ACCOUNT, type: 'AWS::IAM::Role', ARN: `arn:aws:iam::${ACCOUNT}:role/app-ecs-task-role` }],
+        resources: [
+          { accountId: ACCOUNT, type: 'AWS::IAM::Role', ARN: `arn:aws:iam::${ACCOUNT}:role/app-ecs-task-role` },
+        ],
       },
     ],
   ],
@@ -1480,19 +1985,54 @@ const NOISE_HOME: [number, NoiseMaker][] = [
         region,
         source: 'sts.amazonaws.com',
         name: 'AssumeRole',
-        actor: { identity: { type: 'AWSAccount', principalId: `AROA6VENDORSCANNERXM:scanner-${rng.chars(6, HEX)}`, accountId: VENDOR_ACCOUNT }, ip: '192.0.2.200', userAgent: GO_SDK_UA('sts#1.38.6'), tls: 'TLSv1.3' },
-        readOnly: true,
-        request: { roleArn: `arn:aws:iam::${ACCOUNT}:role/monitoring-readonly`, roleSessionName: 'monitor-7f3e2a', externalId: 'f2b9c1d7e4a8', durationSeconds: 3600 },
-        response: {
-          credentials: { accessKeyId: `ASIA6${rng.chars(15, UPPER_ALNUM)}`, sessionToken: rng.chars(88, B64), expiration: awsDate(at, 3600) },
-          assumedRoleUser: { assumedRoleId: `${MONITOR_ROLE_ID}:monitor-7f3e2a`, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/monitoring-readonly/monitor-7f3e2a` },
+        actor: {
+          identity: {
+            type: 'AWSAccount',
+            principalId: `AROA6VENDORSCANNERXM:scanner-${rng.chars(6, HEX)}`,
+            accountId: VENDOR_ACCOUNT,
+          },
+          ip: '192.0.2.200',
+          userAgent: GO_SDK_UA('sts#1.38.6'),
+          tls: 'TLSv1.3',
         },
-        resources: [{ accountId: ACCOUNT, type: 'AWS::IAM::Role', ARN: `arn:aws:iam::${ACCOUNT}:role/monitoring-readonly` }],
+        readOnly: true,
+        request: {
+          roleArn: `arn:aws:iam::${ACCOUNT}:role/monitoring-readonly`,
+          roleSessionName: 'monitor-7f3e2a',
+          externalId: 'f2b9c1d7e4a8',
+          durationSeconds: 3600,
+        },
+        response: {
+          credentials: {
+            accessKeyId: `ASIA6${rng.chars(15, UPPER_ALNUM)}`,
+            sessionToken: rng.chars(88, B64),
+            expiration: awsDate(at, 3600),
+          },
+          assumedRoleUser: {
+            assumedRoleId: `${MONITOR_ROLE_ID}:monitor-7f3e2a`,
+            arn: `arn:aws:sts::${ACCOUNT}:assumed-role/monitoring-readonly/monitor-7f3e2a`,
+          },
+        },
+        resources: [
+          { accountId: ACCOUNT, type: 'AWS::IAM::Role', ARN: `arn:aws:iam::${ACCOUNT}:role/monitoring-readonly` },
+        ],
         host: `sts.${region}.amazonaws.com`,
       },
     ],
   ],
-  [1, (_rng, at, region) => [{ at, region, source: 'sts.amazonaws.com', name: 'GetCallerIdentity', actor: monitor(region, 'sts#1.38.6', at), readOnly: true }]],
+  [
+    1,
+    (_rng, at, region) => [
+      {
+        at,
+        region,
+        source: 'sts.amazonaws.com',
+        name: 'GetCallerIdentity',
+        actor: monitor(region, 'sts#1.38.6', at),
+        readOnly: true,
+      },
+    ],
+  ],
   [
     3,
     (rng, at, region) => {
@@ -1501,15 +2041,31 @@ const NOISE_HOME: [number, NoiseMaker][] = [
       const secret = `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:orders-prod/app-credentials-Tq3s9L`;
       const version = uuidFor(`secret-version:${rng.int(1, 3)}`);
       const calls: Call[] = [
-        { at, region, source: 'secretsmanager.amazonaws.com', name: 'GetSecretValue', actor, readOnly: true, request: { secretId: secret } },
+        {
+          at,
+          region,
+          source: 'secretsmanager.amazonaws.com',
+          name: 'GetSecretValue',
+          actor,
+          readOnly: true,
+          request: { secretId: secret },
+        },
         {
           at,
           region,
           source: 'kms.amazonaws.com',
           name: 'Decrypt',
-          actor: { identity: { ...actor.identity, invokedBy: 'secretsmanager.amazonaws.com' }, ip: 'secretsmanager.amazonaws.com', userAgent: 'secretsmanager.amazonaws.com', service: true },
+          actor: {
+            identity: { ...actor.identity, invokedBy: 'secretsmanager.amazonaws.com' },
+            ip: 'secretsmanager.amazonaws.com',
+            userAgent: 'secretsmanager.amazonaws.com',
+            service: true,
+          },
           readOnly: true,
-          request: { encryptionContext: { SecretARN: secret, SecretVersionId: version }, encryptionAlgorithm: 'SYMMETRIC_DEFAULT' },
+          request: {
+            encryptionContext: { SecretARN: secret, SecretVersionId: version },
+            encryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+          },
           resources: [{ accountId: ACCOUNT, type: 'AWS::KMS::Key', ARN: KMS_KEY }],
         },
       ];
@@ -1530,9 +2086,21 @@ const NOISE_HOME: [number, NoiseMaker][] = [
         ['GetAccountPasswordPolicy', null],
       ]);
       const byConsole = rng.next() < 0.5;
-      const call: Call = { at, region, source: 'iam.amazonaws.com', name, actor: byConsole ? johndoeConsole : monitor(region, 'iam#1.47.7', at), readOnly: true, request, host: 'iam.amazonaws.com' };
+      const call: Call = {
+        at,
+        region,
+        source: 'iam.amazonaws.com',
+        name,
+        actor: byConsole ? johndoeConsole : monitor(region, 'iam#1.47.7', at),
+        readOnly: true,
+        request,
+        host: 'iam.amazonaws.com',
+      };
       if (name === 'GetAccountPasswordPolicy') {
-        call.error = { code: 'NoSuchEntityException', message: `The Password Policy with domain name ${ACCOUNT} cannot be found.` };
+        call.error = {
+          code: 'NoSuchEntityException',
+          message: `The Password Policy with domain name ${ACCOUNT} cannot be found.`,
+        };
       }
       return [call];
     },
@@ -1550,7 +2118,17 @@ const NOISE_WEST: [number, NoiseMaker][] = [
         tls: 'TLSv1.3',
       };
       const write = rng.next() < 0.7;
-      return [s3Object(rng, at, region, WEST_BUCKET, actor, write, `db-dumps/2026-11-20/part-${String(rng.int(1, 400)).padStart(4, '0')}.sql.gz`)];
+      return [
+        s3Object(
+          rng,
+          at,
+          region,
+          WEST_BUCKET,
+          actor,
+          write,
+          `db-dumps/2026-11-20/part-${String(rng.int(1, 400)).padStart(4, '0')}.sql.gz`,
+        ),
+      ];
     },
   ],
   [5, (rng, at, region) => [ec2Describe(rng, at, region, monitor(region, 'ec2#1.258.1', at))]],
@@ -1579,7 +2157,12 @@ function oddities(): Call[] {
       at: '13:26:00',
       source: 'kms.amazonaws.com',
       name: 'RotateKey',
-      actor: { identity: { accountId: ACCOUNT, invokedBy: 'AWS Internal' }, ip: 'AWS Internal', userAgent: 'AWS Internal', service: true },
+      actor: {
+        identity: { accountId: ACCOUNT, invokedBy: 'AWS Internal' },
+        ip: 'AWS Internal',
+        userAgent: 'AWS Internal',
+        service: true,
+      },
       readOnly: false,
       eventType: 'AwsServiceEvent',
       resources: [{ accountId: ACCOUNT, type: 'AWS::KMS::Key', ARN: KMS_KEY }],
@@ -1591,9 +2174,16 @@ function oddities(): Call[] {
       source: 'cloudformation.amazonaws.com',
       name: 'ValidateTemplate',
       actor: {
-        identity: roleSession('ci-deploy-role', 'AROA6CIDEPLOYROLEXMP', 'github-actions-8812', 'ASIA6CIDEPLOYGHA8812', '13:29:58'),
+        identity: roleSession(
+          'ci-deploy-role',
+          'AROA6CIDEPLOYROLEXMP',
+          'github-actions-8812',
+          'ASIA6CIDEPLOYGHA8812',
+          '13:29:58',
+        ),
         ip: '192.0.2.145',
-        userAgent: 'aws-cli/2.31.18 md/awscrt#0.28.1 ua/2.1 os/linux#6.11.0-1018-azure md/arch#x86_64 lang/python#3.13.7 md/pyimpl#CPython m/b,E cfg/retry-mode#standard md/installer#exe md/distrib#ubuntu.24 md/prompt#off md/command#cloudformation.validate-template',
+        userAgent:
+          'aws-cli/2.31.18 md/awscrt#0.28.1 ua/2.1 os/linux#6.11.0-1018-azure md/arch#x86_64 lang/python#3.13.7 md/pyimpl#CPython m/b,E cfg/retry-mode#standard md/installer#exe md/distrib#ubuntu.24 md/prompt#off md/command#cloudformation.validate-template',
         tls: 'TLSv1.3',
       },
       readOnly: true,
@@ -1683,7 +2273,8 @@ function deliveryFor(call: Call): Delivery {
   const t = toSeconds(call.at);
   const found = DELIVERIES.filter((d) => d.region === region && toSeconds(d.from) <= t && t <= toSeconds(d.to));
   const first = found[0];
-  if (found.length !== 1 || first === undefined) throw new Error(`${call.name} at ${call.at} in ${region} falls in ${found.length} delivery windows`);
+  if (found.length !== 1 || first === undefined)
+    throw new Error(`${call.name} at ${call.at} in ${region} falls in ${found.length} delivery windows`);
   return first;
 }
 
@@ -1752,21 +2343,42 @@ export function samplePublicKeysJson(): string {
 }
 
 function buildDigests(files: BuiltFile[]): SignedDigest[] {
-  const deliveredAt = (f: BuiltFile): number => toSeconds(`${f.delivery.deliver.slice(0, 2)}:${f.delivery.deliver.slice(2)}:00`);
+  const deliveredAt = (f: BuiltFile): number =>
+    toSeconds(`${f.delivery.deliver.slice(0, 2)}:${f.delivery.deliver.slice(2)}:00`);
   const lastDelivery = Math.max(...files.map(deliveredAt));
   const fingerprint = createHash('md5').update(SAMPLE_PUBLIC_KEY_DER).digest('hex');
   const digests: SignedDigest[] = [];
   for (const region of [HOME, WEST]) {
     let previous: SignedDigest | undefined;
     for (let end = toSeconds(FIRST_DIGEST_END); end - 3600 < lastDelivery; end += 3600) {
-      const hour = files.filter((f) => f.delivery.region === region && deliveredAt(f) > end - 3600 && deliveredAt(f) <= end);
+      const hour = files.filter(
+        (f) => f.delivery.region === region && deliveredAt(f) > end - 3600 && deliveredAt(f) <= end,
+      );
       const endIso = iso(fromSeconds(end));
       const logFiles = hour.map((f) => {
         const t = f.records.map((r) => r.eventTime).sort();
-        return { bucket: DIGEST_BUCKET, key: f.key, json: f.json, oldestEventTime: t[0] ?? null, newestEventTime: t[t.length - 1] ?? null };
+        return {
+          bucket: DIGEST_BUCKET,
+          key: f.key,
+          json: f.json,
+          oldestEventTime: t[0] ?? null,
+          newestEventTime: t[t.length - 1] ?? null,
+        };
       });
       const key = digestKey({ account: ACCOUNT, region, trail: SAMPLE_TRAIL, homeRegion: HOME, end: endIso });
-      previous = signDigest({ bucket: DIGEST_BUCKET, key, account: ACCOUNT, start: iso(fromSeconds(end - 3600)), end: endIso, fingerprint, logFiles }, previous, samplePrivateKey);
+      previous = signDigest(
+        {
+          bucket: DIGEST_BUCKET,
+          key,
+          account: ACCOUNT,
+          start: iso(fromSeconds(end - 3600)),
+          end: endIso,
+          fingerprint,
+          logFiles,
+        },
+        previous,
+        samplePrivateKey,
+      );
       digests.push(previous);
     }
   }
@@ -1811,18 +2423,27 @@ export function sampleCounts(day: SampleDay = buildSampleDay()): Record<RecordKi
 
 const RULES: [string, string][] = [
   ['rds-database-deleted', 'a DB instance or cluster deleted'],
-  ['rdsdata-logging-excluded', 'a trail stops recording the RDS Data API (PutEventSelectors excluding rdsdata.amazonaws.com)'],
+  [
+    'rdsdata-logging-excluded',
+    'a trail stops recording the RDS Data API (PutEventSelectors excluding rdsdata.amazonaws.com)',
+  ],
   ['cloudtrail-logging-stopped', 'a trail stopped or deleted'],
-  ['cloudtrail-trail-updated', 'trail settings changed (UpdateTrail; here only destinations were added, logging goes on)'],
+  [
+    'cloudtrail-trail-updated',
+    'trail settings changed (UpdateTrail; here only destinations were added, logging goes on)',
+  ],
   ['rds-snapshot-public', 'a DB snapshot made restorable by everyone (valuesToAdd "all")'],
   ['rds-snapshot-shared', 'a DB snapshot shared with another account'],
   ['rds-public-access', 'a DB instance created or modified to be publicly accessible'],
   ['rds-master-password-changed', 'a master user password set on an existing instance'],
   ['rds-deletion-protection-disabled', 'deletion protection turned off'],
   ['rds-failed-call', 'an RDS call that failed'],
-  ['root-rds-activity', 'an RDS call made with the root user\'s credentials'],
+  ['root-rds-activity', "an RDS call made with the root user's credentials"],
   ['rds-rebooted', 'a DB instance rebooted by a person, without a forced failover (low)'],
-  ['rds-manual-snapshot-created', 'a manual DB snapshot taken by a person (low; the first step of the share that follows)'],
+  [
+    'rds-manual-snapshot-created',
+    'a manual DB snapshot taken by a person (low; the first step of the share that follows)',
+  ],
 ];
 
 function fileLabel(file: BuiltFile): string {
@@ -1858,7 +2479,7 @@ function renderReadme(day: SampleDay): string {
     '',
     '## Layout',
     '',
-    'Exactly as CloudTrail writes to its bucket (`' + SAMPLE_BUCKET + '`, no prefix), one gzipped',
+    `Exactly as CloudTrail writes to its bucket (\`${SAMPLE_BUCKET}\`, no prefix), one gzipped`,
     '`{"Records":[...]}` per file on a single line, records not in time order within a file:',
     '',
     '```',
@@ -1870,7 +2491,7 @@ function renderReadme(day: SampleDay): string {
     `Digest files are not log files (no \`Records\`): a scanner of CloudTrail logs must skip them. There is one per`,
     `hour and region (${day.digests.length} in all, a chain per region), each listing the log files delivered in its hour with the`,
     'SHA-256 of their uncompressed content and signed as CloudTrail signs them, but with a TEST key',
-    '(`scripts/sample-signing-key.ts`; its public half is `events/sample-public-keys.json`). A digest\'s signature is',
+    "(`scripts/sample-signing-key.ts`; its public half is `events/sample-public-keys.json`). A digest's signature is",
     'S3 object metadata, which a file cannot carry: it is in the `.s3-metadata.json` file beside it, and `npm start`',
     `uploads it as the object's metadata. The digests name the bucket \`npm start\` uses, \`${DIGEST_BUCKET}\`.`,
     '',
@@ -1880,7 +2501,9 @@ function renderReadme(day: SampleDay): string {
   for (const file of day.files) {
     const c = counts(file.records);
     const t = file.records.map((r) => r.eventTime.slice(11, 19)).sort();
-    p(`| ${fileLabel(file)} | ${t[0] ?? ''} – ${t[t.length - 1] ?? ''} | ${c.total} | ${c.RDS} | ${c['Data API']} | ${c.CloudTrail} | ${c.noise} | \`${file.key}\` |`);
+    p(
+      `| ${fileLabel(file)} | ${t[0] ?? ''} – ${t[t.length - 1] ?? ''} | ${c.total} | ${c.RDS} | ${c['Data API']} | ${c.CloudTrail} | ${c.noise} | \`${file.key}\` |`,
+    );
   }
   p(
     `| **all** | | **${total.total}** | **${total.RDS}** | **${total['Data API']}** | **${total.CloudTrail}** | **${total.noise}** | |`,
@@ -1899,7 +2522,9 @@ function renderReadme(day: SampleDay): string {
   for (const { event, record, file } of day.story) {
     const alerts = event.alerts.length > 0 ? event.alerts.map((a) => `\`${a}\``).join(', ') : '–';
     const failed = record.errorCode !== undefined ? ` (${String(record.errorCode)})` : '';
-    p(`| ${event.call.at} | ${event.who} | ${event.what} | \`${record.eventName}\`${failed} | ${fileLabel(file)} | ${alerts} |`);
+    p(
+      `| ${event.call.at} | ${event.who} | ${event.what} | \`${record.eventName}\`${failed} | ${fileLabel(file)} | ${alerts} |`,
+    );
   }
   p('', '## Alerts the day should raise', '', '| rule id | fires on | records |', '|---|---|---|');
   for (const [rule, meaning] of RULES) {
@@ -1934,7 +2559,7 @@ function renderReadme(day: SampleDay): string {
     '- The sample keeps the deliveries that carry the story; the other files of the day (noise only) are not',
     '  bundled, so the windows do not tile the day.',
     '- The Data API under both sources: `rdsdata.amazonaws.com` (Aurora Serverless v1, management events, as in',
-    '  the Data API document\'s example) and `rdsdataapi.amazonaws.com` (v2; data events: `eventCategory` Data,',
+    "  the Data API document's example) and `rdsdataapi.amazonaws.com` (v2; data events: `eventCategory` Data,",
     '  `managementEvent` false, `resources` with `AWS::RDS::DBCluster`). SQL, database and schema are masked.',
     '- The trail logs data events through advanced selectors until 14:10:02; the `PutEventSelectors` then',
     '  installs basic selectors, which cannot select Data API data events and exclude `rdsdata.amazonaws.com`:',
@@ -1950,13 +2575,13 @@ function renderReadme(day: SampleDay): string {
     '',
     '- The walk-through made a single-region trail; this one applies to all regions (the console default',
     '  today), which is why there is a us-west-2 file and the responses say `isMultiRegionTrail: true`.',
-    '- The instance classes (db.m1.small, db.m1.large, db.m3.medium, db.m3.large) are the walk-through\'s, long',
+    "- The instance classes (db.m1.small, db.m1.large, db.m3.medium, db.m3.large) are the walk-through's, long",
     '  retired by RDS; engine versions are 2026 ones.',
-    '- Error codes are the RDS API\'s (`InvalidParameterValue`, `InvalidParameterCombination`); the walk-through',
+    "- Error codes are the RDS API's (`InvalidParameterValue`, `InvalidParameterCombination`); the walk-through",
     '  calls the second one InvalidParameterCombinationException.',
     '- Assumed, not documented: that a trail delivers its own `StopLogging` and `DeleteTrail` records, and',
     '  records the `StartLogging` that resumes it. Real RDS console records sometimes show `AWS Internal` as',
-    '  source IP and user agent; here console calls show the user\'s IP and `console.amazonaws.com`.',
+    "  source IP and user agent; here console calls show the user's IP and `console.amazonaws.com`.",
     '- Unverified detail: which `BatchExecuteStatement`/`BeginTransaction` parameters CloudTrail records (the',
     '  sample keeps only ARNs, masked SQL/database/schema and the transaction id).',
     '',

@@ -19,12 +19,20 @@ async function run(argv: string[]): Promise<number> {
     await s3.createBucket(SAMPLE_BUCKET);
     for (const { file, key } of await sampleFiles(logsDir)) {
       const sidecar = `${file}${METADATA_SIDECAR}`;
-      const metadata = existsSync(sidecar) ? (JSON.parse(await readFile(sidecar, 'utf8')) as Record<string, string>) : undefined;
+      const metadata = existsSync(sidecar)
+        ? (JSON.parse(await readFile(sidecar, 'utf8')) as Record<string, string>)
+        : undefined;
       await s3.put(SAMPLE_BUCKET, key, await readFile(file), metadata);
     }
     // The CLI builds its S3 client from the SDK's environment, as against AWS.
     Object.assign(process.env, s3.environment);
-    const args = ['verify', `s3://${SAMPLE_BUCKET}`, '--public-keys', path.join(logsDir, '..', 'sample-public-keys.json'), ...extra];
+    const args = [
+      'verify',
+      `s3://${SAMPLE_BUCKET}`,
+      '--public-keys',
+      path.join(logsDir, '..', 'sample-public-keys.json'),
+      ...extra,
+    ];
     process.stderr.write(`$ trailwatch ${args.join(' ')}   (S3: ${s3.endpoint})\n`);
     return await main(args, {
       out: (line) => process.stdout.write(`${line}\n`),

@@ -12,7 +12,9 @@ const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{
 export function parseIsoTime(value: string): number | null {
   const match = ISO_TIME.exec(value);
   if (!match) return null;
-  const [, year, month, day, hour, minute, second, , offsetHours, offsetMinutes] = match.map((part) => (part === undefined ? undefined : Number(part)));
+  const [, year, month, day, hour, minute, second, , offsetHours, offsetMinutes] = match.map((part) =>
+    part === undefined ? undefined : Number(part),
+  );
   if (year === undefined || month === undefined || day === undefined) return null;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   if (hour !== undefined && (hour > 23 || (minute ?? 0) > 59 || (second ?? 0) > 59)) return null;

@@ -73,8 +73,13 @@ function failedCallStorm(): Array<{ record: CloudTrailRecord; index: number }> {
   const databases = ['orders-prod', 'orders-replica-1', 'billing-prod', 'orders-prod'];
   return Array.from({ length: 57 }, (_, i) => {
     const base = i % 3 === 2 ? statement : deletion;
-    const record: CloudTrailRecord = { ...base, eventID: eventIdNumber(i + 1), eventTime: timePlus('2025-03-04T08:02:40Z', i * 7) };
-    if (base === deletion) record.requestParameters = { dBInstanceIdentifier: databases[i % databases.length] ?? 'orders-prod' };
+    const record: CloudTrailRecord = {
+      ...base,
+      eventID: eventIdNumber(i + 1),
+      eventTime: timePlus('2025-03-04T08:02:40Z', i * 7),
+    };
+    if (base === deletion)
+      record.requestParameters = { dBInstanceIdentifier: databases[i % databases.length] ?? 'orders-prod' };
     return { record, index: 100 + i };
   });
 }

@@ -56,11 +56,17 @@ function everyFixtureAlert(): Array<{ alert: Alert; raw: string }> {
 }
 
 /** A summary of `count` failed DeleteDBInstance calls, built by the collector. */
-function failedCallSummary(count: number, change: (record: CloudTrailRecord, i: number) => CloudTrailRecord = (r) => r): SummaryAlert {
+function failedCallSummary(
+  count: number,
+  change: (record: CloudTrailRecord, i: number) => CloudTrailRecord = (r) => r,
+): SummaryAlert {
   const collector = new AlertCollector();
   const base = loadRecord('delete-db-instance-failed');
   for (let i = 0; i < count; i++) {
-    const record = change({ ...base, eventID: eventIdNumber(i + 1), eventTime: timePlus('2025-03-04T08:02:40Z', i) }, i);
+    const record = change(
+      { ...base, eventID: eventIdNumber(i + 1), eventTime: timePlus('2025-03-04T08:02:40Z', i) },
+      i,
+    );
     const { alert, raw } = alertFor(record, 'rds-failed-call', i);
     collector.add(alert, raw);
   }
@@ -72,7 +78,10 @@ function failedCallSummary(count: number, change: (record: CloudTrailRecord, i: 
 /** The delete-db-instance record with `bytes` of extra data in responseElements. */
 function hugeRecord(bytes: number, filler = 'x'): CloudTrailRecord {
   const record = loadRecord('delete-db-instance');
-  const responseElements: JsonObject = { ...(record.responseElements as JsonObject), tagList: [{ key: 'notes', value: filler.repeat(bytes / filler.length) }] };
+  const responseElements: JsonObject = {
+    ...(record.responseElements as JsonObject),
+    tagList: [{ key: 'notes', value: filler.repeat(bytes / filler.length) }],
+  };
   return { ...record, responseElements };
 }
 
@@ -81,7 +90,9 @@ const SUBJECT_CHARACTERS = /^[\x20-\x7e]+$/;
 describe('subject', () => {
   it('says severity, call, resource, caller, account and region', () => {
     const { alert, raw } = deletion();
-    expect(buildSnsMessage(alert, { raw }).subject).toBe('[HIGH] DeleteDBInstance oradb by Admin (123456789012 us-east-1)');
+    expect(buildSnsMessage(alert, { raw }).subject).toBe(
+      '[HIGH] DeleteDBInstance oradb by Admin (123456789012 us-east-1)',
+    );
   });
 
   it('says Failed for a failed call', () => {
@@ -116,18 +127,31 @@ describe('subject', () => {
   });
 
   it('leaves out account and region when the record has neither', () => {
-    expect(buildSnsMessage(withAlert({ account: null, awsRegion: null })).subject).toBe('[HIGH] DeleteDBInstance oradb by Admin');
+    expect(buildSnsMessage(withAlert({ account: null, awsRegion: null })).subject).toBe(
+      '[HIGH] DeleteDBInstance oradb by Admin',
+    );
   });
 
   it('fits SNS for any names a record can hold', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ maxLength: 300 }), (name, id, eventName) => {
-        const subject = buildSnsMessage(withAlert({ eventName, resource: { kind: 'db-instance', id }, principal: { ...deletion().alert.principal, name } })).subject;
-        expect(subject.length).toBeGreaterThan(0);
-        expect(subject.length).toBeLessThanOrEqual(MAX_SUBJECT_LENGTH);
-        expect(subject).toMatch(SUBJECT_CHARACTERS);
-        expect(subject.startsWith('[HIGH] ')).toBe(true);
-      }),
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 300 }),
+        fc.string({ unit: 'binary', maxLength: 300 }),
+        fc.string({ maxLength: 300 }),
+        (name, id, eventName) => {
+          const subject = buildSnsMessage(
+            withAlert({
+              eventName,
+              resource: { kind: 'db-instance', id },
+              principal: { ...deletion().alert.principal, name },
+            }),
+          ).subject;
+          expect(subject.length).toBeGreaterThan(0);
+          expect(subject.length).toBeLessThanOrEqual(MAX_SUBJECT_LENGTH);
+          expect(subject).toMatch(SUBJECT_CHARACTERS);
+          expect(subject.startsWith('[HIGH] ')).toBe(true);
+        },
+      ),
     );
   });
 
@@ -140,19 +164,28 @@ describe('subject', () => {
   });
 
   it('of a summary says severity, count, rule, place, and the most frequent call and caller', () => {
-    expect(buildSnsMessage(failedCallSummary(21)).subject).toBe('[LOW] 21 x rds-failed-call in 123456789012 us-east-1 (DeleteDBInstance by mallory@example.com)');
+    expect(buildSnsMessage(failedCallSummary(21)).subject).toBe(
+      '[LOW] 21 x rds-failed-call in 123456789012 us-east-1 (DeleteDBInstance by mallory@example.com)',
+    );
   });
 
   it('of a summary adds ", ..." when there is more than one call or caller', () => {
-    const summary = failedCallSummary(21, (record, i) => (i % 2 ? { ...record, eventName: 'ModifyDBInstance' } : record));
+    const summary = failedCallSummary(21, (record, i) =>
+      i % 2 ? { ...record, eventName: 'ModifyDBInstance' } : record,
+    );
     expect(buildSnsMessage(summary).subject).toMatch(/ \(DeleteDBInstance by mallory@example\.com, \.\.\.\)$/);
   });
 
   it('of a summary stays under 100 characters with long names', () => {
-    const summary = failedCallSummary(21, (record) => ({ ...record, userIdentity: { type: 'IAMUser', userName: 'u'.repeat(500) } }));
+    const summary = failedCallSummary(21, (record) => ({
+      ...record,
+      userIdentity: { type: 'IAMUser', userName: 'u'.repeat(500) },
+    }));
     const subject = buildSnsMessage(summary).subject;
     expect(subject.length).toBeLessThanOrEqual(MAX_SUBJECT_LENGTH);
-    expect(subject).toMatch(/^\[LOW\] 21 x rds-failed-call in 123456789012 us-east-1 \(DeleteDBInstance by u+\.\.\.u+\)$/);
+    expect(subject).toMatch(
+      /^\[LOW\] 21 x rds-failed-call in 123456789012 us-east-1 \(DeleteDBInstance by u+\.\.\.u+\)$/,
+    );
   });
 });
 
@@ -176,18 +209,28 @@ describe('attributes', () => {
 
   it('never have an empty value, for any alert of the fixtures', () => {
     for (const { alert } of everyFixtureAlert()) {
-      for (const value of Object.values(buildSnsMessage(alert).attributes)) expect(value.StringValue.length).toBeGreaterThan(0);
+      for (const value of Object.values(buildSnsMessage(alert).attributes))
+        expect(value.StringValue.length).toBeGreaterThan(0);
     }
   });
 
   it('of a summary list several event names as a String.Array', () => {
-    const summary = failedCallSummary(21, (record, i) => (i % 3 ? record : { ...record, eventName: 'ModifyDBInstance' }));
-    expect(buildSnsMessage(summary).attributes.eventName).toEqual({ DataType: 'String.Array', StringValue: '["DeleteDBInstance","ModifyDBInstance"]' });
+    const summary = failedCallSummary(21, (record, i) =>
+      i % 3 ? record : { ...record, eventName: 'ModifyDBInstance' },
+    );
+    expect(buildSnsMessage(summary).attributes.eventName).toEqual({
+      DataType: 'String.Array',
+      StringValue: '["DeleteDBInstance","ModifyDBInstance"]',
+    });
   });
 
   it('of a summary with one event name, account and region are plain Strings', () => {
     const { attributes } = buildSnsMessage(failedCallSummary(21));
-    expect([attributes.eventName, attributes.account, attributes.region].map((a) => a?.DataType)).toEqual(['String', 'String', 'String']);
+    expect([attributes.eventName, attributes.account, attributes.region].map((a) => a?.DataType)).toEqual([
+      'String',
+      'String',
+      'String',
+    ]);
   });
 });
 
@@ -206,13 +249,17 @@ describe('message', () => {
   });
 
   it('default of a summary lists the eventIDs it stands for', () => {
-    const json: { kind: string; count: number; eventIDs: string[] } = JSON.parse(parts(buildSnsMessage(failedCallSummary(25))).default);
+    const json: { kind: string; count: number; eventIDs: string[] } = JSON.parse(
+      parts(buildSnsMessage(failedCallSummary(25))).default,
+    );
     expect([json.kind, json.count]).toEqual(['summary', 25]);
     expect(json.eventIDs).toEqual(Array.from({ length: 25 }, (_, i) => eventIdNumber(i + 1)));
   });
 
   it('default of a summary carries its examples as alerts, without their records', () => {
-    const json: { examples: Array<Record<string, unknown>> } = JSON.parse(parts(buildSnsMessage(failedCallSummary(25))).default);
+    const json: { examples: Array<Record<string, unknown>> } = JSON.parse(
+      parts(buildSnsMessage(failedCallSummary(25))).default,
+    );
     expect(json.examples).toHaveLength(3);
     expect(json.examples[0]).toMatchObject({ rule: 'rds-failed-call', eventID: eventIdNumber(1) });
     expect(json.examples[0]).not.toHaveProperty('raw');
@@ -220,11 +267,15 @@ describe('message', () => {
 
   it('email carries the CloudTrail record pretty-printed', () => {
     const { alert, raw } = deletion();
-    expect(parts(buildSnsMessage(alert, { raw })).email).toContain(`CloudTrail record\n${JSON.stringify(JSON.parse(raw), null, 2)}\n`);
+    expect(parts(buildSnsMessage(alert, { raw })).email).toContain(
+      `CloudTrail record\n${JSON.stringify(JSON.parse(raw), null, 2)}\n`,
+    );
   });
 
   it('email says where to find the record when none was given', () => {
-    expect(unwrapped(buildSnsMessage(deletion().alert))).toContain('Not attached to this alert. The full record is Records[12] in s3://');
+    expect(unwrapped(buildSnsMessage(deletion().alert))).toContain(
+      'Not attached to this alert. The full record is Records[12] in s3://',
+    );
   });
 
   it('email shows line breaks and bidi overrides in caller-chosen text as escapes, so they cannot forge lines', () => {
@@ -241,7 +292,9 @@ describe('message', () => {
   it('bytes counts message, subject and attributes as SNS does', () => {
     const { alert, raw } = deletion();
     const message = buildSnsMessage(alert, { raw });
-    expect(message.bytes).toBe(publishEntryBytes({ Message: message.message, Subject: message.subject, MessageAttributes: message.attributes }));
+    expect(message.bytes).toBe(
+      publishEntryBytes({ Message: message.message, Subject: message.subject, MessageAttributes: message.attributes }),
+    );
   });
 });
 
@@ -255,7 +308,10 @@ describe('size', () => {
 
   it('counts the bytes it reports: the real payload is within the limit too', () => {
     const message = buildSnsMessage(hugeAlert.alert, hugeAlert);
-    const real = Buffer.byteLength(message.message) + Buffer.byteLength(message.subject) + Buffer.byteLength(JSON.stringify(message.attributes));
+    const real =
+      Buffer.byteLength(message.message) +
+      Buffer.byteLength(message.subject) +
+      Buffer.byteLength(JSON.stringify(message.attributes));
     expect(real).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES + 200);
     expect(message.bytes).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
   });
@@ -267,7 +323,12 @@ describe('size', () => {
 
   it('keeps the facts in the email and trims the bulky part of the record, saying so', () => {
     const email = parts(buildSnsMessage(hugeAlert.alert, hugeAlert)).email;
-    for (const fact of ['Event ID      ec115bf6-073f-4d57-b0b8-de528a86c38a', 'Caller        Admin', 'ID            oradb', 'What to check next']) {
+    for (const fact of [
+      'Event ID      ec115bf6-073f-4d57-b0b8-de528a86c38a',
+      'Caller        Admin',
+      'ID            oradb',
+      'What to check next',
+    ]) {
       expect(email).toContain(fact);
     }
     expect(email).toContain('Trimmed to fit an SNS message');
@@ -293,7 +354,13 @@ describe('size', () => {
 
   it('trims a list of many small items by its tail', () => {
     const record = loadRecord('delete-db-instance');
-    const many = { ...record, responseElements: { ...(record.responseElements as JsonObject), tagList: Array.from({ length: 20_000 }, (_, i) => ({ key: `k${i}`, value: 'v' })) } };
+    const many = {
+      ...record,
+      responseElements: {
+        ...(record.responseElements as JsonObject),
+        tagList: Array.from({ length: 20_000 }, (_, i) => ({ key: `k${i}`, value: 'v' })),
+      },
+    };
     const { alert, raw } = alertFor(many, 'rds-database-deleted');
     const message = buildSnsMessage(alert, { raw });
     expect(message.bytes).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
@@ -301,16 +368,25 @@ describe('size', () => {
   });
 
   it('says where the full record is when even its smallest form does not fit', () => {
-    const record = { ...loadRecord('delete-db-instance'), eventName: 'DeleteDBInstance', userIdentity: { type: 'IAMUser', userName: 'admin' }, eventSource: 'rds.amazonaws.com' };
+    const record = {
+      ...loadRecord('delete-db-instance'),
+      eventName: 'DeleteDBInstance',
+      userIdentity: { type: 'IAMUser', userName: 'admin' },
+      eventSource: 'rds.amazonaws.com',
+    };
     const bloated = { ...record, awsRegion: 'r'.repeat(400_000) };
     const { alert, raw } = alertFor(bloated, 'rds-database-deleted');
     const message = buildSnsMessage({ ...alert, awsRegion: 'us-east-1' }, { raw });
     expect(message.bytes).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
-    expect(unwrapped(message)).toMatch(/The record \([\d,]+ bytes\) is too large to show here\. The full record is Records\[12\] in s3:\/\//);
+    expect(unwrapped(message)).toMatch(
+      /The record \([\d,]+ bytes\) is too large to show here\. The full record is Records\[12\] in s3:\/\//,
+    );
   });
 
   it('fits when an alert fact itself is huge (a 300 KB errorMessage), marking what was cut', () => {
-    const message = buildSnsMessage(withAlert({ errorMessage: 'e'.repeat(300_000), failed: true }), { raw: deletion().raw });
+    const message = buildSnsMessage(withAlert({ errorMessage: 'e'.repeat(300_000), failed: true }), {
+      raw: deletion().raw,
+    });
     expect(message.bytes).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
     const json: { errorMessage: string; eventID: string } = JSON.parse(parts(message).default);
     expect(json.errorMessage).toBe('[trimmed by trailwatch: 300,002 bytes]');
@@ -332,12 +408,18 @@ describe('PublishBatch packing', () => {
   const entry = (bytes: number) => ({ Message: 'm'.repeat(bytes) });
 
   it('puts at most 10 entries in a batch', () => {
-    const batches = packPublishBatches(Array.from({ length: 23 }, () => entry(10)), publishEntryBytes);
+    const batches = packPublishBatches(
+      Array.from({ length: 23 }, () => entry(10)),
+      publishEntryBytes,
+    );
     expect(batches.map((batch) => batch.length)).toEqual([MAX_PUBLISH_BATCH_ENTRIES, 10, 3]);
   });
 
   it('keeps each batch within 262,144 bytes in total', () => {
-    const batches = packPublishBatches(Array.from({ length: 5 }, () => entry(100_000)), publishEntryBytes);
+    const batches = packPublishBatches(
+      Array.from({ length: 5 }, () => entry(100_000)),
+      publishEntryBytes,
+    );
     expect(batches.map((batch) => batch.length)).toEqual([2, 2, 1]);
   });
 
@@ -352,7 +434,11 @@ describe('PublishBatch packing', () => {
   });
 
   it('counts UTF-8 bytes of message, subject and each attribute name, type and value', () => {
-    const bytes = publishEntryBytes({ Message: 'é', Subject: 'ab', MessageAttributes: { rule: { DataType: 'String', StringValue: 'x' } } });
+    const bytes = publishEntryBytes({
+      Message: 'é',
+      Subject: 'ab',
+      MessageAttributes: { rule: { DataType: 'String', StringValue: 'x' } },
+    });
     expect(bytes).toBe(2 + 2 + 'rule'.length + 'String'.length + 1);
   });
 });

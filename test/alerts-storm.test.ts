@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { AlertCollector, DEFAULT_STORM_THRESHOLD, isSummaryAlert, type Alert, type CollectedAlert, type SummaryAlert } from '../shared/alerts/index.js';
+import {
+  AlertCollector,
+  DEFAULT_STORM_THRESHOLD,
+  isSummaryAlert,
+  type Alert,
+  type CollectedAlert,
+  type SummaryAlert,
+} from '../shared/alerts/index.js';
 import type { Severity } from '../shared/rules/types.js';
 import { eventIdNumber, fixtureAlert, timePlus } from './alerts-fixtures.js';
 
@@ -10,7 +17,11 @@ function nth(i: number, changes: Partial<Alert> = {}): Alert {
   return { ...base.alert, eventID: eventIdNumber(i + 1), eventTime: timePlus('2025-03-04T08:00:00Z', i), ...changes };
 }
 
-function collect(count: number, options?: ConstructorParameters<typeof AlertCollector>[0], changes: (i: number) => Partial<Alert> = () => ({})): CollectedAlert[] {
+function collect(
+  count: number,
+  options?: ConstructorParameters<typeof AlertCollector>[0],
+  changes: (i: number) => Partial<Alert> = () => ({}),
+): CollectedAlert[] {
   const collector = new AlertCollector(options);
   for (let i = 0; i < count; i++) collector.add(nth(i, changes(i)), base.raw);
   return collector.drain();
@@ -18,7 +29,8 @@ function collect(count: number, options?: ConstructorParameters<typeof AlertColl
 
 function onlySummary(items: CollectedAlert[]): SummaryAlert {
   const [item, ...rest] = items;
-  if (!item || rest.length > 0 || !isSummaryAlert(item.alert)) throw new Error(`expected exactly one summary, got ${items.length} items`);
+  if (!item || rest.length > 0 || !isSummaryAlert(item.alert))
+    throw new Error(`expected exactly one summary, got ${items.length} items`);
   return item.alert;
 }
 
@@ -51,10 +63,9 @@ describe('storm threshold', () => {
     const collector = new AlertCollector({ stormThreshold: 3 });
     for (let i = 0; i < 4; i++) collector.add(nth(i), base.raw);
     collector.add(nth(10, { rule: 'rds-database-deleted', severity: 'high' }), base.raw);
-    expect(collector.drain().map(({ alert }) => (isSummaryAlert(alert) ? `summary ${alert.rule}` : alert.rule))).toEqual([
-      'rds-database-deleted',
-      'summary rds-failed-call',
-    ]);
+    expect(
+      collector.drain().map(({ alert }) => (isSummaryAlert(alert) ? `summary ${alert.rule}` : alert.rule)),
+    ).toEqual(['rds-database-deleted', 'summary rds-failed-call']);
   });
 
   it('rejects a threshold below 1', () => {
@@ -78,7 +89,11 @@ describe('summary alert', () => {
 
   it('keeps the first 3 alerts in file order as examples, with their records', () => {
     const summary = onlySummary(collect(30));
-    expect(summary.examples.map(({ alert }) => alert.eventID)).toEqual([eventIdNumber(1), eventIdNumber(2), eventIdNumber(3)]);
+    expect(summary.examples.map(({ alert }) => alert.eventID)).toEqual([
+      eventIdNumber(1),
+      eventIdNumber(2),
+      eventIdNumber(3),
+    ]);
     expect(summary.examples.map(({ raw }) => raw)).toEqual([base.raw, base.raw, base.raw]);
   });
 
@@ -96,7 +111,9 @@ describe('summary alert', () => {
   });
 
   it('spans the earliest to the latest event time, whatever the file order', () => {
-    const summary = onlySummary(collect(25, {}, (i) => ({ eventTime: timePlus('2025-03-04T08:00:00Z', (i * 7) % 25) })));
+    const summary = onlySummary(
+      collect(25, {}, (i) => ({ eventTime: timePlus('2025-03-04T08:00:00Z', (i * 7) % 25) })),
+    );
     expect([summary.firstEventTime, summary.lastEventTime]).toEqual(['2025-03-04T08:00:00Z', '2025-03-04T08:00:24Z']);
   });
 
@@ -120,7 +137,11 @@ describe('summary alert', () => {
 
   it('says when there were more distinct values than it counts', () => {
     const summary = onlySummary(collect(1500, {}, (i) => ({ resource: { kind: 'db-instance', id: `db-${i}` } })));
-    expect([summary.resources.distinct, summary.resources.capped, summary.resources.top.length]).toEqual([1000, true, 10]);
+    expect([summary.resources.distinct, summary.resources.capped, summary.resources.top.length]).toEqual([
+      1000,
+      true,
+      10,
+    ]);
   });
 
   it('counts the failed calls among its alerts', () => {
@@ -129,7 +150,11 @@ describe('summary alert', () => {
 
   it('lists distinct accounts, regions and event sources', () => {
     const summary = onlySummary(collect(25, {}, (i) => ({ awsRegion: i % 2 ? 'eu-west-1' : 'us-east-1' })));
-    expect([summary.accounts, summary.regions, summary.eventSources]).toEqual([['123456789012'], ['eu-west-1', 'us-east-1'], ['rds.amazonaws.com']]);
+    expect([summary.accounts, summary.regions, summary.eventSources]).toEqual([
+      ['123456789012'],
+      ['eu-west-1', 'us-east-1'],
+      ['rds.amazonaws.com'],
+    ]);
   });
 });
 
@@ -146,7 +171,10 @@ describe('memory', () => {
     const sizeAfter = (count: number) => {
       const collector = new AlertCollector();
       for (let i = 0; i < count; i++) {
-        collector.add({ ...base.alert, eventID: eventIdNumber(i), resource: { kind: 'db-instance', id: `db-${i}` } }, base.raw);
+        collector.add(
+          { ...base.alert, eventID: eventIdNumber(i), resource: { kind: 'db-instance', id: `db-${i}` } },
+          base.raw,
+        );
       }
       const retained = collector.retained();
       return { retained, drained: JSON.stringify(collector.drain()).length };
@@ -181,7 +209,11 @@ describe('drain', () => {
     collector.add(nth(0, { eventID: 'late', eventTime: '2025-03-04T09:00:00Z' }));
     collector.add(nth(1, { eventID: 'early', eventTime: '2025-03-04T08:00:00Z' }));
     collector.add(nth(2, { eventID: 'early-too', eventTime: '2025-03-04T08:00:00Z' }));
-    expect(collector.drain().map(({ alert }) => (isSummaryAlert(alert) ? null : alert.eventID))).toEqual(['early', 'early-too', 'late']);
+    expect(collector.drain().map(({ alert }) => (isSummaryAlert(alert) ? null : alert.eventID))).toEqual([
+      'early',
+      'early-too',
+      'late',
+    ]);
   });
 
   it('places a summary by its first event time', () => {

@@ -55,7 +55,9 @@ describe('bench/generate', () => {
   });
 
   it('includes large DescribeDBInstances responses and failed RDS calls', () => {
-    const large = records.filter((r) => r.eventName === 'DescribeDBInstances' && r.responseElements !== null && JSON.stringify(r).length > 10_000);
+    const large = records.filter(
+      (r) => r.eventName === 'DescribeDBInstances' && r.responseElements !== null && JSON.stringify(r).length > 10_000,
+    );
     expect(large.length).toBeGreaterThan(0);
     expect(stats.largestRecordBytes).toBeGreaterThan(20_000);
     expect(records.some((r) => r.eventSource === 'rds.amazonaws.com' && typeof r.errorCode === 'string')).toBe(true);
@@ -92,7 +94,10 @@ describe('bench/generate', () => {
       const unzipped = gunzipSync(await readFile(path)).toString('utf8');
       expect(unzipped).toBe(generateLogText(300_000).text);
       expect(file.bytes).toBe(Buffer.byteLength(unzipped));
-      expect(JSON.parse(await readFile(metaPath(path), 'utf8'))).toMatchObject({ records: file.records, bytes: file.bytes });
+      expect(JSON.parse(await readFile(metaPath(path), 'utf8'))).toMatchObject({
+        records: file.records,
+        bytes: file.bytes,
+      });
       expect(await readCachedMeta(path, 300_000)).toMatchObject({ records: file.records });
       // Another target size is another file: the cache does not take it.
       expect(await readCachedMeta(path, 400_000)).toBeUndefined();

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { CATEGORY_EVENT_SOURCES, classify } from '../shared/classify/index.js';
 import { classifyFixture } from './record-fixtures.js';
 
-const bare = (eventSource: string, eventName: string) => classify({ eventSource, eventName, eventTime: '2025-03-04T08:00:00Z' });
+const bare = (eventSource: string, eventName: string) =>
+  classify({ eventSource, eventName, eventTime: '2025-03-04T08:00:00Z' });
 
 describe('category', () => {
   it('is rds for rds.amazonaws.com calls', () => {
@@ -18,7 +19,14 @@ describe('category', () => {
   });
 
   it('is cloudtrail-config for trail changes', () => {
-    for (const name of ['stop-logging', 'delete-trail', 'update-trail', 'create-trail', 'put-event-selectors-exclude-rdsdata', 'start-logging']) {
+    for (const name of [
+      'stop-logging',
+      'delete-trail',
+      'update-trail',
+      'create-trail',
+      'put-event-selectors-exclude-rdsdata',
+      'start-logging',
+    ]) {
       expect(classifyFixture(name).facts.category, name).toBe('cloudtrail-config');
     }
   });
@@ -52,6 +60,9 @@ describe('failed', () => {
   });
 
   it('is false for an empty errorCode', () => {
-    expect(classify({ eventSource: 'rds.amazonaws.com', eventName: 'DeleteDBInstance', eventTime: 't', errorCode: '' }).facts.failed).toBe(false);
+    expect(
+      classify({ eventSource: 'rds.amazonaws.com', eventName: 'DeleteDBInstance', eventTime: 't', errorCode: '' }).facts
+        .failed,
+    ).toBe(false);
   });
 });

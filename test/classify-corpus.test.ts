@@ -7,7 +7,9 @@ import { classify } from '../shared/classify/index.js';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
 
 const CORPUS = fileURLToPath(new URL('./fixtures/corpus/stratus-red-team/', import.meta.url));
-const files = readdirSync(CORPUS).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(CORPUS)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 describe('the Stratus Red Team corpus', () => {
   it('is there to test against', () => {

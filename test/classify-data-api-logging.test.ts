@@ -7,16 +7,33 @@ const logging = (name: string) => classifyFixture(name).facts.dataApiLogging;
 
 /** The exclude-rdsdata fixture with other request parameters. */
 function putSelectors(requestParameters: Record<string, JsonValue>): CloudTrailRecord {
-  return { ...loadRecord('put-event-selectors-exclude-rdsdata'), requestParameters: { trailName: 'org-audit', ...requestParameters }, responseElements: null };
+  return {
+    ...loadRecord('put-event-selectors-exclude-rdsdata'),
+    requestParameters: { trailName: 'org-audit', ...requestParameters },
+    responseElements: null,
+  };
 }
-const advanced = (...selectors: Array<Record<string, JsonValue>>) => classify(putSelectors({ advancedEventSelectors: selectors })).facts.dataApiLogging;
-const management = (...extra: JsonValue[]) => ({ name: 'm', fieldSelectors: [{ field: 'eventCategory', equals: ['Management'] }, ...extra] });
-const dataApi = (...extra: JsonValue[]) => ({ name: 'd', fieldSelectors: [{ field: 'eventCategory', equals: ['Data'] }, { field: 'resources.type', equals: ['AWS::RDS::DBCluster'] }, ...extra] });
+const advanced = (...selectors: Array<Record<string, JsonValue>>) =>
+  classify(putSelectors({ advancedEventSelectors: selectors })).facts.dataApiLogging;
+const management = (...extra: JsonValue[]) => ({
+  name: 'm',
+  fieldSelectors: [{ field: 'eventCategory', equals: ['Management'] }, ...extra],
+});
+const dataApi = (...extra: JsonValue[]) => ({
+  name: 'd',
+  fieldSelectors: [
+    { field: 'eventCategory', equals: ['Data'] },
+    { field: 'resources.type', equals: ['AWS::RDS::DBCluster'] },
+    ...extra,
+  ],
+});
 
 describe('Data API logging after PutEventSelectors with basic event selectors', () => {
   it('is excluded for v1 when excludeManagementEventSources lists rdsdata.amazonaws.com', () => {
     expect(logging('put-event-selectors-exclude-rdsdata')).toMatchObject({ v1: 'excluded' });
-    expect(logging('put-event-selectors-exclude-rdsdata')?.reasons).toContain('excludeManagementEventSources lists rdsdata.amazonaws.com on trail org-audit');
+    expect(logging('put-event-selectors-exclude-rdsdata')?.reasons).toContain(
+      'excludeManagementEventSources lists rdsdata.amazonaws.com on trail org-audit',
+    );
   });
 
   it('is excluded for v1 when no selector includes management events', () => {
@@ -37,12 +54,18 @@ describe('Data API logging after PutEventSelectors with basic event selectors', 
   });
 
   it('is recorded for v1 when any one selector includes it', () => {
-    const result = classify(putSelectors({
-      eventSelectors: [
-        { readWriteType: 'All', includeManagementEvents: true, excludeManagementEventSources: ['rdsdata.amazonaws.com'] },
-        { readWriteType: 'WriteOnly', includeManagementEvents: true, excludeManagementEventSources: [] },
-      ],
-    })).facts.dataApiLogging;
+    const result = classify(
+      putSelectors({
+        eventSelectors: [
+          {
+            readWriteType: 'All',
+            includeManagementEvents: true,
+            excludeManagementEventSources: ['rdsdata.amazonaws.com'],
+          },
+          { readWriteType: 'WriteOnly', includeManagementEvents: true, excludeManagementEventSources: [] },
+        ],
+      }),
+    ).facts.dataApiLogging;
     expect(result?.v1).toBe('recorded');
   });
 
@@ -59,7 +82,17 @@ describe('Data API logging after PutEventSelectors with basic event selectors', 
   });
 
   it('reads PascalCase selector fields as written by the API', () => {
-    const result = classify(putSelectors({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, ExcludeManagementEventSources: ['rdsdata.amazonaws.com'] }] })).facts.dataApiLogging;
+    const result = classify(
+      putSelectors({
+        EventSelectors: [
+          {
+            ReadWriteType: 'All',
+            IncludeManagementEvents: true,
+            ExcludeManagementEventSources: ['rdsdata.amazonaws.com'],
+          },
+        ],
+      }),
+    ).facts.dataApiLogging;
     expect(result?.v1).toBe('excluded');
   });
 });
@@ -101,12 +134,22 @@ describe('Data API logging after PutEventSelectors with advanced event selectors
   });
 
   it('is recorded for v1 when another management selector still selects it', () => {
-    expect(advanced(management({ field: 'eventSource', notEquals: ['rdsdata.amazonaws.com'] }), management())?.v1).toBe('recorded');
+    expect(advanced(management({ field: 'eventSource', notEquals: ['rdsdata.amazonaws.com'] }), management())?.v1).toBe(
+      'recorded',
+    );
   });
 
   it('is not-selected for v2 when no selector selects data events on AWS::RDS::DBCluster', () => {
     expect(logging('put-event-selectors-advanced-exclude-kms')?.v2).toBe('not-selected');
-    expect(advanced(management(), { name: 's3', fieldSelectors: [{ field: 'eventCategory', equals: ['Data'] }, { field: 'resources.type', equals: ['AWS::S3::Object'] }] })?.v2).toBe('not-selected');
+    expect(
+      advanced(management(), {
+        name: 's3',
+        fieldSelectors: [
+          { field: 'eventCategory', equals: ['Data'] },
+          { field: 'resources.type', equals: ['AWS::S3::Object'] },
+        ],
+      })?.v2,
+    ).toBe('not-selected');
   });
 
   it('is recorded for v2 with the AWS docs selector for Data API data events', () => {
@@ -122,7 +165,9 @@ describe('Data API logging after PutEventSelectors with advanced event selectors
   });
 
   it('is excluded for v2 when the Data API selector only includes some calls by eventName', () => {
-    expect(advanced(management(), dataApi({ field: 'eventName', startsWith: ['Begin', 'Commit', 'Rollback'] }))?.v2).toBe('excluded');
+    expect(
+      advanced(management(), dataApi({ field: 'eventName', startsWith: ['Begin', 'Commit', 'Rollback'] }))?.v2,
+    ).toBe('excluded');
   });
 
   it('is excluded for v2 when the Data API selector records only read-only events', () => {
@@ -130,17 +175,26 @@ describe('Data API logging after PutEventSelectors with advanced event selectors
   });
 
   it('is excluded for v2 when the Data API selector filters eventSource away from rdsdataapi', () => {
-    expect(advanced(management(), dataApi({ field: 'eventSource', notEquals: ['rdsdataapi.amazonaws.com'] }))?.v2).toBe('excluded');
+    expect(advanced(management(), dataApi({ field: 'eventSource', notEquals: ['rdsdataapi.amazonaws.com'] }))?.v2).toBe(
+      'excluded',
+    );
   });
 
   it('is excluded for v2 when the Data API selector covers only some clusters, and says which', () => {
     const result = logging('put-event-selectors-advanced-rdsdataapi-one-cluster');
     expect(result?.v2).toBe('excluded');
-    expect(result?.reasons[0]).toMatch(/records only some Data API calls .*: resources\.ARN startsWith arn:aws:rds:us-east-1:123456789012:cluster:reporting-serverless$/);
+    expect(result?.reasons[0]).toMatch(
+      /records only some Data API calls .*: resources\.ARN startsWith arn:aws:rds:us-east-1:123456789012:cluster:reporting-serverless$/,
+    );
   });
 
   it('is excluded for v2 when the Data API selector leaves out some callers', () => {
-    expect(advanced(management(), dataApi({ field: 'userIdentity.arn', notStartsWith: ['arn:aws:sts::123456789012:assumed-role/Batch/'] }))?.v2).toBe('excluded');
+    expect(
+      advanced(
+        management(),
+        dataApi({ field: 'userIdentity.arn', notStartsWith: ['arn:aws:sts::123456789012:assumed-role/Batch/'] }),
+      )?.v2,
+    ).toBe('excluded');
   });
 
   it('is recorded for v2 when another selector records every Data API call', () => {
@@ -161,7 +215,8 @@ describe('Data API logging that cannot be decided', () => {
 
   it('falls back to the selectors echoed in the response when the request was omitted', () => {
     const record = loadRecord('put-event-selectors-exclude-rdsdata');
-    const result = classify({ ...record, requestParameters: { reason: 'requestParameters too large', omitted: true } }).facts.dataApiLogging;
+    const result = classify({ ...record, requestParameters: { reason: 'requestParameters too large', omitted: true } })
+      .facts.dataApiLogging;
     expect(result?.v1).toBe('excluded');
   });
 

@@ -39,14 +39,25 @@ describe('principal', () => {
 
   it('takes the role name from the assumed-role ARN when there is no session issuer', () => {
     const event = classify({
-      eventSource: 'rds.amazonaws.com', eventName: 'DescribeDBInstances', eventTime: 't',
-      userIdentity: { type: 'AssumedRole', arn: 'arn:aws:sts::123456789012:assumed-role/Reader/batch-7', principalId: 'AROAEXAMPLE:batch-7' },
+      eventSource: 'rds.amazonaws.com',
+      eventName: 'DescribeDBInstances',
+      eventTime: 't',
+      userIdentity: {
+        type: 'AssumedRole',
+        arn: 'arn:aws:sts::123456789012:assumed-role/Reader/batch-7',
+        principalId: 'AROAEXAMPLE:batch-7',
+      },
     });
     expect(event.facts.principal).toMatchObject({ name: 'Reader', sessionName: 'batch-7' });
   });
 
   it('marks root and calls it root', () => {
-    expect(principal('root-delete-db-instance')).toMatchObject({ type: 'Root', isRoot: true, name: 'root', arn: 'arn:aws:iam::123456789012:root' });
+    expect(principal('root-delete-db-instance')).toMatchObject({
+      type: 'Root',
+      isRoot: true,
+      name: 'root',
+      arn: 'arn:aws:iam::123456789012:root',
+    });
   });
 
   it('marks a console root session with MFA', () => {
@@ -54,7 +65,11 @@ describe('principal', () => {
   });
 
   it('names a federated user by the federated name, not the IAM user that issued the token', () => {
-    expect(principal('federated-user-get-caller-identity')).toMatchObject({ type: 'FederatedUser', name: 'stratus_red_team', isRoot: false });
+    expect(principal('federated-user-get-caller-identity')).toMatchObject({
+      type: 'FederatedUser',
+      name: 'stratus_red_team',
+      isRoot: false,
+    });
   });
 
   it('names an AWS service by invokedBy and marks it as a service', () => {
@@ -67,9 +82,12 @@ describe('principal', () => {
     });
   });
 
-  it('marks a role session used by an AWS service on the caller\'s behalf as a service call', () => {
+  it("marks a role session used by an AWS service on the caller's behalf as a service call", () => {
     expect(principal('delete-db-cluster-snapshot-by-aws-backup')).toMatchObject({
-      type: 'AssumedRole', name: 'AWSBackupDefaultServiceRole', invokedBy: 'backup.amazonaws.com', isAwsService: true,
+      type: 'AssumedRole',
+      name: 'AWSBackupDefaultServiceRole',
+      invokedBy: 'backup.amazonaws.com',
+      isAwsService: true,
     });
   });
 
@@ -80,11 +98,18 @@ describe('principal', () => {
   });
 
   it('names another AWS account by its account id', () => {
-    expect(principal('aws-account-assume-role')).toMatchObject({ type: 'AWSAccount', name: '444455556666', accountId: '444455556666' });
+    expect(principal('aws-account-assume-role')).toMatchObject({
+      type: 'AWSAccount',
+      name: '444455556666',
+      accountId: '444455556666',
+    });
   });
 
   it('names an IAM Identity Center user by the user id it acts for', () => {
-    expect(principal('identity-center-user-list-account-roles')).toMatchObject({ type: 'IdentityCenterUser', name: '544894e8-80c1-707f-60e3-3ba6510dfac1' });
+    expect(principal('identity-center-user-list-account-roles')).toMatchObject({
+      type: 'IdentityCenterUser',
+      name: '544894e8-80c1-707f-60e3-3ba6510dfac1',
+    });
   });
 
   it('names a SAML user by the SAML subject', () => {
@@ -92,15 +117,27 @@ describe('principal', () => {
   });
 
   it('names a web identity user by the token subject', () => {
-    expect(principal('web-identity-user-assume-role-with-web-identity')).toMatchObject({ type: 'WebIdentityUser', name: 'repo:example/payments:ref:refs/heads/main' });
+    expect(principal('web-identity-user-assume-role-with-web-identity')).toMatchObject({
+      type: 'WebIdentityUser',
+      name: 'repo:example/payments:ref:refs/heads/main',
+    });
   });
 
   it('is Unknown when the record has no userIdentity', () => {
-    expect(principal('reboot-db-instance-no-user-identity')).toEqual({ type: 'Unknown', isRoot: false, isAwsService: false });
+    expect(principal('reboot-db-instance-no-user-identity')).toEqual({
+      type: 'Unknown',
+      isRoot: false,
+      isAwsService: false,
+    });
   });
 
   it('ignores an empty access key id', () => {
-    const event = classify({ eventSource: 'rds.amazonaws.com', eventName: 'X', eventTime: 't', userIdentity: { type: 'IAMUser', userName: 'Alice', accessKeyId: '' } });
+    const event = classify({
+      eventSource: 'rds.amazonaws.com',
+      eventName: 'X',
+      eventTime: 't',
+      userIdentity: { type: 'IAMUser', userName: 'Alice', accessKeyId: '' },
+    });
     expect(event.facts.principal.accessKeyId).toBeUndefined();
   });
 });

@@ -45,20 +45,32 @@ describe('resources of RDS calls', () => {
 
   it('reads an identifier given as an ARN, such as a snapshot shared from another account', () => {
     expect(resources('restore-db-instance-from-db-snapshot-public')).toContainEqual({
-      kind: 'db-snapshot', id: 'orders-copy', arn: 'arn:aws:rds:us-east-1:193672423079:snapshot:orders-copy',
+      kind: 'db-snapshot',
+      id: 'orders-copy',
+      arn: 'arn:aws:rds:us-east-1:193672423079:snapshot:orders-copy',
     });
   });
 
   it('puts the restored instance before the snapshot it is restored from', () => {
-    expect(ids('restore-db-instance-from-db-snapshot-private')).toEqual(['db-instance:orders-restore-test', 'db-snapshot:orders-prod-2025-03-04']);
+    expect(ids('restore-db-instance-from-db-snapshot-private')).toEqual([
+      'db-instance:orders-restore-test',
+      'db-snapshot:orders-prod-2025-03-04',
+    ]);
   });
 
   it('puts the target of a point-in-time restore before its source', () => {
-    expect(ids('restore-db-instance-to-point-in-time')).toEqual(['db-instance:orders-pitr-0305', 'db-instance:orders-prod']);
+    expect(ids('restore-db-instance-to-point-in-time')).toEqual([
+      'db-instance:orders-pitr-0305',
+      'db-instance:orders-prod',
+    ]);
   });
 
   it('puts the copy before the snapshot it copies', () => {
-    expect(ids('copy-db-snapshot-shared')).toEqual(['db-snapshot:orders-copy-local', 'db-snapshot:orders-copy', 'db-instance:orders-prod']);
+    expect(ids('copy-db-snapshot-shared')).toEqual([
+      'db-snapshot:orders-copy-local',
+      'db-snapshot:orders-copy',
+      'db-instance:orders-prod',
+    ]);
   });
 
   it('names a cross-Region read replica and its source given as an ARN', () => {
@@ -103,23 +115,48 @@ describe('resources of RDS calls', () => {
 
   it('names parameter groups, subnet groups, proxies and global clusters', () => {
     const event = classify({
-      eventSource: 'rds.amazonaws.com', eventName: 'ModifyDBProxy', eventTime: 't',
+      eventSource: 'rds.amazonaws.com',
+      eventName: 'ModifyDBProxy',
+      eventTime: 't',
       requestParameters: { dBProxyName: 'orders-proxy', newDBProxyName: 'orders-proxy-v2' },
     });
-    expect(event.facts.resources.map((r) => `${r.kind}:${r.id}`)).toEqual(['db-proxy:orders-proxy', 'db-proxy:orders-proxy-v2']);
+    expect(event.facts.resources.map((r) => `${r.kind}:${r.id}`)).toEqual([
+      'db-proxy:orders-proxy',
+      'db-proxy:orders-proxy-v2',
+    ]);
     const groups = classify({
-      eventSource: 'rds.amazonaws.com', eventName: 'CreateDBCluster', eventTime: 't',
-      requestParameters: { dBClusterIdentifier: 'c1', dBClusterParameterGroupName: 'cpg', dBSubnetGroupName: 'subnets', globalClusterIdentifier: 'g1' },
+      eventSource: 'rds.amazonaws.com',
+      eventName: 'CreateDBCluster',
+      eventTime: 't',
+      requestParameters: {
+        dBClusterIdentifier: 'c1',
+        dBClusterParameterGroupName: 'cpg',
+        dBSubnetGroupName: 'subnets',
+        globalClusterIdentifier: 'g1',
+      },
     });
-    expect(groups.facts.resources.map((r) => `${r.kind}:${r.id}`)).toEqual(['db-cluster:c1', 'db-cluster-parameter-group:cpg', 'db-subnet-group:subnets', 'global-cluster:g1']);
+    expect(groups.facts.resources.map((r) => `${r.kind}:${r.id}`)).toEqual([
+      'db-cluster:c1',
+      'db-cluster-parameter-group:cpg',
+      'db-subnet-group:subnets',
+      'global-cluster:g1',
+    ]);
   });
 
   it('reads the lower-case variant dbClusterIdentifier (RemoveFromGlobalCluster)', () => {
     const event = classify({
-      eventSource: 'rds.amazonaws.com', eventName: 'RemoveFromGlobalCluster', eventTime: 't',
-      requestParameters: { globalClusterIdentifier: 'global-payments', dbClusterIdentifier: 'arn:aws:rds:eu-west-1:123456789012:cluster:payments-eu' },
+      eventSource: 'rds.amazonaws.com',
+      eventName: 'RemoveFromGlobalCluster',
+      eventTime: 't',
+      requestParameters: {
+        globalClusterIdentifier: 'global-payments',
+        dbClusterIdentifier: 'arn:aws:rds:eu-west-1:123456789012:cluster:payments-eu',
+      },
     });
-    expect(event.facts.resources.map((r) => `${r.kind}:${r.id}`)).toEqual(['global-cluster:global-payments', 'db-cluster:payments-eu']);
+    expect(event.facts.resources.map((r) => `${r.kind}:${r.id}`)).toEqual([
+      'global-cluster:global-payments',
+      'db-cluster:payments-eu',
+    ]);
   });
 
   it('names nothing from truncated request parameters, and still reads the response', () => {
@@ -128,7 +165,11 @@ describe('resources of RDS calls', () => {
 
   it('copes with request parameters and response elements that are null, missing or not objects', () => {
     const base: CloudTrailRecord = { eventSource: 'rds.amazonaws.com', eventName: 'DeleteDBInstance', eventTime: 't' };
-    for (const variant of [{}, { requestParameters: null, responseElements: null }, { requestParameters: { reason: 'requestParameters too large', omitted: true } }]) {
+    for (const variant of [
+      {},
+      { requestParameters: null, responseElements: null },
+      { requestParameters: { reason: 'requestParameters too large', omitted: true } },
+    ]) {
       expect(classify({ ...base, ...variant }).facts.resources).toEqual([]);
     }
     const odd = { ...base, requestParameters: 'x', responseElements: [1, 2] } as unknown as CloudTrailRecord;
@@ -150,12 +191,18 @@ describe('resources of Data API calls', () => {
 
 describe('resources of CloudTrail configuration calls', () => {
   it('names the trail given by ARN', () => {
-    expect(resources('stop-logging')).toEqual([{ kind: 'trail', id: 'org-audit', arn: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/org-audit' }]);
+    expect(resources('stop-logging')).toEqual([
+      { kind: 'trail', id: 'org-audit', arn: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/org-audit' },
+    ]);
   });
 
   it('names the trail given by name, with the ARN from the response', () => {
-    expect(resources('update-trail')).toEqual([{ kind: 'trail', id: 'org-audit', arn: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/org-audit' }]);
-    expect(resources('put-event-selectors-exclude-rdsdata')).toEqual([{ kind: 'trail', id: 'org-audit', arn: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/org-audit' }]);
+    expect(resources('update-trail')).toEqual([
+      { kind: 'trail', id: 'org-audit', arn: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/org-audit' },
+    ]);
+    expect(resources('put-event-selectors-exclude-rdsdata')).toEqual([
+      { kind: 'trail', id: 'org-audit', arn: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/org-audit' },
+    ]);
   });
 
   it('names the trail by name alone when the call failed', () => {

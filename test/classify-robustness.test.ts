@@ -7,8 +7,21 @@ import type { CloudTrailRecord, JsonValue } from '../shared/cloudtrail.js';
 const anyJson = fc.jsonValue({ maxDepth: 4 });
 const record = fc.record(
   {
-    eventSource: fc.constantFrom('rds.amazonaws.com', 'rdsdata.amazonaws.com', 'rdsdataapi.amazonaws.com', 'cloudtrail.amazonaws.com', 'ec2.amazonaws.com'),
-    eventName: fc.constantFrom('PutEventSelectors', 'ModifyDBInstance', 'DeleteDBCluster', 'ExecuteStatement', 'StopLogging', 'RunInstances'),
+    eventSource: fc.constantFrom(
+      'rds.amazonaws.com',
+      'rdsdata.amazonaws.com',
+      'rdsdataapi.amazonaws.com',
+      'cloudtrail.amazonaws.com',
+      'ec2.amazonaws.com',
+    ),
+    eventName: fc.constantFrom(
+      'PutEventSelectors',
+      'ModifyDBInstance',
+      'DeleteDBCluster',
+      'ExecuteStatement',
+      'StopLogging',
+      'RunInstances',
+    ),
     eventTime: fc.constant('2025-03-04T08:00:00Z'),
     userIdentity: anyJson,
     requestParameters: anyJson,
@@ -32,12 +45,32 @@ describe('classify on records of any shape', () => {
   });
 
   it('never throws on PutEventSelectors with selectors of any shape', () => {
-    const selectors = fc.array(fc.dictionary(fc.constantFrom('name', 'fieldSelectors', 'readWriteType', 'includeManagementEvents', 'excludeManagementEventSources', 'field', 'equals', 'notEquals'), anyJson), { maxLength: 4 });
+    const selectors = fc.array(
+      fc.dictionary(
+        fc.constantFrom(
+          'name',
+          'fieldSelectors',
+          'readWriteType',
+          'includeManagementEvents',
+          'excludeManagementEventSources',
+          'field',
+          'equals',
+          'notEquals',
+        ),
+        anyJson,
+      ),
+      { maxLength: 4 },
+    );
     fc.assert(
       fc.property(selectors, fc.boolean(), (list, isAdvanced) => {
         const r: CloudTrailRecord = {
-          eventSource: 'cloudtrail.amazonaws.com', eventName: 'PutEventSelectors', eventTime: 't',
-          requestParameters: { trailName: 'org-audit', [isAdvanced ? 'advancedEventSelectors' : 'eventSelectors']: list as unknown as JsonValue },
+          eventSource: 'cloudtrail.amazonaws.com',
+          eventName: 'PutEventSelectors',
+          eventTime: 't',
+          requestParameters: {
+            trailName: 'org-audit',
+            [isAdvanced ? 'advancedEventSelectors' : 'eventSelectors']: list as unknown as JsonValue,
+          },
         };
         expect(classify(r).facts.dataApiLogging).toBeDefined();
       }),

@@ -14,14 +14,18 @@ async function run(...argv: string[]) {
 }
 
 describe('help and version', () => {
-  it.each(COMMANDS.map((command) => command.name))('%s --help and -h print its usage and every flag, with status 0', async (name) => {
-    for (const flag of ['--help', '-h']) {
-      const { code, stdout } = await run(name, flag);
-      expect(code).toBe(0);
-      expect(stdout).toMatch(new RegExp(`^Usage: trailwatch ${name}`));
-      for (const option of COMMANDS.find((c) => c.name === name)!.options) expect(stdout).toContain(`--${option.name}`);
-    }
-  });
+  it.each(COMMANDS.map((command) => command.name))(
+    '%s --help and -h print its usage and every flag, with status 0',
+    async (name) => {
+      for (const flag of ['--help', '-h']) {
+        const { code, stdout } = await run(name, flag);
+        expect(code).toBe(0);
+        expect(stdout).toMatch(new RegExp(`^Usage: trailwatch ${name}`));
+        for (const option of COMMANDS.find((c) => c.name === name)!.options)
+          expect(stdout).toContain(`--${option.name}`);
+      }
+    },
+  );
 
   it('help COMMAND is the same as COMMAND --help', async () => {
     expect((await run('help', 'scan')).stdout).toBe((await run('scan', '--help')).stdout);
@@ -36,12 +40,15 @@ describe('help and version', () => {
   it('lists every command and the exit statuses at the top level', async () => {
     const { stdout } = await run('--help');
     const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    for (const command of COMMANDS) expect(stdout).toMatch(new RegExp(`^  ${command.name} +${escape(command.summary)}$`, 'm'));
+    for (const command of COMMANDS)
+      expect(stdout).toMatch(new RegExp(`^  ${command.name} +${escape(command.summary)}$`, 'm'));
     expect(stdout).toMatch(/^ {2}3 {2}scan --fail-on LEVEL/m);
   });
 
   it('keeps help within 120 columns', async () => {
-    for (const command of COMMANDS) for (const line of (await run(command.name, '--help')).stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(120);
+    for (const command of COMMANDS)
+      for (const line of (await run(command.name, '--help')).stdout.split('\n'))
+        expect(line.length).toBeLessThanOrEqual(120);
   });
 
   it('prints the version', async () => {
@@ -69,7 +76,10 @@ describe('did you mean', () => {
     [['scan', '--colour', 'never', 'x'], /unknown option --colour; did you mean --color\?/],
     [['scan', '--sinse', '2h', 'x'], /unknown option --sinse; did you mean --since\?/],
     [['scan', '--format', 'jsno', 'x'], /--format must be text or json, not "jsno"; did you mean json\?/],
-    [['scan', '--color', 'allways', 'x'], /--color must be one of auto, always, never, not "allways"; did you mean always\?/],
+    [
+      ['scan', '--color', 'allways', 'x'],
+      /--color must be one of auto, always, never, not "allways"; did you mean always\?/,
+    ],
   ])('%j', async (argv, message) => {
     const { code, stderr } = await run(...argv);
     expect(code).toBe(2);
@@ -77,7 +87,7 @@ describe('did you mean', () => {
     expect(stderr).toMatch(/Run 'trailwatch (\w+ )?--help' for usage\./);
   });
 
-  it('sends a usage error of doctor or test-alert (their own parser) to that command\'s help', async () => {
+  it("sends a usage error of doctor or test-alert (their own parser) to that command's help", async () => {
     for (const name of ['doctor', 'test-alert']) {
       const { code, stderr } = await run(name, '--region', 'us-east-1');
       expect(code).toBe(2);
@@ -98,11 +108,17 @@ describe('did you mean', () => {
 
   it('never suggests a word further than a third of its length away (property)', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 12 }), fc.array(fc.string({ minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 5 }), (typed, words) => {
-        const suggestion = closest(typed, words);
-        if (suggestion === undefined || suggestion.startsWith(typed.toLowerCase())) return;
-        expect(editDistance(typed.toLowerCase(), suggestion)).toBeLessThanOrEqual(Math.min(3, Math.max(1, Math.floor(Math.max(typed.length, suggestion.length) / 3))));
-      }),
+      fc.property(
+        fc.string({ maxLength: 12 }),
+        fc.array(fc.string({ minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 5 }),
+        (typed, words) => {
+          const suggestion = closest(typed, words);
+          if (suggestion === undefined || suggestion.startsWith(typed.toLowerCase())) return;
+          expect(editDistance(typed.toLowerCase(), suggestion)).toBeLessThanOrEqual(
+            Math.min(3, Math.max(1, Math.floor(Math.max(typed.length, suggestion.length) / 3))),
+          );
+        },
+      ),
     );
   });
 });
@@ -116,7 +132,10 @@ describe('the argument parser', () => {
   ];
 
   it('takes --name value, --name=value, -x value and -xvalue', () => {
-    const args = parseArgs(['--format', 'json', '--rules=a.yaml', '--rules', 'b.yaml', '-o', 'out.html', 'p1', '-w', 'p2'], options);
+    const args = parseArgs(
+      ['--format', 'json', '--rules=a.yaml', '--rules', 'b.yaml', '-o', 'out.html', 'p1', '-w', 'p2'],
+      options,
+    );
     expect(args.string('format')).toBe('json');
     expect(args.strings('rules')).toEqual(['a.yaml', 'b.yaml']);
     expect(args.string('output')).toBe('out.html');
@@ -144,7 +163,14 @@ describe('the argument parser', () => {
 describe('the command table', () => {
   it('runs a command that parses its own arguments with them as given, and still answers --help', async () => {
     const seen: (readonly string[])[] = [];
-    COMMANDS.push({ name: 'own-parser-example', summary: 'an example', usage: 'own-parser-example [--x N]', options: [{ name: 'x', kind: 'string', help: 'x' }], ownParser: true, run: async (args) => (seen.push(args.raw), 0) });
+    COMMANDS.push({
+      name: 'own-parser-example',
+      summary: 'an example',
+      usage: 'own-parser-example [--x N]',
+      options: [{ name: 'x', kind: 'string', help: 'x' }],
+      ownParser: true,
+      run: async (args) => (seen.push(args.raw), 0),
+    });
     try {
       expect((await run('own-parser-example', '--x=1', '--unknown', 'p')).code).toBe(0);
       expect(seen).toEqual([['--x=1', '--unknown', 'p']]);

@@ -22,7 +22,10 @@ interface Finished {
 /** Runs the command with `input` on stdin (or none), in a clean environment plus `env`. */
 function trailwatch(args: string[], options: { input?: Buffer; env?: Record<string, string> } = {}): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env } });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -36,7 +39,10 @@ function trailwatch(args: string[], options: { input?: Buffer; env?: Record<stri
 /** Runs a bash command line (pipes, redirections) with the built command as $TW. */
 async function shell(script: string): Promise<{ stdout: string; stderr: string }> {
   // HOME elsewhere: bash reads ~/.bashrc even non-interactively when it thinks it runs under sshd.
-  return run('bash', ['-c', script], { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), TW: `${process.execPath} ${BIN}` } });
+  return run('bash', ['-c', script], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), TW: `${process.execPath} ${BIN}` },
+  });
 }
 
 let manyAlerts: string;
@@ -51,19 +57,32 @@ describe('the installed trailwatch command', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'trailwatch-bin-'));
     manyAlerts = path.join(dir, 'many-alerts.json');
     const records = Array.from({ length: 3000 }, (_, i) =>
-      cloudTrailRecord({ eventName: 'DeleteDBInstance', eventTime: '2026-11-20T10:00:00Z', requestParameters: { dBInstanceIdentifier: `db-${i}` }, userIdentity: { type: 'IAMUser', userName: 'johndoe' } }),
+      cloudTrailRecord({
+        eventName: 'DeleteDBInstance',
+        eventTime: '2026-11-20T10:00:00Z',
+        requestParameters: { dBInstanceIdentifier: `db-${i}` },
+        userIdentity: { type: 'IAMUser', userName: 'johndoe' },
+      }),
     );
     await writeFile(manyAlerts, logText(records));
   }, 120_000);
 
   it('scans a log file as a separate process, alerts on stdout and the summary on stderr', async () => {
-    const { stdout, stderr } = await run(process.execPath, ['bin/trailwatch.mjs', 'scan', '--wide', 'test/fixtures/logs/rds-day.json.gz'], { cwd: root });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['bin/trailwatch.mjs', 'scan', '--wide', 'test/fixtures/logs/rds-day.json.gz'],
+      { cwd: root },
+    );
     expect(stdout).toMatch(/HIGH +rds-database-deleted +DeleteDBInstance oradb by johndoe/);
     expect(stderr).toMatch(/Scanned 1 file: 5 records/);
   });
 
   it('exits with status 1 when a file is unreadable', async () => {
-    const failure = await run(process.execPath, ['bin/trailwatch.mjs', 'scan', 'test/fixtures/logs/truncated.json.gz'], { cwd: root }).catch((e: { code: number; stderr: string }) => e);
+    const failure = await run(
+      process.execPath,
+      ['bin/trailwatch.mjs', 'scan', 'test/fixtures/logs/truncated.json.gz'],
+      { cwd: root },
+    ).catch((e: { code: number; stderr: string }) => e);
     expect(failure).toMatchObject({ code: 1 });
     expect((failure as { stderr: string }).stderr).toMatch(/truncated\.json\.gz.*(truncated|unexpected end)/i);
   });
@@ -77,7 +96,9 @@ describe('the installed trailwatch command', () => {
   });
 
   it('ends quietly with status 0 when rules --format json is cut short (| head -c 600)', async () => {
-    const { stdout, stderr } = await shell(`$TW rules --format json | head -c 600 >/dev/null; echo "status \${PIPESTATUS[0]}"`);
+    const { stdout, stderr } = await shell(
+      `$TW rules --format json | head -c 600 >/dev/null; echo "status \${PIPESTATUS[0]}"`,
+    );
     expect(stdout.trim()).toBe('status 0');
     expect(stderr).toBe('');
   });
@@ -86,11 +107,15 @@ describe('the installed trailwatch command', () => {
     const { stdout } = await shell(`$TW scan ${manyAlerts} >/dev/full 2>/tmp/trailwatch-full.err; echo "status $?"`);
     expect(stdout.trim()).toBe('status 1');
     const stderr = await readFile('/tmp/trailwatch-full.err', 'utf8');
-    expect(stderr.trim().split('\n')).toEqual(['trailwatch: cannot write the output: no space left on the device (ENOSPC)']);
+    expect(stderr.trim().split('\n')).toEqual([
+      'trailwatch: cannot write the output: no space left on the device (ENOSPC)',
+    ]);
   });
 
   it('reads a gzipped log from stdin (-)', async () => {
-    const { code, stdout, stderr } = await trailwatch(['scan', '--format', 'json', '-'], { input: await readFile(RDS_DAY) });
+    const { code, stdout, stderr } = await trailwatch(['scan', '--format', 'json', '-'], {
+      input: await readFile(RDS_DAY),
+    });
     expect(code).toBe(0);
     expect(stdout).toMatch(/"rule":"rds-database-deleted"/);
     expect(stdout).toMatch(/"file":"-"/);
@@ -122,7 +147,12 @@ describe('the installed trailwatch command', () => {
   const hasScript = existsSync('/usr/bin/script');
   it.skipIf(!hasScript)('colours the severity on a terminal, and not when NO_COLOR is set', async () => {
     const onTerminal = async (env: string) =>
-      (await run('script', ['-qec', `${env} ${process.execPath} ${BIN} scan ${RDS_DAY}`, '/dev/null'], { cwd: root, env: { PATH: process.env.PATH ?? '', TERM: 'xterm' } })).stdout;
+      (
+        await run('script', ['-qec', `${env} ${process.execPath} ${BIN} scan ${RDS_DAY}`, '/dev/null'], {
+          cwd: root,
+          env: { PATH: process.env.PATH ?? '', TERM: 'xterm' },
+        })
+      ).stdout;
     expect(await onTerminal('')).toContain('\x1b[1;31mHIGH\x1b[0m');
     const noColour = await onTerminal('NO_COLOR=1');
     expect(noColour).toMatch(/HIGH +rds-database-deleted/);
@@ -133,7 +163,9 @@ describe('the installed trailwatch command', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'trailwatch-installed-'));
     await cp(path.join(root, 'bin'), path.join(dir, 'bin'), { recursive: true });
     await cp(path.join(root, 'dist', 'cli'), path.join(dir, 'dist', 'cli'), { recursive: true });
-    const { stdout, stderr } = await run(process.execPath, [path.join(dir, 'bin', 'trailwatch.mjs'), 'scan', RDS_DAY], { cwd: dir });
+    const { stdout, stderr } = await run(process.execPath, [path.join(dir, 'bin', 'trailwatch.mjs'), 'scan', RDS_DAY], {
+      cwd: dir,
+    });
     expect(stdout).toMatch(/rds-database-deleted/);
     expect(stderr).toMatch(/Scanned 1 file/);
   });
@@ -146,7 +178,8 @@ async function staticGraph(entries: string[]): Promise<Map<string, string>> {
     if (graph.has(file)) return;
     const text = await readFile(file, 'utf8');
     graph.set(file, text);
-    for (const match of text.matchAll(/^import\s[^;]*?from\s*"(\.[^"]+)"|^import\s*"(\.[^"]+)"/gm)) await visit(path.resolve(path.dirname(file), (match[1] ?? match[2])!));
+    for (const match of text.matchAll(/^import\s[^;]*?from\s*"(\.[^"]+)"|^import\s*"(\.[^"]+)"/gm))
+      await visit(path.resolve(path.dirname(file), (match[1] ?? match[2])!));
   };
   for (const entry of entries) await visit(entry);
   return graph;
@@ -154,8 +187,16 @@ async function staticGraph(entries: string[]): Promise<Map<string, string>> {
 
 describe('start-up: a command loads what it needs', () => {
   const DIST = path.join(root, 'dist', 'cli');
-  const chunk = async (prefix: string) => path.join(DIST, 'chunks', (await readdir(path.join(DIST, 'chunks'))).find((name) => name.startsWith(`${prefix}-`) && name.endsWith('.mjs'))!);
-  const aws = (graph: Map<string, string>) => [...graph].filter(([, text]) => text.includes('node_modules/@aws-sdk/')).map(([file]) => path.basename(file));
+  const chunk = async (prefix: string) =>
+    path.join(
+      DIST,
+      'chunks',
+      (await readdir(path.join(DIST, 'chunks'))).find(
+        (name) => name.startsWith(`${prefix}-`) && name.endsWith('.mjs'),
+      )!,
+    );
+  const aws = (graph: Map<string, string>) =>
+    [...graph].filter(([, text]) => text.includes('node_modules/@aws-sdk/')).map(([file]) => path.basename(file));
 
   beforeAll(async () => {
     if (!existsSync(path.join(DIST, 'chunks'))) await run(process.execPath, ['scripts/build.mjs'], { cwd: root });
@@ -177,4 +218,3 @@ describe('start-up: a command loads what it needs', () => {
     expect(await readFile(await chunk('s3'), 'utf8')).toMatch(/await import\("\.\/[^"]+\.mjs"\)/);
   });
 });
-

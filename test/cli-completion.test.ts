@@ -13,7 +13,9 @@ const exec = promisify(execFile);
 
 async function script(shell: string): Promise<string> {
   const out: string[] = [];
-  expect(await main(['completion', shell], { out: (l) => out.push(l), err: () => undefined, interactive: false })).toBe(0);
+  expect(await main(['completion', shell], { out: (l) => out.push(l), err: () => undefined, interactive: false })).toBe(
+    0,
+  );
   return out.join('\n');
 }
 
@@ -23,10 +25,17 @@ async function complete(words: string[], cwd?: string): Promise<string[]> {
   const file = path.join(dir, 'trailwatch.bash');
   await writeFile(file, await script('bash'));
   const quoted = words.map((w) => `'${w}'`).join(' ');
-  const { stdout } = await exec('bash', ['-c', `source ${file}; COMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _trailwatch; printf '%s\\n' "\${COMPREPLY[@]}"`], {
-    cwd: cwd ?? dir,
-    env: { PATH: process.env.PATH ?? '', HOME: dir },
-  });
+  const { stdout } = await exec(
+    'bash',
+    [
+      '-c',
+      `source ${file}; COMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _trailwatch; printf '%s\\n' "\${COMPREPLY[@]}"`,
+    ],
+    {
+      cwd: cwd ?? dir,
+      env: { PATH: process.env.PATH ?? '', HOME: dir },
+    },
+  );
   return stdout.split('\n').filter(Boolean).sort();
 }
 

@@ -4,10 +4,20 @@
 // GetBucketNotificationConfiguration / GetBucketLocation, CloudTrail DescribeTrails / GetTrailStatus, SNS
 // ListSubscriptionsByTopic, CloudWatch GetMetricData, SQS GetQueueAttributes).
 import 'aws-sdk-client-mock-vitest/extend';
-import { CloudFormationClient, CloudFormationServiceException, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  CloudFormationServiceException,
+  DescribeStacksCommand,
+  type Stack,
+} from '@aws-sdk/client-cloudformation';
 import { CloudTrailClient, DescribeTrailsCommand, GetTrailStatusCommand, type Trail } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
-import { GetBucketLocationCommand, GetBucketNotificationConfigurationCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  GetBucketLocationCommand,
+  GetBucketNotificationConfigurationCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { ListSubscriptionsByTopicCommand, SNSClient, type Subscription } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -68,26 +78,51 @@ function trail(overrides: Partial<Trail> = {}): Trail {
   };
 }
 
-const confirmed: Subscription = { SubscriptionArn: `${TOPIC}:c3019def-3714-403e-ba29-eb14079d5c69`, Owner: ACCOUNT, Protocol: 'email', Endpoint: 'secops@example.com', TopicArn: TOPIC };
-const pending: Subscription = { SubscriptionArn: 'PendingConfirmation', Owner: ACCOUNT, Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: TOPIC };
+const confirmed: Subscription = {
+  SubscriptionArn: `${TOPIC}:c3019def-3714-403e-ba29-eb14079d5c69`,
+  Owner: ACCOUNT,
+  Protocol: 'email',
+  Endpoint: 'secops@example.com',
+  TopicArn: TOPIC,
+};
+const pending: Subscription = {
+  SubscriptionArn: 'PendingConfirmation',
+  Owner: ACCOUNT,
+  Protocol: 'email',
+  Endpoint: 'oncall@example.com',
+  TopicArn: TOPIC,
+};
 
 /**
  * FilesRead sums per 5 minutes, newest first (ScanBy TimestampDescending), the latest non-zero one `minutesAgo`
  * before the request's EndTime (doctor's "now", which the command line takes from the clock).
  */
 function filesRead(minutesAgo: number | null) {
-  return (input: GetMetricDataCommandInput) => filesReadAt(minutesAgo, input.EndTime instanceof Date ? input.EndTime : NOW);
+  return (input: GetMetricDataCommandInput) =>
+    filesReadAt(minutesAgo, input.EndTime instanceof Date ? input.EndTime : NOW);
 }
 
 function filesReadAt(minutesAgo: number | null, end: Date) {
   const timestamps = [0, 5, 10, 15].map((m) => new Date(end.getTime() - (m + (minutesAgo ?? 0)) * 60_000));
   return {
-    MetricDataResults: [{ Id: 'filesRead', Label: 'FilesRead', Timestamps: minutesAgo === null ? [] : timestamps, Values: minutesAgo === null ? [] : [3, 2, 0, 4], StatusCode: 'Complete' as const }],
+    MetricDataResults: [
+      {
+        Id: 'filesRead',
+        Label: 'FilesRead',
+        Timestamps: minutesAgo === null ? [] : timestamps,
+        Values: minutesAgo === null ? [] : [3, 2, 0, 4],
+        StatusCode: 'Complete' as const,
+      },
+    ],
     Messages: [],
   };
 }
 
-function serviceError(Exception: typeof CloudFormationServiceException | typeof S3ServiceException, name: string, message: string) {
+function serviceError(
+  Exception: typeof CloudFormationServiceException | typeof S3ServiceException,
+  name: string,
+  message: string,
+) {
   return new Exception({ name, message, $fault: 'client', $metadata: { httpStatusCode: 400 } });
 }
 
@@ -98,9 +133,22 @@ function healthy(): void {
   // Buckets in us-east-1 have a null LocationConstraint (API_GetBucketLocation).
   s3.on(GetBucketLocationCommand, { Bucket: BUCKET }).resolves({});
   cloudtrail.on(DescribeTrailsCommand).resolves({
-    trailList: [trail(), trail({ Name: 'org-audit', S3BucketName: 'org-audit-logs', TrailARN: `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/org-audit` })],
+    trailList: [
+      trail(),
+      trail({
+        Name: 'org-audit',
+        S3BucketName: 'org-audit-logs',
+        TrailARN: `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/org-audit`,
+      }),
+    ],
   });
-  cloudtrail.on(GetTrailStatusCommand, { Name: TRAIL_ARN }).resolves({ IsLogging: true, LatestDeliveryTime: new Date(NOW.getTime() - 4 * 60_000), StartLoggingTime: new Date('2026-11-20T09:01:00Z') });
+  cloudtrail
+    .on(GetTrailStatusCommand, { Name: TRAIL_ARN })
+    .resolves({
+      IsLogging: true,
+      LatestDeliveryTime: new Date(NOW.getTime() - 4 * 60_000),
+      StartLoggingTime: new Date('2026-11-20T09:01:00Z'),
+    });
   sns.on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC }).resolves({ Subscriptions: [confirmed] });
   cloudwatch.on(GetMetricDataCommand).callsFake(filesRead(3));
   sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: '0' } });
@@ -133,19 +181,28 @@ describe('trailwatch doctor on a healthy stack', () => {
     ]);
   });
 
-  it('asks the services what the checks need: the stack\'s bucket, trail, topic and queues', async () => {
+  it("asks the services what the checks need: the stack's bucket, trail, topic and queues", async () => {
     await doctor();
     expect(s3).toHaveReceivedCommandWith(GetBucketNotificationConfigurationCommand, { Bucket: BUCKET });
     expect(cloudtrail).toHaveReceivedCommandWith(DescribeTrailsCommand, { includeShadowTrails: true });
     expect(cloudtrail).toHaveReceivedCommandTimes(GetTrailStatusCommand, 1);
     expect(sns).toHaveReceivedCommandWith(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC });
     expect(cloudwatch).toHaveReceivedCommandWith(GetMetricDataCommand, filesReadQuery(NOW, STACK));
-    expect(sqs).toHaveReceivedCommandWith(GetQueueAttributesCommand, { QueueUrl: PROCESSOR_DLQ, AttributeNames: ['ApproximateNumberOfMessages'] });
-    expect(sqs).toHaveReceivedCommandWith(GetQueueAttributesCommand, { QueueUrl: INDEXER_DLQ, AttributeNames: ['ApproximateNumberOfMessages'] });
+    expect(sqs).toHaveReceivedCommandWith(GetQueueAttributesCommand, {
+      QueueUrl: PROCESSOR_DLQ,
+      AttributeNames: ['ApproximateNumberOfMessages'],
+    });
+    expect(sqs).toHaveReceivedCommandWith(GetQueueAttributesCommand, {
+      QueueUrl: INDEXER_DLQ,
+      AttributeNames: ['ApproximateNumberOfMessages'],
+    });
   });
 
   it('reads every page of subscriptions', async () => {
-    sns.on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC }).resolvesOnce({ Subscriptions: [pending], NextToken: 'page-2' }).resolves({ Subscriptions: [confirmed] });
+    sns
+      .on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC })
+      .resolvesOnce({ Subscriptions: [pending], NextToken: 'page-2' })
+      .resolves({ Subscriptions: [confirmed] });
     const checks = await doctor();
     expect(sns).toHaveReceivedCommandWith(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC, NextToken: 'page-2' });
     expect(statusOf(checks, 'subscription')).toBe('warn');
@@ -153,7 +210,11 @@ describe('trailwatch doctor on a healthy stack', () => {
 
   it('prints PASS lines and exits 0 through the command line', async () => {
     const out: string[] = [];
-    const code = await main(['doctor', '--stack', STACK, '--region', 'us-east-1'], { out: (l) => out.push(l), err: (l) => out.push(l), interactive: false });
+    const code = await main(['doctor', '--stack', STACK, '--region', 'us-east-1'], {
+      out: (l) => out.push(l),
+      err: (l) => out.push(l),
+      interactive: false,
+    });
     expect(code).toBe(0);
     expect(out[0]).toBe('trailwatch doctor: stack trailwatch in us-east-1');
     expect(out.at(-1)).toBe('9 checks: 9 pass, 0 warn, 0 fail');
@@ -161,14 +222,26 @@ describe('trailwatch doctor on a healthy stack', () => {
 });
 
 /** Each way a deployed stack can be broken, and the check that must see it. */
-const BROKEN: Array<{ name: string; check: string; status: 'warn' | 'fail'; detail: RegExp; fix: RegExp; breakIt: () => void }> = [
+const BROKEN: Array<{
+  name: string;
+  check: string;
+  status: 'warn' | 'fail';
+  detail: RegExp;
+  fix: RegExp;
+  breakIt: () => void;
+}> = [
   {
     name: 'the stack does not exist (wrong name or region)',
     check: 'stack',
     status: 'fail',
     detail: /no stack trailwatch in us-east-1/,
     fix: /--region/,
-    breakIt: () => cloudformation.on(DescribeStacksCommand).rejects(serviceError(CloudFormationServiceException, 'ValidationError', 'Stack with id trailwatch does not exist')),
+    breakIt: () =>
+      cloudformation
+        .on(DescribeStacksCommand)
+        .rejects(
+          serviceError(CloudFormationServiceException, 'ValidationError', 'Stack with id trailwatch does not exist'),
+        ),
   },
   {
     name: 'the last update failed and could not roll back',
@@ -176,7 +249,8 @@ const BROKEN: Array<{ name: string; check: string; status: 'warn' | 'fail'; deta
     status: 'fail',
     detail: /UPDATE_ROLLBACK_FAILED/,
     fix: /describe-stack-events/,
-    breakIt: () => cloudformation.on(DescribeStacksCommand).resolves({ Stacks: [stack({ StackStatus: 'UPDATE_ROLLBACK_FAILED' })] }),
+    breakIt: () =>
+      cloudformation.on(DescribeStacksCommand).resolves({ Stacks: [stack({ StackStatus: 'UPDATE_ROLLBACK_FAILED' })] }),
   },
   {
     name: 'an older template without the outputs doctor needs',
@@ -184,10 +258,15 @@ const BROKEN: Array<{ name: string; check: string; status: 'warn' | 'fail'; deta
     status: 'fail',
     detail: /missing outputs: ProcessorDeadLetterQueueUrl, IndexerDeadLetterQueueUrl/,
     fix: /sam deploy/,
-    breakIt: () => cloudformation.on(DescribeStacksCommand).resolves({ Stacks: [stack({ Outputs: stack().Outputs?.filter((o) => !o.OutputKey?.endsWith('DeadLetterQueueUrl')) })] }),
+    breakIt: () =>
+      cloudformation
+        .on(DescribeStacksCommand)
+        .resolves({
+          Stacks: [stack({ Outputs: stack().Outputs?.filter((o) => !o.OutputKey?.endsWith('DeadLetterQueueUrl')) })],
+        }),
   },
   {
-    name: 'the bucket\'s EventBridge notifications are off',
+    name: "the bucket's EventBridge notifications are off",
     check: 'bucket-eventbridge',
     status: 'fail',
     detail: /does not send events to Amazon EventBridge/,
@@ -200,7 +279,10 @@ const BROKEN: Array<{ name: string; check: string; status: 'warn' | 'fail'; deta
     status: 'fail',
     detail: /AccessDenied/,
     fix: /s3:GetBucketNotification/,
-    breakIt: () => s3.on(GetBucketNotificationConfigurationCommand).rejects(serviceError(S3ServiceException, 'AccessDenied', 'Access Denied')),
+    breakIt: () =>
+      s3
+        .on(GetBucketNotificationConfigurationCommand)
+        .rejects(serviceError(S3ServiceException, 'AccessDenied', 'Access Denied')),
   },
   {
     name: 'the bucket is in another region than the stack',
@@ -216,7 +298,10 @@ const BROKEN: Array<{ name: string; check: string; status: 'warn' | 'fail'; deta
     status: 'fail',
     detail: /is not logging/,
     fix: /start-logging --name arn:aws:cloudtrail/,
-    breakIt: () => cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: false, StopLoggingTime: new Date('2026-12-03T12:00:00Z') }),
+    breakIt: () =>
+      cloudtrail
+        .on(GetTrailStatusCommand)
+        .resolves({ IsLogging: false, StopLoggingTime: new Date('2026-12-03T12:00:00Z') }),
   },
   {
     name: 'the trail cannot write to the bucket',
@@ -224,7 +309,8 @@ const BROKEN: Array<{ name: string; check: string; status: 'warn' | 'fail'; deta
     status: 'fail',
     detail: /cannot deliver to .*AccessDenied/,
     fix: /bucket policy/,
-    breakIt: () => cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true, LatestDeliveryError: 'AccessDenied' }),
+    breakIt: () =>
+      cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true, LatestDeliveryError: 'AccessDenied' }),
   },
   {
     name: 'the trail has no log file validation',
@@ -232,7 +318,8 @@ const BROKEN: Array<{ name: string; check: string; status: 'warn' | 'fail'; deta
     status: 'warn',
     detail: /without log file validation/,
     fix: /--enable-log-file-validation/,
-    breakIt: () => cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [trail({ LogFileValidationEnabled: false })] }),
+    breakIt: () =>
+      cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [trail({ LogFileValidationEnabled: false })] }),
   },
   {
     name: 'no trail delivers to the bucket any more',
@@ -240,7 +327,8 @@ const BROKEN: Array<{ name: string; check: string; status: 'warn' | 'fail'; deta
     status: 'fail',
     detail: /no trail delivers to/,
     fix: /update-trail/,
-    breakIt: () => cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [trail({ S3BucketName: 'somewhere-else' })] }),
+    breakIt: () =>
+      cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [trail({ S3BucketName: 'somewhere-else' })] }),
   },
   {
     name: 'the email subscription is not confirmed',
@@ -280,7 +368,10 @@ const BROKEN: Array<{ name: string; check: string; status: 'warn' | 'fail'; deta
     status: 'fail',
     detail: /holds 3 undelivered log file notifications: those files were not checked for alerts/,
     fix: /receive-message/,
-    breakIt: () => sqs.on(GetQueueAttributesCommand, { QueueUrl: PROCESSOR_DLQ }).resolves({ Attributes: { ApproximateNumberOfMessages: '3' } }),
+    breakIt: () =>
+      sqs
+        .on(GetQueueAttributesCommand, { QueueUrl: PROCESSOR_DLQ })
+        .resolves({ Attributes: { ApproximateNumberOfMessages: '3' } }),
   },
   {
     name: 'a delivery in the indexer dead-letter queue',
@@ -288,7 +379,10 @@ const BROKEN: Array<{ name: string; check: string; status: 'warn' | 'fail'; deta
     status: 'fail',
     detail: /holds 1 undelivered log file notification: those files were not indexed/,
     fix: /receive-message/,
-    breakIt: () => sqs.on(GetQueueAttributesCommand, { QueueUrl: INDEXER_DLQ }).resolves({ Attributes: { ApproximateNumberOfMessages: '1' } }),
+    breakIt: () =>
+      sqs
+        .on(GetQueueAttributesCommand, { QueueUrl: INDEXER_DLQ })
+        .resolves({ Attributes: { ApproximateNumberOfMessages: '1' } }),
   },
 ];
 
@@ -313,7 +407,11 @@ describe('trailwatch doctor on a broken stack', () => {
   it('exits 1 when a check fails and prints the fix under it', async () => {
     s3.on(GetBucketNotificationConfigurationCommand).resolves({});
     const out: string[] = [];
-    const code = await main(['doctor', '--stack', STACK, '--region', 'us-east-1'], { out: (l) => out.push(l), err: (l) => out.push(l), interactive: false });
+    const code = await main(['doctor', '--stack', STACK, '--region', 'us-east-1'], {
+      out: (l) => out.push(l),
+      err: (l) => out.push(l),
+      interactive: false,
+    });
     expect(code).toBe(1);
     const failed = out.findIndex((l) => l.startsWith('FAIL  bucket-eventbridge'));
     expect(failed).toBeGreaterThan(0);
@@ -323,7 +421,13 @@ describe('trailwatch doctor on a broken stack', () => {
 
   it('exits 0 when checks only warn', async () => {
     cloudwatch.on(GetMetricDataCommand).callsFake(filesRead(120));
-    expect(await main(['doctor', '--stack', STACK, '--region', 'us-east-1'], { out: () => {}, err: () => {}, interactive: false })).toBe(0);
+    expect(
+      await main(['doctor', '--stack', STACK, '--region', 'us-east-1'], {
+        out: () => {},
+        err: () => {},
+        interactive: false,
+      }),
+    ).toBe(0);
   });
 });
 
@@ -343,7 +447,13 @@ describe('trailwatch doctor usage', () => {
 
 describe('bucket regions from GetBucketLocation', () => {
   it('reads null as us-east-1 and EU as eu-west-1, other values as they are', () => {
-    expect([bucketRegion(undefined), bucketRegion(null), bucketRegion(''), bucketRegion('EU'), bucketRegion('ap-southeast-2')]).toEqual(['us-east-1', 'us-east-1', 'us-east-1', 'eu-west-1', 'ap-southeast-2']);
+    expect([
+      bucketRegion(undefined),
+      bucketRegion(null),
+      bucketRegion(''),
+      bucketRegion('EU'),
+      bucketRegion('ap-southeast-2'),
+    ]).toEqual(['us-east-1', 'us-east-1', 'us-east-1', 'eu-west-1', 'ap-southeast-2']);
   });
 });
 
@@ -352,7 +462,8 @@ describe('loading', () => {
     const cli = importGraph('cli/bin.ts');
     expect(cli.files.filter((file) => /doctor|test-alert/.test(file))).toEqual([]);
     const modules = new Set(cli.sdkImports.map((i) => i.module));
-    for (const client of ['client-cloudformation', 'client-cloudtrail', 'client-cloudwatch', 'client-sqs']) expect(modules).not.toContain(`@aws-sdk/${client}`);
+    for (const client of ['client-cloudformation', 'client-cloudtrail', 'client-cloudwatch', 'client-sqs'])
+      expect(modules).not.toContain(`@aws-sdk/${client}`);
   });
 
   it('doctor itself imports the SDK clients only when it runs', () => {

@@ -32,7 +32,9 @@ async function tempDir(): Promise<string> {
 
 /** The records of rds-day.json.gz as `aws cloudtrail lookup-events` pages print them. */
 async function eventHistoryPages(perPage: number): Promise<object[]> {
-  const { Records } = JSON.parse(gunzipSync(await readFile(RDS_DAY)).toString()) as { Records: Record<string, unknown>[] };
+  const { Records } = JSON.parse(gunzipSync(await readFile(RDS_DAY)).toString()) as {
+    Records: Record<string, unknown>[];
+  };
   const events = Records.map((record) => ({
     EventId: record.eventID,
     EventName: record.eventName,
@@ -44,7 +46,11 @@ async function eventHistoryPages(perPage: number): Promise<object[]> {
     CloudTrailEvent: JSON.stringify(record),
   }));
   const pages = [];
-  for (let i = 0; i < events.length; i += perPage) pages.push({ Events: events.slice(i, i + perPage), ...(i + perPage < events.length ? { NextToken: `token-${i}` } : {}) });
+  for (let i = 0; i < events.length; i += perPage)
+    pages.push({
+      Events: events.slice(i, i + perPage),
+      ...(i + perPage < events.length ? { NextToken: `token-${i}` } : {}),
+    });
   return pages;
 }
 
@@ -86,8 +92,19 @@ describe('scan: CloudTrail Event history (aws cloudtrail lookup-events output)',
   it('reports a CloudTrailEvent that is not a JSON object as a malformed record, by file and index, and exits 1', async () => {
     const dir = await tempDir();
     const file = path.join(dir, 'events.json');
-    const good = cloudTrailRecord({ eventName: 'DeleteDBInstance', requestParameters: { dBInstanceIdentifier: 'db-1' } });
-    await writeFile(file, JSON.stringify({ Events: [{ EventId: 'x', CloudTrailEvent: '{"eventName": "Delete' }, { EventId: 'y', CloudTrailEvent: JSON.stringify(good) }] }));
+    const good = cloudTrailRecord({
+      eventName: 'DeleteDBInstance',
+      requestParameters: { dBInstanceIdentifier: 'db-1' },
+    });
+    await writeFile(
+      file,
+      JSON.stringify({
+        Events: [
+          { EventId: 'x', CloudTrailEvent: '{"eventName": "Delete' },
+          { EventId: 'y', CloudTrailEvent: JSON.stringify(good) },
+        ],
+      }),
+    );
     const { code, rules, stderr } = await run('scan', '--format', 'json', file);
     expect(code).toBe(1);
     expect(rules).toEqual(['rds-database-deleted']);
@@ -116,16 +133,38 @@ describe('scan: files that are not CloudTrail logs', () => {
     for (const dir of [trail, config, insight, elsewhere]) await mkdir(dir, { recursive: true });
     await cp(RDS_DAY, path.join(trail, '123456789012_CloudTrail_us-east-1_20261120T1700Z_abcdefghijklmnop.json.gz'));
     await writeFile(
-      path.join(config, '123456789012_Config_us-east-1_ConfigHistory_AWS::RDS::DBInstance_20261120T170000Z_20261120T180000Z_1.json.gz'),
+      path.join(
+        config,
+        '123456789012_Config_us-east-1_ConfigHistory_AWS::RDS::DBInstance_20261120T170000Z_20261120T180000Z_1.json.gz',
+      ),
       gzipSync(JSON.stringify({ fileVersion: '1.0', configurationItems: [{ resourceType: 'AWS::RDS::DBInstance' }] })),
     );
     await writeFile(
       path.join(insight, 'insights.json.gz'),
-      gzipSync(JSON.stringify({ Records: [{ eventVersion: '1.07', eventType: 'AwsCloudTrailInsight', eventSource: 'rds.amazonaws.com', eventName: 'DeleteDBInstance' }] })),
+      gzipSync(
+        JSON.stringify({
+          Records: [
+            {
+              eventVersion: '1.07',
+              eventType: 'AwsCloudTrailInsight',
+              eventSource: 'rds.amazonaws.com',
+              eventName: 'DeleteDBInstance',
+            },
+          ],
+        }),
+      ),
     );
     // The same, by content alone: names and folders that say nothing.
-    await writeFile(path.join(elsewhere, 'config-copy.json'), JSON.stringify({ fileVersion: '1.0', configSnapshotId: 'abc', configurationItems: [] }));
-    await writeFile(path.join(elsewhere, 'insights-copy.json'), JSON.stringify({ Records: [{ eventVersion: '1.07', eventType: 'AwsCloudTrailInsight', eventSource: 'rds.amazonaws.com' }] }));
+    await writeFile(
+      path.join(elsewhere, 'config-copy.json'),
+      JSON.stringify({ fileVersion: '1.0', configSnapshotId: 'abc', configurationItems: [] }),
+    );
+    await writeFile(
+      path.join(elsewhere, 'insights-copy.json'),
+      JSON.stringify({
+        Records: [{ eventVersion: '1.07', eventType: 'AwsCloudTrailInsight', eventSource: 'rds.amazonaws.com' }],
+      }),
+    );
     await writeFile(path.join(elsewhere, 'package.json'), JSON.stringify({ name: 'x', version: '1.0.0' }));
     await writeFile(path.join(elsewhere, 'list.json'), JSON.stringify([1, 2, 3]));
     return root;
@@ -160,7 +199,16 @@ describe('scan: files that are not CloudTrail logs', () => {
 
 describe('scan --since / --until', () => {
   it('keeps only records whose eventTime is inside the window, for every input', async () => {
-    const { out, stderr } = await run('scan', '--format', 'json', '--since', '2026-11-20T16:00:00Z', '--until', '2026-11-20T17:00:00Z', SAMPLE);
+    const { out, stderr } = await run(
+      'scan',
+      '--format',
+      'json',
+      '--since',
+      '2026-11-20T16:00:00Z',
+      '--until',
+      '2026-11-20T17:00:00Z',
+      SAMPLE,
+    );
     const times = out.map((line) => (JSON.parse(line) as { eventTime: string }).eventTime);
     expect(times).toEqual(['2026-11-20T16:41:16Z', '2026-11-20T16:45:37Z']);
     // 24 records parsed (those a rule can match: the RDS operation rules of issue 15 want reboots and snapshots
@@ -175,17 +223,37 @@ describe('scan --since / --until', () => {
     const reversed = await run('scan', '--since', '2026-11-21', '--until', '2026-11-20', SAMPLE);
     expect(reversed.code).toBe(2);
     expect(reversed.stderr).toMatch(/--since \(2026-11-21T00:00:00Z\) must be before --until \(2026-11-21T00:00:00Z\)/);
-    expect((await run('scan', '--since', 'yesterday', SAMPLE)).stderr).toMatch(/--since must be a duration \(30m, 2h, 7d, 2w\), a date/);
+    expect((await run('scan', '--since', 'yesterday', SAMPLE)).stderr).toMatch(
+      /--since must be a duration \(30m, 2h, 7d, 2w\), a date/,
+    );
   });
 
   it('reads dates and times strictly (shared/iso-time.ts): a day the month lacks or hour 24 is a usage error', async () => {
-    for (const [flag, value] of [['--since', '2026-02-31'], ['--until', '2026-02-30T10:00:00Z'], ['--since', '2026-11-20T24:00'], ['--until', '2026-13-01']]) {
+    for (const [flag, value] of [
+      ['--since', '2026-02-31'],
+      ['--until', '2026-02-30T10:00:00Z'],
+      ['--since', '2026-11-20T24:00'],
+      ['--until', '2026-13-01'],
+    ]) {
       const { code, stderr } = await run('scan', flag!, value!, SAMPLE);
       expect(code).toBe(2);
       expect(stderr).toContain(`${flag} must be a duration`);
     }
     expect((await run('scan', '--since', '2028-02-29', '--until', '2028-03-01', SAMPLE)).code).toBe(0);
-    expect((await run('scan', '--format', 'json', '--since', '2026-11-20T17:00:00+0100', '--until', '2026-11-20T17:00:00z', SAMPLE)).out).toHaveLength(2);
+    expect(
+      (
+        await run(
+          'scan',
+          '--format',
+          'json',
+          '--since',
+          '2026-11-20T17:00:00+0100',
+          '--until',
+          '2026-11-20T17:00:00z',
+          SAMPLE,
+        )
+      ).out,
+    ).toHaveLength(2);
   });
 });
 
@@ -201,7 +269,17 @@ describe('scan --fail-on', () => {
   });
 
   it('exits 3 rather than 1 when a file was also unreadable', async () => {
-    expect((await run('scan', '--fail-on', 'high', RDS_DAY, path.join(import.meta.dirname, 'fixtures', 'logs', 'truncated.json.gz'))).code).toBe(3);
+    expect(
+      (
+        await run(
+          'scan',
+          '--fail-on',
+          'high',
+          RDS_DAY,
+          path.join(import.meta.dirname, 'fixtures', 'logs', 'truncated.json.gz'),
+        )
+      ).code,
+    ).toBe(3);
   });
 
   it('rejects a level that is not a severity (exit 2)', async () => {

@@ -12,11 +12,18 @@ import { startRecordingProxy, type RecordingProxy } from './helpers/recording-pr
 
 const BUCKET = 'trail-bucket';
 const DAY = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/';
-const key = (day: string, time: string) => `AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/${day}/123456789012_CloudTrail_us-east-1_202611${day}T${time}Z_abcdefghijklmnop.json.gz`;
+const key = (day: string, time: string) =>
+  `AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/${day}/123456789012_CloudTrail_us-east-1_202611${day}T${time}Z_abcdefghijklmnop.json.gz`;
 
 /** One deletion per file, at `eventTime`, so each file read shows as one alert. */
 function logFile(db: string, eventTime: string): Buffer {
-  return gzipSync(JSON.stringify({ Records: [cloudTrailRecord({ eventName: 'DeleteDBInstance', eventTime, requestParameters: { dBInstanceIdentifier: db } })] }));
+  return gzipSync(
+    JSON.stringify({
+      Records: [
+        cloudTrailRecord({ eventName: 'DeleteDBInstance', eventTime, requestParameters: { dBInstanceIdentifier: db } }),
+      ],
+    }),
+  );
 }
 
 const FILES = [
@@ -38,14 +45,25 @@ beforeAll(async () => {
   s3 = await startS3Emulator();
   await s3.createBucket(BUCKET);
   for (const file of FILES) await s3.put(BUCKET, file.key, logFile(file.db, file.eventTime));
-  await s3.put(BUCKET, 'AWSLogs/123456789012/CloudTrail-Digest/us-east-1/2026/11/20/123456789012_CloudTrail-Digest_us-east-1_trail_us-east-1_20261120T100000Z.json.gz', gzipSync('{"awsAccountId":"123456789012"}'));
-  await s3.put(BUCKET, 'AWSLogs/123456789012/Config/us-east-1/2026/11/20/ConfigHistory/123456789012_Config_us-east-1_ConfigHistory_AWS::RDS::DBInstance_20261120T100000Z_20261120T110000Z_1.json.gz', gzipSync('{"fileVersion":"1.0","configurationItems":[]}'));
+  await s3.put(
+    BUCKET,
+    'AWSLogs/123456789012/CloudTrail-Digest/us-east-1/2026/11/20/123456789012_CloudTrail-Digest_us-east-1_trail_us-east-1_20261120T100000Z.json.gz',
+    gzipSync('{"awsAccountId":"123456789012"}'),
+  );
+  await s3.put(
+    BUCKET,
+    'AWSLogs/123456789012/Config/us-east-1/2026/11/20/ConfigHistory/123456789012_Config_us-east-1_ConfigHistory_AWS::RDS::DBInstance_20261120T100000Z_20261120T110000Z_1.json.gz',
+    gzipSync('{"fileVersion":"1.0","configurationItems":[]}'),
+  );
   proxy = await startRecordingProxy(s3.port);
   // The standard credential chain, from the environment, as a user's shell would have it; no profile files.
   const dir = await mkdtemp(path.join(tmpdir(), 'trailwatch-aws-'));
   awsConfig = path.join(dir, 'config');
   await writeFile(awsConfig, '[profile audit]\nregion = us-east-1\n');
-  await writeFile(path.join(dir, 'credentials'), `[audit]\naws_access_key_id = ${EMULATOR_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${EMULATOR_CREDENTIALS.secretAccessKey}\n`);
+  await writeFile(
+    path.join(dir, 'credentials'),
+    `[audit]\naws_access_key_id = ${EMULATOR_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${EMULATOR_CREDENTIALS.secretAccessKey}\n`,
+  );
   Object.assign(process.env, {
     AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
@@ -66,18 +84,43 @@ afterAll(async () => {
 async function run(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), interactive: false, env: process.env });
-  return { code, out, err, stderr: err.join('\n'), dbs: out.map((line) => (JSON.parse(line) as { resource: { id: string } }).resource.id) };
+  const code = await main(argv, {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    interactive: false,
+    env: process.env,
+  });
+  return {
+    code,
+    out,
+    err,
+    stderr: err.join('\n'),
+    dbs: out.map((line) => (JSON.parse(line) as { resource: { id: string } }).resource.id),
+  };
 }
 
 const downloaded = () =>
-  proxy.requests.filter((r) => r.method === 'GET' && !r.url.includes('list-type=2')).map((r) => decodeURIComponent(r.url.split('?')[0]!).replace(`/${BUCKET}/`, ''));
-const listedPrefixes = () => proxy.requests.filter((r) => r.url.includes('list-type=2')).map((r) => new URL(r.url, 'http://x').searchParams.get('prefix'));
+  proxy.requests
+    .filter((r) => r.method === 'GET' && !r.url.includes('list-type=2'))
+    .map((r) => decodeURIComponent(r.url.split('?')[0]!).replace(`/${BUCKET}/`, ''));
+const listedPrefixes = () =>
+  proxy.requests
+    .filter((r) => r.url.includes('list-type=2'))
+    .map((r) => new URL(r.url, 'http://x').searchParams.get('prefix'));
 
 describe('scan s3://BUCKET/PREFIX', () => {
   it('reads every CloudTrail log under the prefix, skipping digests and Config files by name, without a window', async () => {
     proxy.requests.length = 0;
-    const { code, dbs, stderr } = await run('scan', '--format', 'json', '--region', 'us-east-1', '--endpoint-url', proxy.endpoint, `s3://${BUCKET}/AWSLogs/`);
+    const { code, dbs, stderr } = await run(
+      'scan',
+      '--format',
+      'json',
+      '--region',
+      'us-east-1',
+      '--endpoint-url',
+      proxy.endpoint,
+      `s3://${BUCKET}/AWSLogs/`,
+    );
     expect(code).toBe(0);
     expect(dbs.sort()).toEqual(FILES.map((f) => f.db).sort());
     expect(downloaded().sort()).toEqual(FILES.map((f) => f.key).sort());
@@ -87,8 +130,18 @@ describe('scan s3://BUCKET/PREFIX', () => {
   it('with --since/--until, downloads only the keys whose delivery time can hold records in the window', async () => {
     proxy.requests.length = 0;
     const { code, dbs, stderr } = await run(
-      'scan', '--format', 'json', '--region', 'us-east-1', '--endpoint-url', proxy.endpoint,
-      '--since', '2026-11-20T10:00:00Z', '--until', '2026-11-20T12:00:00Z', `s3://${BUCKET}/`,
+      'scan',
+      '--format',
+      'json',
+      '--region',
+      'us-east-1',
+      '--endpoint-url',
+      proxy.endpoint,
+      '--since',
+      '2026-11-20T10:00:00Z',
+      '--until',
+      '2026-11-20T12:00:00Z',
+      `s3://${BUCKET}/`,
     );
     expect(code).toBe(0);
     expect(dbs).toEqual(['inside-1', 'inside-2', 'delivered-late']);
@@ -100,26 +153,63 @@ describe('scan s3://BUCKET/PREFIX', () => {
     proxy.requests.length = 0;
     const region = 'AWSLogs/123456789012/CloudTrail/us-east-1/';
     const { dbs } = await run(
-      'scan', '--format', 'json', '--region', 'us-east-1', '--endpoint-url', proxy.endpoint,
-      '--since', '2026-11-20T10:00:00Z', '--until', '2026-11-20T12:00:00Z', `s3://${BUCKET}/${region}`,
+      'scan',
+      '--format',
+      'json',
+      '--region',
+      'us-east-1',
+      '--endpoint-url',
+      proxy.endpoint,
+      '--since',
+      '2026-11-20T10:00:00Z',
+      '--until',
+      '2026-11-20T12:00:00Z',
+      `s3://${BUCKET}/${region}`,
     );
     expect(dbs).toEqual(['inside-1', 'inside-2', 'delivered-late']);
     expect(listedPrefixes()).toEqual([DAY]);
   });
 
   it('still filters records by eventTime inside the files it reads', async () => {
-    const { dbs } = await run('scan', '--format', 'json', '--region', 'us-east-1', '--endpoint-url', proxy.endpoint, '--since', '2026-11-20T10:00:00Z', '--until', '2026-11-20T11:00:00Z', `s3://${BUCKET}/`);
+    const { dbs } = await run(
+      'scan',
+      '--format',
+      'json',
+      '--region',
+      'us-east-1',
+      '--endpoint-url',
+      proxy.endpoint,
+      '--since',
+      '2026-11-20T10:00:00Z',
+      '--until',
+      '2026-11-20T11:00:00Z',
+      `s3://${BUCKET}/`,
+    );
     expect(dbs).toEqual(['inside-1']);
   });
 
   it('says in words that a bucket does not exist, and exits 1', async () => {
-    const { code, stderr } = await run('scan', '--region', 'us-east-1', '--endpoint-url', proxy.endpoint, 's3://no-such-bucket/AWSLogs/');
+    const { code, stderr } = await run(
+      'scan',
+      '--region',
+      'us-east-1',
+      '--endpoint-url',
+      proxy.endpoint,
+      's3://no-such-bucket/AWSLogs/',
+    );
     expect(code).toBe(1);
     expect(stderr).toMatch(/^trailwatch: cannot list s3:\/\/no-such-bucket\/AWSLogs\/: the bucket does not exist$/m);
   });
 
   it('names a missing profile as a missing profile (not "Region is missing"), and exits 2', async () => {
-    const { code, stderr } = await run('scan', '--profile', 'nope', '--endpoint-url', proxy.endpoint, `s3://${BUCKET}/`);
+    const { code, stderr } = await run(
+      'scan',
+      '--profile',
+      'nope',
+      '--endpoint-url',
+      proxy.endpoint,
+      `s3://${BUCKET}/`,
+    );
     expect(code).toBe(2);
     expect(stderr).toContain(`--profile nope: no such AWS profile in ${awsConfig}`);
     expect(stderr).toContain('(profiles there: audit)');
@@ -127,7 +217,16 @@ describe('scan s3://BUCKET/PREFIX', () => {
   });
 
   it('uses a profile that exists: its credentials and its region', async () => {
-    const { code, dbs } = await run('scan', '--format', 'json', '--profile', 'audit', '--endpoint-url', proxy.endpoint, `s3://${BUCKET}/${DAY}`);
+    const { code, dbs } = await run(
+      'scan',
+      '--format',
+      'json',
+      '--profile',
+      'audit',
+      '--endpoint-url',
+      proxy.endpoint,
+      `s3://${BUCKET}/${DAY}`,
+    );
     expect(code).toBe(0);
     expect(dbs).toHaveLength(5);
   });
@@ -139,11 +238,13 @@ describe('scan s3://BUCKET/PREFIX', () => {
   });
 });
 
-describe('search: AWS problems in the user\'s words', () => {
+describe("search: AWS problems in the user's words", () => {
   it('says no region is set, and how to set one, instead of the SDK\'s "Region is missing"', async () => {
     const { code, stderr } = await run('search', '--log-group', '/trailwatch/x/cloudtrail');
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^trailwatch: cannot search \/trailwatch\/x\/cloudtrail: no AWS region is set; pass --region REGION, set AWS_REGION/);
+    expect(stderr).toMatch(
+      /^trailwatch: cannot search \/trailwatch\/x\/cloudtrail: no AWS region is set; pass --region REGION, set AWS_REGION/,
+    );
     expect(stderr).not.toMatch(/Error|Region is missing/);
   });
 
@@ -153,7 +254,12 @@ describe('search: AWS problems in the user\'s words', () => {
     expect(flag.stderr).toMatch(/--profile prod: no such AWS profile/);
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(['search', '--log-group', '/x'], { out: (l) => out.push(l), err: (l) => err.push(l), interactive: false, env: { ...process.env, AWS_PROFILE: 'prod' } });
+    const code = await main(['search', '--log-group', '/x'], {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+      interactive: false,
+      env: { ...process.env, AWS_PROFILE: 'prod' },
+    });
     expect(code).toBe(2);
     expect(err[0]).toMatch(/AWS_PROFILE prod: no such AWS profile/);
   });

@@ -18,8 +18,16 @@ describe('trailwatch scan', () => {
   it('prints one text line per alert and exits 0 when everything was read', async () => {
     const { code, out } = await run('scan', '--wide', fixture('rds-day.json.gz'));
     expect(code).toBe(0);
-    expect(out).toContainEqual(expect.stringMatching(/^2026-11-20T16:42:10Z {2}HIGH {6}rds-database-deleted {14}DeleteDBInstance oradb by johndoe \(IAMUser\) {2}from 192\.0\.2\.10 {2}in 123456789012\/us-east-1$/));
-    expect(out).toContainEqual(expect.stringMatching(/rds-failed-call {19}ModifyDBInstance oradb by johndoe .*FAILED InvalidParameterCombination$/));
+    expect(out).toContainEqual(
+      expect.stringMatching(
+        /^2026-11-20T16:42:10Z {2}HIGH {6}rds-database-deleted {14}DeleteDBInstance oradb by johndoe \(IAMUser\) {2}from 192\.0\.2\.10 {2}in 123456789012\/us-east-1$/,
+      ),
+    );
+    expect(out).toContainEqual(
+      expect.stringMatching(
+        /rds-failed-call {19}ModifyDBInstance oradb by johndoe .*FAILED InvalidParameterCombination$/,
+      ),
+    );
   });
 
   it('prints one JSON object per alert per line with the documented fields', async () => {
@@ -40,12 +48,15 @@ describe('trailwatch scan', () => {
       errorCode: null,
       file: fixture('rds-day.json.gz'),
     });
-    for (const key of ['title', 'eventID', 'principal', 'resource', 'errorCode', 'file']) expect(deleted).toHaveProperty(key);
+    for (const key of ['title', 'eventID', 'principal', 'resource', 'errorCode', 'file'])
+      expect(deleted).toHaveProperty(key);
   });
 
   it('writes a summary with files, records, alerts by rule and MB/s to stderr', async () => {
     const { stderr } = await run('scan', fixture('rds-day.json.gz'), fixture('noise-only.json'));
-    expect(stderr).toMatch(/Scanned 2 files: 6 records \(\d+ parsed, 0 malformed\), [\d.]+ MB in [\d.]+ s \([\d.]+ MB\/s\)/);
+    expect(stderr).toMatch(
+      /Scanned 2 files: 6 records \(\d+ parsed, 0 malformed\), [\d.]+ MB in [\d.]+ s \([\d.]+ MB\/s\)/,
+    );
     expect(stderr).toMatch(/rds-database-deleted +1/);
     expect(stderr).toMatch(/rds-failed-call +1/);
   });
@@ -132,8 +143,12 @@ overrides:
 
   it('exits 2 for an unknown option, format or severity', async () => {
     expect((await run('scan', '--colour', fixture('rds-day.json.gz'))).code).toBe(2);
-    expect((await run('scan', '--format', 'xml', fixture('rds-day.json.gz'))).stderr).toMatch(/--format must be text or json/);
-    expect((await run('scan', '--min-severity', 'urgent', fixture('rds-day.json.gz'))).stderr).toMatch(/--min-severity: "urgent" is not a severity/);
+    expect((await run('scan', '--format', 'xml', fixture('rds-day.json.gz'))).stderr).toMatch(
+      /--format must be text or json/,
+    );
+    expect((await run('scan', '--min-severity', 'urgent', fixture('rds-day.json.gz'))).stderr).toMatch(
+      /--min-severity: "urgent" is not a severity/,
+    );
     expect((await run('scan')).stderr).toMatch(/scan needs at least one file or folder/);
   });
 });
@@ -142,7 +157,16 @@ describe('trailwatch rules', () => {
   it('lists the built-in rules with severity and title', async () => {
     const { code, out } = await run('rules');
     expect(code).toBe(0);
-    for (const id of ['rds-database-deleted', 'rdsdata-logging-excluded', 'cloudtrail-logging-stopped', 'rds-snapshot-public', 'rds-public-access', 'rds-master-password-changed', 'rds-failed-call', 'root-rds-activity']) {
+    for (const id of [
+      'rds-database-deleted',
+      'rdsdata-logging-excluded',
+      'cloudtrail-logging-stopped',
+      'rds-snapshot-public',
+      'rds-public-access',
+      'rds-master-password-changed',
+      'rds-failed-call',
+      'root-rds-activity',
+    ]) {
       expect(out).toContainEqual(expect.stringContaining(id));
     }
   });
@@ -151,7 +175,19 @@ describe('trailwatch rules', () => {
 describe('trailwatch scan output order', () => {
   it('prints the alerts of a file in time order, although CloudTrail records are not', async () => {
     // The sample file delivered at 17:20 holds three root calls in the order 17:18, 17:16, 17:19.
-    const file = path.join(import.meta.dirname, '..', 'events', 'logs', 'AWSLogs', '123456789012', 'CloudTrail', 'us-east-1', '2026', '11', '20');
+    const file = path.join(
+      import.meta.dirname,
+      '..',
+      'events',
+      'logs',
+      'AWSLogs',
+      '123456789012',
+      'CloudTrail',
+      'us-east-1',
+      '2026',
+      '11',
+      '20',
+    );
     const { out } = await run('scan', '--format', 'json', file);
     const times = out.map((line) => (JSON.parse(line) as { eventTime: string }).eventTime);
     expect(times.length).toBeGreaterThan(10);

@@ -33,7 +33,13 @@ async function logFile(name: string, content: Buffer): Promise<string> {
   return file;
 }
 
-const deletion = (identifier: string) => cloudTrailRecord({ eventName: 'DeleteDBInstance', eventID: 'e-1', requestParameters: { dBInstanceIdentifier: identifier }, userAgent: identifier });
+const deletion = (identifier: string) =>
+  cloudTrailRecord({
+    eventName: 'DeleteDBInstance',
+    eventID: 'e-1',
+    requestParameters: { dBInstanceIdentifier: identifier },
+    userAgent: identifier,
+  });
 
 describe('terminalSafe', () => {
   it('writes ESC, BEL, CR, C1, bidi marks and separators as visible escapes', () => {
@@ -90,7 +96,12 @@ describe('trailwatch scan output', () => {
 
 describe('trailwatch rules output', () => {
   it('escapes rule titles from a rules file', async () => {
-    const rules = await logFile('rules.yaml', Buffer.from(`rules:\n  - id: forged\n    severity: low\n    title: "ok\\e[2J\\rCRITICAL none"\n    match: { eventSource: [rds.amazonaws.com] }\n`));
+    const rules = await logFile(
+      'rules.yaml',
+      Buffer.from(
+        `rules:\n  - id: forged\n    severity: low\n    title: "ok\\e[2J\\rCRITICAL none"\n    match: { eventSource: [rds.amazonaws.com] }\n`,
+      ),
+    );
     for (const format of ['text', 'json']) {
       const { out } = await run('rules', '--rules', rules, '--format', format);
       const line = out.find((l) => l.includes('forged'));
@@ -101,12 +112,25 @@ describe('trailwatch rules output', () => {
 });
 
 describe('trailwatch search output', () => {
-  const message = JSON.stringify({ ...deletion(`${FORGERY}${RAW_IN_JSON}`), eventTime: '2026-11-20T10:00:00Z', trailwatch: { resource: RAW_IN_JSON, principal: { name: FORGERY } } });
-  const client = { send: () => Promise.resolve({ events: [{ timestamp: Date.parse('2026-11-20T10:00:00Z'), message, logStreamName: 's' }] } as FilterLogEventsCommandOutput) };
+  const message = JSON.stringify({
+    ...deletion(`${FORGERY}${RAW_IN_JSON}`),
+    eventTime: '2026-11-20T10:00:00Z',
+    trailwatch: { resource: RAW_IN_JSON, principal: { name: FORGERY } },
+  });
+  const client = {
+    send: () =>
+      Promise.resolve({
+        events: [{ timestamp: Date.parse('2026-11-20T10:00:00Z'), message, logStreamName: 's' }],
+      } as FilterLogEventsCommandOutput),
+  };
 
   it.each(['text', 'json'] as const)('escapes indexed record text in %s lines', async (format) => {
     const lines: string[] = [];
-    const options = parseSearchArgs(['--log-group', '/trailwatch/x', '--format', format], {}, Date.parse('2026-11-20T12:00:00Z'));
+    const options = parseSearchArgs(
+      ['--log-group', '/trailwatch/x', '--format', format],
+      {},
+      Date.parse('2026-11-20T12:00:00Z'),
+    );
     await runSearch({ ...options, out: (l) => lines.push(l), err: () => {}, client });
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toMatch(UNSAFE);

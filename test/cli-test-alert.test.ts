@@ -1,6 +1,10 @@
 // `trailwatch test-alert`: a clearly marked test alert through the deployed stack's alert topic.
 import 'aws-sdk-client-mock-vitest/extend';
-import { CloudFormationClient, CloudFormationServiceException, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  CloudFormationServiceException,
+  DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
 import { PublishCommand, SNSClient, SNSServiceException } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -16,7 +20,14 @@ beforeEach(() => {
   cloudformation.reset();
   sns.reset();
   cloudformation.on(DescribeStacksCommand, { StackName: 'trailwatch' }).resolves({
-    Stacks: [{ StackName: 'trailwatch', StackStatus: 'CREATE_COMPLETE', CreationTime: NOW, Outputs: [{ OutputKey: 'AlertTopicArn', OutputValue: TOPIC }] }],
+    Stacks: [
+      {
+        StackName: 'trailwatch',
+        StackStatus: 'CREATE_COMPLETE',
+        CreationTime: NOW,
+        Outputs: [{ OutputKey: 'AlertTopicArn', OutputValue: TOPIC }],
+      },
+    ],
   });
   sns.on(PublishCommand).resolves({ MessageId: '5a9c6f2e-1b8d-5e4f-9a0b-3c2d1e0f9a8b' });
 });
@@ -41,7 +52,9 @@ describe('the test alert message', () => {
 
   it('says in the email that it is a test and not a finding', () => {
     const { email } = JSON.parse(request.Message) as { email: string };
-    expect(email.split('\n')[0]).toBe('TEST: this is a test alert from trailwatch, not a finding. Nothing happened in your account.');
+    expect(email.split('\n')[0]).toBe(
+      'TEST: this is a test alert from trailwatch, not a finding. Nothing happened in your account.',
+    );
     expect(email).toContain('at 2026-12-03T14:00:00Z to the alert topic of stack trailwatch in us-east-1');
   });
 
@@ -52,15 +65,20 @@ describe('the test alert message', () => {
     expect(request.MessageAttributes.rule).toEqual({ DataType: 'String', StringValue: TEST_RULE_ID });
   });
 
-  it('keeps the subject under SNS\'s 100 characters for the longest stack name', () => {
-    const long = testAlertRequest({ stackName: `a${'b'.repeat(127)}`, region: 'ap-southeast-2', topicArn: TOPIC, now: NOW });
+  it("keeps the subject under SNS's 100 characters for the longest stack name", () => {
+    const long = testAlertRequest({
+      stackName: `a${'b'.repeat(127)}`,
+      region: 'ap-southeast-2',
+      topicArn: TOPIC,
+      now: NOW,
+    });
     expect(long.Subject.length).toBeLessThan(100);
     expect(long.Subject.startsWith('[trailwatch TEST] ')).toBe(true);
   });
 });
 
 describe('trailwatch test-alert', () => {
-  it('publishes the test alert to the stack\'s alert topic and exits 0', async () => {
+  it("publishes the test alert to the stack's alert topic and exits 0", async () => {
     const { code, out } = await run(['test-alert', '--stack', 'trailwatch', '--region', 'us-east-1']);
     expect(code).toBe(0);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
@@ -71,7 +89,16 @@ describe('trailwatch test-alert', () => {
   });
 
   it('exits 1 without publishing when the stack does not exist', async () => {
-    cloudformation.on(DescribeStacksCommand).rejects(new CloudFormationServiceException({ name: 'ValidationError', message: 'Stack with id nope does not exist', $fault: 'client', $metadata: {} }));
+    cloudformation
+      .on(DescribeStacksCommand)
+      .rejects(
+        new CloudFormationServiceException({
+          name: 'ValidationError',
+          message: 'Stack with id nope does not exist',
+          $fault: 'client',
+          $metadata: {},
+        }),
+      );
     const { code, err } = await run(['test-alert', '--stack', 'nope', '--region', 'us-east-1']);
     expect(code).toBe(1);
     expect(err[0]).toMatch(/cannot describe stack nope in us-east-1: ValidationError/);
@@ -79,14 +106,25 @@ describe('trailwatch test-alert', () => {
   });
 
   it('exits 1 when the stack has no alert topic output', async () => {
-    cloudformation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'other', StackStatus: 'CREATE_COMPLETE', CreationTime: NOW, Outputs: [] }] });
+    cloudformation
+      .on(DescribeStacksCommand)
+      .resolves({ Stacks: [{ StackName: 'other', StackStatus: 'CREATE_COMPLETE', CreationTime: NOW, Outputs: [] }] });
     const { code, err } = await run(['test-alert', '--stack', 'other', '--region', 'us-east-1']);
     expect(code).toBe(1);
     expect(err[0]).toMatch(/has no AlertTopicArn output/);
   });
 
   it('exits 1 and names the permission when SNS refuses', async () => {
-    sns.on(PublishCommand).rejects(new SNSServiceException({ name: 'AuthorizationError', message: 'User is not authorized to perform: SNS:Publish', $fault: 'client', $metadata: {} }));
+    sns
+      .on(PublishCommand)
+      .rejects(
+        new SNSServiceException({
+          name: 'AuthorizationError',
+          message: 'User is not authorized to perform: SNS:Publish',
+          $fault: 'client',
+          $metadata: {},
+        }),
+      );
     const { code, err } = await run(['test-alert', '--stack', 'trailwatch', '--region', 'us-east-1']);
     expect(code).toBe(1);
     expect(err.join('\n')).toMatch(/sns:Publish/);

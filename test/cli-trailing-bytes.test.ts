@@ -10,14 +10,22 @@ import { cloudTrailRecord } from './helpers/log-files.js';
 
 describe('scan of a log file with bytes after its gzip data', () => {
   it('raises the alerts of every record and prints one warning naming the file and where the extra bytes start', async () => {
-    const stop = cloudTrailRecord({ eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging', eventID: 'stop' });
+    const stop = cloudTrailRecord({
+      eventSource: 'cloudtrail.amazonaws.com',
+      eventName: 'StopLogging',
+      eventID: 'stop',
+    });
     const gzip = gzipSync(JSON.stringify({ Records: [stop] }));
     const folder = await mkdtemp(path.join(tmpdir(), 'trailwatch-trailing-'));
     const file = path.join(folder, 'trailing.json.gz');
     await writeFile(file, Buffer.concat([gzip, Buffer.from('garbage after the gzip data')]));
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(['scan', '--format', 'json', file], { out: (l) => out.push(l), err: (l) => err.push(l), interactive: false });
+    const code = await main(['scan', '--format', 'json', file], {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+      interactive: false,
+    });
     expect(code).toBe(0);
     expect(out.map((line) => (JSON.parse(line) as { rule: string }).rule)).toEqual(['cloudtrail-logging-stopped']);
     const warnings = err.filter((line) => line.startsWith('trailwatch: warning:'));

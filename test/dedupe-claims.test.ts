@@ -2,19 +2,51 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../shared/alerts/alert.js';
 import type { SummaryAlert } from '../shared/alerts/storm.js';
-import { dedupeKey, existingClaim, MAX_READABLE_KEY_CHARS, stormCounterKey, type ClaimItem } from '../shared/dedupe/claims.js';
+import {
+  dedupeKey,
+  existingClaim,
+  MAX_READABLE_KEY_CHARS,
+  stormCounterKey,
+  type ClaimItem,
+} from '../shared/dedupe/claims.js';
 import { ConfigError } from '../functions/lib/errors.js';
 import { loadProcessorConfig } from '../functions/processor/config.js';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts';
 const EVENTS = 'arn:aws:sns:us-east-1:123456789012:trailwatch-alert-events';
-const alert = (fields: Partial<Alert>) => ({ rule: 'rds-database-deleted', eventID: 'ec115bf6-073f-4d57-b0b8-de528a86c38a', eventTime: '2026-11-20T11:02:30Z', eventSource: 'rds.amazonaws.com', eventName: 'DeleteDBInstance', file: 's3://b/k', recordIndex: 3, ...fields }) as Alert;
-const summary = (file: string | null) => ({ kind: 'summary', rule: 'rds-failed-call', file, eventIDs: ['a'], firstEventTime: '2026-11-20T11:00:00Z' }) as SummaryAlert;
-const item = (fields: Partial<ClaimItem>): ClaimItem => ({ pk: 'k', status: 'in-progress', leaseUntil: 1000, owner: 'o', expiresAt: 2000, ...fields });
+const alert = (fields: Partial<Alert>) =>
+  ({
+    rule: 'rds-database-deleted',
+    eventID: 'ec115bf6-073f-4d57-b0b8-de528a86c38a',
+    eventTime: '2026-11-20T11:02:30Z',
+    eventSource: 'rds.amazonaws.com',
+    eventName: 'DeleteDBInstance',
+    file: 's3://b/k',
+    recordIndex: 3,
+    ...fields,
+  }) as Alert;
+const summary = (file: string | null) =>
+  ({
+    kind: 'summary',
+    rule: 'rds-failed-call',
+    file,
+    eventIDs: ['a'],
+    firstEventTime: '2026-11-20T11:00:00Z',
+  }) as SummaryAlert;
+const item = (fields: Partial<ClaimItem>): ClaimItem => ({
+  pk: 'k',
+  status: 'in-progress',
+  leaseUntil: 1000,
+  owner: 'o',
+  expiresAt: 2000,
+  ...fields,
+});
 
 describe('dedupeKey', () => {
   it('is one per topic, rule and eventID, whichever file or path the record came through', () => {
-    expect(dedupeKey(TOPIC, alert({}))).toBe(`${TOPIC}|alert|rds-database-deleted|ec115bf6-073f-4d57-b0b8-de528a86c38a`);
+    expect(dedupeKey(TOPIC, alert({}))).toBe(
+      `${TOPIC}|alert|rds-database-deleted|ec115bf6-073f-4d57-b0b8-de528a86c38a`,
+    );
     expect(dedupeKey(TOPIC, alert({ file: null, recordIndex: null }))).toBe(dedupeKey(TOPIC, alert({})));
     expect(dedupeKey(EVENTS, alert({}))).not.toBe(dedupeKey(TOPIC, alert({})));
     expect(dedupeKey(TOPIC, alert({ rule: 'rds-failed-call' }))).not.toBe(dedupeKey(TOPIC, alert({})));
@@ -26,7 +58,9 @@ describe('dedupeKey', () => {
   });
 
   it('falls back to where the record was read when it has no eventID', () => {
-    expect(dedupeKey(TOPIC, alert({ eventID: null }))).toBe(`${TOPIC}|alert|rds-database-deleted|no-event-id:s3://b/k#3:2026-11-20T11:02:30Z:rds.amazonaws.com:DeleteDBInstance`);
+    expect(dedupeKey(TOPIC, alert({ eventID: null }))).toBe(
+      `${TOPIC}|alert|rds-database-deleted|no-event-id:s3://b/k#3:2026-11-20T11:02:30Z:rds.amazonaws.com:DeleteDBInstance`,
+    );
   });
 
   it("replaces a long key by a stable digest, within DynamoDB's 2,048-byte partition key", () => {
@@ -63,7 +97,10 @@ describe('ALERT_DEDUPE_TABLE', () => {
   });
 
   it('takes a table name', () => {
-    expect(loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, ALERT_DEDUPE_TABLE: 'trailwatch-AlertDedupeTable-1A2B3C' }).dedupeTable).toBe('trailwatch-AlertDedupeTable-1A2B3C');
+    expect(
+      loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, ALERT_DEDUPE_TABLE: 'trailwatch-AlertDedupeTable-1A2B3C' })
+        .dedupeTable,
+    ).toBe('trailwatch-AlertDedupeTable-1A2B3C');
   });
 
   it('refuses an ARN or an invalid name at cold start, naming the variable', () => {

@@ -5,7 +5,13 @@
 // against the S3 path run by the same handler on the sample day's files (s3rver).
 import { readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { PublishBatchCommand, SNSClient, type PublishBatchCommandInput, type PublishBatchCommandOutput, type PublishBatchRequestEntry } from '@aws-sdk/client-sns';
+import {
+  PublishBatchCommand,
+  SNSClient,
+  type PublishBatchCommandInput,
+  type PublishBatchCommandOutput,
+  type PublishBatchRequestEntry,
+} from '@aws-sdk/client-sns';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -46,11 +52,24 @@ let createHandler: typeof CreateHandler;
 let dynamo: LocalDynamoDb;
 
 function apiCall(record: CloudTrailRecord, id = 'ev'): Record<string, unknown> {
-  return { version: '0', id, 'detail-type': 'AWS API Call via CloudTrail', source: `aws.${record.eventSource.split('.')[0]}`, account: '123456789012', time: record.eventTime, region: 'us-east-1', resources: [], detail: record };
+  return {
+    version: '0',
+    id,
+    'detail-type': 'AWS API Call via CloudTrail',
+    source: `aws.${record.eventSource.split('.')[0]}`,
+    account: '123456789012',
+    time: record.eventTime,
+    region: 'us-east-1',
+    resources: [],
+    detail: record,
+  };
 }
 
 function allSucceed(input: PublishBatchCommandInput): Partial<PublishBatchCommandOutput> {
-  return { Successful: (input.PublishBatchRequestEntries ?? []).map((e) => ({ Id: e.Id, MessageId: `sns-${e.Id}` })), Failed: [] };
+  return {
+    Successful: (input.PublishBatchRequestEntries ?? []).map((e) => ({ Id: e.Id, MessageId: `sns-${e.Id}` })),
+    Failed: [],
+  };
 }
 
 function entries(topic: string): PublishBatchRequestEntry[] {
@@ -73,9 +92,21 @@ function comparable(topic = EVENTS_TOPIC): string[] {
 /** The processor with a dedupe table of its own (the fast path needs one), or with `table: null` none. */
 async function processor(options: { table?: string | null; obs?: ReturnType<typeof quietObservabilityFor> } = {}) {
   const table = options.table === null ? undefined : (options.table ?? (await dynamo.createDedupeTable()));
-  const config = loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, ALERT_EVENTS_TOPIC_ARN: EVENTS_TOPIC, MIN_SEVERITY: 'info', ...(table ? { ALERT_DEDUPE_TABLE: table } : {}) });
+  const config = loadProcessorConfig({
+    ALERT_TOPIC_ARN: TOPIC,
+    ALERT_EVENTS_TOPIC_ARN: EVENTS_TOPIC,
+    MIN_SEVERITY: 'info',
+    ...(table ? { ALERT_DEDUPE_TABLE: table } : {}),
+  });
   const dedupe = table ? new DedupeStore(dynamo.client(), table) : undefined;
-  const handler = createHandler({ config, obs: options.obs ?? quietObservabilityFor('fast-path-test'), s3, sns: new SNSClient({ region: 'us-east-1' }), dedupe, publish: { sleep: () => Promise.resolve() } });
+  const handler = createHandler({
+    config,
+    obs: options.obs ?? quietObservabilityFor('fast-path-test'),
+    s3,
+    sns: new SNSClient({ region: 'us-east-1' }),
+    dedupe,
+    publish: { sleep: () => Promise.resolve() },
+  });
   return (event: unknown) => handler(event, context);
 }
 
@@ -103,7 +134,9 @@ describe('the fast-path event shape', () => {
     if (refs.kind !== 'direct') return;
     expect(refs.delivery.via).toBe('eventbridge>cloudtrail-api-call');
     expect(refs.delivery.objects).toEqual([]);
-    expect(refs.delivery.apiCalls?.map((e) => [e.id, e.detail.eventName, e.detail.eventID])).toEqual([['8e2b1d4a-7c3f-4f0e-9a51-2f6d3c1b9e70', 'DeleteDBInstance', '382cf9d3-91e4-45e0-b2df-9d4935d01bbd']]);
+    expect(refs.delivery.apiCalls?.map((e) => [e.id, e.detail.eventName, e.detail.eventID])).toEqual([
+      ['8e2b1d4a-7c3f-4f0e-9a51-2f6d3c1b9e70', 'DeleteDBInstance', '382cf9d3-91e4-45e0-b2df-9d4935d01bbd'],
+    ]);
   });
 
   it('is read inside SQS, one delivery per message', () => {
@@ -120,15 +153,25 @@ describe('the fast-path event shape', () => {
     delete event.detail.eventTime;
     expect(() => objectsFromEvent(event)).toThrow(TriggerError);
     expect(() => objectsFromEvent(event)).toThrow(/detail\.eventTime/);
-    expect(() => objectsFromEvent({ ...event, detail: 'not a record' })).toThrow(/not a valid EventBridge "AWS API Call via CloudTrail" event/);
+    expect(() => objectsFromEvent({ ...event, detail: 'not a record' })).toThrow(
+      /not a valid EventBridge "AWS API Call via CloudTrail" event/,
+    );
   });
 
-  it('publishes the sample event\'s alert through the handler, directly and from SQS', async () => {
+  it("publishes the sample event's alert through the handler, directly and from SQS", async () => {
     const direct = (await (await processor())(sampleEvent('eventbridge-cloudtrail-api-call.json'))) as DeliveryOutcome;
-    expect(direct.apiCalls).toMatchObject([{ eventID: '382cf9d3-91e4-45e0-b2df-9d4935d01bbd', alerts: ['rds-database-deleted'], published: { alertTopic: 1, eventsTopic: 1 } }]);
+    expect(direct.apiCalls).toMatchObject([
+      {
+        eventID: '382cf9d3-91e4-45e0-b2df-9d4935d01bbd',
+        alerts: ['rds-database-deleted'],
+        published: { alertTopic: 1, eventsTopic: 1 },
+      },
+    ]);
     const [entry] = entries(TOPIC);
     expect(entry?.Subject).toBe('[HIGH] DeleteDBInstance oradb by johndoe (123456789012 us-east-1)');
-    expect(await (await processor())(sampleEvent('sqs-eventbridge-cloudtrail-api-call.json'))).toEqual({ batchItemFailures: [] });
+    expect(await (await processor())(sampleEvent('sqs-eventbridge-cloudtrail-api-call.json'))).toEqual({
+      batchItemFailures: [],
+    });
     expect(entries(TOPIC)).toHaveLength(2);
     expect(entries(TOPIC)[1]?.Subject).toBe(entry?.Subject);
   });
@@ -142,13 +185,17 @@ describe('alerts equal to the S3 path', () => {
     const record = loadRecord(name);
     const scan = scanLog(chunked(gzipRecords([record])), { file: 's3://b/k.json.gz', ruleset });
     const fromFile = [];
-    for await (const item of scan) if (item.kind === 'event') fromFile.push(...item.alerts.map((alert) => ({ alert, raw: item.raw })));
+    for await (const item of scan)
+      if (item.kind === 'event') fromFile.push(...item.alerts.map((alert) => ({ alert, raw: item.raw })));
     const { items: drained } = apiCallAlerts({ config }, { id: 'ev', detail: record as never });
     // The collector hands alerts out grouped by rule; the reader in the record's rule order: compare by rule.
-    const byRule = <T extends { alert: { rule: string } }>(list: T[]) => [...list].sort((a, b) => (a.alert.rule < b.alert.rule ? -1 : a.alert.rule > b.alert.rule ? 1 : 0));
+    const byRule = <T extends { alert: { rule: string } }>(list: T[]) =>
+      [...list].sort((a, b) => (a.alert.rule < b.alert.rule ? -1 : a.alert.rule > b.alert.rule ? 1 : 0));
     const items = byRule(drained);
     fromFile.splice(0, fromFile.length, ...byRule(fromFile));
-    expect(items.map((i) => ({ ...i.alert, file: null, recordIndex: null }))).toEqual(fromFile.map((i) => ({ ...i.alert, file: null, recordIndex: null })));
+    expect(items.map((i) => ({ ...i.alert, file: null, recordIndex: null }))).toEqual(
+      fromFile.map((i) => ({ ...i.alert, file: null, recordIndex: null })),
+    );
     for (const [i, item] of items.entries()) {
       const fast = buildSnsMessage(item.alert, item.raw === undefined ? undefined : { raw: item.raw });
       const slow = buildSnsMessage(fromFile[i]!.alert, { raw: fromFile[i]!.raw });
@@ -166,7 +213,9 @@ describe('alerts equal to the S3 path', () => {
     const run = await processor();
     let n = 0;
     for (const name of names) {
-      const { Records } = JSON.parse(gunzipSync(readFileSync(new URL(SAMPLE_DAY_FOLDER + name, SAMPLE_LOGS))).toString('utf8')) as { Records: CloudTrailRecord[] };
+      const { Records } = JSON.parse(
+        gunzipSync(readFileSync(new URL(SAMPLE_DAY_FOLDER + name, SAMPLE_LOGS))).toString('utf8'),
+      ) as { Records: CloudTrailRecord[] };
       for (const record of Records) await run(apiCall(record, `ev-${n++}`));
     }
     expect(comparable()).toEqual(fromS3);
@@ -182,7 +231,8 @@ describe('the latency metric', () => {
     await run(sampleEvent('eventbridge-cloudtrail-api-call.json'));
     await run(sampleEvent('sns-cloudtrail-notification.json'));
     const after = Date.now();
-    const values = (name: string) => addMetric.mock.calls.filter(([n]) => n === name).map(([, unit, value]) => ({ unit, value }));
+    const values = (name: string) =>
+      addMetric.mock.calls.filter(([n]) => n === name).map(([, unit, value]) => ({ unit, value }));
     const sinceCall = Date.parse('2026-11-20T11:02:30Z');
     // The API call's alert went to both topics: two values.
     expect(values('AlertLatencyEventBridge')).toHaveLength(2);
@@ -198,14 +248,29 @@ describe('the latency metric', () => {
 
 describe('what the fast path leaves to the S3 path', () => {
   it('ignores fast-path events when there is no dedupe table: the log file alone alerts, never twice', async () => {
-    const result = (await (await processor({ table: null }))(sampleEvent('eventbridge-cloudtrail-api-call.json'))) as DeliveryOutcome;
-    expect(result.apiCalls).toMatchObject([{ alerts: ['rds-database-deleted'], leftToS3: ['rds-database-deleted'], published: { alertTopic: 0, eventsTopic: 0 } }]);
+    const result = (await (
+      await processor({ table: null })
+    )(sampleEvent('eventbridge-cloudtrail-api-call.json'))) as DeliveryOutcome;
+    expect(result.apiCalls).toMatchObject([
+      {
+        alerts: ['rds-database-deleted'],
+        leftToS3: ['rds-database-deleted'],
+        published: { alertTopic: 0, eventsTopic: 0 },
+      },
+    ]);
     expect(snsMock.commandCalls(PublishBatchCommand)).toEqual([]);
   });
 
   it('sends the first 20 alerts of a storm (one rule, one 5-minute window) early; the log file then sends one summary', async () => {
     const records = Array.from({ length: 25 }, (_, i) =>
-      cloudTrailRecord({ eventSource: 'rds.amazonaws.com', eventName: 'DeleteDBSnapshot', eventID: `snap-${i}`, eventTime: `2026-11-20T12:0${Math.floor(i / 10)}:${String(10 + (i % 10)).padStart(2, '0')}Z`, requestParameters: { dBSnapshotIdentifier: `s-${i}` }, userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::123456789012:user/cleanup', accountId: '123456789012' } }),
+      cloudTrailRecord({
+        eventSource: 'rds.amazonaws.com',
+        eventName: 'DeleteDBSnapshot',
+        eventID: `snap-${i}`,
+        eventTime: `2026-11-20T12:0${Math.floor(i / 10)}:${String(10 + (i % 10)).padStart(2, '0')}Z`,
+        requestParameters: { dBSnapshotIdentifier: `s-${i}` },
+        userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::123456789012:user/cleanup', accountId: '123456789012' },
+      }),
     );
     const table = await dynamo.createDedupeTable();
     const run = await processor({ table });
@@ -214,8 +279,11 @@ describe('what the fast path leaves to the S3 path', () => {
     const key = `${SAMPLE_DAY_FOLDER}123456789012_CloudTrail_us-east-1_20261120T1205Z_stormstormstorm2.json.gz`;
     await s3rver.put('trailwatch-sample-trail', key, gzipSync(JSON.stringify({ Records: records })));
     await run(cloudTrailNotificationOf([key]));
-    const kinds = entries(TOPIC).map((e) => (JSON.parse((JSON.parse(e.Message ?? '{}') as { default: string }).default) as { kind?: string }).kind ?? 'alert');
+    const kinds = entries(TOPIC).map(
+      (e) =>
+        (JSON.parse((JSON.parse(e.Message ?? '{}') as { default: string }).default) as { kind?: string }).kind ??
+        'alert',
+    );
     expect(kinds).toEqual([...Array.from({ length: 20 }, () => 'alert'), 'summary']);
   });
 });
-

@@ -11,7 +11,9 @@ describe('invocationDeadline', () => {
     await sleep(150);
     expect(deadline.signal.aborted).toBe(true);
     expect(deadline.signal.reason).toBeInstanceOf(InvocationDeadlineError);
-    expect((deadline.signal.reason as InvocationDeadlineError).message).toBe("1000 ms of the function's timeout left: work stopped so the invocation fails with a message instead of being killed");
+    expect((deadline.signal.reason as InvocationDeadlineError).message).toBe(
+      "1000 ms of the function's timeout left: work stopped so the invocation fails with a message instead of being killed",
+    );
   });
 
   it('aborts at once when less than the margin is left', () => {

@@ -23,7 +23,17 @@ import type { createHandler as CreateProcessor, ProcessorResult } from '../funct
 import type { DeliveryOutcome } from '../functions/processor/process-log.js';
 import { createCloudWatchLogsFake, type CloudWatchLogsFake } from './helpers/cloudwatch-logs-fake.js';
 import { startFaultyProxy, type BodyFault, type FaultyProxy } from './helpers/faulty-s3-proxy.js';
-import { SAMPLE_BUCKET as BUCKET, SAMPLE_DAY_FOLDER as DAY, cloudTrailNotificationOf, failure, lambdaContext, putSampleLogs, quietObservabilityFor, sampleEvent, sampleLogKey as logKey } from './helpers/handler-invocation.js';
+import {
+  SAMPLE_BUCKET as BUCKET,
+  SAMPLE_DAY_FOLDER as DAY,
+  cloudTrailNotificationOf,
+  failure,
+  lambdaContext,
+  putSampleLogs,
+  quietObservabilityFor,
+  sampleEvent,
+  sampleLogKey as logKey,
+} from './helpers/handler-invocation.js';
 import { cloudTrailRecord, logText } from './helpers/log-files.js';
 import { startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
 
@@ -44,11 +54,29 @@ let createProcessor: typeof CreateProcessor;
 let createIndexer: typeof CreateIndexer;
 const proxies: FaultyProxy[] = [];
 
-const largeBody = gzipSync(logText(Array.from({ length: 600 }, (_, i) => cloudTrailRecord({ eventID: `l-${i}`, requestParameters: { note: randomBytes(900).toString('hex') } }))));
+const largeBody = gzipSync(
+  logText(
+    Array.from({ length: 600 }, (_, i) =>
+      cloudTrailRecord({ eventID: `l-${i}`, requestParameters: { note: randomBytes(900).toString('hex') } }),
+    ),
+  ),
+);
 /** Two in-scope records; the byte at CORRUPT_AT is a digit of the first one's eventID. */
 const plainText = logText([
-  cloudTrailRecord({ eventID: 'evt-1111', eventTime: '2026-11-20T18:00:00Z', eventName: 'DeleteDBInstance', recipientAccountId: '123456789012', requestParameters: { dBInstanceIdentifier: 'oradb' } }),
-  cloudTrailRecord({ eventID: 'evt-2222', eventTime: '2026-11-20T18:00:01Z', eventName: 'ModifyDBInstance', recipientAccountId: '123456789012', requestParameters: { dBInstanceIdentifier: 'oradb' } }),
+  cloudTrailRecord({
+    eventID: 'evt-1111',
+    eventTime: '2026-11-20T18:00:00Z',
+    eventName: 'DeleteDBInstance',
+    recipientAccountId: '123456789012',
+    requestParameters: { dBInstanceIdentifier: 'oradb' },
+  }),
+  cloudTrailRecord({
+    eventID: 'evt-2222',
+    eventTime: '2026-11-20T18:00:01Z',
+    eventName: 'ModifyDBInstance',
+    recipientAccountId: '123456789012',
+    requestParameters: { dBInstanceIdentifier: 'oradb' },
+  }),
 ]);
 const CORRUPT_AT = plainText.indexOf('evt-1111') + 4;
 
@@ -58,7 +86,9 @@ async function faultyClient(fault: BodyFault): Promise<S3Client> {
   return s3rver.client({ endpoint: proxy.endpoint, maxAttempts: 1 });
 }
 
-function processor(options: { s3?: S3Client; env?: Record<string, string>; remainingMs?: number; deadlineMarginMs?: number } = {}) {
+function processor(
+  options: { s3?: S3Client; env?: Record<string, string>; remainingMs?: number; deadlineMarginMs?: number } = {},
+) {
   const obs = quietObservabilityFor('trailwatch-processor-edges');
   const config = loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, ...options.env });
   const handler = createProcessor({
@@ -70,19 +100,46 @@ function processor(options: { s3?: S3Client; env?: Record<string, string>; remai
     ...(options.deadlineMarginMs !== undefined ? { deadlineMarginMs: options.deadlineMarginMs } : {}),
   });
   const remaining = options.remainingMs;
-  const context = remaining === undefined ? lambdaContext('trailwatch-processor') : contextWith('trailwatch-processor', { memoryMB: 512, requestId: 'r-1', logStreamName: 's', remainingMs: () => remaining });
+  const context =
+    remaining === undefined
+      ? lambdaContext('trailwatch-processor')
+      : contextWith('trailwatch-processor', {
+          memoryMB: 512,
+          requestId: 'r-1',
+          logStreamName: 's',
+          remainingMs: () => remaining,
+        });
   return { obs, invoke: (event: unknown) => handler(event, context) as Promise<ProcessorResult> };
 }
 
 function indexer(s3: S3Client) {
   const config = loadIndexerConfig({ INDEX_LOG_GROUP: GROUP });
-  const writer = new CloudWatchLogsWriter(new CloudWatchLogsClient({ region: 'us-east-1' }), GROUP, { sleep: () => Promise.resolve() });
-  const handler = createIndexer({ config, obs: quietObservabilityFor('trailwatch-indexer-edges'), s3, writer, now: () => NOW });
+  const writer = new CloudWatchLogsWriter(new CloudWatchLogsClient({ region: 'us-east-1' }), GROUP, {
+    sleep: () => Promise.resolve(),
+  });
+  const handler = createIndexer({
+    config,
+    obs: quietObservabilityFor('trailwatch-indexer-edges'),
+    s3,
+    writer,
+    now: () => NOW,
+  });
   return (event: unknown) => handler(event, lambdaContext('trailwatch-indexer'));
 }
 
 function s3Event(key: string, size?: number): unknown {
-  return { Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: BUCKET }, object: { key: encodeURIComponent(key), ...(size !== undefined ? { size } : {}) } } }] };
+  return {
+    Records: [
+      {
+        eventSource: 'aws:s3',
+        eventName: 'ObjectCreated:Put',
+        s3: {
+          bucket: { name: BUCKET },
+          object: { key: encodeURIComponent(key), ...(size !== undefined ? { size } : {}) },
+        },
+      },
+    ],
+  };
 }
 
 beforeAll(async () => {
@@ -92,7 +149,12 @@ beforeAll(async () => {
   await s3rver.put(BUCKET, 'reports/summary.json', JSON.stringify({ report: 'weekly', rows: 12 }));
   await s3rver.put(BUCKET, LARGE, largeBody);
   await s3rver.put(BUCKET, PLAIN, plainText);
-  Object.assign(process.env, { ...s3rver.environment, POWERTOOLS_LOG_LEVEL: 'SILENT', ALERT_TOPIC_ARN: TOPIC, INDEX_LOG_GROUP: GROUP });
+  Object.assign(process.env, {
+    ...s3rver.environment,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    ALERT_TOPIC_ARN: TOPIC,
+    INDEX_LOG_GROUP: GROUP,
+  });
   ({ createHandler: createProcessor } = await import('../functions/processor/handler.js'));
   ({ createHandler: createIndexer } = await import('../functions/indexer/handler.js'));
 }, 60_000);
@@ -104,7 +166,12 @@ afterAll(async () => {
 
 beforeEach(() => {
   snsMock.reset();
-  snsMock.on(PublishBatchCommand).callsFake((input: PublishBatchCommandInput) => ({ Successful: (input.PublishBatchRequestEntries ?? []).map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })), Failed: [] }));
+  snsMock
+    .on(PublishBatchCommand)
+    .callsFake((input: PublishBatchCommandInput) => ({
+      Successful: (input.PublishBatchRequestEntries ?? []).map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })),
+      Failed: [],
+    }));
   fake = createCloudWatchLogsFake({ logGroups: { [GROUP]: {} }, existingStreams: { [GROUP]: [] }, now: () => NOW });
   cwl.reset();
   cwl.on(PutLogEventsCommand).callsFake(fake.putLogEvents).on(CreateLogStreamCommand).callsFake(fake.createLogStream);
@@ -122,7 +189,10 @@ describe('objects that are not log files to read', () => {
     const result = (await invoke(cloudTrailNotificationOf([EMPTY, SAMPLE]))) as DeliveryOutcome;
     expect(result.skipped).toBe(1);
     expect(result.files.map((f) => f.key)).toEqual([SAMPLE]);
-    expect(info).toHaveBeenCalledWith('object skipped', expect.objectContaining({ bucket: BUCKET, key: EMPTY, reason: 'empty', via: 'sns>cloudtrail' }));
+    expect(info).toHaveBeenCalledWith(
+      'object skipped',
+      expect.objectContaining({ bucket: BUCKET, key: EMPTY, reason: 'empty', via: 'sns>cloudtrail' }),
+    );
     expect(metric).toHaveBeenCalledWith(FileMetrics.filesSkipped, 'Count', 1);
   });
 
@@ -131,7 +201,10 @@ describe('objects that are not log files to read', () => {
     const info = vi.spyOn(obs.logger, 'info');
     const result = (await invoke(s3Event('reports/summary.json', 30))) as DeliveryOutcome;
     expect(result).toMatchObject({ files: [], skipped: 1 });
-    expect(info).toHaveBeenCalledWith('object skipped', expect.objectContaining({ key: 'reports/summary.json', reason: 'not-cloudtrail-log' }));
+    expect(info).toHaveBeenCalledWith(
+      'object skipped',
+      expect.objectContaining({ key: 'reports/summary.json', reason: 'not-cloudtrail-log' }),
+    );
   });
 });
 
@@ -152,7 +225,12 @@ describe('an SQS record without a messageId', () => {
   });
 
   it('a batch of nothing but such records answers with no failures (nothing in it can be retried)', async () => {
-    const event = { Records: [{ eventSource: 'aws:sqs', body: '{}' }, { eventSource: 'aws:sqs', messageId: '', body: '{}' }] };
+    const event = {
+      Records: [
+        { eventSource: 'aws:sqs', body: '{}' },
+        { eventSource: 'aws:sqs', messageId: '', body: '{}' },
+      ],
+    };
     expect(await processor().invoke(event)).toEqual({ batchItemFailures: [] });
   });
 
@@ -166,15 +244,25 @@ describe('an SQS record without a messageId', () => {
 describe('a body that stalls', () => {
   it('fails the file with BODY_STALLED after S3_STALL_TIMEOUT_SECONDS, naming the object and the bytes read; nothing is published', async () => {
     const s3 = await faultyClient({ kind: 'stall', after: 120_000 });
-    const error = await failure(processor({ s3, env: { S3_STALL_TIMEOUT_SECONDS: '1' } }).invoke(s3Event(LARGE, largeBody.length)));
+    const error = await failure(
+      processor({ s3, env: { S3_STALL_TIMEOUT_SECONDS: '1' } }).invoke(s3Event(LARGE, largeBody.length)),
+    );
     expect(error).toBeInstanceOf(ObjectBodyError);
-    expect(error).toMatchObject({ code: 'BODY_STALLED', bucket: BUCKET, key: LARGE, bytesRead: 120_000, contentLength: largeBody.length });
+    expect(error).toMatchObject({
+      code: 'BODY_STALLED',
+      bucket: BUCKET,
+      key: LARGE,
+      bytesRead: 120_000,
+      contentLength: largeBody.length,
+    });
     expect(snsMock).toHaveReceivedCommandTimes(PublishBatchCommand, 0);
   });
 
   it("is stopped at the invocation's deadline, before Lambda would kill it: only the stalled SQS message is reported", async () => {
     const s3 = await faultyClient({ kind: 'stall', after: 120_000 });
-    const event = sampleEvent('sqs-sns-cloudtrail-notification.json') as { Records: Array<{ messageId: string; body: string }> };
+    const event = sampleEvent('sqs-sns-cloudtrail-notification.json') as {
+      Records: Array<{ messageId: string; body: string }>;
+    };
     const stalled = event.Records[1];
     if (!stalled) throw new Error('two records expected');
     stalled.body = JSON.stringify({ s3Bucket: BUCKET, s3ObjectKey: [LARGE] });
@@ -182,23 +270,31 @@ describe('a body that stalls', () => {
     const { obs, invoke } = processor({ s3, remainingMs: 1500, deadlineMarginMs: 1000 });
     const logged = vi.spyOn(obs.logger, 'error');
     expect(await invoke(event)).toEqual({ batchItemFailures: [{ itemIdentifier: stalled.messageId }] });
-    const failed = logged.mock.calls.find(([message]) => message === 'log file failed')?.[1] as { error: ObjectBodyError } | undefined;
+    const failed = logged.mock.calls.find(([message]) => message === 'log file failed')?.[1] as
+      | { error: ObjectBodyError }
+      | undefined;
     expect(failed?.error).toMatchObject({ code: 'DEADLINE_REACHED', key: LARGE, bytesRead: 120_000 });
-    expect(failed?.error.message).toContain(`s3://${BUCKET}/${LARGE}: stopped at the invocation's deadline (1000 ms of the function's timeout left), after 120,000 of`);
+    expect(failed?.error.message).toContain(
+      `s3://${BUCKET}/${LARGE}: stopped at the invocation's deadline (1000 ms of the function's timeout left), after 120,000 of`,
+    );
   });
 });
 
 describe("the invocation's deadline in a delivery of several files", () => {
   it('fails the file being read and each file not started, every one named', async () => {
     const s3 = await faultyClient({ kind: 'stall', after: 120_000 });
-    const error = await failure(processor({ s3, remainingMs: 1500, deadlineMarginMs: 1000 }).invoke(cloudTrailNotificationOf([LARGE, SAMPLE])));
+    const error = await failure(
+      processor({ s3, remainingMs: 1500, deadlineMarginMs: 1000 }).invoke(cloudTrailNotificationOf([LARGE, SAMPLE])),
+    );
     expect(error).toMatchObject({ code: 'DELIVERY_FAILED' });
     const errors = (error as { errors: ObjectBodyError[] }).errors;
     expect(errors.map((e) => [e.code, e.key, e.bytesRead])).toEqual([
       ['DEADLINE_REACHED', LARGE, 120_000],
       ['DEADLINE_REACHED', SAMPLE, 0],
     ]);
-    expect(errors[1]?.message).toBe(`s3://${BUCKET}/${SAMPLE}: not started before the invocation's deadline (1000 ms of the function's timeout left)`);
+    expect(errors[1]?.message).toBe(
+      `s3://${BUCKET}/${SAMPLE}: not started before the invocation's deadline (1000 ms of the function's timeout left)`,
+    );
   });
 });
 
@@ -209,7 +305,9 @@ describe('a body corrupted on its way to the indexer', () => {
     expect(error).toMatchObject({ code: 'CHECKSUM_MISMATCH', key: PLAIN, bytesRead: plainText.length });
     expect(fake.storedEvents(GROUP, STREAM)).toEqual([]);
 
-    const retried = (await indexer(s3rver.client())(s3Event(PLAIN, plainText.length))) as { files: Array<{ checksum: string; checkedBeforeWrite: boolean }> };
+    const retried = (await indexer(s3rver.client())(s3Event(PLAIN, plainText.length))) as {
+      files: Array<{ checksum: string; checkedBeforeWrite: boolean }>;
+    };
     expect(retried.files[0]).toMatchObject({ checksum: 'etag-md5', checkedBeforeWrite: true });
     const ids = fake.storedEvents(GROUP, STREAM).map((e) => (JSON.parse(e.message) as { eventID: string }).eventID);
     expect(ids).toEqual(['evt-1111', 'evt-2222']);
@@ -220,12 +318,16 @@ describe('S3_STALL_TIMEOUT_SECONDS', () => {
   it('defaults to 30 s in both functions and takes whole seconds from 1 to 900', () => {
     expect(loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC }).aws.s3StallTimeoutMs).toBe(30_000);
     expect(loadIndexerConfig({ INDEX_LOG_GROUP: GROUP }).aws.s3StallTimeoutMs).toBe(30_000);
-    expect(loadIndexerConfig({ INDEX_LOG_GROUP: GROUP, S3_STALL_TIMEOUT_SECONDS: '900' }).aws.s3StallTimeoutMs).toBe(900_000);
+    expect(loadIndexerConfig({ INDEX_LOG_GROUP: GROUP, S3_STALL_TIMEOUT_SECONDS: '900' }).aws.s3StallTimeoutMs).toBe(
+      900_000,
+    );
   });
 
   it('refuses anything else at cold start, naming the variable', () => {
     for (const value of ['0', '901', '2.5', '30s']) {
-      expect(() => loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, S3_STALL_TIMEOUT_SECONDS: value }), value).toThrow(/S3_STALL_TIMEOUT_SECONDS: must be a whole number from 1 to 900/);
+      expect(() => loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, S3_STALL_TIMEOUT_SECONDS: value }), value).toThrow(
+        /S3_STALL_TIMEOUT_SECONDS: must be a whole number from 1 to 900/,
+      );
     }
   });
 });

@@ -28,13 +28,31 @@ const EMPTY = `${DAY}empty.json.gz`;
 const ruleset = compileRuleset();
 
 /** ~1 MB compressed: random notes gzip cannot shrink, so the body arrives in many pieces. */
-const largeBody = gzipSync(logText(Array.from({ length: 600 }, (_, i) => cloudTrailRecord({ eventID: `e-${i}`, requestParameters: { note: randomBytes(900).toString('hex') } }))));
-const plainText = logText([cloudTrailRecord({ eventID: 'id-1111', eventName: 'DeleteDBInstance', requestParameters: { dBInstanceIdentifier: 'oradb' } })]);
+const largeBody = gzipSync(
+  logText(
+    Array.from({ length: 600 }, (_, i) =>
+      cloudTrailRecord({ eventID: `e-${i}`, requestParameters: { note: randomBytes(900).toString('hex') } }),
+    ),
+  ),
+);
+const plainText = logText([
+  cloudTrailRecord({
+    eventID: 'id-1111',
+    eventName: 'DeleteDBInstance',
+    requestParameters: { dBInstanceIdentifier: 'oradb' },
+  }),
+]);
 
 let s3rver: S3Emulator;
 const proxies: FaultyProxy[] = [];
 
-const ref = (key: string, fields: Partial<ObjectRef> = {}): ObjectRef => ({ bucket: BUCKET, key, created: true, eventName: 'ObjectCreated:Put', ...fields });
+const ref = (key: string, fields: Partial<ObjectRef> = {}): ObjectRef => ({
+  bucket: BUCKET,
+  key,
+  created: true,
+  eventName: 'ObjectCreated:Put',
+  ...fields,
+});
 
 /** A client (one socket, no retries) whose GetObject bodies break as `fault` says. */
 async function faultyClient(fault: BodyFault): Promise<{ client: S3Client; proxy: FaultyProxy }> {
@@ -76,7 +94,14 @@ describe('a body that stalls', () => {
     const { client } = await faultyClient({ kind: 'stall', after: 100_000 });
     const error = await failure(scan(client, ref(LARGE, { versionId: 'v7.Zq' }), { stallMs: 300 }));
     expect(error).toBeInstanceOf(ObjectBodyError);
-    expect(error).toMatchObject({ code: 'BODY_STALLED', bucket: BUCKET, key: LARGE, versionId: 'v7.Zq', bytesRead: 100_000, contentLength: largeBody.length });
+    expect(error).toMatchObject({
+      code: 'BODY_STALLED',
+      bucket: BUCKET,
+      key: LARGE,
+      versionId: 'v7.Zq',
+      bytesRead: 100_000,
+      contentLength: largeBody.length,
+    });
     expect((error as Error).message).toBe(
       `s3://${BUCKET}/${LARGE} (version v7.Zq): the body stalled: no byte for 0.3 s, after 100,000 of ${largeBody.length.toLocaleString('en-US')} bytes`,
     );
@@ -104,7 +129,9 @@ describe("the invocation's deadline", () => {
     controller.abort(new InvocationDeadlineError(5000));
     const error = await reading;
     expect(error).toMatchObject({ code: 'DEADLINE_REACHED', bucket: BUCKET, key: LARGE, bytesRead: 80_000 });
-    expect((error as Error).message).toContain("stopped at the invocation's deadline (5000 ms of the function's timeout left), after 80,000 of");
+    expect((error as Error).message).toContain(
+      "stopped at the invocation's deadline (5000 ms of the function's timeout left), after 80,000 of",
+    );
   });
 
   it('names the object when the deadline has passed before GetObject', async () => {
@@ -122,7 +149,9 @@ describe('a body corrupted in transit', () => {
     const error = await failure(scan(client, ref(PLAIN)));
     expect(proxy.faults()).toBe(1);
     expect(error).toMatchObject({ code: 'CHECKSUM_MISMATCH', key: PLAIN, bytesRead: plainText.length });
-    expect((error as Error).message).toMatch(/the bytes read do not match the object's ETag \(MD5 [0-9a-f]{32} expected, [0-9a-f]{32} read\): corrupted in transit/);
+    expect((error as Error).message).toMatch(
+      /the bytes read do not match the object's ETag \(MD5 [0-9a-f]{32} expected, [0-9a-f]{32} read\): corrupted in transit/,
+    );
   });
 
   it('reads the same object when nothing corrupts it', async () => {
@@ -165,7 +194,10 @@ describe('verify before consuming', () => {
       const client = s3rver.client({ endpoint: proxy.endpoint, maxAttempts: 1 });
       const error = await failure(scan(client, ref(LARGE), { verifyBeforeUpTo: 64 << 20 }));
       expect(error).toBeInstanceOf(LogFileError);
-      expect(error).toMatchObject({ code: 'READ_FAILED', location: { file: `s3://${BUCKET}/${LARGE}`, compressedOffset: 70_000 } });
+      expect(error).toMatchObject({
+        code: 'READ_FAILED',
+        location: { file: `s3://${BUCKET}/${LARGE}`, compressedOffset: 70_000 },
+      });
     } finally {
       await proxy.close();
     }
@@ -181,7 +213,10 @@ describe('a zero-byte object', () => {
       }),
     );
     expect(error).toBeInstanceOf(ObjectSkipped);
-    expect((error as ObjectSkipped).skip).toEqual({ reason: 'empty', detail: 'zero bytes (Content-Length 0; the trigger gave no size)' });
+    expect((error as ObjectSkipped).skip).toEqual({
+      reason: 'empty',
+      detail: 'zero bytes (Content-Length 0; the trigger gave no size)',
+    });
     expect(called).toBe(false);
   });
 });

@@ -21,7 +21,8 @@ import { cloudTrailRecord } from './helpers/log-files.js';
 import { failure } from './helpers/handler-invocation.js';
 
 const BUCKET = 'trailwatch-sample-trail';
-const SAMPLE = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1110Z_OFgXCp32aVxXbA7d.json.gz';
+const SAMPLE =
+  'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1110Z_OFgXCp32aVxXbA7d.json.gz';
 const sampleBytes = readFileSync(new URL(`../events/logs/${SAMPLE}`, import.meta.url));
 const ruleset = compileRuleset();
 
@@ -30,7 +31,13 @@ let s3: S3Client;
 let tmp: string;
 let large: GeneratedFile;
 
-const ref = (key: string, fields: Partial<ObjectRef> = {}): ObjectRef => ({ bucket: BUCKET, key, created: true, eventName: 'ObjectCreated:Put', ...fields });
+const ref = (key: string, fields: Partial<ObjectRef> = {}): ObjectRef => ({
+  bucket: BUCKET,
+  key,
+  created: true,
+  eventName: 'ObjectCreated:Put',
+  ...fields,
+});
 
 /** Reads an object through the core: alerts (rule ids), malformed records, stats. */
 async function scanObject(client: S3Client, key: string, fields: Partial<ObjectRef> = {}) {
@@ -78,7 +85,12 @@ describe('readObject with the S3 emulator', () => {
 
   it('reads a 30 MB generated log file to the end, in pieces', async () => {
     const result = await scanObject(s3, 'generated/large.json.gz');
-    expect(result.stats).toMatchObject({ records: large.records, bytesIn: large.compressedBytes, bytesOut: large.bytes, malformed: 0 });
+    expect(result.stats).toMatchObject({
+      records: large.records,
+      bytesIn: large.compressedBytes,
+      bytesOut: large.bytes,
+      malformed: 0,
+    });
   });
 
   it('tries the other reading of an ambiguous key when S3 has nothing under the first', async () => {
@@ -89,11 +101,20 @@ describe('readObject with the S3 emulator', () => {
   });
 
   it('names bucket, key and S3 error code when the object is not there', async () => {
-    const error = await failure(scanObject(s3, 'AWSLogs/nothing.json.gz', { alternativeKeys: ['AWSLogs/nothing-else.json.gz'] }));
+    const error = await failure(
+      scanObject(s3, 'AWSLogs/nothing.json.gz', { alternativeKeys: ['AWSLogs/nothing-else.json.gz'] }),
+    );
     expect(error).toBeInstanceOf(ObjectReadError);
     const readError = error as ObjectReadError;
-    expect(readError).toMatchObject({ bucket: BUCKET, key: 'AWSLogs/nothing-else.json.gz', reason: 'NoSuchKey', code: 'GET_OBJECT_FAILED' });
-    expect(readError.message).toMatch(/^s3:\/\/trailwatch-sample-trail\/AWSLogs\/nothing-else\.json\.gz: GetObject failed: NoSuchKey \(HTTP 404\)/);
+    expect(readError).toMatchObject({
+      bucket: BUCKET,
+      key: 'AWSLogs/nothing-else.json.gz',
+      reason: 'NoSuchKey',
+      code: 'GET_OBJECT_FAILED',
+    });
+    expect(readError.message).toMatch(
+      /^s3:\/\/trailwatch-sample-trail\/AWSLogs\/nothing-else\.json\.gz: GetObject failed: NoSuchKey \(HTTP 404\)/,
+    );
     expect(readError.message).toContain('also tried "AWSLogs/nothing.json.gz"');
   });
 
@@ -105,7 +126,9 @@ describe('readObject with the S3 emulator', () => {
     expect(error).toBeInstanceOf(LogFileError);
     expect((error as LogFileError).code).toBe('CORRUPT_GZIP');
     expect((error as LogFileError).location.file).toBe(`s3://${BUCKET}/bad/corrupt.json.gz`);
-    expect((error as LogFileError).message).toMatch(/^s3:\/\/trailwatch-sample-trail\/bad\/corrupt\.json\.gz, compressed byte \d+: gzip data is corrupt/);
+    expect((error as LogFileError).message).toMatch(
+      /^s3:\/\/trailwatch-sample-trail\/bad\/corrupt\.json\.gz, compressed byte \d+: gzip data is corrupt/,
+    );
   });
 
   it('fails a truncated gzip file', async () => {
@@ -133,7 +156,9 @@ describe('readObject with the S3 emulator', () => {
       const readError = error as LogFileError;
       expect(readError.code).toBe('READ_FAILED');
       expect(readError.location).toEqual({ file: `s3://${BUCKET}/generated/large.json.gz`, compressedOffset: 100_000 });
-      expect(readError.message).toContain(`s3://${BUCKET}/generated/large.json.gz, compressed byte 100000: reading failed`);
+      expect(readError.message).toContain(
+        `s3://${BUCKET}/generated/large.json.gz, compressed byte 100000: reading failed`,
+      );
     } finally {
       await proxy.close();
     }
@@ -147,7 +172,11 @@ describe('readObject releases every body', () => {
     const corrupt = Buffer.from(sampleBytes);
     corrupt.fill(0x55, 100, 400);
     await s3rver.put(BUCKET, 'bad/corrupt-2.json.gz', corrupt);
-    await s3rver.put(BUCKET, 'bad/not-gzip.json.gz', 'this is not gzip, and long enough to be sent in more than one read'.repeat(5000));
+    await s3rver.put(
+      BUCKET,
+      'bad/not-gzip.json.gz',
+      'this is not gzip, and long enough to be sent in more than one read'.repeat(5000),
+    );
     const started = performance.now();
     for (let i = 0; i < 30; i++) {
       const error = await failure(scanObject(client, i % 2 === 0 ? 'bad/corrupt-2.json.gz' : 'bad/not-gzip.json.gz'));

@@ -5,7 +5,14 @@ import { S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
 import { describe, expect, it } from 'vitest';
 import { TriggerError } from '../functions/lib/errors.js';
 import { screenObjects, skipReason } from '../functions/lib/log-objects.js';
-import { decodeNotificationKey, eventBridgeKey, objectsFromEvent, type Delivery, type ObjectRef, type ObjectRefs } from '../functions/lib/triggers.js';
+import {
+  decodeNotificationKey,
+  eventBridgeKey,
+  objectsFromEvent,
+  type Delivery,
+  type ObjectRef,
+  type ObjectRefs,
+} from '../functions/lib/triggers.js';
 
 const BUCKET = 'trailwatch-sample-trail';
 const logKey = (stamp: string, id: string) =>
@@ -41,7 +48,15 @@ describe('objectsFromEvent on the sample events', () => {
     expect(delivery).toEqual({
       via: 's3',
       notes: [],
-      objects: [{ bucket: BUCKET, key: logKey('1110Z', 'OFgXCp32aVxXbA7d'), size: 6315, created: true, eventName: 'ObjectCreated:Put' }],
+      objects: [
+        {
+          bucket: BUCKET,
+          key: logKey('1110Z', 'OFgXCp32aVxXbA7d'),
+          size: 6315,
+          created: true,
+          eventName: 'ObjectCreated:Put',
+        },
+      ],
     });
   });
 
@@ -70,14 +85,30 @@ describe('objectsFromEvent on the sample events', () => {
     expect(delivery).toEqual({
       via: 'eventbridge',
       notes: [],
-      objects: [{ bucket: BUCKET, key: logKey('1513Z', 'txaXWHzL2pmFONLz'), size: 7709, created: true, eventName: 'Object Created' }],
+      objects: [
+        {
+          bucket: BUCKET,
+          key: logKey('1513Z', 'txaXWHzL2pmFONLz'),
+          size: 7709,
+          created: true,
+          eventName: 'Object Created',
+        },
+      ],
     });
   });
 
   it('unwraps an S3 notification from an SNS event', () => {
     const delivery = direct(objectsFromEvent(sampleEvent('sns-s3-notification.json')));
     expect(delivery.via).toBe('sns>s3');
-    expect(delivery.objects).toEqual([{ bucket: BUCKET, key: logKey('0920Z', 'D503XMjzl7ndqoFg'), size: 7644, created: true, eventName: 'ObjectCreated:Put' }]);
+    expect(delivery.objects).toEqual([
+      {
+        bucket: BUCKET,
+        key: logKey('0920Z', 'D503XMjzl7ndqoFg'),
+        size: 7644,
+        created: true,
+        eventName: 'ObjectCreated:Put',
+      },
+    ]);
   });
 
   it("reads CloudTrail's own SNS delivery notification: every key it lists, raw, size unknown", () => {
@@ -96,14 +127,25 @@ describe('objectsFromEvent on the sample events', () => {
     const refs = objectsFromEvent(sampleEvent('sqs-s3-notification.json'));
     expect(refs.kind).toBe('sqs');
     if (refs.kind !== 'sqs') return;
-    expect(refs.messages.map((m) => m.messageId)).toEqual(['0d4e6a3c-7b1f-4c2e-9a5d-3e8f1b6c2a7d', '8f2b4d6e-1a3c-4e5f-b7d9-2c4e6f8a0b1d']);
+    expect(refs.messages.map((m) => m.messageId)).toEqual([
+      '0d4e6a3c-7b1f-4c2e-9a5d-3e8f1b6c2a7d',
+      '8f2b4d6e-1a3c-4e5f-b7d9-2c4e6f8a0b1d',
+    ]);
     expect(refs.messages.map((m) => m.record.messageId)).toEqual(refs.messages.map((m) => m.messageId));
     expect(refs.poison).toEqual([]);
     const [first, second] = sqsDeliveries(refs);
     expect(first).toEqual({
       via: 'sqs>s3',
       notes: [],
-      objects: [{ bucket: BUCKET, key: logKey('1812Z', 'ABCoHpJ6aiSgK7Aa'), size: 3995, created: true, eventName: 'ObjectCreated:Put' }],
+      objects: [
+        {
+          bucket: BUCKET,
+          key: logKey('1812Z', 'ABCoHpJ6aiSgK7Aa'),
+          size: 3995,
+          created: true,
+          eventName: 'ObjectCreated:Put',
+        },
+      ],
     });
     expect(second).toEqual({ via: 'sqs>s3', objects: [], notes: [`S3 test event for bucket ${BUCKET}`] });
   });
@@ -113,30 +155,54 @@ describe('objectsFromEvent on the sample events', () => {
     expect(enveloped).toEqual({
       via: 'sqs>sns>cloudtrail',
       notes: [],
-      objects: [{ bucket: BUCKET, key: logKey('1335Z', 'SYfU38QwqZ8FJBaf'), created: true, eventName: 'CloudTrail delivery' }],
+      objects: [
+        { bucket: BUCKET, key: logKey('1335Z', 'SYfU38QwqZ8FJBaf'), created: true, eventName: 'CloudTrail delivery' },
+      ],
     });
     expect(raw).toEqual({
       via: 'sqs>cloudtrail',
       notes: [],
-      objects: [{ bucket: BUCKET, key: logKey('1110Z', 'OFgXCp32aVxXbA7d'), created: true, eventName: 'CloudTrail delivery' }],
+      objects: [
+        { bucket: BUCKET, key: logKey('1110Z', 'OFgXCp32aVxXbA7d'), created: true, eventName: 'CloudTrail delivery' },
+      ],
     });
   });
 
   it('unwraps an EventBridge event an EventBridge rule sent to SQS', () => {
     const [delivery] = sqsDeliveries(objectsFromEvent(sampleEvent('sqs-eventbridge-object-created.json')));
-    expect(delivery).toMatchObject({ via: 'sqs>eventbridge', objects: [{ bucket: BUCKET, key: logKey('1513Z', 'txaXWHzL2pmFONLz') }] });
+    expect(delivery).toMatchObject({
+      via: 'sqs>eventbridge',
+      objects: [{ bucket: BUCKET, key: logKey('1513Z', 'txaXWHzL2pmFONLz') }],
+    });
   });
 });
 
 describe('objectsFromEvent on other shapes', () => {
   const s3Event = (key: string, extra: Record<string, unknown> = {}) => ({
-    Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: BUCKET }, object: { key, ...extra } } }],
+    Records: [
+      {
+        eventSource: 'aws:s3',
+        eventName: 'ObjectCreated:Put',
+        s3: { bucket: { name: BUCKET }, object: { key, ...extra } },
+      },
+    ],
   });
   const snsEvent = (message: string, type = 'Notification') => ({
-    Records: [{ EventSource: 'aws:sns', Sns: { Type: type, MessageId: 'm-1', TopicArn: 'arn:aws:sns:us-east-1:123456789012:t', Message: message } }],
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        Sns: { Type: type, MessageId: 'm-1', TopicArn: 'arn:aws:sns:us-east-1:123456789012:t', Message: message },
+      },
+    ],
   });
   const sqsEvent = (...bodies: string[]) => ({
-    Records: bodies.map((body, i) => ({ messageId: `msg-${i}`, body, eventSource: 'aws:sqs', receiptHandle: 'r', eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:q' })),
+    Records: bodies.map((body, i) => ({
+      messageId: `msg-${i}`,
+      body,
+      eventSource: 'aws:sqs',
+      receiptHandle: 'r',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:q',
+    })),
   });
 
   it('keeps versionId and size 0 from an S3 notification', () => {
@@ -157,12 +223,22 @@ describe('objectsFromEvent on other shapes', () => {
   });
 
   it('throws INVALID_TRIGGER, with the path, for a known shape missing what it needs', () => {
-    const error = thrown(() => objectsFromEvent({ Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: BUCKET }, object: {} } }] }));
+    const error = thrown(() =>
+      objectsFromEvent({
+        Records: [
+          { eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: BUCKET }, object: {} } },
+        ],
+      }),
+    );
     expect(error.code).toBe('INVALID_TRIGGER');
     expect(error.message).toContain('Records.0.s3.object.key');
-    const eventBridge = thrown(() => objectsFromEvent({ source: 'aws.s3', 'detail-type': 'Object Created', detail: { bucket: { name: BUCKET } } }));
+    const eventBridge = thrown(() =>
+      objectsFromEvent({ source: 'aws.s3', 'detail-type': 'Object Created', detail: { bucket: { name: BUCKET } } }),
+    );
     expect(eventBridge.message).toContain('detail.object');
-    expect(thrown(() => objectsFromEvent(snsEvent(JSON.stringify({ s3Bucket: BUCKET, s3ObjectKey: [] })))).message).toContain('s3ObjectKey');
+    expect(
+      thrown(() => objectsFromEvent(snsEvent(JSON.stringify({ s3Bucket: BUCKET, s3ObjectKey: [] })))).message,
+    ).toContain('s3ObjectKey');
   });
 
   it('throws when an SNS message is not JSON', () => {
@@ -180,7 +256,9 @@ describe('objectsFromEvent on other shapes', () => {
   });
 
   it('reports an unreadable SQS message as that message failing, the others still read', () => {
-    const refs = objectsFromEvent(sqsEvent('not json', JSON.stringify(s3Event('a.json.gz')), JSON.stringify({ unexpected: true })));
+    const refs = objectsFromEvent(
+      sqsEvent('not json', JSON.stringify(s3Event('a.json.gz')), JSON.stringify({ unexpected: true })),
+    );
     const results = sqsDeliveries(refs);
     expect(results[0]).toBeInstanceOf(TriggerError);
     expect((results[0] as TriggerError).message).toContain('SQS message msg-0 body is not JSON');
@@ -190,9 +268,17 @@ describe('objectsFromEvent on other shapes', () => {
   });
 
   it('does not accept SQS inside SNS, or envelopes nested without end', () => {
-    expect(thrown(() => objectsFromEvent(snsEvent(JSON.stringify(sqsEvent('{}'))))).message).toContain('an SQS event inside another message');
+    expect(thrown(() => objectsFromEvent(snsEvent(JSON.stringify(sqsEvent('{}'))))).message).toContain(
+      'an SQS event inside another message',
+    );
     let message = JSON.stringify(s3Event('a.json.gz'));
-    for (let i = 0; i < 5; i++) message = JSON.stringify({ Type: 'Notification', MessageId: `m${i}`, TopicArn: 'arn:aws:sns:us-east-1:123456789012:t', Message: message });
+    for (let i = 0; i < 5; i++)
+      message = JSON.stringify({
+        Type: 'Notification',
+        MessageId: `m${i}`,
+        TopicArn: 'arn:aws:sns:us-east-1:123456789012:t',
+        Message: message,
+      });
     expect(thrown(() => objectsFromEvent(snsEvent(message))).message).toContain('envelopes nested more than');
   });
 });
@@ -211,7 +297,10 @@ describe('object keys', () => {
   it('takes EventBridge keys as they are unless clearly encoded, keeping the other reading to try', () => {
     const plain = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/f.json.gz';
     expect(eventBridgeKey(plain)).toEqual({ key: plain, alternatives: [] });
-    expect(eventBridgeKey('audit%20logs/f.json.gz')).toEqual({ key: 'audit logs/f.json.gz', alternatives: ['audit%20logs/f.json.gz'] });
+    expect(eventBridgeKey('audit%20logs/f.json.gz')).toEqual({
+      key: 'audit logs/f.json.gz',
+      alternatives: ['audit%20logs/f.json.gz'],
+    });
     expect(eventBridgeKey('a+b%2Fc.json')).toEqual({ key: 'a b/c.json', alternatives: ['a+b/c.json', 'a+b%2Fc.json'] });
     expect(eventBridgeKey('c++/f.json')).toEqual({ key: 'c++/f.json', alternatives: ['c  /f.json'] });
     // A lone % cannot be an encoded key.
@@ -222,12 +311,21 @@ describe('object keys', () => {
     const event = sampleEvent('eventbridge-object-created.json') as { detail: { object: { key: string } } };
     event.detail.object.key = 'audit%20logs/AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/f.json.gz';
     const [ref] = direct(objectsFromEvent(event)).objects;
-    expect(ref).toMatchObject({ key: 'audit logs/AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/f.json.gz', alternativeKeys: [event.detail.object.key] });
+    expect(ref).toMatchObject({
+      key: 'audit logs/AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/f.json.gz',
+      alternativeKeys: [event.detail.object.key],
+    });
   });
 });
 
 describe('which objects are read', () => {
-  const ref = (key: string, fields: Partial<ObjectRef> = {}): ObjectRef => ({ bucket: BUCKET, key, created: true, eventName: 'ObjectCreated:Put', ...fields });
+  const ref = (key: string, fields: Partial<ObjectRef> = {}): ObjectRef => ({
+    bucket: BUCKET,
+    key,
+    created: true,
+    eventName: 'ObjectCreated:Put',
+    ...fields,
+  });
 
   it('reads the sample log files, organisation trails and prefixed trails, gzipped or plain', () => {
     for (const key of [
@@ -246,23 +344,49 @@ describe('which objects are read', () => {
     expect(logs.map((o) => o.key)).toEqual([
       'audit logs/AWSLogs/o-a1b2c3d4e5/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1513Z_txaXWHzL2pmFONLz.json.gz',
     ]);
-    expect(skipped.map((s) => s.skip.reason)).toEqual(['digest', 'config-writability-check', 'aws-config', 'folder', 'not-created']);
+    expect(skipped.map((s) => s.skip.reason)).toEqual([
+      'digest',
+      'config-writability-check',
+      'aws-config',
+      'folder',
+      'not-created',
+    ]);
   });
 
   it('skips zero-byte objects, other AWSLogs folders, digests outside the layout and other extensions', () => {
     expect(skipReason(ref(logKey('1110Z', 'x'), { size: 0 }))?.reason).toBe('empty');
-    expect(skipReason(ref('AWSLogs/123456789012/CloudTrail-Insight/us-east-1/2026/11/20/f.json.gz'))?.reason).toBe('other-aws-logs');
-    expect(skipReason(ref('AWSLogs/123456789012/CloudTrail-Digest/us-east-1/2026/11/20/123456789012_CloudTrail-Digest_us-east-1_t_us-east-1_20261120T094631Z.json.gz'))?.reason).toBe('digest');
+    expect(skipReason(ref('AWSLogs/123456789012/CloudTrail-Insight/us-east-1/2026/11/20/f.json.gz'))?.reason).toBe(
+      'other-aws-logs',
+    );
+    expect(
+      skipReason(
+        ref(
+          'AWSLogs/123456789012/CloudTrail-Digest/us-east-1/2026/11/20/123456789012_CloudTrail-Digest_us-east-1_t_us-east-1_20261120T094631Z.json.gz',
+        ),
+      )?.reason,
+    ).toBe('digest');
     // A digest is valid only at the key it names (shared/README.md): a copy elsewhere is no CloudTrail file.
-    expect(skipReason(ref('copies/123456789012_CloudTrail-Digest_us-east-1_t_us-east-1_20261120T094631Z.json.gz'))?.reason).toBe('not-cloudtrail-log');
-    expect(skipReason(ref('AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/f.json.gz.tmp'))?.reason).toBe('not-json');
+    expect(
+      skipReason(ref('copies/123456789012_CloudTrail-Digest_us-east-1_t_us-east-1_20261120T094631Z.json.gz'))?.reason,
+    ).toBe('not-cloudtrail-log');
+    expect(skipReason(ref('AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/f.json.gz.tmp'))?.reason).toBe(
+      'not-json',
+    );
     expect(skipReason(ref('AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/f.log'))?.reason).toBe('not-json');
     expect(skipReason(ref('AWSLogs/o-a1b2c3d4e5/123456789012/Config/us-east-1/f.json.gz'))?.reason).toBe('aws-config');
-    expect(skipReason(ref('f.json.gz', { created: false, eventName: 'Object Deleted' }))).toEqual({ reason: 'not-created', detail: 'Object Deleted event, not a new object' });
+    expect(skipReason(ref('f.json.gz', { created: false, eventName: 'Object Deleted' }))).toEqual({
+      reason: 'not-created',
+      detail: 'Object Deleted event, not a new object',
+    });
   });
 
   it('skips any other JSON object of the bucket: a whole-bucket notification names it, CloudTrail never wrote it', () => {
-    for (const key of ['reports/summary.json', 'exported/2026-11-20/f.json', 'AWSLogs/123456789012/CloudTrail/f.json.gz', 'backup/AWSLogs/12345/CloudTrail/us-east-1/2026/11/20/f.json.gz']) {
+    for (const key of [
+      'reports/summary.json',
+      'exported/2026-11-20/f.json',
+      'AWSLogs/123456789012/CloudTrail/f.json.gz',
+      'backup/AWSLogs/12345/CloudTrail/us-east-1/2026/11/20/f.json.gz',
+    ]) {
       expect(skipReason(ref(key, { size: 120 })), key).toMatchObject({ reason: 'not-cloudtrail-log' });
     }
   });

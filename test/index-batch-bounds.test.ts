@@ -45,7 +45,10 @@ describe('call-count bounds', () => {
     const events = [at(0, 100), at(13 * HOUR, 60_000), at(2 * HOUR, 10)];
     const bounds = new CallBounds();
     for (const e of events) bounds.add(e);
-    expect([bounds.minimumCalls, bounds.guaranteedMaxCalls]).toEqual([minimumCalls(events), guaranteedMaxCalls(events)]);
+    expect([bounds.minimumCalls, bounds.guaranteedMaxCalls]).toEqual([
+      minimumCalls(events),
+      guaranteedMaxCalls(events),
+    ]);
   });
 
   it('on generated CloudTrail records, every event indexed, uses at most 1.05x the minimum number of calls', () => {

@@ -7,15 +7,32 @@
 // batches; the real limits get their own, slower properties with events near 1 MB.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { guaranteedMaxCalls, LogBatcher, maxWindows, toPutLogEventsInput, type BatchableEvent, type BatcherOptions, type LogBatch } from '../shared/index/index.js';
+import {
+  guaranteedMaxCalls,
+  LogBatcher,
+  maxWindows,
+  toPutLogEventsInput,
+  type BatchableEvent,
+  type BatcherOptions,
+  type LogBatch,
+} from '../shared/index/index.js';
 import { PUT_LOG_EVENTS_LIMITS, type BatchLimits } from '../shared/index/limits.js';
 import { createCloudWatchLogsFake } from './helpers/cloudwatch-logs-fake.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 20, 0, 0, 0);
 const GROUP = 'trailwatch-index';
-const STREAMS = ['111122223333_CloudTrail_us-east-1', '111122223333_CloudTrail_eu-west-1', '444455556666_CloudTrail_us-east-1'];
-const SCALED: BatchLimits = { ...PUT_LOG_EVENTS_LIMITS, maxBatchBytes: 16_384, maxBatchEvents: 40, maxEventMessageBytes: 16_384 - 26 };
+const STREAMS = [
+  '111122223333_CloudTrail_us-east-1',
+  '111122223333_CloudTrail_eu-west-1',
+  '444455556666_CloudTrail_us-east-1',
+];
+const SCALED: BatchLimits = {
+  ...PUT_LOG_EVENTS_LIMITS,
+  maxBatchBytes: 16_384,
+  maxBatchEvents: 40,
+  maxEventMessageBytes: 16_384 - 26,
+};
 
 interface TestEvent extends BatchableEvent {
   eventID: string;
@@ -51,11 +68,18 @@ function size(limits: BatchLimits, kinds: { tiny?: boolean; large?: boolean } = 
   const max = limits.maxEventMessageBytes;
   const options: fc.WeightedArbitrary<number>[] = [{ weight: 8, arbitrary: fc.integer({ min: heavy, max: notBig }) }];
   if (kinds.tiny) options.push({ weight: 4, arbitrary: fc.integer({ min: 1, max: heavy - 1 }) });
-  if (kinds.large) options.push({ weight: 1, arbitrary: fc.integer({ min: notBig + 1, max }) }, { weight: 1, arbitrary: fc.integer({ min: max - 64, max }) });
+  if (kinds.large)
+    options.push(
+      { weight: 1, arbitrary: fc.integer({ min: notBig + 1, max }) },
+      { weight: 1, arbitrary: fc.integer({ min: max - 64, max }) },
+    );
   return fc.oneof(...options);
 }
 
-function specs(limits: BatchLimits, options: { spanMs: number; streams?: number; maxLength?: number; tiny?: boolean; large?: boolean }): fc.Arbitrary<Spec[]> {
+function specs(
+  limits: BatchLimits,
+  options: { spanMs: number; streams?: number; maxLength?: number; tiny?: boolean; large?: boolean },
+): fc.Arbitrary<Spec[]> {
   const spec = fc.record({
     stream: fc.integer({ min: 0, max: (options.streams ?? 1) - 1 }),
     offsetMs: fc.integer({ min: 0, max: options.spanMs }),
@@ -71,10 +95,19 @@ interface Outcome {
 }
 
 /** Streams every event through a batcher and every batch through the fake, as the indexer will. */
-async function runThroughFake(events: { stream: string; event: TestEvent }[], limits: BatchLimits, options: Omit<BatcherOptions, 'limits'> = {}): Promise<Outcome> {
+async function runThroughFake(
+  events: { stream: string; event: TestEvent }[],
+  limits: BatchLimits,
+  options: Omit<BatcherOptions, 'limits'> = {},
+): Promise<Outcome> {
   const batcher = new LogBatcher<TestEvent>({ limits, ...options });
   const latest = Math.max(...events.map((e) => e.event.timestamp));
-  const fake = createCloudWatchLogsFake({ logGroups: { [GROUP]: {} }, existingStreams: { [GROUP]: STREAMS }, now: () => latest, limits });
+  const fake = createCloudWatchLogsFake({
+    logGroups: { [GROUP]: {} },
+    existingStreams: { [GROUP]: STREAMS },
+    now: () => latest,
+    limits,
+  });
   const batches: LogBatch<TestEvent>[] = [];
   const send = async (ready: LogBatch<TestEvent>[]) => {
     for (const batch of ready) {
@@ -102,7 +135,9 @@ function expectValidBatches(batches: LogBatch<TestEvent>[], limits: BatchLimits)
     expect(ts).toEqual([...ts].sort((x, y) => x - y));
     expect(Math.max(...ts) - Math.min(...ts)).toBeLessThan(limits.maxBatchSpanMs);
     expect(b.events.length).toBeLessThanOrEqual(limits.maxBatchEvents);
-    expect(b.bytes).toBe(b.events.reduce((s, e) => s + Buffer.byteLength(e.message, 'utf8') + limits.perEventOverheadBytes, 0));
+    expect(b.bytes).toBe(
+      b.events.reduce((s, e) => s + Buffer.byteLength(e.message, 'utf8') + limits.perEventOverheadBytes, 0),
+    );
     expect(b.bytes).toBeLessThanOrEqual(limits.maxBatchBytes);
   }
 }
@@ -110,7 +145,11 @@ function expectValidBatches(batches: LogBatch<TestEvent>[], limits: BatchLimits)
 /** The theorem's bound, per log stream (windows are per stream), summed. */
 function boundPerStream(events: { stream: string; event: TestEvent }[], limits: BatchLimits): number {
   let bound = 0;
-  for (const stream of STREAMS) bound += guaranteedMaxCalls(events.filter((e) => e.stream === stream).map((e) => e.event), limits);
+  for (const stream of STREAMS)
+    bound += guaranteedMaxCalls(
+      events.filter((e) => e.stream === stream).map((e) => e.event),
+      limits,
+    );
   return bound;
 }
 
@@ -170,7 +209,15 @@ describe('batching properties (shrunk limits)', () => {
   });
 
   it('uses at most ceil(n/C) + W - 1 calls when every event is lighter than B/C (the count limit binds)', async () => {
-    const tinyOnly = fc.array(fc.record({ stream: fc.constant(0), offsetMs: fc.integer({ min: 0, max: 3 * 24 * HOUR }), bytes: fc.integer({ min: 1, max: 383 }), unit }), { minLength: 1, maxLength: 600, size: 'max' });
+    const tinyOnly = fc.array(
+      fc.record({
+        stream: fc.constant(0),
+        offsetMs: fc.integer({ min: 0, max: 3 * 24 * HOUR }),
+        bytes: fc.integer({ min: 1, max: 383 }),
+        unit,
+      }),
+      { minLength: 1, maxLength: 600, size: 'max' },
+    );
     await fc.assert(
       fc.asyncProperty(tinyOnly, async (s) => {
         const events = toEvents(s);
@@ -197,16 +244,23 @@ describe('batching properties (shrunk limits)', () => {
   });
 
   it('holds at most maxHeldBytes, and each early close (eviction, memory) costs at most one call over the bound', async () => {
-    const budget = fc.record({ maxWindowsPerStream: fc.integer({ min: 1, max: 3 }), maxHeldBytes: fc.integer({ min: 0, max: 4 * SCALED.maxBatchBytes }) });
+    const budget = fc.record({
+      maxWindowsPerStream: fc.integer({ min: 1, max: 3 }),
+      maxHeldBytes: fc.integer({ min: 0, max: 4 * SCALED.maxBatchBytes }),
+    });
     await fc.assert(
-      fc.asyncProperty(specs(SCALED, { spanMs: 4 * 24 * HOUR, streams: 3, tiny: true, large: true }), budget, async (s, options) => {
-        const events = toEvents(s);
-        const { batches, batcher } = await runThroughFake(events, SCALED, options);
-        expectSameEvents(events, batches);
-        const { peakHeldBytes, evictions, memoryCloses } = batcher.stats;
-        expect(peakHeldBytes).toBeLessThanOrEqual(options.maxHeldBytes);
-        expect(batches.length).toBeLessThanOrEqual(boundPerStream(events, SCALED) + evictions + memoryCloses);
-      }),
+      fc.asyncProperty(
+        specs(SCALED, { spanMs: 4 * 24 * HOUR, streams: 3, tiny: true, large: true }),
+        budget,
+        async (s, options) => {
+          const events = toEvents(s);
+          const { batches, batcher } = await runThroughFake(events, SCALED, options);
+          expectSameEvents(events, batches);
+          const { peakHeldBytes, evictions, memoryCloses } = batcher.stats;
+          expect(peakHeldBytes).toBeLessThanOrEqual(options.maxHeldBytes);
+          expect(batches.length).toBeLessThanOrEqual(boundPerStream(events, SCALED) + evictions + memoryCloses);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -215,25 +269,36 @@ describe('batching properties (shrunk limits)', () => {
 describe('batching properties (real PutLogEvents limits)', () => {
   it('passes the fake with events near 1 MB mixed with typical ones, within the bound', async () => {
     await fc.assert(
-      fc.asyncProperty(specs(PUT_LOG_EVENTS_LIMITS, { spanMs: 2 * 24 * HOUR, large: true, maxLength: 40 }), async (s) => {
-        const events = toEvents(s);
-        const { batches } = await runThroughFake(events, PUT_LOG_EVENTS_LIMITS, { maxWindowsPerStream: 16 });
-        expectSameEvents(events, batches);
-        expectValidBatches(batches, PUT_LOG_EVENTS_LIMITS);
-        expect(batches.length).toBeLessThanOrEqual(boundPerStream(events, PUT_LOG_EVENTS_LIMITS));
-      }),
+      fc.asyncProperty(
+        specs(PUT_LOG_EVENTS_LIMITS, { spanMs: 2 * 24 * HOUR, large: true, maxLength: 40 }),
+        async (s) => {
+          const events = toEvents(s);
+          const { batches } = await runThroughFake(events, PUT_LOG_EVENTS_LIMITS, { maxWindowsPerStream: 16 });
+          expectSameEvents(events, batches);
+          expectValidBatches(batches, PUT_LOG_EVENTS_LIMITS);
+          expect(batches.length).toBeLessThanOrEqual(boundPerStream(events, PUT_LOG_EVENTS_LIMITS));
+        },
+      ),
       { numRuns: 25 },
     );
   });
 
   it('fills batches by count with 10,000 small events, within 1.05x of the minimum', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 10_001, max: 30_000 }), fc.integer({ min: 79, max: 120 }), async (n, bytes) => {
-        const events = toEvents(Array.from({ length: n }, (_, i) => ({ stream: 0, offsetMs: (i * 7919) % HOUR, bytes, unit: 'a' })));
-        const { batches } = await runThroughFake(events, PUT_LOG_EVENTS_LIMITS);
-        const totalBytes = n * (bytes + 26);
-        expect(batches.length).toBeLessThanOrEqual(Math.ceil(1.05 * Math.max(totalBytes / PUT_LOG_EVENTS_LIMITS.maxBatchBytes, n / 10_000)));
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 10_001, max: 30_000 }),
+        fc.integer({ min: 79, max: 120 }),
+        async (n, bytes) => {
+          const events = toEvents(
+            Array.from({ length: n }, (_, i) => ({ stream: 0, offsetMs: (i * 7919) % HOUR, bytes, unit: 'a' })),
+          );
+          const { batches } = await runThroughFake(events, PUT_LOG_EVENTS_LIMITS);
+          const totalBytes = n * (bytes + 26);
+          expect(batches.length).toBeLessThanOrEqual(
+            Math.ceil(1.05 * Math.max(totalBytes / PUT_LOG_EVENTS_LIMITS.maxBatchBytes, n / 10_000)),
+          );
+        },
+      ),
       { numRuns: 5 },
     );
   });

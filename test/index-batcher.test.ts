@@ -30,7 +30,10 @@ describe('LogBatcher', () => {
 
   it('closes a batch when the next event would take it over the byte limit, and starts the next with that event', () => {
     const batcher = new LogBatcher<TestEvent>({ limits: SMALL });
-    const ready = addAll(batcher, Array.from({ length: 11 }, (_, i) => ev(`e${i}`)));
+    const ready = addAll(
+      batcher,
+      Array.from({ length: 11 }, (_, i) => ev(`e${i}`)),
+    );
     expect(ready).toHaveLength(1);
     expect(ready[0]).toMatchObject({ closedBy: 'bytes', bytes: 1_260 });
     expect(ids(ready[0])).toHaveLength(10);
@@ -67,7 +70,7 @@ describe('LogBatcher', () => {
     ]);
   });
 
-  it('puts events less than 12 hours from a window\'s first event in the same batch', () => {
+  it("puts events less than 12 hours from a window's first event in the same batch", () => {
     const batcher = new LogBatcher<TestEvent>({ limits: SMALL });
     addAll(batcher, [ev('first'), ev('later', 11 * HOUR), ev('earlier', -11 * HOUR)]);
     expect(ids(batcher.flush()[0])).toEqual(['earlier', 'first', 'later']);
@@ -76,11 +79,14 @@ describe('LogBatcher', () => {
   it('opens a second window for an event 12 hours or more from the first, so no batch spans 24 hours', () => {
     const batcher = new LogBatcher<TestEvent>({ limits: SMALL });
     addAll(batcher, [ev('a'), ev('b', 11 * HOUR), ev('c', 12 * HOUR), ev('d', 23 * HOUR)]);
-    expect(batcher.flush().map(ids)).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(batcher.flush().map(ids)).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
     expect(batcher.stats.windowsOpened).toBe(2);
   });
 
-  it('closes a stream\'s least recently used window early when it needs one more than maxWindowsPerStream', () => {
+  it("closes a stream's least recently used window early when it needs one more than maxWindowsPerStream", () => {
     const batcher = new LogBatcher<TestEvent>({ limits: SMALL, maxWindowsPerStream: 2 });
     const ready = addAll(batcher, [ev('day0'), ev('day1', 24 * HOUR), ev('day0-again', 1), ev('day2', 48 * HOUR)]);
     expect(ready.map((b) => [b.closedBy, ids(b)])).toEqual([['evicted', ['day1']]]);
@@ -100,7 +106,12 @@ describe('LogBatcher', () => {
 
   it('hands out the fullest open batch early when the batcher holds more than maxHeldBytes', () => {
     const batcher = new LogBatcher<TestEvent>({ limits: SMALL, maxHeldBytes: 500 });
-    const ready = [...batcher.add('s1', ev('a1')), ...batcher.add('s1', ev('a2')), ...batcher.add('s2', ev('b1')), ...batcher.add('s2', ev('b2'))];
+    const ready = [
+      ...batcher.add('s1', ev('a1')),
+      ...batcher.add('s1', ev('a2')),
+      ...batcher.add('s2', ev('b1')),
+      ...batcher.add('s2', ev('b2')),
+    ];
     expect(ready.map((b) => [b.closedBy, b.logStreamName, ids(b)])).toEqual([['memory', 's1', ['a1', 'a2']]]);
     expect(batcher.stats).toMatchObject({ memoryCloses: 1, heldBytes: 252, peakHeldBytes: 378 });
   });

@@ -4,7 +4,12 @@ import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } fro
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { PUT_LOG_EVENTS_LIMITS } from '../shared/index/limits.js';
-import { CloudWatchLogsLimitViolation, createCloudWatchLogsFake, DOCUMENTED_LIMITS, type PutLogEventsRequestLike } from './helpers/cloudwatch-logs-fake.js';
+import {
+  CloudWatchLogsLimitViolation,
+  createCloudWatchLogsFake,
+  DOCUMENTED_LIMITS,
+  type PutLogEventsRequestLike,
+} from './helpers/cloudwatch-logs-fake.js';
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 const HOUR = 3_600_000;
@@ -50,7 +55,7 @@ describe('CloudWatch Logs fake: limits it enforces', () => {
 
   it('fails a batch one byte over 1,048,576 (messages in UTF-8 + 26 per event)', async () => {
     const half = 'é'.repeat((DOCUMENTED_LIMITS.maxBatchBytes / 2 - 26) / 2); // 2 bytes a character
-    const problems = await violation(put([at(0, half), at(0, half + 'x')]));
+    const problems = await violation(put([at(0, half), at(0, `${half}x`)]));
     expect(problems.join()).toMatch(/1048577 bytes .* over the 1048576-byte batch limit/);
   });
 
@@ -131,21 +136,32 @@ describe('CloudWatch Logs fake: what it does with correct calls', () => {
 
   it('answers ResourceNotFoundException for a missing stream or group', async () => {
     const f = fake();
-    await expect(f.putLogEvents({ ...put([at(0)]), logStreamName: 'other' })).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-    await expect(f.putLogEvents({ ...put([at(0)]), logGroupName: 'other' })).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(f.putLogEvents({ ...put([at(0)]), logStreamName: 'other' })).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
+    await expect(f.putLogEvents({ ...put([at(0)]), logGroupName: 'other' })).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
   });
 
   it('creates streams, and answers ResourceAlreadyExistsException for an existing one', async () => {
     const f = fake();
     await f.createLogStream({ logGroupName: GROUP, logStreamName: 'new' });
     expect(f.streamNames(GROUP)).toContain('new');
-    await expect(f.createLogStream({ logGroupName: GROUP, logStreamName: 'new' })).rejects.toMatchObject({ name: 'ResourceAlreadyExistsException', $metadata: { httpStatusCode: 400 } });
+    await expect(f.createLogStream({ logGroupName: GROUP, logStreamName: 'new' })).rejects.toMatchObject({
+      name: 'ResourceAlreadyExistsException',
+      $metadata: { httpStatusCode: 400 },
+    });
   });
 
   it('throttles the next N calls like the SDK reports it, then succeeds', async () => {
     const f = fake();
     f.throttle(2, 'PutLogEvents');
-    const throttled = { name: 'ThrottlingException', $retryable: { throttling: true }, $metadata: { httpStatusCode: 400 } };
+    const throttled = {
+      name: 'ThrottlingException',
+      $retryable: { throttling: true },
+      $metadata: { httpStatusCode: 400 },
+    };
     await expect(f.putLogEvents(put([at(0)]))).rejects.toMatchObject(throttled);
     await expect(f.putLogEvents(put([at(0)]))).rejects.toMatchObject(throttled);
     await expect(f.putLogEvents(put([at(0)]))).resolves.toEqual({});
@@ -155,22 +171,32 @@ describe('CloudWatch Logs fake: what it does with correct calls', () => {
   it('fails the next N calls with a 5xx when told to', async () => {
     const f = fake();
     f.failWith(1, 'ServiceUnavailableException');
-    await expect(f.putLogEvents(put([at(0)]))).rejects.toMatchObject({ name: 'ServiceUnavailableException', $fault: 'server', $metadata: { httpStatusCode: 503 } });
+    await expect(f.putLogEvents(put([at(0)]))).rejects.toMatchObject({
+      name: 'ServiceUnavailableException',
+      $fault: 'server',
+      $metadata: { httpStatusCode: 503 },
+    });
     await expect(f.putLogEvents(put([at(0)]))).resolves.toEqual({});
   });
 });
 
 describe('CloudWatch Logs fake behind aws-sdk-client-mock', () => {
-  it('answers the real SDK client\'s commands, and its limit violations reach the caller', async () => {
+  it("answers the real SDK client's commands, and its limit violations reach the caller", async () => {
     const cwl = mockClient(CloudWatchLogsClient);
     try {
       const f = fake();
       cwl.on(PutLogEventsCommand).callsFake(f.putLogEvents).on(CreateLogStreamCommand).callsFake(f.createLogStream);
       const client = new CloudWatchLogsClient({ region: 'us-east-1' });
       await client.send(new CreateLogStreamCommand({ logGroupName: GROUP, logStreamName: 'other' }));
-      await client.send(new PutLogEventsCommand({ logGroupName: GROUP, logStreamName: 'other', logEvents: [at(0, 'a')] }));
+      await client.send(
+        new PutLogEventsCommand({ logGroupName: GROUP, logStreamName: 'other', logEvents: [at(0, 'a')] }),
+      );
       expect(f.storedEvents(GROUP, 'other').map((e) => e.message)).toEqual(['a']);
-      await expect(client.send(new PutLogEventsCommand({ logGroupName: GROUP, logStreamName: 'other', logEvents: [at(1), at(0)] }))).rejects.toThrow(CloudWatchLogsLimitViolation);
+      await expect(
+        client.send(
+          new PutLogEventsCommand({ logGroupName: GROUP, logStreamName: 'other', logEvents: [at(1), at(0)] }),
+        ),
+      ).rejects.toThrow(CloudWatchLogsLimitViolation);
       expect(f.violations).toHaveLength(1);
     } finally {
       cwl.restore();

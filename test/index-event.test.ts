@@ -28,7 +28,11 @@ function trailwatchOf(message: string): Record<string, unknown> {
 function logFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    return statSync(path).isDirectory() ? logFiles(path) : path.endsWith('.json.gz') && path.includes('/CloudTrail/') ? [path] : [];
+    return statSync(path).isDirectory()
+      ? logFiles(path)
+      : path.endsWith('.json.gz') && path.includes('/CloudTrail/')
+        ? [path]
+        : [];
   });
 }
 
@@ -51,13 +55,19 @@ describe('index event message', () => {
   });
 
   it('keeps numbers with their original digits (no re-serialisation)', () => {
-    const raw = '{"eventSource":"rds.amazonaws.com","eventName":"X","eventTime":"2024-08-01T13:29:57Z","n":1.50,"big":12345678901234567890}';
+    const raw =
+      '{"eventSource":"rds.amazonaws.com","eventName":"X","eventTime":"2024-08-01T13:29:57Z","n":1.50,"big":12345678901234567890}';
     const { message } = toIndexEvent(sourceOf(JSON.parse(raw) as CloudTrailRecord, raw));
     expect(message).toMatch(/^\{"trailwatch":\{.*\},"eventSource".*"n":1\.50,"big":12345678901234567890\}$/);
   });
 
   it('serialises instead of splicing when the record already has a trailwatch member', () => {
-    const record = { eventSource: 'rds.amazonaws.com', eventName: 'X', eventTime: '2024-08-01T13:29:57Z', trailwatch: 'mine' } as CloudTrailRecord;
+    const record = {
+      eventSource: 'rds.amazonaws.com',
+      eventName: 'X',
+      eventTime: '2024-08-01T13:29:57Z',
+      trailwatch: 'mine',
+    } as CloudTrailRecord;
     const source = sourceOf(record);
     const message = toIndexEvent(source).message;
     expect(message.match(/"trailwatch":/g)).toHaveLength(1);
@@ -77,18 +87,40 @@ describe('index event message', () => {
       ),
     })).v;
     const record = fc
-      .record({ eventSource: fc.constantFrom('rds.amazonaws.com', 'ec2.amazonaws.com', 'cloudtrail.amazonaws.com'), eventName: fc.string(), eventTime: fc.constant('2024-08-01T13:29:57Z') })
-      .chain((base) => fc.dictionary(fc.string().filter((k) => k !== 'trailwatch'), json, { maxKeys: 5 }).map((extra) => ({ ...extra, ...base }) as CloudTrailRecord));
-    const spacing = fc.constantFrom<[number | string | undefined, string]>([undefined, ''], [2, ''], ['\t', '\n'], [undefined, '  \r\n']);
+      .record({
+        eventSource: fc.constantFrom('rds.amazonaws.com', 'ec2.amazonaws.com', 'cloudtrail.amazonaws.com'),
+        eventName: fc.string(),
+        eventTime: fc.constant('2024-08-01T13:29:57Z'),
+      })
+      .chain((base) =>
+        fc
+          .dictionary(
+            fc.string().filter((k) => k !== 'trailwatch'),
+            json,
+            { maxKeys: 5 },
+          )
+          .map((extra) => ({ ...extra, ...base }) as CloudTrailRecord),
+      );
+    const spacing = fc.constantFrom<[number | string | undefined, string]>(
+      [undefined, ''],
+      [2, ''],
+      ['\t', '\n'],
+      [undefined, '  \r\n'],
+    );
     fc.assert(
-      fc.property(record, spacing, fc.array(fc.string({ minLength: 1 }), { maxLength: 3 }), (r, [indent, tail], rules) => {
-        const raw = JSON.stringify(r, null, indent) + tail;
-        // The record as the reader delivers it: parsed from the raw text (so -0 is already 0, as in the message).
-        const record = JSON.parse(raw) as CloudTrailRecord;
-        const source = sourceOf(record, raw, rules);
-        const { message } = toIndexEvent(source);
-        expect(parsed(message)).toEqual({ ...record, trailwatch: trailwatchFields(source.event, source.alerts) });
-      }),
+      fc.property(
+        record,
+        spacing,
+        fc.array(fc.string({ minLength: 1 }), { maxLength: 3 }),
+        (r, [indent, tail], rules) => {
+          const raw = JSON.stringify(r, null, indent) + tail;
+          // The record as the reader delivers it: parsed from the raw text (so -0 is already 0, as in the message).
+          const record = JSON.parse(raw) as CloudTrailRecord;
+          const source = sourceOf(record, raw, rules);
+          const { message } = toIndexEvent(source);
+          expect(parsed(message)).toEqual({ ...record, trailwatch: trailwatchFields(source.event, source.alerts) });
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -121,7 +153,9 @@ describe('index event message', () => {
   it('is never under 79 bytes, so the count limit never binds before the byte limit (batch-bounds corollary)', () => {
     const record = { eventSource: 'x', eventName: 'y', eventTime: 'z' } as CloudTrailRecord;
     const event = toIndexEvent(sourceOf(record));
-    expect(PUT_LOG_EVENTS_LIMITS.maxBatchEvents * (event.bytes + PUT_LOG_EVENTS_LIMITS.perEventOverheadBytes)).toBeGreaterThanOrEqual(PUT_LOG_EVENTS_LIMITS.maxBatchBytes);
+    expect(
+      PUT_LOG_EVENTS_LIMITS.maxBatchEvents * (event.bytes + PUT_LOG_EVENTS_LIMITS.perEventOverheadBytes),
+    ).toBeGreaterThanOrEqual(PUT_LOG_EVENTS_LIMITS.maxBatchBytes);
   });
 });
 
@@ -173,13 +207,21 @@ describe('trailwatch object', () => {
   });
 
   it('lists the rule ids the event raised, each once', () => {
-    const fields = trailwatchFields(classifyFixture('delete-db-instance'), [{ rule: 'rds-instance-deleted' }, { rule: 'rds-instance-deleted' }, { rule: 'x' }]);
+    const fields = trailwatchFields(classifyFixture('delete-db-instance'), [
+      { rule: 'rds-instance-deleted' },
+      { rule: 'rds-instance-deleted' },
+      { rule: 'x' },
+    ]);
     expect(fields.alerts).toEqual(['rds-instance-deleted', 'x']);
   });
 
   it('has the category, failure and who made the call', () => {
     const fields = trailwatchFields(classifyFixture('root-delete-db-instance'), []);
-    expect(fields).toMatchObject({ category: 'rds', failed: false, principal: { type: 'Root', name: 'root', isRoot: true, isAwsService: false } });
+    expect(fields).toMatchObject({
+      category: 'rds',
+      failed: false,
+      principal: { type: 'Root', name: 'root', isRoot: true, isAwsService: false },
+    });
   });
 
   it('marks a failed call', () => {

@@ -5,7 +5,8 @@ import { classifyEventAge, rejectedEvents } from '../shared/index/index.js';
 import { createCloudWatchLogsFake } from './helpers/cloudwatch-logs-fake.js';
 
 const batch = ['e0', 'e1', 'e2', 'e3', 'e4'];
-const reasons = (info: Parameters<typeof rejectedEvents>[1]) => rejectedEvents(batch, info).map((r) => `${r.index}:${r.event}:${r.reason}`);
+const reasons = (info: Parameters<typeof rejectedEvents>[1]) =>
+  rejectedEvents(batch, info).map((r) => `${r.index}:${r.event}:${r.reason}`);
 
 describe('rejected log events', () => {
   it('names nothing when the response has no rejectedLogEventsInfo', () => {
@@ -26,11 +27,18 @@ describe('rejected log events', () => {
   });
 
   it('names each event once when the too-old and expired prefixes overlap, too-old first', () => {
-    expect(reasons({ tooOldLogEventEndIndex: 1, expiredLogEventEndIndex: 3 })).toEqual(['0:e0:too-old', '1:e1:expired', '2:e2:expired']);
+    expect(reasons({ tooOldLogEventEndIndex: 1, expiredLogEventEndIndex: 3 })).toEqual([
+      '0:e0:too-old',
+      '1:e1:expired',
+      '2:e2:expired',
+    ]);
   });
 
   it('combines a rejected prefix and suffix', () => {
-    expect(reasons({ tooOldLogEventEndIndex: 1, tooNewLogEventStartIndex: 4 })).toEqual(['0:e0:too-old', '4:e4:too-new']);
+    expect(reasons({ tooOldLogEventEndIndex: 1, tooNewLogEventStartIndex: 4 })).toEqual([
+      '0:e0:too-old',
+      '4:e4:too-new',
+    ]);
   });
 
   it('names no event for an empty range (end index 0, start index past the end)', () => {
@@ -53,23 +61,33 @@ describe('rejected log events, end to end with the fake', () => {
       fc.array(
         fc.oneof(
           fc.integer({ min: -20 * DAY, max: -14 * DAY - 1 }), // too old
-          retentionDays === undefined ? fc.integer({ min: -20 * HOUR, max: 0 }) : fc.integer({ min: -14 * DAY, max: -retentionDays * DAY - 1 }), // expired
+          retentionDays === undefined
+            ? fc.integer({ min: -20 * HOUR, max: 0 })
+            : fc.integer({ min: -14 * DAY, max: -retentionDays * DAY - 1 }), // expired
           fc.integer({ min: -20 * HOUR, max: 2 * HOUR }), // accepted
           fc.integer({ min: 2 * HOUR + 1, max: 5 * HOUR }), // too new
         ),
         { minLength: 1, maxLength: 50 },
       );
-    const cases = fc.constantFrom(undefined, 1, 3, 7).chain((retentionDays) => offsets(retentionDays).map((o) => ({ offsets: o, retentionDays })));
+    const cases = fc
+      .constantFrom(undefined, 1, 3, 7)
+      .chain((retentionDays) => offsets(retentionDays).map((o) => ({ offsets: o, retentionDays })));
     await fc.assert(
       fc.asyncProperty(cases, async ({ offsets, retentionDays }) => {
-        const sorted = offsets.map((o, i) => ({ id: `e${i}`, timestamp: NOW + o })).sort((a, b) => a.timestamp - b.timestamp);
+        const sorted = offsets
+          .map((o, i) => ({ id: `e${i}`, timestamp: NOW + o }))
+          .sort((a, b) => a.timestamp - b.timestamp);
         const fake = createCloudWatchLogsFake({
           logGroups: { g: retentionDays === undefined ? {} : { retentionDays } },
           existingStreams: { g: ['s'] },
           now: () => NOW,
           batchSpan: 'valid-events',
         });
-        const response = await fake.putLogEvents({ logGroupName: 'g', logStreamName: 's', logEvents: sorted.map((e) => ({ timestamp: e.timestamp, message: e.id })) });
+        const response = await fake.putLogEvents({
+          logGroupName: 'g',
+          logStreamName: 's',
+          logEvents: sorted.map((e) => ({ timestamp: e.timestamp, message: e.id })),
+        });
         const named = rejectedEvents(sorted, response.rejectedLogEventsInfo).map((r) => `${r.event.id}:${r.reason}`);
         const predicted = sorted.flatMap((e) => {
           const age = classifyEventAge(e.timestamp, NOW, retentionDays);

@@ -3,8 +3,10 @@ import { logStreamName } from '../shared/index/index.js';
 import { loadRecord } from './record-fixtures.js';
 
 describe('log stream name', () => {
-  it('is <account>_CloudTrail_<region>, like CloudTrail\'s own CloudWatch Logs integration', () => {
-    expect(logStreamName({ recipientAccountId: '123456789012', awsRegion: 'eu-west-1' })).toBe('123456789012_CloudTrail_eu-west-1');
+  it("is <account>_CloudTrail_<region>, like CloudTrail's own CloudWatch Logs integration", () => {
+    expect(logStreamName({ recipientAccountId: '123456789012', awsRegion: 'eu-west-1' })).toBe(
+      '123456789012_CloudTrail_eu-west-1',
+    );
   });
 
   it('takes the account from recipientAccountId, not from the caller', () => {
@@ -14,11 +16,15 @@ describe('log stream name', () => {
   });
 
   it('falls back to the account and region the caller knows (e.g. from the S3 key)', () => {
-    expect(logStreamName({}, { account: '111122223333', region: 'us-east-2' })).toBe('111122223333_CloudTrail_us-east-2');
+    expect(logStreamName({}, { account: '111122223333', region: 'us-east-2' })).toBe(
+      '111122223333_CloudTrail_us-east-2',
+    );
   });
 
   it('says unknown rather than failing when nobody knows', () => {
-    expect(logStreamName({ recipientAccountId: '', awsRegion: 'us-east-1' })).toBe('unknown-account_CloudTrail_us-east-1');
+    expect(logStreamName({ recipientAccountId: '', awsRegion: 'us-east-1' })).toBe(
+      'unknown-account_CloudTrail_us-east-1',
+    );
   });
 
   it('replaces the characters CloudWatch Logs forbids in stream names', () => {

@@ -10,7 +10,10 @@ import { loadRecord } from './record-fixtures.js';
 const MAX = 8_192;
 
 function indexed(record: CloudTrailRecord, maxMessageBytes = MAX) {
-  return toIndexEvent({ raw: JSON.stringify(record), event: classify(record), alerts: [{ rule: 'rds-instance-deleted' }] }, { maxMessageBytes });
+  return toIndexEvent(
+    { raw: JSON.stringify(record), event: classify(record), alerts: [{ rule: 'rds-instance-deleted' }] },
+    { maxMessageBytes },
+  );
 }
 
 function withField(name: string, value: JsonValue): CloudTrailRecord {
@@ -33,18 +36,28 @@ describe('trimming an oversized event', () => {
     const fields = JSON.parse(event.message).trailwatch;
     expect(fields.trimmed).toEqual(['responseElements']);
     expect(fields.originalBytes).toBeGreaterThan(20_000);
-    expect(event.trimmed).toEqual({ removed: ['responseElements'], truncated: [], originalBytes: fields.originalBytes });
+    expect(event.trimmed).toEqual({
+      removed: ['responseElements'],
+      truncated: [],
+      originalBytes: fields.originalBytes,
+    });
   });
 
   it('removes the largest field first: a large requestParameters goes and a smaller responseElements stays', () => {
-    const record = { ...withField('responseElements', big(3_000)), requestParameters: { dBInstanceIdentifier: 'oradb', blob: 'y'.repeat(20_000) } } as CloudTrailRecord;
+    const record = {
+      ...withField('responseElements', big(3_000)),
+      requestParameters: { dBInstanceIdentifier: 'oradb', blob: 'y'.repeat(20_000) },
+    } as CloudTrailRecord;
     const event = indexed(record);
     expect(event.trimmed?.removed).toEqual(['requestParameters']);
     expect(JSON.parse(event.message).responseElements).toEqual(record.responseElements);
   });
 
   it('removes the next largest when the largest is not enough', () => {
-    const record = { ...withField('responseElements', big(7_000)), requestParameters: { dBInstanceIdentifier: 'oradb', blob: 'y'.repeat(9_000) } } as CloudTrailRecord;
+    const record = {
+      ...withField('responseElements', big(7_000)),
+      requestParameters: { dBInstanceIdentifier: 'oradb', blob: 'y'.repeat(9_000) },
+    } as CloudTrailRecord;
     expect(indexed(record).trimmed?.removed).toEqual(['requestParameters', 'responseElements']);
   });
 
@@ -114,7 +127,11 @@ describe('trimming an oversized event', () => {
 
   it('always fits, stays valid JSON and keeps eventID/eventTime/eventName, whatever the record', () => {
     const text = fc.string({ unit: fc.constantFrom('a', 'é', '日', '😀', '"', '\\'), maxLength: 3_000 });
-    const value: fc.Arbitrary<JsonValue> = fc.oneof(text, fc.dictionary(fc.string({ maxLength: 8 }), text, { maxKeys: 4 }), fc.array(text, { maxLength: 4 }));
+    const value: fc.Arbitrary<JsonValue> = fc.oneof(
+      text,
+      fc.dictionary(fc.string({ maxLength: 8 }), text, { maxKeys: 4 }),
+      fc.array(text, { maxLength: 4 }),
+    );
     const record = fc
       .record({
         eventID: fc.uuid(),
@@ -122,8 +139,13 @@ describe('trimming an oversized event', () => {
         requestParameters: fc.record({ dBInstanceIdentifier: text, extra: value }),
         responseElements: fc.oneof(fc.constant(null), value),
       })
-      .chain((base) => fc.dictionary(fc.string({ maxLength: 30 }), value, { maxKeys: 6 }).map((extra) => ({ ...extra, ...base })))
-      .map((fields) => ({ eventSource: 'rds.amazonaws.com', eventTime: '2024-08-01T13:29:57Z', ...fields }) as CloudTrailRecord);
+      .chain((base) =>
+        fc.dictionary(fc.string({ maxLength: 30 }), value, { maxKeys: 6 }).map((extra) => ({ ...extra, ...base })),
+      )
+      .map(
+        (fields) =>
+          ({ eventSource: 'rds.amazonaws.com', eventTime: '2024-08-01T13:29:57Z', ...fields }) as CloudTrailRecord,
+      );
     fc.assert(
       fc.property(record, fc.integer({ min: MIN_TRIM_TARGET_BYTES, max: 12_000 }), (r, max) => {
         const event = indexed(r, max);
@@ -148,9 +170,25 @@ describe('trimming an oversized event', () => {
 
   it('keeps every field that fits: putting any removed field back goes over the limit, and the result is within it', () => {
     // Sizes drawn outright (fast-check's own strings stay short), up to half the largest limit per field.
-    const text = (max: number) => fc.tuple(fc.integer({ min: 0, max }), fc.constantFrom('a', 'é', '日', '😀', '"', '\\')).map(([n, unit]) => unit.repeat(n));
-    const value: fc.Arbitrary<JsonValue> = fc.oneof(text(6_000), fc.dictionary(fc.string({ maxLength: 8 }), text(1_500), { maxKeys: 4 }), fc.array(text(1_500), { maxLength: 4 }));
-    const fieldName = fc.constantFrom('userAgent', 'requestParameters', 'responseElements', 'errorMessage', 'additionalEventData', 'serviceEventDetails', 'resources', 'tlsDetails');
+    const text = (max: number) =>
+      fc
+        .tuple(fc.integer({ min: 0, max }), fc.constantFrom('a', 'é', '日', '😀', '"', '\\'))
+        .map(([n, unit]) => unit.repeat(n));
+    const value: fc.Arbitrary<JsonValue> = fc.oneof(
+      text(6_000),
+      fc.dictionary(fc.string({ maxLength: 8 }), text(1_500), { maxKeys: 4 }),
+      fc.array(text(1_500), { maxLength: 4 }),
+    );
+    const fieldName = fc.constantFrom(
+      'userAgent',
+      'requestParameters',
+      'responseElements',
+      'errorMessage',
+      'additionalEventData',
+      'serviceEventDetails',
+      'resources',
+      'tlsDetails',
+    );
     const record = fc
       .dictionary(fieldName, value, { minKeys: 1, maxKeys: 8 })
       .map((extra) => ({ ...loadRecord('delete-db-instance'), ...extra }) as CloudTrailRecord);
@@ -167,7 +205,11 @@ describe('trimming an oversized event', () => {
         expect(rest).toEqual(expected);
         // No removed field would have fitted: each one put back (and unlisted) is over the limit.
         for (const key of event.trimmed.removed) {
-          const putBack = { ...message, trailwatch: { ...message.trailwatch, trimmed: message.trailwatch.trimmed.filter((k) => k !== key) }, [key]: r[key] };
+          const putBack = {
+            ...message,
+            trailwatch: { ...message.trailwatch, trimmed: message.trailwatch.trimmed.filter((k) => k !== key) },
+            [key]: r[key],
+          };
           expect(Buffer.byteLength(JSON.stringify(putBack), 'utf8'), key).toBeGreaterThan(max);
         }
       }),

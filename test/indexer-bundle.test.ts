@@ -9,10 +9,16 @@ import { classify } from '../shared/classify/index.js';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
 import { createCloudWatchLogsFake, FakeServiceError, type CloudWatchLogsFake } from './helpers/cloudwatch-logs-fake.js';
 import { startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
-import { bundleHandler, startLoopbackService, type HandlerBundle, type LoopbackService } from './helpers/handler-bundle.js';
+import {
+  bundleHandler,
+  startLoopbackService,
+  type HandlerBundle,
+  type LoopbackService,
+} from './helpers/handler-bundle.js';
 
 const BUCKET = 'trailwatch-sample-trail';
-const KEY = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1110Z_OFgXCp32aVxXbA7d.json.gz';
+const KEY =
+  'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1110Z_OFgXCp32aVxXbA7d.json.gz';
 const GROUP = '/trailwatch/trailwatch/cloudtrail';
 const STREAM = '123456789012_CloudTrail_us-east-1';
 
@@ -32,12 +38,21 @@ beforeAll(async () => {
     const target = String(headers['x-amz-target'] ?? '');
     targets.push(target);
     const input = JSON.parse(body) as Record<string, never>;
-    const call = target === 'Logs_20140328.PutLogEvents' ? fake.putLogEvents(input) : target === 'Logs_20140328.CreateLogStream' ? fake.createLogStream(input) : Promise.reject(new Error(`unexpected ${target}`));
+    const call =
+      target === 'Logs_20140328.PutLogEvents'
+        ? fake.putLogEvents(input)
+        : target === 'Logs_20140328.CreateLogStream'
+          ? fake.createLogStream(input)
+          : Promise.reject(new Error(`unexpected ${target}`));
     try {
       return { status: 200, contentType: 'application/x-amz-json-1.1', body: JSON.stringify(await call) };
     } catch (error) {
       const status = error instanceof FakeServiceError ? error.$metadata.httpStatusCode : 500;
-      return { status, contentType: 'application/x-amz-json-1.1', body: JSON.stringify({ __type: (error as Error).name, message: (error as Error).message }) };
+      return {
+        status,
+        contentType: 'application/x-amz-json-1.1',
+        body: JSON.stringify({ __type: (error as Error).name, message: (error as Error).message }),
+      };
     }
   });
 
@@ -49,7 +64,6 @@ afterAll(async () => {
   await logs?.close();
   await bundle?.remove();
 });
-
 
 describe('the bundled indexer (dist/indexer/handler.mjs)', () => {
   it('exports handler and indexes an S3 put event with endpoints and credentials from the environment only', async () => {
@@ -64,22 +78,37 @@ describe('the bundled indexer (dist/indexer/handler.mjs)', () => {
       process.stdout.write('RESULT ' + JSON.stringify({ type: typeof handler, files: result.files.map((f) => [f.key, f.indexed, f.streamsCreated]) }) + '\\n');
     `;
     const { code, stdout, stderr } = await bundle.run(
-      { ...s3rver.environment, INDEX_LOG_GROUP: GROUP, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: logs.endpoint, POWERTOOLS_LOG_LEVEL: 'WARN' },
+      {
+        ...s3rver.environment,
+        INDEX_LOG_GROUP: GROUP,
+        AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: logs.endpoint,
+        POWERTOOLS_LOG_LEVEL: 'WARN',
+      },
       script,
     );
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    const records = (JSON.parse(gunzipSync(readFileSync(new URL(`../events/logs/${KEY}`, import.meta.url))).toString('utf8')) as { Records: CloudTrailRecord[] }).Records;
+    const records = (
+      JSON.parse(gunzipSync(readFileSync(new URL(`../events/logs/${KEY}`, import.meta.url))).toString('utf8')) as {
+        Records: CloudTrailRecord[];
+      }
+    ).Records;
     const inScope = records.filter((r) => classify(r).facts.category !== 'other').length;
     const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
-    expect(JSON.parse(line?.slice('RESULT '.length) ?? 'null')).toEqual({ type: 'function', files: [[KEY, inScope, [STREAM]]] });
+    expect(JSON.parse(line?.slice('RESULT '.length) ?? 'null')).toEqual({
+      type: 'function',
+      files: [[KEY, inScope, [STREAM]]],
+    });
     expect(targets).toEqual(['Logs_20140328.CreateLogStream', 'Logs_20140328.PutLogEvents']);
     expect(fake.storedEvents(GROUP, STREAM)).toHaveLength(inScope);
     fake.assertNoViolations();
   });
 
   it('fails its init with the configuration problems when the environment is wrong', async () => {
-    const { code, stderr } = await bundle.run({ AWS_REGION: 'us-east-1', INDEX_LOG_GROUP: 'not a group' }, "await import('./indexer/handler.mjs');");
+    const { code, stderr } = await bundle.run(
+      { AWS_REGION: 'us-east-1', INDEX_LOG_GROUP: 'not a group' },
+      "await import('./indexer/handler.mjs');",
+    );
     expect(code).not.toBe(0);
     expect(stderr).toContain('ConfigError: trailwatch indexer: invalid configuration (1 problem):');
     expect(stderr).toContain('INDEX_LOG_GROUP: must be a CloudWatch Logs log group name');

@@ -24,7 +24,11 @@ import { CloudWatchLogsWriter, type PutResult } from '../functions/indexer/cloud
 import { loadIndexerConfig } from '../functions/indexer/config.js';
 import type { createHandler as CreateHandler, IndexerResult } from '../functions/indexer/handler.js';
 import type { DeliveryOutcome, FileOutcome } from '../functions/indexer/index-log.js';
-import { createCloudWatchLogsFake, type CloudWatchLogsFake, type StoredLogEvent } from './helpers/cloudwatch-logs-fake.js';
+import {
+  createCloudWatchLogsFake,
+  type CloudWatchLogsFake,
+  type StoredLogEvent,
+} from './helpers/cloudwatch-logs-fake.js';
 import { cloudTrailRecord } from './helpers/log-files.js';
 import {
   SAMPLE_BUCKET as BUCKET,
@@ -95,18 +99,38 @@ function indexer(options: IndexerOptions = {}) {
   const config = loadIndexerConfig({ INDEX_LOG_GROUP: GROUP, ...options.env });
   const writer =
     options.writer ??
-    new CloudWatchLogsWriter(new CloudWatchLogsClient({ region: 'us-east-1' }), GROUP, { sleep: () => Promise.resolve(), ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) });
-  const handler = createHandler({ config, obs: options.obs ?? quietObservability(), s3, writer, now: () => NOW, ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}), ...(options.verifyBeforeWriteBytes !== undefined ? { verifyBeforeWriteBytes: options.verifyBeforeWriteBytes } : {}) });
+    new CloudWatchLogsWriter(new CloudWatchLogsClient({ region: 'us-east-1' }), GROUP, {
+      sleep: () => Promise.resolve(),
+      ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+    });
+  const handler = createHandler({
+    config,
+    obs: options.obs ?? quietObservability(),
+    s3,
+    writer,
+    now: () => NOW,
+    ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
+    ...(options.verifyBeforeWriteBytes !== undefined ? { verifyBeforeWriteBytes: options.verifyBeforeWriteBytes } : {}),
+  });
   return (event: unknown) => handler(event, context) as Promise<IndexerResult>;
 }
 
 function s3Event(key: string, size?: number): unknown {
-  return { Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: BUCKET }, object: { key: encodeURIComponent(key), ...(size ? { size } : {}) } } }] };
+  return {
+    Records: [
+      {
+        eventSource: 'aws:s3',
+        eventName: 'ObjectCreated:Put',
+        s3: { bucket: { name: BUCKET }, object: { key: encodeURIComponent(key), ...(size ? { size } : {}) } },
+      },
+    ],
+  };
 }
 
 /** A sample log file's records. */
 function sampleRecords(key: string): CloudTrailRecord[] {
-  return (JSON.parse(gunzipSync(readFileSync(new URL(key, LOGS))).toString('utf8')) as { Records: CloudTrailRecord[] }).Records;
+  return (JSON.parse(gunzipSync(readFileSync(new URL(key, LOGS))).toString('utf8')) as { Records: CloudTrailRecord[] })
+    .Records;
 }
 
 /** The eventIDs the index must hold for a file, in stored (chronological, then file) order. */
@@ -188,14 +212,28 @@ describe('indexer: what is stored', () => {
       expect(trailwatch.category).not.toBe('other');
     }
     expect(result.files).toEqual([
-      expect.objectContaining({ key, sent: ids.length, indexed: ids.length, outOfScope: records.length - ids.length, batches: 1, putLogEventsCalls: 1, retries: 0, streamsCreated: [STREAM] }),
+      expect.objectContaining({
+        key,
+        sent: ids.length,
+        indexed: ids.length,
+        outOfScope: records.length - ids.length,
+        batches: 1,
+        putLogEventsCalls: 1,
+        retries: 0,
+        streamsCreated: [STREAM],
+      }),
     ] as FileOutcome[]);
   });
 
   it('finds the deleted instance by filter-pattern fields: eventName, trailwatch.resource, the rule ids it raised', async () => {
     await indexer()(sampleEvent('s3-put.json'));
     const deletion = stored().find((r) => r.eventName === 'DeleteDBInstance');
-    expect(deletion?.trailwatch).toMatchObject({ category: 'rds', resource: 'oradb', failed: false, alerts: ['rds-database-deleted'] });
+    expect(deletion?.trailwatch).toMatchObject({
+      category: 'rds',
+      resource: 'oradb',
+      failed: false,
+      alerts: ['rds-database-deleted'],
+    });
     expect(deletion?.trailwatch.resources).toContain('oradb');
     expect(deletion?.trailwatch.principal).toMatchObject({ name: 'johndoe', type: 'IAMUser' });
   });
@@ -203,7 +241,9 @@ describe('indexer: what is stored', () => {
   it('indexes every record with INDEX_SCOPE=all, and only RDS, Data API and CloudTrail configuration events by default', async () => {
     const key = logKey('1513Z', 'txaXWHzL2pmFONLz');
     const records = sampleRecords(key);
-    const all = (await indexer({ env: { INDEX_SCOPE: 'all' } })(sampleEvent('eventbridge-object-created.json'))) as DeliveryOutcome;
+    const all = (await indexer({ env: { INDEX_SCOPE: 'all' } })(
+      sampleEvent('eventbridge-object-created.json'),
+    )) as DeliveryOutcome;
     expect(storedIds()).toEqual(expectedIds(records, 'all'));
     expect(all.files[0]).toMatchObject({ indexed: records.length, outOfScope: 0 });
 
@@ -219,10 +259,32 @@ describe('indexer: what is stored', () => {
 
   it('leaves read-only CloudTrail calls (DescribeTrails, ...) out of the rds scope', async () => {
     const records = [
-      cloudTrailRecord({ eventSource: 'cloudtrail.amazonaws.com', eventName: 'DescribeTrails', eventID: 'read', eventTime: '2026-11-20T18:00:00Z', readOnly: true }),
-      cloudTrailRecord({ eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging', eventID: 'stop', eventTime: '2026-11-20T18:00:01Z', requestParameters: { name: 'main' } }),
-      cloudTrailRecord({ eventSource: 'rdsdataapi.amazonaws.com', eventName: 'ExecuteStatement', eventID: 'sql', eventTime: '2026-11-20T18:00:02Z' }),
-      cloudTrailRecord({ eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', eventID: 'ec2', eventTime: '2026-11-20T18:00:03Z' }),
+      cloudTrailRecord({
+        eventSource: 'cloudtrail.amazonaws.com',
+        eventName: 'DescribeTrails',
+        eventID: 'read',
+        eventTime: '2026-11-20T18:00:00Z',
+        readOnly: true,
+      }),
+      cloudTrailRecord({
+        eventSource: 'cloudtrail.amazonaws.com',
+        eventName: 'StopLogging',
+        eventID: 'stop',
+        eventTime: '2026-11-20T18:00:01Z',
+        requestParameters: { name: 'main' },
+      }),
+      cloudTrailRecord({
+        eventSource: 'rdsdataapi.amazonaws.com',
+        eventName: 'ExecuteStatement',
+        eventID: 'sql',
+        eventTime: '2026-11-20T18:00:02Z',
+      }),
+      cloudTrailRecord({
+        eventSource: 'ec2.amazonaws.com',
+        eventName: 'RunInstances',
+        eventID: 'ec2',
+        eventTime: '2026-11-20T18:00:03Z',
+      }),
     ].map((r) => ({ ...r, recipientAccountId: '123456789012' }));
     const key = `${DAY_FOLDER}scope.json.gz`;
     await s3rver.put(BUCKET, key, gzipSync(JSON.stringify({ Records: records })));
@@ -235,22 +297,54 @@ describe('indexer: what is stored', () => {
 
   it('names the stream from the key when a record lacks its account or region', async () => {
     const records = [
-      { eventVersion: '1.09', eventTime: '2026-11-20T18:00:00Z', eventSource: 'rds.amazonaws.com', eventName: 'DeleteDBInstance', eventID: 'no-account', requestParameters: { dBInstanceIdentifier: 'x' } },
-      cloudTrailRecord({ eventID: 'eu', eventTime: '2026-11-20T18:00:00Z', awsRegion: 'eu-west-1', recipientAccountId: '123456789012' }),
+      {
+        eventVersion: '1.09',
+        eventTime: '2026-11-20T18:00:00Z',
+        eventSource: 'rds.amazonaws.com',
+        eventName: 'DeleteDBInstance',
+        eventID: 'no-account',
+        requestParameters: { dBInstanceIdentifier: 'x' },
+      },
+      cloudTrailRecord({
+        eventID: 'eu',
+        eventTime: '2026-11-20T18:00:00Z',
+        awsRegion: 'eu-west-1',
+        recipientAccountId: '123456789012',
+      }),
     ];
     const key = 'AWSLogs/o-a1b2c3d4e5/210987654321/CloudTrail/ap-south-1/2026/11/20/stream.json.gz';
     await s3rver.put(BUCKET, key, gzipSync(JSON.stringify({ Records: records })));
     const result = (await indexer()(s3Event(key))) as DeliveryOutcome;
-    expect(fake.streamNames(GROUP).sort()).toEqual(['123456789012_CloudTrail_eu-west-1', '210987654321_CloudTrail_ap-south-1']);
+    expect(fake.streamNames(GROUP).sort()).toEqual([
+      '123456789012_CloudTrail_eu-west-1',
+      '210987654321_CloudTrail_ap-south-1',
+    ]);
     expect(storedIds('210987654321_CloudTrail_ap-south-1')).toEqual(['no-account']);
-    expect(result.files[0]?.streamsCreated.sort()).toEqual(['123456789012_CloudTrail_eu-west-1', '210987654321_CloudTrail_ap-south-1']);
+    expect(result.files[0]?.streamsCreated.sort()).toEqual([
+      '123456789012_CloudTrail_eu-west-1',
+      '210987654321_CloudTrail_ap-south-1',
+    ]);
   });
 
   it('trims an event over the 1 MB event limit, with the marker, and counts it', async () => {
-    const huge: Record<string, JsonValue> = { dBInstances: Array.from({ length: 3000 }, (_, i) => ({ dBInstanceIdentifier: `db-${i}`, note: 'x'.repeat(400) })) };
+    const huge: Record<string, JsonValue> = {
+      dBInstances: Array.from({ length: 3000 }, (_, i) => ({ dBInstanceIdentifier: `db-${i}`, note: 'x'.repeat(400) })),
+    };
     const records = [
-      cloudTrailRecord({ eventName: 'DescribeDBInstances', eventID: 'huge', eventTime: '2026-11-20T18:00:00Z', recipientAccountId: '123456789012', responseElements: huge }),
-      cloudTrailRecord({ eventName: 'DeleteDBInstance', eventID: 'small', eventTime: '2026-11-20T18:00:01Z', recipientAccountId: '123456789012', requestParameters: { dBInstanceIdentifier: 'x' } }),
+      cloudTrailRecord({
+        eventName: 'DescribeDBInstances',
+        eventID: 'huge',
+        eventTime: '2026-11-20T18:00:00Z',
+        recipientAccountId: '123456789012',
+        responseElements: huge,
+      }),
+      cloudTrailRecord({
+        eventName: 'DeleteDBInstance',
+        eventID: 'small',
+        eventTime: '2026-11-20T18:00:01Z',
+        recipientAccountId: '123456789012',
+        requestParameters: { dBInstanceIdentifier: 'x' },
+      }),
     ];
     const key = `${DAY_FOLDER}huge.json.gz`;
     await s3rver.put(BUCKET, key, gzipSync(JSON.stringify({ Records: records })));
@@ -281,20 +375,38 @@ describe('indexer: triggers', () => {
   it('handles SNS-wrapped S3 notifications and an S3 test event', async () => {
     const result = (await indexer()(sampleEvent('sns-s3-notification.json'))) as DeliveryOutcome;
     expect(result).toMatchObject({ via: 'sns>s3', files: [{ key: logKey('0920Z', 'D503XMjzl7ndqoFg') }] });
-    expect(await indexer()({ Service: 'Amazon S3', Event: 's3:TestEvent', Time: '2026-11-20T15:13:07.000Z', Bucket: BUCKET })).toMatchObject({ files: [], skipped: 0 });
+    expect(
+      await indexer()({
+        Service: 'Amazon S3',
+        Event: 's3:TestEvent',
+        Time: '2026-11-20T15:13:07.000Z',
+        Bucket: BUCKET,
+      }),
+    ).toMatchObject({ files: [], skipped: 0 });
   });
 
   it('processes every SQS message and reports no failures', async () => {
-    for (const name of ['sqs-s3-notification.json', 'sqs-sns-cloudtrail-notification.json', 'sqs-eventbridge-object-created.json']) {
+    for (const name of [
+      'sqs-s3-notification.json',
+      'sqs-sns-cloudtrail-notification.json',
+      'sqs-eventbridge-object-created.json',
+    ]) {
       expect(await indexer()(sampleEvent(name)), name).toEqual({ batchItemFailures: [] });
     }
-    const keys = [logKey('1812Z', 'ABCoHpJ6aiSgK7Aa'), logKey('1335Z', 'SYfU38QwqZ8FJBaf'), logKey('1110Z', 'OFgXCp32aVxXbA7d'), logKey('1513Z', 'txaXWHzL2pmFONLz')];
+    const keys = [
+      logKey('1812Z', 'ABCoHpJ6aiSgK7Aa'),
+      logKey('1335Z', 'SYfU38QwqZ8FJBaf'),
+      logKey('1110Z', 'OFgXCp32aVxXbA7d'),
+      logKey('1513Z', 'txaXWHzL2pmFONLz'),
+    ];
     expect(new Set(storedIds())).toEqual(new Set(keys.flatMap((k) => expectedIds(sampleRecords(k), 'rds'))));
   });
 
   it('reports the SQS messages that failed as batchItemFailures; the others are indexed', async () => {
     const { event, missingFile } = sqsDeliveryWithFailingMessages();
-    expect(await indexer()(event)).toEqual({ batchItemFailures: [{ itemIdentifier: missingFile }, { itemIdentifier: 'not-a-trigger' }] });
+    expect(await indexer()(event)).toEqual({
+      batchItemFailures: [{ itemIdentifier: missingFile }, { itemIdentifier: 'not-a-trigger' }],
+    });
     expect(storedIds()).toEqual(expectedIds(sampleRecords(logKey('1335Z', 'SYfU38QwqZ8FJBaf')), 'rds'));
   });
 
@@ -303,18 +415,45 @@ describe('indexer: triggers', () => {
     const [first] = event.Records;
     // Both attempts of the first message's only batch are throttled; the second message goes through.
     fake.throttle(2, 'PutLogEvents');
-    expect(await indexer({ maxAttempts: 2 })(event)).toEqual({ batchItemFailures: [{ itemIdentifier: first?.messageId }] });
+    expect(await indexer({ maxAttempts: 2 })(event)).toEqual({
+      batchItemFailures: [{ itemIdentifier: first?.messageId }],
+    });
     expect(storedIds()).toEqual(expectedIds(sampleRecords(logKey('1110Z', 'OFgXCp32aVxXbA7d')), 'rds'));
   });
 });
 
 describe('indexer: age policy', () => {
   const records = [
-    cloudTrailRecord({ eventName: 'DeleteDBInstance', eventID: 'fifteen-days-old', eventTime: new Date(NOW - 15 * DAY).toISOString(), recipientAccountId: '123456789012' }),
-    cloudTrailRecord({ eventName: 'DeleteDBInstance', eventID: 'three-days-old', eventTime: new Date(NOW - 3 * DAY).toISOString(), recipientAccountId: '123456789012' }),
-    cloudTrailRecord({ eventName: 'DeleteDBInstance', eventID: 'now', eventTime: new Date(NOW).toISOString(), recipientAccountId: '123456789012' }),
-    cloudTrailRecord({ eventName: 'DeleteDBInstance', eventID: 'three-hours-ahead', eventTime: new Date(NOW + 3 * 3_600_000).toISOString(), recipientAccountId: '123456789012' }),
-    cloudTrailRecord({ eventName: 'DeleteDBInstance', eventID: 'no-time', eventTime: 'yesterday', recipientAccountId: '123456789012' }),
+    cloudTrailRecord({
+      eventName: 'DeleteDBInstance',
+      eventID: 'fifteen-days-old',
+      eventTime: new Date(NOW - 15 * DAY).toISOString(),
+      recipientAccountId: '123456789012',
+    }),
+    cloudTrailRecord({
+      eventName: 'DeleteDBInstance',
+      eventID: 'three-days-old',
+      eventTime: new Date(NOW - 3 * DAY).toISOString(),
+      recipientAccountId: '123456789012',
+    }),
+    cloudTrailRecord({
+      eventName: 'DeleteDBInstance',
+      eventID: 'now',
+      eventTime: new Date(NOW).toISOString(),
+      recipientAccountId: '123456789012',
+    }),
+    cloudTrailRecord({
+      eventName: 'DeleteDBInstance',
+      eventID: 'three-hours-ahead',
+      eventTime: new Date(NOW + 3 * 3_600_000).toISOString(),
+      recipientAccountId: '123456789012',
+    }),
+    cloudTrailRecord({
+      eventName: 'DeleteDBInstance',
+      eventID: 'no-time',
+      eventTime: 'yesterday',
+      recipientAccountId: '123456789012',
+    }),
   ];
   const key = `${DAY_FOLDER}ages.json.gz`;
   beforeAll(async () => {
@@ -328,7 +467,12 @@ describe('indexer: age policy', () => {
     const result = (await indexer({ obs })(s3Event(key))) as DeliveryOutcome;
     // Two batches (the events are 3 days apart: two time windows), written concurrently.
     expect(storedIds().sort()).toEqual(['now', 'three-days-old']);
-    expect(result.files[0]).toMatchObject({ batches: 2, sent: 2, indexed: 2, rejected: { 'too-old': 1, 'too-new': 1, expired: 0, 'invalid-timestamp': 1 } });
+    expect(result.files[0]).toMatchObject({
+      batches: 2,
+      sent: 2,
+      indexed: 2,
+      rejected: { 'too-old': 1, 'too-new': 1, expired: 0, 'invalid-timestamp': 1 },
+    });
     const line = warn.mock.calls.find(([message]) => message === 'events not indexed');
     expect(line?.[1]).toEqual({
       bucket: BUCKET,
@@ -350,14 +494,16 @@ describe('indexer: age policy', () => {
     expect(result.files[0]?.rejected).toMatchObject({ 'too-old': 1, expired: 1 });
   });
 
-  it("reports the events the service rejects (here: a retention the indexer was not told) like the ones it left out", async () => {
+  it('reports the events the service rejects (here: a retention the indexer was not told) like the ones it left out', async () => {
     useFake({ retentionDays: 1 });
     const obs = quietObservability();
     const warn = vi.spyOn(obs.logger, 'warn');
     const result = (await indexer({ obs })(s3Event(key))) as DeliveryOutcome;
     expect(result.files[0]).toMatchObject({ sent: 2, indexed: 1, rejected: { expired: 1, 'too-old': 1 } });
     expect(storedIds()).toEqual(['now']);
-    expect(warn.mock.calls.find(([m]) => m === 'events not indexed')?.[1]).toMatchObject({ eventIDs: { expired: ['three-days-old'], 'too-old': ['fifteen-days-old'] } });
+    expect(warn.mock.calls.find(([m]) => m === 'events not indexed')?.[1]).toMatchObject({
+      eventIDs: { expired: ['three-days-old'], 'too-old': ['fifteen-days-old'] },
+    });
   });
 });
 
@@ -380,7 +526,12 @@ describe('indexer: failures', () => {
     const addMetric = vi.spyOn(obs.metrics, 'addMetric');
     const error = await failure(indexer({ obs, maxAttempts: 3 })(sampleEvent('s3-put.json')));
     expect(error).toBeInstanceOf(IndexWriteError);
-    expect(error).toMatchObject({ reason: 'ThrottlingException', attempts: 3, logGroupName: GROUP, logStreamName: STREAM });
+    expect(error).toMatchObject({
+      reason: 'ThrottlingException',
+      attempts: 3,
+      logGroupName: GROUP,
+      logStreamName: STREAM,
+    });
     expect(cwl).toHaveReceivedCommandTimes(PutLogEventsCommand, 3);
     expect(logError.mock.calls.map(([message]) => message)).toEqual(['log file failed', 'invocation failed']);
     expect(addMetric).toHaveBeenCalledWith('FilesFailed', 'Count', 1);
@@ -389,7 +540,13 @@ describe('indexer: failures', () => {
 
   it('fails a file whose read breaks off, after the writes already made settle', async () => {
     const records = Array.from({ length: 400 }, (_, i) =>
-      cloudTrailRecord({ eventName: 'DeleteDBInstance', eventID: `e-${i}`, eventTime: '2026-11-20T18:00:00Z', recipientAccountId: '123456789012', requestParameters: { dBInstanceIdentifier: `db-${i}` } }),
+      cloudTrailRecord({
+        eventName: 'DeleteDBInstance',
+        eventID: `e-${i}`,
+        eventTime: '2026-11-20T18:00:00Z',
+        recipientAccountId: '123456789012',
+        requestParameters: { dBInstanceIdentifier: `db-${i}` },
+      }),
     );
     const whole = gzipSync(JSON.stringify({ Records: records }));
     const key = `${DAY_FOLDER}truncated.json.gz`;
@@ -410,11 +567,15 @@ describe('indexer: failures', () => {
 describe('indexer: streams and memory', () => {
   it('creates a stream once per warm container, and takes one another invocation created', async () => {
     useFake({ existingStreams: [STREAM] });
-    const writer = new CloudWatchLogsWriter(new CloudWatchLogsClient({ region: 'us-east-1' }), GROUP, { sleep: () => Promise.resolve() });
+    const writer = new CloudWatchLogsWriter(new CloudWatchLogsClient({ region: 'us-east-1' }), GROUP, {
+      sleep: () => Promise.resolve(),
+    });
     await indexer({ writer })(sampleEvent('s3-put.json'));
     await indexer({ writer })(sampleEvent('sns-s3-notification.json'));
     await indexer({ writer })(sampleEvent('eventbridge-object-created.json'));
-    expect(fake.calls.filter((c) => c.operation === 'CreateLogStream').map((c) => c.outcome)).toEqual(['already-exists']);
+    expect(fake.calls.filter((c) => c.operation === 'CreateLogStream').map((c) => c.outcome)).toEqual([
+      'already-exists',
+    ]);
     expect(cwl).toHaveReceivedCommandTimes(PutLogEventsCommand, 3);
   });
 
@@ -433,13 +594,17 @@ describe('indexer: streams and memory', () => {
     const key = `${DAY_FOLDER}large.json.gz`;
     await s3rver.put(BUCKET, key, body);
     bodyBytesRead = 0;
-    const result = (await indexer({ verifyBeforeWriteBytes: body.length - 1 })(s3Event(key, body.length))) as DeliveryOutcome;
+    const result = (await indexer({ verifyBeforeWriteBytes: body.length - 1 })(
+      s3Event(key, body.length),
+    )) as DeliveryOutcome;
     const file = result.files[0] as FileOutcome;
     expect(file.indexed).toBe(records.length);
     expect(new Set(storedIds())).toEqual(new Set(records.map((r) => r.eventID)));
     expect(cwl).toHaveReceivedCommandTimes(CreateLogStreamCommand, 1);
     // Full batches: within 1.05x of the fewest calls the byte and count limits allow.
-    const sizes = fake.storedEvents(GROUP, STREAM).map((e) => ({ timestamp: e.timestamp, bytes: Buffer.byteLength(e.message) }));
+    const sizes = fake
+      .storedEvents(GROUP, STREAM)
+      .map((e) => ({ timestamp: e.timestamp, bytes: Buffer.byteLength(e.message) }));
     const minimum = minimumCalls(sizes);
     expect(minimum).toBeGreaterThanOrEqual(10);
     expect(file.batches).toBeLessThanOrEqual(Math.ceil(1.05 * minimum));
@@ -455,7 +620,13 @@ describe('indexer: memory', () => {
     v8.setFlagsFromString('--expose-gc');
     const gc = vm.runInNewContext('gc') as () => void;
     const records = Array.from({ length: 3000 }, (_, i) =>
-      cloudTrailRecord({ eventName: 'ModifyDBInstance', eventID: `m-${i}`, eventTime: new Date(NOW - i * 1000).toISOString(), recipientAccountId: '123456789012', requestParameters: { note: randomBytes(600).toString('hex') } }),
+      cloudTrailRecord({
+        eventName: 'ModifyDBInstance',
+        eventID: `m-${i}`,
+        eventTime: new Date(NOW - i * 1000).toISOString(),
+        recipientAccountId: '123456789012',
+        requestParameters: { note: randomBytes(600).toString('hex') },
+      }),
     );
     const key = `${DAY_FOLDER}memory.json.gz`;
     await s3rver.put(BUCKET, key, gzipSync(JSON.stringify({ Records: records })));
@@ -470,7 +641,9 @@ describe('indexer: memory', () => {
         return super.putBatch(batch, signal);
       }
     }
-    const writer = new WatchedWriter(new CloudWatchLogsClient({ region: 'us-east-1' }), GROUP, { sleep: () => Promise.resolve() });
+    const writer = new WatchedWriter(new CloudWatchLogsClient({ region: 'us-east-1' }), GROUP, {
+      sleep: () => Promise.resolve(),
+    });
     const result = (await indexer({ writer, maxInFlight: 1 })(s3Event(key))) as DeliveryOutcome;
     expect(result.files[0]?.batches).toBeGreaterThanOrEqual(3);
     expect(aliveAtEachWrite.length).toBe(result.files[0]?.batches);
@@ -530,7 +703,22 @@ describe('indexer handler module', () => {
     const { handler } = await import('../functions/indexer/handler.js');
     // The module's own clock is the real one: index a file of events from now.
     const key = `${DAY_FOLDER}live.json.gz`;
-    await s3rver.put(BUCKET, key, gzipSync(JSON.stringify({ Records: [cloudTrailRecord({ eventName: 'DeleteDBInstance', eventID: 'live', eventTime: new Date().toISOString(), recipientAccountId: '123456789012' })] })));
+    await s3rver.put(
+      BUCKET,
+      key,
+      gzipSync(
+        JSON.stringify({
+          Records: [
+            cloudTrailRecord({
+              eventName: 'DeleteDBInstance',
+              eventID: 'live',
+              eventTime: new Date().toISOString(),
+              recipientAccountId: '123456789012',
+            }),
+          ],
+        }),
+      ),
+    );
     fake = createCloudWatchLogsFake({ logGroups: { [GROUP]: {} } });
     cwl.reset();
     cwl.on(PutLogEventsCommand).callsFake(fake.putLogEvents).on(CreateLogStreamCommand).callsFake(fake.createLogStream);
@@ -540,12 +728,21 @@ describe('indexer handler module', () => {
     expect(storedIds()).toEqual(['live']);
     const emf = emfDocuments(writes);
     const main = emf.find((doc) => 'EventsIndexed' in doc);
-    expect(main).toMatchObject({ service: 'trailwatch-indexer', EventsIndexed: 1, EventsRejected: 0, FilesRead: 1, PutLogEventsCalls: 1 });
+    expect(main).toMatchObject({
+      service: 'trailwatch-indexer',
+      EventsIndexed: 1,
+      EventsRejected: 0,
+      FilesRead: 1,
+      PutLogEventsCalls: 1,
+    });
     expect(main?._aws.CloudWatchMetrics.every((m) => m.Namespace === 'trailwatch')).toBe(true);
   });
 
   it('fails its cold start with every configuration problem listed', async () => {
-    const error = await coldStartFailure({ INDEX_LOG_GROUP: undefined, INDEX_SCOPE: 'everything' }, () => import('../functions/indexer/handler.js'));
+    const error = await coldStartFailure(
+      { INDEX_LOG_GROUP: undefined, INDEX_SCOPE: 'everything' },
+      () => import('../functions/indexer/handler.js'),
+    );
     expect((error as Error).name).toBe('ConfigError');
     expect((error as Error).message).toContain('INDEX_LOG_GROUP: required, not set');
     expect((error as Error).message).toContain('INDEX_SCOPE: must be rds');

@@ -9,7 +9,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IndexWriteError } from '../functions/lib/errors.js';
 import { CloudWatchLogsWriter, isRetryable, type RetryOptions } from '../functions/indexer/cloudwatch-writer.js';
 import { LogBatcher, type IndexEvent, type LogBatch } from '../shared/index/index.js';
-import { createCloudWatchLogsFake, FakeServiceError, type CloudWatchLogsFake, type CloudWatchLogsFakeOptions } from './helpers/cloudwatch-logs-fake.js';
+import {
+  createCloudWatchLogsFake,
+  FakeServiceError,
+  type CloudWatchLogsFake,
+  type CloudWatchLogsFakeOptions,
+} from './helpers/cloudwatch-logs-fake.js';
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 const DAY = 86_400_000;
@@ -80,7 +85,12 @@ describe('log streams', () => {
     expect(first).toMatchObject({ streamCreated: true, calls: 1, retries: 0, rejected: [] });
     expect(second).toMatchObject({ streamCreated: false, calls: 1 });
     expect(operations()).toEqual(['CreateLogStream:ok', 'PutLogEvents:ok', 'PutLogEvents:ok']);
-    expect(fake.storedEvents(GROUP, STREAM).map((e) => JSON.parse(e.message) as { eventID: string }).map((m) => m.eventID)).toEqual(['a', 'b', 'c']);
+    expect(
+      fake
+        .storedEvents(GROUP, STREAM)
+        .map((e) => JSON.parse(e.message) as { eventID: string })
+        .map((m) => m.eventID),
+    ).toEqual(['a', 'b', 'c']);
     expect(cwl).toHaveReceivedCommandWith(CreateLogStreamCommand, { logGroupName: GROUP, logStreamName: STREAM });
   });
 
@@ -93,7 +103,11 @@ describe('log streams', () => {
 
   it('sends one CreateLogStream for concurrent writes to a new stream', async () => {
     const w = writer();
-    const results = await Promise.all([w.putBatch(batch([event(0, 'a')])), w.putBatch(batch([event(1, 'b')])), w.putBatch(batch([event(2, 'c')]))]);
+    const results = await Promise.all([
+      w.putBatch(batch([event(0, 'a')])),
+      w.putBatch(batch([event(1, 'b')])),
+      w.putBatch(batch([event(2, 'c')])),
+    ]);
     expect(results.filter((r) => r.streamCreated)).toHaveLength(1);
     expect(cwl).toHaveReceivedCommandTimes(CreateLogStreamCommand, 1);
     expect(fake.storedEvents(GROUP, STREAM)).toHaveLength(3);
@@ -122,15 +136,28 @@ describe('log streams', () => {
   it('fails at once, naming the group, when the log group does not exist', async () => {
     const error = await failure(writer({}, '/no/such/group').putBatch(batch([event(0, 'a')])));
     expect(error).toBeInstanceOf(IndexWriteError);
-    expect(error).toMatchObject({ operation: 'CreateLogStream', reason: 'ResourceNotFoundException', attempts: 1, logGroupName: '/no/such/group', events: 1 });
-    expect((error as Error).message).toContain('/no/such/group/123456789012_CloudTrail_us-east-1: CreateLogStream failed after 1 attempt (1 events not written)');
+    expect(error).toMatchObject({
+      operation: 'CreateLogStream',
+      reason: 'ResourceNotFoundException',
+      attempts: 1,
+      logGroupName: '/no/such/group',
+      events: 1,
+    });
+    expect((error as Error).message).toContain(
+      '/no/such/group/123456789012_CloudTrail_us-east-1: CreateLogStream failed after 1 attempt (1 events not written)',
+    );
     expect(cwl).not.toHaveReceivedCommand(PutLogEventsCommand);
   });
 
   it('retries a throttled CreateLogStream', async () => {
     fake.throttle(2, 'CreateLogStream');
     await writer().putBatch(batch([event(0, 'a')]));
-    expect(operations()).toEqual(['CreateLogStream:throttled', 'CreateLogStream:throttled', 'CreateLogStream:ok', 'PutLogEvents:ok']);
+    expect(operations()).toEqual([
+      'CreateLogStream:throttled',
+      'CreateLogStream:throttled',
+      'CreateLogStream:ok',
+      'PutLogEvents:ok',
+    ]);
   });
 });
 
@@ -154,7 +181,9 @@ describe('retries', () => {
   it('caps the backoff ceiling at maxDelayMs and draws each sleep below it', async () => {
     fake.throttle(5, 'PutLogEvents');
     const draws = [0, 0.5, 0.999, 0.25, 0.75];
-    await writer({ maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 3000, random: () => draws.shift() ?? 0 }).putBatch(batch([event(0, 'a')]));
+    await writer({ maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 3000, random: () => draws.shift() ?? 0 }).putBatch(
+      batch([event(0, 'a')]),
+    );
     expect(sleeps).toEqual([0, 1000, 2997, 750, 2250]);
   });
 
@@ -162,8 +191,16 @@ describe('retries', () => {
     fake.throttle(100, 'PutLogEvents');
     const error = await failure(writer({ maxAttempts: 4 }).putBatch(batch([event(0, 'a'), event(1, 'b')])));
     expect(error).toBeInstanceOf(IndexWriteError);
-    expect(error).toMatchObject({ operation: 'PutLogEvents', reason: 'ThrottlingException', attempts: 4, events: 2, logStreamName: STREAM });
-    expect((error as Error).message).toMatch(/PutLogEvents failed after 4 attempts \(2 events not written\): ThrottlingException \(HTTP 400\): Rate exceeded/);
+    expect(error).toMatchObject({
+      operation: 'PutLogEvents',
+      reason: 'ThrottlingException',
+      attempts: 4,
+      events: 2,
+      logStreamName: STREAM,
+    });
+    expect((error as Error).message).toMatch(
+      /PutLogEvents failed after 4 attempts \(2 events not written\): ThrottlingException \(HTTP 400\): Rate exceeded/,
+    );
     expect(cwl).toHaveReceivedCommandTimes(PutLogEventsCommand, 4);
     expect(sleeps).toHaveLength(3);
   });
@@ -173,7 +210,10 @@ describe('retries', () => {
     const error = await failure(writer().putBatch(batch([event(0, 'a')])));
     expect(error).toMatchObject({ reason: 'InvalidParameterException', attempts: 1 });
     cwl.on(PutLogEventsCommand).rejects(new FakeServiceError('AccessDeniedException', 'no', 400));
-    expect(await failure(writer().putBatch(batch([event(0, 'a')])))).toMatchObject({ reason: 'AccessDeniedException', attempts: 1 });
+    expect(await failure(writer().putBatch(batch([event(0, 'a')])))).toMatchObject({
+      reason: 'AccessDeniedException',
+      attempts: 1,
+    });
     expect(sleeps).toEqual([]);
   });
 
@@ -206,17 +246,29 @@ describe('retries', () => {
 });
 
 describe('rejected events', () => {
-  it("hands back the events the service rejected, each with its reason, from rejectedLogEventsInfo", async () => {
+  it('hands back the events the service rejected, each with its reason, from rejectedLogEventsInfo', async () => {
     useFake({ logGroups: { [GROUP]: { retentionDays: 7 } }, batchSpan: 'valid-events' });
-    const events = [event(-15 * DAY, 'too-old'), event(-8 * DAY, 'expired'), event(0, 'ok'), event(3 * 3_600_000, 'too-new')];
+    const events = [
+      event(-15 * DAY, 'too-old'),
+      event(-8 * DAY, 'expired'),
+      event(0, 'ok'),
+      event(3 * 3_600_000, 'too-new'),
+    ];
     // Built by hand: the batcher would put these in different time windows; the service takes them in one call.
-    const handBuilt: LogBatch<IndexEvent> = { logStreamName: STREAM, events, bytes: events.reduce((n, e) => n + e.bytes + 26, 0), closedBy: 'flush' };
+    const handBuilt: LogBatch<IndexEvent> = {
+      logStreamName: STREAM,
+      events,
+      bytes: events.reduce((n, e) => n + e.bytes + 26, 0),
+      closedBy: 'flush',
+    };
     const result = await writer().putBatch(handBuilt);
     expect(result.rejected.map((r) => [r.event.eventID, r.reason, r.index])).toEqual([
       ['too-old', 'too-old', 0],
       ['expired', 'expired', 1],
       ['too-new', 'too-new', 3],
     ]);
-    expect(fake.storedEvents(GROUP, STREAM).map((e) => (JSON.parse(e.message) as { eventID: string }).eventID)).toEqual(['ok']);
+    expect(fake.storedEvents(GROUP, STREAM).map((e) => (JSON.parse(e.message) as { eventID: string }).eventID)).toEqual(
+      ['ok'],
+    );
   });
 });

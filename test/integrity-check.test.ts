@@ -23,12 +23,25 @@ const fetched = (d: typeof first, patch: Partial<FetchedDigest> = {}): FetchedDi
 
 describe('signingString', () => {
   it('is end time, bucket/key, SHA-256 of the digest and the previous signature, one per line', () => {
-    const text = signingString({ digestEndTime: '2015-08-17T15:01:31Z', digestS3Bucket: 'b', digestS3Object: 'k.json.gz', previousDigestSignature: 'abc' }, 'ff00');
+    const text = signingString(
+      {
+        digestEndTime: '2015-08-17T15:01:31Z',
+        digestS3Bucket: 'b',
+        digestS3Object: 'k.json.gz',
+        previousDigestSignature: 'abc',
+      },
+      'ff00',
+    );
     expect(text).toBe('2015-08-17T15:01:31Z\nb/k.json.gz\nff00\nabc');
   });
 
   it('writes the literal null for the first digest of a chain', () => {
-    expect(signingString({ digestEndTime: 't', digestS3Bucket: 'b', digestS3Object: 'k', previousDigestSignature: null }, 'h').endsWith('\nnull')).toBe(true);
+    expect(
+      signingString(
+        { digestEndTime: 't', digestS3Bucket: 'b', digestS3Object: 'k', previousDigestSignature: null },
+        'h',
+      ).endsWith('\nnull'),
+    ).toBe(true);
   });
 });
 
@@ -61,12 +74,18 @@ describe('checkDigest', () => {
   });
 
   it('calls a digest without signature metadata invalid-signature, saying so', () => {
-    expect(checkDigest(fetched(second, { metadata: {} }), keys).result).toMatchObject({ status: 'invalid-signature', reason: expect.stringMatching(/no signature metadata/) });
+    expect(checkDigest(fetched(second, { metadata: {} }), keys).result).toMatchObject({
+      status: 'invalid-signature',
+      reason: expect.stringMatching(/no signature metadata/),
+    });
   });
 
   it('calls a digest read from another key moved, naming where it belongs', () => {
     const check = checkDigest(fetched(second, { key: `copy/${second.key}` }), keys);
-    expect(check.result).toMatchObject({ status: 'moved', reason: expect.stringContaining(`s3://${second.bucket}/${second.key}`) });
+    expect(check.result).toMatchObject({
+      status: 'moved',
+      reason: expect.stringContaining(`s3://${second.bucket}/${second.key}`),
+    });
   });
 
   it('calls a digest in another bucket moved', () => {
@@ -74,20 +93,29 @@ describe('checkDigest', () => {
   });
 
   it('calls a digest signed by a key we do not have unverifiable, naming the fingerprint', () => {
-    const other = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'der', type: 'pkcs1' });
+    const other = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({
+      format: 'der',
+      type: 'pkcs1',
+    });
     const check = checkDigest(fetched(second), new PublicKeySet([publicKeyEntry(other)]));
     expect(check.result).toMatchObject({ status: 'unverifiable', reason: expect.stringContaining(trail.fingerprint) });
     expect(checkDigest(fetched(second), undefined).result.status).toBe('unverifiable');
   });
 
   it('does not accept a valid signature made by another key with the same fingerprint claimed', () => {
-    const impostor = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'der', type: 'pkcs1' });
+    const impostor = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({
+      format: 'der',
+      type: 'pkcs1',
+    });
     const check = checkDigest(fetched(second), new PublicKeySet([publicKeyEntry(impostor, trail.fingerprint)]));
     expect(check.result.status).toBe('invalid-signature');
   });
 
   it('calls bytes that are not a digest invalid-signature, with the parse error as the reason', () => {
-    expect(checkDigest(fetched(second, { body: Buffer.from('{"Records":[]}') }), keys).result).toMatchObject({ status: 'invalid-signature', reason: expect.stringMatching(/not a valid digest file: .*logFiles: missing/) });
+    expect(checkDigest(fetched(second, { body: Buffer.from('{"Records":[]}') }), keys).result).toMatchObject({
+      status: 'invalid-signature',
+      reason: expect.stringMatching(/not a valid digest file: .*logFiles: missing/),
+    });
   });
 });
 
@@ -108,7 +136,12 @@ describe('the chain', () => {
   });
 
   it('a link to a digest that is gone is a gap: missing', () => {
-    expect(link && checkLink(link, undefined)).toMatchObject({ kind: 'digest', key: first.key, status: 'missing', reason: expect.stringContaining(second.key) });
+    expect(link && checkLink(link, undefined)).toMatchObject({
+      kind: 'digest',
+      key: first.key,
+      status: 'missing',
+      reason: expect.stringContaining(second.key),
+    });
   });
 
   it('a link to a digest carrying another signature means the object was replaced', () => {
@@ -124,12 +157,19 @@ describe('checkLogFile', () => {
   const digest = { key: first.key, hour: { start: parsed.digestStartTime, end: parsed.digestEndTime } };
 
   it('valid when the SHA-256 of the uncompressed content is the listed one', () => {
-    expect(checkLogFile(listing, digest, sha256Hex(log.json))).toMatchObject({ kind: 'log', status: 'valid', digest: first.key });
+    expect(checkLogFile(listing, digest, sha256Hex(log.json))).toMatchObject({
+      kind: 'log',
+      status: 'valid',
+      digest: first.key,
+    });
   });
 
   it('modified when it differs, with both hashes in the reason', () => {
     const actual = sha256Hex(`${log.json} `);
-    expect(checkLogFile(listing, digest, actual)).toMatchObject({ status: 'modified', reason: expect.stringContaining(actual) });
+    expect(checkLogFile(listing, digest, actual)).toMatchObject({
+      status: 'modified',
+      reason: expect.stringContaining(actual),
+    });
   });
 
   it('missing when the object is gone', () => {

@@ -17,7 +17,16 @@ describe('listPublicKeys', () => {
     const { der } = testKeyPair();
     cloudtrail
       .on(ListPublicKeysCommand)
-      .resolvesOnce({ PublicKeyList: [{ Value: new Uint8Array(der), Fingerprint: fingerprintOf(der), ValidityStartTime: new Date('2026-11-01T00:00:00Z') }], NextToken: 't' })
+      .resolvesOnce({
+        PublicKeyList: [
+          {
+            Value: new Uint8Array(der),
+            Fingerprint: fingerprintOf(der),
+            ValidityStartTime: new Date('2026-11-01T00:00:00Z'),
+          },
+        ],
+        NextToken: 't',
+      })
       .resolvesOnce({ PublicKeyList: [{ Fingerprint: 'no-value' }] });
     const from = new Date('2026-11-20T07:00:00Z');
     const to = new Date('2026-11-20T11:00:00Z');
@@ -57,7 +66,9 @@ describe('PublicKeyCache', () => {
 
   it('does not keep a failed call: the next digest asks again', async () => {
     let fail = true;
-    const cache = new PublicKeyCache(() => (fail ? Promise.reject(new Error('AccessDenied')) : Promise.resolve(new PublicKeySet([publicKeyEntry(der)]))));
+    const cache = new PublicKeyCache(() =>
+      fail ? Promise.reject(new Error('AccessDenied')) : Promise.resolve(new PublicKeySet([publicKeyEntry(der)])),
+    );
     await expect(cache.forDigest('us-east-1', known, end)).rejects.toThrow('AccessDenied');
     fail = false;
     expect((await cache.forDigest('us-east-1', known, end)).get(known)).toBeDefined();

@@ -8,12 +8,17 @@ import { main } from '../cli/trailwatch.js';
 describe('parseIsoTime', () => {
   it('reads every valid UTC time as Date does', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }), (date) => {
-        const iso = date.toISOString();
-        expect(parseIsoTime(iso)).toBe(date.getTime());
-        expect(parseIsoTime(iso.replace(/\.\d{3}Z$/, 'Z'))).toBe(Math.floor(date.getTime() / 1000) * 1000);
-        expect(parseIsoTime(iso.slice(0, 10))).toBe(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
-      }),
+      fc.property(
+        fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }),
+        (date) => {
+          const iso = date.toISOString();
+          expect(parseIsoTime(iso)).toBe(date.getTime());
+          expect(parseIsoTime(iso.replace(/\.\d{3}Z$/, 'Z'))).toBe(Math.floor(date.getTime() / 1000) * 1000);
+          expect(parseIsoTime(iso.slice(0, 10))).toBe(
+            Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()),
+          );
+        },
+      ),
     );
   });
 
@@ -46,8 +51,15 @@ describe('parseIsoTime', () => {
 describe('trailwatch search --since', () => {
   it('rejects 2026-02-31T00:00:00Z with a usage error (exit 2), not 3 March', async () => {
     const err: string[] = [];
-    const code = await main(['search', '--log-group', '/trailwatch/x', '--since', '2026-02-31T00:00:00Z'], { out: () => {}, err: (l) => err.push(l), interactive: false, env: {} });
+    const code = await main(['search', '--log-group', '/trailwatch/x', '--since', '2026-02-31T00:00:00Z'], {
+      out: () => {},
+      err: (l) => err.push(l),
+      interactive: false,
+      env: {},
+    });
     expect(code).toBe(2);
-    expect(err[0]).toBe('trailwatch: --since 2026-02-31T00:00:00Z is not a valid ISO time (e.g. 2026-11-20T09:00:00Z; check the day exists in that month)');
+    expect(err[0]).toBe(
+      'trailwatch: --since 2026-02-31T00:00:00Z is not a valid ISO time (e.g. 2026-11-20T09:00:00Z; check the day exists in that month)',
+    );
   });
 });

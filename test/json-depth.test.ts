@@ -32,7 +32,9 @@ describe('depthCapped', () => {
     const text = JSON.stringify(capped);
     // What is left is MAX_JSON_DEPTH + 1 arrays around the marker for the rest.
     const cutBytes = 2 * (1_000_001 - (MAX_JSON_DEPTH + 1));
-    expect(text).toBe(`${'['.repeat(MAX_JSON_DEPTH + 1)}"[trimmed by trailwatch: ${cutBytes.toLocaleString('en-US')} bytes nested deeper than 64 levels]"${']'.repeat(MAX_JSON_DEPTH + 1)}`);
+    expect(text).toBe(
+      `${'['.repeat(MAX_JSON_DEPTH + 1)}"[trimmed by trailwatch: ${cutBytes.toLocaleString('en-US')} bytes nested deeper than 64 levels]"${']'.repeat(MAX_JSON_DEPTH + 1)}`,
+    );
   });
 });
 
@@ -53,7 +55,10 @@ describe('index events of deeply nested records', () => {
   it('are built for a record with its own trailwatch member (serialised, not spliced)', () => {
     const record = deepRecord({ trailwatch: 'mine' });
     const event = toIndexEvent({ raw: '{}', event: classify(record), alerts: [] });
-    expect(JSON.parse(event.message)).toMatchObject({ eventName: 'DescribeDBInstances', trailwatch: { category: 'rds' } });
+    expect(JSON.parse(event.message)).toMatchObject({
+      eventName: 'DescribeDBInstances',
+      trailwatch: { category: 'rds' },
+    });
   });
 
   it('are built, trimmed, for a record over the event size limit', () => {

@@ -6,8 +6,18 @@ import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } fro
 import { PublishBatchCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterEach, describe, expect, it } from 'vitest';
 import { objectsFromEvent } from '../functions/lib/triggers.js';
-import { startCloudWatchLogsFakeServer, type CloudWatchLogsFakeServer } from '../scripts/local/cloudwatch-logs-fake-server.js';
-import { deliveryOrder, deliveryTime, notificationKey, parseEnvFile, s3PutNotification, type BucketObject } from '../scripts/local/local-aws.js';
+import {
+  startCloudWatchLogsFakeServer,
+  type CloudWatchLogsFakeServer,
+} from '../scripts/local/cloudwatch-logs-fake-server.js';
+import {
+  deliveryOrder,
+  deliveryTime,
+  notificationKey,
+  parseEnvFile,
+  s3PutNotification,
+  type BucketObject,
+} from '../scripts/local/local-aws.js';
 import { protocolText, startSnsFake, type SnsFake } from '../scripts/local/sns-fake.js';
 import { parseArgs } from '../scripts/local-run.js';
 import { credentialsInEnvironment, parseInvokeArgs } from '../scripts/invoke.js';
@@ -33,17 +43,25 @@ async function sns(): Promise<{ fake: SnsFake; client: SNSClient }> {
 
 const alertEntry = (id: string, extra: Record<string, unknown> = {}) => ({
   Id: id,
-  Message: JSON.stringify({ default: JSON.stringify({ rule: 'rds-database-deleted' }), email: 'DeleteDBInstance oradb & more <b>' }),
+  Message: JSON.stringify({
+    default: JSON.stringify({ rule: 'rds-database-deleted' }),
+    email: 'DeleteDBInstance oradb & more <b>',
+  }),
   MessageStructure: 'json',
   Subject: '[HIGH] DeleteDBInstance oradb by johndoe (123456789012 us-east-1)',
-  MessageAttributes: { rule: { DataType: 'String', StringValue: 'rds-database-deleted' }, eventName: { DataType: 'String.Array', StringValue: '["A","B"]' } },
+  MessageAttributes: {
+    rule: { DataType: 'String', StringValue: 'rds-database-deleted' },
+    eventName: { DataType: 'String.Array', StringValue: '["A","B"]' },
+  },
   ...extra,
 });
 
 describe('SNS fake (query protocol, real SNSClient)', () => {
   it('takes PublishBatch and Publish, answers in XML the SDK parses, and records each message in order', async () => {
     const { fake, client } = await sns();
-    const batch = await client.send(new PublishBatchCommand({ TopicArn: TOPIC, PublishBatchRequestEntries: [alertEntry('m0'), alertEntry('m1')] }));
+    const batch = await client.send(
+      new PublishBatchCommand({ TopicArn: TOPIC, PublishBatchRequestEntries: [alertEntry('m0'), alertEntry('m1')] }),
+    );
     expect(batch.Successful?.map((s) => s.Id)).toEqual(['m0', 'm1']);
     expect(batch.Failed ?? []).toEqual([]);
     const single = await client.send(new PublishCommand({ TopicArn: TOPIC, Message: 'plain text', Subject: 'Hello' }));
@@ -59,7 +77,10 @@ describe('SNS fake (query protocol, real SNSClient)', () => {
     expect(first?.structure).toBe('json');
     expect(first && protocolText(first, 'email')).toBe('DeleteDBInstance oradb & more <b>');
     expect(first && JSON.parse(protocolText(first, 'default'))).toEqual({ rule: 'rds-database-deleted' });
-    expect(first?.attributes).toEqual({ rule: { DataType: 'String', StringValue: 'rds-database-deleted' }, eventName: { DataType: 'String.Array', StringValue: '["A","B"]' } });
+    expect(first?.attributes).toEqual({
+      rule: { DataType: 'String', StringValue: 'rds-database-deleted' },
+      eventName: { DataType: 'String.Array', StringValue: '["A","B"]' },
+    });
     expect(fake.messages[2] && protocolText(fake.messages[2], 'email')).toBe('plain text');
     expect(fake.requests.map((r) => [r.operation, r.entries, r.outcome])).toEqual([
       ['PublishBatch', 2, 'ok'],
@@ -71,12 +92,28 @@ describe('SNS fake (query protocol, real SNSClient)', () => {
   it('refuses a batch over 10 entries, duplicate or invalid ids, and one over 256 KiB, and records each as a violation', async () => {
     const { fake, client } = await sns();
     const entries = (n: number) => Array.from({ length: n }, (_, i) => alertEntry(`m${i}`));
-    await expect(client.send(new PublishBatchCommand({ TopicArn: TOPIC, PublishBatchRequestEntries: entries(11) }))).rejects.toMatchObject({ name: 'TooManyEntriesInBatchRequestException' });
-    await expect(client.send(new PublishBatchCommand({ TopicArn: TOPIC, PublishBatchRequestEntries: [alertEntry('a'), alertEntry('a')] }))).rejects.toMatchObject({ name: 'BatchEntryIdsNotDistinctException' });
-    await expect(client.send(new PublishBatchCommand({ TopicArn: TOPIC, PublishBatchRequestEntries: [alertEntry('not ok!')] }))).rejects.toMatchObject({ name: 'InvalidBatchEntryIdException' });
+    await expect(
+      client.send(new PublishBatchCommand({ TopicArn: TOPIC, PublishBatchRequestEntries: entries(11) })),
+    ).rejects.toMatchObject({ name: 'TooManyEntriesInBatchRequestException' });
+    await expect(
+      client.send(
+        new PublishBatchCommand({ TopicArn: TOPIC, PublishBatchRequestEntries: [alertEntry('a'), alertEntry('a')] }),
+      ),
+    ).rejects.toMatchObject({ name: 'BatchEntryIdsNotDistinctException' });
+    await expect(
+      client.send(new PublishBatchCommand({ TopicArn: TOPIC, PublishBatchRequestEntries: [alertEntry('not ok!')] })),
+    ).rejects.toMatchObject({ name: 'InvalidBatchEntryIdException' });
     const big = 'x'.repeat(140_000);
     await expect(
-      client.send(new PublishBatchCommand({ TopicArn: TOPIC, PublishBatchRequestEntries: [{ Id: 'a', Message: big }, { Id: 'b', Message: big }] })),
+      client.send(
+        new PublishBatchCommand({
+          TopicArn: TOPIC,
+          PublishBatchRequestEntries: [
+            { Id: 'a', Message: big },
+            { Id: 'b', Message: big },
+          ],
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'BatchRequestTooLongException' });
     expect(fake.messages).toEqual([]);
     expect(fake.violations).toHaveLength(4);
@@ -95,7 +132,9 @@ describe('SNS fake (query protocol, real SNSClient)', () => {
           alertEntry('empty', { Subject: '' }),
           alertEntry('nodefault', { Message: JSON.stringify({ email: 'text' }) }),
           alertEntry('attr', { MessageAttributes: { 'AWS.reserved': { DataType: 'String', StringValue: 'x' } } }),
-          alertEntry('array', { MessageAttributes: { eventName: { DataType: 'String.Array', StringValue: 'not json' } } }),
+          alertEntry('array', {
+            MessageAttributes: { eventName: { DataType: 'String.Array', StringValue: 'not json' } },
+          }),
         ],
       }),
     );
@@ -110,8 +149,12 @@ describe('SNS fake (query protocol, real SNSClient)', () => {
 
   it('answers Publish that breaks a rule with InvalidParameter, and an unknown topic with NotFound (not a violation)', async () => {
     const { fake, client } = await sns();
-    await expect(client.send(new PublishCommand({ TopicArn: TOPIC, Message: 'x'.repeat(262_145) }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
-    await expect(client.send(new PublishCommand({ TopicArn: `${TOPIC}-other`, Message: 'hi' }))).rejects.toMatchObject({ name: 'NotFoundException' });
+    await expect(
+      client.send(new PublishCommand({ TopicArn: TOPIC, Message: 'x'.repeat(262_145) })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    await expect(client.send(new PublishCommand({ TopicArn: `${TOPIC}-other`, Message: 'hi' }))).rejects.toMatchObject({
+      name: 'NotFoundException',
+    });
     expect(fake.violations).toHaveLength(1);
     expect(fake.violations[0]).toContain('262145 bytes');
   });
@@ -119,8 +162,16 @@ describe('SNS fake (query protocol, real SNSClient)', () => {
 
 describe('CloudWatch Logs fake server (JSON 1.1 protocol, real CloudWatchLogsClient)', () => {
   async function logs(): Promise<{ server: CloudWatchLogsFakeServer; client: CloudWatchLogsClient }> {
-    const server = await startCloudWatchLogsFakeServer({ logGroups: { [GROUP]: {} }, now: () => Date.parse('2026-11-20T19:00:00Z') });
-    const client = new CloudWatchLogsClient({ region: 'us-east-1', endpoint: server.endpoint, credentials, maxAttempts: 1 });
+    const server = await startCloudWatchLogsFakeServer({
+      logGroups: { [GROUP]: {} },
+      now: () => Date.parse('2026-11-20T19:00:00Z'),
+    });
+    const client = new CloudWatchLogsClient({
+      region: 'us-east-1',
+      endpoint: server.endpoint,
+      credentials,
+      maxAttempts: 1,
+    });
     closers.push(async () => {
       client.destroy();
       await server.close();
@@ -131,11 +182,30 @@ describe('CloudWatch Logs fake server (JSON 1.1 protocol, real CloudWatchLogsCli
   it('creates streams and stores events; a second CreateLogStream is ResourceAlreadyExists, a missing stream ResourceNotFound', async () => {
     const { server, client } = await logs();
     await client.send(new CreateLogStreamCommand({ logGroupName: GROUP, logStreamName: 's1' }));
-    await expect(client.send(new CreateLogStreamCommand({ logGroupName: GROUP, logStreamName: 's1' }))).rejects.toMatchObject({ name: 'ResourceAlreadyExistsException' });
+    await expect(
+      client.send(new CreateLogStreamCommand({ logGroupName: GROUP, logStreamName: 's1' })),
+    ).rejects.toMatchObject({ name: 'ResourceAlreadyExistsException' });
     const t = Date.parse('2026-11-20T18:00:00Z');
-    const output = await client.send(new PutLogEventsCommand({ logGroupName: GROUP, logStreamName: 's1', logEvents: [{ timestamp: t, message: 'a' }, { timestamp: t + 1, message: 'b' }] }));
+    const output = await client.send(
+      new PutLogEventsCommand({
+        logGroupName: GROUP,
+        logStreamName: 's1',
+        logEvents: [
+          { timestamp: t, message: 'a' },
+          { timestamp: t + 1, message: 'b' },
+        ],
+      }),
+    );
     expect(output.rejectedLogEventsInfo).toBeUndefined();
-    await expect(client.send(new PutLogEventsCommand({ logGroupName: GROUP, logStreamName: 'nope', logEvents: [{ timestamp: t, message: 'a' }] }))).rejects.toMatchObject({
+    await expect(
+      client.send(
+        new PutLogEventsCommand({
+          logGroupName: GROUP,
+          logStreamName: 'nope',
+          logEvents: [{ timestamp: t, message: 'a' }],
+        }),
+      ),
+    ).rejects.toMatchObject({
       name: 'ResourceNotFoundException',
     });
     expect(server.fake.storedEvents(GROUP, 's1').map((e) => e.message)).toEqual(['a', 'b']);
@@ -147,7 +217,18 @@ describe('CloudWatch Logs fake server (JSON 1.1 protocol, real CloudWatchLogsCli
     const { server, client } = await logs();
     await client.send(new CreateLogStreamCommand({ logGroupName: GROUP, logStreamName: 's1' }));
     const t = Date.parse('2026-11-20T18:00:00Z');
-    await expect(client.send(new PutLogEventsCommand({ logGroupName: GROUP, logStreamName: 's1', logEvents: [{ timestamp: t, message: 'b' }, { timestamp: t - 1, message: 'a' }] }))).rejects.toMatchObject({
+    await expect(
+      client.send(
+        new PutLogEventsCommand({
+          logGroupName: GROUP,
+          logStreamName: 's1',
+          logEvents: [
+            { timestamp: t, message: 'b' },
+            { timestamp: t - 1, message: 'a' },
+          ],
+        }),
+      ),
+    ).rejects.toMatchObject({
       name: 'InvalidParameterException',
     });
     expect(server.violations).toHaveLength(1);
@@ -157,7 +238,13 @@ describe('CloudWatch Logs fake server (JSON 1.1 protocol, real CloudWatchLogsCli
   it('rejects events older than 14 days on its own clock, as the service does', async () => {
     const { server, client } = await logs();
     await client.send(new CreateLogStreamCommand({ logGroupName: GROUP, logStreamName: 's1' }));
-    const output = await client.send(new PutLogEventsCommand({ logGroupName: GROUP, logStreamName: 's1', logEvents: [{ timestamp: Date.parse('2026-10-01T00:00:00Z'), message: 'old' }] }));
+    const output = await client.send(
+      new PutLogEventsCommand({
+        logGroupName: GROUP,
+        logStreamName: 's1',
+        logEvents: [{ timestamp: Date.parse('2026-10-01T00:00:00Z'), message: 'old' }],
+      }),
+    );
     expect(output.rejectedLogEventsInfo).toEqual({ tooOldLogEventEndIndex: 1 });
     expect(server.fake.storedEvents(GROUP, 's1')).toEqual([]);
   });
@@ -184,13 +271,19 @@ describe('S3 event notifications for uploaded objects', () => {
     const event = s3PutNotification(object, 7);
     expect(paths(event).sort()).toEqual(paths(sample).sort());
     const refs = objectsFromEvent(event);
-    expect(refs.kind === 'direct' && refs.delivery.objects).toEqual([{ bucket: object.bucket, key: object.key, size: 6315, created: true, eventName: 'ObjectCreated:Put' }]);
+    expect(refs.kind === 'direct' && refs.delivery.objects).toEqual([
+      { bucket: object.bucket, key: object.key, size: 6315, created: true, eventName: 'ObjectCreated:Put' },
+    ]);
     expect(notificationKey('a b/c+d=e.json.gz')).toBe('a+b/c%2Bd%3De.json.gz');
   });
 
   it('reads delivery times from CloudTrail names and orders objects by them', () => {
     expect(deliveryTime(object.key)).toBe(Date.parse('2026-11-20T11:10:00Z'));
-    expect(deliveryTime('AWSLogs/1/CloudTrail-Digest/x/123456789012_CloudTrail-Digest_us-east-1_RDS-CloudTrail_us-east-1_20261120T094631Z.json.gz')).toBe(Date.parse('2026-11-20T09:46:31Z'));
+    expect(
+      deliveryTime(
+        'AWSLogs/1/CloudTrail-Digest/x/123456789012_CloudTrail-Digest_us-east-1_RDS-CloudTrail_us-east-1_20261120T094631Z.json.gz',
+      ),
+    ).toBe(Date.parse('2026-11-20T09:46:31Z'));
     expect(deliveryTime('AWSLogs/123456789012/Config/ConfigWritabilityCheckFile')).toBeUndefined();
     const order = deliveryOrder([
       { key: 'z-undated', deliveredAt: undefined },
@@ -204,7 +297,11 @@ describe('S3 event notifications for uploaded objects', () => {
 
 describe('command lines and env files', () => {
   it('parses KEY=VALUE files with comments, export and quotes, and names a bad line', () => {
-    expect(parseEnvFile('# stack outputs\nALERT_TOPIC_ARN=arn:aws:sns:us-east-1:1:t\n\nexport MIN_SEVERITY="high"\nX=\'a=b\'\n')).toEqual({
+    expect(
+      parseEnvFile(
+        '# stack outputs\nALERT_TOPIC_ARN=arn:aws:sns:us-east-1:1:t\n\nexport MIN_SEVERITY="high"\nX=\'a=b\'\n',
+      ),
+    ).toEqual({
       ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:1:t',
       MIN_SEVERITY: 'high',
       X: 'a=b',
@@ -214,7 +311,9 @@ describe('command lines and env files', () => {
 
   it('npm start options', () => {
     expect(parseArgs([])).toMatchObject({ out: undefined, verbose: false, clock: 'replay' });
-    expect(parseArgs(['--out', 'o', '--verbose', '--clock', '2026-11-21T00:00:00Z', '--logs', 'l', '--env', 'e'])).toMatchObject({
+    expect(
+      parseArgs(['--out', 'o', '--verbose', '--clock', '2026-11-21T00:00:00Z', '--logs', 'l', '--env', 'e']),
+    ).toMatchObject({
       out: 'o',
       verbose: true,
       clock: Date.parse('2026-11-21T00:00:00Z'),
@@ -226,13 +325,24 @@ describe('command lines and env files', () => {
   });
 
   it('npm run invoke options, and when it goes to AWS', () => {
-    expect(parseInvokeArgs(['processor', 'events/s3-put.json'])).toMatchObject({ fn: 'processor', eventFile: 'events/s3-put.json', mode: undefined, envFile: undefined });
-    expect(parseInvokeArgs(['indexer', 'e.json', '--env', 'stack.env', '--local'])).toMatchObject({ fn: 'indexer', envFile: 'stack.env', mode: 'local' });
+    expect(parseInvokeArgs(['processor', 'events/s3-put.json'])).toMatchObject({
+      fn: 'processor',
+      eventFile: 'events/s3-put.json',
+      mode: undefined,
+      envFile: undefined,
+    });
+    expect(parseInvokeArgs(['indexer', 'e.json', '--env', 'stack.env', '--local'])).toMatchObject({
+      fn: 'indexer',
+      envFile: 'stack.env',
+      mode: 'local',
+    });
     expect(() => parseInvokeArgs(['lambda', 'e.json'])).toThrow('unknown function lambda');
     expect(() => parseInvokeArgs(['processor'])).toThrow('required');
     expect(() => parseInvokeArgs(['processor', 'e.json', '--aws', '--local'])).toThrow('exclude each other');
     expect(credentialsInEnvironment({})).toBeUndefined();
     expect(credentialsInEnvironment({ AWS_PROFILE: 'prod' })).toBe('AWS_PROFILE=prod');
-    expect(credentialsInEnvironment({ AWS_ACCESS_KEY_ID: 'AKIA', AWS_SECRET_ACCESS_KEY: 's' })).toBe('AWS_ACCESS_KEY_ID');
+    expect(credentialsInEnvironment({ AWS_ACCESS_KEY_ID: 'AKIA', AWS_SECRET_ACCESS_KEY: 's' })).toBe(
+      'AWS_ACCESS_KEY_ID',
+    );
   });
 });

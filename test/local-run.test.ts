@@ -23,8 +23,8 @@ import { EXPECTED_ALERTS } from './helpers/sample-day.js';
 
 const INDEXER_SOURCE = 'functions/indexer/handler.ts';
 const hasIndexer = existsSync(INDEXER_SOURCE);
-const DIGEST_KEY = 'AWSLogs/123456789012/CloudTrail-Digest/us-east-1/2026/11/20/123456789012_CloudTrail-Digest_us-east-1_RDS-CloudTrail_us-east-1_20261120T094631Z.json.gz';
-
+const DIGEST_KEY =
+  'AWSLogs/123456789012/CloudTrail-Digest/us-east-1/2026/11/20/123456789012_CloudTrail-Digest_us-east-1_RDS-CloudTrail_us-east-1_20261120T094631Z.json.gz';
 
 interface AlertJson {
   rule: string;
@@ -61,8 +61,14 @@ describe('npm start on the sample day (the local pipeline)', () => {
     for (const name of ['processor', ...(hasIndexer ? ['indexer' as const] : [])] as const) {
       const run = sample.functions[name];
       expect(run.status, name).toBe('ran');
-      expect(run.invocations.map((i) => i.object.key), name).toEqual(sample.objects.map((o) => o.key));
-      expect(run.invocations.filter((i) => !i.outcome.ok), name).toEqual([]);
+      expect(
+        run.invocations.map((i) => i.object.key),
+        name,
+      ).toEqual(sample.objects.map((o) => o.key));
+      expect(
+        run.invocations.filter((i) => !i.outcome.ok),
+        name,
+      ).toEqual([]);
     }
     // Notified in delivery order, as CloudTrail writes them.
     const times = sample.objects.map((o) => o.deliveredAt ?? Infinity);
@@ -113,7 +119,9 @@ describe('npm start on the sample day (the local pipeline)', () => {
     expect(processor.alertsByRule).toEqual(expectedByRule);
     expect(processor.published).toBe(20);
     expect(sns.alertEmails).toBe(20);
-    expect(sample.snsRequests.every((r) => r.operation === 'PublishBatch' && r.entries <= 10 && r.outcome === 'ok')).toBe(true);
+    expect(
+      sample.snsRequests.every((r) => r.operation === 'PublishBatch' && r.entries <= 10 && r.outcome === 'ok'),
+    ).toBe(true);
   });
 
   it('checks the signed digests in the processor (all valid: signatures, chain, every log file), and the indexer skips them', () => {
@@ -121,55 +129,85 @@ describe('npm start on the sample day (the local pipeline)', () => {
     expect(summary.processor.skipped).toEqual([]);
     expect(summary.processor.failed).toEqual([]);
     expect(summary.processor.integrity).toEqual({ digests: 20, logFiles: 14, notValid: [] });
-    expect(formatReport(sample, { verbose: false })).toMatch(/integrity: 20 digests checked \(signature, location, chain\) and the 14 log files they list: all valid/);
+    expect(formatReport(sample, { verbose: false })).toMatch(
+      /integrity: 20 digests checked \(signature, location, chain\) and the 14 log files they list: all valid/,
+    );
     if (hasIndexer) {
       expect(summary.indexer.skipped.map((s) => s.reason)).toEqual(Array.from({ length: 20 }, () => 'digest'));
-      expect(summary.indexer.skipped).toContainEqual({ key: DIGEST_KEY, reason: 'digest', detail: 'a CloudTrail digest file' });
+      expect(summary.indexer.skipped).toContainEqual({
+        key: DIGEST_KEY,
+        reason: 'digest',
+        detail: 'a CloudTrail digest file',
+      });
       expect(summary.indexer.failed).toEqual([]);
     }
   });
 
-  it.skipIf(!hasIndexer)('indexes every RDS, Data API and CloudTrail configuration event with the trailwatch object first', async () => {
-    // What should be there, worked out from the files themselves: the records classify puts in a category.
-    const expected: Array<{ eventID: string; eventName: string; stream: string }> = [];
-    for (const { file } of await sampleFiles('events/logs')) {
-      if (file.includes('CloudTrail-Digest')) continue;
-      const { Records } = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as { Records: CloudTrailRecord[] };
-      for (const record of Records) {
-        if (classify(record).facts.category === 'other') continue;
-        expected.push({ eventID: String(record.eventID), eventName: String(record.eventName), stream: `${record.recipientAccountId}_CloudTrail_${record.awsRegion}` });
+  it.skipIf(!hasIndexer)(
+    'indexes every RDS, Data API and CloudTrail configuration event with the trailwatch object first',
+    async () => {
+      // What should be there, worked out from the files themselves: the records classify puts in a category.
+      const expected: Array<{ eventID: string; eventName: string; stream: string }> = [];
+      for (const { file } of await sampleFiles('events/logs')) {
+        if (file.includes('CloudTrail-Digest')) continue;
+        const { Records } = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as {
+          Records: CloudTrailRecord[];
+        };
+        for (const record of Records) {
+          if (classify(record).facts.category === 'other') continue;
+          expected.push({
+            eventID: String(record.eventID),
+            eventName: String(record.eventName),
+            stream: `${record.recipientAccountId}_CloudTrail_${record.awsRegion}`,
+          });
+        }
       }
-    }
-    const indexed = sample.indexed.map((e) => {
-      const record = JSON.parse(e.message) as Record<string, unknown> & { trailwatch: { category: string; alerts: string[] } };
-      return { e, record };
-    });
-    expect(indexed.map(({ e, record }) => ({ eventID: String(record.eventID), eventName: String(record.eventName), stream: e.stream })).sort((a, b) => (a.eventID < b.eventID ? -1 : 1))).toEqual(
-      expected.sort((a, b) => (a.eventID < b.eventID ? -1 : 1)),
-    );
-    for (const { e, record } of indexed) {
-      expect(Object.keys(record)[0]).toBe('trailwatch');
-      expect(['rds', 'rds-data-api', 'cloudtrail-config']).toContain(record.trailwatch.category);
-      expect(e.timestamp).toBe(Date.parse(String(record.eventTime)));
-    }
-    // The story's Data API calls, under both sources, are there.
-    const names = new Set(indexed.map(({ record }) => `${String(record.eventSource)} ${String(record.eventName)}`));
-    for (const call of ['ExecuteStatement', 'BatchExecuteStatement', 'BeginTransaction', 'CommitTransaction']) expect(names).toContain(`rdsdata.amazonaws.com ${call}`);
-    expect(names).toContain('rdsdataapi.amazonaws.com ExecuteStatement');
-    // Each expected alert's event lists its rule in trailwatch.alerts.
-    for (const a of EXPECTED_ALERTS) {
-      const hit = sample.indexed.find((e) => new Date(e.timestamp).toISOString().slice(11, 19) === a.time && indexedFields(e).eventName === a.eventName);
-      expect(hit && indexedFields(hit).alerts, `${a.time} ${a.eventName}`).toContain(a.rule);
-    }
-    const { indexer, logs } = summarize(sample);
-    expect(indexer.indexed).toBe(expected.length);
-    expect(indexer.filesRead).toBe(14);
-    expect(indexer.rejected).toEqual({});
-    expect(indexer.streams.sort()).toEqual(['123456789012_CloudTrail_us-east-1', '123456789012_CloudTrail_us-west-2']);
-    expect(logs.createLogStreamCalls).toBe(2);
-    expect(logs.putLogEventsCalls).toBe(indexer.putLogEventsCalls);
-    expect(new Set(sample.logsOperations)).toEqual(new Set(['CreateLogStream', 'PutLogEvents']));
-  });
+      const indexed = sample.indexed.map((e) => {
+        const record = JSON.parse(e.message) as Record<string, unknown> & {
+          trailwatch: { category: string; alerts: string[] };
+        };
+        return { e, record };
+      });
+      expect(
+        indexed
+          .map(({ e, record }) => ({
+            eventID: String(record.eventID),
+            eventName: String(record.eventName),
+            stream: e.stream,
+          }))
+          .sort((a, b) => (a.eventID < b.eventID ? -1 : 1)),
+      ).toEqual(expected.sort((a, b) => (a.eventID < b.eventID ? -1 : 1)));
+      for (const { e, record } of indexed) {
+        expect(Object.keys(record)[0]).toBe('trailwatch');
+        expect(['rds', 'rds-data-api', 'cloudtrail-config']).toContain(record.trailwatch.category);
+        expect(e.timestamp).toBe(Date.parse(String(record.eventTime)));
+      }
+      // The story's Data API calls, under both sources, are there.
+      const names = new Set(indexed.map(({ record }) => `${String(record.eventSource)} ${String(record.eventName)}`));
+      for (const call of ['ExecuteStatement', 'BatchExecuteStatement', 'BeginTransaction', 'CommitTransaction'])
+        expect(names).toContain(`rdsdata.amazonaws.com ${call}`);
+      expect(names).toContain('rdsdataapi.amazonaws.com ExecuteStatement');
+      // Each expected alert's event lists its rule in trailwatch.alerts.
+      for (const a of EXPECTED_ALERTS) {
+        const hit = sample.indexed.find(
+          (e) =>
+            new Date(e.timestamp).toISOString().slice(11, 19) === a.time && indexedFields(e).eventName === a.eventName,
+        );
+        expect(hit && indexedFields(hit).alerts, `${a.time} ${a.eventName}`).toContain(a.rule);
+      }
+      const { indexer, logs } = summarize(sample);
+      expect(indexer.indexed).toBe(expected.length);
+      expect(indexer.filesRead).toBe(14);
+      expect(indexer.rejected).toEqual({});
+      expect(indexer.streams.sort()).toEqual([
+        '123456789012_CloudTrail_us-east-1',
+        '123456789012_CloudTrail_us-west-2',
+      ]);
+      expect(logs.createLogStreamCalls).toBe(2);
+      expect(logs.putLogEventsCalls).toBe(indexer.putLogEventsCalls);
+      expect(new Set(sample.logsOperations)).toEqual(new Set(['CreateLogStream', 'PutLogEvents']));
+    },
+  );
 
   it('prints the alert emails, one line per indexed event and the summary', () => {
     const text = formatReport(sample, { verbose: false });
@@ -180,7 +218,9 @@ describe('npm start on the sample day (the local pipeline)', () => {
     expect(text).toContain('no SNS or CloudWatch Logs limit broken');
     expect(text).toMatch(/^result {5}OK$/m);
     if (hasIndexer) {
-      expect(text).toMatch(/^123456789012_CloudTrail_us-east-1 {2}2026-11-20T11:02:30Z {2}DeleteDBInstance +oradb +alerts: rds-database-deleted$/m);
+      expect(text).toMatch(
+        /^123456789012_CloudTrail_us-east-1 {2}2026-11-20T11:02:30Z {2}DeleteDBInstance +oradb +alerts: rds-database-deleted$/m,
+      );
       expect(text).toContain(`${sample.indexed.length} events indexed into /trailwatch/trailwatch/cloudtrail`);
     }
     const verbose = formatReport(sample, { verbose: true });
@@ -203,7 +243,10 @@ describe('npm start on the sample day (the local pipeline)', () => {
     }
     if (hasIndexer) {
       const indexFiles = (await readdir(path.join(out, 'index'))).sort();
-      expect(indexFiles).toEqual(['123456789012_CloudTrail_us-east-1.jsonl', '123456789012_CloudTrail_us-west-2.jsonl']);
+      expect(indexFiles).toEqual([
+        '123456789012_CloudTrail_us-east-1.jsonl',
+        '123456789012_CloudTrail_us-west-2.jsonl',
+      ]);
       let lines = 0;
       for (const file of indexFiles) {
         const content = (await readFile(path.join(out, 'index', file), 'utf8')).trimEnd().split('\n');
@@ -220,11 +263,14 @@ describe('npm start on the sample day (the local pipeline)', () => {
 
 describe('a bucket that holds more than log files', () => {
   let result: LocalRunResult;
-  const LOG = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1110Z_OFgXCp32aVxXbA7d.json.gz';
+  const LOG =
+    'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1110Z_OFgXCp32aVxXbA7d.json.gz';
   const EXTRA: Record<string, Buffer> = {
     'AWSLogs/123456789012/Config/ConfigWritabilityCheckFile': Buffer.alloc(0),
-    'AWSLogs/123456789012/Config/us-east-1/2026/11/20/ConfigSnapshot/123456789012_Config_us-east-1_ConfigSnapshot_20261120T151200Z_9c2e6a1f.json.gz': gzipSync('{"configurationItems":[]}'),
-    'AWSLogs/123456789012/CloudTrail-Insight/us-east-1/2026/11/20/123456789012_CloudTrail-Insight_us-east-1_20261120T1200Z_abc.json.gz': gzipSync('{"Records":[]}'),
+    'AWSLogs/123456789012/Config/us-east-1/2026/11/20/ConfigSnapshot/123456789012_Config_us-east-1_ConfigSnapshot_20261120T151200Z_9c2e6a1f.json.gz':
+      gzipSync('{"configurationItems":[]}'),
+    'AWSLogs/123456789012/CloudTrail-Insight/us-east-1/2026/11/20/123456789012_CloudTrail-Insight_us-east-1_20261120T1200Z_abc.json.gz':
+      gzipSync('{"Records":[]}'),
     'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/notes.txt': Buffer.from('not a log file\n'),
   };
 
@@ -246,13 +292,25 @@ describe('a bucket that holds more than log files', () => {
     const others = [
       ...Object.keys(EXTRA).map((key) => ({
         key,
-        reason: key.endsWith('ConfigWritabilityCheckFile') ? 'config-writability-check' : key.includes('/Config/') ? 'aws-config' : key.includes('Insight') ? 'other-aws-logs' : 'not-json',
+        reason: key.endsWith('ConfigWritabilityCheckFile')
+          ? 'config-writability-check'
+          : key.includes('/Config/')
+            ? 'aws-config'
+            : key.includes('Insight')
+              ? 'other-aws-logs'
+              : 'not-json',
       })),
     ];
     // The processor checks the digest (here without its .s3-metadata.json, so unsigned); the indexer skips it.
-    const expectedBy = (name: string) => (name === 'processor' ? others : [{ key: DIGEST_KEY, reason: 'digest' }, ...others]).sort((a, b) => (a.key < b.key ? -1 : 1));
+    const expectedBy = (name: string) =>
+      (name === 'processor' ? others : [{ key: DIGEST_KEY, reason: 'digest' }, ...others]).sort((a, b) =>
+        a.key < b.key ? -1 : 1,
+      );
     for (const f of [summary.processor, ...(hasIndexer ? [summary.indexer] : [])]) {
-      expect(f.skipped.map(({ key, reason }) => ({ key, reason })).sort((a, b) => (a.key < b.key ? -1 : 1)), f.name).toEqual(expectedBy(f.name));
+      expect(
+        f.skipped.map(({ key, reason }) => ({ key, reason })).sort((a, b) => (a.key < b.key ? -1 : 1)),
+        f.name,
+      ).toEqual(expectedBy(f.name));
       expect(f.filesRead, f.name).toBe(1);
       expect(f.failed, f.name).toEqual([]);
     }
@@ -275,12 +333,18 @@ describe('a bucket that holds more than log files', () => {
   }, 60_000);
 
   it("fails the run when a function's cold start fails (a bad setting), with the configuration error", async () => {
-    const run = await runLocalPipeline({ distDir: dist, logsDir: path.join(work, 'bucket'), env: { MIN_SEVERITY: 'urgent' } });
+    const run = await runLocalPipeline({
+      distDir: dist,
+      logsDir: path.join(work, 'bucket'),
+      env: { MIN_SEVERITY: 'urgent' },
+    });
     expect(run.functions.processor.status).toBe('init-failed');
     expect(run.functions.processor.initError?.message).toContain('MIN_SEVERITY');
     expect(runFailed(run)).toBe(true);
     const text = formatReport(run, { verbose: false });
-    expect(text).toMatch(/^processor {2}FAILED at cold start \(.*\): ConfigError: trailwatch processor: invalid configuration/m);
+    expect(text).toMatch(
+      /^processor {2}FAILED at cold start \(.*\): ConfigError: trailwatch processor: invalid configuration/m,
+    );
     expect(text).toMatch(/^ {11}MIN_SEVERITY: must be one of/m);
     expect(text).toMatch(/^result {5}FAILED/m);
   }, 60_000);
@@ -294,7 +358,15 @@ describe('the Lambda sandbox of local runs (scripts/local/lambda-host.ts)', () =
     return file;
   }
   const start = async (handler: string, extra: Partial<Parameters<typeof LambdaProcess.start>[0]> = {}) =>
-    LambdaProcess.start({ handler, host: path.join(dist, 'local', 'lambda-host.mjs'), env: { GREETING: 'hi' }, functionName: 'fn', memoryMB: 128, timeoutMs: 10_000, ...extra });
+    LambdaProcess.start({
+      handler,
+      host: path.join(dist, 'local', 'lambda-host.mjs'),
+      env: { GREETING: 'hi' },
+      functionName: 'fn',
+      memoryMB: 128,
+      timeoutMs: 10_000,
+      ...extra,
+    });
 
   it('runs the cold start with the given environment only, then each invocation with a context, and ties log lines to it', async () => {
     const handler = await handlerFile(
@@ -329,7 +401,13 @@ describe('the Lambda sandbox of local runs (scripts/local/lambda-host.ts)', () =
     expect(broken.initError).toMatchObject({ name: 'Error', message: 'bad config' });
     expect(await broken.invoke({})).toMatchObject({ ok: false, error: { message: 'bad config' } });
 
-    const slow = await start(await handlerFile('slow.mjs', 'export const handler = () => new Promise((resolve) => setTimeout(resolve, 60_000));'), { timeoutMs: 200 });
+    const slow = await start(
+      await handlerFile(
+        'slow.mjs',
+        'export const handler = () => new Promise((resolve) => setTimeout(resolve, 60_000));',
+      ),
+      { timeoutMs: 200 },
+    );
     const outcome = await slow.invoke({});
     await slow.stop();
     expect(outcome).toMatchObject({ ok: false, error: { message: 'Task timed out after 0.20 seconds' } });

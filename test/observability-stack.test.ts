@@ -9,7 +9,10 @@ import { createObservability, FileMetrics } from '../functions/lib/observability
 function publishedDocument(env: Record<string, string | undefined>) {
   const { metrics } = createObservability('trailwatch-processor', env);
   metrics.addMetric(FileMetrics.filesRead, MetricUnit.Count, 1);
-  return metrics.serializeMetrics() as unknown as { _aws: { CloudWatchMetrics: Array<{ Dimensions: string[][] }> }; [key: string]: unknown };
+  return metrics.serializeMetrics() as unknown as {
+    _aws: { CloudWatchMetrics: Array<{ Dimensions: string[][] }> };
+    [key: string]: unknown;
+  };
 }
 
 describe('metrics of a deployed function', () => {

@@ -6,9 +6,12 @@ import { formatCount } from '../shared/alerts/plain-text.js';
 describe('formatCount', () => {
   it('groups digits as en-US does, for any whole number', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.constantFrom(0, 999, 1000, -1000, Number.MAX_SAFE_INTEGER)), (n) => {
-        expect(formatCount(n)).toBe(n.toLocaleString('en-US'));
-      }),
+      fc.property(
+        fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.constantFrom(0, 999, 1000, -1000, Number.MAX_SAFE_INTEGER)),
+        (n) => {
+          expect(formatCount(n)).toBe(n.toLocaleString('en-US'));
+        },
+      ),
     );
   });
 

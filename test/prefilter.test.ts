@@ -2,9 +2,22 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { eventSourcePrefilter, readCloudTrailLog, recordPrefilter } from '../shared/reader/index.js';
 import type { ParsedRecord } from '../shared/reader/types.js';
-import { chunked, cloudTrailRecord, gzipText, logText, parsedRecords, plainRecords, readAll } from './helpers/log-files.js';
+import {
+  chunked,
+  cloudTrailRecord,
+  gzipText,
+  logText,
+  parsedRecords,
+  plainRecords,
+  readAll,
+} from './helpers/log-files.js';
 
-const RDS_SOURCES = ['rds.amazonaws.com', 'rdsdata.amazonaws.com', 'rdsdataapi.amazonaws.com', 'cloudtrail.amazonaws.com'];
+const RDS_SOURCES = [
+  'rds.amazonaws.com',
+  'rdsdata.amazonaws.com',
+  'rdsdataapi.amazonaws.com',
+  'cloudtrail.amazonaws.com',
+];
 const rdsOnly = eventSourcePrefilter(RDS_SOURCES);
 
 function accepts(recordText: string): boolean {
@@ -51,7 +64,8 @@ describe('eventSourcePrefilter on one record', () => {
   });
 
   it('finds the top-level eventSource after a nested one with another value', () => {
-    const text = '{"requestParameters":{"eventSource":"ec2.amazonaws.com"},"eventName":"x","eventTime":"t","eventSource":"rds.amazonaws.com"}';
+    const text =
+      '{"requestParameters":{"eventSource":"ec2.amazonaws.com"},"eventName":"x","eventTime":"t","eventSource":"rds.amazonaws.com"}';
     expect(accepts(text)).toBe(true);
   });
 
@@ -87,17 +101,29 @@ describe('eventSourcePrefilter on one record', () => {
 
 // Property: the prefilter never loses a record whose eventSource is wanted, whatever its spelling.
 
-const SOURCES = ['rds.amazonaws.com', 'rdsdata.amazonaws.com', 'ec2.amazonaws.com', 's3.amazonaws.com', 'ünïcode.example', 'q"uote\\d'];
+const SOURCES = [
+  'rds.amazonaws.com',
+  'rdsdata.amazonaws.com',
+  'ec2.amazonaws.com',
+  's3.amazonaws.com',
+  'ünïcode.example',
+  'q"uote\\d',
+];
 
 /** The body of a JSON string literal for `value`, the characters picked by `escapeAt` written as \uXXXX. */
 function spelled(value: string, escapeAt: boolean[]): string {
   return [...value]
-    .map((character, i) => (escapeAt[i % Math.max(1, escapeAt.length)] ? unicodeEscaped(character) : JSON.stringify(character).slice(1, -1)))
+    .map((character, i) =>
+      escapeAt[i % Math.max(1, escapeAt.length)] ? unicodeEscaped(character) : JSON.stringify(character).slice(1, -1),
+    )
     .join('');
 }
 
 function unicodeEscaped(character: string): string {
-  return Array.from({ length: character.length }, (_, i) => `\\u${character.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
+  return Array.from(
+    { length: character.length },
+    (_, i) => `\\u${character.charCodeAt(i).toString(16).padStart(4, '0')}`,
+  ).join('');
 }
 
 const whitespace = fc.constantFrom('', ' ', '\n', '\t', '\r\n', '  ');
@@ -106,8 +132,14 @@ const whitespace = fc.constantFrom('', ' ', '\n', '\t', '\r\n', '  ');
 const recordText = fc
   .record({
     eventSource: fc.constantFrom(...SOURCES),
-    keyEscapes: fc.oneof({ weight: 3, arbitrary: fc.constant<boolean[]>([]) }, { weight: 1, arbitrary: fc.array(fc.boolean()) }),
-    valueEscapes: fc.oneof({ weight: 3, arbitrary: fc.constant<boolean[]>([]) }, { weight: 1, arbitrary: fc.array(fc.boolean()) }),
+    keyEscapes: fc.oneof(
+      { weight: 3, arbitrary: fc.constant<boolean[]>([]) },
+      { weight: 1, arbitrary: fc.array(fc.boolean()) },
+    ),
+    valueEscapes: fc.oneof(
+      { weight: 3, arbitrary: fc.constant<boolean[]>([]) },
+      { weight: 1, arbitrary: fc.array(fc.boolean()) },
+    ),
     nestedSource: fc.option(fc.constantFrom(...SOURCES)),
     mention: fc.option(fc.constantFrom(...SOURCES)),
     order: fc.array(fc.nat(), { minLength: 5, maxLength: 5 }),
@@ -127,7 +159,10 @@ const recordText = fc
   });
 
 async function read(text: string, sizes: number[], prefilter?: ReturnType<typeof eventSourcePrefilter>) {
-  const reader = readCloudTrailLog(chunked(gzipText(text), sizes), { file: 'log.json.gz', ...(prefilter ? { prefilter } : {}) });
+  const reader = readCloudTrailLog(chunked(gzipText(text), sizes), {
+    file: 'log.json.gz',
+    ...(prefilter ? { prefilter } : {}),
+  });
   const items = await readAll(reader);
   return { records: parsedRecords(items), stats: reader.stats };
 }
@@ -178,14 +213,18 @@ describe('reading with eventSourcePrefilter(S)', () => {
     const text = `{"Records":[42,${JSON.stringify(cloudTrailRecord({ eventSource: 'ec2.amazonaws.com' }))}]}`;
     const reader = readCloudTrailLog(chunked(Buffer.from(text)), { file: 'log.json', prefilter: rdsOnly });
     const items = await readAll(reader);
-    expect(items.map((item) => (item.kind === 'malformed' ? item.error.code : item.kind))).toEqual(['RECORD_NOT_OBJECT']);
+    expect(items.map((item) => (item.kind === 'malformed' ? item.error.code : item.kind))).toEqual([
+      'RECORD_NOT_OBJECT',
+    ]);
     expect(reader.stats).toMatchObject({ records: 2, skipped: 1, malformed: 1 });
   });
 });
 
 describe('recordPrefilter alternatives', () => {
-  const record = (fields: Record<string, unknown>) => Buffer.from(JSON.stringify({ eventTime: '2026-11-20T10:00:00Z', ...fields }));
-  const passes = (alternatives: Parameters<typeof recordPrefilter>[0], bytes: Buffer) => recordPrefilter(alternatives)(bytes, 0, bytes.length);
+  const record = (fields: Record<string, unknown>) =>
+    Buffer.from(JSON.stringify({ eventTime: '2026-11-20T10:00:00Z', ...fields }));
+  const passes = (alternatives: Parameters<typeof recordPrefilter>[0], bytes: Buffer) =>
+    recordPrefilter(alternatives)(bytes, 0, bytes.length);
   const rds = new Set(['rds.amazonaws.com']);
 
   it('requires the eventName when an alternative names it', () => {
@@ -196,18 +235,33 @@ describe('recordPrefilter alternatives', () => {
 
   it('requires every token of an alternative', () => {
     const alt = [{ eventSources: rds, mustContain: ['"errorCode"'] }];
-    expect(passes(alt, record({ eventSource: 'rds.amazonaws.com', eventName: 'DescribeDBInstances', errorCode: 'AccessDenied' }))).toBe(true);
+    expect(
+      passes(
+        alt,
+        record({ eventSource: 'rds.amazonaws.com', eventName: 'DescribeDBInstances', errorCode: 'AccessDenied' }),
+      ),
+    ).toBe(true);
     expect(passes(alt, record({ eventSource: 'rds.amazonaws.com', eventName: 'DescribeDBInstances' }))).toBe(false);
   });
 
   it('passes a record that satisfies any one alternative', () => {
-    const alts = [{ eventSources: rds, eventNames: new Set(['DeleteDBInstance']) }, { eventSources: rds, mustContain: ['"Root"'] }];
-    expect(passes(alts, record({ eventSource: 'rds.amazonaws.com', eventName: 'DescribeDBInstances', userIdentity: { type: 'Root' } }))).toBe(true);
+    const alts = [
+      { eventSources: rds, eventNames: new Set(['DeleteDBInstance']) },
+      { eventSources: rds, mustContain: ['"Root"'] },
+    ];
+    expect(
+      passes(
+        alts,
+        record({ eventSource: 'rds.amazonaws.com', eventName: 'DescribeDBInstances', userIdentity: { type: 'Root' } }),
+      ),
+    ).toBe(true);
   });
 
   it('lets through a record whose eventName is written with \\u escapes', () => {
     const alt = [{ eventSources: rds, eventNames: new Set(['DeleteDBInstance']) }];
-    const escaped = Buffer.from('{"eventSource":"rds.amazonaws.com","eventName":"\\u0044eleteDBInstance","eventTime":"t"}');
+    const escaped = Buffer.from(
+      '{"eventSource":"rds.amazonaws.com","eventName":"\\u0044eleteDBInstance","eventTime":"t"}',
+    );
     expect(passes(alt, escaped)).toBe(true);
   });
 
@@ -221,7 +275,12 @@ describe('recordPrefilter alternatives', () => {
         fc.constantFrom(0, 2),
         fc.subarray(names, { minLength: 1 }),
         (eventName, failed, root, indent, wantedNames) => {
-          const fields = { eventSource: 'rds.amazonaws.com', eventName, userIdentity: { type: root ? 'Root' : 'IAMUser' }, ...(failed ? { errorCode: 'X' } : {}) };
+          const fields = {
+            eventSource: 'rds.amazonaws.com',
+            eventName,
+            userIdentity: { type: root ? 'Root' : 'IAMUser' },
+            ...(failed ? { errorCode: 'X' } : {}),
+          };
           const bytes = Buffer.from(JSON.stringify({ eventTime: 't', ...fields }, null, indent));
           const alts = [
             { eventSources: rds, eventNames: new Set(wantedNames) },
@@ -239,7 +298,12 @@ describe('recordPrefilter alternatives', () => {
 });
 
 describe('records the prefilter must not hide', () => {
-  const passes = (bytes: Buffer) => recordPrefilter([{ eventSources: new Set(['rds.amazonaws.com']), eventNames: new Set(['DeleteDBInstance']) }])(bytes, 0, bytes.length);
+  const passes = (bytes: Buffer) =>
+    recordPrefilter([{ eventSources: new Set(['rds.amazonaws.com']), eventNames: new Set(['DeleteDBInstance']) }])(
+      bytes,
+      0,
+      bytes.length,
+    );
 
   it('passes a record with no eventSource, so the reader reports it as malformed', () => {
     expect(passes(Buffer.from('{"eventName":"DeleteDBInstance","eventTime":"t"}'))).toBe(true);
@@ -255,8 +319,13 @@ describe('records the prefilter must not hide', () => {
       { eventSource: 'rds.amazonaws.com', eventTime: '2026-11-20T10:00:00Z' },
       cloudTrailRecord({ eventSource: 's3.amazonaws.com', eventName: 'GetObject' }),
     ]);
-    const prefilter = recordPrefilter([{ eventSources: new Set(['rds.amazonaws.com']), eventNames: new Set(['DeleteDBInstance']) }]);
+    const prefilter = recordPrefilter([
+      { eventSources: new Set(['rds.amazonaws.com']), eventNames: new Set(['DeleteDBInstance']) },
+    ]);
     const items = await readAll(readCloudTrailLog(chunked(Buffer.from(text)), { file: 'f.json', prefilter }));
-    expect(items.map((i) => (i.kind === 'malformed' ? i.error.code : i.record.eventName))).toEqual(['DeleteDBInstance', 'RECORD_MISSING_FIELD']);
+    expect(items.map((i) => (i.kind === 'malformed' ? i.error.code : i.record.eventName))).toEqual([
+      'DeleteDBInstance',
+      'RECORD_MISSING_FIELD',
+    ]);
   });
 });

@@ -4,10 +4,16 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
-import { bundleHandler, startLoopbackService, type HandlerBundle, type LoopbackService } from './helpers/handler-bundle.js';
+import {
+  bundleHandler,
+  startLoopbackService,
+  type HandlerBundle,
+  type LoopbackService,
+} from './helpers/handler-bundle.js';
 
 const BUCKET = 'trailwatch-sample-trail';
-const KEY = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1110Z_OFgXCp32aVxXbA7d.json.gz';
+const KEY =
+  'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1110Z_OFgXCp32aVxXbA7d.json.gz';
 
 let s3rver: S3Emulator;
 let sns: LoopbackService;
@@ -20,7 +26,9 @@ beforeAll(async () => {
   await s3rver.put(BUCKET, KEY, readFileSync(new URL(`../events/logs/${KEY}`, import.meta.url)));
   sns = await startLoopbackService(({ body }) => {
     snsRequests.push(body);
-    const ids = [...body.matchAll(/PublishBatchRequestEntries\.member\.\d+\.Id=([^&]*)/g)].map((m) => decodeURIComponent(m[1] ?? ''));
+    const ids = [...body.matchAll(/PublishBatchRequestEntries\.member\.\d+\.Id=([^&]*)/g)].map((m) =>
+      decodeURIComponent(m[1] ?? ''),
+    );
     const members = ids.map((id) => `<member><Id>${id}</Id><MessageId>msg-${id}</MessageId></member>`).join('');
     return {
       status: 200,
@@ -40,7 +48,6 @@ afterAll(async () => {
   await bundle?.remove();
 });
 
-
 describe('the bundled processor (dist/processor/handler.mjs)', () => {
   it('exports handler and processes an S3 put event with endpoints and credentials from the environment only', async () => {
     const event = readFileSync(new URL('../events/s3-put.json', import.meta.url), 'utf8');
@@ -51,7 +58,12 @@ describe('the bundled processor (dist/processor/handler.mjs)', () => {
       process.stdout.write('RESULT ' + JSON.stringify({ type: typeof handler, files: result.files.map((f) => [f.key, f.alertsByRule, f.published]) }) + '\\n');
     `;
     const { code, stdout, stderr } = await bundle.run(
-      { ...s3rver.environment, ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts', AWS_ENDPOINT_URL_SNS: sns.endpoint, POWERTOOLS_LOG_LEVEL: 'WARN' },
+      {
+        ...s3rver.environment,
+        ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts',
+        AWS_ENDPOINT_URL_SNS: sns.endpoint,
+        POWERTOOLS_LOG_LEVEL: 'WARN',
+      },
       script,
     );
     expect(stderr).toBe('');
@@ -67,7 +79,10 @@ describe('the bundled processor (dist/processor/handler.mjs)', () => {
   });
 
   it('fails its init with the configuration problems when the environment is wrong', async () => {
-    const { code, stderr } = await bundle.run({ AWS_REGION: 'us-east-1', ALERT_STORM_THRESHOLD: 'many' }, "await import('./processor/handler.mjs');");
+    const { code, stderr } = await bundle.run(
+      { AWS_REGION: 'us-east-1', ALERT_STORM_THRESHOLD: 'many' },
+      "await import('./processor/handler.mjs');",
+    );
     expect(code).not.toBe(0);
     expect(stderr).toContain('ConfigError: trailwatch processor: invalid configuration (2 problems):');
     expect(stderr).toContain('ALERT_TOPIC_ARN: required, not set');

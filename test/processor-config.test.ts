@@ -1,7 +1,16 @@
 // The processor's environment: read once, every problem reported together, custom rules inline or bundled.
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../functions/lib/errors.js';
-import { booleanFlag, commaList, EnvReader, integer, InvalidValue, keyValueList, severity, snsTopicArn } from '../functions/lib/config.js';
+import {
+  booleanFlag,
+  commaList,
+  EnvReader,
+  integer,
+  InvalidValue,
+  keyValueList,
+  severity,
+  snsTopicArn,
+} from '../functions/lib/config.js';
 import { loadProcessorConfig } from '../functions/processor/config.js';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts';
@@ -54,7 +63,13 @@ describe('loadProcessorConfig', () => {
       RULES_YAML: CUSTOM_RULES,
       S3_FORCE_PATH_STYLE: 'true',
     });
-    expect(config).toMatchObject({ minSeverity: 'high', eventsMinSeverity: 'medium', stormThreshold: 5, rulesSources: ['RULES_YAML'], aws: { s3ForcePathStyle: true } });
+    expect(config).toMatchObject({
+      minSeverity: 'high',
+      eventsMinSeverity: 'medium',
+      stormThreshold: 5,
+      rulesSources: ['RULES_YAML'],
+      aws: { s3ForcePathStyle: true },
+    });
     const ids = config.ruleset.rules.map((r) => r.id);
     expect(ids).toContain('snapshot-copied');
     expect(ids).not.toContain('rds-failed-call');
@@ -68,7 +83,12 @@ describe('loadProcessorConfig', () => {
   it('reads RULES_FILE relative to the function code, before RULES_YAML', () => {
     const read: string[] = [];
     const config = loadProcessorConfig(
-      { ALERT_TOPIC_ARN: TOPIC, RULES_FILE: 'rules/trailwatch.yaml', RULES_YAML: 'overrides:\n  snapshot-copied:\n    severity: high\n', LAMBDA_TASK_ROOT: '/var/task' },
+      {
+        ALERT_TOPIC_ARN: TOPIC,
+        RULES_FILE: 'rules/trailwatch.yaml',
+        RULES_YAML: 'overrides:\n  snapshot-copied:\n    severity: high\n',
+        LAMBDA_TASK_ROOT: '/var/task',
+      },
       {
         readFile: (file) => {
           read.push(file);
@@ -82,7 +102,13 @@ describe('loadProcessorConfig', () => {
   });
 
   it('treats blank variables as unset (CloudFormation passes "" for an empty parameter)', () => {
-    const config = loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, MIN_SEVERITY: '', ALERT_EVENTS_TOPIC_ARN: ' ', RULES_YAML: '', DISABLED_RULES: '' });
+    const config = loadProcessorConfig({
+      ALERT_TOPIC_ARN: TOPIC,
+      MIN_SEVERITY: '',
+      ALERT_EVENTS_TOPIC_ARN: ' ',
+      RULES_YAML: '',
+      DISABLED_RULES: '',
+    });
     expect(config).toMatchObject({ minSeverity: 'low', eventsTopicArn: undefined, rulesSources: [] });
   });
 
@@ -97,7 +123,14 @@ describe('loadProcessorConfig', () => {
       }),
     );
     expect(error.code).toBe('INVALID_CONFIG');
-    expect(error.problems.map((p) => p.variable)).toEqual(['ALERT_TOPIC_ARN', 'MIN_SEVERITY', 'ALERT_EVENTS_TOPIC_ARN', 'ALERT_STORM_THRESHOLD', 'SEVERITY_OVERRIDES', 'S3_FORCE_PATH_STYLE']);
+    expect(error.problems.map((p) => p.variable)).toEqual([
+      'ALERT_TOPIC_ARN',
+      'MIN_SEVERITY',
+      'ALERT_EVENTS_TOPIC_ARN',
+      'ALERT_STORM_THRESHOLD',
+      'SEVERITY_OVERRIDES',
+      'S3_FORCE_PATH_STYLE',
+    ]);
     expect(error.message).toBe(
       [
         'trailwatch processor: invalid configuration (6 problems):',
@@ -112,43 +145,74 @@ describe('loadProcessorConfig', () => {
   });
 
   it('rejects topic ARNs of other services or with a bad name', () => {
-    for (const arn of ['arn:aws:sqs:us-east-1:123456789012:queue', 'arn:aws:sns:us-east-1:123:topic', 'arn:aws:sns:us-east-1:123456789012:my topic', 'arn:aws:sns:us-east-1:123456789012:']) {
-      expect(configError(() => loadProcessorConfig({ ALERT_TOPIC_ARN: arn })).problems[0]?.variable).toBe('ALERT_TOPIC_ARN');
+    for (const arn of [
+      'arn:aws:sqs:us-east-1:123456789012:queue',
+      'arn:aws:sns:us-east-1:123:topic',
+      'arn:aws:sns:us-east-1:123456789012:my topic',
+      'arn:aws:sns:us-east-1:123456789012:',
+    ]) {
+      expect(configError(() => loadProcessorConfig({ ALERT_TOPIC_ARN: arn })).problems[0]?.variable).toBe(
+        'ALERT_TOPIC_ARN',
+      );
     }
-    for (const arn of [TOPIC, 'arn:aws-us-gov:sns:us-gov-west-1:123456789012:alerts', 'arn:aws-cn:sns:cn-north-1:123456789012:a_b-c', 'arn:aws:sns:eu-west-1:123456789012:alerts.fifo']) {
+    for (const arn of [
+      TOPIC,
+      'arn:aws-us-gov:sns:us-gov-west-1:123456789012:alerts',
+      'arn:aws-cn:sns:cn-north-1:123456789012:a_b-c',
+      'arn:aws:sns:eu-west-1:123456789012:alerts.fifo',
+    ]) {
       expect(loadProcessorConfig({ ALERT_TOPIC_ARN: arn }).alertTopicArn).toBe(arn);
     }
   });
 
   it('names the variable of an unknown rule id in DISABLED_RULES or SEVERITY_OVERRIDES', () => {
-    const disabled = configError(() => loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, DISABLED_RULES: 'rds-database-deletd' }));
+    const disabled = configError(() =>
+      loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, DISABLED_RULES: 'rds-database-deletd' }),
+    );
     expect(disabled.problems).toHaveLength(1);
     expect(disabled.problems[0]?.variable).toBe('DISABLED_RULES');
     expect(disabled.problems[0]?.message).toContain('no rule has the id "rds-database-deletd"');
-    const overrides = configError(() => loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, SEVERITY_OVERRIDES: 'nope=high' }));
+    const overrides = configError(() =>
+      loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, SEVERITY_OVERRIDES: 'nope=high' }),
+    );
     expect(overrides.problems[0]?.variable).toBe('SEVERITY_OVERRIDES');
   });
 
   it('reports invalid custom rules under RULES_YAML / RULES_FILE with the place in them', () => {
-    const yaml = configError(() => loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, RULES_YAML: 'rules:\n  - id: x\n    severity: high\n' }));
+    const yaml = configError(() =>
+      loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, RULES_YAML: 'rules:\n  - id: x\n    severity: high\n' }),
+    );
     expect(yaml.problems[0]).toMatchObject({ variable: 'RULES_YAML' });
     expect(yaml.problems[0]?.message).toContain('RULES_YAML at rules[0].id');
     const broken = configError(() => loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, RULES_YAML: 'rules: [' }));
     expect(broken.problems[0]?.message).toContain('not valid YAML/JSON');
-    const missing = configError(() => loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, RULES_FILE: 'rules.yaml' }, { taskRoot: '/nonexistent-task-root' }));
+    const missing = configError(() =>
+      loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, RULES_FILE: 'rules.yaml' }, { taskRoot: '/nonexistent-task-root' }),
+    );
     expect(missing.problems[0]).toEqual({
       variable: 'RULES_FILE',
-      message: 'cannot read /nonexistent-task-root/rules.yaml: no such file (paths are relative to the function code, LAMBDA_TASK_ROOT)',
+      message:
+        'cannot read /nonexistent-task-root/rules.yaml: no such file (paths are relative to the function code, LAMBDA_TASK_ROOT)',
     });
     const badPattern = configError(() =>
-      loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, RULES_FILE: 'r.yaml' }, { taskRoot: '/t', readFile: () => 'rules:\n  - id: bad-one\n    severity: low\n    title: t\n    match: { eventName: DeleteDBInstance }\n' }),
+      loadProcessorConfig(
+        { ALERT_TOPIC_ARN: TOPIC, RULES_FILE: 'r.yaml' },
+        {
+          taskRoot: '/t',
+          readFile: () =>
+            'rules:\n  - id: bad-one\n    severity: low\n    title: t\n    match: { eventName: DeleteDBInstance }\n',
+        },
+      ),
     );
     expect(badPattern.problems[0]?.variable).toBe('RULES_FILE');
     expect(badPattern.problems[0]?.message).toContain('RULES_FILE r.yaml');
   });
 
   it('refuses ALERT_EVENTS_MIN_SEVERITY without an events topic', () => {
-    expect(configError(() => loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, ALERT_EVENTS_MIN_SEVERITY: 'info' })).problems[0]?.variable).toBe('ALERT_EVENTS_MIN_SEVERITY');
+    expect(
+      configError(() => loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, ALERT_EVENTS_MIN_SEVERITY: 'info' })).problems[0]
+        ?.variable,
+    ).toBe('ALERT_EVENTS_MIN_SEVERITY');
   });
 });
 

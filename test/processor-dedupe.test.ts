@@ -5,8 +5,14 @@
 import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PublishBatchCommand, SNSClient, type PublishBatchCommandInput, type PublishBatchCommandOutput, type PublishBatchRequestEntry } from '@aws-sdk/client-sns';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  PublishBatchCommand,
+  SNSClient,
+  type PublishBatchCommandInput,
+  type PublishBatchCommandOutput,
+  type PublishBatchRequestEntry,
+} from '@aws-sdk/client-sns';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -74,7 +80,10 @@ let accepted: Array<{ topic: string; entry: PublishBatchRequestEntry }> = [];
 
 function allSucceed(input: PublishBatchCommandInput): Partial<PublishBatchCommandOutput> {
   for (const entry of input.PublishBatchRequestEntries ?? []) accepted.push({ topic: input.TopicArn ?? '', entry });
-  return { Successful: (input.PublishBatchRequestEntries ?? []).map((e) => ({ Id: e.Id, MessageId: `sns-${e.Id}` })), Failed: [] };
+  return {
+    Successful: (input.PublishBatchRequestEntries ?? []).map((e) => ({ Id: e.Id, MessageId: `sns-${e.Id}` })),
+    Failed: [],
+  };
 }
 
 function entries(topic = TOPIC): PublishBatchRequestEntry[] {
@@ -85,7 +94,12 @@ function entries(topic = TOPIC): PublishBatchRequestEntry[] {
 function published(topic = TOPIC): string[] {
   return entries(topic).map((entry) => {
     const body = JSON.parse(entry.Message ?? '{}') as { default?: string };
-    const alert = JSON.parse(body.default ?? entry.Message ?? '{}') as { rule: string; eventID?: string; kind?: string; file?: string };
+    const alert = JSON.parse(body.default ?? entry.Message ?? '{}') as {
+      rule: string;
+      eventID?: string;
+      kind?: string;
+      file?: string;
+    };
     return alert.kind === 'summary' ? `${alert.rule} summary ${alert.file}` : `${alert.rule} ${alert.eventID}`;
   });
 }
@@ -96,7 +110,11 @@ function failingClient(when: (command: string, input: Record<string, unknown>) =
   client.middlewareStack.add(
     (next, ctx) => async (args) => {
       if (when(ctx.commandName ?? '', args.input as Record<string, unknown>)) {
-        throw Object.assign(new Error('injected: service unavailable'), { name: 'ServiceUnavailable', $fault: 'server', $metadata: { httpStatusCode: 503 } });
+        throw Object.assign(new Error('injected: service unavailable'), {
+          name: 'ServiceUnavailable',
+          $fault: 'server',
+          $metadata: { httpStatusCode: 503 },
+        });
       }
       return next(args);
     },
@@ -106,7 +124,8 @@ function failingClient(when: (command: string, input: Record<string, unknown>) =
 }
 
 const marksPublished = (command: string, input: Record<string, unknown>) =>
-  command === 'UpdateItemCommand' && ':published' in ((input.ExpressionAttributeValues as Record<string, unknown> | undefined) ?? {});
+  command === 'UpdateItemCommand' &&
+  ':published' in ((input.ExpressionAttributeValues as Record<string, unknown> | undefined) ?? {});
 
 beforeAll(async () => {
   [s3rver, dynamo] = await Promise.all([startS3Emulator(), startLocalDynamoDb()]);
@@ -127,9 +146,18 @@ beforeEach(() => {
 });
 
 /** What the two files publish once, without a dedupe table. */
-async function baseline(event: unknown, env: Record<string, string> = {}): Promise<{ alerts: string[]; events: string[] }> {
+async function baseline(
+  event: unknown,
+  env: Record<string, string> = {},
+): Promise<{ alerts: string[]; events: string[] }> {
   const config = loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, ...env });
-  const handler = createHandler({ config, obs: quietObservabilityFor('baseline'), s3, sns: new SNSClient({ region: 'us-east-1' }), publish: { sleep: () => Promise.resolve() } });
+  const handler = createHandler({
+    config,
+    obs: quietObservabilityFor('baseline'),
+    s3,
+    sns: new SNSClient({ region: 'us-east-1' }),
+    publish: { sleep: () => Promise.resolve() },
+  });
   await handler(event, context);
   const result = { alerts: published(TOPIC), events: published(EVENTS_TOPIC) };
   accepted = [];
@@ -146,7 +174,7 @@ describe('dedupe: the same delivery again publishes nothing new', () => {
     expect(published()).toEqual(expected.alerts);
   });
 
-  it('retries a delivery naming an unreadable file three times and publishes the readable file\'s alerts once', async () => {
+  it("retries a delivery naming an unreadable file three times and publishes the readable file's alerts once", async () => {
     const event = cloudTrailNotificationOf([GOOD, MISSING]);
     const expected = await baseline(cloudTrailNotificationOf([GOOD]));
     expect(expected.alerts).toHaveLength(2);
@@ -159,7 +187,13 @@ describe('dedupe: the same delivery again publishes nothing new', () => {
     // 30 failed DeleteDBInstance calls: over the storm threshold (20) for both rules they raise, so two summaries.
     const key = logKey('2359Z', 'stormstormstorm1');
     const records = Array.from({ length: 30 }, (_, i) =>
-      cloudTrailRecord({ eventSource: 'rds.amazonaws.com', eventName: 'DeleteDBInstance', errorCode: 'AccessDenied', eventID: `storm-${i}`, requestParameters: { dBInstanceIdentifier: `db-${i}` } }),
+      cloudTrailRecord({
+        eventSource: 'rds.amazonaws.com',
+        eventName: 'DeleteDBInstance',
+        errorCode: 'AccessDenied',
+        eventID: `storm-${i}`,
+        requestParameters: { dBInstanceIdentifier: `db-${i}` },
+      }),
     );
     await s3rver.put(BUCKET, key, gzipSync(JSON.stringify({ Records: records })));
     const event = cloudTrailNotificationOf([key]);
@@ -167,7 +201,10 @@ describe('dedupe: the same delivery again publishes nothing new', () => {
     await run(event);
     await run(event);
     const summaries = published().filter((p) => p.includes(' summary '));
-    expect(summaries.sort()).toEqual([`rds-database-deleted summary s3://${BUCKET}/${key}`, `rds-failed-call summary s3://${BUCKET}/${key}`]);
+    expect(summaries.sort()).toEqual([
+      `rds-database-deleted summary s3://${BUCKET}/${key}`,
+      `rds-failed-call summary s3://${BUCKET}/${key}`,
+    ]);
     expect(new Set(published()).size).toBe(published().length);
   });
 });
@@ -179,7 +216,8 @@ describe('dedupe: per topic', () => {
     let eventsCalls = 0;
     snsMock.on(PublishBatchCommand).callsFake((input: PublishBatchCommandInput) => {
       // The events topic is down for the first two attempts' calls.
-      if (input.TopicArn === EVENTS_TOPIC && ++eventsCalls <= 4) throw Object.assign(new Error('Internal'), { name: 'InternalError', $metadata: { httpStatusCode: 500 } });
+      if (input.TopicArn === EVENTS_TOPIC && ++eventsCalls <= 4)
+        throw Object.assign(new Error('Internal'), { name: 'InternalError', $metadata: { httpStatusCode: 500 } });
       return allSucceed(input);
     });
     const run = processor({ table: await dynamo.createDedupeTable(), env });
@@ -209,7 +247,8 @@ describe('dedupe: when the store or SNS fails', () => {
     let calls = 0;
     snsMock.on(PublishBatchCommand).callsFake((input: PublishBatchCommandInput) => {
       // The first file's call fails outright; everything after succeeds.
-      if (++calls === 1) throw Object.assign(new Error('Internal'), { name: 'InternalError', $metadata: { httpStatusCode: 500 } });
+      if (++calls === 1)
+        throw Object.assign(new Error('Internal'), { name: 'InternalError', $metadata: { httpStatusCode: 500 } });
       return allSucceed(input);
     });
     const run = processor({ table: await dynamo.createDedupeTable() });
@@ -242,8 +281,17 @@ describe('dedupe: when the store or SNS fails', () => {
     const event = cloudTrailNotificationOf([GOOD]);
     const expected = await baseline(event);
     // Another delivery claimed everything and then died (no publish, no release).
-    const crashed = processor({ table, clock, ddb: failingClient((command, input) => command === 'UpdateItemCommand' && ':zero' in ((input.ExpressionAttributeValues as object | undefined) ?? {})) });
-    snsMock.on(PublishBatchCommand).rejects(Object.assign(new Error('Internal'), { name: 'InternalError', $metadata: { httpStatusCode: 500 } }));
+    const crashed = processor({
+      table,
+      clock,
+      ddb: failingClient(
+        (command, input) =>
+          command === 'UpdateItemCommand' && ':zero' in ((input.ExpressionAttributeValues as object | undefined) ?? {}),
+      ),
+    });
+    snsMock
+      .on(PublishBatchCommand)
+      .rejects(Object.assign(new Error('Internal'), { name: 'InternalError', $metadata: { httpStatusCode: 500 } }));
     await expect(crashed(event)).rejects.toThrow();
     snsMock.on(PublishBatchCommand).callsFake(allSucceed);
     const error = await failure(processor({ table, clock })(event));
@@ -259,10 +307,22 @@ describe('dedupe: when the store or SNS fails', () => {
 describe('dedupe: the fast path, then the S3 file', () => {
   it('publishes a record once when its EventBridge event comes first and its log file minutes later', async () => {
     const key = logKey('1110Z', 'OFgXCp32aVxXbA7d');
-    const { Records } = JSON.parse(gunzipSync(readFileSync(new URL(key, SAMPLE_LOGS))).toString('utf8')) as { Records: Array<Record<string, unknown>> };
+    const { Records } = JSON.parse(gunzipSync(readFileSync(new URL(key, SAMPLE_LOGS))).toString('utf8')) as {
+      Records: Array<Record<string, unknown>>;
+    };
     const deleted = Records.find((r) => r.eventName === 'DeleteDBInstance');
     expect(deleted).toBeDefined();
-    const apiCall = { version: '0', id: 'ev-1', 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.rds', account: '123456789012', time: deleted?.eventTime, region: 'us-east-1', resources: [], detail: deleted };
+    const apiCall = {
+      version: '0',
+      id: 'ev-1',
+      'detail-type': 'AWS API Call via CloudTrail',
+      source: 'aws.rds',
+      account: '123456789012',
+      time: deleted?.eventTime,
+      region: 'us-east-1',
+      resources: [],
+      detail: deleted,
+    };
     const run = processor({ table: await dynamo.createDedupeTable() });
     await run(apiCall);
     expect(published()).toEqual([`rds-database-deleted ${String(deleted?.eventID)}`]);

@@ -3,7 +3,13 @@
 // what is published when a read fails (nothing); SQS partial batch failures; logs and metrics.
 import 'aws-sdk-client-mock-vitest/extend';
 import { gzipSync } from 'node:zlib';
-import { PublishBatchCommand, SNSClient, type PublishBatchCommandInput, type PublishBatchCommandOutput, type PublishBatchRequestEntry } from '@aws-sdk/client-sns';
+import {
+  PublishBatchCommand,
+  SNSClient,
+  type PublishBatchCommandInput,
+  type PublishBatchCommandOutput,
+  type PublishBatchRequestEntry,
+} from '@aws-sdk/client-sns';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -42,7 +48,10 @@ let s3: S3Client;
 let createHandler: typeof CreateHandler;
 
 function allSucceed(input: PublishBatchCommandInput): Partial<PublishBatchCommandOutput> {
-  return { Successful: (input.PublishBatchRequestEntries ?? []).map((e) => ({ Id: e.Id, MessageId: `sns-${e.Id}` })), Failed: [] };
+  return {
+    Successful: (input.PublishBatchRequestEntries ?? []).map((e) => ({ Id: e.Id, MessageId: `sns-${e.Id}` })),
+    Failed: [],
+  };
 }
 
 /** Entries published to a topic, in order, over every PublishBatch call. */
@@ -73,7 +82,13 @@ const quietObservability = () => quietObservabilityFor('trailwatch-processor-tes
 
 function processor(env: Record<string, string> = {}, observability: Observability = quietObservability()) {
   const config = loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, ...env });
-  const handler = createHandler({ config, obs: observability, s3, sns: new SNSClient({ region: 'us-east-1' }), publish: { sleep: () => Promise.resolve() } });
+  const handler = createHandler({
+    config,
+    obs: observability,
+    s3,
+    sns: new SNSClient({ region: 'us-east-1' }),
+    publish: { sleep: () => Promise.resolve() },
+  });
   return (event: unknown) => handler(event, context) as Promise<ProcessorResult>;
 }
 
@@ -102,7 +117,14 @@ afterEach(() => {
 describe('processor: alerts from the sample events', () => {
   it('publishes the alert of an S3 put event as a json-structured message with subject and attributes', async () => {
     const result = (await processor()(sampleEvent('s3-put.json'))) as DeliveryOutcome;
-    expect(result.files).toMatchObject([{ bucket: BUCKET, key: logKey('1110Z', 'OFgXCp32aVxXbA7d'), alertsByRule: { 'rds-database-deleted': 1 }, published: { alertTopic: 1, eventsTopic: 0 } }]);
+    expect(result.files).toMatchObject([
+      {
+        bucket: BUCKET,
+        key: logKey('1110Z', 'OFgXCp32aVxXbA7d'),
+        alertsByRule: { 'rds-database-deleted': 1 },
+        published: { alertTopic: 1, eventsTopic: 0 },
+      },
+    ]);
     expect(snsMock).toHaveReceivedCommandTimes(PublishBatchCommand, 1);
     const [entry] = published();
     expect(entry?.MessageStructure).toBe('json');
@@ -117,15 +139,30 @@ describe('processor: alerts from the sample events', () => {
     });
     const message = JSON.parse(entry?.Message ?? '{}') as Record<string, string>;
     expect(Object.keys(message).sort()).toEqual(['default', 'email']);
-    expect(defaultDoc(entry)).toMatchObject({ rule: 'rds-database-deleted', severity: 'high', eventName: 'DeleteDBInstance', file: `s3://${BUCKET}/${logKey('1110Z', 'OFgXCp32aVxXbA7d')}` });
+    expect(defaultDoc(entry)).toMatchObject({
+      rule: 'rds-database-deleted',
+      severity: 'high',
+      eventName: 'DeleteDBInstance',
+      file: `s3://${BUCKET}/${logKey('1110Z', 'OFgXCp32aVxXbA7d')}`,
+    });
     expect(message.email).toContain('oradb');
   });
 
   it('publishes an EventBridge-triggered file, most severe alert first, in one PublishBatch call', async () => {
     await processor()(sampleEvent('eventbridge-object-created.json'));
     expect(snsMock).toHaveReceivedCommandTimes(PublishBatchCommand, 1);
-    expect(published().map((e) => defaultDoc(e).rule)).toEqual(['rds-snapshot-public', 'rds-snapshot-shared', 'rds-manual-snapshot-created', 'rds-manual-snapshot-created']);
-    expect(published().map((e) => e.Subject?.slice(0, 10))).toEqual(['[CRITICAL]', '[HIGH] Mod', '[LOW] Crea', '[LOW] Crea']);
+    expect(published().map((e) => defaultDoc(e).rule)).toEqual([
+      'rds-snapshot-public',
+      'rds-snapshot-shared',
+      'rds-manual-snapshot-created',
+      'rds-manual-snapshot-created',
+    ]);
+    expect(published().map((e) => e.Subject?.slice(0, 10))).toEqual([
+      '[CRITICAL]',
+      '[HIGH] Mod',
+      '[LOW] Crea',
+      '[LOW] Crea',
+    ]);
   });
 
   it("reads every file of CloudTrail's SNS notification, publishing each file's alerts after it was read", async () => {
@@ -136,7 +173,13 @@ describe('processor: alerts from the sample events', () => {
       { 'root-rds-activity': 3 },
     ]);
     expect(snsMock).toHaveReceivedCommandTimes(PublishBatchCommand, 2);
-    expect(published().map((e) => defaultDoc(e).rule)).toEqual(['cloudtrail-logging-stopped', 'rds-deletion-protection-disabled', 'root-rds-activity', 'root-rds-activity', 'root-rds-activity']);
+    expect(published().map((e) => defaultDoc(e).rule)).toEqual([
+      'cloudtrail-logging-stopped',
+      'rds-deletion-protection-disabled',
+      'root-rds-activity',
+      'root-rds-activity',
+      'root-rds-activity',
+    ]);
   });
 
   it('keeps every subject within SNS limits and ids unique per call', async () => {
@@ -160,13 +203,22 @@ describe('processor: alerts from the sample events', () => {
     const result = (await processor({}, obs)(sampleEvent('s3-put-shared-bucket.json'))) as DeliveryOutcome;
     expect(result.files.map((f) => f.key)).toEqual([ORG_KEY]);
     expect(result.skipped).toBe(4);
-    const skipped = info.mock.calls.filter(([message]) => message === 'object skipped').map(([, fields]) => (fields as { reason: string }).reason);
+    const skipped = info.mock.calls
+      .filter(([message]) => message === 'object skipped')
+      .map(([, fields]) => (fields as { reason: string }).reason);
     expect(skipped).toEqual(['config-writability-check', 'aws-config', 'folder', 'not-created']);
     expect(addMetric.mock.calls.filter(([name]) => name === 'FilesSkipped')).toHaveLength(4);
     // The digest is handed to the integrity check (issue 14; test/processor-integrity.test.ts), not skipped.
     // It is not in this bucket, so there is nothing to check (a deletion raises its own alert).
-    expect(result.digests?.map((d) => [d.key.split('/').pop(), d.results.length])).toEqual([['123456789012_CloudTrail-Digest_us-east-1_RDS-CloudTrail_us-east-1_20261120T094631Z.json.gz', 0]]);
-    expect(published().map((e) => defaultDoc(e).rule)).toEqual(['rds-snapshot-public', 'rds-snapshot-shared', 'rds-manual-snapshot-created', 'rds-manual-snapshot-created']);
+    expect(result.digests?.map((d) => [d.key.split('/').pop(), d.results.length])).toEqual([
+      ['123456789012_CloudTrail-Digest_us-east-1_RDS-CloudTrail_us-east-1_20261120T094631Z.json.gz', 0],
+    ]);
+    expect(published().map((e) => defaultDoc(e).rule)).toEqual([
+      'rds-snapshot-public',
+      'rds-snapshot-shared',
+      'rds-manual-snapshot-created',
+      'rds-manual-snapshot-created',
+    ]);
   });
 
   it('writes one structured log line per file with bytes, records, alerts by rule, malformed and duration', async () => {
@@ -193,8 +245,17 @@ describe('processor: alerts from the sample events', () => {
 
 describe('processor: topics and severity', () => {
   it('sends people only alerts at MIN_SEVERITY and above; the events topic gets the alert JSON as a String message', async () => {
-    await processor({ MIN_SEVERITY: 'high', ALERT_EVENTS_TOPIC_ARN: EVENTS_TOPIC, ALERT_EVENTS_MIN_SEVERITY: 'medium' })(sampleEvent('sns-cloudtrail-notification.json'));
-    expect(published(TOPIC).map((e) => defaultDoc(e).rule)).toEqual(['cloudtrail-logging-stopped', 'root-rds-activity', 'root-rds-activity', 'root-rds-activity']);
+    await processor({
+      MIN_SEVERITY: 'high',
+      ALERT_EVENTS_TOPIC_ARN: EVENTS_TOPIC,
+      ALERT_EVENTS_MIN_SEVERITY: 'medium',
+    })(sampleEvent('sns-cloudtrail-notification.json'));
+    expect(published(TOPIC).map((e) => defaultDoc(e).rule)).toEqual([
+      'cloudtrail-logging-stopped',
+      'root-rds-activity',
+      'root-rds-activity',
+      'root-rds-activity',
+    ]);
     const events = published(EVENTS_TOPIC);
     expect(events.map((e) => (JSON.parse(e.Message ?? '{}') as AlertDoc).rule)).toEqual([
       'cloudtrail-logging-stopped',
@@ -206,7 +267,9 @@ describe('processor: topics and severity', () => {
     for (const entry of events) {
       expect(entry.MessageStructure).toBeUndefined();
       expect(entry.Subject).toBeUndefined();
-      expect(entry.MessageAttributes?.severity?.StringValue).toBe((JSON.parse(entry.Message ?? '{}') as AlertDoc).severity);
+      expect(entry.MessageAttributes?.severity?.StringValue).toBe(
+        (JSON.parse(entry.Message ?? '{}') as AlertDoc).severity,
+      );
     }
     // The same JSON as the email topic's `default`.
     const people = published(TOPIC)[0];
@@ -223,14 +286,31 @@ describe('processor: failures', () => {
   it('publishes nothing from a file whose read fails midway, and fails with its S3 URL', async () => {
     // Alerts early in the file, then the gzip stream is cut short.
     const records = Array.from({ length: 400 }, (_, i) =>
-      cloudTrailRecord({ eventName: 'DeleteDBInstance', eventID: `e-${i}`, requestParameters: { dBInstanceIdentifier: `db-${i}`, note: `${i}`.repeat(300) } }),
+      cloudTrailRecord({
+        eventName: 'DeleteDBInstance',
+        eventID: `e-${i}`,
+        requestParameters: { dBInstanceIdentifier: `db-${i}`, note: `${i}`.repeat(300) },
+      }),
     );
     const whole = gzipSync(JSON.stringify({ Records: records }));
     const key = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/truncated.json.gz';
     await s3rver.put(BUCKET, key, whole.subarray(0, whole.length - 64));
     const obs = quietObservability();
     const logError = vi.spyOn(obs.logger, 'error');
-    const error = await failure(processor({}, obs)({ Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: BUCKET }, object: { key, size: whole.length - 64 } } }] }));
+    const error = await failure(
+      processor(
+        {},
+        obs,
+      )({
+        Records: [
+          {
+            eventSource: 'aws:s3',
+            eventName: 'ObjectCreated:Put',
+            s3: { bucket: { name: BUCKET }, object: { key, size: whole.length - 64 } },
+          },
+        ],
+      }),
+    );
     expect(error).toBeInstanceOf(LogFileError);
     expect((error as LogFileError).code).toBe('TRUNCATED_GZIP');
     expect((error as LogFileError).message).toContain(`s3://${BUCKET}/${key}`);
@@ -240,12 +320,27 @@ describe('processor: failures', () => {
 
   it('folds an alert storm into one summary message that lists the eventIDs it stands for', async () => {
     const records = [
-      ...Array.from({ length: 50 }, (_, i) => cloudTrailRecord({ eventName: 'DeleteDBInstance', eventID: `del-${i}`, requestParameters: { dBInstanceIdentifier: `db-${i}` } })),
-      cloudTrailRecord({ eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging', eventID: 'stop-1', requestParameters: { name: 'main' } }),
+      ...Array.from({ length: 50 }, (_, i) =>
+        cloudTrailRecord({
+          eventName: 'DeleteDBInstance',
+          eventID: `del-${i}`,
+          requestParameters: { dBInstanceIdentifier: `db-${i}` },
+        }),
+      ),
+      cloudTrailRecord({
+        eventSource: 'cloudtrail.amazonaws.com',
+        eventName: 'StopLogging',
+        eventID: 'stop-1',
+        requestParameters: { name: 'main' },
+      }),
     ];
     const key = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/storm.json.gz';
     await s3rver.put(BUCKET, key, gzipSync(JSON.stringify({ Records: records })));
-    await processor({ ALERT_STORM_THRESHOLD: '20' })({ Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: BUCKET }, object: { key } } }] });
+    await processor({ ALERT_STORM_THRESHOLD: '20' })({
+      Records: [
+        { eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: BUCKET }, object: { key } } },
+      ],
+    });
     const docs = published().map(defaultDoc);
     expect(docs.map((d) => d.rule)).toEqual(['cloudtrail-logging-stopped', 'rds-database-deleted']);
     expect(docs[1]).toMatchObject({ kind: 'summary', count: 50 });
@@ -261,12 +356,20 @@ describe('processor: failures', () => {
     });
     const key = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/huge.json.gz';
     await s3rver.put(BUCKET, key, gzipSync(JSON.stringify({ Records: [record] })));
-    await processor({ ALERT_EVENTS_TOPIC_ARN: EVENTS_TOPIC })({ Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: BUCKET }, object: { key } } }] });
+    await processor({ ALERT_EVENTS_TOPIC_ARN: EVENTS_TOPIC })({
+      Records: [
+        { eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: BUCKET }, object: { key } } },
+      ],
+    });
     const [entry] = published();
     const [event] = published(EVENTS_TOPIC);
     expect(publishEntryBytes(entry ?? {})).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
     expect(publishEntryBytes(event ?? {})).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
-    expect(defaultDoc(entry)).toMatchObject({ rule: 'rds-database-deleted', eventID: 'huge-1', eventName: 'DeleteDBInstance' });
+    expect(defaultDoc(entry)).toMatchObject({
+      rule: 'rds-database-deleted',
+      eventID: 'huge-1',
+      eventName: 'DeleteDBInstance',
+    });
     expect((JSON.parse(entry?.Message ?? '{}') as { email: string }).email).toContain('orders-prod');
   });
 
@@ -275,7 +378,11 @@ describe('processor: failures', () => {
       .on(PublishBatchCommand)
       .callsFakeOnce((input: PublishBatchCommandInput) => ({
         Successful: [],
-        Failed: (input.PublishBatchRequestEntries ?? []).map((e) => ({ Id: e.Id, Code: 'InternalError', SenderFault: false })),
+        Failed: (input.PublishBatchRequestEntries ?? []).map((e) => ({
+          Id: e.Id,
+          Code: 'InternalError',
+          SenderFault: false,
+        })),
       }))
       .callsFake(allSucceed);
     const result = (await processor()(sampleEvent('eventbridge-object-created.json'))) as DeliveryOutcome;
@@ -286,7 +393,11 @@ describe('processor: failures', () => {
   it('fails the invocation when SNS keeps failing entries', async () => {
     snsMock.on(PublishBatchCommand).callsFake((input: PublishBatchCommandInput) => ({
       Successful: [],
-      Failed: (input.PublishBatchRequestEntries ?? []).map((e) => ({ Id: e.Id, Code: 'InternalError', SenderFault: false })),
+      Failed: (input.PublishBatchRequestEntries ?? []).map((e) => ({
+        Id: e.Id,
+        Code: 'InternalError',
+        SenderFault: false,
+      })),
     }));
     const error = await failure(processor()(sampleEvent('s3-put.json')));
     expect(error).toBeInstanceOf(PublishError);
@@ -299,7 +410,11 @@ describe('processor: failures', () => {
     const error = await failure(processor()(event));
     expect(error).toBeInstanceOf(ObjectReadError);
     expect((error as ObjectReadError).reason).toBe('NoSuchKey');
-    expect(published().map((e) => defaultDoc(e).rule)).toEqual(['root-rds-activity', 'root-rds-activity', 'root-rds-activity']);
+    expect(published().map((e) => defaultDoc(e).rule)).toEqual([
+      'root-rds-activity',
+      'root-rds-activity',
+      'root-rds-activity',
+    ]);
   });
 
   it('rejects an event it does not know, naming what it got', async () => {
@@ -320,7 +435,9 @@ describe('processor: SQS', () => {
   it('reports the messages that failed as batchItemFailures; the others are processed', async () => {
     const { event, missingFile } = sqsDeliveryWithFailingMessages();
     const result = await processor()(event);
-    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: missingFile }, { itemIdentifier: 'not-a-trigger' }] });
+    expect(result).toEqual({
+      batchItemFailures: [{ itemIdentifier: missingFile }, { itemIdentifier: 'not-a-trigger' }],
+    });
     expect(published().map((e) => defaultDoc(e).rule)).toEqual(['rds-master-password-changed']);
   });
 
@@ -349,13 +466,25 @@ describe('processor handler module', () => {
     const emf = emfDocuments(writes);
     const names = emf.flatMap((doc) => doc._aws.CloudWatchMetrics.flatMap((m) => m.Metrics.map((x) => x.Name)));
     expect(emf.every((doc) => doc._aws.CloudWatchMetrics.every((m) => m.Namespace === 'trailwatch'))).toBe(true);
-    expect(names).toEqual(expect.arrayContaining(['FilesRead', 'Records', 'MalformedRecords', 'BytesRead', 'AlertsRaised', 'AlertsPublished']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'FilesRead',
+        'Records',
+        'MalformedRecords',
+        'BytesRead',
+        'AlertsRaised',
+        'AlertsPublished',
+      ]),
+    );
     const main = emf.find((doc) => 'AlertsPublished' in doc);
     expect(main).toMatchObject({ FilesRead: 1, Records: 35, AlertsPublished: 4, BytesRead: 7709 });
   });
 
   it('fails its cold start with every configuration problem listed', async () => {
-    const error = await coldStartFailure({ ALERT_TOPIC_ARN: undefined, MIN_SEVERITY: 'urgent' }, () => import('../functions/processor/handler.js'));
+    const error = await coldStartFailure(
+      { ALERT_TOPIC_ARN: undefined, MIN_SEVERITY: 'urgent' },
+      () => import('../functions/processor/handler.js'),
+    );
     expect((error as Error).name).toBe('ConfigError');
     expect((error as Error).message).toContain('ALERT_TOPIC_ARN: required, not set');
     expect((error as Error).message).toContain('MIN_SEVERITY: must be one of');

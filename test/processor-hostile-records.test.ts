@@ -5,7 +5,13 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { PublishBatchCommand, SNSClient, type PublishBatchCommandInput, type PublishBatchCommandOutput, type PublishBatchRequestEntry } from '@aws-sdk/client-sns';
+import {
+  PublishBatchCommand,
+  SNSClient,
+  type PublishBatchCommandInput,
+  type PublishBatchCommandOutput,
+  type PublishBatchRequestEntry,
+} from '@aws-sdk/client-sns';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -52,9 +58,23 @@ beforeEach(() => {
 async function processLogText(name: string, text: string): Promise<DeliveryOutcome> {
   const key = `AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1000Z_${name}.json.gz`;
   await s3rver.put(BUCKET, key, gzipSync(text));
-  const config = loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, ALERT_EVENTS_TOPIC_ARN: EVENTS_TOPIC, ALERT_EVENTS_MIN_SEVERITY: 'info' });
-  const handler = createHandler({ config, obs: quietObservabilityFor('trailwatch-processor-test'), s3, sns: new SNSClient({ region: 'us-east-1' }), publish: { sleep: () => Promise.resolve() } });
-  const event = { Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: BUCKET }, object: { key } } }] };
+  const config = loadProcessorConfig({
+    ALERT_TOPIC_ARN: TOPIC,
+    ALERT_EVENTS_TOPIC_ARN: EVENTS_TOPIC,
+    ALERT_EVENTS_MIN_SEVERITY: 'info',
+  });
+  const handler = createHandler({
+    config,
+    obs: quietObservabilityFor('trailwatch-processor-test'),
+    s3,
+    sns: new SNSClient({ region: 'us-east-1' }),
+    publish: { sleep: () => Promise.resolve() },
+  });
+  const event = {
+    Records: [
+      { eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: BUCKET }, object: { key } } },
+    ],
+  };
   return (await handler(event, context)) as ProcessorResult as DeliveryOutcome;
 }
 
@@ -71,7 +91,13 @@ function messageOf(entry: PublishBatchRequestEntry | undefined): { alert: Record
 }
 
 const STOP_LOGGING = JSON.stringify(
-  cloudTrailRecord({ eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging', eventTime: '2026-11-20T10:00:00Z', eventID: 'stop-1', requestParameters: { name: 'main' } }),
+  cloudTrailRecord({
+    eventSource: 'cloudtrail.amazonaws.com',
+    eventName: 'StopLogging',
+    eventTime: '2026-11-20T10:00:00Z',
+    eventID: 'stop-1',
+    requestParameters: { name: 'main' },
+  }),
 );
 
 /**
@@ -94,7 +120,10 @@ function nestedExecuteStatement(depth: number): string {
 
 describe('processor: records nested deeper than any stack', () => {
   it.each([5_000, 100_000])('sends the StopLogging alert of a file whose other record nests %i deep', async (depth) => {
-    const result = await processLogText(`Nested${depth}`, `{"Records":[${STOP_LOGGING},${nestedExecuteStatement(depth)}]}`);
+    const result = await processLogText(
+      `Nested${depth}`,
+      `{"Records":[${STOP_LOGGING},${nestedExecuteStatement(depth)}]}`,
+    );
     expect(result.files[0]?.alertsByRule).toMatchObject({ 'cloudtrail-logging-stopped': 1 });
     const rules = published().map((entry) => messageOf(entry).alert.rule);
     expect(rules).toContain('cloudtrail-logging-stopped');
@@ -119,7 +148,14 @@ describe('processor: records nested deeper than any stack', () => {
 describe('processor: a storm larger than a summary lists', () => {
   it('publishes one summary of 1,500 deletes listing the first 1,000 eventIDs, counting the rest and saying where they are', async () => {
     const deletes = Array.from({ length: 1500 }, (_, i) =>
-      JSON.stringify(cloudTrailRecord({ eventName: 'DeleteDBInstance', eventTime: '2026-11-20T10:00:00Z', eventID: `del-${i}`, requestParameters: { dBInstanceIdentifier: `db-${i}` } })),
+      JSON.stringify(
+        cloudTrailRecord({
+          eventName: 'DeleteDBInstance',
+          eventTime: '2026-11-20T10:00:00Z',
+          eventID: `del-${i}`,
+          requestParameters: { dBInstanceIdentifier: `db-${i}` },
+        }),
+      ),
     );
     await processLogText('Storm1500', `{"Records":[${deletes.join(',')}]}`);
     const [entry, ...others] = published();
@@ -129,7 +165,9 @@ describe('processor: a storm larger than a summary lists', () => {
     expect(alert.eventIDs).toEqual(Array.from({ length: 1000 }, (_, i) => `del-${i}`));
     expect(email).toContain('Event IDs of the first 1,000 alerts');
     expect(email).toContain('  and 500 more, not listed.');
-    expect(email).toMatch(/aws s3 cp s3:\/\/trailwatch-hostile\/AWSLogs\/.*_Storm1500\.json\.gz \.\n {4}trailwatch scan --format json 123456789012_CloudTrail_us-east-1_20261120T1000Z_Storm1500\.json\.gz\n/);
+    expect(email).toMatch(
+      /aws s3 cp s3:\/\/trailwatch-hostile\/AWSLogs\/.*_Storm1500\.json\.gz \.\n {4}trailwatch scan --format json 123456789012_CloudTrail_us-east-1_20261120T1000Z_Storm1500\.json\.gz\n/,
+    );
     expect(publishEntryBytes(entry ?? {})).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
   });
 
@@ -140,19 +178,34 @@ describe('processor: a storm larger than a summary lists', () => {
   });
 });
 
-describe('processor: a record padded past the reader\'s size limit (issue 11, item 4)', () => {
-  it('alerts that a DeleteDBInstance record could not be checked, naming the file and place, and still sends the file\'s other alerts', async () => {
+describe("processor: a record padded past the reader's size limit (issue 11, item 4)", () => {
+  it("alerts that a DeleteDBInstance record could not be checked, naming the file and place, and still sends the file's other alerts", async () => {
     const padding = 'x'.repeat(9 * 1024 * 1024);
     const padded = JSON.stringify(
-      cloudTrailRecord({ eventName: 'DeleteDBInstance', eventTime: '2026-11-20T10:00:02Z', eventID: 'padded-1', requestParameters: { dBInstanceIdentifier: 'prod', note: padding } }),
+      cloudTrailRecord({
+        eventName: 'DeleteDBInstance',
+        eventTime: '2026-11-20T10:00:02Z',
+        eventID: 'padded-1',
+        requestParameters: { dBInstanceIdentifier: 'prod', note: padding },
+      }),
     );
     const result = await processLogText('Padded', `{"Records":[${padded},${STOP_LOGGING}]}`);
     expect(result.files[0]?.stats).toMatchObject({ malformed: 1 });
     const messages = published().map(messageOf);
-    expect(messages.map((m) => m.alert.rule).sort()).toEqual(['cloudtrail-logging-stopped', 'trailwatch-record-unreadable']);
+    expect(messages.map((m) => m.alert.rule).sort()).toEqual([
+      'cloudtrail-logging-stopped',
+      'trailwatch-record-unreadable',
+    ]);
     const unreadable = messages.find((m) => m.alert.rule === 'trailwatch-record-unreadable');
-    expect(unreadable?.alert).toMatchObject({ severity: 'high', eventSource: 'trailwatch.reader', eventName: 'RecordTooLarge', eventTime: '2026-11-20T10:00:00Z' });
-    expect(unreadable?.email).toMatch(/Record 0 of its Records array \(counting from 0\), at byte 12 of the uncompressed file/);
+    expect(unreadable?.alert).toMatchObject({
+      severity: 'high',
+      eventSource: 'trailwatch.reader',
+      eventName: 'RecordTooLarge',
+      eventTime: '2026-11-20T10:00:00Z',
+    });
+    expect(unreadable?.email).toMatch(
+      /Record 0 of its Records array \(counting from 0\), at byte 12 of the uncompressed file/,
+    );
     expect(unreadable?.email).toContain('_Padded.json.gz');
   });
 });

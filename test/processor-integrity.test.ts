@@ -4,8 +4,19 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { generateKeyPairSync } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { CopyObjectCommand, CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { PublishBatchCommand, SNSClient, type PublishBatchCommandInput, type PublishBatchCommandOutput } from '@aws-sdk/client-sns';
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import {
+  PublishBatchCommand,
+  SNSClient,
+  type PublishBatchCommandInput,
+  type PublishBatchCommandOutput,
+} from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PublicKeyCache } from '../functions/lib/cloudtrail-public-keys.js';
@@ -38,10 +49,12 @@ afterAll(async () => {
 });
 beforeEach(() => {
   snsMock.reset();
-  snsMock.on(PublishBatchCommand).callsFake((input: PublishBatchCommandInput): Partial<PublishBatchCommandOutput> => ({
-    Successful: (input.PublishBatchRequestEntries ?? []).map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })),
-    Failed: [],
-  }));
+  snsMock.on(PublishBatchCommand).callsFake(
+    (input: PublishBatchCommandInput): Partial<PublishBatchCommandOutput> => ({
+      Successful: (input.PublishBatchRequestEntries ?? []).map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })),
+      Failed: [],
+    }),
+  );
 });
 
 /** The keys ListPublicKeys would return: the test key, or another one. */
@@ -50,11 +63,23 @@ function keys(der: Buffer = testKeyPair().der): PublicKeyCache {
 }
 
 function processor(publicKeys = keys()) {
-  const handler = createHandler({ config: loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC }), obs: quietObservabilityFor('trailwatch-processor-test'), s3, sns: new SNSClient({ region: 'us-east-1' }), publish: { sleep: () => Promise.resolve() }, publicKeys });
+  const handler = createHandler({
+    config: loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC }),
+    obs: quietObservabilityFor('trailwatch-processor-test'),
+    s3,
+    sns: new SNSClient({ region: 'us-east-1' }),
+    publish: { sleep: () => Promise.resolve() },
+    publicKeys,
+  });
   return (event: unknown) => handler(event, context);
 }
 
-function s3Event(detailType: 'Object Created' | 'Object Deleted', bucket: string, key: string, detail: Record<string, unknown> = {}) {
+function s3Event(
+  detailType: 'Object Created' | 'Object Deleted',
+  bucket: string,
+  key: string,
+  detail: Record<string, unknown> = {},
+) {
   return {
     version: '0',
     id: `e-${++n}`,
@@ -64,7 +89,16 @@ function s3Event(detailType: 'Object Created' | 'Object Deleted', bucket: string
     time: '2026-11-20T11:47:02Z',
     region: 'us-east-2',
     resources: [`arn:aws:s3:::${bucket}`],
-    detail: { version: '0', bucket: { name: bucket }, object: { key, size: 1000, sequencer: '00' }, 'request-id': 'R', requester: 'cloudtrail.amazonaws.com', 'source-ip-address': '10.0.0.1', reason: 'PutObject', ...detail },
+    detail: {
+      version: '0',
+      bucket: { name: bucket },
+      object: { key, size: 1000, sequencer: '00' },
+      'request-id': 'R',
+      requester: 'cloudtrail.amazonaws.com',
+      'source-ip-address': '10.0.0.1',
+      reason: 'PutObject',
+      ...detail,
+    },
   };
 }
 
@@ -98,7 +132,11 @@ describe('a digest delivered to the processor', () => {
     const trail = await bucketWithTrail();
     const outcome = await deliverDigest(trail, 2);
     expect(outcome.skipped).toBe(0);
-    expect(outcome.digests?.[0]?.results.map((r) => `${r.kind} ${r.status}`).sort()).toEqual(['digest valid', 'log valid', 'log valid']);
+    expect(outcome.digests?.[0]?.results.map((r) => `${r.kind} ${r.status}`).sort()).toEqual([
+      'digest valid',
+      'log valid',
+      'log valid',
+    ]);
     expect(published()).toEqual([]);
   });
 
@@ -106,7 +144,9 @@ describe('a digest delivered to the processor', () => {
     const trail = await bucketWithTrail();
     const log = trail.logs[4];
     if (!log) throw new Error('log');
-    await s3.send(new PutObjectCommand({ Bucket: trail.bucket, Key: log.key, Body: gzipSync(log.json.replace('ec2', 'ecs')) }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: trail.bucket, Key: log.key, Body: gzipSync(log.json.replace('ec2', 'ecs')) }),
+    );
     await deliverDigest(trail, 2);
     const alerts = published();
     expect(alerts.map((a) => a.rule)).toEqual(['cloudtrail-log-file-modified']);
@@ -136,7 +176,14 @@ describe('a digest delivered to the processor', () => {
     const trail = await bucketWithTrail();
     const digest = trail.digests[2];
     if (!digest) throw new Error('digest');
-    await s3.send(new PutObjectCommand({ Bucket: trail.bucket, Key: digest.key, Body: gzipSync(digest.json.replace('"logFiles":[', '"logFiles":[ ')), Metadata: digest.metadata }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: trail.bucket,
+        Key: digest.key,
+        Body: gzipSync(digest.json.replace('"logFiles":[', '"logFiles":[ ')),
+        Metadata: digest.metadata,
+      }),
+    );
     await deliverDigest(trail, 2);
     expect(published().map((a) => a.rule)).toEqual(['cloudtrail-digest-invalid']);
   });
@@ -146,7 +193,9 @@ describe('a digest delivered to the processor', () => {
     const digest = trail.digests[2];
     if (!digest) throw new Error('digest');
     const moved = digest.key.replace('/2026/11/20/', '/2026/11/21/');
-    await s3.send(new CopyObjectCommand({ Bucket: trail.bucket, Key: moved, CopySource: `${trail.bucket}/${digest.key}` }));
+    await s3.send(
+      new CopyObjectCommand({ Bucket: trail.bucket, Key: moved, CopySource: `${trail.bucket}/${digest.key}` }),
+    );
     await processor()(s3Event('Object Created', trail.bucket, moved));
     const alerts = published();
     expect(alerts.map((a) => a.rule)).toEqual(['cloudtrail-digest-invalid']);
@@ -155,7 +204,10 @@ describe('a digest delivered to the processor', () => {
 
   it('signed by a key ListPublicKeys does not return: cloudtrail-digest-invalid (unverifiable)', async () => {
     const trail = await bucketWithTrail();
-    const other = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'der', type: 'pkcs1' });
+    const other = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({
+      format: 'der',
+      type: 'pkcs1',
+    });
     await deliverDigest(trail, 0, keys(other));
     const alerts = published();
     expect(alerts.map((a) => a.rule)).toEqual(['cloudtrail-digest-invalid']);
@@ -168,9 +220,16 @@ describe('the trail bucket rule in the processor', () => {
     const bucket = 'rds.s3';
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     const same = loadRecord('s3-put-bucket-policy');
-    const other = { ...same, eventID: '9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d', requestParameters: { ...same.requestParameters, bucketName: 'someone-elses-bucket' } };
-    const key = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1205Z_bucketpolicyxxxx.json.gz';
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: gzipSync(JSON.stringify({ Records: [other, same] })) }));
+    const other = {
+      ...same,
+      eventID: '9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d',
+      requestParameters: { ...same.requestParameters, bucketName: 'someone-elses-bucket' },
+    };
+    const key =
+      'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1205Z_bucketpolicyxxxx.json.gz';
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: gzipSync(JSON.stringify({ Records: [other, same] })) }),
+    );
     await processor()(s3Event('Object Created', bucket, key));
     const alerts = published();
     expect(alerts.map((a) => a.rule)).toEqual(['cloudtrail-bucket-protection-changed']);
@@ -180,8 +239,16 @@ describe('the trail bucket rule in the processor', () => {
 
 describe('objects deleted under AWSLogs/', () => {
   it('a DeleteObject of a log file: cloudtrail-log-file-deleted, naming requester and source IP', async () => {
-    const key = 'AWSLogs/111122223333/CloudTrail/us-east-2/2026/11/20/111122223333_CloudTrail_us-east-2_20261120T1005Z_abcdefghijklmnop.json.gz';
-    const result = await processor()(s3Event('Object Deleted', 'trail-bucket', key, { reason: 'DeleteObject', 'deletion-type': 'Permanently Deleted', requester: '111122223333', 'source-ip-address': '203.0.113.9' }));
+    const key =
+      'AWSLogs/111122223333/CloudTrail/us-east-2/2026/11/20/111122223333_CloudTrail_us-east-2_20261120T1005Z_abcdefghijklmnop.json.gz';
+    const result = await processor()(
+      s3Event('Object Deleted', 'trail-bucket', key, {
+        reason: 'DeleteObject',
+        'deletion-type': 'Permanently Deleted',
+        requester: '111122223333',
+        'source-ip-address': '203.0.113.9',
+      }),
+    );
     expect(result).toMatchObject({ alerts: 1, published: 1, expired: false });
     const alerts = published();
     expect(alerts.map((a) => a.rule)).toEqual(['cloudtrail-log-file-deleted']);
@@ -189,8 +256,15 @@ describe('objects deleted under AWSLogs/', () => {
   });
 
   it('an expiration by the bucket lifecycle rule: counted, nothing published', async () => {
-    const key = 'AWSLogs/111122223333/CloudTrail/us-east-2/2026/11/20/111122223333_CloudTrail_us-east-2_20261120T1005Z_abcdefghijklmnop.json.gz';
-    const result = await processor()(s3Event('Object Deleted', 'trail-bucket', key, { reason: 'Lifecycle Expiration', 'deletion-type': 'Delete Marker Created', requester: 's3.amazonaws.com' }));
+    const key =
+      'AWSLogs/111122223333/CloudTrail/us-east-2/2026/11/20/111122223333_CloudTrail_us-east-2_20261120T1005Z_abcdefghijklmnop.json.gz';
+    const result = await processor()(
+      s3Event('Object Deleted', 'trail-bucket', key, {
+        reason: 'Lifecycle Expiration',
+        'deletion-type': 'Delete Marker Created',
+        requester: 's3.amazonaws.com',
+      }),
+    );
     expect(result).toMatchObject({ alerts: 0, expired: true });
     expect(published()).toEqual([]);
   });

@@ -53,7 +53,10 @@ function entries(call: number): NonNullable<PublishBatchCommandInput['PublishBat
 }
 
 function allSucceed(input: PublishBatchCommandInput): Partial<PublishBatchCommandOutput> {
-  return { Successful: (input.PublishBatchRequestEntries ?? []).map((e) => ({ Id: e.Id, MessageId: `sns-${e.Id}` })), Failed: [] };
+  return {
+    Successful: (input.PublishBatchRequestEntries ?? []).map((e) => ({ Id: e.Id, MessageId: `sns-${e.Id}` })),
+    Failed: [],
+  };
 }
 
 beforeEach(() => {
@@ -95,16 +98,24 @@ describe('publishMessages: batching', () => {
 
   it('leaves MessageStructure, Subject and empty attributes out of a plain message', async () => {
     snsMock.on(PublishBatchCommand).callsFake(allSucceed);
-    await publishMessages(sns, TOPIC, [{ message: '{"rule":"x"}', structure: 'string', attributes: {}, label: 'x' }], fastOptions());
+    await publishMessages(
+      sns,
+      TOPIC,
+      [{ message: '{"rule":"x"}', structure: 'string', attributes: {}, label: 'x' }],
+      fastOptions(),
+    );
     expect(entries(0)).toEqual([{ Id: 'm0', Message: '{"rule":"x"}' }]);
   });
 
   it('keeps each call within 256 KiB of messages and attributes', async () => {
     snsMock.on(PublishBatchCommand).callsFake(allSucceed);
-    const big = (n: number) => message(n, { message: JSON.stringify({ default: 'x'.repeat(100_000), email: `Alert ${n}` }) });
+    const big = (n: number) =>
+      message(n, { message: JSON.stringify({ default: 'x'.repeat(100_000), email: `Alert ${n}` }) });
     const messages = [big(0), big(1), big(2), message(3), big(4)];
     await publishMessages(sns, TOPIC, messages, fastOptions());
-    const calls = snsMock.commandCalls(PublishBatchCommand).map((c) => c.args[0].input.PublishBatchRequestEntries ?? []);
+    const calls = snsMock
+      .commandCalls(PublishBatchCommand)
+      .map((c) => c.args[0].input.PublishBatchRequestEntries ?? []);
     // 100 KB + 100 KB, then 100 KB + a small one + 100 KB: a third 100 KB never joins two.
     expect(calls.map((c) => c.length)).toEqual([2, 3]);
     for (const call of calls) {
@@ -114,7 +125,12 @@ describe('publishMessages: batching', () => {
 
   it('never sends a message over the limit: the others are published, then the call fails naming it', async () => {
     snsMock.on(PublishBatchCommand).callsFake(allSucceed);
-    const error = await publishMessages(sns, TOPIC, [message(0), message(1, { message: 'x'.repeat(MAX_SNS_PAYLOAD_BYTES) }), message(2)], fastOptions()).catch((e: unknown) => e);
+    const error = await publishMessages(
+      sns,
+      TOPIC,
+      [message(0), message(1, { message: 'x'.repeat(MAX_SNS_PAYLOAD_BYTES) }), message(2)],
+      fastOptions(),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PublishError);
     expect((error as PublishError).failed).toMatchObject([{ id: 'm1', code: 'MessageTooLarge', senderFault: true }]);
     expect((error as PublishError).published).toBe(2);
@@ -124,8 +140,18 @@ describe('publishMessages: batching', () => {
   it('adds a message group and a stable deduplication id on a FIFO topic', async () => {
     snsMock.on(PublishBatchCommand).callsFake(allSucceed);
     const fifo = 'arn:aws:sns:us-east-1:123456789012:trailwatch-alert-events.fifo';
-    await publishMessages(sns, fifo, [message(1, { group: 'rds-database-deleted', dedupKey: 'rds-database-deleted/e1' })], fastOptions());
-    await publishMessages(sns, fifo, [message(1, { group: 'rds-database-deleted', dedupKey: 'rds-database-deleted/e1' })], fastOptions());
+    await publishMessages(
+      sns,
+      fifo,
+      [message(1, { group: 'rds-database-deleted', dedupKey: 'rds-database-deleted/e1' })],
+      fastOptions(),
+    );
+    await publishMessages(
+      sns,
+      fifo,
+      [message(1, { group: 'rds-database-deleted', dedupKey: 'rds-database-deleted/e1' })],
+      fastOptions(),
+    );
     const [first, second] = [entries(0)[0], entries(1)[0]];
     expect(first?.MessageGroupId).toBe('rds-database-deleted');
     expect(first?.MessageDeduplicationId).toMatch(/^[0-9a-f]{64}$/);
@@ -150,14 +176,24 @@ describe('publishMessages: calls in flight', () => {
 
   it('has up to four PublishBatch calls in flight on a standard topic', async () => {
     const seen = slowSns();
-    const result = await publishMessages(sns, TOPIC, Array.from({ length: 95 }, (_, i) => message(i)), fastOptions());
+    const result = await publishMessages(
+      sns,
+      TOPIC,
+      Array.from({ length: 95 }, (_, i) => message(i)),
+      fastOptions(),
+    );
     expect(result).toEqual({ published: 95, calls: 10, retriedEntries: 0 });
     expect(seen.most).toBe(4);
   });
 
   it('sends one call at a time, in order, on a FIFO topic', async () => {
     const seen = slowSns();
-    const result = await publishMessages(sns, `${TOPIC}.fifo`, Array.from({ length: 35 }, (_, i) => message(i, { group: 'g' })), fastOptions());
+    const result = await publishMessages(
+      sns,
+      `${TOPIC}.fifo`,
+      Array.from({ length: 35 }, (_, i) => message(i, { group: 'g' })),
+      fastOptions(),
+    );
     expect(result.published).toBe(35);
     expect(seen.most).toBe(1);
     expect(seen.firstIds).toEqual(['m0', 'm10', 'm20', 'm30']);
@@ -171,7 +207,9 @@ describe('publishMessages: failures', () => {
       .callsFakeOnce((input: PublishBatchCommandInput) => {
         const all = input.PublishBatchRequestEntries ?? [];
         return {
-          Successful: all.filter((e) => e.Id !== 'm1' && e.Id !== 'm3').map((e) => ({ Id: e.Id, MessageId: `sns-${e.Id}` })),
+          Successful: all
+            .filter((e) => e.Id !== 'm1' && e.Id !== 'm3')
+            .map((e) => ({ Id: e.Id, MessageId: `sns-${e.Id}` })),
           Failed: [
             { Id: 'm1', Code: 'InternalError', SenderFault: false, Message: 'try again' },
             { Id: 'm3', Code: 'Throttled', SenderFault: false },
@@ -180,7 +218,12 @@ describe('publishMessages: failures', () => {
       })
       .callsFake(allSucceed);
     const options = fastOptions();
-    const result = await publishMessages(sns, TOPIC, [0, 1, 2, 3, 4].map((n) => message(n)), options);
+    const result = await publishMessages(
+      sns,
+      TOPIC,
+      [0, 1, 2, 3, 4].map((n) => message(n)),
+      options,
+    );
     expect(result).toEqual({ published: 5, calls: 2, retriedEntries: 2 });
     expect(entries(1).map((e) => e.Id)).toEqual(['m1', 'm3']);
     expect(entries(1)[0]).toEqual(entries(0)[1]);
@@ -196,7 +239,12 @@ describe('publishMessages: failures', () => {
       };
     });
     const options = fastOptions({ maxAttempts: 4, concurrency: 1 });
-    const error = await publishMessages(sns, TOPIC, Array.from({ length: 12 }, (_, i) => message(i)), options).catch((e: unknown) => e);
+    const error = await publishMessages(
+      sns,
+      TOPIC,
+      Array.from({ length: 12 }, (_, i) => message(i)),
+      options,
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PublishError);
     const publishError = error as PublishError;
     expect(publishError.published).toBe(9);
@@ -219,7 +267,12 @@ describe('publishMessages: failures', () => {
         Failed: all.filter((e) => e.Id === 'm2').map((e) => ({ Id: e.Id, Code: 'InternalError', SenderFault: false })),
       };
     });
-    const error = await publishMessages(sns, TOPIC, Array.from({ length: 12 }, (_, i) => message(i)), fastOptions({ maxAttempts: 4 })).catch((e: unknown) => e);
+    const error = await publishMessages(
+      sns,
+      TOPIC,
+      Array.from({ length: 12 }, (_, i) => message(i)),
+      fastOptions({ maxAttempts: 4 }),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PublishError);
     expect((error as PublishError).published).toBe(11);
     expect((error as PublishError).failed.map((f) => [f.id, f.code])).toEqual([['m2', 'InternalError']]);
@@ -231,14 +284,31 @@ describe('publishMessages: failures', () => {
       const all = input.PublishBatchRequestEntries ?? [];
       return {
         Successful: all.filter((e) => e.Id !== 'm0').map((e) => ({ Id: e.Id, MessageId: 'x' })),
-        Failed: all.filter((e) => e.Id === 'm0').map((e) => ({ Id: e.Id, Code: 'InvalidParameter', SenderFault: true, Message: 'Invalid parameter: Subject' })),
+        Failed: all
+          .filter((e) => e.Id === 'm0')
+          .map((e) => ({
+            Id: e.Id,
+            Code: 'InvalidParameter',
+            SenderFault: true,
+            Message: 'Invalid parameter: Subject',
+          })),
       };
     });
-    const error = await publishMessages(sns, TOPIC, Array.from({ length: 11 }, (_, i) => message(i)), fastOptions()).catch((e: unknown) => e);
+    const error = await publishMessages(
+      sns,
+      TOPIC,
+      Array.from({ length: 11 }, (_, i) => message(i)),
+      fastOptions(),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PublishError);
     expect((error as PublishError).published).toBe(10);
     expect((error as PublishError).failed).toEqual([
-      { id: 'm0', code: 'InvalidParameter', message: 'rds-database-deleted event-0: Invalid parameter: Subject', senderFault: true },
+      {
+        id: 'm0',
+        code: 'InvalidParameter',
+        message: 'rds-database-deleted event-0: Invalid parameter: Subject',
+        senderFault: true,
+      },
     ]);
     expect(snsMock).toHaveReceivedCommandTimes(PublishBatchCommand, 2);
   });
@@ -253,14 +323,29 @@ describe('publishMessages: failures', () => {
   });
 
   it('retries a call that failed with a server error or a reset connection', async () => {
-    const serverError = Object.assign(new Error('Internal error'), { name: 'InternalErrorException', $fault: 'server', $metadata: { httpStatusCode: 500 } });
+    const serverError = Object.assign(new Error('Internal error'), {
+      name: 'InternalErrorException',
+      $fault: 'server',
+      $metadata: { httpStatusCode: 500 },
+    });
     const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
     snsMock.on(PublishBatchCommand).rejectsOnce(serverError).rejectsOnce(reset).callsFake(allSucceed);
-    expect(await publishMessages(sns, TOPIC, [message(0)], fastOptions())).toEqual({ published: 1, calls: 3, retriedEntries: 2 });
+    expect(await publishMessages(sns, TOPIC, [message(0)], fastOptions())).toEqual({
+      published: 1,
+      calls: 3,
+      retriedEntries: 2,
+    });
   });
 
   it('fails at once when the call is refused (no permission to publish)', async () => {
-    snsMock.on(PublishBatchCommand).rejects(new AuthorizationErrorException({ message: 'not authorized to perform SNS:Publish', $metadata: { httpStatusCode: 403 } }));
+    snsMock
+      .on(PublishBatchCommand)
+      .rejects(
+        new AuthorizationErrorException({
+          message: 'not authorized to perform SNS:Publish',
+          $metadata: { httpStatusCode: 403 },
+        }),
+      );
     const error = await publishMessages(sns, TOPIC, [message(0)], fastOptions()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PublishError);
     expect((error as PublishError).failed).toMatchObject([{ id: 'm0', code: 'AuthorizationErrorException' }]);
@@ -279,7 +364,9 @@ describe('publishMessages: failures', () => {
   });
 
   it('stops retrying when the invocation is aborted', async () => {
-    snsMock.on(PublishBatchCommand).rejects(new ThrottledException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } }));
+    snsMock
+      .on(PublishBatchCommand)
+      .rejects(new ThrottledException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } }));
     const controller = new AbortController();
     const options = fastOptions({
       signal: controller.signal,

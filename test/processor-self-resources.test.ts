@@ -22,7 +22,8 @@ const DEPLOYED = {
   TRAILWATCH_BUCKET: 'trailwatch-trailbucket-1a2b3c4d5e6f',
 };
 
-const raises = (ruleset: Ruleset, fixture: string) => ruleset.evaluate(classify(loadRecord(fixture))).some((rule) => rule.id === 'trailwatch-tampered');
+const raises = (ruleset: Ruleset, fixture: string) =>
+  ruleset.evaluate(classify(loadRecord(fixture))).some((rule) => rule.id === 'trailwatch-tampered');
 
 function problemsOf(env: Record<string, string>): ReadonlyArray<{ variable: string; message: string }> {
   try {
@@ -34,7 +35,7 @@ function problemsOf(env: Record<string, string>): ReadonlyArray<{ variable: stri
   throw new Error('expected a ConfigError');
 }
 
-describe('the processor\'s own resources', () => {
+describe("the processor's own resources", () => {
   it('are read from the deployed environment: its own name, the other functions, rules, topics, alarms, queues, bucket', () => {
     const config = loadProcessorConfig(DEPLOYED);
     expect(config.trailwatchResources).toEqual({ ...EXAMPLE_STACK, topicArns: [TOPIC, EVENTS_TOPIC] });
@@ -48,7 +49,10 @@ describe('the processor\'s own resources', () => {
   });
 
   it('default to what the function knows without them: its own name and its topic', () => {
-    const config = loadProcessorConfig({ ALERT_TOPIC_ARN: TOPIC, AWS_LAMBDA_FUNCTION_NAME: 'trailwatch-ProcessorFunction-AbC123dEf456' });
+    const config = loadProcessorConfig({
+      ALERT_TOPIC_ARN: TOPIC,
+      AWS_LAMBDA_FUNCTION_NAME: 'trailwatch-ProcessorFunction-AbC123dEf456',
+    });
     expect(config.trailwatchResources).toEqual({
       functionNames: ['trailwatch-ProcessorFunction-AbC123dEf456'],
       eventRuleNames: [],
@@ -62,7 +66,11 @@ describe('the processor\'s own resources', () => {
   });
 
   it.each([
-    ['TRAILWATCH_FUNCTIONS', 'arn:aws:lambda:us-east-1:123456789012:function:trailwatch-IndexerFunction-GhI789jKl012', 'is not a Lambda function name'],
+    [
+      'TRAILWATCH_FUNCTIONS',
+      'arn:aws:lambda:us-east-1:123456789012:function:trailwatch-IndexerFunction-GhI789jKl012',
+      'is not a Lambda function name',
+    ],
     ['TRAILWATCH_EVENT_RULES', 'trailwatch processor', 'is not an EventBridge rule name'],
     ['TRAILWATCH_ALARMS', 'x'.repeat(256), 'is not a CloudWatch alarm name'],
     ['TRAILWATCH_QUEUE_URLS', 'arn:aws:sqs:us-east-1:123456789012:trailwatch-dlq', 'is not an SQS queue URL'],

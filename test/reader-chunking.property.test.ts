@@ -8,7 +8,27 @@ import { chunked, gzipText, readAll } from './helpers/log-files.js';
 
 /** Strings heavy in what trips a byte-level scanner: quotes, backslashes, brackets, multi-byte UTF-8. */
 const trickyString = fc.oneof(
-  fc.string({ unit: fc.constantFrom('"', '\\', '{', '}', '[', ']', ',', ':', ' ', 'a', 'u', 'é', '日', '😀', '\n', '\u2028', '\u0000') }),
+  fc.string({
+    unit: fc.constantFrom(
+      '"',
+      '\\',
+      '{',
+      '}',
+      '[',
+      ']',
+      ',',
+      ':',
+      ' ',
+      'a',
+      'u',
+      'é',
+      '日',
+      '😀',
+      '\n',
+      '\u2028',
+      '\u0000',
+    ),
+  }),
   fc.string({ unit: 'binary' }),
   fc.string(),
 );
@@ -45,8 +65,16 @@ const element: fc.Arbitrary<JsonValue> = fc.oneof(
 const layout = fc.record({
   indent: fc.constantFrom(undefined, 0, 1, 2, '\t'),
   crlf: fc.boolean(),
-  before: fc.dictionary(trickyString.filter((key) => key !== 'Records'), jsonValue, { maxKeys: 2 }),
-  after: fc.dictionary(trickyString.filter((key) => key !== 'Records'), jsonValue, { maxKeys: 2 }),
+  before: fc.dictionary(
+    trickyString.filter((key) => key !== 'Records'),
+    jsonValue,
+    { maxKeys: 2 },
+  ),
+  after: fc.dictionary(
+    trickyString.filter((key) => key !== 'Records'),
+    jsonValue,
+    { maxKeys: 2 },
+  ),
 });
 
 type Layout = typeof layout extends fc.Arbitrary<infer T> ? T : never;
@@ -73,38 +101,46 @@ function expectedItem(value: JsonValue): Expected {
 }
 
 function observed(item: ReaderItem): Expected {
-  return item.kind === 'record' ? { kind: 'record', record: item.record } : { kind: 'malformed', code: item.error.code };
+  return item.kind === 'record'
+    ? { kind: 'record', record: item.record }
+    : { kind: 'malformed', code: item.error.code };
 }
 
 describe.each(['wasm', 'typescript'] as const)('reading the same file in chunks of any size (%s engine)', (engine) => {
   it('yields exactly the elements JSON.parse finds in Records, plain or gzip', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(element, { maxLength: 12 }), layout, chunkSizes, fc.boolean(), async (records, form, sizes, gzip) => {
-        const text = logFileText(records, form);
-        const bytes = Buffer.from(text, 'utf8');
-        const input = gzip ? gzipText(text) : bytes;
-        const reader = readCloudTrailLog(chunked(input, sizes), { file: gzip ? 'log.json.gz' : 'log.json', engine });
-        const items = await readAll(reader);
+      fc.asyncProperty(
+        fc.array(element, { maxLength: 12 }),
+        layout,
+        chunkSizes,
+        fc.boolean(),
+        async (records, form, sizes, gzip) => {
+          const text = logFileText(records, form);
+          const bytes = Buffer.from(text, 'utf8');
+          const input = gzip ? gzipText(text) : bytes;
+          const reader = readCloudTrailLog(chunked(input, sizes), { file: gzip ? 'log.json.gz' : 'log.json', engine });
+          const items = await readAll(reader);
 
-        const whole = JSON.parse(text) as { Records: JsonValue[] };
-        expect(items.map(observed)).toEqual(whole.Records.map(expectedItem));
-        expect(items.map((item) => item.index)).toEqual(whole.Records.map((_, index) => index));
-        for (const item of items) {
-          if (item.kind !== 'record') continue;
-          // raw is the exact text at the record's offset.
-          const rawBytes = Buffer.byteLength(item.raw);
-          expect(bytes.subarray(item.offset, item.offset + rawBytes).toString('utf8')).toBe(item.raw);
-        }
-        expect(reader.stats).toMatchObject({
-          bytesIn: input.length,
-          bytesOut: bytes.length,
-          records: whole.Records.length,
-          delivered: items.filter((item) => item.kind === 'record').length,
-          malformed: items.filter((item) => item.kind === 'malformed').length,
-          skipped: 0,
-          gzip,
-        });
-      }),
+          const whole = JSON.parse(text) as { Records: JsonValue[] };
+          expect(items.map(observed)).toEqual(whole.Records.map(expectedItem));
+          expect(items.map((item) => item.index)).toEqual(whole.Records.map((_, index) => index));
+          for (const item of items) {
+            if (item.kind !== 'record') continue;
+            // raw is the exact text at the record's offset.
+            const rawBytes = Buffer.byteLength(item.raw);
+            expect(bytes.subarray(item.offset, item.offset + rawBytes).toString('utf8')).toBe(item.raw);
+          }
+          expect(reader.stats).toMatchObject({
+            bytesIn: input.length,
+            bytesOut: bytes.length,
+            records: whole.Records.length,
+            delivered: items.filter((item) => item.kind === 'record').length,
+            malformed: items.filter((item) => item.kind === 'malformed').length,
+            skipped: 0,
+            gzip,
+          });
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -117,7 +153,8 @@ describe.each(['wasm', 'typescript'] as const)('reading the same file in chunks 
         const pieces = await readAll(readCloudTrailLog(chunked(bytes, sizes), { file: 'log.json', engine }));
         expect(pieces.map((item) => item.offset)).toEqual(whole.map((item) => item.offset));
         // An offset points at the element's first byte: `{` for every record.
-        for (const item of whole) if (item.kind === 'record') expect(String.fromCharCode(bytes[item.offset]!)).toBe('{');
+        for (const item of whole)
+          if (item.kind === 'record') expect(String.fromCharCode(bytes[item.offset]!)).toBe('{');
       }),
       { numRuns: 200 },
     );
@@ -127,12 +164,21 @@ describe.each(['wasm', 'typescript'] as const)('reading the same file in chunks 
     // Runs of backslashes before quotes, cut into 1..4-byte chunks: the escape state must cross chunks.
     const backslashHeavy = fc.string({ unit: fc.constantFrom('\\', '"', '\\\\', '\\"', 'x'), maxLength: 40 });
     await fc.assert(
-      fc.asyncProperty(fc.array(backslashHeavy, { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 4 }), async (values, size) => {
-        const records = values.map((value) => ({ eventSource: value, eventName: `${value}\\`, eventTime: '"', [value]: [value] }));
-        const bytes = Buffer.from(JSON.stringify({ Records: records }));
-        const items = await readAll(readCloudTrailLog(chunked(bytes, [size]), { file: 'log.json', engine }));
-        expect(items.map(observed)).toEqual(records.map((record) => ({ kind: 'record', record })));
-      }),
+      fc.asyncProperty(
+        fc.array(backslashHeavy, { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 1, max: 4 }),
+        async (values, size) => {
+          const records = values.map((value) => ({
+            eventSource: value,
+            eventName: `${value}\\`,
+            eventTime: '"',
+            [value]: [value],
+          }));
+          const bytes = Buffer.from(JSON.stringify({ Records: records }));
+          const items = await readAll(readCloudTrailLog(chunked(bytes, [size]), { file: 'log.json', engine }));
+          expect(items.map(observed)).toEqual(records.map((record) => ({ kind: 'record', record })));
+        },
+      ),
       { numRuns: 300 },
     );
   });

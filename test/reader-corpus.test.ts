@@ -18,20 +18,30 @@ describe('the stratus-red-team corpus', () => {
     for (const { records } of corpus) expect(records.length).toBeGreaterThan(0);
   });
 
-  it.each(corpus.map((file) => [file.name, file] as const))('%s: read from gzip, gives what JSON.parse gives', async (name, { records }) => {
-    const reader = readCloudTrailLog(chunked(gzipRecords(records), [1000, 37]), { file: `${name}.gz` });
-    const items = await readAll(reader);
-    expect(items.every((item) => item.kind === 'record')).toBe(true);
-    const delivered = parsedRecords(items);
-    expect(delivered.map((item) => item.record)).toEqual(records);
-    expect(delivered.map((item) => item.raw)).toEqual(records.map((record) => JSON.stringify(record)));
-    expect(reader.stats).toMatchObject({ records: records.length, delivered: records.length, malformed: 0, skipped: 0 });
-  });
+  it.each(corpus.map((file) => [file.name, file] as const))(
+    '%s: read from gzip, gives what JSON.parse gives',
+    async (name, { records }) => {
+      const reader = readCloudTrailLog(chunked(gzipRecords(records), [1000, 37]), { file: `${name}.gz` });
+      const items = await readAll(reader);
+      expect(items.every((item) => item.kind === 'record')).toBe(true);
+      const delivered = parsedRecords(items);
+      expect(delivered.map((item) => item.record)).toEqual(records);
+      expect(delivered.map((item) => item.raw)).toEqual(records.map((record) => JSON.stringify(record)));
+      expect(reader.stats).toMatchObject({
+        records: records.length,
+        delivered: records.length,
+        malformed: 0,
+        skipped: 0,
+      });
+    },
+  );
 
   it('read as pretty-printed files, keeps each record exactly as written', async () => {
     for (const { name, text, records } of corpus) {
       const logFile = `{"Records": ${text}}`;
-      const delivered = parsedRecords(await readAll(readCloudTrailLog(chunked(gzipText(logFile), [777]), { file: name })));
+      const delivered = parsedRecords(
+        await readAll(readCloudTrailLog(chunked(gzipText(logFile), [777]), { file: name })),
+      );
       expect(delivered.map((item) => JSON.parse(item.raw) as unknown)).toEqual(records);
       for (const item of delivered) expect(logFile).toContain(item.raw);
     }
@@ -40,7 +50,10 @@ describe('the stratus-red-team corpus', () => {
   it('with a prefilter, delivers exactly the records of the wanted sources', async () => {
     const all = corpus.flatMap(({ records }) => records);
     const wanted = new Set(['iam.amazonaws.com', 'sts.amazonaws.com', 'rds.amazonaws.com']);
-    const reader = readCloudTrailLog(chunked(gzipRecords(all), [4096]), { file: 'corpus.json.gz', prefilter: eventSourcePrefilter(wanted) });
+    const reader = readCloudTrailLog(chunked(gzipRecords(all), [4096]), {
+      file: 'corpus.json.gz',
+      prefilter: eventSourcePrefilter(wanted),
+    });
     const delivered = parsedRecords(await readAll(reader));
     const expected = all.flatMap((record, index) => (wanted.has(record.eventSource as string) ? [index] : []));
     expect(delivered.map((item) => item.index)).toEqual(expected);

@@ -25,7 +25,9 @@ function readText(text: string | Buffer, sizes: number[] = [5]) {
   return readCloudTrailLog(chunked(Buffer.from(text), sizes), { file: jsonName, engine });
 }
 
-async function fatalError(reader: ReturnType<typeof readCloudTrailLog>): Promise<{ items: ReaderItem[]; error: LogFileError }> {
+async function fatalError(
+  reader: ReturnType<typeof readCloudTrailLog>,
+): Promise<{ items: ReaderItem[]; error: LogFileError }> {
   const { items, error } = await readUntilError(reader);
   expect(error).toBeInstanceOf(LogFileError);
   return { items, error: error as LogFileError };
@@ -45,7 +47,9 @@ describe.each(['wasm', 'typescript'] as const)('with the %s engine', (engineName
 
   describe('fatal errors: the file as a whole cannot be read', () => {
     it('NOT_GZIP: a .gz name over plain content', async () => {
-      const { items, error } = await fatalError(readCloudTrailLog(chunked(plainRecords([A])), { file: gzName, engine }));
+      const { items, error } = await fatalError(
+        readCloudTrailLog(chunked(plainRecords([A])), { file: gzName, engine }),
+      );
       expect(items).toEqual([]);
       expect(error.code).toBe('NOT_GZIP');
       expect(error.location).toEqual({ file: gzName, compressedOffset: 0 });
@@ -81,7 +85,9 @@ describe.each(['wasm', 'typescript'] as const)('with the %s engine', (engineName
     });
 
     it('TRUNCATED_GZIP: the compressed data ends early; the records before the cut are delivered', async () => {
-      const records = Array.from({ length: 400 }, (_, i) => cloudTrailRecord({ eventID: `id-${i}-${'x'.repeat(i % 37)}` }));
+      const records = Array.from({ length: 400 }, (_, i) =>
+        cloudTrailRecord({ eventID: `id-${i}-${'x'.repeat(i % 37)}` }),
+      );
       const gzip = gzipRecords(records);
       const cut = gzip.subarray(0, Math.floor(gzip.length * 0.8));
       const { items, error } = await fatalError(readCloudTrailLog(chunked(cut, [512]), { file: gzName, engine }));
@@ -94,7 +100,9 @@ describe.each(['wasm', 'typescript'] as const)('with the %s engine', (engineName
 
     it('TRUNCATED_GZIP: only the gzip trailer is missing', async () => {
       const gzip = gzipRecords([A]);
-      const { items, error } = await fatalError(readCloudTrailLog(chunked(gzip.subarray(0, gzip.length - 4)), { file: gzName, engine }));
+      const { items, error } = await fatalError(
+        readCloudTrailLog(chunked(gzip.subarray(0, gzip.length - 4)), { file: gzName, engine }),
+      );
       expect(error.code).toBe('TRUNCATED_GZIP');
       expect(parsedRecords(items)).toHaveLength(1);
     });
@@ -106,7 +114,9 @@ describe.each(['wasm', 'typescript'] as const)('with the %s engine', (engineName
     });
 
     it('NOT_JSON: HTML or other text where a log file should be, gzipped', async () => {
-      const { error } = await fatalError(readCloudTrailLog(chunked(gzipText('<Error>AccessDenied</Error>')), { file: gzName, engine }));
+      const { error } = await fatalError(
+        readCloudTrailLog(chunked(gzipText('<Error>AccessDenied</Error>')), { file: gzName, engine }),
+      );
       expect(error.code).toBe('NOT_JSON');
       expect(error.location).toEqual({ file: gzName, offset: 0 });
     });
@@ -127,7 +137,11 @@ describe.each(['wasm', 'typescript'] as const)('with the %s engine', (engineName
 
     it.each([
       ['a trailing comma in Records', `{"Records":[${JSON.stringify(A)},]}`, ']}'],
-      ['a missing comma between records', `{"Records":[${JSON.stringify(A)} ${JSON.stringify(B)}]}`, ` ${JSON.stringify(B)}`],
+      [
+        'a missing comma between records',
+        `{"Records":[${JSON.stringify(A)} ${JSON.stringify(B)}]}`,
+        ` ${JSON.stringify(B)}`,
+      ],
       ['a key without quotes', '{Records:[]}', 'Records'],
       ['a missing colon', '{"Records" []}', '[]'],
       ['text after the top-level object', '{"Records":[]} {}', '{}'],
@@ -156,16 +170,21 @@ describe.each(['wasm', 'typescript'] as const)('with the %s engine', (engineName
     it.each([
       ['spelt the same', '"Records"'],
       ['spelt with an escape', '"Rec\\u006frds"'],
-    ])('DUPLICATE_RECORDS: a second Records key, %s, at that key (JSON.parse would keep only the last array)', async (_, key) => {
-      const text = `{"Records":[${JSON.stringify(A)}],"other":1,${key}:[${JSON.stringify(B)}]}`;
-      const { items, error } = await fatalError(readText(text));
-      expect(error.code).toBe('DUPLICATE_RECORDS');
-      expect(error.location).toEqual({ file: jsonName, offset: text.indexOf(key, 12) });
-      expect(parsedRecords(items).map((item) => item.record)).toEqual([A]);
-    });
+    ])(
+      'DUPLICATE_RECORDS: a second Records key, %s, at that key (JSON.parse would keep only the last array)',
+      async (_, key) => {
+        const text = `{"Records":[${JSON.stringify(A)}],"other":1,${key}:[${JSON.stringify(B)}]}`;
+        const { items, error } = await fatalError(readText(text));
+        expect(error.code).toBe('DUPLICATE_RECORDS');
+        expect(error.location).toEqual({ file: jsonName, offset: text.indexOf(key, 12) });
+        expect(parsedRecords(items).map((item) => item.record)).toEqual([A]);
+      },
+    );
 
     it('a key that only looks like Records is another key', async () => {
-      const items = await readAll(readText(`{"Records":[${JSON.stringify(A)}],"records":[${JSON.stringify(B)}],"Records ":[]}`));
+      const items = await readAll(
+        readText(`{"Records":[${JSON.stringify(A)}],"records":[${JSON.stringify(B)}],"Records ":[]}`),
+      );
       expect(parsedRecords(items).map((item) => item.record)).toEqual([A]);
     });
 
@@ -179,7 +198,12 @@ describe.each(['wasm', 'typescript'] as const)('with the %s engine', (engineName
     });
 
     it('TRUNCATED_JSON: the text ends between records, or before the closing brace', async () => {
-      for (const text of ['{"Records":[', `{"Records":[${JSON.stringify(A)},`, `{"Records":[${JSON.stringify(A)}]`, '{"Rec']) {
+      for (const text of [
+        '{"Records":[',
+        `{"Records":[${JSON.stringify(A)},`,
+        `{"Records":[${JSON.stringify(A)}]`,
+        '{"Rec',
+      ]) {
         const { error } = await fatalError(readText(text));
         expect(error.code).toBe('TRUNCATED_JSON');
         expect(error.location).toEqual({ file: jsonName, offset: text.length });
@@ -187,7 +211,9 @@ describe.each(['wasm', 'typescript'] as const)('with the %s engine', (engineName
     });
 
     it('TRUNCATED_JSON inside gzip that is itself complete', async () => {
-      const { error } = await fatalError(readCloudTrailLog(chunked(gzipText('{"Records":[{"a":')), { file: gzName, engine }));
+      const { error } = await fatalError(
+        readCloudTrailLog(chunked(gzipText('{"Records":[{"a":')), { file: gzName, engine }),
+      );
       expect(error.code).toBe('TRUNCATED_JSON');
       expect(error.location).toEqual({ file: gzName, offset: 17, recordIndex: 0 });
     });
@@ -196,7 +222,9 @@ describe.each(['wasm', 'typescript'] as const)('with the %s engine', (engineName
       const bytes = plainRecords([A, B]);
       const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
       const firstPart = bytes.subarray(0, bytes.indexOf('{"eventVersion"', 20));
-      const { items, error } = await fatalError(readCloudTrailLog(failingAfter(firstPart, reset), { file: jsonName, engine }));
+      const { items, error } = await fatalError(
+        readCloudTrailLog(failingAfter(firstPart, reset), { file: jsonName, engine }),
+      );
       expect(error.code).toBe('READ_FAILED');
       expect(error.cause).toBe(reset);
       expect(error.location).toEqual({ file: jsonName, offset: firstPart.length });
@@ -206,7 +234,9 @@ describe.each(['wasm', 'typescript'] as const)('with the %s engine', (engineName
     it('READ_FAILED from a gzip source, at the compressed offset', async () => {
       const gzip = gzipRecords([A, B]);
       const reset = new Error('socket hang up');
-      const { error } = await fatalError(readCloudTrailLog(failingAfter(gzip.subarray(0, 30), reset), { file: gzName, engine }));
+      const { error } = await fatalError(
+        readCloudTrailLog(failingAfter(gzip.subarray(0, 30), reset), { file: gzName, engine }),
+      );
       expect(error.code).toBe('READ_FAILED');
       expect(error.cause).toBe(reset);
       expect(error.location).toEqual({ file: gzName, compressedOffset: 30 });

@@ -11,7 +11,10 @@ import { chunked, cloudTrailRecord, parsedRecords, readUntilError } from './help
 const engines = ['wasm', 'typescript'] as const;
 const file = 'log.json';
 
-async function read(text: string, options: { engine: 'wasm' | 'typescript'; sizes?: readonly number[]; wanted?: string[] }) {
+async function read(
+  text: string,
+  options: { engine: 'wasm' | 'typescript'; sizes?: readonly number[]; wanted?: string[] },
+) {
   const reader = readCloudTrailLog(chunked(Buffer.from(text), options.sizes), {
     file,
     engine: options.engine,
@@ -33,7 +36,11 @@ describe.each(engines)('with the %s engine', (engine) => {
     ['parsing every record', undefined],
   ])("rejects a skipped record whose '[' is closed by '}', at that byte, %s", async (_, wanted) => {
     for (const sizes of [undefined, [1], [7]]) {
-      const { items, error } = await read(SWALLOWING, { engine, ...(sizes ? { sizes } : {}), ...(wanted ? { wanted } : {}) });
+      const { items, error } = await read(SWALLOWING, {
+        engine,
+        ...(sizes ? { sizes } : {}),
+        ...(wanted ? { wanted } : {}),
+      });
       expect(items).toEqual([]);
       expect(error?.code).toBe('NOT_JSON');
       expect(error?.location).toEqual({ file, offset: SWALLOWING.indexOf('[},') + 1 });
@@ -68,9 +75,16 @@ describe.each(engines)('with the %s engine', (engine) => {
 
   it('reads a record nested 5,000 deep, skipped or parsed (the Data API ArrayValue is recursive)', async () => {
     const nested = `${'{"arrayValues":['.repeat(5000)}${']}'.repeat(5000)}`;
-    const skipped = JSON.stringify(cloudTrailRecord({ eventSource: 's3.amazonaws.com' })).replace(/}$/, `,"deep":${nested}}`);
+    const skipped = JSON.stringify(cloudTrailRecord({ eventSource: 's3.amazonaws.com' })).replace(
+      /}$/,
+      `,"deep":${nested}}`,
+    );
     const wanted = JSON.stringify(cloudTrailRecord({ eventName: 'StopLogging' })).replace(/}$/, `,"deep":${nested}}`);
-    const { items, error } = await read(`{"Records":[${skipped},${wanted}]}`, { engine, sizes: [4096], wanted: ['rds.amazonaws.com'] });
+    const { items, error } = await read(`{"Records":[${skipped},${wanted}]}`, {
+      engine,
+      sizes: [4096],
+      wanted: ['rds.amazonaws.com'],
+    });
     expect(error).toBeUndefined();
     expect(parsedRecords(items).map((item) => [item.index, item.record.eventName])).toEqual([[1, 'StopLogging']]);
   });
@@ -100,10 +114,19 @@ const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   ),
 })).value;
 const source = fc.constantFrom('rds.amazonaws.com', 's3.amazonaws.com', 'cloudtrail.amazonaws.com');
-const record = fc.record({ eventVersion: fc.constant('1.09'), eventTime: fc.constant('t'), eventSource: source, eventName: word, x: value });
+const record = fc.record({
+  eventVersion: fc.constant('1.09'),
+  eventTime: fc.constant('t'),
+  eventSource: source,
+  eventName: word,
+  x: value,
+});
 const logFile = fc
   .tuple(fc.array(record, { minLength: 1, maxLength: 5 }), fc.constantFrom('', ' ', '\n  '))
-  .map(([records, space]) => `{"Records":[${space}${records.map((r) => JSON.stringify(r, null, space ? 1 : undefined)).join(`,${space}`)}${space}]}`);
+  .map(
+    ([records, space]) =>
+      `{"Records":[${space}${records.map((r) => JSON.stringify(r, null, space ? 1 : undefined)).join(`,${space}`)}${space}]}`,
+  );
 
 /** Byte positions not inside a string (quotes included in neither): where a mutation keeps every string whole. */
 function outsideStrings(text: string): number[] {
@@ -140,7 +163,11 @@ function mutate(text: string, mutations: readonly { op: string; at: number; char
   return text;
 }
 
-const chunkSizes = fc.oneof(fc.constant(undefined), fc.constant([1]), fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 4 }));
+const chunkSizes = fc.oneof(
+  fc.constant(undefined),
+  fc.constant([1]),
+  fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 4 }),
+);
 
 /** What the reader must say about `text`, from JSON.parse: the records, or the byte where it is broken. */
 function expected(text: string): { records: unknown[] } | { offset: number | undefined } {
@@ -157,7 +184,11 @@ function expected(text: string): { records: unknown[] } | { offset: number | und
 
 function outcome(items: readonly ReaderItem[], error: LogFileError | undefined) {
   return {
-    items: items.map((item) => (item.kind === 'record' ? { index: item.index, record: item.record } : { index: item.index, code: item.error.code })),
+    items: items.map((item) =>
+      item.kind === 'record'
+        ? { index: item.index, record: item.record }
+        : { index: item.index, code: item.error.code },
+    ),
     error: error && { code: error.code, location: error.location, message: error.message },
   };
 }
@@ -165,36 +196,55 @@ function outcome(items: readonly ReaderItem[], error: LogFileError | undefined) 
 describe('random structural mutations of valid log files, against JSON.parse', () => {
   it('are rejected by both engines, with or without skipping, whenever JSON.parse rejects them, at the byte it names', async () => {
     await fc.assert(
-      fc.asyncProperty(logFile, fc.array(mutation, { minLength: 1, maxLength: 3 }), chunkSizes, fc.boolean(), async (original, mutations, sizes, skip) => {
-        const text = mutate(original, mutations);
-        const want = expected(text);
-        const wanted = skip ? ['rds.amazonaws.com'] : undefined;
-        const [wasm, typescript] = await Promise.all(engines.map((engine) => read(text, { engine, ...(sizes ? { sizes } : {}), ...(wanted ? { wanted } : {}) })));
-        // Both engines say the same: the same items, the same error at the same byte with the same words.
-        expect(outcome(typescript!.items, typescript!.error)).toEqual(outcome(wasm!.items, wasm!.error));
-        const { items, error } = wasm!;
-        if ('offset' in want) {
-          expect(error, text).toBeInstanceOf(LogFileError);
-          expect(['NOT_JSON', 'TRUNCATED_JSON', 'NO_RECORDS_ARRAY']).toContain(error?.code);
-          // Where JSON.parse names a byte, NOT_JSON names the same one. A file must be an object with a
-          // `Records` array: text that is not may be rejected sooner (not a '{' first; 'Records' not an array).
-          if (want.offset !== undefined) {
-            if (error?.code === 'NOT_JSON' && text.startsWith('{')) expect(error.location.offset, text).toBe(want.offset);
-            else expect(error?.location.offset, text).toBeLessThanOrEqual(want.offset);
+      fc.asyncProperty(
+        logFile,
+        fc.array(mutation, { minLength: 1, maxLength: 3 }),
+        chunkSizes,
+        fc.boolean(),
+        async (original, mutations, sizes, skip) => {
+          const text = mutate(original, mutations);
+          const want = expected(text);
+          const wanted = skip ? ['rds.amazonaws.com'] : undefined;
+          const [wasm, typescript] = await Promise.all(
+            engines.map((engine) => read(text, { engine, ...(sizes ? { sizes } : {}), ...(wanted ? { wanted } : {}) })),
+          );
+          // Both engines say the same: the same items, the same error at the same byte with the same words.
+          expect(outcome(typescript!.items, typescript!.error)).toEqual(outcome(wasm!.items, wasm!.error));
+          const { items, error } = wasm!;
+          if ('offset' in want) {
+            expect(error, text).toBeInstanceOf(LogFileError);
+            expect(['NOT_JSON', 'TRUNCATED_JSON', 'NO_RECORDS_ARRAY']).toContain(error?.code);
+            // Where JSON.parse names a byte, NOT_JSON names the same one. A file must be an object with a
+            // `Records` array: text that is not may be rejected sooner (not a '{' first; 'Records' not an array).
+            if (want.offset !== undefined) {
+              if (error?.code === 'NOT_JSON' && text.startsWith('{'))
+                expect(error.location.offset, text).toBe(want.offset);
+              else expect(error?.location.offset, text).toBeLessThanOrEqual(want.offset);
+            }
+            return;
           }
-          return;
-        }
-        // JSON.parse accepts it: every record JSON.parse sees is read as before (or was skipped by source).
-        if (error) {
-          expect(error.code, text).toBe('NO_RECORDS_ARRAY');
-          return;
-        }
-        const parsed = parsedRecords(items).map((item) => item.record);
-        const recordsOf = (records: readonly unknown[]) =>
-          records.filter((r): r is { eventSource: string } => typeof r === 'object' && r !== null && !Array.isArray(r) && ["eventSource", "eventName", "eventTime"].every((field) => typeof (r as Record<string, unknown>)[field] === "string"));
-        const expectedRecords = recordsOf(want.records).filter((r) => !wanted || r.eventSource === 'rds.amazonaws.com');
-        expect(parsed).toEqual(expectedRecords);
-      }),
+          // JSON.parse accepts it: every record JSON.parse sees is read as before (or was skipped by source).
+          if (error) {
+            expect(error.code, text).toBe('NO_RECORDS_ARRAY');
+            return;
+          }
+          const parsed = parsedRecords(items).map((item) => item.record);
+          const recordsOf = (records: readonly unknown[]) =>
+            records.filter(
+              (r): r is { eventSource: string } =>
+                typeof r === 'object' &&
+                r !== null &&
+                !Array.isArray(r) &&
+                ['eventSource', 'eventName', 'eventTime'].every(
+                  (field) => typeof (r as Record<string, unknown>)[field] === 'string',
+                ),
+            );
+          const expectedRecords = recordsOf(want.records).filter(
+            (r) => !wanted || r.eventSource === 'rds.amazonaws.com',
+          );
+          expect(parsed).toEqual(expectedRecords);
+        },
+      ),
       { numRuns: 400 },
     );
   });

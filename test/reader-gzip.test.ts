@@ -2,7 +2,7 @@
 // members joined, headers with every optional field, and the trailer checked.
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { LogFileError } from '../shared/errors.js';
+import type { LogFileError } from '../shared/errors.js';
 import { eventSourcePrefilter, readCloudTrailLog } from '../shared/reader/index.js';
 import { chunked, cloudTrailRecord, gzipRecords, logText, parsedRecords, readUntilError } from './helpers/log-files.js';
 
@@ -10,7 +10,14 @@ const file = 's3://trail-bucket/AWSLogs/111122223333/CloudTrail/us-east-1/2026/1
 
 /** Over 256 KiB of text (more than one inflate chunk), ending with the record that matters most. */
 const records = [
-  ...Array.from({ length: 1500 }, (_, i) => cloudTrailRecord({ eventSource: 's3.amazonaws.com', eventName: 'GetObject', eventID: `id-${i}`, requestParameters: { key: `k${i}`.repeat(20) } })),
+  ...Array.from({ length: 1500 }, (_, i) =>
+    cloudTrailRecord({
+      eventSource: 's3.amazonaws.com',
+      eventName: 'GetObject',
+      eventID: `id-${i}`,
+      requestParameters: { key: `k${i}`.repeat(20) },
+    }),
+  ),
   cloudTrailRecord({ eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging' }),
 ];
 const gzip = gzipRecords(records);
@@ -34,18 +41,29 @@ describe.each(['wasm', 'typescript'] as const)('with the %s engine', (engine) =>
   ])('keeps every record when %s follow the gzip data, then warns where they start', async (_, trailing) => {
     expect(logText(records).length).toBeGreaterThan(256 * 1024);
     for (const sizes of [undefined, [1000], [65536, 7]]) {
-      const { items, error, stats } = await read(Buffer.concat([gzip, trailing]), { engine, ...(sizes ? { sizes } : {}) });
+      const { items, error, stats } = await read(Buffer.concat([gzip, trailing]), {
+        engine,
+        ...(sizes ? { sizes } : {}),
+      });
       expect(error).toBeUndefined();
       expect(parsedRecords(items).map((item) => item.record)).toEqual(records);
       expect(stats.warnings).toEqual([
-        { code: 'TRAILING_BYTES', location: { file, compressedOffset: gzip.length }, message: expect.stringContaining(`${trailing.length} byte`) },
+        {
+          code: 'TRAILING_BYTES',
+          location: { file, compressedOffset: gzip.length },
+          message: expect.stringContaining(`${trailing.length} byte`),
+        },
       ]);
       expect(stats.warnings[0]?.message).toContain(`compressed byte ${gzip.length}`);
     }
   });
 
   it('keeps the last StopLogging behind trailing bytes when other sources are skipped', async () => {
-    const { items, error } = await read(Buffer.concat([gzip, Buffer.from('0123456789abcdefXYZ')]), { engine, sizes: [65536], wanted: ['cloudtrail.amazonaws.com'] });
+    const { items, error } = await read(Buffer.concat([gzip, Buffer.from('0123456789abcdefXYZ')]), {
+      engine,
+      sizes: [65536],
+      wanted: ['cloudtrail.amazonaws.com'],
+    });
     expect(error).toBeUndefined();
     expect(parsedRecords(items).map((item) => item.record.eventName)).toEqual(['StopLogging']);
   });
@@ -66,7 +84,12 @@ describe.each(['wasm', 'typescript'] as const)('with the %s engine', (engine) =>
   it('reads a header with every optional field (extra, name, comment, header CRC), as the gzip tool may write', async () => {
     const deflated = gzip.subarray(10);
     const extra = Buffer.from([4, 0, 0x41, 0x42, 0, 0]); // XLEN 4, then a subfield
-    const header = Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0x1e, 0, 0, 0, 0, 0, 3]), extra, Buffer.from('log.json\0a comment\0'), Buffer.from([0xab, 0xcd])]);
+    const header = Buffer.concat([
+      Buffer.from([0x1f, 0x8b, 8, 0x1e, 0, 0, 0, 0, 0, 3]),
+      extra,
+      Buffer.from('log.json\0a comment\0'),
+      Buffer.from([0xab, 0xcd]),
+    ]);
     const { items, error } = await read(Buffer.concat([header, deflated]), { engine, sizes: [5, 3, 4096] });
     expect(error).toBeUndefined();
     expect(parsedRecords(items)).toHaveLength(records.length);
@@ -82,7 +105,10 @@ describe.each(['wasm', 'typescript'] as const)('with the %s engine', (engine) =>
   });
 
   it('CORRUPT_GZIP: what follows starts like another member but is not one', async () => {
-    const { items, error } = await read(Buffer.concat([gzip, Buffer.from([0x1f, 0x8b, 0x09, 0, 0, 0, 0, 0, 0, 0, 1, 2])]), { engine });
+    const { items, error } = await read(
+      Buffer.concat([gzip, Buffer.from([0x1f, 0x8b, 0x09, 0, 0, 0, 0, 0, 0, 0, 1, 2])]),
+      { engine },
+    );
     expect(error?.code).toBe('CORRUPT_GZIP');
     expect(error?.location).toEqual({ file, compressedOffset: gzip.length });
     expect(parsedRecords(items)).toHaveLength(records.length);

@@ -23,7 +23,8 @@ function hinted(span: RecordSpan | undefined) {
 }
 
 const log = (...records: string[]) => `{"Records":[${records.join(',')}]}`;
-const plain = '{"eventVersion":"1.08","userIdentity":{"eventSource":"decoy.amazonaws.com"},"eventSource":"rds.amazonaws.com","eventName":"DeleteDBInstance","eventTime":"t"}';
+const plain =
+  '{"eventVersion":"1.08","userIdentity":{"eventSource":"decoy.amazonaws.com"},"eventSource":"rds.amazonaws.com","eventName":"DeleteDBInstance","eventTime":"t"}';
 
 describe('top-level hints from the record splitter', () => {
   it('points at the top-level values, not at nested members of the same name', () => {
@@ -34,10 +35,15 @@ describe('top-level hints from the record splitter', () => {
     const spaced = '{ "eventName" : "StopLogging" ,\n "eventSource":\t"cloudtrail.amazonaws.com", "eventTime": "t" }';
     for (const size of [1, 3, 7, 64]) {
       const [first, second] = spans(log(plain, spaced), size);
-      if (first?.hints) expect(hinted(first)).toEqual({ eventSource: 'rds.amazonaws.com', eventName: 'DeleteDBInstance' });
-      if (second?.hints) expect(hinted(second)).toEqual({ eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging' });
+      if (first?.hints)
+        expect(hinted(first)).toEqual({ eventSource: 'rds.amazonaws.com', eventName: 'DeleteDBInstance' });
+      if (second?.hints)
+        expect(hinted(second)).toEqual({ eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging' });
     }
-    expect(hinted(spans(log(plain, spaced))[1])).toEqual({ eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging' });
+    expect(hinted(spans(log(plain, spaced))[1])).toEqual({
+      eventSource: 'cloudtrail.amazonaws.com',
+      eventName: 'StopLogging',
+    });
   });
 
   it('keeps hints, at the right place, for a record joined from chunks split inside a nested string', () => {
@@ -53,13 +59,22 @@ describe('top-level hints from the record splitter', () => {
   });
 
   it('says a member is absent when the record has no such top-level string', () => {
-    expect(hinted(spans(log('{"eventSource":null,"eventTime":"t"}'))[0])).toEqual({ eventSource: null, eventName: null });
+    expect(hinted(spans(log('{"eventSource":null,"eventTime":"t"}'))[0])).toEqual({
+      eventSource: null,
+      eventName: null,
+    });
   });
 
   const unsure: Array<[string, string]> = [
-    ['a top-level key with escapes, which could spell eventSource', '{"event\\u0053ource":"rds.amazonaws.com","eventName":"X","eventTime":"t"}'],
+    [
+      'a top-level key with escapes, which could spell eventSource',
+      '{"event\\u0053ource":"rds.amazonaws.com","eventName":"X","eventTime":"t"}',
+    ],
     ['a value with escapes', '{"eventSource":"rds\\u002eamazonaws.com","eventName":"X","eventTime":"t"}'],
-    ['a duplicate key, where JSON.parse keeps the last', '{"eventSource":"s3.amazonaws.com","eventSource":"rds.amazonaws.com","eventName":"X","eventTime":"t"}'],
+    [
+      'a duplicate key, where JSON.parse keeps the last',
+      '{"eventSource":"s3.amazonaws.com","eventSource":"rds.amazonaws.com","eventName":"X","eventTime":"t"}',
+    ],
   ];
   for (const [name, record] of unsure) {
     it(`gives no hints for ${name}`, () => {

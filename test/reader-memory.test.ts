@@ -11,7 +11,9 @@ import type { MalformedRecord, ReaderItem } from '../shared/reader/types.js';
 import { chunked, cloudTrailRecord, parsedRecords, readAll } from './helpers/log-files.js';
 
 const file = 's3://trail-bucket/AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/20/bomb.json.gz';
-const STOP_LOGGING = JSON.stringify(cloudTrailRecord({ eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging' }));
+const STOP_LOGGING = JSON.stringify(
+  cloudTrailRecord({ eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging' }),
+);
 
 /**
  * A gzip bomb, generated as a stream (never whole in memory): `{"Records":[<head>"<size bytes of a>"<tail>,
@@ -39,7 +41,11 @@ describe.each(['wasm', 'typescript'] as const)('with the %s engine', (engine) =>
     ['before the huge string', '{"eventSource":"s3.amazonaws.com","eventName":"PutObject","eventTime":"t","x":', '}'],
     ['after the huge string', '{"x":', ',"eventSource":"s3.amazonaws.com","eventName":"PutObject","eventTime":"t"}'],
   ])('skips a 64 MiB record no rule wants, eventSource %s, holding at most the limit of it', async (_, head, tail) => {
-    const reader = readCloudTrailLog(bomb(head, HUGE, tail), { file, engine, prefilter: eventSourcePrefilter(['cloudtrail.amazonaws.com']) });
+    const reader = readCloudTrailLog(bomb(head, HUGE, tail), {
+      file,
+      engine,
+      prefilter: eventSourcePrefilter(['cloudtrail.amazonaws.com']),
+    });
     const items = await readAll(reader);
     expect(parsedRecords(items).map((item) => [item.index, item.record.eventName])).toEqual([[1, 'StopLogging']]);
     expect(reader.stats).toMatchObject({ records: 2, skipped: 1, malformed: 0, delivered: 1 });
@@ -57,7 +63,9 @@ describe.each(['wasm', 'typescript'] as const)('with the %s engine', (engine) =>
     const [tooLarge] = malformed(items);
     expect(tooLarge?.error.code).toBe('RECORD_TOO_LARGE');
     expect(tooLarge?.error.location).toEqual({ file, recordIndex: 0, offset: offsetOfFirstRecord });
-    expect(tooLarge?.error.message).toContain(`record is ${head.length + HUGE + 3} bytes, over the ${DEFAULT_MAX_RECORD_BYTES}-byte limit`);
+    expect(tooLarge?.error.message).toContain(
+      `record is ${head.length + HUGE + 3} bytes, over the ${DEFAULT_MAX_RECORD_BYTES}-byte limit`,
+    );
     expect(parsedRecords(items).map((item) => item.record.eventName)).toEqual(['StopLogging']);
     expect(reader.stats.maxRecordBytesHeld).toBeLessThanOrEqual(DEFAULT_MAX_RECORD_BYTES);
   });
@@ -81,15 +89,24 @@ describe('the record size limit, whatever the chunking and the engine', () => {
           const texts = records.map(({ source, before, padding }) => {
             const fields = `"eventName":"E","eventTime":"t"`;
             const pad = `"pad":"${'p'.repeat(padding)}"`;
-            return before ? `{"eventSource":"${source}",${fields},${pad}}` : `{${pad},${fields},"eventSource":"${source}"}`;
+            return before
+              ? `{"eventSource":"${source}",${fields},${pad}}`
+              : `{${pad},${fields},"eventSource":"${source}"}`;
           });
           const text = Buffer.from(`{"Records":[${texts.join(',')}]}`);
           const outcomes = await Promise.all(
             (['wasm', 'typescript'] as const).map(async (engine) => {
-              const reader = readCloudTrailLog(chunked(text, sizes), { file: 'log.json', engine, maxRecordBytes: limit, prefilter: eventSourcePrefilter(['cloudtrail.amazonaws.com']) });
+              const reader = readCloudTrailLog(chunked(text, sizes), {
+                file: 'log.json',
+                engine,
+                maxRecordBytes: limit,
+                prefilter: eventSourcePrefilter(['cloudtrail.amazonaws.com']),
+              });
               const items = await readAll(reader);
               expect(reader.stats.maxRecordBytesHeld).toBeLessThanOrEqual(limit);
-              return items.map((item) => (item.kind === 'record' ? [item.index, 'record'] : [item.index, item.error.code]));
+              return items.map((item) =>
+                item.kind === 'record' ? [item.index, 'record'] : [item.index, item.error.code],
+              );
             }),
           );
           // Both engines agree exactly; a wanted record is parsed up to the limit and reported past it; an
@@ -98,7 +115,8 @@ describe('the record size limit, whatever the chunking and the engine', () => {
           expect(outcomes[1]).toEqual(outcomes[0]);
           const expected = texts.flatMap((recordText, index) => {
             const over = Buffer.byteLength(recordText) > limit;
-            if (records[index]!.source === 'cloudtrail.amazonaws.com') return [[index, over ? 'RECORD_TOO_LARGE' : 'record']];
+            if (records[index]!.source === 'cloudtrail.amazonaws.com')
+              return [[index, over ? 'RECORD_TOO_LARGE' : 'record']];
             return over && outcomes[0]!.some(([at]) => at === index) ? [[index, 'RECORD_TOO_LARGE']] : [];
           });
           expect(outcomes[0]).toEqual(expected);

@@ -49,7 +49,8 @@ describe('reading a CloudTrail log file', () => {
   });
 
   it('gives each record its exact JSON text as raw, and its byte offset in the decompressed text', async () => {
-    const text = '{"Records":[ {"eventSource":"rds.amazonaws.com", "eventName":"A","eventTime":"t"} ,\n{"eventTime":"t","eventName":"B","eventSource":"s"}]}';
+    const text =
+      '{"Records":[ {"eventSource":"rds.amazonaws.com", "eventName":"A","eventTime":"t"} ,\n{"eventTime":"t","eventName":"B","eventSource":"s"}]}';
     const items = parsedRecords(await readAll(read(Buffer.from(text), undefined, 'log.json')));
     expect(items.map((item) => item.raw)).toEqual([
       '{"eventSource":"rds.amazonaws.com", "eventName":"A","eventTime":"t"}',
@@ -80,7 +81,9 @@ describe('reading a CloudTrail log file', () => {
       after: [[], {}, 'x', 0],
       last: false,
     });
-    expect(parsedRecords(await readAll(read(Buffer.from(text), [7], 'log.json'))).map((item) => item.record)).toEqual(records);
+    expect(parsedRecords(await readAll(read(Buffer.from(text), [7], 'log.json'))).map((item) => item.record)).toEqual(
+      records,
+    );
   });
 
   it('recognises a Records key written with escapes', async () => {
@@ -234,7 +237,9 @@ describe('a huge record', () => {
   });
 
   it('is scanned once by the TypeScript engine: cutting it into 2,000 chunks adds at most a few string searches per chunk', async () => {
-    const huge = cloudTrailRecord({ responseElements: { items: Array.from({ length: 50_000 }, (_, i) => `value "${i}"`) } });
+    const huge = cloudTrailRecord({
+      responseElements: { items: Array.from({ length: 50_000 }, (_, i) => `value "${i}"`) },
+    });
     const bytes = plainRecords([huge]);
     async function stringSearches(chunkSize: number): Promise<number> {
       const indexOf = Buffer.prototype.indexOf;
@@ -244,7 +249,9 @@ describe('a huge record', () => {
         return indexOf.apply(this, args);
       };
       try {
-        const [item] = parsedRecords(await readAll(readCloudTrailLog(chunked(bytes, [chunkSize]), { file: 'log.json', engine: 'typescript' })));
+        const [item] = parsedRecords(
+          await readAll(readCloudTrailLog(chunked(bytes, [chunkSize]), { file: 'log.json', engine: 'typescript' })),
+        );
         expect(item?.raw).toBe(JSON.stringify(huge));
         return calls;
       } finally {
@@ -259,7 +266,9 @@ describe('a huge record', () => {
   });
 
   it('is scanned once by the WebAssembly engine: each byte is handed to the kernel once, however it is cut', async () => {
-    const huge = cloudTrailRecord({ responseElements: { items: Array.from({ length: 50_000 }, (_, i) => `value "${i}"`) } });
+    const huge = cloudTrailRecord({
+      responseElements: { items: Array.from({ length: 50_000 }, (_, i) => `value "${i}"`) },
+    });
     const bytes = plainRecords([huge]);
     const scanner = recordScanner();
     if (!scanner) throw new Error('the WebAssembly kernel did not load');
@@ -270,7 +279,11 @@ describe('a huge record', () => {
       return scan(length);
     };
     try {
-      const [item] = parsedRecords(await readAll(readCloudTrailLog(chunked(bytes, [Math.ceil(bytes.length / 2000)]), { file: 'log.json', engine: 'wasm' })));
+      const [item] = parsedRecords(
+        await readAll(
+          readCloudTrailLog(chunked(bytes, [Math.ceil(bytes.length / 2000)]), { file: 'log.json', engine: 'wasm' }),
+        ),
+      );
       expect(item?.raw).toBe(JSON.stringify(huge));
     } finally {
       scanner.scan = scan;

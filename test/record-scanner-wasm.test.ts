@@ -44,22 +44,80 @@ function split(bytes: Buffer, sizes: readonly number[], options: RecordSplitterO
 }
 
 /** Text that is hard on a scanner: quotes, backslashes (also before a chunk's end), brackets, \u escapes, UTF-8. */
-const tricky = fc.string({ unit: fc.constantFrom('"', '\\', '{', '}', '[', ']', ',', ':', ' ', 'a', 'é', '😀', '\u0000', 'eventSource', 'eventName'), maxLength: 24 });
-const source = fc.constantFrom('rds.amazonaws.com', 's3.amazonaws.com', 'ec2.amazonaws.com', 'cloudtrail.amazonaws.com', 'rds.amazonaws.co', 'ŕds.amazonaws.com');
+const tricky = fc.string({
+  unit: fc.constantFrom(
+    '"',
+    '\\',
+    '{',
+    '}',
+    '[',
+    ']',
+    ',',
+    ':',
+    ' ',
+    'a',
+    'é',
+    '😀',
+    '\u0000',
+    'eventSource',
+    'eventName',
+  ),
+  maxLength: 24,
+});
+const source = fc.constantFrom(
+  'rds.amazonaws.com',
+  's3.amazonaws.com',
+  'ec2.amazonaws.com',
+  'cloudtrail.amazonaws.com',
+  'rds.amazonaws.co',
+  'ŕds.amazonaws.com',
+);
 const record = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ eventVersion: fc.constant('1.08'), userIdentity: fc.record({ eventSource: source, arn: tricky }), eventSource: source, eventName: tricky, x: fc.array(tricky, { maxLength: 3 }) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      eventVersion: fc.constant('1.08'),
+      userIdentity: fc.record({ eventSource: source, arn: tricky }),
+      eventSource: source,
+      eventName: tricky,
+      x: fc.array(tricky, { maxLength: 3 }),
+    }),
+  },
   // Keys the scan must not trust: escaped spellings, repeats, and nothing at all.
   { weight: 1, arbitrary: source.map((value) => `{"\\u0065ventSource":"${value}","eventName":"A"}`) },
-  { weight: 1, arbitrary: source.map((value) => `{"eventSource":"${value}","eventSource":"s3.amazonaws.com","eventName":"A"}`) },
+  {
+    weight: 1,
+    arbitrary: source.map((value) => `{"eventSource":"${value}","eventSource":"s3.amazonaws.com","eventName":"A"}`),
+  },
   { weight: 1, arbitrary: source.map((value) => `{"eventSource":"${value.replace('.', '\\u002e')}","eventName":"A"}`) },
   { weight: 1, arbitrary: fc.constantFrom('{}', '[1,{}]', '"text"', '12', 'null', '{"eventSource":7}') },
 );
 const logFile = fc
   .array(record, { maxLength: 10 })
-  .chain((records) => fc.constantFrom('', ' ', '\n  ').map((space) => `{"Records":[${space}${records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join(`,${space}`)}${space}]}`));
-const chunkSizes = fc.oneof(fc.constant([1]), fc.array(fc.integer({ min: 1, max: 16 }), { minLength: 1, maxLength: 5 }), fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 5 }));
-const noted = fc.constantFrom(undefined, ['"a"', '"errorCode"'], ['"eventName"', '"é"', '"a\\"', '"x"', '"rds.amazonaws.com"']);
-const wanted = fc.constantFrom(undefined, new Set(['rds.amazonaws.com']), new Set(['rds.amazonaws.com', 'cloudtrail.amazonaws.com', 'ŕds.amazonaws.com']), new Set<string>());
+  .chain((records) =>
+    fc
+      .constantFrom('', ' ', '\n  ')
+      .map(
+        (space) =>
+          `{"Records":[${space}${records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join(`,${space}`)}${space}]}`,
+      ),
+  );
+const chunkSizes = fc.oneof(
+  fc.constant([1]),
+  fc.array(fc.integer({ min: 1, max: 16 }), { minLength: 1, maxLength: 5 }),
+  fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 5 }),
+);
+const noted = fc.constantFrom(
+  undefined,
+  ['"a"', '"errorCode"'],
+  ['"eventName"', '"é"', '"a\\"', '"x"', '"rds.amazonaws.com"'],
+);
+const wanted = fc.constantFrom(
+  undefined,
+  new Set(['rds.amazonaws.com']),
+  new Set(['rds.amazonaws.com', 'cloudtrail.amazonaws.com', 'ŕds.amazonaws.com']),
+  new Set<string>(),
+);
 
 describe('the WebAssembly record scanner', () => {
   it('is what its AssemblyScript source compiles to (npm run build:wasm)', () => {
@@ -82,17 +140,28 @@ describe('the WebAssembly record scanner', () => {
         "import { RecordSplitter } from './shared/reader/record-splitter.ts';",
         "import { readCloudTrailLog } from './shared/reader/read-log.ts';",
         "import { eventSourcePrefilter } from './shared/reader/prefilter.ts';",
-        "const names = [];",
+        'const names = [];',
         "const files = readdirSync('events/logs', { recursive: true }).filter((f) => f.endsWith('.json.gz') && f.includes('/CloudTrail/')).sort();",
-        "for (const file of files) {",
+        'for (const file of files) {',
         "  const reader = readCloudTrailLog(createReadStream(`events/logs/${file}`), { file, prefilter: eventSourcePrefilter(['rds.amazonaws.com']) });",
         "  for await (const item of reader) names.push(item.kind === 'record' ? `${item.index}:${item.record.eventName}` : item.kind);",
-        "}",
+        '}',
         "console.log(JSON.stringify({ engine: new RecordSplitter('x').engine, names }));",
       ].join('\n');
       const outfile = path.join(dir, 'read.mjs');
-      await build({ stdin: { contents: entry, resolveDir: process.cwd(), loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', outfile, logLevel: 'silent' });
-      const run = (flags: string[]) => JSON.parse(spawnSync(process.execPath, [...flags, outfile], { encoding: 'utf8' }).stdout) as { engine: string; names: string[] };
+      await build({
+        stdin: { contents: entry, resolveDir: process.cwd(), loader: 'ts' },
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        outfile,
+        logLevel: 'silent',
+      });
+      const run = (flags: string[]) =>
+        JSON.parse(spawnSync(process.execPath, [...flags, outfile], { encoding: 'utf8' }).stdout) as {
+          engine: string;
+          names: string[];
+        };
       const jitless = run(['--jitless']);
       const usual = run([]);
       expect({ jitless: jitless.engine, usual: usual.engine }).toEqual({ jitless: 'typescript', usual: 'wasm' });
@@ -108,7 +177,9 @@ describe('the WebAssembly record scanner', () => {
       fc.property(logFile, chunkSizes, wanted, noted, (text, sizes, wantedSources, tokens) => {
         const bytes = Buffer.from(text);
         const options = { ...(wantedSources ? { wantedSources } : {}), ...(tokens ? { tokens } : {}) };
-        expect(split(bytes, sizes, { ...options, engine: 'wasm' })).toEqual(split(bytes, sizes, { ...options, engine: 'typescript' }));
+        expect(split(bytes, sizes, { ...options, engine: 'wasm' })).toEqual(
+          split(bytes, sizes, { ...options, engine: 'typescript' }),
+        );
       }),
       { numRuns: 1000 },
     );
@@ -144,16 +215,25 @@ describe('the WebAssembly record scanner', () => {
   });
 
   it('keeps a record whose eventSource value lies in an earlier chunk than its end', () => {
-    const text = logText([cloudTrailRecord({ eventSource: 's3.amazonaws.com', requestParameters: { padding: 'x'.repeat(5000) } })]);
+    const text = logText([
+      cloudTrailRecord({ eventSource: 's3.amazonaws.com', requestParameters: { padding: 'x'.repeat(5000) } }),
+    ]);
     const cut = text.indexOf('padding');
     for (const engine of ['wasm', 'typescript'] as const) {
-      const { spans, skipped } = split(Buffer.from(text), [cut, text.length], { engine, wantedSources: new Set(['rds.amazonaws.com']) });
+      const { spans, skipped } = split(Buffer.from(text), [cut, text.length], {
+        engine,
+        wantedSources: new Set(['rds.amazonaws.com']),
+      });
       expect({ records: spans.length, skipped }).toEqual({ records: 1, skipped: 0 });
     }
   });
 
   it('hands out more records than its table holds, in order, from one window', async () => {
-    const records = Array.from({ length: SCANNER_TABLE_CAPACITY * 2 + 5 }, (_, i) => ({ eventSource: 'rds.amazonaws.com', eventName: `E${i}`, eventTime: 't' }));
+    const records = Array.from({ length: SCANNER_TABLE_CAPACITY * 2 + 5 }, (_, i) => ({
+      eventSource: 'rds.amazonaws.com',
+      eventName: `E${i}`,
+      eventTime: 't',
+    }));
     const bytes = Buffer.from(logText(records));
     expect(bytes.length).toBeLessThan(SCANNER_WINDOW);
     const items = parsedRecords(await readAll(readCloudTrailLog(chunked(bytes), { file: 'log.json', engine: 'wasm' })));
@@ -162,12 +242,20 @@ describe('the WebAssembly record scanner', () => {
 
   it('reads a chunk larger than its window, records crossing the windows, as the TypeScript engine does', async () => {
     const records = Array.from({ length: 600 }, (_, i) =>
-      cloudTrailRecord({ eventSource: i % 3 ? 's3.amazonaws.com' : 'rds.amazonaws.com', eventName: `E${i}`, requestParameters: { blob: `"${'é\\'.repeat(1000 + i)}` } }),
+      cloudTrailRecord({
+        eventSource: i % 3 ? 's3.amazonaws.com' : 'rds.amazonaws.com',
+        eventName: `E${i}`,
+        requestParameters: { blob: `"${'é\\'.repeat(1000 + i)}` },
+      }),
     );
     const bytes = Buffer.from(logText(records));
     expect(bytes.length).toBeGreaterThan(2 * SCANNER_WINDOW);
     const read = async (engine: 'wasm' | 'typescript') => {
-      const reader = readCloudTrailLog(chunked(bytes), { file: 'log.json', engine, prefilter: eventSourcePrefilter(['rds.amazonaws.com']) });
+      const reader = readCloudTrailLog(chunked(bytes), {
+        file: 'log.json',
+        engine,
+        prefilter: eventSourcePrefilter(['rds.amazonaws.com']),
+      });
       const names = parsedRecords(await readAll(reader)).map((item) => `${item.index}:${item.record.eventName}`);
       return { names, stats: reader.stats };
     };

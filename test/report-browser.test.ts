@@ -19,14 +19,30 @@ const SKIP_REASON = `no Chromium at ${CHROMIUM} (install it: apt-get install -y 
 if (!HAVE_BROWSER) process.stderr.write(`test/report-browser.test.ts: skipped: ${SKIP_REASON}\n`);
 
 const ROOT = path.join(import.meta.dirname, '..');
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 let browser: Browser | undefined;
 let dir: string;
 
 async function writeReport(inputs: string[], name: string): Promise<string> {
   const output = path.join(dir, name);
-  expect(await main(['report', ...inputs, '-o', output], { out: () => undefined, err: () => undefined, interactive: false, env: {} })).toBe(0);
+  expect(
+    await main(['report', ...inputs, '-o', output], {
+      out: () => undefined,
+      err: () => undefined,
+      interactive: false,
+      env: {},
+    }),
+  ).toBe(0);
   return output;
 }
 
@@ -63,14 +79,26 @@ describe.skipIf(!HAVE_BROWSER)(`report in headless Chromium (skipped when ${SKIP
     const chart = page.locator('#chart-alerts svg');
     expect((await chart.boundingBox())!.width).toBeGreaterThan(800);
     expect(await page.locator('#chart-alerts g.bar').count()).toBe(11);
-    const segments = await page.$$eval('#chart-alerts rect', (rects) => rects.map((r) => ({ series: r.getAttribute('data-series'), count: Number(r.getAttribute('data-count')), height: r.getBoundingClientRect().height })));
+    const segments = await page.$$eval('#chart-alerts rect', (rects) =>
+      rects.map((r) => ({
+        series: r.getAttribute('data-series'),
+        count: Number(r.getAttribute('data-count')),
+        height: r.getBoundingClientRect().height,
+      })),
+    );
     expect(segments.reduce((sum, s) => sum + s.count, 0)).toBe(20);
     expect(segments.filter((s) => s.series === 'critical').reduce((sum, s) => sum + s.count, 0)).toBe(3);
     expect(segments.every((s) => s.height > 10)).toBe(true);
-    expect(await page.$$eval('#chart-rds-changes rect', (rects) => rects.reduce((sum, r) => sum + Number(r.getAttribute('data-count')), 0))).toBe(15);
+    expect(
+      await page.$$eval('#chart-rds-changes rect', (rects) =>
+        rects.reduce((sum, r) => sum + Number(r.getAttribute('data-count')), 0),
+      ),
+    ).toBe(15);
 
     expect(await page.locator('#alerts tr.alert').count()).toBe(20);
-    const oradb = await page.$$eval('#db-db-instance-oradb tbody tr td.action', (cells) => cells.map((c) => c.textContent));
+    const oradb = await page.$$eval('#db-db-instance-oradb tbody tr td.action', (cells) =>
+      cells.map((c) => c.textContent),
+    );
     expect(oradb).toEqual(['created', 'rebooted', 'modified', 'modified', 'deleted']);
     expect(await page.textContent('#top-principals tbody tr:first-child')).toMatch(/johndoe\s*13/);
     expect(await page.locator('#data-api tbody tr').count()).toBe(3);
@@ -91,7 +119,17 @@ describe.skipIf(!HAVE_BROWSER)(`report in headless Chromium (skipped when ${SKIP
     const user = '<img src=x onerror="document.title=1"><script>document.title=2</script>';
     await writeFile(
       hostile,
-      JSON.stringify({ Records: [cloudTrailRecord({ eventName: 'DeleteDBInstance', eventTime: '2026-11-20T10:00:00Z', userIdentity: { type: 'IAMUser', userName: user }, sourceIPAddress: '<b>ip</b>', requestParameters: { dBInstanceIdentifier: '<svg onload="document.title=3">' } })] }),
+      JSON.stringify({
+        Records: [
+          cloudTrailRecord({
+            eventName: 'DeleteDBInstance',
+            eventTime: '2026-11-20T10:00:00Z',
+            userIdentity: { type: 'IAMUser', userName: user },
+            sourceIPAddress: '<b>ip</b>',
+            requestParameters: { dBInstanceIdentifier: '<svg onload="document.title=3">' },
+          }),
+        ],
+      }),
     );
     const file = await writeReport([hostile], 'hostile.html');
     const { page, requests } = await open(file);

@@ -13,12 +13,55 @@ async function report(...inputs: string[]): Promise<{ code: number; page: string
   const dir = await mkdtemp(path.join(tmpdir(), 'trailwatch-report-'));
   const output = path.join(dir, 'report.html');
   const err: string[] = [];
-  const code = await main(['report', ...inputs, '-o', output], { out: () => undefined, err: (l) => err.push(l), interactive: false, env: {} });
+  const code = await main(['report', ...inputs, '-o', output], {
+    out: () => undefined,
+    err: (l) => err.push(l),
+    interactive: false,
+    env: {},
+  });
   return { code, page: await readFile(output, 'utf8').catch(() => ''), stderr: err.join('\n') };
 }
 
 /** Every tag in the page: the markup the report itself writes. */
-const ALLOWED_TAGS = new Set(['!DOCTYPE', 'html', 'head', 'meta', 'title', 'style', 'body', 'h1', 'h2', 'h3', 'p', 'section', 'div', 'b', 'span', 'small', 'figure', 'figcaption', 'svg', 'line', 'text', 'g', 'rect', 'i', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'code', 'ul', 'li', 'details', 'summary', 'pre', 'br']);
+const ALLOWED_TAGS = new Set([
+  '!DOCTYPE',
+  'html',
+  'head',
+  'meta',
+  'title',
+  'style',
+  'body',
+  'h1',
+  'h2',
+  'h3',
+  'p',
+  'section',
+  'div',
+  'b',
+  'span',
+  'small',
+  'figure',
+  'figcaption',
+  'svg',
+  'line',
+  'text',
+  'g',
+  'rect',
+  'i',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'code',
+  'ul',
+  'li',
+  'details',
+  'summary',
+  'pre',
+  'br',
+]);
 
 describe('report: the sample day', () => {
   it('writes one HTML file with the 20 alerts, the timelines and the tables, and exits 0', async () => {
@@ -45,7 +88,9 @@ describe('report: the sample day', () => {
 
   it('needs -o (exit 2)', async () => {
     const err: string[] = [];
-    expect(await main(['report', SAMPLE], { out: () => undefined, err: (l) => err.push(l), interactive: false })).toBe(2);
+    expect(await main(['report', SAMPLE], { out: () => undefined, err: (l) => err.push(l), interactive: false })).toBe(
+      2,
+    );
     expect(err[0]).toMatch(/report needs -o FILE\.html/);
   });
 });
@@ -62,14 +107,38 @@ describe('report: record text is escaped everywhere', () => {
   it('renders hostile identifiers, names, IPs and user agents as text, never as markup', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'trailwatch-hostile-'));
     const file = path.join(dir, 'hostile.json');
-    const who = { type: 'IAMUser', userName: HOSTILE.user, arn: `arn:aws:iam::123456789012:user/${HOSTILE.user}`, accountId: '123456789012' };
+    const who = {
+      type: 'IAMUser',
+      userName: HOSTILE.user,
+      arn: `arn:aws:iam::123456789012:user/${HOSTILE.user}`,
+      accountId: '123456789012',
+    };
     await writeFile(
       file,
       JSON.stringify({
         Records: [
-          cloudTrailRecord({ eventName: 'DeleteDBInstance', eventTime: '2026-11-20T10:00:00Z', userIdentity: who, sourceIPAddress: HOSTILE.ip, userAgent: HOSTILE.agent, requestParameters: { dBInstanceIdentifier: HOSTILE.db } }),
-          cloudTrailRecord({ eventName: 'CreateDBSnapshot', eventTime: '2026-11-20T10:01:00Z', userIdentity: who, sourceIPAddress: HOSTILE.ip, requestParameters: { dBInstanceIdentifier: HOSTILE.db, dBSnapshotIdentifier: HOSTILE.snapshot } }),
-          cloudTrailRecord({ eventSource: 'rdsdataapi.amazonaws.com', eventName: 'ExecuteStatement', eventTime: '2026-11-20T10:02:00Z', userIdentity: who, requestParameters: { resourceArn: `arn:aws:rds:us-east-1:123456789012:cluster:${HOSTILE.db}` } }),
+          cloudTrailRecord({
+            eventName: 'DeleteDBInstance',
+            eventTime: '2026-11-20T10:00:00Z',
+            userIdentity: who,
+            sourceIPAddress: HOSTILE.ip,
+            userAgent: HOSTILE.agent,
+            requestParameters: { dBInstanceIdentifier: HOSTILE.db },
+          }),
+          cloudTrailRecord({
+            eventName: 'CreateDBSnapshot',
+            eventTime: '2026-11-20T10:01:00Z',
+            userIdentity: who,
+            sourceIPAddress: HOSTILE.ip,
+            requestParameters: { dBInstanceIdentifier: HOSTILE.db, dBSnapshotIdentifier: HOSTILE.snapshot },
+          }),
+          cloudTrailRecord({
+            eventSource: 'rdsdataapi.amazonaws.com',
+            eventName: 'ExecuteStatement',
+            eventTime: '2026-11-20T10:02:00Z',
+            userIdentity: who,
+            requestParameters: { resourceArn: `arn:aws:rds:us-east-1:123456789012:cluster:${HOSTILE.db}` },
+          }),
         ],
       }),
     );
@@ -77,7 +146,10 @@ describe('report: record text is escaped everywhere', () => {
     const tags = [...page.matchAll(/<\/?([!A-Za-z][A-Za-z0-9]*)/g)].map((m) => m[1]!);
     expect(tags.filter((tag) => !ALLOWED_TAGS.has(tag))).toEqual([]);
     // Each shows as text: in the tables, or (the user agent) in the record, where JSON escapes its quotes.
-    for (const value of Object.values(HOSTILE)) expect(page.includes(escapeHtml(value)) || page.includes(escapeHtml(JSON.stringify(value).slice(1, -1)))).toBe(true);
+    for (const value of Object.values(HOSTILE))
+      expect(page.includes(escapeHtml(value)) || page.includes(escapeHtml(JSON.stringify(value).slice(1, -1)))).toBe(
+        true,
+      );
     expect(page).toContain(escapeHtml(HOSTILE.user));
     // Inside attributes too: the DB's section id carries the identifier, quotes escaped.
     expect(page).toContain(`id="db-db-instance-${escapeHtml(HOSTILE.db)}"`);
@@ -86,6 +158,8 @@ describe('report: record text is escaped everywhere', () => {
 
   it('escapes what is interpolated into the html template, and keeps what html built', () => {
     const inner = html`<b>${'<i>'}</b>`;
-    expect(html`<p title="${`"x" & 'y'`}">${inner}${['<a>', 1, null, false]}</p>`.text).toBe('<p title="&quot;x&quot; &amp; &#39;y&#39;"><b>&lt;i&gt;</b>&lt;a&gt;1</p>');
+    expect(html`<p title="${`"x" & 'y'`}">${inner}${['<a>', 1, null, false]}</p>`.text).toBe(
+      '<p title="&quot;x&quot; &amp; &#39;y&#39;"><b>&lt;i&gt;</b>&lt;a&gt;1</p>',
+    );
   });
 });

@@ -20,8 +20,16 @@ const raised = (fixture: string) => ruleset.evaluate(classifyFixture(fixture)).m
 const CASES: Record<string, { raisedBy: string[]; notRaisedBy: string[] }> = {
   // Every change and near miss: test/rules-self-protection.test.ts.
   'trailwatch-tampered': {
-    raisedBy: ['self-protection/delete-function', 'self-protection/unsubscribe', 'self-protection/put-bucket-notification'],
-    notRaisedBy: ['self-protection/update-function-configuration-other-function', 'self-protection/put-function-concurrency-five', 'delete-db-instance'],
+    raisedBy: [
+      'self-protection/delete-function',
+      'self-protection/unsubscribe',
+      'self-protection/put-bucket-notification',
+    ],
+    notRaisedBy: [
+      'self-protection/update-function-configuration-other-function',
+      'self-protection/put-function-concurrency-five',
+      'delete-db-instance',
+    ],
   },
   'rds-database-deleted': {
     raisedBy: ['delete-db-instance', 'delete-db-instance-failed', 'delete-db-cluster', 'root-delete-db-instance'],
@@ -50,7 +58,11 @@ const CASES: Record<string, { raisedBy: string[]; notRaisedBy: string[] }> = {
     ],
   },
   'rdsdataapi-events-not-selected': {
-    raisedBy: ['put-event-selectors-all-management', 'put-event-selectors-exclude-kms', 'put-event-selectors-advanced-exclude-kms'],
+    raisedBy: [
+      'put-event-selectors-all-management',
+      'put-event-selectors-exclude-kms',
+      'put-event-selectors-advanced-exclude-kms',
+    ],
     notRaisedBy: [
       'put-event-selectors-advanced-rdsdataapi',
       'put-event-selectors-advanced-rdsdataapi-readonly',
@@ -61,7 +73,11 @@ const CASES: Record<string, { raisedBy: string[]; notRaisedBy: string[] }> = {
   },
   'cloudtrail-selectors-unreadable': {
     raisedBy: ['put-event-selectors-omitted'],
-    notRaisedBy: ['put-event-selectors-exclude-rdsdata', 'put-event-selectors-all-management', 'modify-db-instance-request-omitted'],
+    notRaisedBy: [
+      'put-event-selectors-exclude-rdsdata',
+      'put-event-selectors-all-management',
+      'modify-db-instance-request-omitted',
+    ],
   },
   'cloudtrail-logging-stopped': {
     raisedBy: ['stop-logging', 'stop-logging-failed', 'delete-trail'],
@@ -73,11 +89,19 @@ const CASES: Record<string, { raisedBy: string[]; notRaisedBy: string[] }> = {
   },
   'rds-snapshot-public': {
     raisedBy: ['modify-db-snapshot-attribute-public', 'modify-db-cluster-snapshot-attribute-public'],
-    notRaisedBy: ['modify-db-snapshot-attribute-shared', 'modify-db-cluster-snapshot-attribute-shared', 'modify-db-snapshot-attribute-unshare'],
+    notRaisedBy: [
+      'modify-db-snapshot-attribute-shared',
+      'modify-db-cluster-snapshot-attribute-shared',
+      'modify-db-snapshot-attribute-unshare',
+    ],
   },
   'rds-snapshot-shared': {
     raisedBy: ['modify-db-snapshot-attribute-shared', 'modify-db-cluster-snapshot-attribute-shared'],
-    notRaisedBy: ['modify-db-snapshot-attribute-public', 'modify-db-cluster-snapshot-attribute-public', 'modify-db-snapshot-attribute-unshare'],
+    notRaisedBy: [
+      'modify-db-snapshot-attribute-public',
+      'modify-db-cluster-snapshot-attribute-public',
+      'modify-db-snapshot-attribute-unshare',
+    ],
   },
   'rds-public-access': {
     raisedBy: ['create-db-instance', 'modify-db-instance-public', 'restore-db-instance-from-db-snapshot-public'],
@@ -138,20 +162,42 @@ const CASES: Record<string, { raisedBy: string[]; notRaisedBy: string[] }> = {
     notRaisedBy: ['add-tags-to-resource'],
   },
   'rds-db-restored': {
-    raisedBy: ['restore-db-instance-from-db-snapshot-public', 'restore-db-instance-from-db-snapshot-private', 'restore-db-instance-to-point-in-time'],
+    raisedBy: [
+      'restore-db-instance-from-db-snapshot-public',
+      'restore-db-instance-from-db-snapshot-private',
+      'restore-db-instance-to-point-in-time',
+    ],
     notRaisedBy: ['create-db-instance', 'copy-db-snapshot-shared'],
   },
-  'cloudtrail-log-file-modified': { raisedBy: ['integrity-log-file-modified'], notRaisedBy: ['integrity-log-file-missing', 'integrity-digest-invalid'] },
-  'cloudtrail-log-file-missing': { raisedBy: ['integrity-log-file-missing'], notRaisedBy: ['integrity-log-file-modified', 'integrity-log-file-deleted'] },
-  'cloudtrail-digest-invalid': { raisedBy: ['integrity-digest-invalid'], notRaisedBy: ['integrity-digest-chain-broken', 'integrity-log-file-modified'] },
-  'cloudtrail-digest-chain-broken': { raisedBy: ['integrity-digest-chain-broken'], notRaisedBy: ['integrity-digest-invalid', 'integrity-log-file-missing'] },
-  'cloudtrail-log-file-deleted': { raisedBy: ['integrity-log-file-deleted'], notRaisedBy: ['integrity-log-file-expired', 'integrity-log-file-missing'] },
+  'cloudtrail-log-file-modified': {
+    raisedBy: ['integrity-log-file-modified'],
+    notRaisedBy: ['integrity-log-file-missing', 'integrity-digest-invalid'],
+  },
+  'cloudtrail-log-file-missing': {
+    raisedBy: ['integrity-log-file-missing'],
+    notRaisedBy: ['integrity-log-file-modified', 'integrity-log-file-deleted'],
+  },
+  'cloudtrail-digest-invalid': {
+    raisedBy: ['integrity-digest-invalid'],
+    notRaisedBy: ['integrity-digest-chain-broken', 'integrity-log-file-modified'],
+  },
+  'cloudtrail-digest-chain-broken': {
+    raisedBy: ['integrity-digest-chain-broken'],
+    notRaisedBy: ['integrity-digest-invalid', 'integrity-log-file-missing'],
+  },
+  'cloudtrail-log-file-deleted': {
+    raisedBy: ['integrity-log-file-deleted'],
+    notRaisedBy: ['integrity-log-file-expired', 'integrity-log-file-missing'],
+  },
   'cloudtrail-bucket-protection-changed': {
     raisedBy: ['s3-put-bucket-policy', 's3-put-bucket-versioning-suspended', 's3-put-bucket-lifecycle-configuration'],
     notRaisedBy: ['s3-put-bucket-versioning-enabled', 's3-get-bucket-policy', 'stop-logging'],
   },
   ...RDS_OPERATION_CASES,
-  'trailwatch-record-unreadable': { raisedBy: ['reader-record-too-large'], notRaisedBy: ['integrity-log-file-modified', 'delete-db-instance'] },
+  'trailwatch-record-unreadable': {
+    raisedBy: ['reader-record-too-large'],
+    notRaisedBy: ['integrity-log-file-modified', 'delete-db-instance'],
+  },
 };
 
 /**
@@ -181,7 +227,9 @@ describe('built-in rules on CloudTrail records', () => {
   });
 
   it('raises nothing for records of other services or identity records', () => {
-    const quiet = recordFixtureNames().filter((name) => classifyFixture(name).facts.category === 'other' && !LOG_INTEGRITY_FIXTURE.test(name));
+    const quiet = recordFixtureNames().filter(
+      (name) => classifyFixture(name).facts.category === 'other' && !LOG_INTEGRITY_FIXTURE.test(name),
+    );
     expect(quiet.length).toBeGreaterThan(5);
     for (const name of quiet) expect(raised(name), name).toEqual([]);
   });
@@ -199,7 +247,16 @@ describe('built-in rules on CloudTrail records', () => {
 describe('built-in rule definitions', () => {
   it('include the rule ids of the public contract', () => {
     const ids = BUILTIN_RULES.map((r) => r.id);
-    for (const id of ['rds-database-deleted', 'rdsdata-logging-excluded', 'cloudtrail-logging-stopped', 'rds-snapshot-public', 'rds-public-access', 'rds-master-password-changed', 'rds-failed-call', 'root-rds-activity']) {
+    for (const id of [
+      'rds-database-deleted',
+      'rdsdata-logging-excluded',
+      'cloudtrail-logging-stopped',
+      'rds-snapshot-public',
+      'rds-public-access',
+      'rds-master-password-changed',
+      'rds-failed-call',
+      'root-rds-activity',
+    ]) {
       expect(ids).toContain(id);
     }
   });
@@ -214,11 +271,17 @@ describe('built-in rule definitions', () => {
     }
   });
 
-  it('only need records from the eventSources the classifier categorises, those of trailwatch\'s own resources, and (log-integrity rules) S3 and trailwatch events', () => {
+  it("only need records from the eventSources the classifier categorises, those of trailwatch's own resources, and (log-integrity rules) S3 and trailwatch events", () => {
     // trailwatch.reader: records too large to classify (shared/scan/unreadable-record.ts).
     // The log-integrity rules (shared/rules/builtin/log-integrity.ts) read S3 bucket calls and trailwatch's own
     // integrity events: alerts, not index categories.
-    const known = new Set<string>([...Object.values(CATEGORY_EVENT_SOURCES).flat(), ...SELF_PROTECTION_EVENT_SOURCES, 's3.amazonaws.com', 'trailwatch.integrity', 'trailwatch.reader']);
+    const known = new Set<string>([
+      ...Object.values(CATEGORY_EVENT_SOURCES).flat(),
+      ...SELF_PROTECTION_EVENT_SOURCES,
+      's3.amazonaws.com',
+      'trailwatch.integrity',
+      'trailwatch.reader',
+    ]);
     expect([...(ruleset.eventSources ?? ['(any)'])].every((source) => known.has(source))).toBe(true);
   });
 

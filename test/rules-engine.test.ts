@@ -41,7 +41,15 @@ function event(overrides: Partial<CloudTrailRecord> = {}, facts: Partial<EventFa
     record,
     facts: {
       category: 'rds',
-      principal: { type: 'AssumedRole', arn: 'arn:aws:sts::123456789012:assumed-role/Deployer/ci-42', roleArn: 'arn:aws:iam::123456789012:role/Deployer', name: 'Deployer', sessionName: 'ci-42', isRoot: false, isAwsService: false },
+      principal: {
+        type: 'AssumedRole',
+        arn: 'arn:aws:sts::123456789012:assumed-role/Deployer/ci-42',
+        roleArn: 'arn:aws:iam::123456789012:role/Deployer',
+        name: 'Deployer',
+        sessionName: 'ci-42',
+        isRoot: false,
+        isAwsService: false,
+      },
       resources: [{ kind: 'db-instance', id: 'test-db-1', arn: 'arn:aws:rds:us-east-1:123456789012:db:test-db-1' }],
       failed: false,
       ...facts,
@@ -50,7 +58,11 @@ function event(overrides: Partial<CloudTrailRecord> = {}, facts: Partial<EventFa
 }
 
 function ruleset(extra = '', options: Parameters<typeof compileRuleset>[0] = {}) {
-  return compileRuleset({ builtins: false, files: [{ source: 'rules.yaml', content: parseRulesFile(deleteRule + extra, 'rules.yaml') }], ...options });
+  return compileRuleset({
+    builtins: false,
+    files: [{ source: 'rules.yaml', content: parseRulesFile(deleteRule + extra, 'rules.yaml') }],
+    ...options,
+  });
 }
 
 const ids = (rs: ReturnType<typeof ruleset>, e: ClassifiedEvent) => rs.evaluate(e).map((r) => r.id);
@@ -67,7 +79,13 @@ describe('rule evaluation', () => {
 
   it('carries the rule metadata into the hit', () => {
     const [hit] = ruleset().evaluate(event());
-    expect(hit).toMatchObject({ id: 'db-deleted', severity: 'high', title: 'Database deleted', nextSteps: ['Check who asked for it'], builtin: false });
+    expect(hit).toMatchObject({
+      id: 'db-deleted',
+      severity: 'high',
+      title: 'Database deleted',
+      nextSteps: ['Check who asked for it'],
+      builtin: false,
+    });
   });
 });
 
@@ -81,8 +99,14 @@ describe('overrides and options', () => {
   });
 
   it('changes a severity from the rules file and from options, options last', () => {
-    expect(ruleset('overrides:\n  db-deleted: { severity: critical }\n').evaluate(event())[0]?.severity).toBe('critical');
-    expect(ruleset('overrides:\n  db-deleted: { severity: critical }\n', { severities: { 'db-deleted': 'medium' } }).evaluate(event())[0]?.severity).toBe('medium');
+    expect(ruleset('overrides:\n  db-deleted: { severity: critical }\n').evaluate(event())[0]?.severity).toBe(
+      'critical',
+    );
+    expect(
+      ruleset('overrides:\n  db-deleted: { severity: critical }\n', {
+        severities: { 'db-deleted': 'medium' },
+      }).evaluate(event())[0]?.severity,
+    ).toBe('medium');
   });
 
   it('drops rules below the minimum severity', () => {
@@ -91,14 +115,19 @@ describe('overrides and options', () => {
   });
 
   it('rejects overrides, disables and severities for unknown rule ids, to catch typos', () => {
-    expect(() => ruleset('overrides:\n  db-delted: { enabled: false }\n')).toThrowError(/overrides\.db-delted: no rule has the id "db-delted"/);
+    expect(() => ruleset('overrides:\n  db-delted: { enabled: false }\n')).toThrowError(
+      /overrides\.db-delted: no rule has the id "db-delted"/,
+    );
     expect(() => ruleset('', { disabled: ['nope'] })).toThrowError(RulesError);
     expect(() => ruleset('', { severities: { nope: 'high' } })).toThrowError(/no rule has the id "nope"/);
   });
 
   it('rejects a custom rule that reuses an existing id', () => {
-    const again = '  - id: db-deleted\n    severity: low\n    title: again\n    match: { eventSource: [rds.amazonaws.com] }\n';
-    expect(() => ruleset(again)).toThrowError(/rule "db-deleted" is already defined in rules.yaml; to change it, use overrides.db-deleted/);
+    const again =
+      '  - id: db-deleted\n    severity: low\n    title: again\n    match: { eventSource: [rds.amazonaws.com] }\n';
+    expect(() => ruleset(again)).toThrowError(
+      /rule "db-deleted" is already defined in rules.yaml; to change it, use overrides.db-deleted/,
+    );
   });
 
   it('reports a bad pattern in a rules file with the file and path', () => {
@@ -109,18 +138,35 @@ describe('overrides and options', () => {
 
 describe('exceptions', () => {
   it('silences a rule for principal ARN patterns, also matching the role ARN of an assumed role', () => {
-    expect(ids(ruleset('overrides:\n  db-deleted: { except: { principals: ["arn:aws:iam::*:role/Deployer"] } }\n'), event())).toEqual([]);
-    expect(ids(ruleset('overrides:\n  db-deleted: { except: { principals: ["arn:aws:iam::*:role/Other"] } }\n'), event())).toEqual(['db-deleted']);
+    expect(
+      ids(ruleset('overrides:\n  db-deleted: { except: { principals: ["arn:aws:iam::*:role/Deployer"] } }\n'), event()),
+    ).toEqual([]);
+    expect(
+      ids(ruleset('overrides:\n  db-deleted: { except: { principals: ["arn:aws:iam::*:role/Other"] } }\n'), event()),
+    ).toEqual(['db-deleted']);
   });
 
   it('silences a rule for calls invoked by a listed service', () => {
-    const viaCfn = event({}, { principal: { type: 'AssumedRole', invokedBy: 'cloudformation.amazonaws.com', isRoot: false, isAwsService: false } });
+    const viaCfn = event(
+      {},
+      {
+        principal: {
+          type: 'AssumedRole',
+          invokedBy: 'cloudformation.amazonaws.com',
+          isRoot: false,
+          isAwsService: false,
+        },
+      },
+    );
     expect(ids(ruleset('except: { invokedBy: [cloudformation.amazonaws.com] }\n'), viaCfn)).toEqual([]);
     expect(ids(ruleset('except: { invokedBy: [cloudformation.amazonaws.com] }\n'), event())).toEqual(['db-deleted']);
   });
 
   it('silences a rule for AWS service principals when asked', () => {
-    const service = event({}, { principal: { type: 'AWSService', name: 'rds.amazonaws.com', isRoot: false, isAwsService: true } });
+    const service = event(
+      {},
+      { principal: { type: 'AWSService', name: 'rds.amazonaws.com', isRoot: false, isAwsService: true } },
+    );
     expect(ids(ruleset('except: { awsServices: true }\n'), service)).toEqual([]);
     expect(ids(ruleset(), service)).toEqual(['db-deleted']);
   });
@@ -128,7 +174,15 @@ describe('exceptions', () => {
   it('silences a rule only when every resource the event names matches a resource pattern', () => {
     const except = 'overrides:\n  db-deleted: { except: { resources: ["test-*"] } }\n';
     expect(ids(ruleset(except), event())).toEqual([]);
-    const mixed = event({}, { resources: [{ kind: 'db-instance', id: 'test-db-1' }, { kind: 'db-snapshot', id: 'prod-final' }] });
+    const mixed = event(
+      {},
+      {
+        resources: [
+          { kind: 'db-instance', id: 'test-db-1' },
+          { kind: 'db-snapshot', id: 'prod-final' },
+        ],
+      },
+    );
     expect(ids(ruleset(except), mixed)).toEqual(['db-deleted']);
     expect(ids(ruleset(except), event({}, { resources: [] }))).toEqual(['db-deleted']);
   });

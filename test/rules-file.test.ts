@@ -24,7 +24,9 @@ except:
   });
 
   it('reads JSON, which is YAML', () => {
-    expect(parseRulesFile('{"overrides": {"x-rule": {"severity": "high"}}}', 'r.json').overrides).toEqual({ 'x-rule': { severity: 'high' } });
+    expect(parseRulesFile('{"overrides": {"x-rule": {"severity": "high"}}}', 'r.json').overrides).toEqual({
+      'x-rule': { severity: 'high' },
+    });
   });
 
   it('treats an empty file as no changes', () => {
@@ -36,13 +38,37 @@ except:
     ['a list at the top', '- a\n- b\n', /bad.yaml: expected a mapping/],
     ['an unknown top-level key (a typo)', 'rule: []\n', /bad.yaml: unknown key "rule"/],
     ['rules that are not a list', 'rules: {}\n', /bad.yaml at rules: must be a list/],
-    ['a rule without a title', 'rules:\n  - { id: x-rule, severity: low, match: { a: [b] } }\n', /at rules\[0\]\.title: must be a non-empty string/],
-    ['an unknown severity', 'rules:\n  - { id: x-rule, severity: urgent, title: t, match: { a: [b] } }\n', /at rules\[0\]\.severity: "urgent" is not a severity/],
-    ['a bad rule id', 'rules:\n  - { id: "Bad Id", severity: low, title: t, match: { a: [b] } }\n', /"Bad Id" is not a valid rule id/],
-    ['an unknown key in a rule', 'rules:\n  - { id: x-rule, severity: low, title: t, match: { a: [b] }, when: 1 }\n', /at rules\[0\]: unknown key "when"/],
+    [
+      'a rule without a title',
+      'rules:\n  - { id: x-rule, severity: low, match: { a: [b] } }\n',
+      /at rules\[0\]\.title: must be a non-empty string/,
+    ],
+    [
+      'an unknown severity',
+      'rules:\n  - { id: x-rule, severity: urgent, title: t, match: { a: [b] } }\n',
+      /at rules\[0\]\.severity: "urgent" is not a severity/,
+    ],
+    [
+      'a bad rule id',
+      'rules:\n  - { id: "Bad Id", severity: low, title: t, match: { a: [b] } }\n',
+      /"Bad Id" is not a valid rule id/,
+    ],
+    [
+      'an unknown key in a rule',
+      'rules:\n  - { id: x-rule, severity: low, title: t, match: { a: [b] }, when: 1 }\n',
+      /at rules\[0\]: unknown key "when"/,
+    ],
     ['an unknown exception kind', 'except: { users: [bob] }\n', /at except: unknown key "users"/],
-    ['exceptions that are not lists of strings', 'except: { principals: arn }\n', /at except\.principals: must be a list of strings/],
-    ['an override that is not true/false', 'overrides:\n  x: { enabled: "no" }\n', /at overrides\.x\.enabled: must be true or false/],
+    [
+      'exceptions that are not lists of strings',
+      'except: { principals: arn }\n',
+      /at except\.principals: must be a list of strings/,
+    ],
+    [
+      'an override that is not true/false',
+      'overrides:\n  x: { enabled: "no" }\n',
+      /at overrides\.x\.enabled: must be true or false/,
+    ],
     ['duplicate keys', 'except: {}\nexcept: {}\n', /not valid YAML/],
   ];
   for (const [name, text, message] of invalid) {

@@ -94,13 +94,18 @@ describe('event patterns (EventBridge syntax)', () => {
     expect(matches({ sourceIPAddress: [{ cidr: '192.0.2.0/24' }] })).toBe(true);
     expect(matches({ sourceIPAddress: [{ cidr: '198.51.100.0/24' }] })).toBe(false);
     expect(matches({ sourceIPAddress: [{ cidr: '2001:db8::/32' }] }, { sourceIPAddress: '2001:db8::1' })).toBe(true);
-    expect(matches({ sourceIPAddress: [{ cidr: '10.0.0.0/8' }] }, { sourceIPAddress: 'rds.amazonaws.com' })).toBe(false);
+    expect(matches({ sourceIPAddress: [{ cidr: '10.0.0.0/8' }] }, { sourceIPAddress: 'rds.amazonaws.com' })).toBe(
+      false,
+    );
   });
 
   it('matches $or alternatives combined with the other fields', () => {
     const pattern = {
       eventSource: ['rds.amazonaws.com'],
-      $or: [{ requestParameters: { publiclyAccessible: [true] } }, { requestParameters: { skipFinalSnapshot: [true] } }],
+      $or: [
+        { requestParameters: { publiclyAccessible: [true] } },
+        { requestParameters: { skipFinalSnapshot: [true] } },
+      ],
     };
     expect(matches(pattern)).toBe(true);
     expect(matches({ ...pattern, eventSource: ['ec2.amazonaws.com'] })).toBe(false);
@@ -109,14 +114,16 @@ describe('event patterns (EventBridge syntax)', () => {
 
 describe('required event sources, for the reader prefilter', () => {
   it('are the exact eventSource values of the pattern', () => {
-    expect(compilePattern({ eventSource: ['rds.amazonaws.com', 'rdsdata.amazonaws.com'] }, 't', 'm').eventSources).toEqual(
-      new Set(['rds.amazonaws.com', 'rdsdata.amazonaws.com']),
-    );
+    expect(
+      compilePattern({ eventSource: ['rds.amazonaws.com', 'rdsdata.amazonaws.com'] }, 't', 'm').eventSources,
+    ).toEqual(new Set(['rds.amazonaws.com', 'rdsdata.amazonaws.com']));
   });
 
   it('are the union over $or branches when every branch names them', () => {
     const pattern = { $or: [{ eventSource: ['rds.amazonaws.com'] }, { eventSource: ['cloudtrail.amazonaws.com'] }] };
-    expect(compilePattern(pattern, 't', 'm').eventSources).toEqual(new Set(['rds.amazonaws.com', 'cloudtrail.amazonaws.com']));
+    expect(compilePattern(pattern, 't', 'm').eventSources).toEqual(
+      new Set(['rds.amazonaws.com', 'cloudtrail.amazonaws.com']),
+    );
   });
 
   it('are unknown (null) when any branch, or the pattern, leaves the source open', () => {
@@ -129,7 +136,11 @@ describe('required event sources, for the reader prefilter', () => {
 
 describe('invalid patterns', () => {
   const cases: Array<[string, unknown, RegExp]> = [
-    ['a bare value instead of a list', { eventName: 'DeleteDBInstance' }, /match\.eventName: expected an array of values/],
+    [
+      'a bare value instead of a list',
+      { eventName: 'DeleteDBInstance' },
+      /match\.eventName: expected an array of values/,
+    ],
     ['an empty list', { eventName: [] }, /match\.eventName: an empty array matches nothing/],
     ['an unknown operator', { eventName: [{ contains: 'DB' }] }, /match\.eventName\[0\]: unknown operator "contains"/],
     ['two operators in one filter', { eventName: [{ prefix: 'a', suffix: 'b' }] }, /exactly one operator/],

@@ -13,7 +13,11 @@ export const RDS_OPERATION_CASES: Record<string, { raisedBy: string[]; notRaised
   },
   'rds-rebooted': {
     raisedBy: ['reboot-db-instance', 'reboot-db-instance-no-user-identity'],
-    notRaisedBy: ['reboot-db-instance-by-patching-automation', 'reboot-db-instance-force-failover', 'reboot-db-cluster-force-failover'],
+    notRaisedBy: [
+      'reboot-db-instance-by-patching-automation',
+      'reboot-db-instance-force-failover',
+      'reboot-db-cluster-force-failover',
+    ],
   },
   'rds-ingress-open-to-internet': {
     raisedBy: ['authorize-db-security-group-ingress-any-ipv4', 'authorize-db-security-group-ingress-any-ipv6'],
@@ -21,7 +25,11 @@ export const RDS_OPERATION_CASES: Record<string, { raisedBy: string[]; notRaised
   },
   'rds-ingress-cidr-authorized': {
     raisedBy: ['authorize-db-security-group-ingress-cidr'],
-    notRaisedBy: ['authorize-db-security-group-ingress-any-ipv4', 'authorize-db-security-group-ingress-any-ipv6', 'authorize-db-security-group-ingress-ec2-security-group'],
+    notRaisedBy: [
+      'authorize-db-security-group-ingress-any-ipv4',
+      'authorize-db-security-group-ingress-any-ipv6',
+      'authorize-db-security-group-ingress-ec2-security-group',
+    ],
   },
   'rds-ingress-security-group-authorized': {
     raisedBy: ['authorize-db-security-group-ingress-ec2-security-group'],
@@ -29,7 +37,11 @@ export const RDS_OPERATION_CASES: Record<string, { raisedBy: string[]; notRaised
   },
   'rds-snapshot-copied-cross-region': {
     raisedBy: ['copy-db-snapshot-cross-region', 'copy-db-cluster-snapshot-cross-region'],
-    notRaisedBy: ['copy-db-snapshot-cross-region-by-aws-backup', 'copy-db-snapshot-shared', 'copy-db-snapshot-same-region'],
+    notRaisedBy: [
+      'copy-db-snapshot-cross-region-by-aws-backup',
+      'copy-db-snapshot-shared',
+      'copy-db-snapshot-same-region',
+    ],
   },
   'rds-global-cluster-deleted': {
     raisedBy: ['delete-global-cluster'],
@@ -49,7 +61,11 @@ export const RDS_OPERATION_CASES: Record<string, { raisedBy: string[]; notRaised
   },
   'rds-create-unreadable': {
     raisedBy: ['create-db-instance-request-omitted', 'restore-db-cluster-from-snapshot-response-omitted'],
-    notRaisedBy: ['create-db-instance', 'restore-db-instance-from-db-snapshot-private', 'modify-db-instance-request-omitted'],
+    notRaisedBy: [
+      'create-db-instance',
+      'restore-db-instance-from-db-snapshot-private',
+      'modify-db-instance-request-omitted',
+    ],
   },
   'rds-snapshot-attribute-unreadable': {
     raisedBy: ['modify-db-snapshot-attribute-request-omitted'],

@@ -12,20 +12,32 @@ const RULE = 'rds-snapshot-copied-cross-region';
 
 function copy(awsRegion: string, source: string, eventName = 'CopyDBSnapshot'): CloudTrailRecord {
   const key = eventName === 'CopyDBSnapshot' ? 'sourceDBSnapshotIdentifier' : 'sourceDBClusterSnapshotIdentifier';
-  return { ...loadRecord('copy-db-snapshot-cross-region'), eventName, awsRegion, requestParameters: { [key]: source, targetDBSnapshotIdentifier: 'copy' } };
+  return {
+    ...loadRecord('copy-db-snapshot-cross-region'),
+    eventName,
+    awsRegion,
+    requestParameters: { [key]: source, targetDBSnapshotIdentifier: 'copy' },
+  };
 }
 
 describe('rds-snapshot-copied-cross-region', () => {
-  it.each(AWS_REGIONS.map((region) => [region]))('is quiet for a copy in %s of a snapshot named by an ARN of the same region', (region) => {
-    const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-    expect(raised(copy(region, `arn:${partition}:rds:${region}:193672423079:snapshot:shared`))).not.toContain(RULE);
-    expect(raised(copy(region, `arn:${partition}:rds:${region}:123456789012:cluster-snapshot:c`, 'CopyDBClusterSnapshot'))).not.toContain(RULE);
-  });
+  it.each(AWS_REGIONS.map((region) => [region]))(
+    'is quiet for a copy in %s of a snapshot named by an ARN of the same region',
+    (region) => {
+      const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+      expect(raised(copy(region, `arn:${partition}:rds:${region}:193672423079:snapshot:shared`))).not.toContain(RULE);
+      expect(
+        raised(copy(region, `arn:${partition}:rds:${region}:123456789012:cluster-snapshot:c`, 'CopyDBClusterSnapshot')),
+      ).not.toContain(RULE);
+    },
+  );
 
   it('is raised whenever the ARN names another region, whichever the two are', () => {
     for (const [i, region] of AWS_REGIONS.entries()) {
       const other = AWS_REGIONS[(i + 1) % AWS_REGIONS.length] as string;
-      expect(raised(copy(region, `arn:aws:rds:${other}:123456789012:snapshot:s`)), `${other} -> ${region}`).toContain(RULE);
+      expect(raised(copy(region, `arn:aws:rds:${other}:123456789012:snapshot:s`)), `${other} -> ${region}`).toContain(
+        RULE,
+      );
     }
   });
 
@@ -39,9 +51,13 @@ describe('rds-snapshot-copied-cross-region', () => {
 });
 
 describe('reboots and failovers by AWS services', () => {
-  it('a reboot or failover an AWS service makes on the account\'s behalf raises nothing', () => {
+  it("a reboot or failover an AWS service makes on the account's behalf raises nothing", () => {
     const automation = loadRecord('reboot-db-instance-by-patching-automation');
-    for (const changes of [{}, { requestParameters: { dBInstanceIdentifier: 'orders-prod', forceFailover: true } }, { eventName: 'FailoverDBCluster' }]) {
+    for (const changes of [
+      {},
+      { requestParameters: { dBInstanceIdentifier: 'orders-prod', forceFailover: true } },
+      { eventName: 'FailoverDBCluster' },
+    ]) {
       expect(raised({ ...automation, ...changes })).toEqual([]);
     }
   });

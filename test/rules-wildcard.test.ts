@@ -25,7 +25,9 @@ function referenceMatch(glob: string, value: string): boolean {
     const next = [false];
     for (let j = 1; j <= tokens.length; j++) {
       const token = tokens[j - 1] as { star: boolean; char: string };
-      next[j] = token.star ? Boolean(next[j - 1]) || Boolean(matched[j]) : Boolean(matched[j - 1]) && token.char === value[i - 1];
+      next[j] = token.star
+        ? Boolean(next[j - 1]) || Boolean(matched[j])
+        : Boolean(matched[j - 1]) && token.char === value[i - 1];
     }
     matched = next;
   }
@@ -38,24 +40,34 @@ const valueChars = fc.constantFrom('a', 'b', '*', '\\', 'ba');
 describe('wildcard matching', () => {
   it('agrees with the reference matcher on random patterns and values', () => {
     fc.assert(
-      fc.property(fc.array(globChars, { maxLength: 12 }), fc.array(valueChars, { maxLength: 24 }), (globParts, valueParts) => {
-        const glob = globParts.join('');
-        const value = valueParts.join('');
-        expect(compileWildcard(glob)(value)).toBe(referenceMatch(glob, value));
-      }),
+      fc.property(
+        fc.array(globChars, { maxLength: 12 }),
+        fc.array(valueChars, { maxLength: 24 }),
+        (globParts, valueParts) => {
+          const glob = globParts.join('');
+          const value = valueParts.join('');
+          expect(compileWildcard(glob)(value)).toBe(referenceMatch(glob, value));
+        },
+      ),
       { numRuns: 5000 },
     );
   });
 
   it('agrees with the reference matcher on values built to match (the glob with its stars filled in)', () => {
     fc.assert(
-      fc.property(fc.array(globChars, { maxLength: 12 }), fc.array(fc.array(valueChars, { maxLength: 4 }), { minLength: 12, maxLength: 12 }), (globParts, fills) => {
-        const glob = globParts.join('');
-        let n = 0;
-        const value = glob.replace(/\\\*|\*/g, (token) => (token === '*' ? (fills[n++ % fills.length] ?? []).join('') : '*'));
-        expect(referenceMatch(glob, value)).toBe(true);
-        expect(compileWildcard(glob)(value)).toBe(true);
-      }),
+      fc.property(
+        fc.array(globChars, { maxLength: 12 }),
+        fc.array(fc.array(valueChars, { maxLength: 4 }), { minLength: 12, maxLength: 12 }),
+        (globParts, fills) => {
+          const glob = globParts.join('');
+          let n = 0;
+          const value = glob.replace(/\\\*|\*/g, (token) =>
+            token === '*' ? (fills[n++ % fills.length] ?? []).join('') : '*',
+          );
+          expect(referenceMatch(glob, value)).toBe(true);
+          expect(compileWildcard(glob)(value)).toBe(true);
+        },
+      ),
     );
   });
 
@@ -73,16 +85,30 @@ describe('patterns that used to hang (a backtracking regular expression each)', 
   it('matches rule `userAgent: [{wildcard: "*a*a*a*b"}]` against a userAgent of 2,000 a', () => {
     const ruleset = compileRuleset({
       builtins: false,
-      files: [{ source: 'rules.yaml', content: parseRulesFile('rules:\n  - id: ua\n    severity: low\n    title: UA\n    match:\n      userAgent: [{ wildcard: "*a*a*a*b" }]\n', 'rules.yaml') }],
+      files: [
+        {
+          source: 'rules.yaml',
+          content: parseRulesFile(
+            'rules:\n  - id: ua\n    severity: low\n    title: UA\n    match:\n      userAgent: [{ wildcard: "*a*a*a*b" }]\n',
+            'rules.yaml',
+          ),
+        },
+      ],
     });
     const record = cloudTrailRecord({ userAgent: 'a'.repeat(2000) }) as CloudTrailRecord;
     expect(ruleset.evaluate(classify(record))).toEqual([]);
-    expect(ruleset.evaluate(classify({ ...record, userAgent: `${'a'.repeat(2000)}b` })).map((r) => r.id)).toEqual(['ua']);
+    expect(ruleset.evaluate(classify({ ...record, userAgent: `${'a'.repeat(2000)}b` })).map((r) => r.id)).toEqual([
+      'ua',
+    ]);
   });
 
   it('matches an exception with 8 stars against a session of 64 characters', () => {
-    const rules = 'rules:\n  - id: any-rds\n    severity: low\n    title: RDS\n    match:\n      eventSource: [rds.amazonaws.com]\n    except:\n      principals: ["*a*a*a*a*a*a*a*a*b"]\n';
-    const ruleset = compileRuleset({ builtins: false, files: [{ source: 'rules.yaml', content: parseRulesFile(rules, 'rules.yaml') }] });
+    const rules =
+      'rules:\n  - id: any-rds\n    severity: low\n    title: RDS\n    match:\n      eventSource: [rds.amazonaws.com]\n    except:\n      principals: ["*a*a*a*a*a*a*a*a*b"]\n';
+    const ruleset = compileRuleset({
+      builtins: false,
+      files: [{ source: 'rules.yaml', content: parseRulesFile(rules, 'rules.yaml') }],
+    });
     const arn = `arn:aws:sts::123456789012:assumed-role/Admin/${'a'.repeat(64)}`;
     const record = cloudTrailRecord({ userIdentity: { type: 'AssumedRole', arn } }) as CloudTrailRecord;
     expect(ruleset.evaluate(classify(record)).map((r) => r.id)).toEqual(['any-rds']);

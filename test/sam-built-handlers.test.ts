@@ -11,10 +11,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTION_LOGICAL_IDS, lambdaBundle, lambdaBundleFile, ROOT, type LambdaName } from '../scripts/bundle-options.mjs';
+import {
+  FUNCTION_LOGICAL_IDS,
+  lambdaBundle,
+  lambdaBundleFile,
+  ROOT,
+  type LambdaName,
+} from '../scripts/bundle-options.mjs';
 import { eventObjects, stageEventObjects } from '../scripts/invoke.js';
 import { LambdaProcess, type InvocationOutcome } from '../scripts/local/lambda-runner.js';
-import { LAMBDA_MEMORY_MB, LAMBDA_TIMEOUT_MS, SAMPLE_BUCKET, sampleFiles, startLocalAws } from '../scripts/local/local-aws.js';
+import {
+  LAMBDA_MEMORY_MB,
+  LAMBDA_TIMEOUT_MS,
+  SAMPLE_BUCKET,
+  sampleFiles,
+  startLocalAws,
+} from '../scripts/local/local-aws.js';
 import { functionEnv, functionSettings, replayClock } from '../scripts/local/pipeline.js';
 import { alertEmails, ruleOf } from '../scripts/local/report.js';
 import { hasBatchFailures, runFailed, type LocalRunResult } from '../scripts/local/run-result.js';
@@ -27,7 +39,8 @@ const SAM_BUILD = path.join(ROOT, '.aws-sam', 'build');
 const REQUIRED = process.env.TRAILWATCH_SAM_BUILT === '1';
 const BUILT = existsSync(path.join(SAM_BUILD, 'template.yaml'));
 const NAMES: readonly LambdaName[] = ['processor', 'indexer'];
-const SKIP_REASON = 'no .aws-sam/build: run `sam build` first (.ci/run does, with the SAM CLI from ../shared/tools/sam-cli)';
+const SKIP_REASON =
+  'no .aws-sam/build: run `sam build` first (.ci/run does, with the SAM CLI from ../shared/tools/sam-cli)';
 
 /** The bundle `sam build` wrote for a function: <build>/<CodeUri of the built template>/<Handler's file>.mjs. */
 function samBundle(name: LambdaName): string {
@@ -48,88 +61,119 @@ describe.runIf(REQUIRED && !BUILT)('the handlers sam build built', () => {
   });
 });
 
-describe.skipIf(!BUILT)(`the handlers sam build built (.aws-sam/build)${BUILT ? '' : ` [skipped: ${SKIP_REASON}]`}`, () => {
-  let work: string;
-  let host: string;
-  beforeAll(async () => {
-    work = await mkdtemp(path.join(os.tmpdir(), 'trailwatch-sam-built-'));
-    host = await buildLambdaHost(work);
-  });
-  afterAll(async () => {
-    if (work) await rm(work, { recursive: true, force: true });
-  });
-
-  it.each(NAMES)('%s: is where the built template says, the file the template names as handler', (name) => {
-    const bundle = samBundle(name);
-    expect(existsSync(bundle), bundle).toBe(true);
-    expect(existsSync(`${bundle}.map`), 'Sourcemap: true').toBe(true);
-  });
-
-  it.each(NAMES)("%s: is byte for byte the bundle scripts/bundle-options.mjs makes from the template's BuildProperties", async (name) => {
-    const outdir = path.join(work, 'ours');
-    await build({ ...lambdaBundle(name), entryPoints: { [`${name}/handler`]: path.join(ROOT, `functions/${name}/handler.ts`) }, outdir });
-    const ours = await readFile(path.join(outdir, name, lambdaBundleFile(name)));
-    const sams = await readFile(samBundle(name));
-    // Equal bytes: the same esbuild, options and dependency versions (SAM installs from package-lock.json).
-    expect(ours.equals(sams), `${samBundle(name)} differs from our bundle (${sams.length} vs ${ours.length} bytes)`).toBe(true);
-  });
-
-  it('run the sample day through the local pipeline: the 20 expected alerts, the index written, nothing failed', async () => {
-    const run: LocalRunResult = await runLocalPipeline({ distDir: work, bundles: { processor: samBundle('processor'), indexer: samBundle('indexer') } });
-    expect(run.functions.processor.bundle).toBe(samBundle('processor'));
-    expect(run.functions.indexer.bundle).toBe(samBundle('indexer'));
-    for (const name of NAMES) expect(run.functions[name].status, name).toBe('ran');
-    expect(runFailed(run)).toBe(false);
-    expect(run.violations).toEqual([]);
-    expect(alertEmails(run).map(ruleOf).sort()).toEqual(EXPECTED_ALERTS.map((a) => a.rule).sort());
-    expect(run.indexed.length).toBeGreaterThan(0);
-  }, 120_000);
-
-  it('handle every sample event in events/ (S3, EventBridge, SNS and SQS shapes) without an error or a failed batch item', async () => {
-    // Every Lambda event in events/: not env.json (sam local invoke's --env-vars) nor sample-public-keys.json (the
-    // TEST public key the sample day's digests are signed with, which the processor is given below).
-    const NOT_EVENTS = new Set(['env.json', 'sample-public-keys.json']);
-    const eventFiles = (await readdir(path.join(ROOT, 'events'))).filter((f) => f.endsWith('.json') && !NOT_EVENTS.has(f)).sort();
-    expect(eventFiles.length).toBeGreaterThan(0);
-    const logsDir = path.join(ROOT, 'events', 'logs');
-    const files = await sampleFiles(logsDir);
-    const clockStart = replayClock(files.map((f) => f.key));
-    // As npm start does (scripts/local/pipeline.ts): digests are checked with the sample's TEST key, not ListPublicKeys.
-    const publicKeys = path.join(ROOT, 'events', 'sample-public-keys.json');
-    const settings = { processor: functionSettings('processor', { CLOUDTRAIL_PUBLIC_KEYS_FILE: publicKeys }), indexer: functionSettings('indexer', {}) };
-    const aws = await startLocalAws({
-      topics: [settings.processor.ALERT_TOPIC_ARN ?? ''],
-      logGroups: { [settings.indexer.INDEX_LOG_GROUP ?? '']: { retentionDays: Number(settings.indexer.INDEX_RETENTION_DAYS) } },
+describe.skipIf(!BUILT)(
+  `the handlers sam build built (.aws-sam/build)${BUILT ? '' : ` [skipped: ${SKIP_REASON}]`}`,
+  () => {
+    let work: string;
+    let host: string;
+    beforeAll(async () => {
+      work = await mkdtemp(path.join(os.tmpdir(), 'trailwatch-sam-built-'));
+      host = await buildLambdaHost(work);
     });
-    const outcomes: Array<{ name: LambdaName; event: string; outcome: InvocationOutcome }> = [];
-    try {
-      for (const { file, key } of files) await aws.upload(SAMPLE_BUCKET, key, file);
-      const events = await Promise.all(eventFiles.map(async (f) => ({ file: f, event: JSON.parse(await readFile(path.join(ROOT, 'events', f), 'utf8')) as unknown })));
-      for (const { event } of events) await stageEventObjects(aws, eventObjects(event), logsDir);
-      for (const name of NAMES) {
-        const sandbox = await LambdaProcess.start({
-          handler: samBundle(name),
-          host,
-          env: functionEnv(name, aws, settings[name]),
-          functionName: `trailwatch-${name}`,
-          memoryMB: LAMBDA_MEMORY_MB,
-          timeoutMs: LAMBDA_TIMEOUT_MS,
-          ...(clockStart !== undefined ? { clockStart } : {}),
+    afterAll(async () => {
+      if (work) await rm(work, { recursive: true, force: true });
+    });
+
+    it.each(NAMES)('%s: is where the built template says, the file the template names as handler', (name) => {
+      const bundle = samBundle(name);
+      expect(existsSync(bundle), bundle).toBe(true);
+      expect(existsSync(`${bundle}.map`), 'Sourcemap: true').toBe(true);
+    });
+
+    it.each(NAMES)(
+      "%s: is byte for byte the bundle scripts/bundle-options.mjs makes from the template's BuildProperties",
+      async (name) => {
+        const outdir = path.join(work, 'ours');
+        await build({
+          ...lambdaBundle(name),
+          entryPoints: { [`${name}/handler`]: path.join(ROOT, `functions/${name}/handler.ts`) },
+          outdir,
         });
-        try {
-          expect(sandbox.initError, `${name} cold start`).toBeUndefined();
-          for (const { file, event } of events) outcomes.push({ name, event: file, outcome: await sandbox.invoke(event) });
-        } finally {
-          await sandbox.stop();
+        const ours = await readFile(path.join(outdir, name, lambdaBundleFile(name)));
+        const sams = await readFile(samBundle(name));
+        // Equal bytes: the same esbuild, options and dependency versions (SAM installs from package-lock.json).
+        expect(
+          ours.equals(sams),
+          `${samBundle(name)} differs from our bundle (${sams.length} vs ${ours.length} bytes)`,
+        ).toBe(true);
+      },
+    );
+
+    it('run the sample day through the local pipeline: the 20 expected alerts, the index written, nothing failed', async () => {
+      const run: LocalRunResult = await runLocalPipeline({
+        distDir: work,
+        bundles: { processor: samBundle('processor'), indexer: samBundle('indexer') },
+      });
+      expect(run.functions.processor.bundle).toBe(samBundle('processor'));
+      expect(run.functions.indexer.bundle).toBe(samBundle('indexer'));
+      for (const name of NAMES) expect(run.functions[name].status, name).toBe('ran');
+      expect(runFailed(run)).toBe(false);
+      expect(run.violations).toEqual([]);
+      expect(alertEmails(run).map(ruleOf).sort()).toEqual(EXPECTED_ALERTS.map((a) => a.rule).sort());
+      expect(run.indexed.length).toBeGreaterThan(0);
+    }, 120_000);
+
+    it('handle every sample event in events/ (S3, EventBridge, SNS and SQS shapes) without an error or a failed batch item', async () => {
+      // Every Lambda event in events/: not env.json (sam local invoke's --env-vars) nor sample-public-keys.json (the
+      // TEST public key the sample day's digests are signed with, which the processor is given below).
+      const NOT_EVENTS = new Set(['env.json', 'sample-public-keys.json']);
+      const eventFiles = (await readdir(path.join(ROOT, 'events')))
+        .filter((f) => f.endsWith('.json') && !NOT_EVENTS.has(f))
+        .sort();
+      expect(eventFiles.length).toBeGreaterThan(0);
+      const logsDir = path.join(ROOT, 'events', 'logs');
+      const files = await sampleFiles(logsDir);
+      const clockStart = replayClock(files.map((f) => f.key));
+      // As npm start does (scripts/local/pipeline.ts): digests are checked with the sample's TEST key, not ListPublicKeys.
+      const publicKeys = path.join(ROOT, 'events', 'sample-public-keys.json');
+      const settings = {
+        processor: functionSettings('processor', { CLOUDTRAIL_PUBLIC_KEYS_FILE: publicKeys }),
+        indexer: functionSettings('indexer', {}),
+      };
+      const aws = await startLocalAws({
+        topics: [settings.processor.ALERT_TOPIC_ARN ?? ''],
+        logGroups: {
+          [settings.indexer.INDEX_LOG_GROUP ?? '']: { retentionDays: Number(settings.indexer.INDEX_RETENTION_DAYS) },
+        },
+      });
+      const outcomes: Array<{ name: LambdaName; event: string; outcome: InvocationOutcome }> = [];
+      try {
+        for (const { file, key } of files) await aws.upload(SAMPLE_BUCKET, key, file);
+        const events = await Promise.all(
+          eventFiles.map(async (f) => ({
+            file: f,
+            event: JSON.parse(await readFile(path.join(ROOT, 'events', f), 'utf8')) as unknown,
+          })),
+        );
+        for (const { event } of events) await stageEventObjects(aws, eventObjects(event), logsDir);
+        for (const name of NAMES) {
+          const sandbox = await LambdaProcess.start({
+            handler: samBundle(name),
+            host,
+            env: functionEnv(name, aws, settings[name]),
+            functionName: `trailwatch-${name}`,
+            memoryMB: LAMBDA_MEMORY_MB,
+            timeoutMs: LAMBDA_TIMEOUT_MS,
+            ...(clockStart !== undefined ? { clockStart } : {}),
+          });
+          try {
+            expect(sandbox.initError, `${name} cold start`).toBeUndefined();
+            for (const { file, event } of events)
+              outcomes.push({ name, event: file, outcome: await sandbox.invoke(event) });
+          } finally {
+            await sandbox.stop();
+          }
         }
+      } finally {
+        await aws.close();
       }
-    } finally {
-      await aws.close();
-    }
-    const failed = outcomes.filter(({ outcome }) => !outcome.ok || hasBatchFailures(outcome.result)).map(({ name, event, outcome }) => ({ name, event, outcome }));
-    expect(failed).toEqual([]);
-    expect(outcomes).toHaveLength(eventFiles.length * NAMES.length);
-    // Each sample event names a CloudTrail log file of the sample day: the processor published for some of them.
-    expect(aws.sns.messages.length).toBeGreaterThan(0);
-  }, 120_000);
-});
+      const failed = outcomes
+        .filter(({ outcome }) => !outcome.ok || hasBatchFailures(outcome.result))
+        .map(({ name, event, outcome }) => ({ name, event, outcome }));
+      expect(failed).toEqual([]);
+      expect(outcomes).toHaveLength(eventFiles.length * NAMES.length);
+      // Each sample event names a CloudTrail log file of the sample day: the processor published for some of them.
+      expect(aws.sns.messages.length).toBeGreaterThan(0);
+    }, 120_000);
+  },
+);

@@ -8,7 +8,15 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isJsonObject, type CloudTrailRecord, type JsonObject, type JsonValue } from '../shared/cloudtrail.js';
-import { buildSampleLogs, DIGEST_BUCKET, kindOf, METADATA_SUFFIX, SAMPLE_ACCOUNT, samplePublicKeysJson, SAMPLE_TRAIL } from '../scripts/make-sample-logs.js';
+import {
+  buildSampleLogs,
+  DIGEST_BUCKET,
+  kindOf,
+  METADATA_SUFFIX,
+  SAMPLE_ACCOUNT,
+  samplePublicKeysJson,
+  SAMPLE_TRAIL,
+} from '../scripts/make-sample-logs.js';
 import { checkDigest, checkLink, previousLink, type DigestCheck } from '../shared/integrity/check.js';
 import { parsePublicKeysFile } from '../shared/integrity/public-keys.js';
 import { PublicKeySet } from '../shared/integrity/signature.js';
@@ -70,7 +78,10 @@ function find(what: string, match: (r: CloudTrailRecord) => boolean): CloudTrail
 }
 const req = (r: CloudTrailRecord): JsonObject => obj(r.requestParameters ?? undefined);
 const res = (r: CloudTrailRecord): JsonObject => obj(r.responseElements ?? undefined);
-const rds = (name: string) => (r: CloudTrailRecord): boolean => r.eventSource === 'rds.amazonaws.com' && r.eventName === name;
+const rds =
+  (name: string) =>
+  (r: CloudTrailRecord): boolean =>
+    r.eventSource === 'rds.amazonaws.com' && r.eventName === name;
 
 describe('the sample log files', () => {
   it('are a handful of log files over one day in two regions, plus hourly digests with their signature metadata', () => {
@@ -79,7 +90,9 @@ describe('the sample log files', () => {
     expect(new Set(logs.map((f) => f.key.split('/')[3]))).toEqual(new Set(['us-east-1', 'us-west-2']));
     const digests = onDisk.filter((k) => k.includes('/CloudTrail-Digest/') && k.endsWith('.json.gz'));
     expect(digests).toHaveLength(20);
-    expect(onDisk.filter((k) => k.endsWith(METADATA_SUFFIX)).sort()).toEqual(digests.map((k) => `${k}${METADATA_SUFFIX}`).sort());
+    expect(onDisk.filter((k) => k.endsWith(METADATA_SUFFIX)).sort()).toEqual(
+      digests.map((k) => `${k}${METADATA_SUFFIX}`).sort(),
+    );
   });
 
   it('are gzip files with mtime 0, each one line of {"Records":[...]} with only the Records key', () => {
@@ -119,7 +132,9 @@ describe('the sample log files', () => {
   });
 
   it('hold records not in time order', () => {
-    const unsorted = logs.filter((f) => f.records.some((r, i) => i > 0 && r.eventTime < (f.records[i - 1]?.eventTime ?? '')));
+    const unsorted = logs.filter((f) =>
+      f.records.some((r, i) => i > 0 && r.eventTime < (f.records[i - 1]?.eventTime ?? '')),
+    );
     expect(unsorted.length).toBe(logs.length);
   });
 
@@ -143,7 +158,10 @@ describe('the sample log files', () => {
       if (r.userIdentity?.type === 'AssumedRole') {
         expect(r.userIdentity.sessionContext?.sessionIssuer?.type, where).toBe('Role');
         expect(r.userIdentity.sessionContext?.attributes?.creationDate ?? '9', where).not.toBe('9');
-        expect((r.userIdentity.sessionContext?.attributes?.creationDate ?? '') <= r.eventTime, `${where}: session from the future`).toBe(true);
+        expect(
+          (r.userIdentity.sessionContext?.attributes?.creationDate ?? '') <= r.eventTime,
+          `${where}: session from the future`,
+        ).toBe(true);
       }
     }
   });
@@ -151,7 +169,10 @@ describe('the sample log files', () => {
   it('use documentation IP ranges, private VPC addresses or AWS service names as source IPs', () => {
     for (const r of records) {
       const ip = r.sourceIPAddress ?? '';
-      expect(/^(192\.0\.2|198\.51\.100|203\.0\.113)\.\d+$|^10\.\d+\.\d+\.\d+$|\.amazonaws\.com$|^AWS Internal$/.test(ip), `${r.eventName} ${ip}`).toBe(true);
+      expect(
+        /^(192\.0\.2|198\.51\.100|203\.0\.113)\.\d+$|^10\.\d+\.\d+\.\d+$|\.amazonaws\.com$|^AWS Internal$/.test(ip),
+        `${r.eventName} ${ip}`,
+      ).toBe(true);
     }
   });
 
@@ -167,14 +188,24 @@ describe('the sample log files', () => {
     const byKey = new Map<string, DigestCheck>();
     for (const key of onDisk.filter((k) => k.includes('/CloudTrail-Digest/') && k.endsWith('.json.gz'))) {
       expect(DIGEST_KEY.exec(key)?.[8], key).toBe(SAMPLE_TRAIL);
-      const metadata = JSON.parse(readFileSync(path.join(LOGS, `${key}${METADATA_SUFFIX}`), 'utf8')) as Record<string, string>;
-      const check = checkDigest({ bucket: DIGEST_BUCKET, key, body: gunzipSync(readFileSync(path.join(LOGS, key))), metadata }, keys);
+      const metadata = JSON.parse(readFileSync(path.join(LOGS, `${key}${METADATA_SUFFIX}`), 'utf8')) as Record<
+        string,
+        string
+      >;
+      const check = checkDigest(
+        { bucket: DIGEST_BUCKET, key, body: gunzipSync(readFileSync(path.join(LOGS, key))), metadata },
+        keys,
+      );
       expect(check.result.status, `${key}: ${check.result.reason}`).toBe('valid');
       byKey.set(key, check);
       for (const entry of check.digest?.logFiles ?? []) {
         const file = logs.find((f) => f.key === entry.s3Object);
         expect(file, entry.s3Object).toBeDefined();
-        expect(entry.hashValue).toBe(createHash('sha256').update(file?.text ?? '').digest('hex'));
+        expect(entry.hashValue).toBe(
+          createHash('sha256')
+            .update(file?.text ?? '')
+            .digest('hex'),
+        );
         listed.add(entry.s3Object);
       }
     }
@@ -192,24 +223,47 @@ describe('the sample log files', () => {
 
 describe('the day the sample replays', () => {
   it('1. oradb: created in the console (public), described, rebooted, modified, a failed modify, deleted', () => {
-    const create = find('CreateDBInstance oradb', (r) => rds('CreateDBInstance')(r) && req(r).dBInstanceIdentifier === 'oradb');
+    const create = find(
+      'CreateDBInstance oradb',
+      (r) => rds('CreateDBInstance')(r) && req(r).dBInstanceIdentifier === 'oradb',
+    );
     expect(String(req(create).engine)).toMatch(/^oracle-(ee|se2)$/);
     expect(create.userAgent).toBe('console.amazonaws.com');
     expect(create.sessionCredentialFromConsole).toBe('true');
     expect(res(create).publiclyAccessible).toBe(true);
-    expect(records.filter((r) => rds('DescribeDBInstances')(r) && create.eventTime < r.eventTime && r.eventTime < '2026-11-20T11:03').length).toBeGreaterThanOrEqual(3);
+    expect(
+      records.filter(
+        (r) => rds('DescribeDBInstances')(r) && create.eventTime < r.eventTime && r.eventTime < '2026-11-20T11:03',
+      ).length,
+    ).toBeGreaterThanOrEqual(3);
     find('RebootDBInstance oradb', (r) => rds('RebootDBInstance')(r) && req(r).dBInstanceIdentifier === 'oradb');
-    find('ModifyDBInstance oradb to db.m3.large, 100 GB', (r) => rds('ModifyDBInstance')(r) && req(r).dBInstanceIdentifier === 'oradb' && req(r).dBInstanceClass === 'db.m3.large' && req(r).allocatedStorage === 100 && r.errorCode === undefined);
-    const failed = find('failed ModifyDBInstance oradb', (r) => rds('ModifyDBInstance')(r) && req(r).dBInstanceIdentifier === 'oradb' && r.errorCode !== undefined);
+    find(
+      'ModifyDBInstance oradb to db.m3.large, 100 GB',
+      (r) =>
+        rds('ModifyDBInstance')(r) &&
+        req(r).dBInstanceIdentifier === 'oradb' &&
+        req(r).dBInstanceClass === 'db.m3.large' &&
+        req(r).allocatedStorage === 100 &&
+        r.errorCode === undefined,
+    );
+    const failed = find(
+      'failed ModifyDBInstance oradb',
+      (r) => rds('ModifyDBInstance')(r) && req(r).dBInstanceIdentifier === 'oradb' && r.errorCode !== undefined,
+    );
     expect(failed.errorCode).toBe('InvalidParameterCombination');
     expect(failed.errorMessage).toBeTypeOf('string');
     expect(failed.responseElements).toBeNull();
-    const del = find('DeleteDBInstance oradb', (r) => rds('DeleteDBInstance')(r) && req(r).dBInstanceIdentifier === 'oradb');
+    const del = find(
+      'DeleteDBInstance oradb',
+      (r) => rds('DeleteDBInstance')(r) && req(r).dBInstanceIdentifier === 'oradb',
+    );
     expect(req(del).skipFinalSnapshot).toBe(true);
   });
 
   it('2. mysql-db from the CLI: reserved master username fails, then created, renamed mysqldb, new master password', () => {
-    const creates = records.filter((r) => rds('CreateDBInstance')(r) && req(r).dBInstanceIdentifier === 'mysql-db').sort((a, b) => (a.eventTime < b.eventTime ? -1 : 1));
+    const creates = records
+      .filter((r) => rds('CreateDBInstance')(r) && req(r).dBInstanceIdentifier === 'mysql-db')
+      .sort((a, b) => (a.eventTime < b.eventTime ? -1 : 1));
     expect(creates).toHaveLength(2);
     const [bad, good] = creates;
     if (bad === undefined || good === undefined) throw new Error('missing CreateDBInstance mysql-db');
@@ -220,9 +274,21 @@ describe('the day the sample replays', () => {
     expect(req(good).masterUsername).toBe('dvohra');
     expect(req(good).masterUserPassword).toBe('****');
     expect(good.userAgent).toMatch(/^aws-cli\//);
-    const rename = find('ModifyDBInstance mysql-db -> mysqldb', (r) => rds('ModifyDBInstance')(r) && req(r).newDBInstanceIdentifier === 'mysqldb');
-    expect(req(rename)).toMatchObject({ dBInstanceIdentifier: 'mysql-db', allocatedStorage: 100, dBInstanceClass: 'db.m1.large', multiAZ: true, applyImmediately: true });
-    const password = find('master password of mysqldb', (r) => rds('ModifyDBInstance')(r) && req(r).dBInstanceIdentifier === 'mysqldb' && 'masterUserPassword' in req(r));
+    const rename = find(
+      'ModifyDBInstance mysql-db -> mysqldb',
+      (r) => rds('ModifyDBInstance')(r) && req(r).newDBInstanceIdentifier === 'mysqldb',
+    );
+    expect(req(rename)).toMatchObject({
+      dBInstanceIdentifier: 'mysql-db',
+      allocatedStorage: 100,
+      dBInstanceClass: 'db.m1.large',
+      multiAZ: true,
+      applyImmediately: true,
+    });
+    const password = find(
+      'master password of mysqldb',
+      (r) => rds('ModifyDBInstance')(r) && req(r).dBInstanceIdentifier === 'mysqldb' && 'masterUserPassword' in req(r),
+    );
     expect(password.eventTime > rename.eventTime).toBe(true);
   });
 
@@ -247,7 +313,12 @@ describe('the day the sample replays', () => {
     const put = find('excluding PutEventSelectors', (r) => {
       if (r.eventName !== 'PutEventSelectors') return false;
       const selectors = req(r).eventSelectors;
-      return Array.isArray(selectors) && selectors.some((s) => JSON.stringify(obj(s).excludeManagementEventSources ?? []).includes('rdsdata.amazonaws.com'));
+      return (
+        Array.isArray(selectors) &&
+        selectors.some((s) =>
+          JSON.stringify(obj(s).excludeManagementEventSources ?? []).includes('rdsdata.amazonaws.com'),
+        )
+      );
     });
     expect(put.eventSource).toBe('cloudtrail.amazonaws.com');
     expect(req(put).trailName).toBe(SAMPLE_TRAIL);
@@ -258,18 +329,39 @@ describe('the day the sample replays', () => {
   });
 
   it('5. mysqldb-snap made public; another snapshot shared with 210987654321', () => {
-    find('CreateDBSnapshot mysqldb-snap', (r) => rds('CreateDBSnapshot')(r) && req(r).dBSnapshotIdentifier === 'mysqldb-snap');
-    const pub = find('mysqldb-snap public', (r) => rds('ModifyDBSnapshotAttribute')(r) && req(r).dBSnapshotIdentifier === 'mysqldb-snap' && JSON.stringify(req(r).valuesToAdd) === '["all"]');
+    find(
+      'CreateDBSnapshot mysqldb-snap',
+      (r) => rds('CreateDBSnapshot')(r) && req(r).dBSnapshotIdentifier === 'mysqldb-snap',
+    );
+    const pub = find(
+      'mysqldb-snap public',
+      (r) =>
+        rds('ModifyDBSnapshotAttribute')(r) &&
+        req(r).dBSnapshotIdentifier === 'mysqldb-snap' &&
+        JSON.stringify(req(r).valuesToAdd) === '["all"]',
+    );
     expect(req(pub).attributeName).toBe('restore');
-    const shared = find('snapshot shared', (r) => rds('ModifyDBSnapshotAttribute')(r) && JSON.stringify(req(r).valuesToAdd) === '["210987654321"]');
+    const shared = find(
+      'snapshot shared',
+      (r) => rds('ModifyDBSnapshotAttribute')(r) && JSON.stringify(req(r).valuesToAdd) === '["210987654321"]',
+    );
     expect(req(shared).dBSnapshotIdentifier).not.toBe('mysqldb-snap');
   });
 
   it('6. logging stopped (a gap follows) and the trail deleted as the last record of the day', () => {
-    const stop = find('StopLogging', (r) => r.eventSource === 'cloudtrail.amazonaws.com' && r.eventName === 'StopLogging');
-    const start = find('StartLogging', (r) => r.eventSource === 'cloudtrail.amazonaws.com' && r.eventName === 'StartLogging');
+    const stop = find(
+      'StopLogging',
+      (r) => r.eventSource === 'cloudtrail.amazonaws.com' && r.eventName === 'StopLogging',
+    );
+    const start = find(
+      'StartLogging',
+      (r) => r.eventSource === 'cloudtrail.amazonaws.com' && r.eventName === 'StartLogging',
+    );
     expect(records.filter((r) => r.eventTime > stop.eventTime && r.eventTime < start.eventTime)).toEqual([]);
-    const del = find('DeleteTrail', (r) => r.eventSource === 'cloudtrail.amazonaws.com' && r.eventName === 'DeleteTrail');
+    const del = find(
+      'DeleteTrail',
+      (r) => r.eventSource === 'cloudtrail.amazonaws.com' && r.eventName === 'DeleteTrail',
+    );
     expect(String(req(del).name)).toContain(SAMPLE_TRAIL);
     expect(records.every((r) => r.eventTime <= del.eventTime)).toBe(true);
   });
@@ -283,12 +375,24 @@ describe('the day the sample replays', () => {
 
   it('8. noise: S3 data events, EC2 Describe*, STS, KMS Decrypt by AWS services, IAM lists, a console login', () => {
     const has = (f: (r: CloudTrailRecord) => boolean): boolean => records.some(f);
-    expect(has((r) => r.eventSource === 's3.amazonaws.com' && r.eventName === 'GetObject' && r.eventCategory === 'Data')).toBe(true);
-    expect(has((r) => r.eventSource === 's3.amazonaws.com' && r.eventName === 'PutObject' && r.eventCategory === 'Data')).toBe(true);
+    expect(
+      has((r) => r.eventSource === 's3.amazonaws.com' && r.eventName === 'GetObject' && r.eventCategory === 'Data'),
+    ).toBe(true);
+    expect(
+      has((r) => r.eventSource === 's3.amazonaws.com' && r.eventName === 'PutObject' && r.eventCategory === 'Data'),
+    ).toBe(true);
     expect(has((r) => r.eventSource === 'ec2.amazonaws.com' && r.eventName.startsWith('Describe'))).toBe(true);
     expect(has((r) => r.eventSource === 'sts.amazonaws.com' && r.eventName === 'AssumeRole')).toBe(true);
     expect(has((r) => r.eventSource === 'sts.amazonaws.com' && r.eventName === 'GetCallerIdentity')).toBe(true);
-    expect(has((r) => r.eventSource === 'kms.amazonaws.com' && r.eventName === 'Decrypt' && r.userIdentity?.type === 'AWSService' && typeof r.userIdentity.invokedBy === 'string')).toBe(true);
+    expect(
+      has(
+        (r) =>
+          r.eventSource === 'kms.amazonaws.com' &&
+          r.eventName === 'Decrypt' &&
+          r.userIdentity?.type === 'AWSService' &&
+          typeof r.userIdentity.invokedBy === 'string',
+      ),
+    ).toBe(true);
     expect(has((r) => r.eventSource === 'iam.amazonaws.com' && r.eventName.startsWith('List'))).toBe(true);
     expect(has((r) => r.eventName === 'ConsoleLogin' && r.eventType === 'AwsConsoleSignIn')).toBe(true);
     expect(has((r) => isJsonObject(r.tlsDetails ?? null))).toBe(true);

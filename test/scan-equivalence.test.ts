@@ -12,9 +12,18 @@ import { generateLogText } from '../bench/generate.js';
 import { chunked, gzipRecords, gzipText } from './helpers/log-files.js';
 import { loadRecord, recordFixtureNames } from './record-fixtures.js';
 
-async function alertsOf(bytes: Uint8Array, ruleset: Ruleset, alsoParse?: ScanLogOptions['alsoParse'], chunkSizes?: number[]) {
+async function alertsOf(
+  bytes: Uint8Array,
+  ruleset: Ruleset,
+  alsoParse?: ScanLogOptions['alsoParse'],
+  chunkSizes?: number[],
+) {
   const alerts: Alert[] = [];
-  const scan = scanLog(chunked(bytes, chunkSizes), { file: 'test.json.gz', ruleset, ...(alsoParse ? { alsoParse } : {}) });
+  const scan = scanLog(chunked(bytes, chunkSizes), {
+    file: 'test.json.gz',
+    ruleset,
+    ...(alsoParse ? { alsoParse } : {}),
+  });
   for await (const item of scan) if (item.kind === 'event') alerts.push(...item.alerts);
   return { alerts, stats: scan.stats };
 }
@@ -75,7 +84,10 @@ describe('prefiltered scanning raises exactly the alerts of a full parse', () =>
   });
 
   it('with a custom rule that leaves eventSource open, which turns the prefilter off', async () => {
-    const custom = parseRulesFile('rules:\n  - { id: any-failure, severity: low, title: Any failure, match: { errorCode: [{ exists: true }] } }\n', 'open.yaml');
+    const custom = parseRulesFile(
+      'rules:\n  - { id: any-failure, severity: low, title: Any failure, match: { errorCode: [{ exists: true }] } }\n',
+      'open.yaml',
+    );
     const ruleset = compileRuleset({ files: [{ source: 'open.yaml', content: custom }] });
     expect(ruleset.eventSources).toBeNull();
     const result = await expectSameAlerts(gzipRecords(corpusRecords), ruleset);

@@ -7,7 +7,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classify } from '../shared/classify/index.js';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
-import { buildSearch, FilterPatternError, matchesTerms, MAX_FILTER_PATTERN_LENGTH, type SearchCriteria, type SearchSource } from '../shared/index/filter-pattern.js';
+import {
+  buildSearch,
+  FilterPatternError,
+  matchesTerms,
+  MAX_FILTER_PATTERN_LENGTH,
+  type SearchCriteria,
+  type SearchSource,
+} from '../shared/index/filter-pattern.js';
 import { toIndexEvent, type TrailwatchFields } from '../shared/index/index.js';
 import { matchesFilterPattern, wildcardSelectors } from './helpers/filter-pattern-eval.js';
 
@@ -42,28 +49,46 @@ describe('filter patterns as strings', () => {
       '{ ($.trailwatch.principal.arn = "arn:aws:iam::123456789012:role/DBAdminRole" || $.trailwatch.principal.roleArn = "arn:aws:iam::123456789012:role/DBAdminRole") }',
     );
     expect(buildSearch({ sources: ['rds'] }).filterPattern).toBe('{ $.eventSource = "rds.amazonaws.com" }');
-    expect(buildSearch({ sources: ['rdsdata'] }).filterPattern).toBe('{ ($.eventSource = "rdsdata.amazonaws.com" || $.eventSource = "rdsdataapi.amazonaws.com") }');
-    expect(buildSearch({ sources: ['cloudtrail'] }).filterPattern).toBe('{ $.eventSource = "cloudtrail.amazonaws.com" }');
+    expect(buildSearch({ sources: ['rdsdata'] }).filterPattern).toBe(
+      '{ ($.eventSource = "rdsdata.amazonaws.com" || $.eventSource = "rdsdataapi.amazonaws.com") }',
+    );
+    expect(buildSearch({ sources: ['cloudtrail'] }).filterPattern).toBe(
+      '{ $.eventSource = "cloudtrail.amazonaws.com" }',
+    );
     expect(buildSearch({ failed: true }).filterPattern).toBe('{ $.trailwatch.failed IS TRUE }');
     expect(buildSearch({ failed: false })).toEqual({ filterPattern: undefined, clientTerms: [] });
   });
 
   it('text alone: quoted terms, all of which must appear; a term with a double quote is matched here', () => {
     expect(buildSearch({ text: ['oradb'] })).toEqual({ filterPattern: '"oradb"', clientTerms: [] });
-    expect(buildSearch({ text: ['oradb', '198.51.100.7', 'Access Denied'] })).toEqual({ filterPattern: '"oradb" "198.51.100.7" "Access Denied"', clientTerms: [] });
-    expect(buildSearch({ text: ['"dBInstanceIdentifier":"oradb"', 'johndoe'] })).toEqual({ filterPattern: '"johndoe"', clientTerms: ['"dBInstanceIdentifier":"oradb"'] });
+    expect(buildSearch({ text: ['oradb', '198.51.100.7', 'Access Denied'] })).toEqual({
+      filterPattern: '"oradb" "198.51.100.7" "Access Denied"',
+      clientTerms: [],
+    });
+    expect(buildSearch({ text: ['"dBInstanceIdentifier":"oradb"', 'johndoe'] })).toEqual({
+      filterPattern: '"johndoe"',
+      clientTerms: ['"dBInstanceIdentifier":"oradb"'],
+    });
     expect(buildSearch({ text: ['"x"'] })).toEqual({ filterPattern: undefined, clientTerms: ['"x"'] });
   });
 
   it('several values of one flag: any of them, in parentheses', () => {
-    expect(buildSearch({ events: ['DeleteDBInstance', 'DeleteDBCluster'] }).filterPattern).toBe('{ ($.eventName = "DeleteDBInstance" || $.eventName = "DeleteDBCluster") }');
+    expect(buildSearch({ events: ['DeleteDBInstance', 'DeleteDBCluster'] }).filterPattern).toBe(
+      '{ ($.eventName = "DeleteDBInstance" || $.eventName = "DeleteDBCluster") }',
+    );
     expect(buildSearch({ dbs: ['oradb', 'mysqldb', 'mysql-db'] }).filterPattern).toBe(
       '{ ($.trailwatch.resources[*] = "oradb" || $.trailwatch.resources[*] = "mysqldb" || $.trailwatch.resources[*] = "mysql-db") }',
     );
-    expect(buildSearch({ users: ['johndoe', 'root'] }).filterPattern).toBe('{ ($.trailwatch.principal.name = "johndoe" || $.trailwatch.principal.name = "root") }');
-    expect(buildSearch({ sources: ['rds', 'cloudtrail'] }).filterPattern).toBe('{ ($.eventSource = "rds.amazonaws.com" || $.eventSource = "cloudtrail.amazonaws.com") }');
+    expect(buildSearch({ users: ['johndoe', 'root'] }).filterPattern).toBe(
+      '{ ($.trailwatch.principal.name = "johndoe" || $.trailwatch.principal.name = "root") }',
+    );
+    expect(buildSearch({ sources: ['rds', 'cloudtrail'] }).filterPattern).toBe(
+      '{ ($.eventSource = "rds.amazonaws.com" || $.eventSource = "cloudtrail.amazonaws.com") }',
+    );
     // Repeats are dropped.
-    expect(buildSearch({ events: ['X', 'X'], sources: ['rds', 'rds'] }).filterPattern).toBe('{ $.eventName = "X" && $.eventSource = "rds.amazonaws.com" }');
+    expect(buildSearch({ events: ['X', 'X'], sources: ['rds', 'rds'] }).filterPattern).toBe(
+      '{ $.eventName = "X" && $.eventSource = "rds.amazonaws.com" }',
+    );
   });
 
   const combinations = subsets(ORDER)
@@ -71,10 +96,15 @@ describe('filter patterns as strings', () => {
     .map((s): [string, Flag[]] => [s.join(' + '), s]);
   it.each(combinations)('every combination: %s, with and without --text', (_label, flags) => {
     const criteria: SearchCriteria = Object.assign({}, ...flags.map((f) => FLAGS[f].criteria)) as SearchCriteria;
-    const expected = `{ ${ORDER.filter((f) => flags.includes(f)).map((f) => FLAGS[f].condition).join(' && ')} }`;
+    const expected = `{ ${ORDER.filter((f) => flags.includes(f))
+      .map((f) => FLAGS[f].condition)
+      .join(' && ')} }`;
     expect(buildSearch(criteria)).toEqual({ filterPattern: expected, clientTerms: [] });
     // Text terms never enter a JSON pattern: they are matched on the events it returns.
-    expect(buildSearch({ ...criteria, text: ['198.51.100.7', 'oracle-ee'] })).toEqual({ filterPattern: expected, clientTerms: ['198.51.100.7', 'oracle-ee'] });
+    expect(buildSearch({ ...criteria, text: ['198.51.100.7', 'oracle-ee'] })).toEqual({
+      filterPattern: expected,
+      clientTerms: ['198.51.100.7', 'oracle-ee'],
+    });
   });
 
   it('the whole set at once, several values each', () => {
@@ -99,7 +129,9 @@ describe('filter patterns as strings', () => {
   });
 
   it('keeps * as the wildcard CloudWatch Logs reads in string values', () => {
-    expect(buildSearch({ dbs: ['prod-*'], users: ['ci-*'] }).filterPattern).toBe('{ $.trailwatch.resources[*] = "prod-*" && $.trailwatch.principal.name = "ci-*" }');
+    expect(buildSearch({ dbs: ['prod-*'], users: ['ci-*'] }).filterPattern).toBe(
+      '{ $.trailwatch.resources[*] = "prod-*" && $.trailwatch.principal.name = "ci-*" }',
+    );
   });
 
   it('refuses what a filter pattern cannot say, naming the flag', () => {
@@ -109,7 +141,10 @@ describe('filter patterns as strings', () => {
     refuse({ dbs: [''] }, /--db needs a value/);
     refuse({ text: ['line\nbreak'] }, /--text .*control characters/);
     refuse({ dbs: ['a', 'b', 'c', 'd'] }, /at most 3 --db values/);
-    refuse({ events: Array.from({ length: 40 }, (_, i) => `SomeRatherLongEventName${i}`) }, /over the 1024 FilterLogEvents allows/);
+    refuse(
+      { events: Array.from({ length: 40 }, (_, i) => `SomeRatherLongEventName${i}`) },
+      /over the 1024 FilterLogEvents allows/,
+    );
     expect(() => buildSearch({ events: ['a"b'] })).toThrow(FilterPatternError);
   });
 
@@ -148,9 +183,9 @@ describe('filter patterns as strings', () => {
 
 const DAY = new URL('../events/logs/AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/', import.meta.url);
 const MESSAGES = readdirSync(DAY).flatMap((file) =>
-  (JSON.parse(gunzipSync(readFileSync(new URL(file, DAY))).toString('utf8')) as { Records: CloudTrailRecord[] }).Records.map(
-    (record) => toIndexEvent({ raw: JSON.stringify(record), event: classify(record), alerts: [] }).message,
-  ),
+  (
+    JSON.parse(gunzipSync(readFileSync(new URL(file, DAY))).toString('utf8')) as { Records: CloudTrailRecord[] }
+  ).Records.map((record) => toIndexEvent({ raw: JSON.stringify(record), event: classify(record), alerts: [] }).message),
 );
 
 type Indexed = CloudTrailRecord & { trailwatch: TrailwatchFields };
@@ -163,8 +198,16 @@ function expected(criteria: SearchCriteria, message: string): boolean {
   return (
     any(criteria.events, (e) => r.eventName === e) &&
     any(criteria.dbs, (d) => tw.resources.includes(d)) &&
-    any(criteria.users, (u) => (u.startsWith('arn:') ? tw.principal.arn === u || tw.principal.roleArn === u : tw.principal.name === u)) &&
-    any(criteria.sources, (s) => ({ rds: ['rds.amazonaws.com'], rdsdata: ['rdsdata.amazonaws.com', 'rdsdataapi.amazonaws.com'], cloudtrail: ['cloudtrail.amazonaws.com'] })[s].includes(r.eventSource)) &&
+    any(criteria.users, (u) =>
+      u.startsWith('arn:') ? tw.principal.arn === u || tw.principal.roleArn === u : tw.principal.name === u,
+    ) &&
+    any(criteria.sources, (s) =>
+      ({
+        rds: ['rds.amazonaws.com'],
+        rdsdata: ['rdsdata.amazonaws.com', 'rdsdataapi.amazonaws.com'],
+        cloudtrail: ['cloudtrail.amazonaws.com'],
+      })[s].includes(r.eventSource),
+    ) &&
     (!criteria.failed || tw.failed) &&
     (criteria.text ?? []).every((t) => message.includes(t))
   );
@@ -184,7 +227,11 @@ describe('what the patterns select from the index', () => {
     ['Data API activity (both sources)', { sources: ['rdsdata'] }, 6],
     ['what DBAdminRole did, by role ARN', { users: ['arn:aws:iam::123456789012:role/DBAdminRole'] }, 5],
     ['root', { users: ['root'] }, 4],
-    ['CloudTrail calls by johndoe, reads included (the day is indexed with INDEX_SCOPE=all)', { sources: ['cloudtrail'], users: ['johndoe'] }, 8],
+    [
+      'CloudTrail calls by johndoe, reads included (the day is indexed with INDEX_SCOPE=all)',
+      { sources: ['cloudtrail'], users: ['johndoe'] },
+      8,
+    ],
     ['a term with structured flags', { events: ['ModifyDBInstance'], text: ['InvalidParameterCombination'] }, 1],
     ['terms alone', { text: ['oradb', 'RebootDBInstance'] }, 1],
     ['a wildcard: the instance and its snapshots', { dbs: ['mysqldb*'] }, 9],
@@ -193,7 +240,13 @@ describe('what the patterns select from the index', () => {
 
   it.each(cases)('%s', (_name, criteria, count) => {
     const selected = select(criteria);
-    expect(selected).toEqual(MESSAGES.filter((m) => (criteria.dbs?.some((d) => d.includes('*')) ? matchesFilterPattern(buildSearch(criteria).filterPattern, m) : expected(criteria, m))));
+    expect(selected).toEqual(
+      MESSAGES.filter((m) =>
+        criteria.dbs?.some((d) => d.includes('*'))
+          ? matchesFilterPattern(buildSearch(criteria).filterPattern, m)
+          : expected(criteria, m),
+      ),
+    );
     expect(selected).toHaveLength(count);
   });
 
@@ -203,7 +256,13 @@ describe('what the patterns select from the index', () => {
     const criteria = fc.record({
       events: pick(parsed.map((r) => r.eventName)),
       dbs: pick(parsed.flatMap((r) => r.trailwatch.resources)),
-      users: pick(parsed.flatMap((r) => [r.trailwatch.principal.name, r.trailwatch.principal.roleArn].filter((x): x is string => typeof x === 'string'))),
+      users: pick(
+        parsed.flatMap((r) =>
+          [r.trailwatch.principal.name, r.trailwatch.principal.roleArn].filter(
+            (x): x is string => typeof x === 'string',
+          ),
+        ),
+      ),
       sources: fc.subarray(['rds', 'rdsdata', 'cloudtrail'] as SearchSource[]),
       failed: fc.boolean(),
       text: pick(['johndoe', 'us-east-1', 'oradb', '"readOnly":true']),

@@ -9,7 +9,12 @@ import { discoveryPatterns, identitySearches, learnIdentity } from '../shared/in
 import { trailwatchFields } from '../shared/index/index.js';
 import { matchesFilterPattern, wildcardSelectors } from './helpers/filter-pattern-eval.js';
 
-function record(eventName: string, requestParameters: Record<string, unknown> | null, responseElements: Record<string, unknown> | null = null, extra: Partial<CloudTrailRecord> = {}): CloudTrailRecord {
+function record(
+  eventName: string,
+  requestParameters: Record<string, unknown> | null,
+  responseElements: Record<string, unknown> | null = null,
+  extra: Partial<CloudTrailRecord> = {},
+): CloudTrailRecord {
   return {
     eventVersion: '1.08',
     eventTime: '2026-11-20T12:00:00Z',
@@ -17,7 +22,12 @@ function record(eventName: string, requestParameters: Record<string, unknown> | 
     eventName,
     awsRegion: 'us-east-1',
     sourceIPAddress: '203.0.113.9',
-    userIdentity: { type: 'IAMUser', userName: 'johndoe', arn: 'arn:aws:iam::123456789012:user/johndoe', accountId: '123456789012' },
+    userIdentity: {
+      type: 'IAMUser',
+      userName: 'johndoe',
+      arn: 'arn:aws:iam::123456789012:user/johndoe',
+      accountId: '123456789012',
+    },
     eventID: `id-${eventName}`,
     requestParameters,
     responseElements,
@@ -29,18 +39,33 @@ const fields = (r: CloudTrailRecord) => trailwatchFields(classify(r), []);
 
 describe('the index records the resource id and the names of a rename', () => {
   it('a rename of an instance: both names, the dbiResourceId of the response', () => {
-    const r = record('ModifyDBInstance', { dBInstanceIdentifier: 'mysql-db', newDBInstanceIdentifier: 'mysqldb', applyImmediately: true }, { dBInstanceIdentifier: 'mysql-db', dbiResourceId: 'db-ABC' });
-    expect(fields(r)).toMatchObject({ resource: 'mysql-db', resourceId: 'db-ABC', renamed: { from: 'mysql-db', to: 'mysqldb' } });
+    const r = record(
+      'ModifyDBInstance',
+      { dBInstanceIdentifier: 'mysql-db', newDBInstanceIdentifier: 'mysqldb', applyImmediately: true },
+      { dBInstanceIdentifier: 'mysql-db', dbiResourceId: 'db-ABC' },
+    );
+    expect(fields(r)).toMatchObject({
+      resource: 'mysql-db',
+      resourceId: 'db-ABC',
+      renamed: { from: 'mysql-db', to: 'mysqldb' },
+    });
     expect(fields(r).resources).toEqual(expect.arrayContaining(['mysql-db', 'mysqldb']));
   });
 
   it('a rename of a cluster: dbClusterResourceId', () => {
-    const r = record('ModifyDBCluster', { dBClusterIdentifier: 'aurora-a', newDBClusterIdentifier: 'aurora-b' }, { dBClusterIdentifier: 'aurora-a', dbClusterResourceId: 'cluster-XYZ' });
+    const r = record(
+      'ModifyDBCluster',
+      { dBClusterIdentifier: 'aurora-a', newDBClusterIdentifier: 'aurora-b' },
+      { dBClusterIdentifier: 'aurora-a', dbClusterResourceId: 'cluster-XYZ' },
+    );
     expect(fields(r)).toMatchObject({ resourceId: 'cluster-XYZ', renamed: { from: 'aurora-a', to: 'aurora-b' } });
   });
 
   it('a failed rename renamed nothing; a record without a resource id gets no resourceId member', () => {
-    const failed = record('ModifyDBInstance', { dBInstanceIdentifier: 'a', newDBInstanceIdentifier: 'b' }, null, { errorCode: 'InvalidDBInstanceState', errorMessage: 'no' });
+    const failed = record('ModifyDBInstance', { dBInstanceIdentifier: 'a', newDBInstanceIdentifier: 'b' }, null, {
+      errorCode: 'InvalidDBInstanceState',
+      errorMessage: 'no',
+    });
     const f = fields(failed);
     expect(f).not.toHaveProperty('renamed');
     expect(f).not.toHaveProperty('resourceId');
@@ -48,12 +73,25 @@ describe('the index records the resource id and the names of a rename', () => {
   });
 
   it('a delete carries the instance resource id in its response; an automated-backup call names it in its request', () => {
-    expect(fields(record('DeleteDBInstance', { dBInstanceIdentifier: 'a', skipFinalSnapshot: true }, { dBInstanceIdentifier: 'a', dbiResourceId: 'db-A' })).resourceId).toBe('db-A');
-    expect(rdsIdentityOf(record('DeleteDBInstanceAutomatedBackup', { dbiResourceId: 'db-A' }))).toEqual({ resourceId: 'db-A' });
+    expect(
+      fields(
+        record(
+          'DeleteDBInstance',
+          { dBInstanceIdentifier: 'a', skipFinalSnapshot: true },
+          { dBInstanceIdentifier: 'a', dbiResourceId: 'db-A' },
+        ),
+      ).resourceId,
+    ).toBe('db-A');
+    expect(rdsIdentityOf(record('DeleteDBInstanceAutomatedBackup', { dbiResourceId: 'db-A' }))).toEqual({
+      resourceId: 'db-A',
+    });
   });
 
   it('a name given as an ARN is read as the name', () => {
-    const r = record('ModifyDBInstance', { dBInstanceIdentifier: 'arn:aws:rds:us-east-1:123456789012:db:old', newDBInstanceIdentifier: 'new' });
+    const r = record('ModifyDBInstance', {
+      dBInstanceIdentifier: 'arn:aws:rds:us-east-1:123456789012:db:old',
+      newDBInstanceIdentifier: 'new',
+    });
     expect(rdsIdentityOf(r).renamed).toEqual({ kind: 'db-instance', from: 'old', to: 'new' });
   });
 });
@@ -70,11 +108,18 @@ describe('search --db planning', () => {
       tw({ resource: 'mysqldb-snap', resources: ['mysqldb-snap', 'mysqldb'], resourceId: 'db-M' }),
       'not json',
     ];
-    expect(learnIdentity({ names: ['mysqldb'], resourceIds: [] }, messages)).toEqual({ names: ['mysqldb', 'mysql-db'], resourceIds: ['db-M'] });
+    expect(learnIdentity({ names: ['mysqldb'], resourceIds: [] }, messages)).toEqual({
+      names: ['mysqldb', 'mysql-db'],
+      resourceIds: ['db-M'],
+    });
   });
 
   it('follows a chain of renames, and a rename known only by the resource id', () => {
-    const messages = [tw({ resource: 'b', renamed: { from: 'b', to: 'c' } }), tw({ resource: 'a', renamed: { from: 'a', to: 'b' } }), tw({ resource: 'x', resourceId: 'db-1', renamed: { from: 'x', to: 'y' } })];
+    const messages = [
+      tw({ resource: 'b', renamed: { from: 'b', to: 'c' } }),
+      tw({ resource: 'a', renamed: { from: 'a', to: 'b' } }),
+      tw({ resource: 'x', resourceId: 'db-1', renamed: { from: 'x', to: 'y' } }),
+    ];
     expect(learnIdentity({ names: ['c'], resourceIds: [] }, messages).names.sort()).toEqual(['a', 'b', 'c']);
     expect(learnIdentity({ names: [], resourceIds: ['db-1'] }, messages).names.sort()).toEqual(['x', 'y']);
   });
@@ -85,7 +130,10 @@ describe('search --db planning', () => {
   });
 
   it('splits the names into patterns of at most 3 wildcard selectors, the ids in the first, other flags kept', () => {
-    const plans = identitySearches({ dbs: ['a'], events: ['DeleteDBInstance'] }, { names: ['a', 'b', 'c', 'd'], resourceIds: ['db-1'] });
+    const plans = identitySearches(
+      { dbs: ['a'], events: ['DeleteDBInstance'] },
+      { names: ['a', 'b', 'c', 'd'], resourceIds: ['db-1'] },
+    );
     expect(plans.map((p) => p.filterPattern)).toEqual([
       '{ $.eventName = "DeleteDBInstance" && ($.trailwatch.resources[*] = "a" || $.trailwatch.resources[*] = "b" || $.trailwatch.resources[*] = "c" || $.trailwatch.resourceId = "db-1") }',
       '{ $.eventName = "DeleteDBInstance" && $.trailwatch.resources[*] = "d" }',
@@ -98,7 +146,9 @@ describe('search --db planning', () => {
     expect(pattern).toBeDefined();
     const p = pattern as string;
     expect(matchesFilterPattern(p, tw({ resources: ['mysqldb'], resourceId: 'db-M' }))).toBe(true);
-    expect(matchesFilterPattern(p, tw({ resources: ['mysql-db', 'mysqldb'], renamed: { from: 'mysql-db', to: 'mysqldb' } }))).toBe(true);
+    expect(
+      matchesFilterPattern(p, tw({ resources: ['mysql-db', 'mysqldb'], renamed: { from: 'mysql-db', to: 'mysqldb' } })),
+    ).toBe(true);
     expect(matchesFilterPattern(p, tw({ resources: ['other'], resourceId: 'db-M' }))).toBe(true);
     expect(matchesFilterPattern(p, tw({ resources: ['mysqldb'] }))).toBe(false);
     expect(matchesFilterPattern(p, tw({ resources: ['other'], resourceId: 'db-O' }))).toBe(false);

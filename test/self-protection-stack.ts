@@ -4,8 +4,14 @@ import type { TrailwatchResources } from '../shared/rules/builtin/self-protectio
 
 export const EXAMPLE_STACK: TrailwatchResources = {
   functionNames: ['trailwatch-ProcessorFunction-AbC123dEf456', 'trailwatch-IndexerFunction-GhI789jKl012'],
-  eventRuleNames: ['trailwatch-processor-3f2a9c10-c5d1-11ef-9b2e-0affd5e1b7a1', 'trailwatch-indexer-3f2a9c10-c5d1-11ef-9b2e-0affd5e1b7a1'],
-  topicArns: ['arn:aws:sns:us-east-1:123456789012:trailwatch-AlertTopic-Q1w2E3r4T5y6', 'arn:aws:sns:us-east-1:123456789012:trailwatch-AlertEventsTopic-Z9x8C7v6B5n4'],
+  eventRuleNames: [
+    'trailwatch-processor-3f2a9c10-c5d1-11ef-9b2e-0affd5e1b7a1',
+    'trailwatch-indexer-3f2a9c10-c5d1-11ef-9b2e-0affd5e1b7a1',
+  ],
+  topicArns: [
+    'arn:aws:sns:us-east-1:123456789012:trailwatch-AlertTopic-Q1w2E3r4T5y6',
+    'arn:aws:sns:us-east-1:123456789012:trailwatch-AlertEventsTopic-Z9x8C7v6B5n4',
+  ],
   alarmNames: ['trailwatch-ProcessorErrorsAlarm-*', 'trailwatch-IndexerErrorsAlarm-*'],
   queueUrls: [
     'https://sqs.us-east-1.amazonaws.com/123456789012/trailwatch-ProcessorDeadLetterQueue-M1n2B3v4C5x6',

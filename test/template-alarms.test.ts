@@ -12,7 +12,9 @@ import { Evaluator, loadTemplate, ROOT, SCENARIOS, type JsonObject } from './hel
 
 const template = loadTemplate();
 const defaults = new Evaluator(template, SCENARIOS.defaults);
-const alarms = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm').map(([id]) => id);
+const alarms = Object.entries(template.Resources)
+  .filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm')
+  .map(([id]) => id);
 
 describe('the heartbeat alarm', () => {
   const heartbeat = (overrides: Record<string, string | number> = {}): JsonObject =>
@@ -36,7 +38,11 @@ describe('the heartbeat alarm', () => {
   });
 
   it('fires when no file was read in any minute of the window, missing data included', () => {
-    expect(heartbeat()).toMatchObject({ ComparisonOperator: 'LessThanThreshold', Threshold: 1, TreatMissingData: 'breaching' });
+    expect(heartbeat()).toMatchObject({
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      TreatMissingData: 'breaching',
+    });
   });
 
   it.each([15, 60, 180, 1440])('looks back exactly HeartbeatMinutes=%i minutes, every period counted', (minutes) => {
@@ -67,7 +73,8 @@ describe('missing data in the other alarms', () => {
     IndexerErrorsAlarm: 'same',
     ProcessorDurationAlarm: 'Duration exists only for invocations',
     IndexerDurationAlarm: 'same',
-    ProcessorDeadLetterAlarm: "SQS stops publishing an idle queue's metrics after six hours: an idle DLQ is an empty one",
+    ProcessorDeadLetterAlarm:
+      "SQS stops publishing an idle queue's metrics after six hours: an idle DLQ is an empty one",
     IndexerDeadLetterAlarm: 'same',
     IndexerRejectedEventsAlarm: 'EventsRejected is emitted only when CloudWatch Logs rejected events',
   };
@@ -93,7 +100,9 @@ describe('deleting or replacing stateful resources', () => {
   const stateful = ['AWS::S3::Bucket', 'AWS::Logs::LogGroup', 'AWS::SQS::Queue'];
 
   it('every bucket, log group and queue has a decided policy', () => {
-    const found = Object.entries(template.Resources).filter(([, r]) => stateful.includes(r.Type)).map(([id]) => id);
+    const found = Object.entries(template.Resources)
+      .filter(([, r]) => stateful.includes(r.Type))
+      .map(([id]) => id);
     expect(found.sort()).toEqual(Object.keys(expected).sort());
   });
 

@@ -16,7 +16,15 @@ import { promisify } from 'node:util';
 import { build, type BuildOptions } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { samEsbuildOptions } from '../scripts/bundle-options.mjs';
-import { Evaluator, isObject, loadTemplate, ROOT, SCENARIOS, serverlessFunctions, type JsonObject } from './helpers/template.js';
+import {
+  Evaluator,
+  isObject,
+  loadTemplate,
+  ROOT,
+  SCENARIOS,
+  serverlessFunctions,
+  type JsonObject,
+} from './helpers/template.js';
 
 const run = promisify(execFile);
 const template = loadTemplate();
@@ -37,7 +45,13 @@ describe.each(functions)('$logicalId', (fn) => {
 
   it('is built by SAM with esbuild: Node 22 target, ESM with .mjs output, sourcemaps, the AWS SDK bundled', () => {
     expect(metadata.BuildMethod).toBe('esbuild');
-    expect(buildProperties).toMatchObject({ Target: 'node22', Format: 'esm', Sourcemap: true, MainFields: 'module,main', OutExtension: ['.js=.mjs'] });
+    expect(buildProperties).toMatchObject({
+      Target: 'node22',
+      Format: 'esm',
+      Sourcemap: true,
+      MainFields: 'module,main',
+      OutExtension: ['.js=.mjs'],
+    });
     expect(buildProperties.EntryPoints).toEqual([fn.entry]);
     // Nothing external: the @aws-sdk/* clients the code was tested with are in the bundle, not the runtime's copy.
     expect(buildProperties.External).toBeUndefined();
@@ -46,7 +60,9 @@ describe.each(functions)('$logicalId', (fn) => {
     // The handler is the bundle's `handler` export: esbuild names a single entry's output after the entry file.
     expect(props.Handler).toBe(`${path.basename(fn.entry, path.extname(fn.entry))}.handler`);
     expect(props.CodeUri).toBe('./');
-    expect(isObject(props.Environment) && isObject(props.Environment.Variables) && props.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    expect(
+      isObject(props.Environment) && isObject(props.Environment.Variables) && props.Environment.Variables.NODE_OPTIONS,
+    ).toBe('--enable-source-maps');
   });
 
   it('has its code where EntryPoints says', () => {
@@ -66,7 +82,10 @@ describe.each(functions)('$logicalId', (fn) => {
     // created lazily, at the first AWS call, so importing alone would not show it.
     const code = readFileSync(handlerFile, 'utf8');
     if (code.includes('__require(')) {
-      expect(String(buildProperties.Banner ?? ''), 'ESM bundle with CommonJS requires needs the createRequire banner').toMatch(/createRequire/);
+      expect(
+        String(buildProperties.Banner ?? ''),
+        'ESM bundle with CommonJS requires needs the createRequire banner',
+      ).toMatch(/createRequire/);
     }
 
     // Bundled SDK clients: the metafile lists their sources as inputs.
@@ -99,7 +118,11 @@ describe.each(functions)('$logicalId', (fn) => {
       const result = await mod.handler({ Service: 'Amazon S3', Event: 's3:TestEvent', Time: '2026-11-20T15:13:07.000Z', Bucket: 'trail-bucket', RequestId: 'R', HostId: 'H' }, context);
       process.stdout.write('\\nRESULT ' + JSON.stringify(result) + '\\n');
     `;
-    const { stdout } = await run(process.execPath, ['--input-type=module', '--eval', script], { cwd: outdir, env, timeout: 20_000 });
+    const { stdout } = await run(process.execPath, ['--input-type=module', '--eval', script], {
+      cwd: outdir,
+      env,
+      timeout: 20_000,
+    });
     const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
     expect(line, `no result line in:\n${stdout}`).toBeDefined();
     const output = JSON.parse((line as string).slice('RESULT '.length)) as unknown;

@@ -18,11 +18,24 @@ import { trailwatchFields } from '../shared/index/trailwatch-fields.js';
 import { BUILTIN_RULES } from '../shared/rules/builtin-rules.js';
 import { compilePattern } from '../shared/rules/pattern.js';
 import { loadRecord, recordFixtureNames } from './record-fixtures.js';
-import { Evaluator, importGraph, isObject, loadTemplate, ROOT, SCENARIOS, serverlessFunctions, type FunctionInfo, type Json, type JsonObject } from './helpers/template.js';
+import {
+  Evaluator,
+  importGraph,
+  isObject,
+  loadTemplate,
+  ROOT,
+  SCENARIOS,
+  serverlessFunctions,
+  type FunctionInfo,
+  type Json,
+  type JsonObject,
+} from './helpers/template.js';
 
 const template = loadTemplate();
 const functions = serverlessFunctions(template);
-const sample = JSON.parse(readFileSync(path.join(ROOT, 'events/eventbridge-object-created.json'), 'utf8')) as JsonObject;
+const sample = JSON.parse(
+  readFileSync(path.join(ROOT, 'events/eventbridge-object-created.json'), 'utf8'),
+) as JsonObject;
 
 function ruleOf(props: JsonObject): JsonObject {
   const rules = (Object.values(props.Events as JsonObject) as JsonObject[]).filter((e) => e.Type === 'EventBridgeRule');
@@ -33,7 +46,11 @@ function ruleOf(props: JsonObject): JsonObject {
 /** The sample EventBridge event with another bucket, key or detail-type. */
 function s3Event(bucket: string, key: string, detailType = 'Object Created'): JsonObject {
   const detail = sample.detail as JsonObject;
-  return { ...sample, 'detail-type': detailType, detail: { ...detail, bucket: { name: bucket }, object: { ...(detail.object as JsonObject), key } } };
+  return {
+    ...sample,
+    'detail-type': detailType,
+    detail: { ...detail, bucket: { name: bucket }, object: { ...(detail.object as JsonObject), key } },
+  };
 }
 
 const ACCOUNT = '123456789012';
@@ -58,7 +75,9 @@ describe.each(functions)('$logicalId delivery', (fn) => {
     const props = evaluator.properties(fn.logicalId);
     const rule = ruleOf(props);
     const pattern = compilePattern(rule.Pattern as Json, `${fn.logicalId} rule`, 'Pattern');
-    const bucket = String(evaluator.value({ 'Fn::If': ['CreateTrail', { Ref: 'TrailBucket' }, { Ref: 'ExistingBucketName' }] }));
+    const bucket = String(
+      evaluator.value({ 'Fn::If': ['CreateTrail', { Ref: 'TrailBucket' }, { Ref: 'ExistingBucketName' }] }),
+    );
     const prefix = overrides.ExistingBucketKeyPrefix ? `${overrides.ExistingBucketKeyPrefix}/` : '';
 
     it('accepts CloudTrail log files of the trail bucket, organisation trails included', () => {
@@ -78,14 +97,22 @@ describe.each(functions)('$logicalId delivery', (fn) => {
 
     it('never refuses a log file the function would read, never passes one it would skip', () => {
       for (const [name, key] of Object.entries(keys(prefix))) {
-        const read = skipReason({ bucket, key: eventBridgeKey(key).key, size: 100, created: true, eventName: 'Object Created' }) === undefined;
+        const read =
+          skipReason({
+            bucket,
+            key: eventBridgeKey(key).key,
+            size: 100,
+            created: true,
+            eventName: 'Object Created',
+          }) === undefined;
         const passes = pattern.matches(s3Event(bucket, key));
         if (passes) expect(read, `${name}: the rule invokes the function for an object it skips`).toBe(true);
-        if (read && key.endsWith('.json.gz') && name !== 'otherPrefix') expect(passes, `${name}: a log file the rule drops`).toBe(true);
+        if (read && key.endsWith('.json.gz') && name !== 'otherPrefix')
+          expect(passes, `${name}: a log file the rule drops`).toBe(true);
       }
     });
 
-    it('retries delivery with a maximum event age, then dead-letters it to the function\'s own queue', () => {
+    it("retries delivery with a maximum event age, then dead-letters it to the function's own queue", () => {
       const retry = rule.RetryPolicy as JsonObject;
       // EventBridge: 0-185 retries, 60-86,400 s (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html).
       expect(Number(retry.MaximumRetryAttempts)).toBeGreaterThanOrEqual(1);
@@ -110,7 +137,8 @@ describe.each(functions)('$logicalId delivery', (fn) => {
         return queues.some((url) => url.endsWith(`/${queueArn.split(':').pop()}`));
       }) ?? [undefined];
       expect(policyId, `no queue policy for ${queueArn}`).toBeDefined();
-      const statements = (evaluator.properties(policyId as string).PolicyDocument as { Statement: JsonObject[] }).Statement;
+      const statements = (evaluator.properties(policyId as string).PolicyDocument as { Statement: JsonObject[] })
+        .Statement;
       const allow = statements.filter((s) => s.Effect === 'Allow');
       expect(allow).toHaveLength(1);
       expect(allow[0]).toMatchObject({
@@ -140,7 +168,8 @@ async function emittedMetrics(fn: FunctionInfo): Promise<Set<string>> {
     if (!/export const \w+Metrics\b/.test(source)) continue;
     const module = (await import(path.join(ROOT, file))) as Record<string, unknown>;
     for (const [name, value] of Object.entries(module)) {
-      if (name.endsWith('Metrics') && isObject(value)) for (const v of Object.values(value)) if (typeof v === 'string') names.add(v);
+      if (name.endsWith('Metrics') && isObject(value))
+        for (const v of Object.values(value)) if (typeof v === 'string') names.add(v);
     }
   }
   return names;
@@ -154,7 +183,9 @@ interface MetricUse {
 }
 
 function dashboardBody(evaluator: Evaluator): { widgets: Array<{ type: string; properties: JsonObject }> } {
-  return JSON.parse(String(evaluator.properties('Dashboard').DashboardBody)) as { widgets: Array<{ type: string; properties: JsonObject }> };
+  return JSON.parse(String(evaluator.properties('Dashboard').DashboardBody)) as {
+    widgets: Array<{ type: string; properties: JsonObject }>;
+  };
 }
 
 function metricUses(evaluator: Evaluator): MetricUse[] {
@@ -164,15 +195,26 @@ function metricUses(evaluator: Evaluator): MetricUse[] {
       const [namespace, name, ...rest] = row.filter((x) => !isObject(x)) as string[];
       const dimensions: Record<string, string> = {};
       for (let d = 0; d + 1 < rest.length; d += 2) dimensions[rest[d] as string] = rest[d + 1] as string;
-      uses.push({ where: `Dashboard widget ${i} (${String(widget.properties.title)})`, namespace: namespace as string, name: name as string, dimensions });
+      uses.push({
+        where: `Dashboard widget ${i} (${String(widget.properties.title)})`,
+        namespace: namespace as string,
+        name: name as string,
+        dimensions,
+      });
     }
   }
   for (const [id, r] of Object.entries(template.Resources)) {
     if (r.Type !== 'AWS::CloudWatch::Alarm') continue;
     const p = evaluator.properties(id);
-    const stats = p.Metrics ? (p.Metrics as JsonObject[]).filter((m) => m.MetricStat).map((m) => (m.MetricStat as JsonObject).Metric as JsonObject) : [p];
+    const stats = p.Metrics
+      ? (p.Metrics as JsonObject[])
+          .filter((m) => m.MetricStat)
+          .map((m) => (m.MetricStat as JsonObject).Metric as JsonObject)
+      : [p];
     for (const m of stats) {
-      const dimensions = Object.fromEntries(((m.Dimensions ?? []) as JsonObject[]).map((d) => [String(d.Name), String(d.Value)]));
+      const dimensions = Object.fromEntries(
+        ((m.Dimensions ?? []) as JsonObject[]).map((d) => [String(d.Name), String(d.Value)]),
+      );
       uses.push({ where: `Alarm ${id}`, namespace: String(m.Namespace), name: String(m.MetricName), dimensions });
     }
   }
@@ -185,14 +227,17 @@ describe('metrics in alarms and the dashboard', () => {
   const functionNames = Object.fromEntries(functions.map((f) => [evaluator.ref(f.logicalId) as string, f]));
 
   it('the dashboard body is JSON for every scenario', () => {
-    for (const overrides of Object.values(SCENARIOS)) expect(() => dashboardBody(new Evaluator(template, overrides))).not.toThrow();
+    for (const overrides of Object.values(SCENARIOS))
+      expect(() => dashboardBody(new Evaluator(template, overrides))).not.toThrow();
   });
 
   describe.each(functions)('$logicalId', (fn) => {
     it('every trailwatch metric used is one its code emits, with the service and stack dimensions', async () => {
       const used = uses.filter((u) => u.namespace === 'trailwatch' && u.dimensions.service === `trailwatch-${fn.name}`);
       expect(used.length, `the template names no metric of service trailwatch-${fn.name}`).toBeGreaterThan(0);
-      expect(serviceName(fn), "metrics use service = the handler's createObservability name").toBe(`trailwatch-${fn.name}`);
+      expect(serviceName(fn), "metrics use service = the handler's createObservability name").toBe(
+        `trailwatch-${fn.name}`,
+      );
       const emitted = await emittedMetrics(fn);
       for (const u of used) {
         expect(emitted, `${u.where}: ${u.name} is not emitted by ${fn.entry}'s code`).toContain(u.name);
@@ -206,7 +251,8 @@ describe('metrics in alarms and the dashboard', () => {
   it('every other metric names a function or a dead-letter queue of this stack', () => {
     const queues = new Set(['ProcessorDeadLetterQueue', 'IndexerDeadLetterQueue'].map((q) => `trailwatch-${q}`));
     for (const u of uses.filter((x) => x.namespace !== 'trailwatch')) {
-      if (u.namespace === 'AWS/Lambda') expect(functionNames[u.dimensions.FunctionName as string], u.where).toBeDefined();
+      if (u.namespace === 'AWS/Lambda')
+        expect(functionNames[u.dimensions.FunctionName as string], u.where).toBeDefined();
       else if (u.namespace === 'AWS/SQS') expect(queues.has(u.dimensions.QueueName as string), u.where).toBe(true);
       else throw new Error(`${u.where}: unexpected namespace ${u.namespace}`);
     }
@@ -215,12 +261,16 @@ describe('metrics in alarms and the dashboard', () => {
   it('alarms publish to the alert topic and cover errors, duration, DLQs and rejected index events', () => {
     const alarms = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
     for (const [id] of alarms) expect(evaluator.properties(id).AlarmActions, id).toEqual([evaluator.ref('AlertTopic')]);
-    const alarmed = uses.filter((u) => u.where.startsWith('Alarm')).map((u) => `${u.namespace}/${u.name}/${Object.values(u.dimensions).join(',')}`);
+    const alarmed = uses
+      .filter((u) => u.where.startsWith('Alarm'))
+      .map((u) => `${u.namespace}/${u.name}/${Object.values(u.dimensions).join(',')}`);
     for (const fn of functions) {
       const name = evaluator.ref(fn.logicalId) as string;
       expect(alarmed).toContain(`AWS/Lambda/Errors/${name}`);
       expect(alarmed).toContain(`AWS/Lambda/Duration/${name}`);
-      const targetArn = (fn.resource.Properties?.DeadLetterQueue as JsonObject).TargetArn as { 'Fn::GetAtt': [string, string] };
+      const targetArn = (fn.resource.Properties?.DeadLetterQueue as JsonObject).TargetArn as {
+        'Fn::GetAtt': [string, string];
+      };
       const queue = String(evaluator.value({ 'Fn::GetAtt': [targetArn['Fn::GetAtt'][0], 'QueueName'] }));
       expect(alarmed).toContain(`AWS/SQS/ApproximateNumberOfMessagesVisible/${queue}`);
     }
@@ -239,7 +289,17 @@ describe('metrics in alarms and the dashboard', () => {
 
   it('the dashboard shows alerts by rule, files and records, malformed records, the index, errors, duration and DLQ depth', () => {
     const shown = new Set(uses.filter((u) => u.where.startsWith('Dashboard')).map((u) => u.name));
-    for (const name of ['AlertsRaised', 'FilesRead', 'Records', 'MalformedRecords', 'EventsIndexed', 'EventsRejected', 'Errors', 'Duration', 'ApproximateNumberOfMessagesVisible']) {
+    for (const name of [
+      'AlertsRaised',
+      'FilesRead',
+      'Records',
+      'MalformedRecords',
+      'EventsIndexed',
+      'EventsRejected',
+      'Errors',
+      'Duration',
+      'ApproximateNumberOfMessagesVisible',
+    ]) {
       expect(shown, name).toContain(name);
     }
   });
@@ -262,7 +322,10 @@ describe('saved Logs Insights queries', () => {
     for (const [id] of definitions) {
       const p = evaluator.properties(id);
       const file = saved.find((f) => read(f) === p.QueryString);
-      expect(file, `${id}: QueryString equals no file in queries/ (the files are the source: copy the file into the template)`).toBeDefined();
+      expect(
+        file,
+        `${id}: QueryString equals no file in queries/ (the files are the source: copy the file into the template)`,
+      ).toBeDefined();
       used.push(file as string);
       expect(p.LogGroupNames).toEqual([evaluator.ref('IndexLogGroup')]);
       expect(String(p.Name)).toMatch(/^trailwatch\/trailwatch\/[A-Z]/);
@@ -279,17 +342,19 @@ describe('saved Logs Insights queries', () => {
       for (const key of Object.keys(object)) fields.add(key);
     }
     for (const file of queryFiles) {
-      for (const match of read(file).matchAll(/trailwatch\.(\w+)/g)) expect(fields, `${file}: trailwatch.${match[1]}`).toContain(match[1]);
+      for (const match of read(file).matchAll(/trailwatch\.(\w+)/g))
+        expect(fields, `${file}: trailwatch.${match[1]}`).toContain(match[1]);
     }
   });
 
-  it('the dashboard\'s alerts-by-rule widget is the query file, over the processor log group, with every built-in rule', () => {
+  it("the dashboard's alerts-by-rule widget is the query file, over the processor log group, with every built-in rule", () => {
     const widget = dashboardBody(evaluator).widgets.find((w) => w.type === 'log');
     const query = String(widget?.properties.query);
     const file = read('dashboard-alerts-by-rule.logsinsights');
     const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
     expect(query).toBe(`SOURCE '${String(evaluator.ref('ProcessorLogGroup'))}' | ${squash(file)}`);
-    for (const rule of BUILTIN_RULES) expect(file, rule.id).toContain(`sum(\`alertsByRule.${rule.id}\`) as \`${rule.severity} ${rule.id}\``);
+    for (const rule of BUILTIN_RULES)
+      expect(file, rule.id).toContain(`sum(\`alertsByRule.${rule.id}\`) as \`${rule.severity} ${rule.id}\``);
     // The fields it reads are the processor's per-file log line (functions/lib/observability.ts, process-log.ts).
     expect(readFileSync(path.join(ROOT, 'functions/lib/observability.ts'), 'utf8')).toContain("'log file read'");
     expect(readFileSync(path.join(ROOT, 'functions/processor/process-log.ts'), 'utf8')).toMatch(/alertsByRule/);

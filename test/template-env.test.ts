@@ -9,7 +9,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Evaluator, loadTemplate, ROOT, SCENARIOS, serverlessFunctions, type FunctionInfo, type JsonObject } from './helpers/template.js';
+import {
+  Evaluator,
+  loadTemplate,
+  ROOT,
+  SCENARIOS,
+  serverlessFunctions,
+  type FunctionInfo,
+  type JsonObject,
+} from './helpers/template.js';
 
 const template = loadTemplate();
 const functions = serverlessFunctions(template);
@@ -42,15 +50,18 @@ const LAMBDA_RESERVED = [
 /** Variables the template may set that no config loader reads: read by Node itself. */
 const READ_BY_RUNTIME: Record<string, string> = {
   NODE_OPTIONS: 'Node: --enable-source-maps, what SAM adds for Sourcemap: true',
-  TRAILWATCH_STACK: "functions/lib/observability.ts: every metric's stack dimension, read beside Powertools' own variables",
+  TRAILWATCH_STACK:
+    "functions/lib/observability.ts: every metric's stack dimension, read beside Powertools' own variables",
 };
 
 /** Variables a loader reads that the template leaves unset on purpose. */
 const NOT_SET_BY_TEMPLATE: Record<string, string> = {
   CLOUDTRAIL_PUBLIC_KEYS_FILE: "local runs only: the sample day's TEST public key; deployed stacks use ListPublicKeys",
-  RULES_FILE: 'a rules file bundled with the function; SAM esbuild builds ship only the bundle (CustomRules -> RULES_YAML instead)',
+  RULES_FILE:
+    'a rules file bundled with the function; SAM esbuild builds ship only the bundle (CustomRules -> RULES_YAML instead)',
   S3_FORCE_PATH_STYLE: 'for S3-compatible emulators (npm start, local runs), never for S3 itself',
-  S3_STALL_TIMEOUT_SECONDS: 'the 30 s default suits S3 (functions/lib/body-watch.ts says why); an override for slow S3-compatible endpoints',
+  S3_STALL_TIMEOUT_SECONDS:
+    'the 30 s default suits S3 (functions/lib/body-watch.ts says why); an override for slow S3-compatible endpoints',
   LAMBDA_TASK_ROOT: 'set by Lambda (reserved); read to find RULES_FILE',
   AWS_LAMBDA_FUNCTION_NAME: 'set by Lambda (reserved); the processor watches its own function for trailwatch-tampered',
 };
@@ -63,10 +74,16 @@ interface Loader {
 
 async function configLoader(fn: FunctionInfo): Promise<Loader> {
   const file = path.posix.join(fn.dir, 'config.ts');
-  if (!existsSync(path.join(ROOT, file))) throw new Error(`${fn.logicalId}: no ${file} (each function reads its environment in config.ts)`);
+  if (!existsSync(path.join(ROOT, file)))
+    throw new Error(`${fn.logicalId}: no ${file} (each function reads its environment in config.ts)`);
   const module = (await import(path.join(ROOT, file))) as Record<string, unknown>;
-  const loaders = Object.entries(module).filter(([name, value]) => /^load\w*Config$/.test(name) && typeof value === 'function');
-  if (loaders.length !== 1) throw new Error(`${file} should export one load*Config(env) function, found ${loaders.map(([n]) => n).join(', ') || 'none'}`);
+  const loaders = Object.entries(module).filter(
+    ([name, value]) => /^load\w*Config$/.test(name) && typeof value === 'function',
+  );
+  if (loaders.length !== 1)
+    throw new Error(
+      `${file} should export one load*Config(env) function, found ${loaders.map(([n]) => n).join(', ') || 'none'}`,
+    );
   const [name, load] = loaders[0] as [string, Loader['load']];
   return { file, name, load };
 }
@@ -105,11 +122,14 @@ describe.each(functions)('$logicalId environment', (fn) => {
   it('sets no variable Lambda reserves', () => {
     for (const [name, overrides] of Object.entries(SCENARIOS)) {
       const set = Object.keys(environment(new Evaluator(template, overrides), fn));
-      expect(set.filter((v) => LAMBDA_RESERVED.includes(v)), name).toEqual([]);
+      expect(
+        set.filter((v) => LAMBDA_RESERVED.includes(v)),
+        name,
+      ).toEqual([]);
     }
   });
 
-  it('stays within Lambda\'s 4 KB for all variables together', () => {
+  it("stays within Lambda's 4 KB for all variables together", () => {
     // "The total size of all environment variables doesn't exceed 4 KB" (configuration-envvars.html, quotas).
     for (const [name, overrides] of Object.entries(SCENARIOS)) {
       const env = environment(new Evaluator(template, overrides), fn);
@@ -129,15 +149,23 @@ describe.each(functions)('$logicalId environment', (fn) => {
       const env = environment(new Evaluator(template, overrides), fn);
       const result = record(loader, env);
       for (const v of result.read) read.add(v);
-      expect(required.filter((v) => !(v in env)), `${name}: required but not set`).toEqual([]);
+      expect(
+        required.filter((v) => !(v in env)),
+        `${name}: required but not set`,
+      ).toEqual([]);
       expect(problems(result.error), `${name}: ${loader.name} rejects the template's environment`).toEqual([]);
       expect(result.error, `${name}: ${loader.name} threw`).toBeUndefined();
     }
     for (const [name, overrides] of Object.entries(SCENARIOS)) {
       const set = Object.keys(environment(new Evaluator(template, overrides), fn));
-      expect(set.filter((v) => !read.has(v) && !READ_BY_RUNTIME[v]), `${name}: set by the template, never read by ${loader.file}`).toEqual([]);
+      expect(
+        set.filter((v) => !read.has(v) && !READ_BY_RUNTIME[v]),
+        `${name}: set by the template, never read by ${loader.file}`,
+      ).toEqual([]);
     }
-    const everSet = new Set(Object.values(SCENARIOS).flatMap((o) => Object.keys(environment(new Evaluator(template, o), fn))));
+    const everSet = new Set(
+      Object.values(SCENARIOS).flatMap((o) => Object.keys(environment(new Evaluator(template, o), fn))),
+    );
     expect(
       [...read].filter((v) => !everSet.has(v) && !NOT_SET_BY_TEMPLATE[v]),
       `read by ${loader.file} but never set by the template: set them, or list them in NOT_SET_BY_TEMPLATE with the reason`,

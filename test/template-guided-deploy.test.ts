@@ -29,7 +29,8 @@ function problems(name: string, raw: string | number): string[] {
   if (p.Type === 'Number') {
     const n = Number(value);
     if (value.trim() === '' || !Number.isFinite(n)) out.push('not a number');
-    else if ((p.MinValue !== undefined && n < p.MinValue) || (p.MaxValue !== undefined && n > p.MaxValue)) out.push('range');
+    else if ((p.MinValue !== undefined && n < p.MinValue) || (p.MaxValue !== undefined && n > p.MaxValue))
+      out.push('range');
   }
   return out;
 }
@@ -42,11 +43,28 @@ describe('AlertEmail', () => {
     expect(param('AlertEmail').ConstraintDescription).toMatch(/required.*none/s);
   });
 
-  it.each(['ops@example.com', 'first.last+trailwatch@security.example.co.uk', "o'brien@example.org", 'alerts@xn--bcher-kva.example', 'none'])('accepts %s', (value) => {
+  it.each([
+    'ops@example.com',
+    'first.last+trailwatch@security.example.co.uk',
+    "o'brien@example.org",
+    'alerts@xn--bcher-kva.example',
+    'none',
+  ])('accepts %s', (value) => {
     expect(problems('AlertEmail', value)).toEqual([]);
   });
 
-  it.each(['ops', 'ops@', '@example.com', 'ops@example', 'ops@example.c', 'ops @example.com', 'ops@exa mple.com', 'a@b@example.com', 'None', ' none'])('refuses %j', (value) => {
+  it.each([
+    'ops',
+    'ops@',
+    '@example.com',
+    'ops@example',
+    'ops@example.c',
+    'ops @example.com',
+    'ops@exa mple.com',
+    'a@b@example.com',
+    'None',
+    ' none',
+  ])('refuses %j', (value) => {
     expect(accepts('AlertEmail', value)).toBe(false);
   });
 
@@ -64,7 +82,10 @@ describe('AlertEmail', () => {
     expect(new Evaluator(template, { AlertEmail: 'none' }).exists(subscription)).toBe(false);
     const withEmail = new Evaluator(template, { AlertEmail: 'ops@example.com' });
     expect(withEmail.exists(subscription)).toBe(true);
-    expect(withEmail.properties('AlertEmailSubscription')).toMatchObject({ Protocol: 'email', Endpoint: 'ops@example.com' });
+    expect(withEmail.properties('AlertEmailSubscription')).toMatchObject({
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
   });
 });
 
@@ -74,16 +95,22 @@ describe('ExistingBucketName', () => {
   const validName = fc
     .array(label, { minLength: 1, maxLength: 6 })
     .map((labels) => labels.join('.'))
-    .filter((n) => n.length >= 3 && n.length <= 63 && !/^(xn--|sthree-|amzn-s3-demo-)/.test(n) && !/^\d+\.\d+\.\d+\.\d+$/.test(n));
+    .filter(
+      (n) =>
+        n.length >= 3 && n.length <= 63 && !/^(xn--|sthree-|amzn-s3-demo-)/.test(n) && !/^\d+\.\d+\.\d+\.\d+$/.test(n),
+    );
 
   it('accepts every name S3 allows (property), and empty for a new trail', () => {
     expect(accepts('ExistingBucketName', '')).toBe(true);
     fc.assert(fc.property(validName, (name) => accepts('ExistingBucketName', name)));
   });
 
-  it.each(['aws-cloudtrail-logs-123456789012-3f2a1b0c', 'my.org.trail', 'abc', 'a'.repeat(63), '123456789012-trail'])('accepts %s', (value) => {
-    expect(problems('ExistingBucketName', value)).toEqual([]);
-  });
+  it.each(['aws-cloudtrail-logs-123456789012-3f2a1b0c', 'my.org.trail', 'abc', 'a'.repeat(63), '123456789012-trail'])(
+    'accepts %s',
+    (value) => {
+      expect(problems('ExistingBucketName', value)).toEqual([]);
+    },
+  );
 
   it.each([
     ['uppercase', 'My-Trail-Bucket'],
@@ -113,7 +140,16 @@ describe('ExistingBucketName', () => {
 });
 
 describe('ExistingBucketRegion', () => {
-  it.each(['us-east-1', 'eu-west-2', 'ap-southeast-3', 'us-gov-west-1', 'cn-north-1', 'il-central-1', 'mx-central-1', ''])('accepts %j', (value) => {
+  it.each([
+    'us-east-1',
+    'eu-west-2',
+    'ap-southeast-3',
+    'us-gov-west-1',
+    'cn-north-1',
+    'il-central-1',
+    'mx-central-1',
+    '',
+  ])('accepts %j', (value) => {
     expect(problems('ExistingBucketRegion', value)).toEqual([]);
   });
 
@@ -148,7 +184,7 @@ describe('ExistingBucketKeyPrefix', () => {
     ['the full path to the logs', 'trails/AWSLogs/123456789012'],
     ['a wildcard', 'trails/*'],
     ['a space', 'my trails'],
-    ['over CloudTrail\'s 200 characters', 'p'.repeat(201)],
+    ["over CloudTrail's 200 characters", 'p'.repeat(201)],
   ])('refuses %s (%j)', (_why, value) => {
     expect(accepts('ExistingBucketKeyPrefix', value)).toBe(false);
   });
@@ -159,7 +195,9 @@ describe.each(['TrailKmsKeyArn', 'AlertTopicKmsKeyArn'])('%s', (name) => {
     expect(accepts(name, '')).toBe(true);
     fc.assert(fc.property(fc.uuid(), (id) => accepts(name, `arn:aws:kms:eu-west-1:123456789012:key/${id}`)));
     expect(accepts(name, 'arn:aws:kms:us-east-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab')).toBe(true);
-    expect(accepts(name, 'arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab')).toBe(true);
+    expect(
+      accepts(name, 'arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+    ).toBe(true);
     expect(accepts(name, 'arn:aws-cn:kms:cn-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab')).toBe(true);
   });
 
@@ -175,19 +213,37 @@ describe.each(['TrailKmsKeyArn', 'AlertTopicKmsKeyArn'])('%s', (name) => {
 });
 
 describe('DisabledRules and SeverityOverrides', () => {
-  it.each(['', 'rds-failed-call', 'rds-failed-call,rds-db-restored', ' rds-failed-call , rds-db-restored '])('DisabledRules accepts %j', (value) => {
-    expect(problems('DisabledRules', value)).toEqual([]);
-  });
+  it.each(['', 'rds-failed-call', 'rds-failed-call,rds-db-restored', ' rds-failed-call , rds-db-restored '])(
+    'DisabledRules accepts %j',
+    (value) => {
+      expect(problems('DisabledRules', value)).toEqual([]);
+    },
+  );
 
-  it.each(['RDS-FAILED-CALL', 'rds_failed_call', 'rds-failed-call,,rds-db-restored', 'rds-failed-call;rds-db-restored', 'rds-failed-call='])('DisabledRules refuses %j', (value) => {
+  it.each([
+    'RDS-FAILED-CALL',
+    'rds_failed_call',
+    'rds-failed-call,,rds-db-restored',
+    'rds-failed-call;rds-db-restored',
+    'rds-failed-call=',
+  ])('DisabledRules refuses %j', (value) => {
     expect(accepts('DisabledRules', value)).toBe(false);
   });
 
-  it.each(['', 'rds-snapshot-deleted=high', 'rds-snapshot-deleted=high, rds-failed-call=info'])('SeverityOverrides accepts %j', (value) => {
-    expect(problems('SeverityOverrides', value)).toEqual([]);
-  });
+  it.each(['', 'rds-snapshot-deleted=high', 'rds-snapshot-deleted=high, rds-failed-call=info'])(
+    'SeverityOverrides accepts %j',
+    (value) => {
+      expect(problems('SeverityOverrides', value)).toEqual([]);
+    },
+  );
 
-  it.each(['rds-snapshot-deleted', 'rds-snapshot-deleted=urgent', 'rds-snapshot-deleted:high', '=high', 'rds-snapshot-deleted=high,'])('SeverityOverrides refuses %j', (value) => {
+  it.each([
+    'rds-snapshot-deleted',
+    'rds-snapshot-deleted=urgent',
+    'rds-snapshot-deleted:high',
+    '=high',
+    'rds-snapshot-deleted=high,',
+  ])('SeverityOverrides refuses %j', (value) => {
     expect(accepts('SeverityOverrides', value)).toBe(false);
   });
 });
@@ -211,12 +267,13 @@ describe('sizes and durations', () => {
 });
 
 describe('every constrained parameter says what it wants', () => {
-  it.each(Object.entries(parameters).filter(([, p]) => p.AllowedPattern || p.MinValue !== undefined || p.MaxValue !== undefined))(
-    '%s has a ConstraintDescription (CloudFormation shows it instead of the bare pattern)',
-    (_name, p) => {
-      expect(p.ConstraintDescription?.length ?? 0).toBeGreaterThan(10);
-    },
-  );
+  it.each(
+    Object.entries(parameters).filter(
+      ([, p]) => p.AllowedPattern || p.MinValue !== undefined || p.MaxValue !== undefined,
+    ),
+  )('%s has a ConstraintDescription (CloudFormation shows it instead of the bare pattern)', (_name, p) => {
+    expect(p.ConstraintDescription?.length ?? 0).toBeGreaterThan(10);
+  });
 
   it('no description points at documentation that does not exist', () => {
     const text = JSON.stringify(template);
@@ -266,14 +323,15 @@ function failedAssertions(overrides: Record<string, string>, region: string): st
   return failed;
 }
 
-describe('an existing trail outside the stack\'s region fails the deploy (Rules)', () => {
+describe("an existing trail outside the stack's region fails the deploy (Rules)", () => {
   const bucket = { AlertEmail: 'none', ExistingBucketName: 'org-trail-logs' };
 
   it('lets a new-trail deploy through in any region', () => {
-    for (const region of ['us-east-1', 'eu-west-1']) expect(failedAssertions({ AlertEmail: 'none' }, region)).toEqual([]);
+    for (const region of ['us-east-1', 'eu-west-1'])
+      expect(failedAssertions({ AlertEmail: 'none' }, region)).toEqual([]);
   });
 
-  it('lets an existing-trail deploy through when the bucket is in the stack\'s region', () => {
+  it("lets an existing-trail deploy through when the bucket is in the stack's region", () => {
     expect(failedAssertions({ ...bucket, ExistingBucketRegion: 'eu-west-1' }, 'eu-west-1')).toEqual([]);
   });
 
@@ -283,14 +341,17 @@ describe('an existing trail outside the stack\'s region fails the deploy (Rules)
     expect(failed[0]).toMatch(/bucket's own region/);
   });
 
-  it('stops it when the bucket\'s region is not given, saying how to find it', () => {
+  it("stops it when the bucket's region is not given, saying how to find it", () => {
     const failed = failedAssertions(bucket, 'us-east-1');
     expect(failed[0]).toMatch(/ExistingBucketRegion is required.*get-bucket-location/s);
   });
 
   it('the test scenarios are deployable in us-east-1 (where the tests evaluate the template)', () => {
     for (const [name, overrides] of Object.entries(SCENARIOS)) {
-      expect(failedAssertions(Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, String(v)])), 'us-east-1'), name).toEqual([]);
+      expect(
+        failedAssertions(Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, String(v)])), 'us-east-1'),
+        name,
+      ).toEqual([]);
     }
   });
 });

@@ -105,7 +105,10 @@ export function sdkCommands(fn: FunctionInfo): { commands: SdkImport[]; unsuppor
       !i.module.startsWith('@aws-sdk/client-') ||
       i.name === '*' ||
       /^(paginate|waitFor|waitUntil)/.test(i.name) ||
-      (!i.name.endsWith('Command') && !i.name.endsWith('Client') && !/^[A-Z]\w*(Exception|Error|Fault)$|^NoSuch|^[A-Z]\w*NotFound/.test(i.name) && !i.name.startsWith('$')),
+      (!i.name.endsWith('Command') &&
+        !i.name.endsWith('Client') &&
+        !/^[A-Z]\w*(Exception|Error|Fault)$|^NoSuch|^[A-Z]\w*NotFound/.test(i.name) &&
+        !i.name.startsWith('$')),
   );
   return { commands, unsupported };
 }
@@ -114,10 +117,14 @@ export function sdkCommands(fn: FunctionInfo): { commands: SdkImport[]; unsuppor
 function grants(policies: Json): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const policy of policies as Json[]) {
-    if (!isObject(policy) || !Array.isArray(policy.Statement)) throw new Error(`not an inline policy document: ${JSON.stringify(policy)}`);
+    if (!isObject(policy) || !Array.isArray(policy.Statement))
+      throw new Error(`not an inline policy document: ${JSON.stringify(policy)}`);
     for (const statement of policy.Statement as JsonObject[]) {
       expect(statement.Effect, JSON.stringify(statement)).toBe('Allow');
-      expect(statement.NotAction ?? statement.NotResource ?? statement.Principal, 'NotAction/NotResource/Principal in a role policy').toBeUndefined();
+      expect(
+        statement.NotAction ?? statement.NotResource ?? statement.Principal,
+        'NotAction/NotResource/Principal in a role policy',
+      ).toBeUndefined();
       for (const action of [statement.Action].flat() as string[]) {
         const set = out.get(action) ?? new Set<string>();
         for (const resource of [statement.Resource].flat() as string[]) set.add(resource);
@@ -135,7 +142,9 @@ function variables(props: JsonObject): Record<string, string> {
 /** The bucket and key prefix the function's EventBridge rule accepts (`<prefix>AWSLogs/*\/CloudTrail/*.json.gz`). */
 function deliveredObjects(props: JsonObject): { bucket: string; objects: string } {
   const events = Object.values(props.Events as JsonObject) as JsonObject[];
-  const rule = events.find((e) => e.Type === 'EventBridgeRule') as { Properties: { Pattern: { detail: { bucket: { name: string[] }; object: { key: Array<{ wildcard: string }> } } } } };
+  const rule = events.find((e) => e.Type === 'EventBridgeRule') as {
+    Properties: { Pattern: { detail: { bucket: { name: string[] }; object: { key: Array<{ wildcard: string }> } } } };
+  };
   const detail = rule.Properties.Pattern.detail;
   const wildcard = (detail.object.key[0] as { wildcard: string }).wildcard;
   const prefix = wildcard.slice(0, wildcard.indexOf('AWSLogs/'));
@@ -143,7 +152,12 @@ function deliveredObjects(props: JsonObject): { bucket: string; objects: string 
 }
 
 /** The resources an action may be granted on, for this function and these parameters. */
-function expectedResources(action: string, props: JsonObject, parameters: Record<string, string>, granted: ReadonlyMap<string, unknown>): string[] {
+function expectedResources(
+  action: string,
+  props: JsonObject,
+  parameters: Record<string, string>,
+  granted: ReadonlyMap<string, unknown>,
+): string[] {
   const env = variables(props);
   const { bucket, objects } = deliveredObjects(props);
   switch (action) {
@@ -168,9 +182,9 @@ function expectedResources(action: string, props: JsonObject, parameters: Record
     case 'logs:DescribeLogStreams':
       return [`arn:aws:logs:us-east-1:123456789012:log-group:${env.INDEX_LOG_GROUP}:*`];
     default:
-      return IMPLIED_BY_CONFIGURATION.filter((i) => i.actions.includes(action) && parameters[i.parameter] && granted.has(i.whenAction)).map(
-        (i) => parameters[i.parameter] as string,
-      );
+      return IMPLIED_BY_CONFIGURATION.filter(
+        (i) => i.actions.includes(action) && parameters[i.parameter] && granted.has(i.whenAction),
+      ).map((i) => parameters[i.parameter] as string);
   }
 }
 
@@ -178,7 +192,8 @@ describe.each(functions)('$logicalId role', (fn) => {
   it('is the role SAM creates (basic execution + DLQ) plus inline statements only', () => {
     const props = fn.resource.Properties ?? {};
     expect(props.Role, 'a Role of its own would bypass these checks').toBeUndefined();
-    for (const key of ['Tracing', 'VpcConfig', 'PermissionsBoundary', 'AssumeRolePolicyDocument']) expect(props[key], key).toBeUndefined();
+    for (const key of ['Tracing', 'VpcConfig', 'PermissionsBoundary', 'AssumeRolePolicyDocument'])
+      expect(props[key], key).toBeUndefined();
     for (const policy of props.Policies as Json[]) {
       // A string is a managed policy; an object with one *Policy key is a SAM policy template (wider than needed,
       // e.g. S3ReadPolicy grants List/GetObjectVersion/GetLifecycleConfiguration on the whole bucket).
@@ -188,9 +203,15 @@ describe.each(functions)('$logicalId role', (fn) => {
 
   it('imports AWS SDK commands only in ways this check can see', () => {
     const { commands, unsupported } = sdkCommands(fn);
-    expect(unsupported, 'aggregated clients, paginators, waiters and lib-* helpers hide which commands are sent').toEqual([]);
+    expect(
+      unsupported,
+      'aggregated clients, paginators, waiters and lib-* helpers hide which commands are sent',
+    ).toEqual([]);
     const unmapped = commands.map((c) => `${c.module} ${c.name}`).filter((k) => !COMMAND_ACTIONS[k]);
-    expect(unmapped, 'add these commands to COMMAND_ACTIONS with their IAM actions and the AWS page that says so').toEqual([]);
+    expect(
+      unmapped,
+      'add these commands to COMMAND_ACTIONS with their IAM actions and the AWS page that says so',
+    ).toEqual([]);
   });
 
   describe.each(Object.entries(SCENARIOS))('with parameters: %s', (_scenario, overrides) => {
@@ -199,9 +220,12 @@ describe.each(functions)('$logicalId role', (fn) => {
     const granted = grants(props.Policies as Json);
 
     it('grants exactly the actions its SDK commands need (plus what KMS encryption adds)', () => {
-      const needed = new Set(sdkCommands(fn).commands.flatMap((c) => COMMAND_ACTIONS[`${c.module} ${c.name}`]?.actions ?? []));
+      const needed = new Set(
+        sdkCommands(fn).commands.flatMap((c) => COMMAND_ACTIONS[`${c.module} ${c.name}`]?.actions ?? []),
+      );
       for (const implied of IMPLIED_BY_CONFIGURATION) {
-        if (evaluator.parameters[implied.parameter] && needed.has(implied.whenAction)) for (const a of implied.actions) needed.add(a);
+        if (evaluator.parameters[implied.parameter] && needed.has(implied.whenAction))
+          for (const a of implied.actions) needed.add(a);
       }
       expect([...granted.keys()].sort()).toEqual([...needed].sort());
     });
@@ -209,21 +233,29 @@ describe.each(functions)('$logicalId role', (fn) => {
     it('scopes every action to the resources the function is configured for, never *', () => {
       for (const [action, resources] of granted) {
         // cloudtrail:ListPublicKeys has no resource type (list_awscloudtrail.html): "*" is the only resource it takes.
-        if (action !== 'cloudtrail:ListPublicKeys') expect([...resources].filter((r) => r.includes('*') && !r.endsWith('/AWSLogs/*') && !r.endsWith(':*')), action).toEqual([]);
-        expect([...resources].sort(), action).toEqual(expectedResources(action, props, evaluator.parameters, granted).sort());
+        if (action !== 'cloudtrail:ListPublicKeys')
+          expect(
+            [...resources].filter((r) => r.includes('*') && !r.endsWith('/AWSLogs/*') && !r.endsWith(':*')),
+            action,
+          ).toEqual([]);
+        expect([...resources].sort(), action).toEqual(
+          expectedResources(action, props, evaluator.parameters, granted).sort(),
+        );
       }
     });
   });
 });
 
 describe('the dead-letter queues', () => {
-  it('are the function\'s own, for both its EventBridge rule and its async invocations', () => {
+  it("are the function's own, for both its EventBridge rule and its async invocations", () => {
     const queues = new Set<string>();
     for (const fn of functions) {
       const p = new Evaluator(template, SCENARIOS.defaults).properties(fn.logicalId);
       const dlq = p.DeadLetterQueue as JsonObject;
       expect(dlq.Type).toBe('SQS');
-      const rule = (Object.values(p.Events as JsonObject) as JsonObject[]).find((e) => e.Type === 'EventBridgeRule') as { Properties: JsonObject };
+      const rule = (Object.values(p.Events as JsonObject) as JsonObject[]).find(
+        (e) => e.Type === 'EventBridgeRule',
+      ) as { Properties: JsonObject };
       expect((rule.Properties.DeadLetterConfig as JsonObject).Arn, fn.logicalId).toBe(dlq.TargetArn);
       queues.add(String(dlq.TargetArn));
     }

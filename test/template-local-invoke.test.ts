@@ -11,7 +11,10 @@ import { Evaluator, isObject, loadTemplate, ROOT, SCENARIOS } from './helpers/te
 
 const template = loadTemplate();
 const evaluator = new Evaluator(template, SCENARIOS.defaults);
-const envFile = JSON.parse(readFileSync(path.join(ROOT, 'events/env.json'), 'utf8')) as Record<string, Record<string, string>>;
+const envFile = JSON.parse(readFileSync(path.join(ROOT, 'events/env.json'), 'utf8')) as Record<
+  string,
+  Record<string, string>
+>;
 const loaders: Record<string, (env: Record<string, string>) => unknown> = {
   ProcessorFunction: (env) => loadProcessorConfig(env),
   IndexerFunction: (env) => loadIndexerConfig(env),
@@ -31,7 +34,7 @@ describe('events/env.json', () => {
       expect(Object.keys(entry).filter((k) => !declared.includes(k))).toEqual([]);
     });
 
-    it("sets every variable the template fills from another resource (which sam local cannot resolve), as a placeholder to replace", () => {
+    it('sets every variable the template fills from another resource (which sam local cannot resolve), as a placeholder to replace', () => {
       const fromResources = declared.filter((k) => ['ALERT_TOPIC_ARN', 'INDEX_LOG_GROUP'].includes(k));
       for (const k of fromResources) expect(entry[k], k).toMatch(/REPLACE/);
     });

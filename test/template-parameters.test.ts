@@ -16,8 +16,10 @@ const TOPIC = 'arn:aws:sns:us-east-1:123456789012:alerts';
 function allowed(p: Parameter, raw: string | number): string[] {
   const value = String(raw);
   const problems: string[] = [];
-  if (p.AllowedValues && !p.AllowedValues.map(String).includes(value)) problems.push(`${value} is not in AllowedValues`);
-  if (p.AllowedPattern && !new RegExp(`^(?:${p.AllowedPattern})$`, 'u').test(value)) problems.push(`${JSON.stringify(value)} does not match ${p.AllowedPattern}`);
+  if (p.AllowedValues && !p.AllowedValues.map(String).includes(value))
+    problems.push(`${value} is not in AllowedValues`);
+  if (p.AllowedPattern && !new RegExp(`^(?:${p.AllowedPattern})$`, 'u').test(value))
+    problems.push(`${JSON.stringify(value)} does not match ${p.AllowedPattern}`);
   if (p.Type === 'Number') {
     const n = Number(value);
     if (!Number.isFinite(n)) problems.push(`${value} is not a number`);
@@ -38,19 +40,24 @@ function processorAccepts(env: Record<string, string>): boolean {
 }
 
 describe('template parameters', () => {
-  it.each(Object.entries(parameters).filter(([name]) => name !== 'AlertEmail'))('%s: has a valid default and a description', (_name, p) => {
-    expect(['String', 'Number']).toContain(p.Type);
-    expect(p.Default, 'every parameter but AlertEmail has a default').toBeDefined();
-    expect(allowed(p, p.Default as string | number)).toEqual([]);
-    expect(p.Description?.length ?? 0).toBeGreaterThan(10);
-  });
+  it.each(Object.entries(parameters).filter(([name]) => name !== 'AlertEmail'))(
+    '%s: has a valid default and a description',
+    (_name, p) => {
+      expect(['String', 'Number']).toContain(p.Type);
+      expect(p.Default, 'every parameter but AlertEmail has a default').toBeDefined();
+      expect(allowed(p, p.Default as string | number)).toEqual([]);
+      expect(p.Description?.length ?? 0).toBeGreaterThan(10);
+    },
+  );
 
   it.each(Object.entries(SCENARIOS))('the values of the scenario "%s" are allowed', (_name, values) => {
-    for (const [name, value] of Object.entries(values)) expect(allowed(parameters[name] as Parameter, value), name).toEqual([]);
+    for (const [name, value] of Object.entries(values))
+      expect(allowed(parameters[name] as Parameter, value), name).toEqual([]);
   });
 
-  it('severity parameters offer exactly the code\'s severities, with the code\'s default', () => {
-    for (const name of ['MinAlertSeverity', 'AlertEventsMinSeverity']) expect(parameters[name]?.AllowedValues, name).toEqual([...SEVERITIES]);
+  it("severity parameters offer exactly the code's severities, with the code's default", () => {
+    for (const name of ['MinAlertSeverity', 'AlertEventsMinSeverity'])
+      expect(parameters[name]?.AllowedValues, name).toEqual([...SEVERITIES]);
     expect(parameters.MinAlertSeverity?.Default).toBe(DEFAULT_MIN_SEVERITY);
     for (const severity of SEVERITIES) expect(processorAccepts({ MIN_SEVERITY: severity }), severity).toBe(true);
   });
@@ -77,10 +84,19 @@ describe('template parameters', () => {
   it('IndexRetentionDays offers the retention values CloudWatch Logs accepts', () => {
     const require = createRequire(import.meta.url);
     const { loadAwsServiceSpecSync } = require('@aws-cdk/aws-service-spec') as {
-      loadAwsServiceSpecSync: () => { lookup: (...a: string[]) => Array<{ properties: Record<string, { type: { allowedValues?: number[] } }> }> };
+      loadAwsServiceSpecSync: () => {
+        lookup: (...a: string[]) => Array<{ properties: Record<string, { type: { allowedValues?: number[] } }> }>;
+      };
     };
-    const logGroup = loadAwsServiceSpecSync().lookup('resource', 'cloudFormationType', 'equals', 'AWS::Logs::LogGroup')[0];
-    expect(parameters.IndexRetentionDays?.AllowedValues).toEqual(logGroup?.properties.RetentionInDays?.type.allowedValues);
+    const logGroup = loadAwsServiceSpecSync().lookup(
+      'resource',
+      'cloudFormationType',
+      'equals',
+      'AWS::Logs::LogGroup',
+    )[0];
+    expect(parameters.IndexRetentionDays?.AllowedValues).toEqual(
+      logGroup?.properties.RetentionInDays?.type.allowedValues,
+    );
   });
 
   it('keeps memory and timeout within what Lambda allows', () => {

@@ -9,14 +9,21 @@ import { Evaluator, isObject, loadTemplate, PSEUDO_VALUES, SCENARIOS, type JsonO
 const template = loadTemplate();
 const ofType = (type: string) => Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
 
-describe.each(Object.entries(SCENARIOS))('the processor\'s own resources (%s)', (_scenario, overrides) => {
+describe.each(Object.entries(SCENARIOS))("the processor's own resources (%s)", (_scenario, overrides) => {
   const evaluator = new Evaluator(template, overrides);
   const exists = (id: string) => evaluator.exists(template.Resources[id] ?? {});
-  const env = ((evaluator.properties('ProcessorFunction').Environment as JsonObject).Variables ?? {}) as Record<string, string>;
-  const { trailwatchResources: resources } = loadProcessorConfig({ ...env, AWS_LAMBDA_FUNCTION_NAME: String(evaluator.ref('ProcessorFunction')) });
+  const env = ((evaluator.properties('ProcessorFunction').Environment as JsonObject).Variables ?? {}) as Record<
+    string,
+    string
+  >;
+  const { trailwatchResources: resources } = loadProcessorConfig({
+    ...env,
+    AWS_LAMBDA_FUNCTION_NAME: String(evaluator.ref('ProcessorFunction')),
+  });
 
   it('include every function of the stack', () => {
-    for (const [id] of ofType('AWS::Serverless::Function')) expect(resources.functionNames, id).toContain(evaluator.ref(id));
+    for (const [id] of ofType('AWS::Serverless::Function'))
+      expect(resources.functionNames, id).toContain(evaluator.ref(id));
   });
 
   it('include the rule of every EventBridge event of every function, and every other EventBridge rule of the stack', () => {
@@ -32,8 +39,10 @@ describe.each(Object.entries(SCENARIOS))('the processor\'s own resources (%s)', 
   });
 
   it('include every topic and queue of the stack', () => {
-    for (const [id] of ofType('AWS::SNS::Topic').filter(([id]) => exists(id))) expect(resources.topicArns, id).toContain(evaluator.ref(id));
-    for (const [id] of ofType('AWS::SQS::Queue').filter(([id]) => exists(id))) expect(resources.queueUrls, id).toContain(evaluator.ref(id));
+    for (const [id] of ofType('AWS::SNS::Topic').filter(([id]) => exists(id)))
+      expect(resources.topicArns, id).toContain(evaluator.ref(id));
+    for (const [id] of ofType('AWS::SQS::Queue').filter(([id]) => exists(id)))
+      expect(resources.queueUrls, id).toContain(evaluator.ref(id));
   });
 
   it('name every alarm, as CloudFormation names it (<stack>-<logical id>-<random suffix>) unless the template names it', () => {
@@ -42,7 +51,10 @@ describe.each(Object.entries(SCENARIOS))('the processor\'s own resources (%s)', 
     for (const [id] of alarms) {
       const given = evaluator.properties(id).AlarmName;
       const name = typeof given === 'string' ? given : `${PSEUDO_VALUES['AWS::StackName']}-${id}-1A2B3C4D5E6F7`;
-      expect(resources.alarmNames.some((pattern) => wildcardRegExp(pattern).test(name)), `${id} (${name})`).toBe(true);
+      expect(
+        resources.alarmNames.some((pattern) => wildcardRegExp(pattern).test(name)),
+        `${id} (${name})`,
+      ).toBe(true);
     }
   });
 

@@ -14,7 +14,15 @@
 //   AWS::Lambda::Function / AWS::Events::Rule are then checked against those types in the resource specification.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { collectReferences, intrinsicName, isObject, loadTemplate, mergeGlobals, type Json, type JsonObject } from './helpers/template.js';
+import {
+  collectReferences,
+  intrinsicName,
+  isObject,
+  loadTemplate,
+  mergeGlobals,
+  type Json,
+  type JsonObject,
+} from './helpers/template.js';
 
 const require = createRequire(import.meta.url);
 
@@ -53,24 +61,36 @@ function check(value: Json, type: SpecType, path: string): string[] {
   const fn = intrinsicName(value);
   if (fn === 'Fn::If') {
     const [, a, b] = (value as JsonObject)[fn] as Json[];
-    return [a, b].flatMap((branch) => (intrinsicName(branch) === 'Ref' && (branch as JsonObject).Ref === 'AWS::NoValue' ? [] : check(branch as Json, type, path)));
+    return [a, b].flatMap((branch) =>
+      intrinsicName(branch) === 'Ref' && (branch as JsonObject).Ref === 'AWS::NoValue'
+        ? []
+        : check(branch as Json, type, path),
+    );
   }
   if (fn) return [];
   switch (type.type) {
     case 'string':
-      if (typeof value === 'object' && value !== null) return [`${path}: expected a string, got ${JSON.stringify(value).slice(0, 80)}`];
-      if (type.allowedValues && !type.allowedValues.includes(String(value))) return [`${path}: ${JSON.stringify(value)} is not one of ${type.allowedValues.join(', ')}`];
+      if (typeof value === 'object' && value !== null)
+        return [`${path}: expected a string, got ${JSON.stringify(value).slice(0, 80)}`];
+      if (type.allowedValues && !type.allowedValues.includes(String(value)))
+        return [`${path}: ${JSON.stringify(value)} is not one of ${type.allowedValues.join(', ')}`];
       return [];
     case 'number':
     case 'integer':
-      return typeof value === 'number' || (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) ? [] : [`${path}: expected a number, got ${JSON.stringify(value)}`];
+      return typeof value === 'number' || (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value))
+        ? []
+        : [`${path}: expected a number, got ${JSON.stringify(value)}`];
     case 'boolean':
-      return typeof value === 'boolean' || value === 'true' || value === 'false' ? [] : [`${path}: expected a boolean, got ${JSON.stringify(value)}`];
+      return typeof value === 'boolean' || value === 'true' || value === 'false'
+        ? []
+        : [`${path}: expected a boolean, got ${JSON.stringify(value)}`];
     case 'json':
     case 'date-time':
       return [];
     case 'tag':
-      return isObject(value) && 'Key' in value && 'Value' in value && Object.keys(value).length === 2 ? [] : [`${path}: expected a { Key, Value } tag`];
+      return isObject(value) && 'Key' in value && 'Value' in value && Object.keys(value).length === 2
+        ? []
+        : [`${path}: expected a { Key, Value } tag`];
     case 'array':
       if (!Array.isArray(value)) return [`${path}: expected a list`];
       return value.flatMap((item, i) => check(item, type.element as SpecType, `${path}[${i}]`));
@@ -79,7 +99,9 @@ function check(value: Json, type: SpecType, path: string): string[] {
       return Object.entries(value).flatMap(([k, v]) => check(v, type.element as SpecType, `${path}.${k}`));
     case 'union': {
       const results = (type.types ?? []).map((t) => check(value, t, path));
-      return results.some((r) => r.length === 0) ? [] : (results.sort((a, b) => a.length - b.length)[0] ?? [`${path}: matches no variant`]);
+      return results.some((r) => r.length === 0)
+        ? []
+        : (results.sort((a, b) => a.length - b.length)[0] ?? [`${path}: matches no variant`]);
     }
     case 'ref': {
       const definition = db.get('typeDefinition', (type.reference as { $ref: string }).$ref);
@@ -109,35 +131,142 @@ function checkObject(value: JsonObject, properties: Record<string, SpecProperty>
 
 const SAM_FUNCTION = {
   Properties: [
-    'Architectures', 'AssumeRolePolicyDocument', 'AutoPublishAlias', 'AutoPublishAliasAllProperties', 'AutoPublishCodeSha256',
-    'CodeSigningConfigArn', 'CodeUri', 'DeadLetterQueue', 'DeploymentPreference', 'Description', 'Environment',
-    'EphemeralStorage', 'EventInvokeConfig', 'Events', 'FileSystemConfigs', 'FunctionName', 'FunctionUrlConfig', 'Handler',
-    'ImageConfig', 'ImageUri', 'InlineCode', 'KmsKeyArn', 'Layers', 'MemorySize', 'PackageType', 'RolePath',
-    'PermissionsBoundary', 'Policies', 'ProvisionedConcurrencyConfig', 'ReservedConcurrentExecutions', 'Role', 'Runtime',
-    'SnapStart', 'RuntimeManagementConfig', 'Tags', 'PropagateTags', 'Timeout', 'Tracing', 'VersionDescription', 'VpcConfig',
-    'LoggingConfig', 'RecursiveLoop', 'SourceKMSKeyArn', 'CapacityProviderConfig', 'FunctionScalingConfig',
-    'VersionDeletionPolicy', 'PublishToLatestPublished', 'TenancyConfig', 'DurableConfig',
+    'Architectures',
+    'AssumeRolePolicyDocument',
+    'AutoPublishAlias',
+    'AutoPublishAliasAllProperties',
+    'AutoPublishCodeSha256',
+    'CodeSigningConfigArn',
+    'CodeUri',
+    'DeadLetterQueue',
+    'DeploymentPreference',
+    'Description',
+    'Environment',
+    'EphemeralStorage',
+    'EventInvokeConfig',
+    'Events',
+    'FileSystemConfigs',
+    'FunctionName',
+    'FunctionUrlConfig',
+    'Handler',
+    'ImageConfig',
+    'ImageUri',
+    'InlineCode',
+    'KmsKeyArn',
+    'Layers',
+    'MemorySize',
+    'PackageType',
+    'RolePath',
+    'PermissionsBoundary',
+    'Policies',
+    'ProvisionedConcurrencyConfig',
+    'ReservedConcurrentExecutions',
+    'Role',
+    'Runtime',
+    'SnapStart',
+    'RuntimeManagementConfig',
+    'Tags',
+    'PropagateTags',
+    'Timeout',
+    'Tracing',
+    'VersionDescription',
+    'VpcConfig',
+    'LoggingConfig',
+    'RecursiveLoop',
+    'SourceKMSKeyArn',
+    'CapacityProviderConfig',
+    'FunctionScalingConfig',
+    'VersionDeletionPolicy',
+    'PublishToLatestPublished',
+    'TenancyConfig',
+    'DurableConfig',
   ],
   Globals: [
-    'Handler', 'Runtime', 'CodeUri', 'DeadLetterQueue', 'Description', 'MemorySize', 'Timeout', 'VpcConfig', 'Environment',
-    'Tags', 'PropagateTags', 'Tracing', 'KmsKeyArn', 'Layers', 'AutoPublishAlias', 'DeploymentPreference', 'RolePath',
-    'PermissionsBoundary', 'ReservedConcurrentExecutions', 'ProvisionedConcurrencyConfig', 'AssumeRolePolicyDocument',
-    'EventInvokeConfig', 'Architectures', 'EphemeralStorage', 'SnapStart', 'RuntimeManagementConfig', 'LoggingConfig',
-    'RecursiveLoop', 'SourceKMSKeyArn', 'CapacityProviderConfig', 'FunctionScalingConfig', 'VersionDeletionPolicy',
-    'PublishToLatestPublished', 'TenancyConfig', 'DurableConfig',
+    'Handler',
+    'Runtime',
+    'CodeUri',
+    'DeadLetterQueue',
+    'Description',
+    'MemorySize',
+    'Timeout',
+    'VpcConfig',
+    'Environment',
+    'Tags',
+    'PropagateTags',
+    'Tracing',
+    'KmsKeyArn',
+    'Layers',
+    'AutoPublishAlias',
+    'DeploymentPreference',
+    'RolePath',
+    'PermissionsBoundary',
+    'ReservedConcurrentExecutions',
+    'ProvisionedConcurrencyConfig',
+    'AssumeRolePolicyDocument',
+    'EventInvokeConfig',
+    'Architectures',
+    'EphemeralStorage',
+    'SnapStart',
+    'RuntimeManagementConfig',
+    'LoggingConfig',
+    'RecursiveLoop',
+    'SourceKMSKeyArn',
+    'CapacityProviderConfig',
+    'FunctionScalingConfig',
+    'VersionDeletionPolicy',
+    'PublishToLatestPublished',
+    'TenancyConfig',
+    'DurableConfig',
   ],
   EventTypes: [
-    'S3', 'SNS', 'Kinesis', 'DynamoDB', 'DocumentDB', 'SQS', 'Api', 'CloudWatchEvent', 'Schedule', 'EventBridgeRule',
-    'CloudWatchLogs', 'IoTRule', 'AlexaSkill', 'Cognito', 'HttpApi', 'MSK', 'MQ', 'SelfManagedKafka', 'ScheduleV2',
+    'S3',
+    'SNS',
+    'Kinesis',
+    'DynamoDB',
+    'DocumentDB',
+    'SQS',
+    'Api',
+    'CloudWatchEvent',
+    'Schedule',
+    'EventBridgeRule',
+    'CloudWatchLogs',
+    'IoTRule',
+    'AlexaSkill',
+    'Cognito',
+    'HttpApi',
+    'MSK',
+    'MQ',
+    'SelfManagedKafka',
+    'ScheduleV2',
   ],
-  EventBridgeRule: ['DeadLetterConfig', 'EventBusName', 'Input', 'InputPath', 'Pattern', 'RetryPolicy', 'Target', 'InputTransformer', 'RuleName'],
+  EventBridgeRule: [
+    'DeadLetterConfig',
+    'EventBusName',
+    'Input',
+    'InputPath',
+    'Pattern',
+    'RetryPolicy',
+    'Target',
+    'InputTransformer',
+    'RuleName',
+  ],
   DeadLetterConfig: ['Arn', 'QueueLogicalId', 'Type'],
   DeadLetterQueue: ['TargetArn', 'Type'],
   EventInvokeConfig: ['DestinationConfig', 'MaximumEventAgeInSeconds', 'MaximumRetryAttempts'],
 };
 
 /** SAM function properties passed through unchanged to AWS::Lambda::Function (checked against that type). */
-const PASSED_TO_LAMBDA = ['Architectures', 'Description', 'Environment', 'Handler', 'LoggingConfig', 'MemorySize', 'Runtime', 'Timeout', 'EphemeralStorage'];
+const PASSED_TO_LAMBDA = [
+  'Architectures',
+  'Description',
+  'Environment',
+  'Handler',
+  'LoggingConfig',
+  'MemorySize',
+  'Runtime',
+  'Timeout',
+  'EphemeralStorage',
+];
 
 function unknownKeys(value: Json | undefined, known: readonly string[]): string[] {
   return isObject(value) ? Object.keys(value).filter((k) => !known.includes(k)) : [];
@@ -157,21 +286,28 @@ describe('resources against the CloudFormation resource specification', () => {
     ]);
   });
 
-  it.each(plain)('%s: type exists, properties known at every depth, required ones present, values allowed', (id, resource) => {
-    const spec = specResource(resource.Type);
-    expect(spec, `${resource.Type} is not in the CloudFormation resource specification`).toBeDefined();
-    expect(checkObject(resource.Properties ?? {}, (spec as SpecResource).properties, id)).toEqual([]);
-  });
+  it.each(plain)(
+    '%s: type exists, properties known at every depth, required ones present, values allowed',
+    (id, resource) => {
+      const spec = specResource(resource.Type);
+      expect(spec, `${resource.Type} is not in the CloudFormation resource specification`).toBeDefined();
+      expect(checkObject(resource.Properties ?? {}, (spec as SpecResource).properties, id)).toEqual([]);
+    },
+  );
 
   it('every GetAtt names an attribute of its resource type', () => {
     const problems: string[] = [];
-    const refs = collectReferences(template.Resources, 'Resources').concat(collectReferences(template.Outputs ?? {}, 'Outputs'));
+    const refs = collectReferences(template.Resources, 'Resources').concat(
+      collectReferences(template.Outputs ?? {}, 'Outputs'),
+    );
     for (const ref of refs) {
       if (ref.attribute === undefined) continue;
       const type = template.Resources[ref.target]?.Type;
       if (!type) continue; // template-structure.test.ts reports unknown resources
-      const attributes = type === 'AWS::Serverless::Function' ? ['Arn'] : Object.keys(specResource(type)?.attributes ?? {});
-      if (!attributes.includes(ref.attribute)) problems.push(`${ref.at}: ${ref.target}.${ref.attribute}: ${type} has ${attributes.join(', ')}`);
+      const attributes =
+        type === 'AWS::Serverless::Function' ? ['Arn'] : Object.keys(specResource(type)?.attributes ?? {});
+      if (!attributes.includes(ref.attribute))
+        problems.push(`${ref.at}: ${ref.target}.${ref.attribute}: ${type} has ${attributes.join(', ')}`);
     }
     expect(problems).toEqual([]);
   });
@@ -181,7 +317,10 @@ describe('AWS::Serverless::Function against the SAM specification', () => {
   const functions = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Serverless::Function');
   const lambda = specResource('AWS::Lambda::Function') as SpecResource;
   const rule = specResource('AWS::Events::Rule') as SpecResource;
-  const target = db.get('typeDefinition', ((rule.properties.Targets as SpecProperty).type.element as SpecType).reference?.$ref as string);
+  const target = db.get(
+    'typeDefinition',
+    ((rule.properties.Targets as SpecProperty).type.element as SpecType).reference?.$ref as string,
+  );
 
   it('Globals.Function uses only properties SAM allows in Globals', () => {
     expect(Object.keys(template.Globals ?? {})).toEqual(['Function']);
@@ -206,7 +345,14 @@ describe('AWS::Serverless::Function against the SAM specification', () => {
       expect(unknownKeys(properties.DeadLetterConfig, SAM_FUNCTION.DeadLetterConfig)).toEqual([]);
       expect(properties.Pattern).toBeDefined();
       // RetryPolicy is passed to the rule's target (AWS::Events::Rule Target.RetryPolicy).
-      if (properties.RetryPolicy !== undefined) problems.push(...check(properties.RetryPolicy, (target.properties.RetryPolicy as SpecProperty).type, `${id}.Events.${eventId}.RetryPolicy`));
+      if (properties.RetryPolicy !== undefined)
+        problems.push(
+          ...check(
+            properties.RetryPolicy,
+            (target.properties.RetryPolicy as SpecProperty).type,
+            `${id}.Events.${eventId}.RetryPolicy`,
+          ),
+        );
     }
     expect(problems).toEqual([]);
   });

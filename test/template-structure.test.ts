@@ -29,35 +29,66 @@ function allReferences(): Reference[] {
   collectReferences(template.Globals ?? {}, 'Globals', refs);
   for (const [id, r] of Object.entries(template.Resources)) {
     collectReferences(r.Properties ?? {}, `Resources.${id}.Properties`, refs);
-    if (r.Condition !== undefined) refs.push({ kind: 'Condition', target: r.Condition, at: `Resources.${id}.Condition` });
+    if (r.Condition !== undefined)
+      refs.push({ kind: 'Condition', target: r.Condition, at: `Resources.${id}.Condition` });
   }
   for (const [id, o] of Object.entries(template.Outputs ?? {})) {
     collectReferences(o, `Outputs.${id}`, refs);
-    if (typeof o.Condition === 'string') refs.push({ kind: 'Condition', target: o.Condition, at: `Outputs.${id}.Condition` });
+    if (typeof o.Condition === 'string')
+      refs.push({ kind: 'Condition', target: o.Condition, at: `Outputs.${id}.Condition` });
   }
   return refs;
 }
 
 describe('template.yaml', () => {
   it('parses with the CloudFormation short-form tags into long-form intrinsics', () => {
-    const parsed = parseTemplate('A: !Ref X\nB: !GetAtt R.Arn\nC: !If [Cond, !Sub "${X}", !Ref AWS::NoValue]\nD: !Select [0, !Split [",", "a,b"]]\n');
+    const parsed = parseTemplate(
+      'A: !Ref X\nB: !GetAtt R.Arn\nC: !If [Cond, !Sub "${X}", !Ref AWS::NoValue]\nD: !Select [0, !Split [",", "a,b"]]\n',
+    );
     expect(parsed).toEqual({
       A: { Ref: 'X' },
       B: { 'Fn::GetAtt': ['R', 'Arn'] },
       C: { 'Fn::If': ['Cond', { 'Fn::Sub': '${X}' }, { Ref: 'AWS::NoValue' }] },
       D: { 'Fn::Select': [0, { 'Fn::Split': [',', 'a,b'] }] },
     });
-    expect(Object.keys(INTRINSIC_TAGS)).toEqual(expect.arrayContaining(['!Ref', '!GetAtt', '!Sub', '!If', '!Equals', '!Not', '!Select', '!Split', '!Join', '!FindInMap', '!Condition']));
+    expect(Object.keys(INTRINSIC_TAGS)).toEqual(
+      expect.arrayContaining([
+        '!Ref',
+        '!GetAtt',
+        '!Sub',
+        '!If',
+        '!Equals',
+        '!Not',
+        '!Select',
+        '!Split',
+        '!Join',
+        '!FindInMap',
+        '!Condition',
+      ]),
+    );
   });
 
   it('is a SAM template with the sections CloudFormation knows', () => {
     expect(template.AWSTemplateFormatVersion).toBe('2010-09-09');
     expect(template.Transform).toBe('AWS::Serverless-2016-10-31');
-    const sections = ['AWSTemplateFormatVersion', 'Transform', 'Description', 'Metadata', 'Parameters', 'Rules', 'Mappings', 'Conditions', 'Globals', 'Resources', 'Outputs'];
+    const sections = [
+      'AWSTemplateFormatVersion',
+      'Transform',
+      'Description',
+      'Metadata',
+      'Parameters',
+      'Rules',
+      'Mappings',
+      'Conditions',
+      'Globals',
+      'Resources',
+      'Outputs',
+    ];
     expect(Object.keys(template).filter((k) => !sections.includes(k))).toEqual([]);
     // CloudFormation's limits: Description 1,024 bytes; logical ids alphanumeric (template anatomy docs).
     expect(Buffer.byteLength(template.Description ?? '')).toBeLessThanOrEqual(1024);
-    for (const id of [...parameters, ...resources, ...conditions, ...Object.keys(template.Outputs ?? {})]) expect(id).toMatch(/^[A-Za-z0-9]+$/);
+    for (const id of [...parameters, ...resources, ...conditions, ...Object.keys(template.Outputs ?? {})])
+      expect(id).toMatch(/^[A-Za-z0-9]+$/);
   });
 
   it('refers only to parameters, resources, pseudo parameters and conditions that exist', () => {
@@ -73,11 +104,18 @@ describe('template.yaml', () => {
       } else if (!pseudo.has(target) && !parameters.includes(target) && !resources.includes(target)) {
         problems.push(`${at}: ${kind} ${target} is neither a parameter, a resource nor a pseudo parameter`);
       }
-      if (kind !== 'Condition' && target.startsWith('AWS::') && !pseudo.has(target)) problems.push(`${at}: unknown pseudo parameter ${target}`);
-      if (kind !== 'Condition' && (at.startsWith('Conditions.') || at.startsWith('Rules.')) && resources.includes(target)) problems.push(`${at}: a condition or rule cannot refer to resource ${target}`);
+      if (kind !== 'Condition' && target.startsWith('AWS::') && !pseudo.has(target))
+        problems.push(`${at}: unknown pseudo parameter ${target}`);
+      if (
+        kind !== 'Condition' &&
+        (at.startsWith('Conditions.') || at.startsWith('Rules.')) &&
+        resources.includes(target)
+      )
+        problems.push(`${at}: a condition or rule cannot refer to resource ${target}`);
     }
     for (const [id, r] of Object.entries(template.Resources)) {
-      for (const dep of [r.DependsOn ?? []].flat()) if (!resources.includes(dep)) problems.push(`Resources.${id}.DependsOn: no resource ${dep}`);
+      for (const dep of [r.DependsOn ?? []].flat())
+        if (!resources.includes(dep)) problems.push(`Resources.${id}.DependsOn: no resource ${dep}`);
     }
     expect(problems).toEqual([]);
   });
@@ -90,17 +128,33 @@ describe('template.yaml', () => {
   });
 
   it('lists every parameter exactly once in the console / sam deploy --guided groups', () => {
-    const groups = (template.Metadata?.['AWS::CloudFormation::Interface'] as { ParameterGroups: Array<{ Parameters: string[] }> }).ParameterGroups;
+    const groups = (
+      template.Metadata?.['AWS::CloudFormation::Interface'] as { ParameterGroups: Array<{ Parameters: string[] }> }
+    ).ParameterGroups;
     const grouped = groups.flatMap((g) => g.Parameters);
     expect([...grouped].sort()).toEqual([...parameters].sort());
     expect(new Set(grouped).size).toBe(grouped.length);
   });
 
   it('gives every resource only the attributes CloudFormation and SAM define', () => {
-    const attributes = ['Type', 'Properties', 'Condition', 'DependsOn', 'Metadata', 'DeletionPolicy', 'UpdateReplacePolicy', 'UpdatePolicy', 'CreationPolicy'];
+    const attributes = [
+      'Type',
+      'Properties',
+      'Condition',
+      'DependsOn',
+      'Metadata',
+      'DeletionPolicy',
+      'UpdateReplacePolicy',
+      'UpdatePolicy',
+      'CreationPolicy',
+    ];
     for (const [id, r] of Object.entries(template.Resources)) {
-      expect(Object.keys(r).filter((k) => !attributes.includes(k)), id).toEqual([]);
-      if (r.DeletionPolicy !== undefined) expect(['Delete', 'Retain', 'RetainExceptOnCreate', 'Snapshot']).toContain(r.DeletionPolicy);
+      expect(
+        Object.keys(r).filter((k) => !attributes.includes(k)),
+        id,
+      ).toEqual([]);
+      if (r.DeletionPolicy !== undefined)
+        expect(['Delete', 'Retain', 'RetainExceptOnCreate', 'Snapshot']).toContain(r.DeletionPolicy);
     }
   });
 
@@ -140,13 +194,24 @@ describe('template.yaml', () => {
     const subscription = template.Resources.AlertEmailSubscription as { Condition?: Json };
     expect(defaults.exists(subscription)).toBe(false);
     expect(existing.exists(subscription)).toBe(true);
-    expect(existing.properties('AlertEmailSubscription')).toMatchObject({ Protocol: 'email', Endpoint: 'ops@example.com' });
+    expect(existing.properties('AlertEmailSubscription')).toMatchObject({
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
   });
 
   it('outputs what an operator needs: topic, index group, bucket, DLQ URLs, dashboard and saved queries', () => {
     const outputs = Object.keys(template.Outputs ?? {});
     expect(outputs).toEqual(
-      expect.arrayContaining(['AlertTopicArn', 'IndexLogGroupName', 'TrailBucketName', 'ProcessorDeadLetterQueueUrl', 'IndexerDeadLetterQueueUrl', 'DashboardUrl', 'SavedQueriesUrl']),
+      expect.arrayContaining([
+        'AlertTopicArn',
+        'IndexLogGroupName',
+        'TrailBucketName',
+        'ProcessorDeadLetterQueueUrl',
+        'IndexerDeadLetterQueueUrl',
+        'DashboardUrl',
+        'SavedQueriesUrl',
+      ]),
     );
     const values = new Evaluator(template, SCENARIOS.defaults);
     expect(values.value(template.Outputs?.DashboardUrl?.Value as Json)).toBe(

@@ -5,7 +5,13 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { CopyObjectCommand, CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../cli/trailwatch.js';
 import { parseVerifyArgs, runVerify } from '../cli/verify-command.js';
@@ -50,15 +56,22 @@ async function bucketWithTrail(options: { prefix?: string; hours?: number } = {}
   return trail;
 }
 
-async function verify(target: string, extra: string[] = [], now = new Date('2027-01-01T00:00:00Z')): Promise<{ code: number; lines: Line[]; err: string[] }> {
+async function verify(
+  target: string,
+  extra: string[] = [],
+  now = new Date('2027-01-01T00:00:00Z'),
+): Promise<{ code: number; lines: Line[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runVerify(parseVerifyArgs([target, '--format', 'json', '--public-keys', keysFile, ...extra], now), {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    s3,
-    now,
-  });
+  const code = await runVerify(
+    parseVerifyArgs([target, '--format', 'json', '--public-keys', keysFile, ...extra], now),
+    {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+      s3,
+      now,
+    },
+  );
   return { code, lines: out.map((l) => JSON.parse(l) as Line), err };
 }
 
@@ -70,8 +83,18 @@ describe('trailwatch verify on an untouched trail', () => {
     const trail = await bucketWithTrail();
     const { code, lines, err } = await verify(`s3://${trail.bucket}`);
     expect(code).toBe(0);
-    expect(lines.filter((l) => l.kind === 'digest').map((l) => l.key).sort()).toEqual(trail.digests.map((d) => d.key).sort());
-    expect(lines.filter((l) => l.kind === 'log').map((l) => l.key).sort()).toEqual(trail.logs.map((l) => l.key).sort());
+    expect(
+      lines
+        .filter((l) => l.kind === 'digest')
+        .map((l) => l.key)
+        .sort(),
+    ).toEqual(trail.digests.map((d) => d.key).sort());
+    expect(
+      lines
+        .filter((l) => l.kind === 'log')
+        .map((l) => l.key)
+        .sort(),
+    ).toEqual(trail.logs.map((l) => l.key).sort());
     expect(notValid(lines)).toEqual([]);
     expect(err.join('\n')).toMatch(/digests: 3 valid[\s\S]*log files: 6 valid[\s\S]*everything checked is valid/);
   });
@@ -100,7 +123,12 @@ describe('trailwatch verify on an untouched trail', () => {
 
   it('limits the check to --start/--end (plus the digests that can list files of that time)', async () => {
     const trail = await bucketWithTrail({ hours: 6, filesPerHour: 1 } as { hours: number });
-    const { code, lines } = await verify(`s3://${trail.bucket}`, ['--start', '2026-11-20T10:00:00Z', '--end', '2026-11-20T11:00:00Z']);
+    const { code, lines } = await verify(`s3://${trail.bucket}`, [
+      '--start',
+      '2026-11-20T10:00:00Z',
+      '--end',
+      '2026-11-20T11:00:00Z',
+    ]);
     expect(code).toBe(0);
     const logs = lines.filter((l) => l.kind === 'log').map((l) => l.key);
     expect(logs.length).toBeGreaterThanOrEqual(2);
@@ -113,10 +141,17 @@ describe('trailwatch verify on an untouched trail', () => {
     try {
       const out: string[] = [];
       const err: string[] = [];
-      const code = await main(['verify', `s3://${trail.bucket}`, '--public-keys', keysFile], { out: (l) => out.push(l), err: (l) => err.push(l), interactive: false, env: s3emu.environment });
+      const code = await main(['verify', `s3://${trail.bucket}`, '--public-keys', keysFile], {
+        out: (l) => out.push(l),
+        err: (l) => err.push(l),
+        interactive: false,
+        env: s3emu.environment,
+      });
       expect(code).toBe(0);
       expect(out).toHaveLength(3);
-      expect(out.find((l) => l.includes('CloudTrail-Digest'))).toMatch(/^valid\s+digest s3:\/\/trail-\d+\/AWSLogs\/.* {2}signed by public key [0-9a-f]{32}$/);
+      expect(out.find((l) => l.includes('CloudTrail-Digest'))).toMatch(
+        /^valid\s+digest s3:\/\/trail-\d+\/AWSLogs\/.* {2}signed by public key [0-9a-f]{32}$/,
+      );
       expect(err.at(-1)).toBe('  everything checked is valid');
     } finally {
       vi.unstubAllEnvs();
@@ -129,7 +164,13 @@ describe('trailwatch verify on a tampered trail', () => {
     const trail = await bucketWithTrail();
     const log = trail.logs[2];
     if (!log) throw new Error('log');
-    await s3.send(new PutObjectCommand({ Bucket: trail.bucket, Key: log.key, Body: gzipSync(log.json.replace('DescribeInstances', 'DescribeVolumes')) }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: trail.bucket,
+        Key: log.key,
+        Body: gzipSync(log.json.replace('DescribeInstances', 'DescribeVolumes')),
+      }),
+    );
     const { code, lines } = await verify(`s3://${trail.bucket}`);
     expect(code).toBe(1);
     expect(notValid(lines)).toEqual([expect.objectContaining({ kind: 'log', key: log.key, status: 'modified' })]);
@@ -141,7 +182,9 @@ describe('trailwatch verify on a tampered trail', () => {
     if (!log) throw new Error('log');
     await s3.send(new PutObjectCommand({ Bucket: trail.bucket, Key: log.key, Body: log.json }));
     const { lines } = await verify(`s3://${trail.bucket}`);
-    expect(notValid(lines)).toEqual([expect.objectContaining({ key: log.key, status: 'modified', reason: expect.stringMatching(/cannot be read/) })]);
+    expect(notValid(lines)).toEqual([
+      expect.objectContaining({ key: log.key, status: 'modified', reason: expect.stringMatching(/cannot be read/) }),
+    ]);
   });
 
   it('a log file deleted: missing', async () => {
@@ -173,7 +216,14 @@ describe('trailwatch verify on a tampered trail', () => {
     const digest = trail.digests[1];
     if (!digest) throw new Error('digest');
     const edited = digest.json.replace(/"hashValue":"[0-9a-f]{64}"/, `"hashValue":"${'0'.repeat(64)}"`);
-    await s3.send(new PutObjectCommand({ Bucket: trail.bucket, Key: digest.key, Body: gzipSync(edited), Metadata: digest.metadata }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: trail.bucket,
+        Key: digest.key,
+        Body: gzipSync(edited),
+        Metadata: digest.metadata,
+      }),
+    );
     const { code, lines } = await verify(`s3://${trail.bucket}`);
     expect(code).toBe(1);
     expect(statusOf(lines, digest.key)).toEqual(['invalid-signature']);
@@ -184,7 +234,9 @@ describe('trailwatch verify on a tampered trail', () => {
     const digest = trail.digests[1];
     if (!digest) throw new Error('digest');
     const moved = digest.key.replace('/2026/11/20/', '/2026/11/21/');
-    await s3.send(new CopyObjectCommand({ Bucket: trail.bucket, Key: moved, CopySource: `${trail.bucket}/${digest.key}` }));
+    await s3.send(
+      new CopyObjectCommand({ Bucket: trail.bucket, Key: moved, CopySource: `${trail.bucket}/${digest.key}` }),
+    );
     await s3.send(new DeleteObjectCommand({ Bucket: trail.bucket, Key: digest.key }));
     const { code, lines } = await verify(`s3://${trail.bucket}`);
     expect(code).toBe(1);
@@ -194,11 +246,17 @@ describe('trailwatch verify on a tampered trail', () => {
 
   it('digests signed by a key not in the public keys: unverifiable', async () => {
     const trail = await bucketWithTrail({ hours: 2 });
-    const other = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'der', type: 'pkcs1' });
+    const other = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({
+      format: 'der',
+      type: 'pkcs1',
+    });
     const otherKeys = path.join(dir, 'other-keys.json');
     await writeFile(otherKeys, publicKeysJson(other, { start: '2026-01-01T00:00:00Z', end: '2027-01-01T00:00:00Z' }));
     const out: string[] = [];
-    const code = await runVerify(parseVerifyArgs([`s3://${trail.bucket}`, '--format', 'json', '--public-keys', otherKeys]), { out: (l) => out.push(l), err: () => {}, s3 });
+    const code = await runVerify(
+      parseVerifyArgs([`s3://${trail.bucket}`, '--format', 'json', '--public-keys', otherKeys]),
+      { out: (l) => out.push(l), err: () => {}, s3 },
+    );
     expect(code).toBe(1);
     const digests = out.map((l) => JSON.parse(l) as Line).filter((l) => l.kind === 'digest');
     expect(digests.map((l) => l.status)).toEqual(['unverifiable', 'unverifiable']);
@@ -212,13 +270,22 @@ describe('trailwatch verify on a tampered trail', () => {
     await s3.send(new PutObjectCommand({ Bucket: trail.bucket, Key: extra, Body: gzipSync(logJson(at, 99)) }));
     const { code, lines } = await verify(`s3://${trail.bucket}`);
     expect(code).toBe(1);
-    expect(notValid(lines)).toEqual([expect.objectContaining({ kind: 'log', key: extra, status: 'unlisted', reason: 'present, but no valid digest in the range lists it' })]);
+    expect(notValid(lines)).toEqual([
+      expect.objectContaining({
+        kind: 'log',
+        key: extra,
+        status: 'unlisted',
+        reason: 'present, but no valid digest in the range lists it',
+      }),
+    ]);
   });
 
   it('a log file newer than the last digest and less than two hours old is not yet checkable, and counted', async () => {
     const trail = await bucketWithTrail({ hours: 1 });
     const at = Date.parse('2026-11-20T10:00:00Z');
-    await s3.send(new PutObjectCommand({ Bucket: trail.bucket, Key: logKey('', at, 98), Body: gzipSync(logJson(at, 98)) }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: trail.bucket, Key: logKey('', at, 98), Body: gzipSync(logJson(at, 98)) }),
+    );
     const { code, lines, err } = await verify(`s3://${trail.bucket}`, [], new Date('2026-11-20T10:30:00Z'));
     expect(code).toBe(0);
     expect(notValid(lines)).toEqual([]);
@@ -228,7 +295,8 @@ describe('trailwatch verify on a tampered trail', () => {
   it('a bucket with log files and no digests at all: every log file unlisted, exit 1', async () => {
     const trail = buildSignedTrail({ bucket: `trail-${++bucketN}`, hours: 1 });
     await s3.send(new CreateBucketCommand({ Bucket: trail.bucket }));
-    for (const log of trail.logs) await s3.send(new PutObjectCommand({ Bucket: trail.bucket, Key: log.key, Body: gzipSync(log.json) }));
+    for (const log of trail.logs)
+      await s3.send(new PutObjectCommand({ Bucket: trail.bucket, Key: log.key, Body: gzipSync(log.json) }));
     const { code, lines, err } = await verify(`s3://${trail.bucket}`);
     expect(code).toBe(1);
     expect(lines.map((l) => l.status)).toEqual(['unlisted', 'unlisted']);
@@ -243,12 +311,24 @@ describe('trailwatch verify on the sample day (the README example, npm run verif
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     for (const { file, key } of await sampleFiles('events/logs')) {
       const sidecar = `${file}${METADATA_SIDECAR}`;
-      const metadata = existsSync(sidecar) ? (JSON.parse(readFileSync(sidecar, 'utf8')) as Record<string, string>) : undefined;
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: readFileSync(file), ...(metadata ? { Metadata: metadata } : {}) }));
+      const metadata = existsSync(sidecar)
+        ? (JSON.parse(readFileSync(sidecar, 'utf8')) as Record<string, string>)
+        : undefined;
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: readFileSync(file),
+          ...(metadata ? { Metadata: metadata } : {}),
+        }),
+      );
     }
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runVerify(parseVerifyArgs([`s3://${bucket}`, '--public-keys', 'events/sample-public-keys.json', '--format', 'json']), { out: (l) => out.push(l), err: (l) => err.push(l), s3 });
+    const code = await runVerify(
+      parseVerifyArgs([`s3://${bucket}`, '--public-keys', 'events/sample-public-keys.json', '--format', 'json']),
+      { out: (l) => out.push(l), err: (l) => err.push(l), s3 },
+    );
     expect(code).toBe(0);
     expect(err.join('\n')).toMatch(/digests: 20 valid\n {2}log files: 14 valid\n {2}everything checked is valid/);
   });
@@ -257,7 +337,12 @@ describe('trailwatch verify on the sample day (the README example, npm run verif
 describe('trailwatch verify usage', () => {
   const run = async (args: string[]): Promise<{ code: number; err: string }> => {
     const err: string[] = [];
-    const code = await main(['verify', ...args], { out: () => {}, err: (l) => err.push(l), interactive: false, env: {} });
+    const code = await main(['verify', ...args], {
+      out: () => {},
+      err: (l) => err.push(l),
+      interactive: false,
+      env: {},
+    });
     return { code, err: err.join('\n') };
   };
 

@@ -30,7 +30,11 @@ export function eventHistoryToLog(bytes: Buffer, file: string, seen: Set<string>
   try {
     text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
   } catch (error) {
-    throw new LogFileError('CORRUPT_GZIP', { file, compressedOffset: 0 }, `not readable gzip (${(error as Error).message})`);
+    throw new LogFileError(
+      'CORRUPT_GZIP',
+      { file, compressedOffset: 0 },
+      `not readable gzip (${(error as Error).message})`,
+    );
   }
   const records: string[] = [];
   let events = 0;
@@ -42,7 +46,10 @@ export function eventHistoryToLog(bytes: Buffer, file: string, seen: Set<string>
     }
     for (const event of page.Events as unknown[]) {
       events++;
-      const { EventId: id, CloudTrailEvent: raw } = (typeof event === 'object' && event !== null ? event : {}) as { EventId?: unknown; CloudTrailEvent?: unknown };
+      const { EventId: id, CloudTrailEvent: raw } = (typeof event === 'object' && event !== null ? event : {}) as {
+        EventId?: unknown;
+        CloudTrailEvent?: unknown;
+      };
       if (typeof id === 'string') {
         if (seen.has(id)) {
           duplicates++;
@@ -58,7 +65,11 @@ export function eventHistoryToLog(bytes: Buffer, file: string, seen: Set<string>
       } catch {
         record = undefined;
       }
-      records.push(typeof record === 'object' && record !== null && !Array.isArray(record) ? JSON.stringify(record) : JSON.stringify(`CloudTrailEvent of event ${records.length} is not a JSON object`));
+      records.push(
+        typeof record === 'object' && record !== null && !Array.isArray(record)
+          ? JSON.stringify(record)
+          : JSON.stringify(`CloudTrailEvent of event ${records.length} is not a JSON object`),
+      );
     }
   }
   return { log: Buffer.from(`{"Records":[${records.join(',')}]}`), events, duplicates };
@@ -71,7 +82,12 @@ function* jsonValues(text: string, file: string): Generator<{ value: unknown; of
     while (i < text.length && /\s|\ufeff/.test(text[i]!)) i++;
     if (i >= text.length) return;
     const start = i;
-    if (text[i] !== '{') throw new LogFileError('NOT_JSON', { file, offset: Buffer.byteLength(text.slice(0, i)) }, 'expected an Event history page ({"Events":[...]})');
+    if (text[i] !== '{')
+      throw new LogFileError(
+        'NOT_JSON',
+        { file, offset: Buffer.byteLength(text.slice(0, i)) },
+        'expected an Event history page ({"Events":[...]})',
+      );
     let depth = 0;
     let inString = false;
     for (; i < text.length; i++) {

@@ -15,7 +15,12 @@ export function foreignByName(key: string): string | undefined {
   const name = parts[parts.length - 1] ?? '';
   if (parts.includes('CloudTrail-Digest') || /_CloudTrail-Digest_/.test(name)) return 'CloudTrail digest file';
   if (parts.includes('CloudTrail-Insight') || /_CloudTrail-Insight_/.test(name)) return 'CloudTrail Insights file';
-  if (/(^|[\\/])AWSLogs[\\/](o-[a-z0-9]+[\\/])?\d{12}[\\/]Config[\\/]/.test(key) || /_Config_[a-z0-9-]+_Config(History|Snapshot)_/.test(name) || name === 'ConfigWritabilityCheckFile') return 'AWS Config file';
+  if (
+    /(^|[\\/])AWSLogs[\\/](o-[a-z0-9]+[\\/])?\d{12}[\\/]Config[\\/]/.test(key) ||
+    /_Config_[a-z0-9-]+_Config(History|Snapshot)_/.test(name) ||
+    name === 'ConfigWritabilityCheckFile'
+  )
+    return 'AWS Config file';
   if (!/\.json(\.gz)?$/i.test(name)) return 'not a .json or .json.gz file';
   return undefined;
 }
@@ -65,7 +70,12 @@ export function folderMayHoldWindow(prefix: string, window: TimeWindow): boolean
   const month = match[2] === undefined ? undefined : Number(match[2]);
   const day = match[3] === undefined ? undefined : Number(match[3]);
   const start = Date.UTC(year, (month ?? 1) - 1, day ?? 1);
-  const end = day !== undefined ? Date.UTC(year, month! - 1, day + 1) : month !== undefined ? Date.UTC(year, month, 1) : Date.UTC(year + 1, 0, 1);
+  const end =
+    day !== undefined
+      ? Date.UTC(year, month! - 1, day + 1)
+      : month !== undefined
+        ? Date.UTC(year, month, 1)
+        : Date.UTC(year + 1, 0, 1);
   const { from, to } = deliveryWindow(window);
   return end > from && start <= to;
 }

@@ -59,7 +59,9 @@ export async function planInputs(args: readonly string[], options: PlanOptions):
         if (profile) {
           const check = await checkProfile(profile.name, options.env);
           if (!check.exists) {
-            throw new UsageError(`${profile.from} ${profile.name}: no such AWS profile in ${check.files.join(' or ')}${check.known.length ? ` (profiles there: ${check.known.join(', ')})` : ''}`);
+            throw new UsageError(
+              `${profile.from} ${profile.name}: no such AWS profile in ${check.files.join(' or ')}${check.known.length ? ` (profiles there: ${check.known.join(', ')})` : ''}`,
+            );
           }
         }
         s3Client = await s3.createS3Client({
@@ -73,7 +75,14 @@ export async function planInputs(args: readonly string[], options: PlanOptions):
       try {
         listing = await s3.listS3Keys(client, location, options.window);
       } catch (error) {
-        throw new AwsInputError(describeAwsError(error, { action: `list ${arg}`, permission: 's3:ListBucket', ...(options.region ? { region: options.region } : {}), ...(options.profile ? { profile: options.profile } : {}) }));
+        throw new AwsInputError(
+          describeAwsError(error, {
+            action: `list ${arg}`,
+            permission: 's3:ListBucket',
+            ...(options.region ? { region: options.region } : {}),
+            ...(options.profile ? { profile: options.profile } : {}),
+          }),
+        );
       }
       plan.skipped.push(...listing.skipped);
       plan.outsideWindow += listing.outsideWindow;
@@ -93,10 +102,16 @@ export async function planInputs(args: readonly string[], options: PlanOptions):
       const found = await findLogFiles([arg]);
       plan.skipped.push(...found.skipped);
       for (const file of found.files) {
-        plan.inputs.push({ name: file.path, size: file.size, explicit: file.explicit, open: async () => createReadStream(file.path, { highWaterMark: READ_CHUNK }) });
+        plan.inputs.push({
+          name: file.path,
+          size: file.size,
+          explicit: file.explicit,
+          open: async () => createReadStream(file.path, { highWaterMark: READ_CHUNK }),
+        });
       }
     }
   }
-  if (plan.inputs.every((input) => input.size !== undefined)) plan.totalBytes = plan.inputs.reduce((sum, input) => sum + (input.size ?? 0), 0);
+  if (plan.inputs.every((input) => input.size !== undefined))
+    plan.totalBytes = plan.inputs.reduce((sum, input) => sum + (input.size ?? 0), 0);
   return plan;
 }

@@ -17,7 +17,8 @@ export interface S3Location {
 export function parseS3Url(url: string): S3Location {
   const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(url);
   // Bucket names: 3-63 of lowercase letters, digits, dots and hyphens (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
-  if (!match || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(match[1]!)) throw new UsageError(`"${url}" is not an S3 location: write s3://BUCKET or s3://BUCKET/PREFIX`);
+  if (!match || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(match[1]!))
+    throw new UsageError(`"${url}" is not an S3 location: write s3://BUCKET or s3://BUCKET/PREFIX`);
   return { bucket: match[1]!, prefix: match[2] ?? '' };
 }
 
@@ -59,13 +60,24 @@ export interface S3Listing {
  * cannot hold records inside it. When the location is a region folder of CloudTrail's layout (or a year or month
  * in it) and the window has both ends, only the day folders of the window are listed.
  */
-export async function listS3Keys(client: S3Client, location: S3Location, window: TimeWindow, now = Date.now()): Promise<S3Listing> {
+export async function listS3Keys(
+  client: S3Client,
+  location: S3Location,
+  window: TimeWindow,
+  now = Date.now(),
+): Promise<S3Listing> {
   const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
   const listing: S3Listing = { keys: [], skipped: [], outsideWindow: 0, listCalls: 0 };
   for (const prefix of prefixesToList(location.prefix, window, now)) {
     let token: string | undefined;
     do {
-      const page = await client.send(new ListObjectsV2Command({ Bucket: location.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
+      const page = await client.send(
+        new ListObjectsV2Command({
+          Bucket: location.bucket,
+          Prefix: prefix,
+          ...(token ? { ContinuationToken: token } : {}),
+        }),
+      );
       listing.listCalls++;
       for (const object of page.Contents ?? []) {
         const key = object.Key ?? '';
@@ -104,7 +116,11 @@ export function prefixesToList(prefix: string, window: TimeWindow, now: number):
 }
 
 /** The object's body as a stream of bytes; the GET is sent when this is called. */
-export async function getObjectStream(client: S3Client, bucket: string, key: string): Promise<AsyncIterable<Uint8Array>> {
+export async function getObjectStream(
+  client: S3Client,
+  bucket: string,
+  key: string,
+): Promise<AsyncIterable<Uint8Array>> {
   const { GetObjectCommand } = await import('@aws-sdk/client-s3');
   const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   const body = response.Body as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;

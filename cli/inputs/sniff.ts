@@ -55,7 +55,8 @@ export function classifyHead(text: string): ContentKind {
   const { keys, complete } = top;
   if (keys.includes('Records')) {
     // Insights events come in Records too; their eventType says so in the first record.
-    if (/"eventType"\s*:\s*"AwsCloudTrailInsight"/.test(text)) return { kind: 'foreign', what: 'CloudTrail Insights file' };
+    if (/"eventType"\s*:\s*"AwsCloudTrailInsight"/.test(text))
+      return { kind: 'foreign', what: 'CloudTrail Insights file' };
     return { kind: 'cloudtrail' };
   }
   if (keys.includes('Events')) return { kind: 'event-history' };
@@ -65,8 +66,14 @@ export function classifyHead(text: string): ContentKind {
 }
 
 function knownForeign(keys: string[]): string | undefined {
-  if (keys.includes('fileVersion') || keys.includes('configurationItems') || keys.includes('configSnapshotId')) return 'AWS Config file';
-  if (keys.includes('digestStartTime') || keys.includes('previousDigestSignature') || keys.includes('digestPublicKeyFingerprint')) return 'CloudTrail digest file';
+  if (keys.includes('fileVersion') || keys.includes('configurationItems') || keys.includes('configSnapshotId'))
+    return 'AWS Config file';
+  if (
+    keys.includes('digestStartTime') ||
+    keys.includes('previousDigestSignature') ||
+    keys.includes('digestPublicKeyFingerprint')
+  )
+    return 'CloudTrail digest file';
   return undefined;
 }
 
@@ -79,7 +86,11 @@ export function topLevelKeys(text: string): { keys: string[]; complete: boolean 
   let i = 0;
   const n = text.length;
   const skipSpace = () => {
-    while (i < n && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t' || text[i] === '\ufeff')) i++;
+    while (
+      i < n &&
+      (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t' || text[i] === '\ufeff')
+    )
+      i++;
   };
   const readString = (): string | undefined => {
     // at the opening quote
@@ -99,7 +110,8 @@ export function topLevelKeys(text: string): { keys: string[]; complete: boolean 
   };
   skipSpace();
   if (i >= n) return undefined;
-  if (text[i] === '[' || text[i] === '"' || /^(-?\d|true\b|false\b|null\b)/.test(text.slice(i, i + 6))) return 'not-object';
+  if (text[i] === '[' || text[i] === '"' || /^(-?\d|true\b|false\b|null\b)/.test(text.slice(i, i + 6)))
+    return 'not-object';
   if (text[i] !== '{') return undefined;
   i++;
   const keys: string[] = [];

@@ -40,13 +40,15 @@ ${bars.map((bar, i) => {
   const x = LEFT + i * slot + (slot - barWidth) / 2;
   let base = 0;
   const total = bar.values.reduce((a, b) => a + b, 0);
-  return html`<g class="bar" data-label="${bar.label}" data-total="${total}"><title>${bar.label}: ${series.map((s, k) => `${s.name} ${bar.values[k] ?? 0}`).join(', ')}</title>${series.map((s, k) => {
-    const value = bar.values[k] ?? 0;
-    if (value === 0) return '';
-    const rect = html`<rect data-series="${s.name}" data-count="${value}" x="${x.toFixed(1)}" y="${y(base + value).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(y(base) - y(base + value)).toFixed(1)}" fill="${s.colour}"/>`;
-    base += value;
-    return rect;
-  })}${i % labelEvery === 0 ? html`<text class="tick" x="${(x + barWidth / 2).toFixed(1)}" y="${HEIGHT - BOTTOM + 16}" text-anchor="middle">${bar.label.slice(-5)}</text>` : ''}</g>`;
+  return html`<g class="bar" data-label="${bar.label}" data-total="${total}"><title>${bar.label}: ${series.map((s, k) => `${s.name} ${bar.values[k] ?? 0}`).join(', ')}</title>${series.map(
+    (s, k) => {
+      const value = bar.values[k] ?? 0;
+      if (value === 0) return '';
+      const rect = html`<rect data-series="${s.name}" data-count="${value}" x="${x.toFixed(1)}" y="${y(base + value).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(y(base) - y(base + value)).toFixed(1)}" fill="${s.colour}"/>`;
+      base += value;
+      return rect;
+    },
+  )}${i % labelEvery === 0 ? html`<text class="tick" x="${(x + barWidth / 2).toFixed(1)}" y="${HEIGHT - BOTTOM + 16}" text-anchor="middle">${bar.label.slice(-5)}</text>` : ''}</g>`;
 })}
 </svg>
 <p class="legend">${series.map((s) => html`<span><i style="background:${s.colour}"></i>${s.name}</span>`)}</p>

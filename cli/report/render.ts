@@ -18,7 +18,13 @@ export interface ReportMeta {
   skipped: number;
 }
 
-export const SEVERITY_COLOURS: Record<Severity, string> = { critical: '#7f1d1d', high: '#dc2626', medium: '#f59e0b', low: '#0ea5e9', info: '#9ca3af' };
+export const SEVERITY_COLOURS: Record<Severity, string> = {
+  critical: '#7f1d1d',
+  high: '#dc2626',
+  medium: '#f59e0b',
+  low: '#0ea5e9',
+  info: '#9ca3af',
+};
 
 const CSS = `
 :root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #111827; }
@@ -41,7 +47,8 @@ table.timeline th:nth-child(3) { width: 30%; } table.timeline th:nth-child(4), t
 .action { font-weight: 600; } .action-deleted { color: #b91c1c; } .action-created, .action-restored { color: #15803d; } .action-renamed { color: #7c3aed; }
 `;
 
-const sev = (severity: Severity) => html`<span class="sev sev-${severity}" style="background:${SEVERITY_COLOURS[severity]}">${severity}</span>`;
+const sev = (severity: Severity) =>
+  html`<span class="sev sev-${severity}" style="background:${SEVERITY_COLOURS[severity]}">${severity}</span>`;
 const empty = (text: string) => html`<p class="empty">${text}</p>`;
 
 export function renderReport(data: ReportData, meta: ReportMeta): string {
@@ -70,8 +77,29 @@ ${severities.map((s) => html`<div class="card" id="card-${s}"><b style="color:${
 </section>
 
 <h2>Alerts over time</h2>
-${data.alertsOverTime.length ? stackedBarChart('Alerts per hour (UTC), by severity', severities.map((s) => ({ name: s, colour: SEVERITY_COLOURS[s] })), data.alertsOverTime.map((b) => ({ label: b.label, values: [...b.values].reverse() })), 'chart-alerts') : empty('No events read.')}
-${data.rdsChangesOverTime.length ? stackedBarChart('RDS changes per hour (UTC): succeeded and failed', [{ name: 'succeeded', colour: '#2563eb' }, { name: 'failed', colour: '#dc2626' }], data.rdsChangesOverTime, 'chart-rds-changes') : ''}
+${
+  data.alertsOverTime.length
+    ? stackedBarChart(
+        'Alerts per hour (UTC), by severity',
+        severities.map((s) => ({ name: s, colour: SEVERITY_COLOURS[s] })),
+        data.alertsOverTime.map((b) => ({ label: b.label, values: [...b.values].reverse() })),
+        'chart-alerts',
+      )
+    : empty('No events read.')
+}
+${
+  data.rdsChangesOverTime.length
+    ? stackedBarChart(
+        'RDS changes per hour (UTC): succeeded and failed',
+        [
+          { name: 'succeeded', colour: '#2563eb' },
+          { name: 'failed', colour: '#dc2626' },
+        ],
+        data.rdsChangesOverTime,
+        'chart-rds-changes',
+      )
+    : ''
+}
 
 <h2>Databases</h2>
 ${data.databases.length === 0 ? empty('No RDS changes to a DB instance or cluster.') : ''}
@@ -80,7 +108,8 @@ ${data.databases.map(
 <h3>${db.id} <small>(${db.kind})</small></h3>
 <table class="timeline"><thead><tr><th>time (UTC)</th><th>what</th><th>call</th><th>who</th><th>from</th><th>detail</th></tr></thead><tbody>
 ${db.entries.map(
-  (e) => html`<tr><td><code>${e.time}</code></td><td class="action action-${e.action}">${e.action}</td><td>${e.eventName}${e.failed ? html` <span class="failed">FAILED ${e.errorCode ?? ''}</span>` : ''}</td><td>${e.who}</td><td>${e.from}</td><td>${e.detail}</td></tr>`,
+  (e) =>
+    html`<tr><td><code>${e.time}</code></td><td class="action action-${e.action}">${e.action}</td><td>${e.eventName}${e.failed ? html` <span class="failed">FAILED ${e.errorCode ?? ''}</span>` : ''}</td><td>${e.who}</td><td>${e.from}</td><td>${e.detail}</td></tr>`,
 )}
 </tbody></table></section>`,
 )}
@@ -97,24 +126,33 @@ ${data.topSourceIps.map(([ip, n]) => html`<tr><td>${ip}</td><td class="num">${n}
 
 <h2>Failed-call bursts</h2>
 <p class="meta">${data.failedCalls} failed call${data.failedCalls === 1 ? '' : 's'} in all; a burst is 3 or more by one caller, each within 5 minutes of the one before.</p>
-${data.failedBursts.length === 0
-  ? empty('No bursts.')
-  : html`<table id="failed-bursts"><thead><tr><th>who</th><th>from</th><th>to</th><th class="num">calls</th><th>calls made</th><th>errors</th></tr></thead><tbody>
+${
+  data.failedBursts.length === 0
+    ? empty('No bursts.')
+    : html`<table id="failed-bursts"><thead><tr><th>who</th><th>from</th><th>to</th><th class="num">calls</th><th>calls made</th><th>errors</th></tr></thead><tbody>
 ${data.failedBursts.map((b) => html`<tr><td>${b.who}</td><td><code>${b.first}</code></td><td><code>${b.last}</code></td><td class="num">${b.count}</td><td>${b.eventNames.join(', ')}</td><td>${b.errorCodes.join(', ')}</td></tr>`)}
-</tbody></table>`}
+</tbody></table>`
+}
 
 <h2>Data API activity</h2>
-${data.dataApi.length === 0
-  ? empty('No Data API calls in these records (a trail records rdsdataapi.amazonaws.com only with data event selectors for AWS::RDS::DBCluster).')
-  : html`<table id="data-api"><thead><tr><th>cluster</th><th class="num">calls</th><th class="num">failed</th><th>calls made</th><th>callers</th><th>first</th><th>last</th></tr></thead><tbody>
+${
+  data.dataApi.length === 0
+    ? empty(
+        'No Data API calls in these records (a trail records rdsdataapi.amazonaws.com only with data event selectors for AWS::RDS::DBCluster).',
+      )
+    : html`<table id="data-api"><thead><tr><th>cluster</th><th class="num">calls</th><th class="num">failed</th><th>calls made</th><th>callers</th><th>first</th><th>last</th></tr></thead><tbody>
 ${data.dataApi.map((c) => html`<tr><td>${c.cluster}</td><td class="num">${c.calls}</td><td class="num">${c.failed}</td><td>${c.byEventName.map(([name, n]) => `${name} ${n}`).join(', ')}</td><td>${c.callers.join(', ')}</td><td><code>${c.first}</code></td><td><code>${c.last}</code></td></tr>`)}
-</tbody></table>`}
+</tbody></table>`
+}
 
 <h2>Every alert</h2>
 ${data.alerts.length === 0 ? empty('No alerts.') : ''}
 <table id="alerts"><thead><tr><th>time (UTC)</th><th>severity</th><th>rule</th><th>what happened</th></tr></thead><tbody>
 ${data.alerts.map(
-  ({ alert, record }) => html`<tr class="alert"><td><code>${alert.eventTime}</code></td><td>${sev(alert.severity)}</td><td><code>${alert.rule}</code><br>${alert.title}</td><td>${alert.eventName}${alert.resource ? ` ${alert.resource.id}` : ''} by ${principalLabel(alert.principal)} (${alert.principal.type})${alert.sourceIPAddress ? ` from ${alert.sourceIPAddress}` : ''}${alert.failed ? html` <span class="failed">FAILED ${alert.errorCode ?? ''}</span>` : ''}
+  ({
+    alert,
+    record,
+  }) => html`<tr class="alert"><td><code>${alert.eventTime}</code></td><td>${sev(alert.severity)}</td><td><code>${alert.rule}</code><br>${alert.title}</td><td>${alert.eventName}${alert.resource ? ` ${alert.resource.id}` : ''} by ${principalLabel(alert.principal)} (${alert.principal.type})${alert.sourceIPAddress ? ` from ${alert.sourceIPAddress}` : ''}${alert.failed ? html` <span class="failed">FAILED ${alert.errorCode ?? ''}</span>` : ''}
 ${alert.details.length ? html`<ul>${alert.details.map((d) => html`<li>${d}</li>`)}</ul>` : ''}
 <details><summary>record${alert.file ? ` (${alert.file}, record ${alert.recordIndex ?? '?'})` : ''}</summary><pre>${record}</pre></details></td></tr>`,
 )}

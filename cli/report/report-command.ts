@@ -35,7 +35,10 @@ export async function reportMain(args: ParsedArgs, io: Io): Promise<number> {
     title: args.string('title') ?? 'trailwatch report',
     generatedAt: iso(Date.now()),
     inputs: args.positionals,
-    window: since !== undefined || until !== undefined ? `Records from ${since !== undefined ? iso(since) : 'the start'} to ${until !== undefined ? iso(until) : 'now'}.` : '',
+    window:
+      since !== undefined || until !== undefined
+        ? `Records from ${since !== undefined ? iso(since) : 'the start'} to ${until !== undefined ? iso(until) : 'now'}.`
+        : '',
     files: totals.inputs,
     records: totals.records,
     unreadable: totals.unreadable,

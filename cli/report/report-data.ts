@@ -15,7 +15,17 @@ export interface AlertEntry {
   record: string;
 }
 
-export type Action = 'created' | 'restored' | 'modified' | 'renamed' | 'snapshot' | 'deleted' | 'rebooted' | 'started' | 'stopped' | 'other';
+export type Action =
+  | 'created'
+  | 'restored'
+  | 'modified'
+  | 'renamed'
+  | 'snapshot'
+  | 'deleted'
+  | 'rebooted'
+  | 'started'
+  | 'stopped'
+  | 'other';
 
 export interface TimelineEntry {
   time: string;
@@ -85,7 +95,10 @@ function actionOf(eventName: string, record: ClassifiedEvent['record']): Action 
   if (/^Restore/.test(eventName)) return 'restored';
   if (/^Create/.test(eventName)) return 'created';
   if (/^Delete/.test(eventName)) return 'deleted';
-  if (/^Modify/.test(eventName)) return typeof request.newDBInstanceIdentifier === 'string' || typeof request.newDBClusterIdentifier === 'string' ? 'renamed' : 'modified';
+  if (/^Modify/.test(eventName))
+    return typeof request.newDBInstanceIdentifier === 'string' || typeof request.newDBClusterIdentifier === 'string'
+      ? 'renamed'
+      : 'modified';
   if (/^(Reboot|Failover)/.test(eventName)) return 'rebooted';
   if (/^Start/.test(eventName)) return 'started';
   if (/^Stop/.test(eventName)) return 'stopped';
@@ -105,7 +118,17 @@ export class ReportBuilder {
   private readonly principals = new Map<string, number>();
   private readonly ips = new Map<string, number>();
   private readonly failures: { who: string; time: string; eventName: string; errorCode: string }[] = [];
-  private readonly dataApi = new Map<string, { calls: number; failed: number; byEventName: Map<string, number>; callers: Set<string>; first: string; last: string }>();
+  private readonly dataApi = new Map<
+    string,
+    {
+      calls: number;
+      failed: number;
+      byEventName: Map<string, number>;
+      callers: Set<string>;
+      first: string;
+      last: string;
+    }
+  >();
   private readonly changesByHour = new Map<string, [number, number]>();
   private rdsChanges = 0;
   private first: string | undefined;
@@ -129,8 +152,16 @@ export class ReportBuilder {
     if (facts.failed) this.failures.push({ who, time, eventName: record.eventName, errorCode: record.errorCode ?? '' });
 
     if (DATA_API_SOURCES.includes(record.eventSource)) {
-      const cluster = facts.resources.find((r) => r.kind === 'db-cluster')?.id ?? facts.resources[0]?.id ?? '(cluster not named)';
-      const entry = this.dataApi.get(cluster) ?? { calls: 0, failed: 0, byEventName: new Map(), callers: new Set(), first: time, last: time };
+      const cluster =
+        facts.resources.find((r) => r.kind === 'db-cluster')?.id ?? facts.resources[0]?.id ?? '(cluster not named)';
+      const entry = this.dataApi.get(cluster) ?? {
+        calls: 0,
+        failed: 0,
+        byEventName: new Map(),
+        callers: new Set(),
+        first: time,
+        last: time,
+      };
       entry.calls++;
       if (facts.failed) entry.failed++;
       entry.byEventName.set(record.eventName, (entry.byEventName.get(record.eventName) ?? 0) + 1);
@@ -151,7 +182,10 @@ export class ReportBuilder {
     this.changesByHour.set(hourOf(time), hour);
 
     const action = actionOf(record.eventName, record);
-    const databases = facts.resources.filter((r): r is RdsResource & { kind: 'db-instance' | 'db-cluster' } => r.kind === 'db-instance' || r.kind === 'db-cluster');
+    const databases = facts.resources.filter(
+      (r): r is RdsResource & { kind: 'db-instance' | 'db-cluster' } =>
+        r.kind === 'db-instance' || r.kind === 'db-cluster',
+    );
     const snapshots = facts.resources.filter((r) => r.kind === 'db-snapshot' || r.kind === 'db-cluster-snapshot');
     const request = (record.requestParameters ?? {}) as Record<string, unknown>;
     const newName = request.newDBInstanceIdentifier ?? request.newDBClusterIdentifier;
@@ -161,7 +195,16 @@ export class ReportBuilder {
         : snapshots.length > 0
           ? `${action === 'snapshot' ? '' : 'from '}snapshot ${snapshots.map((s) => s.id).join(', ')}`.trim()
           : '';
-    const entry: TimelineEntry = { time, action, eventName: record.eventName, who, from, failed: facts.failed, errorCode: record.errorCode ?? null, detail };
+    const entry: TimelineEntry = {
+      time,
+      action,
+      eventName: record.eventName,
+      who,
+      from,
+      failed: facts.failed,
+      errorCode: record.errorCode ?? null,
+      detail,
+    };
     if (databases.length === 0) {
       for (const snapshot of snapshots) this.snapshotEvents.push({ snapshot: snapshot.id, entry });
       return;
@@ -172,14 +215,20 @@ export class ReportBuilder {
       timeline.entries.push(entry);
       this.timelines.set(`${db.kind}:${db.id}`, timeline);
     }
-    if (action === 'snapshot') for (const snapshot of snapshots) this.snapshotOwner.set(snapshot.id, { id: databases[0]!.id, kind: databases[0]!.kind });
+    if (action === 'snapshot')
+      for (const snapshot of snapshots)
+        this.snapshotOwner.set(snapshot.id, { id: databases[0]!.id, kind: databases[0]!.kind });
   }
 
   build(): ReportData {
     for (const { snapshot, entry } of this.snapshotEvents) {
       const owner = this.snapshotOwner.get(snapshot);
       const key = owner ? `${owner.kind}:${owner.id}` : `db-instance:${snapshot}`;
-      const timeline = this.timelines.get(key) ?? { id: owner?.id ?? `(snapshot) ${snapshot}`, kind: owner?.kind ?? 'db-instance', entries: [] };
+      const timeline = this.timelines.get(key) ?? {
+        id: owner?.id ?? `(snapshot) ${snapshot}`,
+        kind: owner?.kind ?? 'db-instance',
+        entries: [],
+      };
       timeline.entries.push(entry);
       this.timelines.set(key, timeline);
     }
@@ -187,14 +236,20 @@ export class ReportBuilder {
     const databases = [...this.timelines.values()].map((t) => ({ ...t, entries: [...t.entries].sort(byTime) }));
     databases.sort((a, b) => (a.entries[0]!.time < b.entries[0]!.time ? -1 : 1));
 
-    const alerts = [...this.alerts].sort((a, b) => (a.alert.eventTime < b.alert.eventTime ? -1 : a.alert.eventTime > b.alert.eventTime ? 1 : 0));
+    const alerts = [...this.alerts].sort((a, b) =>
+      a.alert.eventTime < b.alert.eventTime ? -1 : a.alert.eventTime > b.alert.eventTime ? 1 : 0,
+    );
     const alertsBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
     for (const { alert } of alerts) alertsBySeverity[alert.severity]++;
 
     return {
       alerts,
       alertsBySeverity,
-      alertsOverTime: hourly(this.first, this.last, (hour) => SEVERITIES.map((s) => alerts.filter((a) => a.alert.severity === s && hourOf(a.alert.eventTime) === hour).length)),
+      alertsOverTime: hourly(this.first, this.last, (hour) =>
+        SEVERITIES.map(
+          (s) => alerts.filter((a) => a.alert.severity === s && hourOf(a.alert.eventTime) === hour).length,
+        ),
+      ),
       rdsChangesOverTime: hourly(this.first, this.last, (hour) => [...(this.changesByHour.get(hour) ?? [0, 0])]),
       databases,
       topPrincipals: top(this.principals),
@@ -203,7 +258,15 @@ export class ReportBuilder {
       failedCalls: this.failures.length,
       failedBursts: bursts(this.failures),
       dataApi: [...this.dataApi.entries()]
-        .map(([cluster, e]) => ({ cluster, calls: e.calls, failed: e.failed, byEventName: [...e.byEventName.entries()].sort((a, b) => b[1] - a[1]), callers: [...e.callers].sort(), first: e.first, last: e.last }))
+        .map(([cluster, e]) => ({
+          cluster,
+          calls: e.calls,
+          failed: e.failed,
+          byEventName: [...e.byEventName.entries()].sort((a, b) => b[1] - a[1]),
+          callers: [...e.callers].sort(),
+          first: e.first,
+          last: e.last,
+        }))
         .sort((a, b) => b.calls - a.calls || (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0)),
       ...(this.first ? { firstEvent: this.first } : {}),
       ...(this.last ? { lastEvent: this.last } : {}),
@@ -216,7 +279,11 @@ function top(counts: Map<string, number>): [string, number][] {
 }
 
 /** One bucket per hour from the first event's hour to the last's (at most 31 days: longer spans go by day). */
-function hourly(first: string | undefined, last: string | undefined, values: (hour: string) => number[]): { label: string; values: number[] }[] {
+function hourly(
+  first: string | undefined,
+  last: string | undefined,
+  values: (hour: string) => number[],
+): { label: string; values: number[] }[] {
   if (!first || !last) return [];
   const start = Date.parse(`${hourOf(first)}:00:00Z`);
   const end = Date.parse(`${hourOf(last)}:00:00Z`);
@@ -227,7 +294,8 @@ function hourly(first: string | undefined, last: string | undefined, values: (ho
     for (let t = start - (start % 86_400_000); t <= end; t += 86_400_000) {
       const day = new Date(t).toISOString().slice(0, 10);
       const sums: number[] = [];
-      for (let h = 0; h < 24; h++) values(`${day}T${String(h).padStart(2, '0')}`).forEach((v, k) => (sums[k] = (sums[k] ?? 0) + v));
+      for (let h = 0; h < 24; h++)
+        values(`${day}T${String(h).padStart(2, '0')}`).forEach((v, k) => (sums[k] = (sums[k] ?? 0) + v));
       days.push({ label: day, values: sums });
     }
     return days;
@@ -249,7 +317,14 @@ function bursts(failures: { who: string; time: string; eventName: string; errorC
     let group: typeof failures = [];
     const close = () => {
       if (group.length >= BURST_MIN_CALLS) {
-        result.push({ who, first: group[0]!.time, last: group.at(-1)!.time, count: group.length, eventNames: [...new Set(group.map((f) => f.eventName))], errorCodes: [...new Set(group.map((f) => f.errorCode).filter(Boolean))] });
+        result.push({
+          who,
+          first: group[0]!.time,
+          last: group.at(-1)!.time,
+          count: group.length,
+          eventNames: [...new Set(group.map((f) => f.eventName))],
+          errorCodes: [...new Set(group.map((f) => f.errorCode).filter(Boolean))],
+        });
       }
       group = [];
     };

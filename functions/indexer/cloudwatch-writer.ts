@@ -19,8 +19,18 @@
 // log group) fails at once. A failure that persists throws IndexWriteError: the invocation fails and Lambda
 // retries the delivery (see README: what was written before is written again).
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { CreateLogStreamCommand, PutLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { rejectedEvents, toPutLogEventsInput, type IndexEvent, type LogBatch, type RejectedEvent } from '../../shared/index/index.js';
+import {
+  CreateLogStreamCommand,
+  PutLogEventsCommand,
+  type CloudWatchLogsClient,
+} from '@aws-sdk/client-cloudwatch-logs';
+import {
+  rejectedEvents,
+  toPutLogEventsInput,
+  type IndexEvent,
+  type LogBatch,
+  type RejectedEvent,
+} from '../../shared/index/index.js';
 import { IndexWriteError } from '../lib/errors.js';
 
 export interface RetryOptions {
@@ -47,7 +57,11 @@ export interface PutResult {
   streamCreated: boolean;
 }
 
-export const DEFAULT_RETRY: Readonly<Required<Omit<RetryOptions, 'sleep' | 'random'>>> = Object.freeze({ maxAttempts: 5, baseDelayMs: 250, maxDelayMs: 8_000 });
+export const DEFAULT_RETRY: Readonly<Required<Omit<RetryOptions, 'sleep' | 'random'>>> = Object.freeze({
+  maxAttempts: 5,
+  baseDelayMs: 250,
+  maxDelayMs: 8_000,
+});
 
 export class CloudWatchLogsWriter {
   private readonly known = new Set<string>();
@@ -65,7 +79,8 @@ export class CloudWatchLogsWriter {
       random: Math.random,
       ...retry,
     };
-    if (!(Number.isInteger(this.retry.maxAttempts) && this.retry.maxAttempts >= 1)) throw new RangeError(`maxAttempts must be an integer >= 1, got ${this.retry.maxAttempts}`);
+    if (!(Number.isInteger(this.retry.maxAttempts) && this.retry.maxAttempts >= 1))
+      throw new RangeError(`maxAttempts must be an integer >= 1, got ${this.retry.maxAttempts}`);
   }
 
   /** Streams this container knows exist (created or found existing). */
@@ -125,7 +140,10 @@ export class CloudWatchLogsWriter {
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
       try {
-        await this.client.send(new CreateLogStreamCommand({ logGroupName: this.logGroupName, logStreamName: stream }), signal ? { abortSignal: signal } : {});
+        await this.client.send(
+          new CreateLogStreamCommand({ logGroupName: this.logGroupName, logStreamName: stream }),
+          signal ? { abortSignal: signal } : {},
+        );
         this.known.add(stream);
         return true;
       } catch (error) {
@@ -134,7 +152,8 @@ export class CloudWatchLogsWriter {
           this.known.add(stream);
           return false;
         }
-        if (!isRetryable(error) || attempt >= this.retry.maxAttempts) throw this.failure('CreateLogStream', stream, events, attempt, error);
+        if (!isRetryable(error) || attempt >= this.retry.maxAttempts)
+          throw this.failure('CreateLogStream', stream, events, attempt, error);
         await this.backoff(attempt, signal);
       }
     }
@@ -146,7 +165,13 @@ export class CloudWatchLogsWriter {
     return this.retry.sleep(Math.floor(this.retry.random() * ceiling), signal);
   }
 
-  private failure(operation: IndexWriteError['operation'], stream: string, events: number, attempts: number, error: unknown): IndexWriteError {
+  private failure(
+    operation: IndexWriteError['operation'],
+    stream: string,
+    events: number,
+    attempts: number,
+    error: unknown,
+  ): IndexWriteError {
     const name = errorName(error);
     const message = error instanceof Error ? error.message : String(error);
     const status = httpStatus(error);

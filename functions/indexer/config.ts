@@ -1,7 +1,15 @@
 // The indexer's environment, read and checked once at cold start (see functions/indexer/README.md).
 import type { Ruleset } from '../../shared/rules/engine.js';
 import { LOG_GROUP_NAME_PATTERN } from '../../shared/index/limits.js';
-import { EnvReader, integer, InvalidValue, readAwsClientSettings, type AwsClientSettings, type Env, type ValueParser } from '../lib/config.js';
+import {
+  EnvReader,
+  integer,
+  InvalidValue,
+  readAwsClientSettings,
+  type AwsClientSettings,
+  type Env,
+  type ValueParser,
+} from '../lib/config.js';
 import { compileRulesFromEnv, readRuleOptions, type RulesLoadOptions } from '../lib/rules-config.js';
 
 /**
@@ -52,7 +60,8 @@ export const logGroupName: ValueParser<string> = (value) => {
 export const indexScope: ValueParser<IndexScope> = (value) => {
   const lower = value.toLowerCase();
   const match = INDEX_SCOPES.find((s) => s === lower);
-  if (!match) throw new InvalidValue(`must be rds (RDS, Data API and CloudTrail configuration events) or all (every event)`);
+  if (!match)
+    throw new InvalidValue(`must be rds (RDS, Data API and CloudTrail configuration events) or all (every event)`);
   return match;
 };
 
@@ -67,5 +76,12 @@ export function loadIndexerConfig(env: Env, options: LoadOptions = {}): IndexerC
   const { ruleset, sources } = compileRulesFromEnv(reader, env, ruleOptions, { ...options, minSeverity: 'info' });
   reader.finish();
   // finish() threw if anything above was missing.
-  return { logGroupName: group as string, scope, retentionDays, ruleset: ruleset as Ruleset, rulesSources: sources, aws };
+  return {
+    logGroupName: group as string,
+    scope,
+    retentionDays,
+    ruleset: ruleset as Ruleset,
+    rulesSources: sources,
+    aws,
+  };
 }

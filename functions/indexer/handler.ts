@@ -12,7 +12,11 @@ import { indexDelivery, type DeliveryOutcome, type IndexerContext } from './inde
 export type IndexerResult = DeliveryResult<DeliveryOutcome>;
 
 export function createHandler(ctx: IndexerContext) {
-  return createDeliveryHandler(ctx.obs, (delivery, signal) => indexDelivery(ctx, delivery, signal), ctx.deadlineMarginMs !== undefined ? { deadlineMarginMs: ctx.deadlineMarginMs } : {});
+  return createDeliveryHandler(
+    ctx.obs,
+    (delivery, signal) => indexDelivery(ctx, delivery, signal),
+    ctx.deadlineMarginMs !== undefined ? { deadlineMarginMs: ctx.deadlineMarginMs } : {},
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -15,7 +15,17 @@ import { performance } from 'node:perf_hooks';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { CATEGORY_EVENT_SOURCES } from '../../shared/classify/index.js';
-import { classifyEventAge, LogBatcher, logStreamName, toIndexEvent, type BatcherOptions, type IndexEvent, type LogBatch, type RejectionReason, type StreamNameFallback } from '../../shared/index/index.js';
+import {
+  classifyEventAge,
+  LogBatcher,
+  logStreamName,
+  toIndexEvent,
+  type BatcherOptions,
+  type IndexEvent,
+  type LogBatch,
+  type RejectionReason,
+  type StreamNameFallback,
+} from '../../shared/index/index.js';
 import type { ReadStats } from '../../shared/reader/types.js';
 import { scanLog } from '../../shared/scan/scan-log.js';
 import { classifyCloudTrailKey } from '../lib/cloudtrail-key.js';
@@ -126,7 +136,12 @@ export function parsedSources(scope: IndexerConfig['scope']): 'all' | string[] {
 }
 
 /** Reads one log file to the end, writing its events as it goes. */
-export async function indexLogFile(ctx: IndexerContext, ref: ObjectRef, via: string, signal?: AbortSignal): Promise<FileOutcome> {
+export async function indexLogFile(
+  ctx: IndexerContext,
+  ref: ObjectRef,
+  via: string,
+  signal?: AbortSignal,
+): Promise<FileOutcome> {
   const { config, obs } = ctx;
   const started = performance.now();
   const now = ctx.now ?? Date.now;
@@ -165,13 +180,24 @@ export async function indexLogFile(ctx: IndexerContext, ref: ObjectRef, via: str
     ctx.s3,
     ref,
     async (object) => {
-      const scan = scanLog(object.chunks, { file: object.file, ruleset: config.ruleset, alsoParse: parsedSources(config.scope) });
+      const scan = scanLog(object.chunks, {
+        file: object.file,
+        ruleset: config.ruleset,
+        alsoParse: parsedSources(config.scope),
+      });
       let malformedLogged = 0;
       try {
         for await (const item of scan) {
           if (item.kind === 'malformed') {
             if (malformedLogged++ < MALFORMED_LOGGED_PER_FILE) {
-              obs.logger.warn('malformed record', { bucket: object.bucket, key: object.key, recordIndex: item.index, offset: item.offset, code: item.error.code, error: item.error.message });
+              obs.logger.warn('malformed record', {
+                bucket: object.bucket,
+                key: object.key,
+                recordIndex: item.index,
+                offset: item.offset,
+                code: item.error.code,
+                error: item.error.message,
+              });
             }
             continue;
           }
@@ -187,7 +213,8 @@ export async function indexLogFile(ctx: IndexerContext, ref: ObjectRef, via: str
             continue;
           }
           if (event.trimmed) outcome.trimmed++;
-          for (const batch of batcher.add(logStreamName(item.event.record, fallback), event)) await writes.submit(batch);
+          for (const batch of batcher.add(logStreamName(item.event.record, fallback), event))
+            await writes.submit(batch);
         }
         for (const batch of batcher.flush()) await writes.submit(batch);
       } finally {
@@ -195,20 +222,43 @@ export async function indexLogFile(ctx: IndexerContext, ref: ObjectRef, via: str
         await writes.settle();
       }
       writes.throwIfFailed();
-      return { key: object.key, stats: scan.stats, checksum: object.checksum, checkedBeforeWrite: object.checkedBeforeConsumed };
+      return {
+        key: object.key,
+        stats: scan.stats,
+        checksum: object.checksum,
+        checkedBeforeWrite: object.checkedBeforeConsumed,
+      };
     },
-    { stallMs: config.aws.s3StallTimeoutMs, verifyBeforeUpTo: ctx.verifyBeforeWriteBytes ?? VERIFY_BEFORE_WRITE_BYTES, ...(signal ? { signal } : {}) },
+    {
+      stallMs: config.aws.s3StallTimeoutMs,
+      verifyBeforeUpTo: ctx.verifyBeforeWriteBytes ?? VERIFY_BEFORE_WRITE_BYTES,
+      ...(signal ? { signal } : {}),
+    },
   );
 
   // Records the prefilter did not parse are out of scope too (rds scope: other services' records).
   outcome.outOfScope += read.stats.skipped;
 
-  const file: FileOutcome = { bucket: ref.bucket, key: read.key, stats: read.stats, checksum: read.checksum, checkedBeforeWrite: read.checkedBeforeWrite, ...outcome };
+  const file: FileOutcome = {
+    bucket: ref.bucket,
+    key: read.key,
+    stats: read.stats,
+    checksum: read.checksum,
+    checkedBeforeWrite: read.checkedBeforeWrite,
+    ...outcome,
+  };
   report(obs, file, via, config.logGroupName, performance.now() - started, rejectedIds);
   return file;
 }
 
-function report(obs: Observability, file: FileOutcome, via: string, logGroup: string, durationMs: number, rejectedIds: RejectedIds): void {
+function report(
+  obs: Observability,
+  file: FileOutcome,
+  via: string,
+  logGroup: string,
+  durationMs: number,
+  rejectedIds: RejectedIds,
+): void {
   const rejectedTotal = REJECTION_REASONS.reduce((sum, r) => sum + file.rejected[r], 0);
   reportFileRead(
     obs,
@@ -232,12 +282,18 @@ function report(obs: Observability, file: FileOutcome, via: string, logGroup: st
   );
   if (rejectedTotal > 0) {
     // The events that are not searchable, by eventID: the age policy's and the service's alike.
-    obs.logger.warn('events not indexed', { bucket: file.bucket, key: file.key, rejectedByReason: nonZero(file.rejected), ...rejectedIds.toLog() });
+    obs.logger.warn('events not indexed', {
+      bucket: file.bucket,
+      key: file.key,
+      rejectedByReason: nonZero(file.rejected),
+      ...rejectedIds.toLog(),
+    });
   }
   const { metrics } = obs;
   metrics.addMetric(IndexerMetrics.eventsIndexed, MetricUnit.Count, file.indexed);
   metrics.addMetric(IndexerMetrics.eventsRejected, MetricUnit.Count, rejectedTotal);
-  for (const reason of REJECTION_REASONS) if (file.rejected[reason] > 0) metrics.addMetric(REJECTION_METRIC[reason], MetricUnit.Count, file.rejected[reason]);
+  for (const reason of REJECTION_REASONS)
+    if (file.rejected[reason] > 0) metrics.addMetric(REJECTION_METRIC[reason], MetricUnit.Count, file.rejected[reason]);
   metrics.addMetric(IndexerMetrics.eventsTrimmed, MetricUnit.Count, file.trimmed);
   metrics.addMetric(IndexerMetrics.putLogEventsCalls, MetricUnit.Count, file.putLogEventsCalls);
   if (file.retries > 0) metrics.addMetric(IndexerMetrics.putLogEventsRetries, MetricUnit.Count, file.retries);
@@ -269,7 +325,9 @@ class RejectedIds {
   }
 
   toLog(): { eventIDs: Record<string, string[]>; moreEventIDs?: Record<string, number> } {
-    const out: { eventIDs: Record<string, string[]>; moreEventIDs?: Record<string, number> } = { eventIDs: Object.fromEntries(this.ids) };
+    const out: { eventIDs: Record<string, string[]>; moreEventIDs?: Record<string, number> } = {
+      eventIDs: Object.fromEntries(this.ids),
+    };
     if (this.more.size > 0) out.moreEventIDs = Object.fromEntries(this.more);
     return out;
   }

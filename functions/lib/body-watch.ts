@@ -51,14 +51,20 @@ const MD5_ETAG = /^"?([0-9a-fA-F]{32})"?$/;
 const NOT_MD5_ENCRYPTION = new Set(['aws:kms', 'aws:kms:dsse']);
 
 /** The MD5 the object's ETag states, when its ETag is one (see the header); undefined otherwise. */
-export function etagMd5(response: Pick<GetObjectCommandOutput, 'ETag' | 'ServerSideEncryption' | 'SSECustomerAlgorithm'>): string | undefined {
+export function etagMd5(
+  response: Pick<GetObjectCommandOutput, 'ETag' | 'ServerSideEncryption' | 'SSECustomerAlgorithm'>,
+): string | undefined {
   if (response.SSECustomerAlgorithm) return undefined;
   if (response.ServerSideEncryption && NOT_MD5_ENCRYPTION.has(response.ServerSideEncryption)) return undefined;
   return MD5_ETAG.exec(response.ETag ?? '')?.[1]?.toLowerCase();
 }
 
 /** The body's pieces, as they arrive, with the watch described above. */
-export async function* watchBody(body: Readable, state: BodyWatchState, options: BodyWatchOptions): AsyncGenerator<Uint8Array> {
+export async function* watchBody(
+  body: Readable,
+  state: BodyWatchState,
+  options: BodyWatchOptions,
+): AsyncGenerator<Uint8Array> {
   const { place, stallMs, signal, expectedMd5 } = options;
   const fail = (code: ObjectBodyError['code'], detail: string): ObjectBodyError => {
     if (state.failure) return state.failure.error;
@@ -68,7 +74,11 @@ export async function* watchBody(body: Readable, state: BodyWatchState, options:
     return error;
   };
   const onAbort = (): void => {
-    if (signal?.reason instanceof InvocationDeadlineError) fail('DEADLINE_REACHED', `stopped at the invocation's deadline (${signal.reason.marginMs} ms of the function's timeout left)`);
+    if (signal?.reason instanceof InvocationDeadlineError)
+      fail(
+        'DEADLINE_REACHED',
+        `stopped at the invocation's deadline (${signal.reason.marginMs} ms of the function's timeout left)`,
+      );
     else body.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
   };
   if (signal?.aborted) onAbort();
@@ -77,7 +87,10 @@ export async function* watchBody(body: Readable, state: BodyWatchState, options:
   const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
   try {
     while (true) {
-      const timer = setTimeout(() => fail('BODY_STALLED', `the body stalled: no byte for ${stallMs / 1000} s`), stallMs);
+      const timer = setTimeout(
+        () => fail('BODY_STALLED', `the body stalled: no byte for ${stallMs / 1000} s`),
+        stallMs,
+      );
       let next: IteratorResult<Uint8Array>;
       try {
         next = await iterator.next();
@@ -93,7 +106,11 @@ export async function* watchBody(body: Readable, state: BodyWatchState, options:
     }
     if (hash && expectedMd5) {
       const read = hash.digest('hex');
-      if (read !== expectedMd5) throw fail('CHECKSUM_MISMATCH', `the bytes read do not match the object's ETag (MD5 ${expectedMd5} expected, ${read} read): corrupted in transit`);
+      if (read !== expectedMd5)
+        throw fail(
+          'CHECKSUM_MISMATCH',
+          `the bytes read do not match the object's ETag (MD5 ${expectedMd5} expected, ${read} read): corrupted in transit`,
+        );
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);

@@ -50,13 +50,31 @@ const KIND_OF_FOLDER: Readonly<Record<string, 'log' | 'digest'>> = { CloudTrail:
 /** What `key` is. */
 export function classifyCloudTrailKey(key: string): CloudTrailKey {
   const match = AWS_LOGS.exec(key);
-  if (!match) return { kind: 'other', why: 'outside-layout', detail: 'not under AWSLogs/<account>/CloudTrail/: not a CloudTrail log file' };
+  if (!match)
+    return {
+      kind: 'other',
+      why: 'outside-layout',
+      detail: 'not under AWSLogs/<account>/CloudTrail/: not a CloudTrail log file',
+    };
   const [, organizationId, account = '', folder = '', rest = ''] = match;
   const kind = Object.hasOwn(KIND_OF_FOLDER, folder) ? KIND_OF_FOLDER[folder] : undefined;
-  if (!kind) return { kind: 'other', why: 'other-folder', folder, detail: `AWSLogs/.../${folder}/, not CloudTrail's log folder` };
+  if (!kind)
+    return {
+      kind: 'other',
+      why: 'other-folder',
+      folder,
+      detail: `AWSLogs/.../${folder}/, not CloudTrail's log folder`,
+    };
   const day = DAY_FILE.exec(rest);
-  if (!day) return { kind: 'other', why: 'outside-layout', folder, detail: `not <region>/YYYY/MM/DD/<file> under AWSLogs/.../${folder}/` };
+  if (!day)
+    return {
+      kind: 'other',
+      why: 'outside-layout',
+      folder,
+      detail: `not <region>/YYYY/MM/DD/<file> under AWSLogs/.../${folder}/`,
+    };
   const [, region = '', name = ''] = day;
-  if (!JSON_NAME.test(name)) return { kind: 'other', why: 'not-json', folder, detail: 'name does not end in .json.gz or .json' };
+  if (!JSON_NAME.test(name))
+    return { kind: 'other', why: 'not-json', folder, detail: 'name does not end in .json.gz or .json' };
   return { kind, account, region, ...(organizationId ? { organizationId } : {}) };
 }

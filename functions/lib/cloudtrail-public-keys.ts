@@ -17,7 +17,9 @@ export const listPublicKeys: ListPublicKeys = async (region, from, to) => {
     const set = new PublicKeySet();
     let token: string | undefined;
     do {
-      const page = await client.send(new ListPublicKeysCommand({ StartTime: from, EndTime: to, ...(token ? { NextToken: token } : {}) }));
+      const page = await client.send(
+        new ListPublicKeysCommand({ StartTime: from, EndTime: to, ...(token ? { NextToken: token } : {}) }),
+      );
       for (const key of page.PublicKeyList ?? []) {
         if (!key.Value) continue;
         set.add(publicKeyEntry(Buffer.from(key.Value), key.Fingerprint, key.ValidityStartTime, key.ValidityEndTime));

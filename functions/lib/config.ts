@@ -73,7 +73,10 @@ export class EnvReader {
       return parse(value);
     } catch (error) {
       if (!(error instanceof InvalidValue)) throw error;
-      this.problem(name, `${error.message} (got ${JSON.stringify(value.length > 120 ? `${value.slice(0, 120)}...` : value)})`);
+      this.problem(
+        name,
+        `${error.message} (got ${JSON.stringify(value.length > 120 ? `${value.slice(0, 120)}...` : value)})`,
+      );
       return undefined;
     }
   }
@@ -117,7 +120,8 @@ export function keyValueList<T>(parseValue: ValueParser<T>): ValueParser<Record<
       const eq = item.indexOf('=');
       const key = eq > 0 ? item.slice(0, eq).trim() : '';
       const raw = eq > 0 ? item.slice(eq + 1).trim() : '';
-      if (!key || !raw) throw new InvalidValue(`"${item}" is not key=value (expected e.g. rule-id=high,other-rule=low)`);
+      if (!key || !raw)
+        throw new InvalidValue(`"${item}" is not key=value (expected e.g. rule-id=high,other-rule=low)`);
       if (Object.hasOwn(result, key)) throw new InvalidValue(`"${key}" is given twice`);
       try {
         result[key] = parseValue(raw);

@@ -26,7 +26,9 @@ export class InvocationDeadlineError extends TrailwatchError {
   readonly marginMs: number;
 
   constructor(marginMs: number) {
-    super(`${marginMs} ms of the function's timeout left: work stopped so the invocation fails with a message instead of being killed`);
+    super(
+      `${marginMs} ms of the function's timeout left: work stopped so the invocation fails with a message instead of being killed`,
+    );
     this.name = 'InvocationDeadlineError';
     this.marginMs = marginMs;
   }
@@ -40,12 +42,21 @@ export interface Deadline {
 }
 
 /** A deadline `marginMs` before the end of the invocation `context` describes; none without getRemainingTimeInMillis. */
-export function invocationDeadline(context: Pick<Context, 'getRemainingTimeInMillis'> | undefined, outer: AbortSignal, marginMs = DEFAULT_DEADLINE_MARGIN_MS): Deadline {
-  const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;
+export function invocationDeadline(
+  context: Pick<Context, 'getRemainingTimeInMillis'> | undefined,
+  outer: AbortSignal,
+  marginMs = DEFAULT_DEADLINE_MARGIN_MS,
+): Deadline {
+  const remaining =
+    typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;
   // Lambda's longest timeout is 900 s; a longer or unknown time (a harness's context) sets no deadline rather
   // than a timer Node would overflow into firing at once (delays above 2^31 - 1 ms become 1 ms).
-  if (remaining === undefined || !Number.isFinite(remaining) || remaining - marginMs > MAX_TIMER_MS) return { signal: outer, dispose: () => undefined };
+  if (remaining === undefined || !Number.isFinite(remaining) || remaining - marginMs > MAX_TIMER_MS)
+    return { signal: outer, dispose: () => undefined };
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new InvocationDeadlineError(marginMs)), Math.max(0, remaining - marginMs));
+  const timer = setTimeout(
+    () => controller.abort(new InvocationDeadlineError(marginMs)),
+    Math.max(0, remaining - marginMs),
+  );
   return { signal: AbortSignal.any([outer, controller.signal]), dispose: () => clearTimeout(timer) };
 }

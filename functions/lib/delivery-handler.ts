@@ -28,13 +28,21 @@ export interface DeliveryHandlerOptions {
   deadlineMarginMs?: number;
 }
 
-export function createDeliveryHandler<R>(obs: Observability, processDelivery: ProcessDelivery<R>, options: DeliveryHandlerOptions = {}) {
+export function createDeliveryHandler<R>(
+  obs: Observability,
+  processDelivery: ProcessDelivery<R>,
+  options: DeliveryHandlerOptions = {},
+) {
   // Powertools Batch reports failed SQS messages as batchItemFailures (the event source mapping needs
   // FunctionResponseTypes: [ReportBatchItemFailures]); messages are processed one at a time, so memory
   // stays that of one file.
   const sqsBatch = new BatchProcessor(EventType.SQS);
 
-  async function processEvent(event: unknown, context: Context, { signal: middySignal }: { signal: AbortSignal }): Promise<DeliveryResult<R>> {
+  async function processEvent(
+    event: unknown,
+    context: Context,
+    { signal: middySignal }: { signal: AbortSignal },
+  ): Promise<DeliveryResult<R>> {
     const deadline = invocationDeadline(context, middySignal, options.deadlineMarginMs);
     try {
       return await processWithin(event, context, deadline.signal);
@@ -62,7 +70,10 @@ export function createDeliveryHandler<R>(obs: Observability, processDelivery: Pr
       }
       await processDelivery(result.delivery, signal);
     };
-    return processPartialResponse({ Records: refs.messages.map((m) => m.record) }, processMessage, sqsBatch, { context, processInParallel: false });
+    return processPartialResponse({ Records: refs.messages.map((m) => m.record) }, processMessage, sqsBatch, {
+      context,
+      processInParallel: false,
+    });
   }
 
   return middy(processEvent)

@@ -52,6 +52,15 @@ export async function forEachLogFile<F>(
 /** Why a file was not even started: the deadline (naming the file), or whatever else aborted the work. */
 function notStarted(ref: ObjectRef, signal: AbortSignal): unknown {
   if (!(signal.reason instanceof InvocationDeadlineError)) return signal.reason;
-  const place = { bucket: ref.bucket, key: ref.key, ...(ref.versionId ? { versionId: ref.versionId } : {}), bytesRead: 0 };
-  return new ObjectBodyError('DEADLINE_REACHED', place, `not started before the invocation's deadline (${signal.reason.marginMs} ms of the function's timeout left)`);
+  const place = {
+    bucket: ref.bucket,
+    key: ref.key,
+    ...(ref.versionId ? { versionId: ref.versionId } : {}),
+    bytesRead: 0,
+  };
+  return new ObjectBodyError(
+    'DEADLINE_REACHED',
+    place,
+    `not started before the invocation's deadline (${signal.reason.marginMs} ms of the function's timeout left)`,
+  );
 }

@@ -30,7 +30,10 @@ export class ConfigError extends TrailwatchError {
 
   constructor(scope: string, problems: ConfigProblem[], options?: { cause?: unknown }) {
     const lines = problems.map((p) => `  ${p.variable}: ${p.message}`);
-    super(`${scope}: invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}`, options);
+    super(
+      `${scope}: invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}`,
+      options,
+    );
     this.name = 'ConfigError';
     this.problems = problems;
   }
@@ -69,10 +72,19 @@ export class PublishError extends TrailwatchError {
   readonly failed: readonly FailedPublish[];
   readonly published: number;
 
-  constructor(topicArn: string, failed: FailedPublish[], published: number, detail: string, options?: { cause?: unknown }) {
+  constructor(
+    topicArn: string,
+    failed: FailedPublish[],
+    published: number,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
     const first = failed.slice(0, 3).map((f) => `${f.id}: ${f.code}${f.message ? ` (${f.message})` : ''}`);
     const more = failed.length > first.length ? `, and ${failed.length - first.length} more` : '';
-    super(`${topicArn}: ${failed.length} message${failed.length === 1 ? '' : 's'} not published ${detail}: ${first.join('; ')}${more}`, options);
+    super(
+      `${topicArn}: ${failed.length} message${failed.length === 1 ? '' : 's'} not published ${detail}: ${first.join('; ')}${more}`,
+      options,
+    );
     this.name = 'PublishError';
     this.topicArn = topicArn;
     this.failed = failed;
@@ -88,7 +100,9 @@ export class DeliveryError extends TrailwatchError {
   constructor(errors: Error[], total: number) {
     const lines = errors.slice(0, 5).map((e) => `  ${e.message.split('\n')[0] ?? ''}`);
     const more = errors.length > lines.length ? `\n  and ${errors.length - lines.length} more` : '';
-    super(`${errors.length} of ${total} object${total === 1 ? '' : 's'} failed:\n${lines.join('\n')}${more}`, { cause: errors[0] });
+    super(`${errors.length} of ${total} object${total === 1 ? '' : 's'} failed:\n${lines.join('\n')}${more}`, {
+      cause: errors[0],
+    });
     this.name = 'DeliveryError';
     this.errors = errors;
   }
@@ -107,11 +121,21 @@ export class IndexWriteError extends TrailwatchError {
   readonly reason: string;
 
   constructor(
-    details: { logGroupName: string; logStreamName: string; operation: IndexWriteError['operation']; events: number; attempts: number; reason: string },
+    details: {
+      logGroupName: string;
+      logStreamName: string;
+      operation: IndexWriteError['operation'];
+      events: number;
+      attempts: number;
+      reason: string;
+    },
     detail: string,
     options?: { cause?: unknown },
   ) {
-    super(`${details.logGroupName}/${details.logStreamName}: ${details.operation} failed after ${details.attempts} attempt${details.attempts === 1 ? '' : 's'}${details.events > 0 ? ` (${details.events} events not written)` : ''}: ${detail}`, options);
+    super(
+      `${details.logGroupName}/${details.logStreamName}: ${details.operation} failed after ${details.attempts} attempt${details.attempts === 1 ? '' : 's'}${details.events > 0 ? ` (${details.events} events not written)` : ''}: ${detail}`,
+      options,
+    );
     this.name = 'IndexWriteError';
     this.logGroupName = details.logGroupName;
     this.logStreamName = details.logStreamName;
@@ -152,7 +176,10 @@ export class ObjectBodyError extends TrailwatchError {
     const version = place.versionId ? ` (version ${place.versionId})` : '';
     const of = place.contentLength !== undefined ? ` of ${place.contentLength.toLocaleString('en-US')}` : '';
     // Before any body (GetObject unanswered, a file not started) there is no "how far" to say.
-    const progress = place.bytesRead > 0 || place.contentLength !== undefined ? `, after ${place.bytesRead.toLocaleString('en-US')}${of} bytes` : '';
+    const progress =
+      place.bytesRead > 0 || place.contentLength !== undefined
+        ? `, after ${place.bytesRead.toLocaleString('en-US')}${of} bytes`
+        : '';
     super(`s3://${place.bucket}/${place.key}${version}: ${detail}${progress}`, options);
     this.name = 'ObjectBodyError';
     this.code = code;

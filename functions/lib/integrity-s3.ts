@@ -19,7 +19,12 @@ export function isNotFound(error: unknown): boolean {
 }
 
 /** A digest object read whole and inflated, with its metadata; undefined when there is no such object. */
-export async function fetchDigest(s3: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<FetchedDigest | undefined> {
+export async function fetchDigest(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  signal?: AbortSignal,
+): Promise<FetchedDigest | undefined> {
   let response;
   try {
     response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), signal ? { abortSignal: signal } : {});
@@ -39,7 +44,11 @@ export async function fetchDigest(s3: S3Client, bucket: string, key: string, sig
 }
 
 /** The signature metadata of an object, or undefined when it does not exist (HeadObject: no body is read). */
-export async function headSignature(s3: S3Client, bucket: string, key: string): Promise<{ signature: string | undefined } | undefined> {
+export async function headSignature(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+): Promise<{ signature: string | undefined } | undefined> {
   try {
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     return { signature: head.Metadata?.signature };
@@ -49,7 +58,10 @@ export async function headSignature(s3: S3Client, bucket: string, key: string): 
   }
 }
 
-export type LogHash = { found: false } | { found: true; sha256: string; bytes: number } | { found: true; unreadable: string };
+export type LogHash =
+  | { found: false }
+  | { found: true; sha256: string; bytes: number }
+  | { found: true; unreadable: string };
 
 /** The SHA-256 of a log file's uncompressed content, computed as it streams. */
 export async function hashLogFile(s3: S3Client, bucket: string, key: string): Promise<LogHash> {

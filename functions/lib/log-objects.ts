@@ -24,7 +24,10 @@ export interface Skip {
 /** AWSLogs/<account>/<folder>/ folders with a detail of their own. */
 const FOLDER_SKIPS: Readonly<Record<string, Skip>> = {
   Config: { reason: 'aws-config', detail: 'an AWS Config file' },
-  'CloudTrail-Insight': { reason: 'other-aws-logs', detail: 'a CloudTrail Insights file (Insights events, not API calls)' },
+  'CloudTrail-Insight': {
+    reason: 'other-aws-logs',
+    detail: 'a CloudTrail Insights file (Insights events, not API calls)',
+  },
 };
 
 /** Why `ref` is not a CloudTrail log file to read, or undefined when it is one. */
@@ -33,13 +36,16 @@ export function skipReason(ref: ObjectRef): Skip | undefined {
   if (!ref.created) return { reason: 'not-created', detail: `${ref.eventName} event, not a new object` };
   if (key.endsWith('/')) return { reason: 'folder', detail: 'a folder marker (key ends with /)' };
   const name = key.slice(key.lastIndexOf('/') + 1);
-  if (name === 'ConfigWritabilityCheckFile') return { reason: 'config-writability-check', detail: "AWS Config's bucket write check" };
+  if (name === 'ConfigWritabilityCheckFile')
+    return { reason: 'config-writability-check', detail: "AWS Config's bucket write check" };
   if (ref.size === 0) return { reason: 'empty', detail: 'zero bytes' };
   const kind = classifyCloudTrailKey(key);
-  if (kind.kind !== 'other') return kind.kind === 'log' ? undefined : { reason: 'digest', detail: 'a CloudTrail digest file' };
+  if (kind.kind !== 'other')
+    return kind.kind === 'log' ? undefined : { reason: 'digest', detail: 'a CloudTrail digest file' };
   if (kind.why === 'not-json') return { reason: 'not-json', detail: kind.detail };
   if (kind.why === 'other-folder') {
-    const known = kind.folder !== undefined && Object.hasOwn(FOLDER_SKIPS, kind.folder) ? FOLDER_SKIPS[kind.folder] : undefined;
+    const known =
+      kind.folder !== undefined && Object.hasOwn(FOLDER_SKIPS, kind.folder) ? FOLDER_SKIPS[kind.folder] : undefined;
     return known ?? { reason: 'other-aws-logs', detail: kind.detail };
   }
   return { reason: 'not-cloudtrail-log', detail: kind.detail };

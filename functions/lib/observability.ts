@@ -23,10 +23,18 @@ export interface Observability {
  * alarm, which must fire when *this* stack reads nothing. Read here, beside Powertools' own variables, because the
  * metrics exist before the function's config is loaded (and must report a config error).
  */
-export function createObservability(serviceName: string, env: Readonly<Record<string, string | undefined>> = process.env): Observability {
+export function createObservability(
+  serviceName: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Observability {
   const logger = new Logger({ serviceName });
   const stack = env.TRAILWATCH_STACK?.trim();
-  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName, logger, ...(stack ? { defaultDimensions: { stack } } : {}) });
+  const metrics = new Metrics({
+    namespace: METRICS_NAMESPACE,
+    serviceName,
+    logger,
+    ...(stack ? { defaultDimensions: { stack } } : {}),
+  });
   return { logger, metrics };
 }
 
@@ -57,7 +65,11 @@ export interface FileReport {
 }
 
 /** The per-file log line and metrics. `details` are the function's own fields (alerts by rule...). */
-export function reportFileRead({ logger, metrics }: Observability, report: FileReport, details: Record<string, unknown> = {}): void {
+export function reportFileRead(
+  { logger, metrics }: Observability,
+  report: FileReport,
+  details: Record<string, unknown> = {},
+): void {
   const { stats } = report;
   logger.info('log file read', {
     bucket: report.bucket,
@@ -74,7 +86,14 @@ export function reportFileRead({ logger, metrics }: Observability, report: FileR
     ...details,
   });
   // Read whole, but not as CloudTrail wrote it (e.g. TRAILING_BYTES after the gzip data: shared/reader/gunzip.ts).
-  for (const warning of stats.warnings) logger.warn('log file warning', { bucket: report.bucket, key: report.key, code: warning.code, location: warning.location, message: warning.message });
+  for (const warning of stats.warnings)
+    logger.warn('log file warning', {
+      bucket: report.bucket,
+      key: report.key,
+      code: warning.code,
+      location: warning.location,
+      message: warning.message,
+    });
   metrics.addMetric(FileMetrics.filesRead, MetricUnit.Count, 1);
   metrics.addMetric(FileMetrics.records, MetricUnit.Count, stats.records);
   metrics.addMetric(FileMetrics.malformedRecords, MetricUnit.Count, stats.malformed);
@@ -82,11 +101,28 @@ export function reportFileRead({ logger, metrics }: Observability, report: FileR
 }
 
 export function reportFileSkipped({ logger, metrics }: Observability, ref: ObjectRef, skip: Skip, via: string): void {
-  logger.info('object skipped', { bucket: ref.bucket, key: ref.key, via, reason: skip.reason, detail: skip.detail, size: ref.size });
+  logger.info('object skipped', {
+    bucket: ref.bucket,
+    key: ref.key,
+    via,
+    reason: skip.reason,
+    detail: skip.detail,
+    size: ref.size,
+  });
   metrics.addMetric(FileMetrics.filesSkipped, MetricUnit.Count, 1);
 }
 
-export function reportFileFailed({ logger, metrics }: Observability, ref: ObjectRef, via: string, error: unknown): void {
-  logger.error('log file failed', { bucket: ref.bucket, key: ref.key, via, error: error instanceof Error ? error : String(error) });
+export function reportFileFailed(
+  { logger, metrics }: Observability,
+  ref: ObjectRef,
+  via: string,
+  error: unknown,
+): void {
+  logger.error('log file failed', {
+    bucket: ref.bucket,
+    key: ref.key,
+    via,
+    error: error instanceof Error ? error : String(error),
+  });
   metrics.addMetric(FileMetrics.filesFailed, MetricUnit.Count, 1);
 }

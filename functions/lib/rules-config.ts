@@ -49,13 +49,27 @@ export function readRuleOptions(reader: EnvReader): RuleOptions {
 }
 
 /** RULES_FILE then RULES_YAML, then the ruleset compiled with `ruleOptions`; every problem filed on `reader`. */
-export function compileRulesFromEnv(reader: EnvReader, env: Env, ruleOptions: RuleOptions, options: CompileRulesOptions): RulesFromEnv {
+export function compileRulesFromEnv(
+  reader: EnvReader,
+  env: Env,
+  ruleOptions: RuleOptions,
+  options: CompileRulesOptions,
+): RulesFromEnv {
   const files = readRulesFiles(reader, env, options);
   const sources = files.map((f) => f.source);
   const blockers = ['RULES_FILE', 'RULES_YAML', 'DISABLED_RULES', 'SEVERITY_OVERRIDES', ...(options.blockedBy ?? [])];
   if (blockers.some((v) => reader.hasProblem(v))) return { ruleset: undefined, sources };
   try {
-    return { ruleset: compileRuleset({ files, disabled: ruleOptions.disabled, severities: ruleOptions.severities, minSeverity: options.minSeverity, ...(options.trailwatchResources ? { trailwatchResources: options.trailwatchResources } : {}) }), sources };
+    return {
+      ruleset: compileRuleset({
+        files,
+        disabled: ruleOptions.disabled,
+        severities: ruleOptions.severities,
+        minSeverity: options.minSeverity,
+        ...(options.trailwatchResources ? { trailwatchResources: options.trailwatchResources } : {}),
+      }),
+      sources,
+    };
   } catch (error) {
     if (!(error instanceof RulesError)) throw error;
     reader.problem(variableOf(error.source), error.message);
@@ -64,7 +78,11 @@ export function compileRulesFromEnv(reader: EnvReader, env: Env, ruleOptions: Ru
 }
 
 /** RULES_FILE (a YAML/JSON file bundled with the function) then RULES_YAML (inline), in that order. */
-function readRulesFiles(reader: EnvReader, env: Env, options: RulesLoadOptions): Array<{ source: string; content: RulesFile }> {
+function readRulesFiles(
+  reader: EnvReader,
+  env: Env,
+  options: RulesLoadOptions,
+): Array<{ source: string; content: RulesFile }> {
   const files: Array<{ source: string; content: RulesFile }> = [];
   const file = reader.value('RULES_FILE');
   if (file !== undefined) {
@@ -75,7 +93,10 @@ function readRulesFiles(reader: EnvReader, env: Env, options: RulesLoadOptions):
       text = (options.readFile ?? ((f: string) => readFileSync(f, 'utf8')))(full);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      reader.problem('RULES_FILE', `cannot read ${full}: ${code === 'ENOENT' ? 'no such file (paths are relative to the function code, LAMBDA_TASK_ROOT)' : (error as Error).message}`);
+      reader.problem(
+        'RULES_FILE',
+        `cannot read ${full}: ${code === 'ENOENT' ? 'no such file (paths are relative to the function code, LAMBDA_TASK_ROOT)' : (error as Error).message}`,
+      );
     }
     if (text !== undefined) parseInto(reader, files, 'RULES_FILE', text, `RULES_FILE ${file}`);
   }
@@ -84,7 +105,13 @@ function readRulesFiles(reader: EnvReader, env: Env, options: RulesLoadOptions):
   return files;
 }
 
-function parseInto(reader: EnvReader, files: Array<{ source: string; content: RulesFile }>, variable: string, text: string, source: string): void {
+function parseInto(
+  reader: EnvReader,
+  files: Array<{ source: string; content: RulesFile }>,
+  variable: string,
+  text: string,
+  source: string,
+): void {
   try {
     files.push({ source, content: parseRulesFile(text, source) });
   } catch (error) {

@@ -82,18 +82,36 @@ export async function readObject<T>(
   const body = response.Body;
   if (!(body instanceof Readable)) {
     destroyUnknownBody(body);
-    throw new ObjectReadError(ref.bucket, key, 'NoBody', `GetObject returned ${body === undefined ? 'no body' : 'a body that is not a Node stream'}`);
+    throw new ObjectReadError(
+      ref.bucket,
+      key,
+      'NoBody',
+      `GetObject returned ${body === undefined ? 'no body' : 'a body that is not a Node stream'}`,
+    );
   }
   const contentLength = response.ContentLength;
   if (contentLength === 0) {
     // CloudTrail's SNS notification gives no size, so an empty object is only seen here.
     release(body);
-    throw new ObjectSkipped(ref.bucket, key, { reason: 'empty', detail: 'zero bytes (Content-Length 0; the trigger gave no size)' });
+    throw new ObjectSkipped(ref.bucket, key, {
+      reason: 'empty',
+      detail: 'zero bytes (Content-Length 0; the trigger gave no size)',
+    });
   }
   const state: BodyWatchState = { bytesRead: 0 };
-  const place = { bucket: ref.bucket, key, ...(ref.versionId ? { versionId: ref.versionId } : {}), ...(contentLength !== undefined ? { contentLength } : {}) };
+  const place = {
+    bucket: ref.bucket,
+    key,
+    ...(ref.versionId ? { versionId: ref.versionId } : {}),
+    ...(contentLength !== undefined ? { contentLength } : {}),
+  };
   const expectedMd5 = etagMd5(response);
-  const watched = watchBody(body, state, { place, stallMs: options.stallMs ?? DEFAULT_STALL_TIMEOUT_MS, ...(signal ? { signal } : {}), ...(expectedMd5 ? { expectedMd5 } : {}) });
+  const watched = watchBody(body, state, {
+    place,
+    stallMs: options.stallMs ?? DEFAULT_STALL_TIMEOUT_MS,
+    ...(signal ? { signal } : {}),
+    ...(expectedMd5 ? { expectedMd5 } : {}),
+  });
   const minChunkBytes = options.minChunkBytes ?? DEFAULT_MIN_CHUNK_BYTES;
   try {
     let source: AsyncIterable<Uint8Array> | Iterable<Uint8Array> = watched;
@@ -108,20 +126,42 @@ export async function readObject<T>(
         // errors (stall, deadline, checksum) are already typed.
         if (error instanceof ObjectBodyError) throw error;
         const location = { file: s3Url(ref.bucket, key), compressedOffset: state.bytesRead };
-        throw new LogFileError('READ_FAILED', location, `reading failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new LogFileError(
+          'READ_FAILED',
+          location,
+          `reading failed: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
       }
       source = handOver(pieces);
     }
     const chunks = coalesce(source, minChunkBytes);
     const checksum = expectedMd5 ? 'etag-md5' : 'sdk';
-    return await consume({ bucket: ref.bucket, key, file: s3Url(ref.bucket, key), contentLength, checksum, checkedBeforeConsumed, body, chunks });
+    return await consume({
+      bucket: ref.bucket,
+      key,
+      file: s3Url(ref.bucket, key),
+      contentLength,
+      checksum,
+      checkedBeforeConsumed,
+      body,
+      chunks,
+    });
   } catch (error) {
     // The core wraps a broken body as READ_FAILED at its offset; the watch knows why it broke.
     const failure = state.failure;
-    if (failure && failure.error !== error) throw new ObjectBodyError(failure.code, { ...place, bytesRead: failure.bytesRead }, failure.detail, { cause: error });
+    if (failure && failure.error !== error)
+      throw new ObjectBodyError(failure.code, { ...place, bytesRead: failure.bytesRead }, failure.detail, {
+        cause: error,
+      });
     if (!failure && signal?.aborted && signal.reason instanceof InvocationDeadlineError) {
       // The body was read; the consumer's own work (the indexer's writes) was stopped by the deadline.
-      throw new ObjectBodyError('DEADLINE_REACHED', { ...place, bytesRead: state.bytesRead }, `stopped at the invocation's deadline (${signal.reason.marginMs} ms of the function's timeout left)`, { cause: error });
+      throw new ObjectBodyError(
+        'DEADLINE_REACHED',
+        { ...place, bytesRead: state.bytesRead },
+        `stopped at the invocation's deadline (${signal.reason.marginMs} ms of the function's timeout left)`,
+        { cause: error },
+      );
     }
     throw error;
   } finally {
@@ -133,7 +173,10 @@ export async function readObject<T>(
  * Pieces of `source` joined to at least `minBytes`. When the source fails, what arrived before the failure is
  * still given first, so the consumer's byte count (the offset in its error) is where the connection broke.
  */
-export async function* coalesce(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, minBytes: number): AsyncGenerator<Buffer> {
+export async function* coalesce(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  minBytes: number,
+): AsyncGenerator<Buffer> {
   let pending: Buffer[] = [];
   let size = 0;
   const take = (): Buffer => {
@@ -170,11 +213,19 @@ export function release(body: Readable): void {
   if (!body.readableEnded && !body.destroyed) body.destroy();
 }
 
-async function getObject(s3: S3Client, ref: ObjectRef, signal: AbortSignal | undefined): Promise<{ key: string; response: GetObjectCommandOutput }> {
+async function getObject(
+  s3: S3Client,
+  ref: ObjectRef,
+  signal: AbortSignal | undefined,
+): Promise<{ key: string; response: GetObjectCommandOutput }> {
   const keys = [ref.key, ...(ref.alternativeKeys ?? [])];
   for (const [i, key] of keys.entries()) {
     try {
-      const command = new GetObjectCommand({ Bucket: ref.bucket, Key: key, ...(ref.versionId ? { VersionId: ref.versionId } : {}) });
+      const command = new GetObjectCommand({
+        Bucket: ref.bucket,
+        Key: key,
+        ...(ref.versionId ? { VersionId: ref.versionId } : {}),
+      });
       const response = await s3.send(command, signal ? { abortSignal: signal } : {});
       return { key, response };
     } catch (error) {
@@ -182,9 +233,24 @@ async function getObject(s3: S3Client, ref: ObjectRef, signal: AbortSignal | und
       if (error instanceof NoSuchKey && i < keys.length - 1) continue;
       if (signal?.aborted && signal.reason instanceof InvocationDeadlineError) {
         const place = { bucket: ref.bucket, key, ...(ref.versionId ? { versionId: ref.versionId } : {}), bytesRead: 0 };
-        throw new ObjectBodyError('DEADLINE_REACHED', place, `GetObject not answered before the invocation's deadline (${signal.reason.message})`, { cause: error });
+        throw new ObjectBodyError(
+          'DEADLINE_REACHED',
+          place,
+          `GetObject not answered before the invocation's deadline (${signal.reason.message})`,
+          { cause: error },
+        );
       }
-      throw objectReadError(ref.bucket, key, error, keys.length > 1 ? ` (also tried ${keys.filter((k) => k !== key).map((k) => JSON.stringify(k)).join(', ')})` : '');
+      throw objectReadError(
+        ref.bucket,
+        key,
+        error,
+        keys.length > 1
+          ? ` (also tried ${keys
+              .filter((k) => k !== key)
+              .map((k) => JSON.stringify(k))
+              .join(', ')})`
+          : '',
+      );
     }
   }
   /* c8 ignore next */
@@ -194,7 +260,13 @@ async function getObject(s3: S3Client, ref: ObjectRef, signal: AbortSignal | und
 function objectReadError(bucket: string, key: string, error: unknown, tried: string): ObjectReadError {
   const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return new ObjectReadError(bucket, key, name, `GetObject failed: ${name}${status ? ` (HTTP ${status})` : ''}: ${message}${tried}`, { cause: error });
+  return new ObjectReadError(
+    bucket,
+    key,
+    name,
+    `GetObject failed: ${name}${status ? ` (HTTP ${status})` : ''}: ${message}${tried}`,
+    { cause: error },
+  );
 }
 
 /** A body of another kind (a web ReadableStream or Blob outside Node): cancel what can be cancelled. */

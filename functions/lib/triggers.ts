@@ -23,7 +23,11 @@
 import { z } from 'zod';
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { S3EventNotificationEventBridgeSchema, S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
-import { SnsNotificationSchema, SnsRecordSchema, SnsSqsNotificationSchema } from '@aws-lambda-powertools/parser/schemas/sns';
+import {
+  SnsNotificationSchema,
+  SnsRecordSchema,
+  SnsSqsNotificationSchema,
+} from '@aws-lambda-powertools/parser/schemas/sns';
 import { SqsRecordSchema } from '@aws-lambda-powertools/parser/schemas/sqs';
 import { API_CALL_DETAIL_TYPE } from '../../shared/rules/fast-path-pattern.js';
 import { TriggerError } from './errors.js';
@@ -122,11 +126,18 @@ const ApiCallEventSchema = EventBridgeSchema.pick({ id: true }).extend({
 });
 
 /** CloudTrail's log-delivery notification: the SNS `Message` of a trail's topic. */
-const CloudTrailNotification = z.object({ s3Bucket: z.string().min(1), s3ObjectKey: z.array(z.string().min(1)).min(1) });
+const CloudTrailNotification = z.object({
+  s3Bucket: z.string().min(1),
+  s3ObjectKey: z.array(z.string().min(1)).min(1),
+});
 
 /** The SNS notification inside a Lambda SNS event, and (with URL instead of Url) an SQS body. */
-const SnsMessage = SnsNotificationSchema.pick({ Message: true, MessageId: true, TopicArn: true }).extend({ Type: z.string() });
-const SnsSqsMessage = SnsSqsNotificationSchema.pick({ Message: true, MessageId: true, TopicArn: true }).extend({ Type: z.string() });
+const SnsMessage = SnsNotificationSchema.pick({ Message: true, MessageId: true, TopicArn: true }).extend({
+  Type: z.string(),
+});
+const SnsSqsMessage = SnsSqsNotificationSchema.pick({ Message: true, MessageId: true, TopicArn: true }).extend({
+  Type: z.string(),
+});
 const SnsEvent = z.object({
   Records: z.array(SnsRecordSchema.pick({ EventSource: true }).extend({ Sns: SnsMessage })).min(1),
 });
@@ -162,15 +173,28 @@ function sqsRefs(event: { Records: unknown[] }): ObjectRefs {
   const messages: SqsMessageRefs[] = [];
   const poison: PoisonSqsRecord[] = [];
   for (const [index, raw] of event.Records.entries()) {
-    const messageId = isObject(raw) && typeof raw.messageId === 'string' && raw.messageId.length > 0 ? raw.messageId : undefined;
+    const messageId =
+      isObject(raw) && typeof raw.messageId === 'string' && raw.messageId.length > 0 ? raw.messageId : undefined;
     if (messageId === undefined || !isObject(raw)) {
-      poison.push({ index, error: new TriggerError('INVALID_TRIGGER', describeShape(raw), `SQS record ${index} has no messageId: it cannot be reported as a batch item failure`) });
+      poison.push({
+        index,
+        error: new TriggerError(
+          'INVALID_TRIGGER',
+          describeShape(raw),
+          `SQS record ${index} has no messageId: it cannot be reported as a batch item failure`,
+        ),
+      });
       continue;
     }
     const record = raw as { messageId: string } & Record<string, unknown>;
     try {
       const parsed = SqsRecord.safeParse(raw);
-      if (!parsed.success) throw new TriggerError('INVALID_TRIGGER', describeShape(raw), `SQS record ${index} (message ${messageId}) is not an SQS message: ${issues(parsed.error)}`);
+      if (!parsed.success)
+        throw new TriggerError(
+          'INVALID_TRIGGER',
+          describeShape(raw),
+          `SQS record ${index} (message ${messageId}) is not an SQS message: ${issues(parsed.error)}`,
+        );
       const delivery = payloadDelivery(parseJson(parsed.data.body, `SQS message ${messageId} body`), ['sqs'], 1);
       messages.push({ messageId, record, result: { ok: true, delivery } });
     } catch (error) {
@@ -183,7 +207,8 @@ function sqsRefs(event: { Records: unknown[] }): ObjectRefs {
 
 /** A payload that is, or wraps, the S3 objects: S3 notification, EventBridge event, CloudTrail notification, SNS. */
 function payloadDelivery(payload: unknown, via: string[], depth: number): Delivery {
-  if (depth > MAX_DEPTH) throw new TriggerError('INVALID_TRIGGER', describeShape(payload), `envelopes nested more than ${MAX_DEPTH} deep`);
+  if (depth > MAX_DEPTH)
+    throw new TriggerError('INVALID_TRIGGER', describeShape(payload), `envelopes nested more than ${MAX_DEPTH} deep`);
   const sources = recordSources(payload);
   if (sources?.size === 1 && sources.has('aws:s3')) return s3NotificationDelivery(payload, [...via, 's3']);
   if (sources?.size === 1 && sources.has('aws:sns')) return snsEventDelivery(payload, [...via, 'sns'], depth);
@@ -192,8 +217,10 @@ function payloadDelivery(payload: unknown, via: string[], depth: number): Delive
   }
   if (!isObject(payload) || sources) throw unknownShape(payload, via);
 
-  if (payload['detail-type'] === API_CALL_DETAIL_TYPE) return apiCallDelivery(payload, [...via, 'eventbridge', 'cloudtrail-api-call']);
-  if (payload.source === 'aws.s3' && 'detail-type' in payload) return eventBridgeDelivery(payload, [...via, 'eventbridge']);
+  if (payload['detail-type'] === API_CALL_DETAIL_TYPE)
+    return apiCallDelivery(payload, [...via, 'eventbridge', 'cloudtrail-api-call']);
+  if (payload.source === 'aws.s3' && 'detail-type' in payload)
+    return eventBridgeDelivery(payload, [...via, 'eventbridge']);
   if ('s3Bucket' in payload || 's3ObjectKey' in payload) return cloudTrailDelivery(payload, [...via, 'cloudtrail']);
   if (payload.Event === 's3:TestEvent') {
     const test = parseAs(S3TestEvent, payload, 'S3 test event');
@@ -267,7 +294,10 @@ function snsMessageDelivery(message: z.infer<typeof SnsMessage>, via: string[], 
 function mergeDeliveries(deliveries: Delivery[], via: string[]): Delivery {
   const vias = [...new Set(deliveries.map((d) => d.via))];
   return {
-    via: vias.length === 1 ? (vias[0] ?? via.join('>')) : `${via.join('>')}>(${vias.map((v) => v.split('>').pop()).join('|')})`,
+    via:
+      vias.length === 1
+        ? (vias[0] ?? via.join('>'))
+        : `${via.join('>')}>(${vias.map((v) => v.split('>').pop()).join('|')})`,
     objects: deliveries.flatMap((d) => d.objects),
     notes: deliveries.flatMap((d) => d.notes),
     ...(deliveries.some((d) => d.apiCalls) ? { apiCalls: deliveries.flatMap((d) => d.apiCalls ?? []) } : {}),
@@ -282,7 +312,11 @@ export function decodeNotificationKey(key: string): string {
   try {
     return decodeURIComponent(key.replace(/\+/g, ' '));
   } catch {
-    throw new TriggerError('INVALID_TRIGGER', JSON.stringify(key), 'S3 notification object key is not URL-encoded as S3 encodes keys');
+    throw new TriggerError(
+      'INVALID_TRIGGER',
+      JSON.stringify(key),
+      'S3 notification object key is not URL-encoded as S3 encodes keys',
+    );
   }
 }
 
@@ -330,7 +364,8 @@ function recordSources(value: unknown): Set<string> | undefined {
 
 function parseAs<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new TriggerError('INVALID_TRIGGER', describeShape(value), `not a valid ${what}: ${issues(parsed.error)}`);
+  if (!parsed.success)
+    throw new TriggerError('INVALID_TRIGGER', describeShape(value), `not a valid ${what}: ${issues(parsed.error)}`);
   return parsed.data;
 }
 
@@ -375,7 +410,9 @@ export function describeShape(value: unknown): string {
     const first: unknown = record.Records[0];
     if (isObject(first)) {
       const source = first.eventSource ?? first.EventSource;
-      parts.push(`Records[0] ${typeof source === 'string' ? `from ${source}` : `with keys ${truncate(Object.keys(first).join(', '), 80)}`}`);
+      parts.push(
+        `Records[0] ${typeof source === 'string' ? `from ${source}` : `with keys ${truncate(Object.keys(first).join(', '), 80)}`}`,
+      );
     } else parts.push(`${record.Records.length} Records`);
   }
   for (const field of ['source', 'detail-type', 'Type'] as const) {

@@ -41,7 +41,13 @@ export function alertMessages(items: readonly CollectedAlert[], routing: Routing
     const sns = buildSnsMessage(item.alert, item.raw === undefined ? undefined : { raw: item.raw });
     const identity = { ...identify(item), alert: item.alert };
     if (toPeople) {
-      routed.alertTopic.push({ message: sns.message, structure: 'json', subject: sns.subject, attributes: sns.attributes, ...identity });
+      routed.alertTopic.push({
+        message: sns.message,
+        structure: 'json',
+        subject: sns.subject,
+        attributes: sns.attributes,
+        ...identity,
+      });
     }
     if (toPrograms) {
       // The `default` string of the json structure: the alert JSON, already fitted to SNS's size limit.
@@ -56,7 +62,11 @@ export function alertMessages(items: readonly CollectedAlert[], routing: Routing
 function identify({ alert }: CollectedAlert): Pick<OutgoingMessage, 'label' | 'group' | 'dedupKey'> {
   if (isSummaryAlert(alert)) {
     const id = `${alert.rule} summary of ${alert.count} in ${alert.file ?? 'a file'}`;
-    return { label: id, group: alert.rule, dedupKey: `${alert.rule}/summary/${alert.file ?? ''}/${alert.eventIDs[0] ?? alert.firstEventTime}` };
+    return {
+      label: id,
+      group: alert.rule,
+      dedupKey: `${alert.rule}/summary/${alert.file ?? ''}/${alert.eventIDs[0] ?? alert.firstEventTime}`,
+    };
   }
   return {
     label: `${alert.rule} ${alert.eventID ?? `${alert.file ?? ''}#${alert.recordIndex ?? ''}`}`,

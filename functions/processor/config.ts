@@ -2,7 +2,17 @@
 import { severityRank, type Ruleset } from '../../shared/rules/engine.js';
 import type { Severity } from '../../shared/rules/types.js';
 import type { TrailwatchResources } from '../../shared/rules/builtin/self-protection.js';
-import { EnvReader, integer, InvalidValue, readAwsClientSettings, severity, snsTopicArn, type AwsClientSettings, type Env, type ValueParser } from '../lib/config.js';
+import {
+  EnvReader,
+  integer,
+  InvalidValue,
+  readAwsClientSettings,
+  severity,
+  snsTopicArn,
+  type AwsClientSettings,
+  type Env,
+  type ValueParser,
+} from '../lib/config.js';
 import { compileRulesFromEnv, readRuleOptions, type RulesLoadOptions } from '../lib/rules-config.js';
 import { readTrailwatchResources } from './self-resources.js';
 
@@ -45,7 +55,8 @@ export interface ProcessorConfig {
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html).
  */
 export const dynamoDbTableName: ValueParser<string> = (value) => {
-  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(value)) throw new InvalidValue('must be a DynamoDB table name (3-255 letters, digits, _ - .), not an ARN');
+  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(value))
+    throw new InvalidValue('must be a DynamoDB table name (3-255 letters, digits, _ - .), not an ARN');
   return value;
 };
 
@@ -58,8 +69,15 @@ export function loadProcessorConfig(env: Env, options: LoadOptions = {}): Proces
   const minSeverity = reader.optional('MIN_SEVERITY', severity, DEFAULT_MIN_SEVERITY);
   const eventsTopicArn = reader.optional('ALERT_EVENTS_TOPIC_ARN', snsTopicArn, undefined);
   const eventsMinSeverity = reader.optional('ALERT_EVENTS_MIN_SEVERITY', severity, minSeverity);
-  if (reader.value('ALERT_EVENTS_MIN_SEVERITY') !== undefined && !eventsTopicArn && !reader.hasProblem('ALERT_EVENTS_TOPIC_ARN')) {
-    reader.problem('ALERT_EVENTS_MIN_SEVERITY', 'set, but ALERT_EVENTS_TOPIC_ARN is not: there is no events topic to apply it to');
+  if (
+    reader.value('ALERT_EVENTS_MIN_SEVERITY') !== undefined &&
+    !eventsTopicArn &&
+    !reader.hasProblem('ALERT_EVENTS_TOPIC_ARN')
+  ) {
+    reader.problem(
+      'ALERT_EVENTS_MIN_SEVERITY',
+      'set, but ALERT_EVENTS_TOPIC_ARN is not: there is no events topic to apply it to',
+    );
   }
   const stormThreshold = reader.optional('ALERT_STORM_THRESHOLD', integer(1, 10_000), DEFAULT_STORM_THRESHOLD);
   const dedupeTable = reader.optional('ALERT_DEDUPE_TABLE', dynamoDbTableName, undefined);
@@ -69,7 +87,10 @@ export function loadProcessorConfig(env: Env, options: LoadOptions = {}): Proces
   const aws = readAwsClientSettings(reader);
 
   // Rules below both floors cannot reach either topic: they are not evaluated at all.
-  const floor = severityRank(eventsTopicArn ? eventsMinSeverity : minSeverity) < severityRank(minSeverity) ? eventsMinSeverity : minSeverity;
+  const floor =
+    severityRank(eventsTopicArn ? eventsMinSeverity : minSeverity) < severityRank(minSeverity)
+      ? eventsMinSeverity
+      : minSeverity;
   const { ruleset, sources } = compileRulesFromEnv(reader, env, ruleOptions, {
     ...options,
     minSeverity: floor,

@@ -28,7 +28,9 @@ export class DedupeBusyError extends TrailwatchError {
   constructor(where: string, labels: string[]) {
     const shown = labels.slice(0, 3).join('; ');
     const more = labels.length > 3 ? `, and ${labels.length - 3} more` : '';
-    super(`${where}: ${labels.length} alert${labels.length === 1 ? ' is' : 's are'} being published by another delivery (${shown}${more}); retried later`);
+    super(
+      `${where}: ${labels.length} alert${labels.length === 1 ? ' is' : 's are'} being published by another delivery (${shown}${more}); retried later`,
+    );
     this.name = 'DedupeBusyError';
     this.where = where;
     this.labels = labels;

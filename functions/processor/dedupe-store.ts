@@ -8,7 +8,13 @@
 // - markPublished: UpdateItem to `published`, after SNS took the message;
 // - release: UpdateItem that ends our own lease early, when publishing failed, so the retry need not wait for it.
 // Conditional writes: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html
-import { ConditionalCheckFailedException, GetItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { existingClaim, expiresAt, leaseUntil, type ClaimItem, type ClaimOutcome } from '../../shared/dedupe/claims.js';
 import { DedupeStoreError } from './dedupe-errors.js';
 
@@ -76,7 +82,11 @@ export class DedupeStore {
           // (twice, then) either way, and `published` is the truth for both.
           UpdateExpression: 'SET #status = :published, #owner = :owner, expiresAt = :expires',
           ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
-          ExpressionAttributeValues: { ':published': { S: 'published' }, ':owner': { S: owner }, ':expires': { N: String(expiresAt(now)) } },
+          ExpressionAttributeValues: {
+            ':published': { S: 'published' },
+            ':owner': { S: owner },
+            ':expires': { N: String(expiresAt(now)) },
+          },
         }),
         signal ? { abortSignal: signal } : {},
       );
@@ -95,7 +105,11 @@ export class DedupeStore {
           UpdateExpression: 'SET leaseUntil = :zero',
           ConditionExpression: '#owner = :owner AND #status = :inProgress',
           ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
-          ExpressionAttributeValues: { ':zero': { N: '0' }, ':owner': { S: owner }, ':inProgress': { S: 'in-progress' } },
+          ExpressionAttributeValues: {
+            ':zero': { N: '0' },
+            ':owner': { S: owner },
+            ':inProgress': { S: 'in-progress' },
+          },
         }),
         signal ? { abortSignal: signal } : {},
       );
@@ -143,7 +157,10 @@ export class DedupeStore {
 }
 
 function isConditionFailed(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error instanceof Error && error.name === 'ConditionalCheckFailedException');
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
+  );
 }
 
 function toClaimItem(item: Record<string, AttributeValue>): ClaimItem {

@@ -72,18 +72,29 @@ export async function deliverAlerts(
     delivered.alreadyPublished += result.alreadyPublished;
     busy.push(...result.busy);
     for (const error of result.unrecorded) {
-      ctx.obs.logger.error('alert published but not recorded in the dedupe table; a later delivery may publish it again', { where, topicArn, key: error.key, error });
+      ctx.obs.logger.error(
+        'alert published but not recorded in the dedupe table; a later delivery may publish it again',
+        { where, topicArn, key: error.key, error },
+      );
     }
-    if (result.unrecorded.length > 0) ctx.obs.metrics.addMetric(DeliveryMetrics.dedupeUnrecorded, MetricUnit.Count, result.unrecorded.length);
+    if (result.unrecorded.length > 0)
+      ctx.obs.metrics.addMetric(DeliveryMetrics.dedupeUnrecorded, MetricUnit.Count, result.unrecorded.length);
     return result.published.length;
   };
   if (routed.alertTopic.length > 0) {
-    delivered.alertTopic = account(await publishOnce(ctx.sns, config.alertTopicArn, routed.alertTopic, ctx.dedupe, options), config.alertTopicArn);
+    delivered.alertTopic = account(
+      await publishOnce(ctx.sns, config.alertTopicArn, routed.alertTopic, ctx.dedupe, options),
+      config.alertTopicArn,
+    );
   }
   if (config.eventsTopicArn && routed.eventsTopic.length > 0) {
-    delivered.eventsTopic = account(await publishOnce(ctx.sns, config.eventsTopicArn, routed.eventsTopic, ctx.dedupe, options), config.eventsTopicArn);
+    delivered.eventsTopic = account(
+      await publishOnce(ctx.sns, config.eventsTopicArn, routed.eventsTopic, ctx.dedupe, options),
+      config.eventsTopicArn,
+    );
   }
-  if (ctx.dedupe) ctx.obs.metrics.addMetric(DeliveryMetrics.alertsAlreadyPublished, MetricUnit.Count, delivered.alreadyPublished);
+  if (ctx.dedupe)
+    ctx.obs.metrics.addMetric(DeliveryMetrics.alertsAlreadyPublished, MetricUnit.Count, delivered.alreadyPublished);
   if (busy.length > 0) throw new DedupeBusyError(where, busy);
   return delivered;
 }
@@ -91,7 +102,14 @@ export async function deliverAlerts(
 /** One latency value per message SNS took. A summary counts from its first event (the storm's start). */
 function recordLatency(obs: Observability, path: AlertPath, published: readonly AlertMessage[], nowMs: number): void {
   for (const message of published) {
-    const eventTime = Date.parse(isSummaryAlert(message.alert) ? message.alert.firstEventTime : message.alert.eventTime);
-    if (Number.isFinite(eventTime)) obs.metrics.addMetric(path === 's3' ? DeliveryMetrics.alertLatencyS3 : DeliveryMetrics.alertLatencyEventBridge, MetricUnit.Milliseconds, Math.max(0, nowMs - eventTime));
+    const eventTime = Date.parse(
+      isSummaryAlert(message.alert) ? message.alert.firstEventTime : message.alert.eventTime,
+    );
+    if (Number.isFinite(eventTime))
+      obs.metrics.addMetric(
+        path === 's3' ? DeliveryMetrics.alertLatencyS3 : DeliveryMetrics.alertLatencyEventBridge,
+        MetricUnit.Milliseconds,
+        Math.max(0, nowMs - eventTime),
+      );
   }
 }

@@ -42,7 +42,12 @@ export function apiCallAlerts(ctx: Pick<DeliverContext, 'config'>, event: ApiCal
   return { alerts, items: collector.drain() };
 }
 
-export async function processApiCall(ctx: DeliverContext, event: ApiCallEvent, via: string, options: PublishOptions): Promise<ApiCallOutcome> {
+export async function processApiCall(
+  ctx: DeliverContext,
+  event: ApiCallEvent,
+  via: string,
+  options: PublishOptions,
+): Promise<ApiCallOutcome> {
   const started = performance.now();
   const eventID = typeof event.detail.eventID === 'string' ? event.detail.eventID : null;
   const { alerts, items } = apiCallAlerts(ctx, event);
@@ -50,7 +55,10 @@ export async function processApiCall(ctx: DeliverContext, event: ApiCallEvent, v
   const none: Delivered = { alertTopic: 0, eventsTopic: 0, alreadyPublished: 0 };
   if (!ctx.dedupe) {
     // Without the dedupe table the S3 path would publish every fast-path alert again: the S3 path alone alerts.
-    ctx.obs.logger.warn('fast-path event ignored: ALERT_DEDUPE_TABLE is not set, so its alerts come from the log file', { via, eventBridgeId: event.id, eventID });
+    ctx.obs.logger.warn(
+      'fast-path event ignored: ALERT_DEDUPE_TABLE is not set, so its alerts come from the log file',
+      { via, eventBridgeId: event.id, eventID },
+    );
     ctx.obs.metrics.addMetric(FastPathMetrics.apiCallEventsIgnored, MetricUnit.Count, 1);
     return { ...base, leftToS3: base.alerts, published: none };
   }
@@ -72,8 +80,10 @@ export async function processApiCall(ctx: DeliverContext, event: ApiCallEvent, v
   ctx.obs.metrics.addMetric(FastPathMetrics.apiCallEvents, MetricUnit.Count, 1);
   ctx.obs.metrics.addMetric(ProcessorMetrics.alertsRaised, MetricUnit.Count, alerts.length);
   ctx.obs.metrics.addMetric(ProcessorMetrics.alertsPublished, MetricUnit.Count, published.alertTopic);
-  if (ctx.config.eventsTopicArn) ctx.obs.metrics.addMetric(ProcessorMetrics.alertEventsPublished, MetricUnit.Count, published.eventsTopic);
-  if (leftToS3.length > 0) ctx.obs.metrics.addMetric(FastPathMetrics.alertsLeftToSummary, MetricUnit.Count, leftToS3.length);
+  if (ctx.config.eventsTopicArn)
+    ctx.obs.metrics.addMetric(ProcessorMetrics.alertEventsPublished, MetricUnit.Count, published.eventsTopic);
+  if (leftToS3.length > 0)
+    ctx.obs.metrics.addMetric(FastPathMetrics.alertsLeftToSummary, MetricUnit.Count, leftToS3.length);
   return { ...base, leftToS3, published };
 }
 
@@ -81,13 +91,20 @@ export async function processApiCall(ctx: DeliverContext, event: ApiCallEvent, v
  * The fast path's storm gate (shared/dedupe/claims.ts, STORM_WINDOW_SECONDS): the first `stormThreshold` alerts of a
  * rule per window go out now; later ones are left to the S3 path, which folds the file's storm into one summary.
  */
-async function stormGate(ctx: DeliverContext, items: CollectedAlert[], signal?: AbortSignal): Promise<{ send: CollectedAlert[]; leftToS3: string[] }> {
+async function stormGate(
+  ctx: DeliverContext,
+  items: CollectedAlert[],
+  signal?: AbortSignal,
+): Promise<{ send: CollectedAlert[]; leftToS3: string[] }> {
   const send: CollectedAlert[] = [];
   const leftToS3: string[] = [];
   for (const item of items) {
     const { rule } = item.alert;
     const eventTime = 'eventTime' in item.alert ? item.alert.eventTime : item.alert.firstEventTime;
-    const count = await (ctx.dedupe as NonNullable<DeliverContext['dedupe']>).count(stormCounterKey(rule, eventTime), signal);
+    const count = await (ctx.dedupe as NonNullable<DeliverContext['dedupe']>).count(
+      stormCounterKey(rule, eventTime),
+      signal,
+    );
     if (count > ctx.config.stormThreshold) leftToS3.push(rule);
     else send.push(item);
   }

@@ -16,7 +16,11 @@ import { processDelivery, type DeliveryOutcome, type ProcessorContext } from './
 export type ProcessorResult = DeliveryResult<DeliveryOutcome>;
 
 export function createHandler(ctx: ProcessorContext) {
-  const deliveries = createDeliveryHandler(ctx.obs, (delivery, signal) => processDelivery(ctx, delivery, signal), ctx.deadlineMarginMs !== undefined ? { deadlineMarginMs: ctx.deadlineMarginMs } : {});
+  const deliveries = createDeliveryHandler(
+    ctx.obs,
+    (delivery, signal) => processDelivery(ctx, delivery, signal),
+    ctx.deadlineMarginMs !== undefined ? { deadlineMarginMs: ctx.deadlineMarginMs } : {},
+  );
   // S3 "Object Deleted" events under AWSLogs/ (issue 14): an alert or a count, not a delivery to read.
   return async (event: unknown, context: Context): Promise<ProcessorResult | DeletionOutcome> => {
     const deletion = objectDeletionFromEvent(event);

@@ -14,7 +14,12 @@ import { AlertCollector } from '../../shared/alerts/storm.js';
 import type { CloudTrailRecord } from '../../shared/cloudtrail.js';
 import { classify } from '../../shared/classify/classify.js';
 import { checkDigest, checkLink, checkLogFile, previousLink, type FileResult } from '../../shared/integrity/check.js';
-import { deletionRecord, integrityRecord, isLifecycleExpiration, type ObjectDeletion } from '../../shared/integrity/events.js';
+import {
+  deletionRecord,
+  integrityRecord,
+  isLifecycleExpiration,
+  type ObjectDeletion,
+} from '../../shared/integrity/events.js';
 import { parseDigestKey, trailObjectKind } from '../../shared/integrity/keys.js';
 import type { PublicKeySet } from '../../shared/integrity/signature.js';
 import { PublicKeyCache } from '../lib/cloudtrail-public-keys.js';
@@ -63,7 +68,11 @@ async function keysFor(ctx: ProcessorContext, key: string, body: Buffer): Promis
 }
 
 /** Checks one delivered digest and everything it vouches for; publishes an alert per finding. */
-export async function checkDigestObject(ctx: ProcessorContext, ref: ObjectRef, signal?: AbortSignal): Promise<DigestOutcome> {
+export async function checkDigestObject(
+  ctx: ProcessorContext,
+  ref: ObjectRef,
+  signal?: AbortSignal,
+): Promise<DigestOutcome> {
   const started = performance.now();
   const fetched = await fetchDigest(ctx.s3, ref.bucket, ref.key, signal);
   if (!fetched) {
@@ -89,7 +98,15 @@ export async function checkDigestObject(ctx: ProcessorContext, ref: ObjectRef, s
         const hash = await hashLogFile(ctx.s3, listing.s3Bucket, listing.s3Object);
         results.push(
           hash.found && 'unreadable' in hash
-            ? { kind: 'log', bucket: listing.s3Bucket, key: listing.s3Object, status: 'modified', reason: `cannot be read as CloudTrail wrote it: ${hash.unreadable}`, hour, digest: ref.key }
+            ? {
+                kind: 'log',
+                bucket: listing.s3Bucket,
+                key: listing.s3Object,
+                status: 'modified',
+                reason: `cannot be read as CloudTrail wrote it: ${hash.unreadable}`,
+                hour,
+                digest: ref.key,
+              }
             : checkLogFile(listing, { key: ref.key, hour }, hash.found ? hash.sha256 : undefined),
         );
       }
@@ -115,21 +132,39 @@ export async function checkDigestObject(ctx: ProcessorContext, ref: ObjectRef, s
 }
 
 /** An object deleted under the trail's AWSLogs/: alerted, or counted when the bucket's lifecycle expired it. */
-export async function processDeletion(ctx: ProcessorContext, deletion: ObjectDeletion, signal?: AbortSignal): Promise<{ alerts: number; published: number; expired: boolean }> {
+export async function processDeletion(
+  ctx: ProcessorContext,
+  deletion: ObjectDeletion,
+  signal?: AbortSignal,
+): Promise<{ alerts: number; published: number; expired: boolean }> {
   const kind = trailObjectKind(deletion.key);
   if (isLifecycleExpiration(deletion)) {
-    ctx.obs.logger.info('log file expired by the bucket lifecycle', { bucket: deletion.bucket, key: deletion.key, kind });
+    ctx.obs.logger.info('log file expired by the bucket lifecycle', {
+      bucket: deletion.bucket,
+      key: deletion.key,
+      kind,
+    });
     ctx.obs.metrics.addMetric(IntegrityMetrics.logFilesExpired, MetricUnit.Count, 1);
     return { alerts: 0, published: 0, expired: true };
   }
-  const { raised, published } = await publishRecords(ctx, [deletionRecord(deletion)], `s3://${deletion.bucket}/${deletion.key}`, signal);
+  const { raised, published } = await publishRecords(
+    ctx,
+    [deletionRecord(deletion)],
+    `s3://${deletion.bucket}/${deletion.key}`,
+    signal,
+  );
   ctx.obs.logger.warn('object deleted under AWSLogs/', { ...deletion, kind, alerts: raised, published });
   ctx.obs.metrics.addMetric(IntegrityMetrics.logFilesDeleted, MetricUnit.Count, 1);
   return { alerts: raised, published, expired: false };
 }
 
 /** Rules over trailwatch events, then the alerts out as a log file's are (same routing, storms, retries). */
-async function publishRecords(ctx: ProcessorContext, records: CloudTrailRecord[], file: string, signal?: AbortSignal): Promise<{ raised: number; published: number }> {
+async function publishRecords(
+  ctx: ProcessorContext,
+  records: CloudTrailRecord[],
+  file: string,
+  signal?: AbortSignal,
+): Promise<{ raised: number; published: number }> {
   const { config } = ctx;
   const collector = new AlertCollector({ stormThreshold: config.stormThreshold });
   records.forEach((record, recordIndex) => {

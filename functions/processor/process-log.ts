@@ -60,7 +60,11 @@ export type DeliveryOutcome = LogFilesOutcome<FileOutcome> & { digests?: DigestO
  * Processes every fast-path record (issue 13), checks every digest (functions/processor/integrity.ts, issue 14)
  * and processes every log file a delivery names; throws (after trying them all) if any failed.
  */
-export async function processDelivery(ctx: ProcessorContext, delivery: Delivery, signal?: AbortSignal): Promise<DeliveryOutcome> {
+export async function processDelivery(
+  ctx: ProcessorContext,
+  delivery: Delivery,
+  signal?: AbortSignal,
+): Promise<DeliveryOutcome> {
   // An EventBridge "AWS API Call via CloudTrail" event carries one record and no object.
   const options: PublishOptions = { ...ctx.publish, ...(signal ? { signal } : {}) };
   const apiCalls: ApiCallOutcome[] = [];
@@ -72,17 +76,35 @@ export async function processDelivery(ctx: ProcessorContext, delivery: Delivery,
     try {
       checked.push(await checkDigestObject(ctx, ref, signal));
     } catch (error) {
-      ctx.obs.logger.error('digest check failed', { bucket: ref.bucket, key: ref.key, error: error instanceof Error ? error : String(error) });
+      ctx.obs.logger.error('digest check failed', {
+        bucket: ref.bucket,
+        key: ref.key,
+        error: error instanceof Error ? error : String(error),
+      });
       digestError ??= error;
     }
   }
-  const outcome: DeliveryOutcome = await forEachLogFile(ctx.obs, { ...delivery, objects: others }, (ref, via) => processLogFile(ctx, ref, via, signal), signal);
+  const outcome: DeliveryOutcome = await forEachLogFile(
+    ctx.obs,
+    { ...delivery, objects: others },
+    (ref, via) => processLogFile(ctx, ref, via, signal),
+    signal,
+  );
   if (digestError !== undefined) throw digestError;
-  return { ...outcome, ...(digests.length > 0 ? { digests: checked } : {}), ...(apiCalls.length > 0 ? { apiCalls } : {}) };
+  return {
+    ...outcome,
+    ...(digests.length > 0 ? { digests: checked } : {}),
+    ...(apiCalls.length > 0 ? { apiCalls } : {}),
+  };
 }
 
 /** Reads one log file to the end, then publishes its alerts. */
-export async function processLogFile(ctx: ProcessorContext, ref: ObjectRef, via: string, signal?: AbortSignal): Promise<FileOutcome> {
+export async function processLogFile(
+  ctx: ProcessorContext,
+  ref: ObjectRef,
+  via: string,
+  signal?: AbortSignal,
+): Promise<FileOutcome> {
   const { config, obs } = ctx;
   const started = performance.now();
   const collector = new AlertCollector({ stormThreshold: config.stormThreshold });
@@ -95,12 +117,21 @@ export async function processLogFile(ctx: ProcessorContext, ref: ObjectRef, via:
       for await (const item of scan) {
         if (item.kind === 'malformed') {
           if (malformedLogged++ < MALFORMED_LOGGED_PER_FILE) {
-            obs.logger.warn('malformed record', { bucket: object.bucket, key: object.key, recordIndex: item.index, offset: item.offset, code: item.error.code, error: item.error.message });
+            obs.logger.warn('malformed record', {
+              bucket: object.bucket,
+              key: object.key,
+              recordIndex: item.index,
+              offset: item.offset,
+              code: item.error.code,
+              error: item.error.message,
+            });
           }
           continue;
         }
         // The trail bucket rule is about the bucket this file came from, not any bucket in the account.
-        const alerts = item.alerts.filter((a) => a.rule !== TRAIL_BUCKET_RULE || item.event.record.requestParameters?.bucketName === ref.bucket);
+        const alerts = item.alerts.filter(
+          (a) => a.rule !== TRAIL_BUCKET_RULE || item.event.record.requestParameters?.bucketName === ref.bucket,
+        );
         if (alerts.length > 0) collector.addAll(alerts, item.raw);
       }
       return { key: object.key, stats: scan.stats };
@@ -118,9 +149,22 @@ export async function processLogFile(ctx: ProcessorContext, ref: ObjectRef, via:
   const done = performance.now();
   const timings = { readMs: Math.round(readDone - started), publishMs: Math.round(done - readDone) };
   const raised = Object.values(alertsByRule).reduce((sum, n) => sum + n, 0);
-  reportFileRead(obs, { bucket: ref.bucket, key: read.key, via, stats: read.stats, durationMs: done - started }, { alerts: raised, alertsByRule, published, alreadyPublished: delivered.alreadyPublished, ...timings });
+  reportFileRead(
+    obs,
+    { bucket: ref.bucket, key: read.key, via, stats: read.stats, durationMs: done - started },
+    { alerts: raised, alertsByRule, published, alreadyPublished: delivered.alreadyPublished, ...timings },
+  );
   obs.metrics.addMetric(ProcessorMetrics.alertsRaised, MetricUnit.Count, raised);
   obs.metrics.addMetric(ProcessorMetrics.alertsPublished, MetricUnit.Count, published.alertTopic);
-  if (config.eventsTopicArn) obs.metrics.addMetric(ProcessorMetrics.alertEventsPublished, MetricUnit.Count, published.eventsTopic);
-  return { bucket: ref.bucket, key: read.key, stats: read.stats, alertsByRule, published, alreadyPublished: delivered.alreadyPublished, timings };
+  if (config.eventsTopicArn)
+    obs.metrics.addMetric(ProcessorMetrics.alertEventsPublished, MetricUnit.Count, published.eventsTopic);
+  return {
+    bucket: ref.bucket,
+    key: read.key,
+    stats: read.stats,
+    alertsByRule,
+    published,
+    alreadyPublished: delivered.alreadyPublished,
+    timings,
+  };
 }

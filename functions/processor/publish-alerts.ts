@@ -14,7 +14,12 @@
 // Up to four calls are in flight at once on a standard topic (a call takes tens of ms; a file can raise
 // dozens of messages); a FIFO topic gets one call at a time, so its messages keep their order.
 import { createHash } from 'node:crypto';
-import { PublishBatchCommand, type MessageAttributeValue, type PublishBatchRequestEntry, type SNSClient } from '@aws-sdk/client-sns';
+import {
+  PublishBatchCommand,
+  type MessageAttributeValue,
+  type PublishBatchRequestEntry,
+  type SNSClient,
+} from '@aws-sdk/client-sns';
 import { MAX_SNS_PAYLOAD_BYTES, packPublishBatches, publishEntryBytes } from '../../shared/alerts/sns-message.js';
 import { PublishError, type FailedPublish } from '../lib/errors.js';
 
@@ -74,7 +79,12 @@ export async function publishMessages(
   // refused, after the others were published. buildSnsMessage fits every alert, so this is a bug guard.
   const rejected: FailedPublish[] = entries
     .filter((e) => e.bytes > MAX_SNS_PAYLOAD_BYTES)
-    .map((e) => ({ id: e.id, code: 'MessageTooLarge', message: `${e.label}: ${e.bytes} bytes, over SNS's ${MAX_SNS_PAYLOAD_BYTES}`, senderFault: true }));
+    .map((e) => ({
+      id: e.id,
+      code: 'MessageTooLarge',
+      message: `${e.label}: ${e.bytes} bytes, over SNS's ${MAX_SNS_PAYLOAD_BYTES}`,
+      senderFault: true,
+    }));
   const sendable = entries.filter((e) => e.bytes <= MAX_SNS_PAYLOAD_BYTES);
 
   const result: PublishResult = { published: 0, calls: 0, retriedEntries: 0 };
@@ -98,12 +108,27 @@ export async function publishMessages(
   const concurrency = fifo ? 1 : Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
   await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, publishFromQueue));
   if (unsent.length > 0) {
-    const notTried = batches.slice(next).flat().map((e) => ({ id: e.id, code: 'NotSent', message: e.label, senderFault: false }));
+    const notTried = batches
+      .slice(next)
+      .flat()
+      .map((e) => ({ id: e.id, code: 'NotSent', message: e.label, senderFault: false }));
     const failed = [...rejected, ...unsent, ...notTried];
-    throw new PublishError(topicArn, failed, result.published, `after ${options.maxAttempts ?? DEFAULT_ATTEMPTS} attempts`, { cause: unsentCause });
+    throw new PublishError(
+      topicArn,
+      failed,
+      result.published,
+      `after ${options.maxAttempts ?? DEFAULT_ATTEMPTS} attempts`,
+      { cause: unsentCause },
+    );
   }
   if (rejected.length > 0) {
-    throw new PublishError(topicArn, rejected, result.published, '(refused by SNS as the request\'s fault; not retried)', rejectedCause ? { cause: rejectedCause } : undefined);
+    throw new PublishError(
+      topicArn,
+      rejected,
+      result.published,
+      "(refused by SNS as the request's fault; not retried)",
+      rejectedCause ? { cause: rejectedCause } : undefined,
+    );
   }
   return result;
 }
@@ -179,12 +204,21 @@ function toEntry(message: OutgoingMessage, id: string, fifo: boolean): Entry {
   if (fifo) {
     // FIFO topics need a group; the deduplication id makes SNS drop a retry's duplicate within 5 minutes.
     request.MessageGroupId = message.group ?? 'trailwatch';
-    request.MessageDeduplicationId = createHash('sha256').update(message.dedupKey ?? message.message).digest('hex');
+    request.MessageDeduplicationId = createHash('sha256')
+      .update(message.dedupKey ?? message.message)
+      .digest('hex');
   }
   return { id, bytes: publishEntryBytes(request), request, label: message.label };
 }
 
-const THROTTLING = new Set(['ThrottledException', 'ThrottlingException', 'Throttling', 'TooManyRequestsException', 'KMSThrottlingException', 'RequestLimitExceeded']);
+const THROTTLING = new Set([
+  'ThrottledException',
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'KMSThrottlingException',
+  'RequestLimitExceeded',
+]);
 
 /** Throttling, server faults and network errors are worth another try; anything else is the request's fault. */
 export function isRetryable(error: unknown, signal?: AbortSignal): boolean {

@@ -59,7 +59,11 @@ export async function publishOnce(
       else result.busy.push(item.message.label);
     });
   } catch (error) {
-    await releaseAll(store, claimed.map((c) => c.key), owner);
+    await releaseAll(
+      store,
+      claimed.map((c) => c.key),
+      owner,
+    );
     throw error;
   }
   // Keep the file's order (claims finish in any order).
@@ -67,28 +71,60 @@ export async function publishOnce(
   if (toSend.length === 0) return result;
 
   try {
-    await publishMessages(sns, topicArn, toSend.map((c) => c.message), options);
+    await publishMessages(
+      sns,
+      topicArn,
+      toSend.map((c) => c.message),
+      options,
+    );
   } catch (error) {
     if (!(error instanceof PublishError)) {
       // Not an answer from SNS about entries (an abort, a bug): which ones SNS took is unknown. Releasing them all
       // lets the retry publish them again: a possible duplicate rather than a lost alert.
-      await releaseAll(store, toSend.map((c) => c.key), owner);
+      await releaseAll(
+        store,
+        toSend.map((c) => c.key),
+        owner,
+      );
       throw error;
     }
     const failedIds = new Set(error.failed.map((f) => f.id));
     // publishMessages names entries `m<index>` in the order given.
     const sent = toSend.filter((_, i) => !failedIds.has(`m${i}`));
     const notSent = toSend.filter((_, i) => failedIds.has(`m${i}`));
-    result.unrecorded.push(...(await markAll(store, sent.map((c) => c.key), owner, options.signal)));
-    await releaseAll(store, notSent.map((c) => c.key), owner);
+    result.unrecorded.push(
+      ...(await markAll(
+        store,
+        sent.map((c) => c.key),
+        owner,
+        options.signal,
+      )),
+    );
+    await releaseAll(
+      store,
+      notSent.map((c) => c.key),
+      owner,
+    );
     throw error;
   }
   result.published = toSend.map((c) => c.message);
-  result.unrecorded.push(...(await markAll(store, toSend.map((c) => c.key), owner, options.signal)));
+  result.unrecorded.push(
+    ...(await markAll(
+      store,
+      toSend.map((c) => c.key),
+      owner,
+      options.signal,
+    )),
+  );
   return result;
 }
 
-async function markAll(store: DedupeStore, keys: string[], owner: string, signal?: AbortSignal): Promise<DedupeStoreError[]> {
+async function markAll(
+  store: DedupeStore,
+  keys: string[],
+  owner: string,
+  signal?: AbortSignal,
+): Promise<DedupeStoreError[]> {
   const errors: DedupeStoreError[] = [];
   await forEachLimited(keys, CLAIM_CONCURRENCY, async (key) => {
     try {

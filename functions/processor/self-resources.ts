@@ -38,16 +38,27 @@ const bucketName: ValueParser<string> = (value) => {
 };
 
 /** The resources named by the environment; `topicArns` are the (already checked) topics this function publishes to. */
-export function readTrailwatchResources(reader: EnvReader, topicArns: ReadonlyArray<string | undefined>): TrailwatchResources {
+export function readTrailwatchResources(
+  reader: EnvReader,
+  topicArns: ReadonlyArray<string | undefined>,
+): TrailwatchResources {
   const own = reader.value('AWS_LAMBDA_FUNCTION_NAME');
-  const others = reader.optional('TRAILWATCH_FUNCTIONS', listOf(FUNCTION_NAME, 'a Lambda function name (names, not ARNs)'), []);
+  const others = reader.optional(
+    'TRAILWATCH_FUNCTIONS',
+    listOf(FUNCTION_NAME, 'a Lambda function name (names, not ARNs)'),
+    [],
+  );
   const bucket = reader.optional('TRAILWATCH_BUCKET', bucketName, undefined);
   return {
     functionNames: unique([...(own !== undefined && FUNCTION_NAME.test(own) ? [own] : []), ...others]),
     eventRuleNames: reader.optional('TRAILWATCH_EVENT_RULES', listOf(RULE_NAME, 'an EventBridge rule name'), []),
     topicArns: unique(topicArns.filter((arn): arn is string => arn !== undefined)),
     alarmNames: reader.optional('TRAILWATCH_ALARMS', listOf(ALARM_NAME, 'a CloudWatch alarm name'), []),
-    queueUrls: reader.optional('TRAILWATCH_QUEUE_URLS', listOf(QUEUE_URL, 'an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<queue>)'), []),
+    queueUrls: reader.optional(
+      'TRAILWATCH_QUEUE_URLS',
+      listOf(QUEUE_URL, 'an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<queue>)'),
+      [],
+    ),
     bucketNames: bucket === undefined ? [] : [bucket],
   };
 }

@@ -42,7 +42,9 @@ export interface CloudWatchLogsFakeServer {
   close(): Promise<void>;
 }
 
-export async function startCloudWatchLogsFakeServer(options: CloudWatchLogsFakeServerOptions): Promise<CloudWatchLogsFakeServer> {
+export async function startCloudWatchLogsFakeServer(
+  options: CloudWatchLogsFakeServerOptions,
+): Promise<CloudWatchLogsFakeServer> {
   const fake = createCloudWatchLogsFake({ logGroups: options.logGroups, ...(options.now ? { now: options.now } : {}) });
   const operations: string[] = [];
   const protocolProblems: string[] = [];
@@ -62,13 +64,22 @@ export async function startCloudWatchLogsFakeServer(options: CloudWatchLogsFakeS
       return { status: 400, payload: { __type: 'SerializationException', message: 'body is not a JSON object' } };
     }
     try {
-      if (operation === 'PutLogEvents') return { status: 200, payload: await fake.putLogEvents(input as PutLogEventsRequestLike) };
-      if (operation === 'CreateLogStream') return { status: 200, payload: await fake.createLogStream(input as CreateLogStreamRequestLike) };
-      protocolProblems.push(`${operation || target || '(no X-Amz-Target)'}: not an operation the indexer is allowed to call (CreateLogStream, PutLogEvents)`);
-      return { status: 400, payload: { __type: 'UnknownOperationException', message: `the local fake does not answer ${target}` } };
+      if (operation === 'PutLogEvents')
+        return { status: 200, payload: await fake.putLogEvents(input as PutLogEventsRequestLike) };
+      if (operation === 'CreateLogStream')
+        return { status: 200, payload: await fake.createLogStream(input as CreateLogStreamRequestLike) };
+      protocolProblems.push(
+        `${operation || target || '(no X-Amz-Target)'}: not an operation the indexer is allowed to call (CreateLogStream, PutLogEvents)`,
+      );
+      return {
+        status: 400,
+        payload: { __type: 'UnknownOperationException', message: `the local fake does not answer ${target}` },
+      };
     } catch (error) {
-      if (error instanceof CloudWatchLogsLimitViolation) return { status: 400, payload: { __type: 'InvalidParameterException', message: error.message } };
-      if (error instanceof FakeServiceError) return { status: error.$metadata.httpStatusCode, payload: { __type: error.name, message: error.message } };
+      if (error instanceof CloudWatchLogsLimitViolation)
+        return { status: 400, payload: { __type: 'InvalidParameterException', message: error.message } };
+      if (error instanceof FakeServiceError)
+        return { status: error.$metadata.httpStatusCode, payload: { __type: error.name, message: error.message } };
       throw error;
     }
   };
@@ -90,7 +101,11 @@ export async function startCloudWatchLogsFakeServer(options: CloudWatchLogsFakeS
       }
       answer(target, Buffer.concat(chunks).toString('utf8')).then(
         ({ status, payload }) => reply(status, payload),
-        (error: unknown) => reply(500, { __type: 'ServiceUnavailableException', message: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) =>
+          reply(500, {
+            __type: 'ServiceUnavailableException',
+            message: error instanceof Error ? error.message : String(error),
+          }),
       );
     });
   });

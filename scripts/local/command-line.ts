@@ -28,7 +28,11 @@ export function parseClock(value: string): ClockOption {
  * `parse(argv)`, or undefined once a UsageError's message and `usage` are on stderr: main then exits 2.
  * Other errors propagate.
  */
-export function parseOrShowUsage<T>(parse: (argv: readonly string[]) => T, argv: readonly string[], usage: string): T | undefined {
+export function parseOrShowUsage<T>(
+  parse: (argv: readonly string[]) => T,
+  argv: readonly string[],
+  usage: string,
+): T | undefined {
   try {
     return parse(argv);
   } catch (error) {

@@ -41,7 +41,8 @@ const started = performance.now();
 let handler: Handler;
 try {
   const module = (await import(pathToFileURL(options.handler).href)) as { handler?: unknown };
-  if (typeof module.handler !== 'function') throw new TypeError(`${options.handler} does not export a handler function`);
+  if (typeof module.handler !== 'function')
+    throw new TypeError(`${options.handler} does not export a handler function`);
   handler = module.handler as Handler;
 } catch (error) {
   // Lambda reports a failed init (a ConfigError from the cold start, a missing export) and runs nothing.

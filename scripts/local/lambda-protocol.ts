@@ -32,6 +32,7 @@ export type HostMessage =
   | { type: 'invoke-error'; id: number; error: SerializedError; durationMs: number };
 
 export function serializeError(error: unknown): SerializedError {
-  if (error instanceof Error) return { name: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) };
+  if (error instanceof Error)
+    return { name: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) };
   return { name: 'Error', message: String(error) };
 }

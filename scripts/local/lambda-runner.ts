@@ -57,7 +57,15 @@ export class LambdaProcess {
         this.exitCode = code;
         // An environment that died takes its invocations with it.
         for (const [id, { requestId, resolve: settle }] of this.pending) {
-          settle({ ok: false, requestId, error: { name: 'Runtime.ExitError', message: `the function's process exited (code ${code}) during the invocation` }, durationMs: 0 });
+          settle({
+            ok: false,
+            requestId,
+            error: {
+              name: 'Runtime.ExitError',
+              message: `the function's process exited (code ${code}) during the invocation`,
+            },
+            durationMs: 0,
+          });
           this.pending.delete(id);
         }
         resolve();
@@ -111,7 +119,10 @@ export class LambdaProcess {
       });
       child.on('exit', (code) => {
         if (started) return;
-        sandbox.initError = { name: 'Runtime.ExitError', message: `the function's process exited (code ${code}) during its cold start` };
+        sandbox.initError = {
+          name: 'Runtime.ExitError',
+          message: `the function's process exited (code ${code}) during its cold start`,
+        };
         resolve();
       });
     });
@@ -121,7 +132,12 @@ export class LambdaProcess {
   invoke(event: unknown): Promise<InvocationOutcome> {
     const requestId = randomUUID();
     if (this.initError || this.exitCode !== null || !this.child.connected) {
-      return Promise.resolve({ ok: false, requestId, error: this.initError ?? { name: 'Runtime.ExitError', message: "the function's process is not running" }, durationMs: 0 });
+      return Promise.resolve({
+        ok: false,
+        requestId,
+        error: this.initError ?? { name: 'Runtime.ExitError', message: "the function's process is not running" },
+        durationMs: 0,
+      });
     }
     const id = this.nextId++;
     return new Promise((resolve) => {
@@ -151,7 +167,8 @@ export function parseLogLine(line: string, stream: LogLine['stream']): LogLine {
   } catch {
     parsed = undefined;
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { level: 'TEXT', message: line, fields: {}, requestId: undefined, stream };
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    return { level: 'TEXT', message: line, fields: {}, requestId: undefined, stream };
   const fields = parsed as Record<string, unknown>;
   const requestId = typeof fields.function_request_id === 'string' ? fields.function_request_id : undefined;
   if ('_aws' in fields) return { level: 'METRICS', message: 'metrics', fields, requestId, stream };

@@ -87,7 +87,11 @@ export function notificationKey(key: string): string {
  * The S3 event notification S3 sends for one new object (one record per notification), shaped as
  * events/s3-put.json (`sam local generate-event s3 put`), with this object's bucket, key, size, ETag and time.
  */
-export function s3PutNotification(object: BucketObject, sequence: number, region = LOCAL_REGION): { Records: unknown[] } {
+export function s3PutNotification(
+  object: BucketObject,
+  sequence: number,
+  region = LOCAL_REGION,
+): { Records: unknown[] } {
   const eventTime = new Date(object.deliveredAt ?? Date.now()).toISOString();
   const requestId = createHash('sha256').update(`${object.bucket}/${object.key}`).digest('hex').toUpperCase();
   return {
@@ -104,8 +108,17 @@ export function s3PutNotification(object: BucketObject, sequence: number, region
         s3: {
           s3SchemaVersion: '1.0',
           configurationId: 'trailwatch-local',
-          bucket: { name: object.bucket, ownerIdentity: { principalId: 'A2EXAMPLEOWNER' }, arn: `arn:aws:s3:::${object.bucket}` },
-          object: { key: notificationKey(object.key), size: object.size, eTag: object.eTag, sequencer: sequence.toString(16).toUpperCase().padStart(18, '0') },
+          bucket: {
+            name: object.bucket,
+            ownerIdentity: { principalId: 'A2EXAMPLEOWNER' },
+            arn: `arn:aws:s3:::${object.bucket}`,
+          },
+          object: {
+            key: notificationKey(object.key),
+            size: object.size,
+            eTag: object.eTag,
+            sequencer: sequence.toString(16).toUpperCase().padStart(18, '0'),
+          },
         },
       },
     ],
@@ -141,7 +154,10 @@ export interface LocalAws {
 export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws> {
   const s3 = await startS3Emulator();
   const sns = await startSnsFake({ topics: options.topics });
-  const logs = await startCloudWatchLogsFakeServer({ logGroups: options.logGroups, ...(options.now ? { now: options.now } : {}) });
+  const logs = await startCloudWatchLogsFakeServer({
+    logGroups: options.logGroups,
+    ...(options.now ? { now: options.now } : {}),
+  });
   // The SDK's own config files are pointed at nothing, so a developer's ~/.aws profile (credentials, endpoint_url,
   // region) cannot leak into the local run.
   const emptyConfigDir = await mkdtemp(path.join(os.tmpdir(), 'trailwatch-local-aws-'));
@@ -159,9 +175,18 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       }
       const body = await readFile(file);
       const sidecar = `${file}${METADATA_SIDECAR}`;
-      const metadata = existsSync(sidecar) ? (JSON.parse(await readFile(sidecar, 'utf8')) as Record<string, string>) : undefined;
+      const metadata = existsSync(sidecar)
+        ? (JSON.parse(await readFile(sidecar, 'utf8')) as Record<string, string>)
+        : undefined;
       await s3.put(bucket, key, body, metadata);
-      const object: BucketObject = { bucket, key, file, size: body.byteLength, eTag: createHash('md5').update(body).digest('hex'), deliveredAt: deliveryTime(key) };
+      const object: BucketObject = {
+        bucket,
+        key,
+        file,
+        size: body.byteLength,
+        eTag: createHash('md5').update(body).digest('hex'),
+        deliveredAt: deliveryTime(key),
+      };
       objects.push(object);
       return object;
     },

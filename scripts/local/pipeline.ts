@@ -32,7 +32,6 @@ import {
 import { LambdaProcess, type InvocationOutcome } from './lambda-runner.js';
 import type { FunctionRun, IndexedEvent, LocalRunResult } from './run-result.js';
 
-
 export type ClockOption = 'replay' | 'real' | number;
 
 export interface LocalRunOptions {
@@ -71,7 +70,11 @@ export function replayClock(keys: readonly string[]): number | undefined {
 }
 
 /** A function's environment: what Lambda sets, the template's settings, the caller's, then the local AWS (last: it must win). */
-export function functionEnv(name: FunctionName, aws: LocalAws | undefined, settings: Record<string, string>): Record<string, string> {
+export function functionEnv(
+  name: FunctionName,
+  aws: LocalAws | undefined,
+  settings: Record<string, string>,
+): Record<string, string> {
   return {
     ...(process.env.PATH ? { PATH: process.env.PATH } : {}),
     ...lambdaEnv(`trailwatch-${name}`),
@@ -112,7 +115,10 @@ export async function runLocalPipeline(options: LocalRunOptions = {}): Promise<L
   // The sample day's digests are signed with a TEST key (scripts/sample-signing-key.ts); the processor checks them
   // with its public half instead of calling ListPublicKeys (CLOUDTRAIL_PUBLIC_KEYS_FILE, functions/processor/handler.ts).
   const sampleKeys = path.join(logsDir, '..', 'sample-public-keys.json');
-  const processorSettings = functionSettings('processor', { ...(existsSync(sampleKeys) ? { CLOUDTRAIL_PUBLIC_KEYS_FILE: sampleKeys } : {}), ...env });
+  const processorSettings = functionSettings('processor', {
+    ...(existsSync(sampleKeys) ? { CLOUDTRAIL_PUBLIC_KEYS_FILE: sampleKeys } : {}),
+    ...env,
+  });
   const indexerSettings = functionSettings('indexer', env);
   const alertTopicArn = processorSettings.ALERT_TOPIC_ARN ?? LOCAL_ALERT_TOPIC_ARN;
   const eventsTopicArn = processorSettings.ALERT_EVENTS_TOPIC_ARN || undefined;
@@ -134,7 +140,16 @@ export async function runLocalPipeline(options: LocalRunOptions = {}): Promise<L
     const runs = await Promise.all(
       FUNCTION_NAMES.map(async (name): Promise<FunctionRun> => {
         const bundle = path.resolve(options.bundles?.[name] ?? functionBundle(distDir, name));
-        const run: FunctionRun = { name, bundle, status: 'ran', initMs: 0, initError: undefined, invocations: [], logs: [], runMs: 0 };
+        const run: FunctionRun = {
+          name,
+          bundle,
+          status: 'ran',
+          initMs: 0,
+          initError: undefined,
+          invocations: [],
+          logs: [],
+          runMs: 0,
+        };
         if (!existsSync(bundle)) {
           run.status = 'not-built';
           return run;
@@ -157,7 +172,8 @@ export async function runLocalPipeline(options: LocalRunOptions = {}): Promise<L
             run.initError = sandbox.initError;
           } else {
             const begin = performance.now();
-            for (const [i, object] of objects.entries()) outcomes.push({ object, outcome: await sandbox.invoke(s3PutNotification(object, i + 1)) });
+            for (const [i, object] of objects.entries())
+              outcomes.push({ object, outcome: await sandbox.invoke(s3PutNotification(object, i + 1)) });
             run.runMs = performance.now() - begin;
           }
         } finally {
@@ -165,7 +181,11 @@ export async function runLocalPipeline(options: LocalRunOptions = {}): Promise<L
           await sandbox.stop();
         }
         run.logs = sandbox.logs;
-        run.invocations = outcomes.map(({ object, outcome }) => ({ object, outcome, logs: sandbox.logsOf(outcome.requestId) }));
+        run.invocations = outcomes.map(({ object, outcome }) => ({
+          object,
+          outcome,
+          logs: sandbox.logsOf(outcome.requestId),
+        }));
         return run;
       }),
     );
@@ -173,7 +193,8 @@ export async function runLocalPipeline(options: LocalRunOptions = {}): Promise<L
 
     const indexed: IndexedEvent[] = [];
     for (const stream of aws.logs.fake.streamNames(logGroup)) {
-      for (const e of aws.logs.fake.storedEvents(logGroup, stream)) indexed.push({ stream, timestamp: e.timestamp, message: e.message });
+      for (const e of aws.logs.fake.storedEvents(logGroup, stream))
+        indexed.push({ stream, timestamp: e.timestamp, message: e.message });
     }
     indexed.sort((a, b) => (a.stream !== b.stream ? (a.stream < b.stream ? -1 : 1) : a.timestamp - b.timestamp));
 
@@ -198,4 +219,3 @@ export async function runLocalPipeline(options: LocalRunOptions = {}): Promise<L
     await aws.close();
   }
 }
-

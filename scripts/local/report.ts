@@ -52,8 +52,22 @@ export interface FunctionSummary {
 export interface Summary {
   objects: number;
   bytes: number;
-  processor: FunctionSummary & { records: number; parsed: number; malformed: number; alertsByRule: Record<string, number>; published: number; integrity: { digests: number; logFiles: number; notValid: string[] } };
-  indexer: FunctionSummary & { indexed: number; outOfScope: number; rejected: Record<string, number>; trimmed: number; streams: string[]; putLogEventsCalls: number };
+  processor: FunctionSummary & {
+    records: number;
+    parsed: number;
+    malformed: number;
+    alertsByRule: Record<string, number>;
+    published: number;
+    integrity: { digests: number; logFiles: number; notValid: string[] };
+  };
+  indexer: FunctionSummary & {
+    indexed: number;
+    outOfScope: number;
+    rejected: Record<string, number>;
+    trimmed: number;
+    streams: string[];
+    putLogEventsCalls: number;
+  };
   sns: { messages: number; alertEmails: number; publishBatchCalls: number; publishCalls: number };
   logs: { putLogEventsCalls: number; createLogStreamCalls: number; stored: number };
   violations: string[];
@@ -75,7 +89,8 @@ function functionSummary(run: FunctionRun): FunctionSummary {
   let filesRead = 0;
   for (const { object, outcome } of run.invocations) {
     if (!outcome.ok) failed.push({ key: object.key, error: outcome.error });
-    else if (hasBatchFailures(outcome.result)) failed.push({ key: object.key, error: { name: 'BatchItemFailures', message: JSON.stringify(outcome.result) } });
+    else if (hasBatchFailures(outcome.result))
+      failed.push({ key: object.key, error: { name: 'BatchItemFailures', message: JSON.stringify(outcome.result) } });
     else if (isDeliveryOutcome<{ files: unknown[] }>(outcome.result)) filesRead += outcome.result.files.length;
   }
   return {
@@ -88,7 +103,9 @@ function functionSummary(run: FunctionRun): FunctionSummary {
     filesRead,
     skipped,
     failed,
-    warnings: run.logs.filter((l) => l.level === 'WARN' || l.level === 'ERROR' || l.level === 'CRITICAL' || l.stream === 'stderr'),
+    warnings: run.logs.filter(
+      (l) => l.level === 'WARN' || l.level === 'ERROR' || l.level === 'CRITICAL' || l.stream === 'stderr',
+    ),
   };
 }
 
@@ -119,10 +136,19 @@ export function summarize(result: LocalRunResult): Summary {
       processor.parsed += file.stats.delivered;
       processor.malformed += file.stats.malformed;
       processor.published += file.published.alertTopic;
-      for (const [rule, n] of Object.entries(file.alertsByRule)) processor.alertsByRule[rule] = (processor.alertsByRule[rule] ?? 0) + n;
+      for (const [rule, n] of Object.entries(file.alertsByRule))
+        processor.alertsByRule[rule] = (processor.alertsByRule[rule] ?? 0) + n;
     }
   }
-  const indexer = { ...functionSummary(indexerRun), indexed: 0, outOfScope: 0, rejected: {} as Record<string, number>, trimmed: 0, streams: [] as string[], putLogEventsCalls: 0 };
+  const indexer = {
+    ...functionSummary(indexerRun),
+    indexed: 0,
+    outOfScope: 0,
+    rejected: {} as Record<string, number>,
+    trimmed: 0,
+    streams: [] as string[],
+    putLogEventsCalls: 0,
+  };
   for (const { outcome } of indexerRun.invocations) {
     if (!outcome.ok || !isDeliveryOutcome<IndexerOutcome>(outcome.result)) continue;
     for (const file of outcome.result.files) {
@@ -130,7 +156,8 @@ export function summarize(result: LocalRunResult): Summary {
       indexer.outOfScope += file.outOfScope;
       indexer.trimmed += file.trimmed;
       indexer.putLogEventsCalls += file.putLogEventsCalls;
-      for (const [reason, n] of Object.entries(file.rejected)) if (n > 0) indexer.rejected[reason] = (indexer.rejected[reason] ?? 0) + n;
+      for (const [reason, n] of Object.entries(file.rejected))
+        if (n > 0) indexer.rejected[reason] = (indexer.rejected[reason] ?? 0) + n;
     }
   }
   indexer.streams = [...new Set(result.indexed.map((e) => e.stream))];
@@ -180,7 +207,11 @@ interface IndexedFields {
 }
 
 export function indexedFields(event: IndexedEvent): IndexedFields {
-  const record = JSON.parse(event.message) as { eventName?: unknown; eventSource?: unknown; trailwatch?: { resource?: unknown; alerts?: unknown } };
+  const record = JSON.parse(event.message) as {
+    eventName?: unknown;
+    eventSource?: unknown;
+    trailwatch?: { resource?: unknown; alerts?: unknown };
+  };
   const tw = record.trailwatch ?? {};
   return {
     eventName: typeof record.eventName === 'string' ? record.eventName : '?',
@@ -269,7 +300,19 @@ export function formatIndexedEvents(events: readonly IndexedEvent[], logGroup: s
 }
 
 /** Fields Powertools adds to every line: left out of the short form. */
-const STANDARD_LOG_FIELDS = new Set(['level', 'message', 'timestamp', 'service', 'cold_start', 'function_arn', 'function_memory_size', 'function_name', 'function_request_id', 'sampling_rate', 'xray_trace_id']);
+const STANDARD_LOG_FIELDS = new Set([
+  'level',
+  'message',
+  'timestamp',
+  'service',
+  'cold_start',
+  'function_arn',
+  'function_memory_size',
+  'function_name',
+  'function_request_id',
+  'sampling_rate',
+  'xray_trace_id',
+]);
 
 /** A function's log lines, one per line: text as it is; JSON whole, or (`short`) level, message and its own fields. */
 export function formatLogLines(lines: readonly LogLine[], indent = '  ', short = false): string[] {
@@ -307,7 +350,9 @@ export function formatSummary(result: LocalRunResult, summary: Summary, options:
       : result.clock.mode === 'fixed'
         ? `${iso(result.clock.start)} (--clock)`
         : `${iso(result.clock.start)} (real)`;
-  lines.push(`S3         ${summary.objects} objects (${kb(summary.bytes)}) uploaded from ${shown(result.logsDir)}/AWSLogs/ to s3://${result.bucket} (s3rver, ${result.endpoints.s3}) in ${seconds(result.timings.uploadMs)}`);
+  lines.push(
+    `S3         ${summary.objects} objects (${kb(summary.bytes)}) uploaded from ${shown(result.logsDir)}/AWSLogs/ to s3://${result.bucket} (s3rver, ${result.endpoints.s3}) in ${seconds(result.timings.uploadMs)}`,
+  );
   lines.push(...functionLines(processor, 'processor  '));
   if (processor.status === 'ran') {
     const raised = Object.values(processor.alertsByRule).reduce((a, b) => a + b, 0);
@@ -328,11 +373,17 @@ export function formatSummary(result: LocalRunResult, summary: Summary, options:
   lines.push(...functionLines(indexer, 'indexer    '));
   if (indexer.status === 'ran') {
     const rejected = Object.values(indexer.rejected).reduce((a, b) => a + b, 0);
-    lines.push(`           ${indexer.indexed} events indexed into ${result.logGroup} (${plural(indexer.streams.length, 'stream')}: ${indexer.streams.join(', ') || 'none'}), ${indexer.outOfScope} records out of scope, ${rejected} not indexed${rejected > 0 ? ` (${counts(indexer.rejected)})` : ''}, ${indexer.trimmed} trimmed`);
-    lines.push(`           ${summary.logs.putLogEventsCalls} PutLogEvents calls, ${summary.logs.createLogStreamCalls} CreateLogStream (CloudWatch Logs fake, ${result.endpoints.logs}: ${summary.logs.stored} events stored)`);
+    lines.push(
+      `           ${indexer.indexed} events indexed into ${result.logGroup} (${plural(indexer.streams.length, 'stream')}: ${indexer.streams.join(', ') || 'none'}), ${indexer.outOfScope} records out of scope, ${rejected} not indexed${rejected > 0 ? ` (${counts(indexer.rejected)})` : ''}, ${indexer.trimmed} trimmed`,
+    );
+    lines.push(
+      `           ${summary.logs.putLogEventsCalls} PutLogEvents calls, ${summary.logs.createLogStreamCalls} CreateLogStream (CloudWatch Logs fake, ${result.endpoints.logs}: ${summary.logs.stored} events stored)`,
+    );
   }
   lines.push(`clock      ${clock}`);
-  lines.push(`limits     ${summary.violations.length === 0 ? 'no SNS or CloudWatch Logs limit broken' : `${summary.violations.length} broken:`}`);
+  lines.push(
+    `limits     ${summary.violations.length === 0 ? 'no SNS or CloudWatch Logs limit broken' : `${summary.violations.length} broken:`}`,
+  );
   for (const v of summary.violations) lines.push(`             ${v}`);
   for (const f of [processor, indexer]) {
     const logLines = options.verbose ? result.functions[f.name].logs : f.warnings;
@@ -342,11 +393,13 @@ export function formatSummary(result: LocalRunResult, summary: Summary, options:
   }
   if (options.written) {
     const { dir, alerts, index } = options.written;
-    lines.push(`written    ${alerts.length} alert files under ${path.join(dir, 'alerts')}/, ${plural(index.length, 'index file')} under ${path.join(dir, 'index')}/`);
+    lines.push(
+      `written    ${alerts.length} alert files under ${path.join(dir, 'alerts')}/, ${plural(index.length, 'index file')} under ${path.join(dir, 'index')}/`,
+    );
   }
   lines.push(`time       ${seconds(result.timings.totalMs)} in all`);
   lines.push(`result     ${summary.failed ? 'FAILED (see above)' : 'OK'}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export function formatReport(result: LocalRunResult, options: ReportOptions): string {
@@ -372,7 +425,10 @@ export async function writeOutDir(result: LocalRunResult, dir: string): Promise<
   await mkdir(indexDir, { recursive: true });
   for (const [i, message] of alertEmails(result).entries()) {
     const base = path.join(alertsDir, `${String(i + 1).padStart(3, '0')}-${safeName(ruleOf(message))}`);
-    await writeFile(`${base}.txt`, `Subject: ${message.subject ?? ''}\n\n${protocolText(message, 'email').trimEnd()}\n`);
+    await writeFile(
+      `${base}.txt`,
+      `Subject: ${message.subject ?? ''}\n\n${protocolText(message, 'email').trimEnd()}\n`,
+    );
     const defaultText = protocolText(message, 'default');
     let json: string;
     try {

@@ -60,11 +60,17 @@ export function runFailed(result: LocalRunResult): boolean {
   if (result.violations.length > 0) return true;
   return FUNCTION_NAMES.some((name) => {
     const run = result.functions[name];
-    return run.status === 'init-failed' || run.invocations.some((i) => !i.outcome.ok || hasBatchFailures(i.outcome.result));
+    return (
+      run.status === 'init-failed' || run.invocations.some((i) => !i.outcome.ok || hasBatchFailures(i.outcome.result))
+    );
   });
 }
 
 export function hasBatchFailures(result: unknown): boolean {
-  return typeof result === 'object' && result !== null && Array.isArray((result as { batchItemFailures?: unknown }).batchItemFailures) && (result as { batchItemFailures: unknown[] }).batchItemFailures.length > 0;
+  return (
+    typeof result === 'object' &&
+    result !== null &&
+    Array.isArray((result as { batchItemFailures?: unknown }).batchItemFailures) &&
+    (result as { batchItemFailures: unknown[] }).batchItemFailures.length > 0
+  );
 }
-

@@ -123,9 +123,27 @@ export async function startSnsFake(options: SnsFakeOptions): Promise<SnsFake> {
     requests.push(record);
     const requestId = randomUUID();
     try {
-      if (params.get('Version') !== '2010-03-31') throw new SnsError('InvalidParameter', 400, `Unsupported Version ${JSON.stringify(params.get('Version'))}`, true);
-      if (action !== 'Publish' && action !== 'PublishBatch') throw new SnsError('InvalidAction', 400, `The fake answers Publish and PublishBatch, not ${action || 'a request without Action'}`, true);
-      if (!topicArn) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: TopicArn (this fake takes topics only, not TargetArn or PhoneNumber)', true);
+      if (params.get('Version') !== '2010-03-31')
+        throw new SnsError(
+          'InvalidParameter',
+          400,
+          `Unsupported Version ${JSON.stringify(params.get('Version'))}`,
+          true,
+        );
+      if (action !== 'Publish' && action !== 'PublishBatch')
+        throw new SnsError(
+          'InvalidAction',
+          400,
+          `The fake answers Publish and PublishBatch, not ${action || 'a request without Action'}`,
+          true,
+        );
+      if (!topicArn)
+        throw new SnsError(
+          'InvalidParameter',
+          400,
+          'Invalid parameter: TopicArn (this fake takes topics only, not TargetArn or PhoneNumber)',
+          true,
+        );
       if (!topics.has(topicArn)) throw new SnsError('NotFound', 404, 'Topic does not exist', false);
 
       if (action === 'Publish') {
@@ -133,21 +151,50 @@ export async function startSnsFake(options: SnsFakeOptions): Promise<SnsFake> {
         record.entries = 1;
         record.bytes = entryBytes(entry);
         const problems = entryProblems(entry);
-        if (problems.length > 0) throw new SnsError('InvalidParameter', 400, `Invalid parameter: ${problems.join('; ')}`, true);
+        if (problems.length > 0)
+          throw new SnsError('InvalidParameter', 400, `Invalid parameter: ${problems.join('; ')}`, true);
         const accepted = accept(entry, topicArn, 'Publish', request);
-        return { status: 200, xml: `<PublishResponse xmlns="${XMLNS}"><PublishResult><MessageId>${accepted.messageId}</MessageId></PublishResult>${metadata(requestId)}</PublishResponse>` };
+        return {
+          status: 200,
+          xml: `<PublishResponse xmlns="${XMLNS}"><PublishResult><MessageId>${accepted.messageId}</MessageId></PublishResult>${metadata(requestId)}</PublishResponse>`,
+        };
       }
 
       const entries = readBatchEntries(params);
       record.entries = entries.length;
       record.bytes = entries.reduce((sum, e) => sum + entryBytes(e), 0);
-      if (entries.length === 0) throw new SnsError('EmptyBatchRequest', 400, 'The batch request does not contain any entries.', true);
-      if (entries.length > SNS_MAX_BATCH_ENTRIES) throw new SnsError('TooManyEntriesInBatchRequest', 400, `The batch request contains ${entries.length} entries, more than ${SNS_MAX_BATCH_ENTRIES}.`, true);
+      if (entries.length === 0)
+        throw new SnsError('EmptyBatchRequest', 400, 'The batch request does not contain any entries.', true);
+      if (entries.length > SNS_MAX_BATCH_ENTRIES)
+        throw new SnsError(
+          'TooManyEntriesInBatchRequest',
+          400,
+          `The batch request contains ${entries.length} entries, more than ${SNS_MAX_BATCH_ENTRIES}.`,
+          true,
+        );
       const badId = entries.find((e) => !BATCH_ENTRY_ID.test(e.Id ?? ''));
-      if (badId) throw new SnsError('InvalidBatchEntryId', 400, `The Id ${JSON.stringify(badId.Id ?? null)} is not 1-80 letters, digits, hyphens and underscores.`, true);
+      if (badId)
+        throw new SnsError(
+          'InvalidBatchEntryId',
+          400,
+          `The Id ${JSON.stringify(badId.Id ?? null)} is not 1-80 letters, digits, hyphens and underscores.`,
+          true,
+        );
       const ids = entries.map((e) => e.Id);
-      if (new Set(ids).size !== ids.length) throw new SnsError('BatchEntryIdsNotDistinct', 400, 'Two or more batch entries in the request have the same Id.', true);
-      if (record.bytes > SNS_MAX_MESSAGE_BYTES) throw new SnsError('BatchRequestTooLong', 400, `The batch is ${record.bytes} bytes, over ${SNS_MAX_MESSAGE_BYTES}.`, true);
+      if (new Set(ids).size !== ids.length)
+        throw new SnsError(
+          'BatchEntryIdsNotDistinct',
+          400,
+          'Two or more batch entries in the request have the same Id.',
+          true,
+        );
+      if (record.bytes > SNS_MAX_MESSAGE_BYTES)
+        throw new SnsError(
+          'BatchRequestTooLong',
+          400,
+          `The batch is ${record.bytes} bytes, over ${SNS_MAX_MESSAGE_BYTES}.`,
+          true,
+        );
 
       const successful: string[] = [];
       const failed: string[] = [];
@@ -155,7 +202,9 @@ export async function startSnsFake(options: SnsFakeOptions): Promise<SnsFake> {
         const problems = entryProblems(entry);
         if (problems.length > 0) {
           violations.push(...problems.map((p) => `PublishBatch entry ${entry.Id ?? '?'}: ${p}`));
-          failed.push(`<member><Id>${xml(entry.Id ?? '')}</Id><Code>InvalidParameter</Code><Message>${xml(`Invalid parameter: ${problems.join('; ')}`)}</Message><SenderFault>true</SenderFault></member>`);
+          failed.push(
+            `<member><Id>${xml(entry.Id ?? '')}</Id><Code>InvalidParameter</Code><Message>${xml(`Invalid parameter: ${problems.join('; ')}`)}</Message><SenderFault>true</SenderFault></member>`,
+          );
           continue;
         }
         const accepted = accept(entry, topicArn, 'PublishBatch', request);
@@ -179,7 +228,12 @@ export async function startSnsFake(options: SnsFakeOptions): Promise<SnsFake> {
     }
   };
 
-  const accept = (entry: EntryInput, topicArn: string, operation: SnsPublishedMessage['operation'], request: number): SnsPublishedMessage => {
+  const accept = (
+    entry: EntryInput,
+    topicArn: string,
+    operation: SnsPublishedMessage['operation'],
+    request: number,
+  ): SnsPublishedMessage => {
     const attributes: Record<string, SnsAttributeValue> = {};
     for (const a of entry.attributes) {
       attributes[a.Name ?? ''] = {
@@ -209,15 +263,26 @@ export async function startSnsFake(options: SnsFakeOptions): Promise<SnsFake> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       let answer: { status: number; xml: string };
-      if (req.method !== 'POST' || !String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-        violations.push(`${req.method ?? '?'} ${req.url ?? ''}: not a query-protocol request (POST, application/x-www-form-urlencoded)`);
-        answer = { status: 400, xml: `<ErrorResponse xmlns="${XMLNS}"><Error><Type>Sender</Type><Code>InvalidParameter</Code><Message>Not a query-protocol request</Message></Error></ErrorResponse>` };
+      if (
+        req.method !== 'POST' ||
+        !String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
+      ) {
+        violations.push(
+          `${req.method ?? '?'} ${req.url ?? ''}: not a query-protocol request (POST, application/x-www-form-urlencoded)`,
+        );
+        answer = {
+          status: 400,
+          xml: `<ErrorResponse xmlns="${XMLNS}"><Error><Type>Sender</Type><Code>InvalidParameter</Code><Message>Not a query-protocol request</Message></Error></ErrorResponse>`,
+        };
       } else {
         try {
           answer = handle(Buffer.concat(chunks).toString('utf8'));
         } catch (error) {
           // A bug of the fake, not the caller's fault: answered as SNS's own internal error.
-          answer = { status: 500, xml: `<ErrorResponse xmlns="${XMLNS}"><Error><Type>Receiver</Type><Code>InternalError</Code><Message>${xml(String(error))}</Message></Error></ErrorResponse>` };
+          answer = {
+            status: 500,
+            xml: `<ErrorResponse xmlns="${XMLNS}"><Error><Type>Receiver</Type><Code>InternalError</Code><Message>${xml(String(error))}</Message></Error></ErrorResponse>`,
+          };
         }
       }
       res.writeHead(answer.status, { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID() });
@@ -285,7 +350,10 @@ function readEntry(params: URLSearchParams, prefix: string): EntryInput {
 function entryBytes(entry: EntryInput): number {
   let bytes = Buffer.byteLength(entry.Message ?? '', 'utf8') + Buffer.byteLength(entry.Subject ?? '', 'utf8');
   for (const a of entry.attributes) {
-    bytes += Buffer.byteLength(a.Name ?? '', 'utf8') + Buffer.byteLength(a.DataType ?? '', 'utf8') + Buffer.byteLength(a.StringValue ?? '', 'utf8');
+    bytes +=
+      Buffer.byteLength(a.Name ?? '', 'utf8') +
+      Buffer.byteLength(a.DataType ?? '', 'utf8') +
+      Buffer.byteLength(a.StringValue ?? '', 'utf8');
     if (a.BinaryValue !== undefined) bytes += Buffer.from(a.BinaryValue, 'base64').byteLength;
   }
   return bytes;
@@ -296,18 +364,21 @@ export function entryProblems(entry: EntryInput): string[] {
   const problems: string[] = [];
   if (!entry.Message) problems.push('Message is required and must not be empty');
   const bytes = entryBytes(entry);
-  if (bytes > SNS_MAX_MESSAGE_BYTES) problems.push(`message, subject and attributes are ${bytes} bytes, over ${SNS_MAX_MESSAGE_BYTES}`);
+  if (bytes > SNS_MAX_MESSAGE_BYTES)
+    problems.push(`message, subject and attributes are ${bytes} bytes, over ${SNS_MAX_MESSAGE_BYTES}`);
 
   if (entry.Subject !== undefined) {
     const chars = [...entry.Subject].length;
     if (chars === 0) problems.push('Subject is empty (omit it instead)');
     if (chars >= 100) problems.push(`Subject is ${chars} characters, not fewer than 100`);
     // Line breaks and control characters: C0, DEL and C1.
-    if (/[\u0000-\u001f\u007f-\u009f]/.test(entry.Subject)) problems.push(`Subject ${JSON.stringify(entry.Subject)} has a line break or control character`);
+    if (/[\u0000-\u001f\u007f-\u009f]/.test(entry.Subject))
+      problems.push(`Subject ${JSON.stringify(entry.Subject)} has a line break or control character`);
   }
 
   if (entry.MessageStructure !== undefined) {
-    if (entry.MessageStructure !== 'json') problems.push(`MessageStructure ${JSON.stringify(entry.MessageStructure)} is not json`);
+    if (entry.MessageStructure !== 'json')
+      problems.push(`MessageStructure ${JSON.stringify(entry.MessageStructure)} is not json`);
     else if (entry.Message) {
       let parsed: unknown;
       try {
@@ -315,8 +386,10 @@ export function entryProblems(entry: EntryInput): string[] {
       } catch {
         problems.push('MessageStructure is json but Message is not JSON');
       }
-      if (parsed !== undefined && (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))) problems.push('MessageStructure is json but Message is not a JSON object');
-      else if (parsed !== undefined && typeof (parsed as Record<string, unknown>).default !== 'string') problems.push('MessageStructure is json but Message has no string "default" key');
+      if (parsed !== undefined && (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)))
+        problems.push('MessageStructure is json but Message is not a JSON object');
+      else if (parsed !== undefined && typeof (parsed as Record<string, unknown>).default !== 'string')
+        problems.push('MessageStructure is json but Message has no string "default" key');
     }
   }
 
@@ -325,18 +398,22 @@ export function entryProblems(entry: EntryInput): string[] {
     const name = a.Name ?? '';
     const where = `attribute ${JSON.stringify(name)}`;
     if (!ATTRIBUTE_NAME.test(name)) problems.push(`${where}: name is not 1-256 letters, digits, _ - .`);
-    if (name.startsWith('.') || name.endsWith('.') || name.includes('..')) problems.push(`${where}: name starts or ends with a period, or has two in a row`);
+    if (name.startsWith('.') || name.endsWith('.') || name.includes('..'))
+      problems.push(`${where}: name starts or ends with a period, or has two in a row`);
     if (/^(aws|amazon)\./i.test(name)) problems.push(`${where}: names starting with AWS. or Amazon. are reserved`);
     if (names.has(name)) problems.push(`${where}: given twice`);
     names.add(name);
     const type = a.DataType ?? '';
-    if (type !== 'String.Array' && !ATTRIBUTE_TYPE.test(type)) problems.push(`${where}: DataType ${JSON.stringify(type)} is not String, String.Array, Number or Binary`);
+    if (type !== 'String.Array' && !ATTRIBUTE_TYPE.test(type))
+      problems.push(`${where}: DataType ${JSON.stringify(type)} is not String, String.Array, Number or Binary`);
     const base = type === 'String.Array' ? 'String.Array' : type.split('.')[0];
     if (base === 'Binary') {
       if (!a.BinaryValue) problems.push(`${where}: Binary without a BinaryValue`);
     } else if (!a.StringValue) problems.push(`${where}: empty or missing StringValue`);
-    else if (base === 'Number' && !Number.isFinite(Number(a.StringValue))) problems.push(`${where}: Number value ${JSON.stringify(a.StringValue)} is not a number`);
-    else if (base === 'String.Array' && !isJsonArray(a.StringValue)) problems.push(`${where}: String.Array value is not a JSON array`);
+    else if (base === 'Number' && !Number.isFinite(Number(a.StringValue)))
+      problems.push(`${where}: Number value ${JSON.stringify(a.StringValue)} is not a number`);
+    else if (base === 'String.Array' && !isJsonArray(a.StringValue))
+      problems.push(`${where}: String.Array value is not a JSON array`);
   }
   return problems;
 }
@@ -354,5 +431,10 @@ function metadata(requestId: string): string {
 }
 
 function xml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }

@@ -58,7 +58,10 @@ export function buildAlert(rule: ActiveRule, event: ClassifiedEvent, origin?: Al
     eventSource: identifier(record.eventSource) ?? '',
     eventTime: identifier(record.eventTime) ?? '',
     awsRegion: identifier(record.awsRegion),
-    account: identifier(record.recipientAccountId) ?? identifier(record.userIdentity?.accountId) ?? identifier(facts.principal.accountId),
+    account:
+      identifier(record.recipientAccountId) ??
+      identifier(record.userIdentity?.accountId) ??
+      identifier(facts.principal.accountId),
     category: facts.category,
     principal: boundedPrincipal(facts.principal),
     resource: resources[0] ?? null,
@@ -107,7 +110,16 @@ export const MAX_NAME_CHARS = 2048;
  */
 function boundedPrincipal(principal: Principal): Principal {
   const bounded: Principal = { ...principal };
-  for (const key of ['type', 'arn', 'accountId', 'name', 'roleArn', 'sessionName', 'accessKeyId', 'invokedBy'] as const) {
+  for (const key of [
+    'type',
+    'arn',
+    'accountId',
+    'name',
+    'roleArn',
+    'sessionName',
+    'accessKeyId',
+    'invokedBy',
+  ] as const) {
     const value = principal[key];
     if (typeof value === 'string' && value.length > MAX_NAME_CHARS) bounded[key] = textOf(value, MAX_NAME_CHARS) ?? '';
   }

@@ -14,7 +14,9 @@ const IDENTITY_CENTER_ROLE_PATH = ':role/aws-reserved/sso.amazonaws.com/';
  * is the same for everyone with that permission set, while the session name is the person (`mallory@example.com`).
  */
 export function callerName(principal: Principal): string {
-  return isIdentityCenterSession(principal) && principal.sessionName ? principal.sessionName : principalLabel(principal);
+  return isIdentityCenterSession(principal) && principal.sessionName
+    ? principal.sessionName
+    : principalLabel(principal);
 }
 
 /** A session of a role IAM Identity Center made for a permission set: one person per session name. */

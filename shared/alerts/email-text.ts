@@ -41,7 +41,11 @@ export function summaryEmailText(summary: SummaryAlert, records: readonly EmailR
   const examples = summary.examples.map(({ alert }) => alert);
   const caller = (examples.find((alert) => callerName(alert.principal) === topCaller) ?? examples[0])?.principal;
   return [
-    ...wrap(`${summary.severity.toUpperCase()}: ${summary.title} (${formatCount(summary.count)} alerts)`, EMAIL_WIDTH, ''),
+    ...wrap(
+      `${summary.severity.toUpperCase()}: ${summary.title} (${formatCount(summary.count)} alerts)`,
+      EMAIL_WIDTH,
+      '',
+    ),
     ...wrap(summaryOpening(summary), EMAIL_WIDTH, ''),
     '',
     ...(summary.description ? [...wrap(summary.description, EMAIL_WIDTH, ''), ''] : []),
@@ -66,7 +70,11 @@ export function summaryEmailText(summary: SummaryAlert, records: readonly EmailR
 function openingLines(alert: Alert): string[] {
   const place = [alert.account && `account ${alert.account}`, alert.awsRegion].filter(Boolean).join(', ');
   const target = alert.resource ? ` ${alert.resource.id}` : '';
-  const lines = wrap(`${alert.eventName}${target} by ${callerName(alert.principal)}, at ${alert.eventTime}${place ? ` in ${place}` : ''}.`, EMAIL_WIDTH, '');
+  const lines = wrap(
+    `${alert.eventName}${target} by ${callerName(alert.principal)}, at ${alert.eventTime}${place ? ` in ${place}` : ''}.`,
+    EMAIL_WIDTH,
+    '',
+  );
   if (alert.failed) {
     lines.push(
       ...wrap(
@@ -81,7 +89,10 @@ function openingLines(alert: Alert): string[] {
 }
 
 function summaryOpening(summary: SummaryAlert): string {
-  const span = summary.firstEventTime === summary.lastEventTime ? `at ${summary.firstEventTime}` : `from ${summary.firstEventTime} to ${summary.lastEventTime}`;
+  const span =
+    summary.firstEventTime === summary.lastEventTime
+      ? `at ${summary.firstEventTime}`
+      : `from ${summary.firstEventTime} to ${summary.lastEventTime}`;
   const place = [listOf(summary.accounts, 'account'), listOf(summary.regions, 'region')].filter(Boolean).join(', ');
   return (
     `${formatCount(summary.count)} alerts of rule ${summary.rule} came from one log file, ${span}${place ? ` in ${place}` : ''}. ` +
@@ -106,8 +117,16 @@ function alertFacts(alert: Alert): string[] {
     ]),
     ...section('Resource', resourceLines(alert)),
     ...section('Who', principalLines(alert.principal, alert.account)),
-    ...section('From where', [...field('Source IP', alert.sourceIPAddress ?? 'not recorded'), ...field('User agent', alert.userAgent ?? 'not recorded')]),
-    ...(alert.details.length > 0 ? section('What the rule found', alert.details.flatMap((detail) => wrap(detail, EMAIL_WIDTH, `${INDENT}  `, `${INDENT}- `))) : []),
+    ...section('From where', [
+      ...field('Source IP', alert.sourceIPAddress ?? 'not recorded'),
+      ...field('User agent', alert.userAgent ?? 'not recorded'),
+    ]),
+    ...(alert.details.length > 0
+      ? section(
+          'What the rule found',
+          alert.details.flatMap((detail) => wrap(detail, EMAIL_WIDTH, `${INDENT}  `, `${INDENT}- `)),
+        )
+      : []),
   ];
 }
 
@@ -167,10 +186,17 @@ function principalLines(principal: Principal, eventAccount: string | null): stri
     ...(principal.arn ? field('ARN', principal.arn) : []),
     ...(principal.roleArn ? field('Role', principal.roleArn) : []),
     ...(principal.sessionName ? field('Session', principal.sessionName) : []),
-    ...(principal.accountId && principal.accountId !== eventAccount ? field('Account', `${principal.accountId} (not the account of the event)`) : []),
+    ...(principal.accountId && principal.accountId !== eventAccount
+      ? field('Account', `${principal.accountId} (not the account of the event)`)
+      : []),
     ...(principal.accessKeyId ? field('Access key', describeAccessKey(principal.accessKeyId)) : []),
     ...(principal.isAwsService && !principal.invokedBy ? [] : field('MFA', mfaText(principal.mfaAuthenticated))),
-    ...(principal.invokedBy ? field('Invoked by', `${principal.invokedBy}${principal.isAwsService ? ' (an AWS service, on the caller\'s behalf)' : ''}`) : []),
+    ...(principal.invokedBy
+      ? field(
+          'Invoked by',
+          `${principal.invokedBy}${principal.isAwsService ? " (an AWS service, on the caller's behalf)" : ''}`,
+        )
+      : []),
   ];
 }
 
@@ -214,7 +240,10 @@ function lookupSteps(alert: Alert): Step[] {
     });
   }
   if (alert.resource) {
-    steps.push({ text: `See what else happened to ${alert.resource.id}:`, command: lookup('ResourceName', alert.resource.id) });
+    steps.push({
+      text: `See what else happened to ${alert.resource.id}:`,
+      command: lookup('ResourceName', alert.resource.id),
+    });
   }
   return steps;
 }
@@ -225,7 +254,10 @@ function numberedSection(title: string, steps: Step[]): string[] {
   const lines = steps.flatMap((step, i) => {
     const number = `${INDENT}${String(i + 1).padStart(numberWidth)}. `;
     const hanging = ' '.repeat(number.length);
-    return [...wrap(step.text, EMAIL_WIDTH, hanging, number), ...(step.command ?? []).map((line) => `${hanging}  ${oneLine(line)}`)];
+    return [
+      ...wrap(step.text, EMAIL_WIDTH, hanging, number),
+      ...(step.command ?? []).map((line) => `${hanging}  ${oneLine(line)}`),
+    ];
   });
   return section(title, lines);
 }
@@ -238,7 +270,9 @@ function aboutSection(rule: string, severity: string, caller: Principal | undefi
     ...field('Rule', rule),
     ...field('Severity', severity),
     ...(origin?.file ? field('Log file', origin.file) : []),
-    ...(origin?.file && origin.recordIndex !== null ? field('Record', `Records[${origin.recordIndex}] in that file`) : []),
+    ...(origin?.file && origin.recordIndex !== null
+      ? field('Record', `Records[${origin.recordIndex}] in that file`)
+      : []),
     '',
     ...silenceLines(rule, caller),
   ]);
@@ -247,7 +281,8 @@ function aboutSection(rule: string, severity: string, caller: Principal | undefi
 /** A rules-file snippet that silences the rule for this caller (YAML; values JSON-quoted, which YAML reads as is). */
 function silenceLines(rule: string, caller: Principal | undefined): string[] {
   const exception = caller ? exceptionFor(caller) : null;
-  const turnOff = 'To turn the rule off, set enabled: false under its id in overrides, or list it in the processor\'s DISABLED_RULES.';
+  const turnOff =
+    "To turn the rule off, set enabled: false under its id in overrides, or list it in the processor's DISABLED_RULES.";
   if (!exception) return wrap(turnOff, EMAIL_WIDTH, INDENT);
   return [
     ...wrap('Expected? Silence this rule for this caller in your rules file:', EMAIL_WIDTH, INDENT),
@@ -283,14 +318,23 @@ function quoted(value: string): string {
 /** Where the full record is: its file and index, else where CloudTrail keeps it, and its eventID either way. */
 function whereToFind(alert: Alert): string {
   const id = alert.eventID ? `event ID ${alert.eventID}` : `${alert.eventName} at ${alert.eventTime}`;
-  if (alert.file && alert.recordIndex !== null) return `The full record is Records[${alert.recordIndex}] in ${alert.file} (${id}).`;
+  if (alert.file && alert.recordIndex !== null)
+    return `The full record is Records[${alert.recordIndex}] in ${alert.file} (${id}).`;
   return `Find the full record by ${id} in CloudTrail Event history or in the trail's S3 bucket.`;
 }
 
 function recordSection(alert: Alert, record: EmailRecord, title = 'CloudTrail record'): string[] {
   if (!record) return [title, ...wrap(`Not attached to this alert. ${whereToFind(alert)}`, EMAIL_WIDTH, INDENT), ''];
   if (record.text === null) {
-    return [title, ...wrap(`The record (${formatCount(record.bytes)} bytes) is too large to show here. ${whereToFind(alert)}`, EMAIL_WIDTH, INDENT), ''];
+    return [
+      title,
+      ...wrap(
+        `The record (${formatCount(record.bytes)} bytes) is too large to show here. ${whereToFind(alert)}`,
+        EMAIL_WIDTH,
+        INDENT,
+      ),
+      '',
+    ];
   }
   const notes: string[] = [];
   if (record.trimmed.length > 0) {
@@ -300,7 +344,9 @@ function recordSection(alert: Alert, record: EmailRecord, title = 'CloudTrail re
         EMAIL_WIDTH,
         INDENT,
       ),
-      ...record.trimmed.slice(0, LISTED).map((part) => `${INDENT}- ${oneLine(part.path)} (${formatCount(part.bytes)} bytes)`),
+      ...record.trimmed
+        .slice(0, LISTED)
+        .map((part) => `${INDENT}- ${oneLine(part.path)} (${formatCount(part.bytes)} bytes)`),
       ...(record.trimmed.length > LISTED ? [`${INDENT}- and more`] : []),
       '',
     );
@@ -353,10 +399,21 @@ function exampleSection(alert: Alert, record: EmailRecord, index: number, summar
 function eventIdSection(summary: SummaryAlert): string[] {
   if (summary.eventIDs.length === 0) return [];
   const all = summary.eventIDsNotListed === 0;
-  return section(all ? `Event IDs of all ${formatCount(summary.eventIDs.length)} alerts` : `Event IDs of the first ${formatCount(summary.eventIDs.length)} alerts`, [
-    ...summary.eventIDs.map((id) => `${INDENT}${oneLine(id)}`),
-    ...(all ? [] : [`${INDENT}and ${formatCount(summary.eventIDsNotListed)} more, not listed.`, '', ...whereTheRestAre(summary.file)]),
-  ]);
+  return section(
+    all
+      ? `Event IDs of all ${formatCount(summary.eventIDs.length)} alerts`
+      : `Event IDs of the first ${formatCount(summary.eventIDs.length)} alerts`,
+    [
+      ...summary.eventIDs.map((id) => `${INDENT}${oneLine(id)}`),
+      ...(all
+        ? []
+        : [
+            `${INDENT}and ${formatCount(summary.eventIDsNotListed)} more, not listed.`,
+            '',
+            ...whereTheRestAre(summary.file),
+          ]),
+    ],
+  );
 }
 
 /**
@@ -365,11 +422,20 @@ function eventIdSection(summary: SummaryAlert): string[] {
  * memory and the message stay bounded however many alerts a file raises).
  */
 function whereTheRestAre(file: string | null): string[] {
-  if (!file) return wrap('Every alert, each with its eventID, is in the log file: run trailwatch scan --format json on it.', EMAIL_WIDTH, INDENT);
+  if (!file)
+    return wrap(
+      'Every alert, each with its eventID, is in the log file: run trailwatch scan --format json on it.',
+      EMAIL_WIDTH,
+      INDENT,
+    );
   const s3 = /^s3:\/\/[^/]+\/(.+)$/.exec(file);
-  const local = s3 ? (s3[1] ?? file).split('/').pop() ?? file : file;
+  const local = s3 ? ((s3[1] ?? file).split('/').pop() ?? file) : file;
   return [
-    ...wrap('Every alert of this summary, each with its eventID, is listed by trailwatch scan on the log file:', EMAIL_WIDTH, INDENT),
+    ...wrap(
+      'Every alert of this summary, each with its eventID, is listed by trailwatch scan on the log file:',
+      EMAIL_WIDTH,
+      INDENT,
+    ),
     ...(s3 ? [`${INDENT}  aws s3 cp ${shellQuote(file)} .`] : []),
     `${INDENT}  trailwatch scan --format json ${shellQuote(local)}`,
   ];
@@ -384,7 +450,12 @@ function section(title: string, lines: string[]): string[] {
 /** `  Label         value`, the value wrapped under itself. An empty label continues the field above. */
 function field(label: string, value: string): string[] {
   const first = `${INDENT}${label}`.padEnd(INDENT.length + LABEL_WIDTH);
-  return wrap(value, EMAIL_WIDTH, ' '.repeat(INDENT.length + LABEL_WIDTH), first.length > INDENT.length + LABEL_WIDTH ? `${first} ` : first);
+  return wrap(
+    value,
+    EMAIL_WIDTH,
+    ' '.repeat(INDENT.length + LABEL_WIDTH),
+    first.length > INDENT.length + LABEL_WIDTH ? `${first} ` : first,
+  );
 }
 
 /** `account 123456789012`, or `3 accounts` when a summary spans several. */

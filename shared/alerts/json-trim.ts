@@ -103,12 +103,14 @@ function shrink(value: JsonValue, need: number): JsonValue {
   let remaining = need;
   for (const { key, child, bytes } of children) {
     if (remaining <= 0) break;
-    const replacement = isContainer(child) && bytes > remaining + SMALLEST_CUT ? shrink(child, remaining) : trimMarker(bytes);
+    const replacement =
+      isContainer(child) && bytes > remaining + SMALLEST_CUT ? shrink(child, remaining) : trimMarker(bytes);
     const saved = bytes - compactBytes(replacement);
     if (saved <= 0) continue;
     if (Array.isArray(copy) && typeof key === 'number') copy[key] = replacement;
     // defineProperty, not assignment: a member named "__proto__" (JSON.parse makes it an own member) is replaced too.
-    else if (!Array.isArray(copy) && typeof key === 'string') Object.defineProperty(copy, key, { value: replacement, enumerable: true, writable: true, configurable: true });
+    else if (!Array.isArray(copy) && typeof key === 'string')
+      Object.defineProperty(copy, key, { value: replacement, enumerable: true, writable: true, configurable: true });
     remaining -= saved;
   }
   if (remaining <= 0) return copy;

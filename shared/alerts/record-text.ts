@@ -7,9 +7,23 @@ import { trimJsonToFit, trimmedParts, type TrimmedPart } from './json-trim.js';
 import { escapeInvisibleInJson, utf8Bytes } from './plain-text.js';
 
 /** Cut first: where CloudTrail records grow large (lists of instances, policies, selectors). */
-const BULKY_FIELDS = ['responseElements', 'requestParameters', 'additionalEventData', 'serviceEventDetails', 'resources', 'tlsDetails'];
+const BULKY_FIELDS = [
+  'responseElements',
+  'requestParameters',
+  'additionalEventData',
+  'serviceEventDetails',
+  'resources',
+  'tlsDetails',
+];
 /** Never cut: what identifies the record, so the full one can be found. */
-const IDENTIFYING_FIELDS = new Set(['eventID', 'eventName', 'eventSource', 'eventTime', 'awsRegion', 'recipientAccountId']);
+const IDENTIFYING_FIELDS = new Set([
+  'eventID',
+  'eventName',
+  'eventSource',
+  'eventTime',
+  'awsRegion',
+  'recipientAccountId',
+]);
 
 /** The order in which `record`'s top-level fields give way: bulky ones, then any other by size. */
 function cutOrder(record: JsonObject): string[] {

@@ -52,7 +52,22 @@ const TRIM_NOTE_BYTES = 2048;
 /** The `default` JSON may take at most this much; beyond it (never seen in real records) it is trimmed too. */
 const MAX_DEFAULT_BYTES = Math.floor(MAX_SNS_PAYLOAD_BYTES / 2);
 /** Fields of the `default` JSON that identify the alert: never trimmed. */
-const IDENTIFYING_FIELDS = new Set(['schemaVersion', 'kind', 'rule', 'severity', 'title', 'eventID', 'eventName', 'eventSource', 'eventTime', 'account', 'awsRegion', 'count', 'file', 'recordIndex']);
+const IDENTIFYING_FIELDS = new Set([
+  'schemaVersion',
+  'kind',
+  'rule',
+  'severity',
+  'title',
+  'eventID',
+  'eventName',
+  'eventSource',
+  'eventTime',
+  'account',
+  'awsRegion',
+  'count',
+  'file',
+  'recordIndex',
+]);
 
 /**
  * The SNS message for an alert, or for a summary (which carries its examples' records itself).
@@ -65,7 +80,11 @@ export function buildSnsMessage(alert: Alert | SummaryAlert, record?: { raw: str
   const defaultText = boundedJson(alertJson(alert));
   const emailBudget = MAX_SNS_PAYLOAD_BYTES - envelopeBytes - MESSAGE_SKELETON_BYTES - jsonStringBytes(defaultText);
   const email = isSummaryAlert(alert)
-    ? fittedEmail((records) => summaryEmailText(alert, records), alert.examples.map(({ raw }) => raw), emailBudget)
+    ? fittedEmail(
+        (records) => summaryEmailText(alert, records),
+        alert.examples.map(({ raw }) => raw),
+        emailBudget,
+      )
     : fittedEmail((records) => alertEmailText(alert, records[0] ?? null), [record?.raw ?? null], emailBudget);
   const message = JSON.stringify({ default: defaultText, email });
   return { subject, message, attributes, bytes: utf8Bytes(message) + envelopeBytes };
@@ -122,11 +141,13 @@ export const MAX_ATTRIBUTE_VALUE_BYTES = 1024;
  * the XML character range (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_MessageAttributeValue.html):
  * other controls, and lone surrogates (not encodable as UTF-8), become U+FFFD.
  */
-const NOT_XML_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const NOT_XML_CHARACTER =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** SNS rejects an attribute with an empty value: no value, no attribute. */
 function messageAttribute(value: string | readonly string[] | null): SnsMessageAttribute | null {
-  if (typeof value === 'string') return value ? { DataType: 'String', StringValue: attributeText(value, MAX_ATTRIBUTE_VALUE_BYTES) } : null;
+  if (typeof value === 'string')
+    return value ? { DataType: 'String', StringValue: attributeText(value, MAX_ATTRIBUTE_VALUE_BYTES) } : null;
   const present = (value ?? []).filter(Boolean).map((v) => attributeText(v, MAX_ATTRIBUTE_VALUE_BYTES));
   if (present.length === 0) return null;
   if (present.length === 1 && present[0] !== undefined) return { DataType: 'String', StringValue: present[0] };
@@ -157,18 +178,26 @@ function attributeText(value: string, maxBytes: number): string {
 export interface PublishEntryLike {
   Message?: string | undefined;
   Subject?: string | undefined;
-  MessageAttributes?: Record<string, { DataType?: string | undefined; StringValue?: string | undefined; BinaryValue?: Uint8Array | undefined }> | undefined;
+  MessageAttributes?:
+    | Record<
+        string,
+        { DataType?: string | undefined; StringValue?: string | undefined; BinaryValue?: Uint8Array | undefined }
+      >
+    | undefined;
 }
 
 /** Bytes SNS counts for one entry: message, subject, and each attribute's name, type and value (UTF-8). */
 export function publishEntryBytes(entry: PublishEntryLike): number {
-  return utf8Bytes(entry.Message ?? '') + utf8Bytes(entry.Subject ?? '') + attributeBytes(entry.MessageAttributes ?? {});
+  return (
+    utf8Bytes(entry.Message ?? '') + utf8Bytes(entry.Subject ?? '') + attributeBytes(entry.MessageAttributes ?? {})
+  );
 }
 
 function attributeBytes(attributes: NonNullable<PublishEntryLike['MessageAttributes']>): number {
   let bytes = 0;
   for (const [name, { DataType, StringValue, BinaryValue }] of Object.entries(attributes)) {
-    bytes += utf8Bytes(name) + utf8Bytes(DataType ?? '') + utf8Bytes(StringValue ?? '') + (BinaryValue?.byteLength ?? 0);
+    bytes +=
+      utf8Bytes(name) + utf8Bytes(DataType ?? '') + utf8Bytes(StringValue ?? '') + (BinaryValue?.byteLength ?? 0);
   }
   return bytes;
 }
@@ -183,7 +212,10 @@ export function packPublishBatches<T>(items: readonly T[], bytesOf: (item: T) =>
   let batchBytes = 0;
   for (const item of items) {
     const bytes = bytesOf(item);
-    if (batch.length > 0 && (batch.length === MAX_PUBLISH_BATCH_ENTRIES || batchBytes + bytes > MAX_SNS_PAYLOAD_BYTES)) {
+    if (
+      batch.length > 0 &&
+      (batch.length === MAX_PUBLISH_BATCH_ENTRIES || batchBytes + bytes > MAX_SNS_PAYLOAD_BYTES)
+    ) {
       batches.push(batch);
       batch = [];
       batchBytes = 0;
@@ -221,18 +253,29 @@ function pick(document: JsonObject, keys: ReadonlySet<string>): JsonObject {
  * The email rendered by `render` with the records in `raws`, within `budget` bytes as a JSON string. Whole
  * when it fits (the usual case, one pass); else each record gets an equal share of what the facts leave.
  */
-function fittedEmail(render: (records: EmailRecord[]) => string, raws: ReadonlyArray<string | null>, budget: number): string {
-  const whole = render(raws.map((raw) => (raw === null ? null : prettyRecordWithin(raw, Number.POSITIVE_INFINITY, jsonStringBytes))));
+function fittedEmail(
+  render: (records: EmailRecord[]) => string,
+  raws: ReadonlyArray<string | null>,
+  budget: number,
+): string {
+  const whole = render(
+    raws.map((raw) => (raw === null ? null : prettyRecordWithin(raw, Number.POSITIVE_INFINITY, jsonStringBytes))),
+  );
   if (jsonStringBytes(whole) <= budget) return whole;
 
   const facts = render(raws.map((raw) => (raw === null ? null : { text: '', trimmed: [], bytes: 0 })));
   const withRecords = raws.filter((raw) => raw !== null).length;
-  const share = Math.floor((budget - jsonStringBytes(facts) - withRecords * TRIM_NOTE_BYTES) / Math.max(1, withRecords));
-  const fitted = render(raws.map((raw) => (raw === null ? null : prettyRecordWithin(raw, Math.max(0, share), jsonStringBytes))));
+  const share = Math.floor(
+    (budget - jsonStringBytes(facts) - withRecords * TRIM_NOTE_BYTES) / Math.max(1, withRecords),
+  );
+  const fitted = render(
+    raws.map((raw) => (raw === null ? null : prettyRecordWithin(raw, Math.max(0, share), jsonStringBytes))),
+  );
   return jsonStringBytes(fitted) <= budget ? fitted : cutToBudget(fitted, budget);
 }
 
-const CUT_NOTE = '\n\n[The rest of this email was cut to fit the SNS message size limit. The JSON alert has every fact.]\n';
+const CUT_NOTE =
+  '\n\n[The rest of this email was cut to fit the SNS message size limit. The JSON alert has every fact.]\n';
 
 /** Last resort, for facts no real record has: the email's first `budget` bytes, and a note saying so. */
 function cutToBudget(text: string, budget: number): string {

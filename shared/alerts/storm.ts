@@ -301,6 +301,7 @@ export class AlertCollector {
 }
 
 function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`AlertCollector: ${name} must be a whole number of at least 1, not ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(`AlertCollector: ${name} must be a whole number of at least 1, not ${value}`);
   return value;
 }

@@ -28,7 +28,10 @@ function singleSubject(alert: Alert): string {
   // inbox), then the caller, and the call last: it is what the subject must say.
   const resource = alert.resource ? ascii(alert.resource.id) : '';
   const room = MAX_SUBJECT_LENGTH - prefix.length - suffix.length - (resource ? 1 : 0) - ' by '.length;
-  const [target, caller, eventName] = fitNames([resource, ascii(callerName(alert.principal)), ascii(alert.eventName)], room);
+  const [target, caller, eventName] = fitNames(
+    [resource, ascii(callerName(alert.principal)), ascii(alert.eventName)],
+    room,
+  );
   return `${prefix}${eventName ?? ''}${target ? ` ${target}` : ''} by ${caller ?? ''}${suffix}`;
 }
 
@@ -52,7 +55,8 @@ function severityTag(severity: string): string {
 
 /** `123456789012 us-east-1`, or `3 accounts 2 regions` for summaries spanning several. */
 function placeOf(accounts: string[], regions: string[]): string {
-  const one = (values: string[], noun: string) => (values.length > 1 ? `${values.length} ${noun}` : values[0] ? ascii(values[0]) : '');
+  const one = (values: string[], noun: string) =>
+    values.length > 1 ? `${values.length} ${noun}` : values[0] ? ascii(values[0]) : '';
   return [one(accounts, 'accounts'), one(regions, 'regions')].filter(Boolean).join(' ');
 }
 

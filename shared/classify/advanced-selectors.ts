@@ -64,7 +64,10 @@ function parseFieldSelector(raw: JsonObject): FieldSelector {
 }
 
 /** How much of `event` the selector records, and the field selectors that hold it back. */
-export function coverage(selector: AdvancedSelector, event: SampleEvent): { coverage: Coverage; restrictions: Restriction[] } {
+export function coverage(
+  selector: AdvancedSelector,
+  event: SampleEvent,
+): { coverage: Coverage; restrictions: Restriction[] } {
   let result: Coverage = 'all';
   const restrictions: Restriction[] = [];
   for (const fieldSelector of selector.fieldSelectors) {
@@ -109,7 +112,8 @@ function fieldMatches(selector: FieldSelector, value: string): boolean {
 
 function failingOperators(selector: FieldSelector, value: string): Operator[] {
   const failing: Operator[] = [];
-  if (!fieldMatches({ ...selector, notEquals: [], notStartsWith: [], notEndsWith: [] }, value)) failing.push('equals', 'startsWith', 'endsWith');
+  if (!fieldMatches({ ...selector, notEquals: [], notStartsWith: [], notEndsWith: [] }, value))
+    failing.push('equals', 'startsWith', 'endsWith');
   if (selector.notEquals.includes(value)) failing.push('notEquals');
   if (selector.notStartsWith.some((p) => value.startsWith(p))) failing.push('notStartsWith');
   if (selector.notEndsWith.some((s) => value.endsWith(s))) failing.push('notEndsWith');
@@ -117,7 +121,9 @@ function failingOperators(selector: FieldSelector, value: string): Operator[] {
 }
 
 function describe(selector: FieldSelector, operators: readonly Operator[]): Restriction {
-  const parts = operators.filter((op) => selector[op].length > 0).map((op) => `${selector.field} ${op} ${selector[op].join(', ')}`);
+  const parts = operators
+    .filter((op) => selector[op].length > 0)
+    .map((op) => `${selector.field} ${op} ${selector[op].join(', ')}`);
   return parts.join('; ');
 }
 

@@ -29,7 +29,10 @@ export function categorize(record: CloudTrailRecord): Category {
   const { eventSource, eventName } = record;
   if (isOneOf(eventSource, CATEGORY_EVENT_SOURCES.rds)) return 'rds';
   if (isOneOf(eventSource, CATEGORY_EVENT_SOURCES['rds-data-api'])) return 'rds-data-api';
-  if (isOneOf(eventSource, CATEGORY_EVENT_SOURCES['cloudtrail-config']) && !isCloudTrailRead(eventName, record.readOnly)) {
+  if (
+    isOneOf(eventSource, CATEGORY_EVENT_SOURCES['cloudtrail-config']) &&
+    !isCloudTrailRead(eventName, record.readOnly)
+  ) {
     return 'cloudtrail-config';
   }
   return 'other';
@@ -37,7 +40,9 @@ export function categorize(record: CloudTrailRecord): Category {
 
 function isCloudTrailRead(eventName: string, readOnly: boolean | undefined): boolean {
   if (readOnly === true) return true;
-  return CLOUDTRAIL_READ_CALLS.has(eventName) || CLOUDTRAIL_READ_PREFIXES.some((prefix) => eventName.startsWith(prefix));
+  return (
+    CLOUDTRAIL_READ_CALLS.has(eventName) || CLOUDTRAIL_READ_PREFIXES.some((prefix) => eventName.startsWith(prefix))
+  );
 }
 
 function isOneOf(value: string, list: readonly string[]): boolean {

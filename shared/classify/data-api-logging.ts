@@ -16,7 +16,14 @@
 // The call is judged on its own request (or, if CloudTrail omitted that, the selectors echoed in the
 // response): PutEventSelectors replaces all of a trail's selectors, so the request is the trail's new state.
 import { isJsonObject, type CloudTrailRecord, type JsonObject, type JsonValue } from '../cloudtrail.js';
-import { coverage, matchesFields, parseAdvancedSelectors, type AdvancedSelector, type Coverage, type SampleEvent } from './advanced-selectors.js';
+import {
+  coverage,
+  matchesFields,
+  parseAdvancedSelectors,
+  type AdvancedSelector,
+  type Coverage,
+  type SampleEvent,
+} from './advanced-selectors.js';
 import { trailFromArn } from './arn.js';
 import { getIgnoringCase } from './json-fields.js';
 import type { DataApiLogging } from './types.js';
@@ -26,7 +33,13 @@ const V2_SOURCE = 'rdsdataapi.amazonaws.com';
 const V2_RESOURCE_TYPE = 'AWS::RDS::DBCluster';
 
 // The Data API operations (RDS Data Service API Reference); ExecuteSql is the deprecated v1-only call.
-const V2_CALLS = ['BatchExecuteStatement', 'BeginTransaction', 'CommitTransaction', 'ExecuteStatement', 'RollbackTransaction'];
+const V2_CALLS = [
+  'BatchExecuteStatement',
+  'BeginTransaction',
+  'CommitTransaction',
+  'ExecuteStatement',
+  'RollbackTransaction',
+];
 const V1_CALLS = [...V2_CALLS, 'ExecuteSql'];
 
 const V1_EVENTS: SampleEvent[] = V1_CALLS.map((eventName) => ({
@@ -60,13 +73,20 @@ export function dataApiLoggingOf(record: CloudTrailRecord): DataApiLogging | und
     return {
       v1: 'unknown',
       v2: 'unknown',
-      reasons: [`CloudTrail did not record the new event selectors of ${trail}, so whether it still records Data API calls cannot be told`],
+      reasons: [
+        `CloudTrail did not record the new event selectors of ${trail}, so whether it still records Data API calls cannot be told`,
+      ],
     };
   }
   const v1 = selectors.advanced ? v1FromAdvanced(selectors.advanced, trail) : v1FromBasic(selectors.basic, trail);
   const v2 = selectors.advanced
     ? v2FromAdvanced(selectors.advanced, trail)
-    : { state: 'not-selected' as const, reasons: [`${trail} uses basic event selectors, which cannot select ${V2_RESOURCE_TYPE} data events, so ${V2_WHAT} are not recorded`] };
+    : {
+        state: 'not-selected' as const,
+        reasons: [
+          `${trail} uses basic event selectors, which cannot select ${V2_RESOURCE_TYPE} data events, so ${V2_WHAT} are not recorded`,
+        ],
+      };
   return { v1: v1.state, v2: v2.state, reasons: [...v1.reasons, ...v2.reasons] };
 }
 
@@ -96,52 +116,81 @@ function v1FromBasic(selectors: JsonObject[], trail: string): Verdict<'recorded'
   const reasons: string[] = [];
   const withManagement = selectors.filter((s) => getIgnoringCase(s, 'includeManagementEvents') !== false);
   if (withManagement.length === 0) {
-    return { state: 'excluded', reasons: [`no event selector on ${trail} includes management events, so ${V1_WHAT} are not recorded`] };
+    return {
+      state: 'excluded',
+      reasons: [`no event selector on ${trail} includes management events, so ${V1_WHAT} are not recorded`],
+    };
   }
   for (const selector of withManagement) {
     const excludedSources = stringList(getIgnoringCase(selector, 'excludeManagementEventSources'));
     const readWrite = getIgnoringCase(selector, 'readWriteType');
-    if (excludedSources.includes(V1_SOURCE)) reasons.push(`excludeManagementEventSources lists ${V1_SOURCE} on ${trail}`);
-    else if (readWrite === 'ReadOnly') reasons.push(`${trail} records only ReadOnly management events, and Data API calls are write events`);
+    if (excludedSources.includes(V1_SOURCE))
+      reasons.push(`excludeManagementEventSources lists ${V1_SOURCE} on ${trail}`);
+    else if (readWrite === 'ReadOnly')
+      reasons.push(`${trail} records only ReadOnly management events, and Data API calls are write events`);
     else return { state: 'recorded', reasons: [] };
   }
   return { state: 'excluded', reasons: unique(reasons) };
 }
 
 function v1FromAdvanced(selectors: AdvancedSelector[], trail: string): Verdict<'recorded' | 'excluded'> {
-  const management = selectors.filter((s) => hasField(s, 'eventCategory') && matchesFields(s, { eventCategory: 'Management' }, ['eventCategory']));
+  const management = selectors.filter(
+    (s) => hasField(s, 'eventCategory') && matchesFields(s, { eventCategory: 'Management' }, ['eventCategory']),
+  );
   if (management.length === 0) {
-    return { state: 'excluded', reasons: [`no advanced event selector on ${trail} selects management events, so ${V1_WHAT} are not recorded`] };
+    return {
+      state: 'excluded',
+      reasons: [`no advanced event selector on ${trail} selects management events, so ${V1_WHAT} are not recorded`],
+    };
   }
   return judge(management, V1_EVENTS, trail, V1_WHAT);
 }
 
-function v2FromAdvanced(selectors: AdvancedSelector[], trail: string): Verdict<'recorded' | 'excluded' | 'not-selected'> {
+function v2FromAdvanced(
+  selectors: AdvancedSelector[],
+  trail: string,
+): Verdict<'recorded' | 'excluded' | 'not-selected'> {
   const fields = Object.keys(V2_DATA_EVENT);
-  const dataApi = selectors.filter((s) => fields.every((field) => hasField(s, field)) && matchesFields(s, V2_DATA_EVENT, fields));
+  const dataApi = selectors.filter(
+    (s) => fields.every((field) => hasField(s, field)) && matchesFields(s, V2_DATA_EVENT, fields),
+  );
   if (dataApi.length === 0) {
     return {
       state: 'not-selected',
-      reasons: [`no advanced event selector on ${trail} selects data events on ${V2_RESOURCE_TYPE}, so ${V2_WHAT} are not recorded`],
+      reasons: [
+        `no advanced event selector on ${trail} selects data events on ${V2_RESOURCE_TYPE}, so ${V2_WHAT} are not recorded`,
+      ],
     };
   }
   return judge(dataApi, V2_EVENTS, trail, V2_WHAT);
 }
 
 /** Recorded when, for every Data API call, some selector records all such calls; otherwise says which conditions leave calls out. */
-function judge(selectors: AdvancedSelector[], events: SampleEvent[], trail: string, what: string): Verdict<'recorded' | 'excluded'> {
+function judge(
+  selectors: AdvancedSelector[],
+  events: SampleEvent[],
+  trail: string,
+  what: string,
+): Verdict<'recorded' | 'excluded'> {
   const reasons: string[] = [];
   let everyCallRecorded = true;
   for (const event of events) {
     const results = selectors.map((selector) => ({ selector, ...coverage(selector, event) }));
     if (results.some((r) => r.coverage === 'all')) continue;
     everyCallRecorded = false;
-    for (const { selector, coverage: c, restrictions } of results) reasons.push(sentence(selector, c, restrictions, trail, what));
+    for (const { selector, coverage: c, restrictions } of results)
+      reasons.push(sentence(selector, c, restrictions, trail, what));
   }
   return everyCallRecorded ? { state: 'recorded', reasons: [] } : { state: 'excluded', reasons: unique(reasons) };
 }
 
-function sentence(selector: AdvancedSelector, c: Coverage, restrictions: string[], trail: string, what: string): string {
+function sentence(
+  selector: AdvancedSelector,
+  c: Coverage,
+  restrictions: string[],
+  trail: string,
+  what: string,
+): string {
   const name = selector.name ? `advanced event selector "${selector.name}"` : 'an advanced event selector';
   const how = c === 'some' ? 'records only some' : 'leaves out';
   return `${name} on ${trail} ${how} ${what}: ${restrictions.join('; ')}`;

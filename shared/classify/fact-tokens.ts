@@ -16,7 +16,9 @@ const FACT_TOKENS: ReadonlyArray<{ path: string; value: JsonValue; token: string
  * one token when every value implies it, none when nothing is known.
  */
 export function factTokens(path: string, values: readonly JsonValue[]): string[] {
-  const implied = values.map((value) => FACT_TOKENS.find((entry) => entry.path === path && entry.value === value)?.token);
+  const implied = values.map(
+    (value) => FACT_TOKENS.find((entry) => entry.path === path && entry.value === value)?.token,
+  );
   const [first] = implied;
   return first !== undefined && implied.every((token) => token === first) ? [first] : [];
 }

@@ -39,14 +39,21 @@ export function principalOf(identity: UserIdentity | undefined): Principal {
 }
 
 /** A name a person recognises, per identity type. */
-function nameFor(type: string, identity: UserIdentity, arn: string | undefined, invokedBy: string | undefined): string | undefined {
+function nameFor(
+  type: string,
+  identity: UserIdentity,
+  arn: string | undefined,
+  invokedBy: string | undefined,
+): string | undefined {
   switch (type) {
     case 'Root':
       // userName holds the account alias when one is set; "root" says more about the risk.
       return 'root';
     case 'AssumedRole':
       // The role, not the session: sessions are per call site (often random), the role is what people know.
-      return text(identity.sessionContext?.sessionIssuer?.userName) ?? (arn ? roleNameFromAssumedRoleArn(arn) : undefined);
+      return (
+        text(identity.sessionContext?.sessionIssuer?.userName) ?? (arn ? roleNameFromAssumedRoleArn(arn) : undefined)
+      );
     case 'FederatedUser':
       // arn:aws:sts::123456789012:federated-user/Name; sessionIssuer is the IAM user who called GetFederationToken.
       return arn ? lastArnSegment(arn) : afterColon(text(identity.principalId));

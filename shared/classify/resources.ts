@@ -80,7 +80,15 @@ const NOUNS: ReadonlyArray<[string, RdsResourceKind]> = [
 ];
 
 /** CloudTrail calls whose `name` / `trailName` parameter names a trail (by name or ARN). */
-const TRAIL_CALLS = new Set(['CreateTrail', 'UpdateTrail', 'DeleteTrail', 'StartLogging', 'StopLogging', 'PutEventSelectors', 'PutInsightSelectors']);
+const TRAIL_CALLS = new Set([
+  'CreateTrail',
+  'UpdateTrail',
+  'DeleteTrail',
+  'StartLogging',
+  'StopLogging',
+  'PutEventSelectors',
+  'PutInsightSelectors',
+]);
 
 interface Candidate {
   resource: RdsResource;
@@ -106,7 +114,10 @@ function rdsResourcesOf(record: CloudTrailRecord): RdsResource[] {
   const add = (resource: RdsResource | null, rank: Rank) => {
     if (resource) candidates.push({ resource, rank, order: candidates.length });
   };
-  for (const [params, isRequest] of [[readable(record.requestParameters), true], [readable(record.responseElements), false]] as const) {
+  for (const [params, isRequest] of [
+    [readable(record.requestParameters), true],
+    [readable(record.responseElements), false],
+  ] as const) {
     if (!params) continue;
     for (const [key, value] of Object.entries(params)) {
       const spec = FIELDS.get(key.toLowerCase());
@@ -125,8 +136,13 @@ function rdsResourcesOf(record: CloudTrailRecord): RdsResource[] {
     }
   }
   const subject = subjectKind(record.eventName);
-  candidates.sort((a, b) => primaryFirst(a, subject) - primaryFirst(b, subject) || a.rank - b.rank || a.order - b.order);
-  return deduplicate(candidates.map((c) => c.resource), byResourceId);
+  candidates.sort(
+    (a, b) => primaryFirst(a, subject) - primaryFirst(b, subject) || a.rank - b.rank || a.order - b.order,
+  );
+  return deduplicate(
+    candidates.map((c) => c.resource),
+    byResourceId,
+  );
 }
 
 function primaryFirst(candidate: Candidate, subject: RdsResourceKind | undefined): number {

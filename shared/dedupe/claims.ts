@@ -63,7 +63,9 @@ export function dedupeKey(topicArn: string, alert: Alert | SummaryAlert): string
 export const MAX_READABLE_KEY_CHARS = 512;
 
 function fitKey(key: string): string {
-  return key.length <= MAX_READABLE_KEY_CHARS ? key : `${key.slice(0, 200)}|sha256:${createHash('sha256').update(key).digest('hex')}`;
+  return key.length <= MAX_READABLE_KEY_CHARS
+    ? key
+    : `${key.slice(0, 200)}|sha256:${createHash('sha256').update(key).digest('hex')}`;
 }
 
 /**

@@ -67,7 +67,12 @@ export class CallBounds {
   get guaranteedMaxCalls(): number {
     if (this.count === 0) return 0;
     const countBound = this.anyLight ? Math.floor(this.count / this.l.maxBatchEvents) : 0;
-    return Math.ceil((1.05 * this.totalCost) / this.l.maxBatchBytes) + this.big + (maxWindows(this.max - this.min, this.l) - 1) + countBound;
+    return (
+      Math.ceil((1.05 * this.totalCost) / this.l.maxBatchBytes) +
+      this.big +
+      (maxWindows(this.max - this.min, this.l) - 1) +
+      countBound
+    );
   }
 }
 

@@ -87,16 +87,28 @@ export class LogBatcher<T extends BatchableEvent = BatchableEvent> {
   readonly maxHeldBytes: number;
   private readonly windows = new Map<string, Window<T>[]>();
   private clock = 0;
-  private readonly counters: BatcherStats = { eventsIn: 0, batchesOut: 0, bytesOut: 0, windowsOpened: 0, evictions: 0, memoryCloses: 0, heldBytes: 0, peakHeldBytes: 0 };
+  private readonly counters: BatcherStats = {
+    eventsIn: 0,
+    batchesOut: 0,
+    bytesOut: 0,
+    windowsOpened: 0,
+    evictions: 0,
+    memoryCloses: 0,
+    heldBytes: 0,
+    peakHeldBytes: 0,
+  };
 
   constructor(options: BatcherOptions = {}) {
     this.limits = { ...PUT_LOG_EVENTS_LIMITS, ...options.limits };
     this.maxWindowsPerStream = options.maxWindowsPerStream ?? DEFAULT_MAX_WINDOWS_PER_STREAM;
     this.maxHeldBytes = options.maxHeldBytes ?? DEFAULT_MAX_HELD_BYTES;
-    if (!(Number.isInteger(this.maxWindowsPerStream) && this.maxWindowsPerStream >= 1)) throw new RangeError(`maxWindowsPerStream must be an integer >= 1, got ${this.maxWindowsPerStream}`);
+    if (!(Number.isInteger(this.maxWindowsPerStream) && this.maxWindowsPerStream >= 1))
+      throw new RangeError(`maxWindowsPerStream must be an integer >= 1, got ${this.maxWindowsPerStream}`);
     if (!(this.maxHeldBytes >= 0)) throw new RangeError(`maxHeldBytes must be >= 0, got ${this.maxHeldBytes}`);
     if (this.limits.maxEventMessageBytes + this.limits.perEventOverheadBytes > this.limits.maxBatchBytes) {
-      throw new RangeError('maxEventMessageBytes + perEventOverheadBytes must fit in maxBatchBytes: an event must fit in a batch of its own');
+      throw new RangeError(
+        'maxEventMessageBytes + perEventOverheadBytes must fit in maxBatchBytes: an event must fit in a batch of its own',
+      );
     }
   }
 
@@ -129,7 +141,8 @@ export class LogBatcher<T extends BatchableEvent = BatchableEvent> {
   /** Every batch still open, e.g. at the end of a file. The batcher is empty (and reusable) afterwards. */
   flush(): LogBatch<T>[] {
     const ready: LogBatch<T>[] = [];
-    for (const list of this.windows.values()) for (const w of list) if (w.events.length > 0) ready.push(this.close(w, 'flush'));
+    for (const list of this.windows.values())
+      for (const w of list) if (w.events.length > 0) ready.push(this.close(w, 'flush'));
     this.windows.clear();
     return ready;
   }
@@ -137,9 +150,14 @@ export class LogBatcher<T extends BatchableEvent = BatchableEvent> {
   /** Events that would break a limit on their own are the caller's bug (trim and age-check first): fail loudly. */
   private check(event: T): void {
     const { timestamp, bytes } = event;
-    if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw new RangeError(`event timestamp must be an integer >= 0 (check classifyEventAge first), got ${timestamp}`);
-    if (!Number.isInteger(bytes) || bytes < 1) throw new RangeError(`event bytes must be a positive integer (messages may not be empty), got ${bytes}`);
-    if (bytes > this.limits.maxEventMessageBytes) throw new RangeError(`event of ${bytes} bytes is over the ${this.limits.maxEventMessageBytes}-byte event limit (trim it first)`);
+    if (!Number.isSafeInteger(timestamp) || timestamp < 0)
+      throw new RangeError(`event timestamp must be an integer >= 0 (check classifyEventAge first), got ${timestamp}`);
+    if (!Number.isInteger(bytes) || bytes < 1)
+      throw new RangeError(`event bytes must be a positive integer (messages may not be empty), got ${bytes}`);
+    if (bytes > this.limits.maxEventMessageBytes)
+      throw new RangeError(
+        `event of ${bytes} bytes is over the ${this.limits.maxEventMessageBytes}-byte event limit (trim it first)`,
+      );
   }
 
   private windowFor(logStreamName: string, timestamp: number, ready: LogBatch<T>[]): Window<T> {
@@ -149,7 +167,14 @@ export class LogBatcher<T extends BatchableEvent = BatchableEvent> {
     if (found) return found;
     if (list.length >= this.maxWindowsPerStream) this.evictLeastRecentlyUsed(list, ready);
     const half = Math.floor(this.limits.maxBatchSpanMs / 2);
-    const window: Window<T> = { logStreamName, from: timestamp - half, to: timestamp + half, events: [], bytes: 0, lastUsed: this.clock };
+    const window: Window<T> = {
+      logStreamName,
+      from: timestamp - half,
+      to: timestamp + half,
+      events: [],
+      bytes: 0,
+      lastUsed: this.clock,
+    };
     list.push(window);
     this.counters.windowsOpened++;
     return window;
@@ -168,7 +193,8 @@ export class LogBatcher<T extends BatchableEvent = BatchableEvent> {
   /** The open batch holding the most bytes: handing it out early wastes the least. Only called while bytes are held. */
   private fullestWindow(): Window<T> {
     let fullest: Window<T> | undefined;
-    for (const list of this.windows.values()) for (const w of list) if (!fullest || w.bytes > fullest.bytes) fullest = w;
+    for (const list of this.windows.values())
+      for (const w of list) if (!fullest || w.bytes > fullest.bytes) fullest = w;
     if (!fullest) throw new Error('LogBatcher: bytes held but no open batch (bug)');
     return fullest;
   }

@@ -63,9 +63,14 @@ export class FilterPatternError extends Error {
 export function buildSearch(criteria: SearchCriteria): SearchPlan {
   const dbs = values('--db', criteria.dbs);
   if (dbs.length > MAX_WILDCARD_SELECTORS) {
-    throw new FilterPatternError(`at most ${MAX_WILDCARD_SELECTORS} --db values: each is a wildcard selector ($.trailwatch.resources[*]) and CloudWatch Logs allows ${MAX_WILDCARD_SELECTORS} in a filter pattern`);
+    throw new FilterPatternError(
+      `at most ${MAX_WILDCARD_SELECTORS} --db values: each is a wildcard selector ($.trailwatch.resources[*]) and CloudWatch Logs allows ${MAX_WILDCARD_SELECTORS} in a filter pattern`,
+    );
   }
-  return buildWith(criteria, dbs.map((d) => `$.trailwatch.resources[*] = ${quote('--db', d)}`));
+  return buildWith(
+    criteria,
+    dbs.map((d) => `$.trailwatch.resources[*] = ${quote('--db', d)}`),
+  );
 }
 
 /** The pattern with `dbConditions` (any of them) standing for --db. */
@@ -77,7 +82,10 @@ function buildWith(criteria: SearchCriteria, dbConditions: readonly string[]): S
   const users = values('--user', criteria.users);
   if (users.length > 0) groups.push(users.flatMap(userConditions));
   const sources = [...new Set(criteria.sources ?? [])];
-  if (sources.length > 0) groups.push(sources.flatMap((s) => SEARCH_SOURCES[s].map((source) => `$.eventSource = ${quote('--source', source)}`)));
+  if (sources.length > 0)
+    groups.push(
+      sources.flatMap((s) => SEARCH_SOURCES[s].map((source) => `$.eventSource = ${quote('--source', source)}`)),
+    );
   if (criteria.failed) groups.push(['$.trailwatch.failed IS TRUE']);
 
   const text = values('--text', criteria.text);
@@ -99,7 +107,8 @@ export function matchesTerms(message: string, terms: readonly string[]): boolean
 /** A name, or an ARN: the caller's own (`arn:aws:sts::...:assumed-role/Role/session`, a user's) or its role's. */
 function userConditions(user: string): string[] {
   const value = quote('--user', user);
-  if (user.startsWith('arn:')) return [`$.trailwatch.principal.arn = ${value}`, `$.trailwatch.principal.roleArn = ${value}`];
+  if (user.startsWith('arn:'))
+    return [`$.trailwatch.principal.arn = ${value}`, `$.trailwatch.principal.roleArn = ${value}`];
   return [`$.trailwatch.principal.name = ${value}`];
 }
 
@@ -108,7 +117,8 @@ function values(flag: string, list: readonly string[] | undefined): string[] {
   for (const value of list ?? []) {
     if (value.length === 0) throw new FilterPatternError(`${flag} needs a value`);
     // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f]/.test(value)) throw new FilterPatternError(`${flag} ${JSON.stringify(value)}: control characters cannot be searched`);
+    if (/[\u0000-\u001f\u007f]/.test(value))
+      throw new FilterPatternError(`${flag} ${JSON.stringify(value)}: control characters cannot be searched`);
     if (!out.includes(value)) out.push(value);
   }
   return out;
@@ -116,14 +126,19 @@ function values(flag: string, list: readonly string[] | undefined): string[] {
 
 /** A string value in double quotes; `*` stays a wildcard, as in CloudWatch's syntax. */
 function quote(flag: string, value: string): string {
-  if (value.includes('"')) throw new FilterPatternError(`${flag} ${JSON.stringify(value)}: a double quote cannot be written in a CloudWatch Logs filter pattern`);
+  if (value.includes('"'))
+    throw new FilterPatternError(
+      `${flag} ${JSON.stringify(value)}: a double quote cannot be written in a CloudWatch Logs filter pattern`,
+    );
   return `"${value}"`;
 }
 
 function checked(plan: SearchPlan): SearchPlan {
   const length = plan.filterPattern?.length ?? 0;
   if (length > MAX_FILTER_PATTERN_LENGTH) {
-    throw new FilterPatternError(`the filter pattern is ${length} characters, over the ${MAX_FILTER_PATTERN_LENGTH} FilterLogEvents allows: search for fewer values at once`);
+    throw new FilterPatternError(
+      `the filter pattern is ${length} characters, over the ${MAX_FILTER_PATTERN_LENGTH} FilterLogEvents allows: search for fewer values at once`,
+    );
   }
   return plan;
 }
@@ -151,7 +166,9 @@ export interface DbIdentity {
  */
 export function discoveryPatterns(identity: DbIdentity): string[] {
   const informative = '($.trailwatch.resourceId = "*" || $.trailwatch.renamed.from = "*")';
-  return identityConditionChunks(identity).map((conditions) => checkedPattern(`{ (${conditions.join(' || ')}) && ${informative} }`));
+  return identityConditionChunks(identity).map((conditions) =>
+    checkedPattern(`{ (${conditions.join(' || ')}) && ${informative} }`),
+  );
 }
 
 /** The index event's `trailwatch` object, as far as learnIdentity reads it. */
@@ -189,7 +206,10 @@ export function learnIdentity(identity: DbIdentity, messages: readonly string[])
       const id = typeof tw.resourceId === 'string' ? tw.resourceId : undefined;
       const from = tw.renamed?.from;
       const to = tw.renamed?.to;
-      const renameKnown = (typeof from === 'string' && names.has(from)) || (typeof to === 'string' && names.has(to)) || (id !== undefined && ids.has(id) && typeof from === 'string');
+      const renameKnown =
+        (typeof from === 'string' && names.has(from)) ||
+        (typeof to === 'string' && names.has(to)) ||
+        (id !== undefined && ids.has(id) && typeof from === 'string');
       if (renameKnown) {
         add(names, from);
         add(names, to);
@@ -215,7 +235,9 @@ function identityConditionChunks(identity: DbIdentity): string[][] {
   const ids = values('--db', identity.resourceIds);
   const chunks: string[][] = [];
   for (let i = 0; i < names.length; i += MAX_WILDCARD_SELECTORS) {
-    chunks.push(names.slice(i, i + MAX_WILDCARD_SELECTORS).map((n) => `$.trailwatch.resources[*] = ${quote('--db', n)}`));
+    chunks.push(
+      names.slice(i, i + MAX_WILDCARD_SELECTORS).map((n) => `$.trailwatch.resources[*] = ${quote('--db', n)}`),
+    );
   }
   const idConditions = ids.map((id) => `$.trailwatch.resourceId = ${quote('--db', id)}`);
   if (chunks.length === 0) {

@@ -28,12 +28,16 @@ export interface IndexEventOptions {
 
 export function toIndexEvent(source: IndexSource, options: IndexEventOptions = {}): IndexEvent {
   const maxBytes = options.maxMessageBytes ?? PUT_LOG_EVENTS_LIMITS.maxEventMessageBytes;
-  if (!(maxBytes >= MIN_TRIM_TARGET_BYTES)) throw new RangeError(`maxMessageBytes must be at least ${MIN_TRIM_TARGET_BYTES}, got ${maxBytes}`);
+  if (!(maxBytes >= MIN_TRIM_TARGET_BYTES))
+    throw new RangeError(`maxMessageBytes must be at least ${MIN_TRIM_TARGET_BYTES}, got ${maxBytes}`);
   const { record } = source.event;
   const fields = trailwatchFields(source.event, source.alerts);
   const message = withTrailwatch(source.raw, record, fields);
   const bytes = Buffer.byteLength(message, 'utf8');
-  const base = { timestamp: eventTimestamp(record), eventID: typeof record.eventID === 'string' ? record.eventID : null };
+  const base = {
+    timestamp: eventTimestamp(record),
+    eventID: typeof record.eventID === 'string' ? record.eventID : null,
+  };
   if (bytes <= maxBytes) return { ...base, message, bytes, trimmed: null };
   // Trimming serialises the record's parts: nesting deeper than any real record is cut first (json-depth.ts).
   const trimmed = trimMessage(depthCapped(record), fields, bytes, maxBytes);
@@ -58,7 +62,9 @@ export function withTrailwatch(raw: string, record: CloudTrailRecord, fields: Tr
   // A record with its own `trailwatch` member would end up with the key twice; serialise instead (never
   // seen in CloudTrail, but the result must still equal { ...record, trailwatch }, nesting deeper than any
   // real record aside: that is cut, since JSON.stringify cannot take it, see json-depth.ts).
-  const spliced = Object.hasOwn(record, 'trailwatch') ? null : spliceFirstMember(raw, '"trailwatch":' + JSON.stringify(fields));
+  const spliced = Object.hasOwn(record, 'trailwatch')
+    ? null
+    : spliceFirstMember(raw, `"trailwatch":${JSON.stringify(fields)}`);
   if (spliced) return spliced;
   const { trailwatch: _own, ...rest } = record;
   return JSON.stringify({ trailwatch: fields, ...depthCapped(rest) });

@@ -17,7 +17,10 @@ export interface RejectedEvent<T> {
   reason: Extract<RejectionReason, 'too-new' | 'too-old' | 'expired'>;
 }
 
-export function rejectedEvents<T>(batch: readonly T[], info: RejectedLogEventsInfo | undefined | null): RejectedEvent<T>[] {
+export function rejectedEvents<T>(
+  batch: readonly T[],
+  info: RejectedLogEventsInfo | undefined | null,
+): RejectedEvent<T>[] {
   if (!info) return [];
   const n = batch.length;
   const tooOldEnd = clampIndex(info.tooOldLogEventEndIndex, n, 0);
@@ -25,7 +28,8 @@ export function rejectedEvents<T>(batch: readonly T[], info: RejectedLogEventsIn
   const tooNewStart = clampIndex(info.tooNewLogEventStartIndex, n, n);
   const out: RejectedEvent<T>[] = [];
   batch.forEach((event, index) => {
-    const reason = index < tooOldEnd ? 'too-old' : index < expiredEnd ? 'expired' : index >= tooNewStart ? 'too-new' : undefined;
+    const reason =
+      index < tooOldEnd ? 'too-old' : index < expiredEnd ? 'expired' : index >= tooNewStart ? 'too-new' : undefined;
     if (reason) out.push({ event, index, reason });
   });
   return out;

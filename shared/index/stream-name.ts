@@ -19,7 +19,10 @@ export const UNKNOWN_REGION = 'unknown-region';
  * the region the record's awsRegion. Characters CloudWatch Logs forbids in a stream name (`:` and `*`) become
  * `_`, and the name is cut at 512 characters: both only ever matter for malformed records.
  */
-export function logStreamName(record: Pick<CloudTrailRecord, 'recipientAccountId' | 'awsRegion'>, fallback: StreamNameFallback = {}): string {
+export function logStreamName(
+  record: Pick<CloudTrailRecord, 'recipientAccountId' | 'awsRegion'>,
+  fallback: StreamNameFallback = {},
+): string {
   const account = nonEmpty(record.recipientAccountId) ?? nonEmpty(fallback.account) ?? UNKNOWN_ACCOUNT;
   const region = nonEmpty(record.awsRegion) ?? nonEmpty(fallback.region) ?? UNKNOWN_REGION;
   return `${account}_CloudTrail_${region}`.replace(LOG_STREAM_NAME_FORBIDDEN, '_').slice(0, MAX_LOG_STREAM_NAME_LENGTH);

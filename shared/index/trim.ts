@@ -14,7 +14,15 @@ import type { CloudTrailRecord, JsonValue } from '../cloudtrail.js';
 import type { TrailwatchFields, TrimInfo } from './types.js';
 
 /** Never removed (only shortened, as a last resort): what a search for the event needs. */
-const CORE_FIELDS = new Set(['eventVersion', 'eventTime', 'eventSource', 'eventName', 'eventID', 'awsRegion', 'recipientAccountId']);
+const CORE_FIELDS = new Set([
+  'eventVersion',
+  'eventTime',
+  'eventSource',
+  'eventName',
+  'eventID',
+  'awsRegion',
+  'recipientAccountId',
+]);
 
 /** Below this, the last-resort skeleton (core fields and trailwatch at 16 characters a string) might not fit. */
 export const MIN_TRIM_TARGET_BYTES = 4096;
@@ -33,7 +41,12 @@ export interface TrimmedMessage {
 }
 
 /** `record` + `trailwatch` as JSON in at most `maxBytes` UTF-8 bytes. `originalBytes` is the untrimmed size. */
-export function trimMessage(record: CloudTrailRecord, fields: TrailwatchFields, originalBytes: number, maxBytes: number): TrimmedMessage {
+export function trimMessage(
+  record: CloudTrailRecord,
+  fields: TrailwatchFields,
+  originalBytes: number,
+  maxBytes: number,
+): TrimmedMessage {
   const kept: Record<string, unknown> = { ...record };
   delete kept.trailwatch; // ours replaces any the record had, as in withTrailwatch
   const removed: string[] = [];
@@ -47,7 +60,9 @@ export function trimMessage(record: CloudTrailRecord, fields: TrailwatchFields, 
     const attempt = shortened(kept, fields, removed, originalBytes, step);
     if (attempt.bytes <= maxBytes) return attempt;
   }
-  throw new RangeError(`cannot fit event ${String(record.eventID)} into ${maxBytes} bytes (minimum ${MIN_TRIM_TARGET_BYTES})`);
+  throw new RangeError(
+    `cannot fit event ${String(record.eventID)} into ${maxBytes} bytes (minimum ${MIN_TRIM_TARGET_BYTES})`,
+  );
 }
 
 /**
@@ -71,7 +86,11 @@ function render(kept: Record<string, unknown>, fields: TrailwatchFields, info: T
     originalBytes: info.originalBytes,
   };
   const message = JSON.stringify({ trailwatch, ...kept });
-  return { message, bytes: Buffer.byteLength(message, 'utf8'), info: { removed: [...info.removed], truncated: [...info.truncated], originalBytes: info.originalBytes } };
+  return {
+    message,
+    bytes: Buffer.byteLength(message, 'utf8'),
+    info: { removed: [...info.removed], truncated: [...info.truncated], originalBytes: info.originalBytes },
+  };
 }
 
 /** The core fields and the trailwatch object with every string and list cut to the step's size. */
@@ -119,7 +138,11 @@ function shortened(
     alerts: cutList('trailwatch.alerts', fields.alerts),
   };
   if (fields.resourceId !== undefined) trailwatchFieldsCut.resourceId = cut('trailwatch.resourceId', fields.resourceId);
-  if (fields.renamed) trailwatchFieldsCut.renamed = { from: cut('trailwatch.renamed.from', fields.renamed.from), to: cut('trailwatch.renamed.to', fields.renamed.to) };
+  if (fields.renamed)
+    trailwatchFieldsCut.renamed = {
+      from: cut('trailwatch.renamed.from', fields.renamed.from),
+      to: cut('trailwatch.renamed.to', fields.renamed.to),
+    };
   const removedShown = cutList('trailwatch.trimmed', removed);
   return render(core, trailwatchFieldsCut, { removed: removedShown, truncated, originalBytes });
 }

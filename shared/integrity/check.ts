@@ -40,7 +40,14 @@ export interface DigestCheck {
 export function checkDigest(fetched: FetchedDigest, keys: PublicKeySet | undefined): DigestCheck {
   const { bucket, key } = fetched;
   const result = (status: DigestStatus, reason: string, digest?: Digest): DigestCheck => ({
-    result: { kind: 'digest', bucket, key, status, reason, ...(digest ? { hour: { start: digest.digestStartTime, end: digest.digestEndTime } } : {}) },
+    result: {
+      kind: 'digest',
+      bucket,
+      key,
+      status,
+      reason,
+      ...(digest ? { hour: { start: digest.digestStartTime, end: digest.digestEndTime } } : {}),
+    },
     digest,
     signature: fetched.metadata.signature,
   });
@@ -48,21 +55,37 @@ export function checkDigest(fetched: FetchedDigest, keys: PublicKeySet | undefin
   try {
     digest = parseDigest(fetched.body.toString('utf8'), `s3://${bucket}/${key}`);
   } catch (error) {
-    if (error instanceof DigestFormatError) return result('invalid-signature', `not a valid digest file: ${error.message}`);
+    if (error instanceof DigestFormatError)
+      return result('invalid-signature', `not a valid digest file: ${error.message}`);
     throw error;
   }
   if (digest.digestS3Bucket !== bucket || digest.digestS3Object !== key) {
-    return result('moved', `the digest says it belongs at s3://${digest.digestS3Bucket}/${digest.digestS3Object}`, digest);
+    return result(
+      'moved',
+      `the digest says it belongs at s3://${digest.digestS3Bucket}/${digest.digestS3Object}`,
+      digest,
+    );
   }
   const signature = fetched.metadata.signature;
-  if (signature === undefined || signature === '') return result('invalid-signature', 'the object has no signature metadata (x-amz-meta-signature)', digest);
+  if (signature === undefined || signature === '')
+    return result('invalid-signature', 'the object has no signature metadata (x-amz-meta-signature)', digest);
   const algorithm = fetched.metadata['signature-algorithm'] ?? digest.digestSignatureAlgorithm;
-  if (algorithm !== SIGNATURE_ALGORITHM) return result('invalid-signature', `signature algorithm ${JSON.stringify(algorithm ?? null)}, not ${SIGNATURE_ALGORITHM}`, digest);
+  if (algorithm !== SIGNATURE_ALGORITHM)
+    return result(
+      'invalid-signature',
+      `signature algorithm ${JSON.stringify(algorithm ?? null)}, not ${SIGNATURE_ALGORITHM}`,
+      digest,
+    );
   const entry = keys?.get(digest.digestPublicKeyFingerprint);
-  if (!entry) return result('unverifiable', `no public key with fingerprint ${digest.digestPublicKeyFingerprint}`, digest);
+  if (!entry)
+    return result('unverifiable', `no public key with fingerprint ${digest.digestPublicKeyFingerprint}`, digest);
   const text = signingString(digest, sha256Hex(fetched.body));
   if (!verifySignature(entry.key, text, signature)) {
-    return result('invalid-signature', `the signature does not verify with public key ${entry.fingerprint}: the digest was changed after CloudTrail signed it`, digest);
+    return result(
+      'invalid-signature',
+      `the signature does not verify with public key ${entry.fingerprint}: the digest was changed after CloudTrail signed it`,
+      digest,
+    );
   }
   return result('valid', `signed by public key ${entry.fingerprint}`, digest);
 }
@@ -78,31 +101,71 @@ export interface ChainLink {
 
 export function previousLink(bucket: string, key: string, digest: Digest): ChainLink | undefined {
   if (digest.previousDigestS3Bucket === null || digest.previousDigestS3Object === null) return undefined;
-  return { from: { bucket, key }, bucket: digest.previousDigestS3Bucket, key: digest.previousDigestS3Object, signature: digest.previousDigestSignature };
+  return {
+    from: { bucket, key },
+    bucket: digest.previousDigestS3Bucket,
+    key: digest.previousDigestS3Object,
+    signature: digest.previousDigestSignature,
+  };
 }
 
 /**
  * The verdict on a link: undefined when the previous digest is there with the signature the link names; a
  * `missing` result when it is gone (a gap in the chain); `invalid-signature` when another object sits there.
  */
-export function checkLink(link: ChainLink, previous: { signature: string | undefined } | undefined): (FileResult & { kind: 'digest' }) | undefined {
+export function checkLink(
+  link: ChainLink,
+  previous: { signature: string | undefined } | undefined,
+): (FileResult & { kind: 'digest' }) | undefined {
   const named = `named as the previous digest by s3://${link.from.bucket}/${link.from.key}`;
-  if (previous === undefined) return { kind: 'digest', bucket: link.bucket, key: link.key, status: 'missing', reason: `${named}, but not found: the chain has a gap` };
+  if (previous === undefined)
+    return {
+      kind: 'digest',
+      bucket: link.bucket,
+      key: link.key,
+      status: 'missing',
+      reason: `${named}, but not found: the chain has a gap`,
+    };
   if (link.signature !== null && previous.signature?.toLowerCase() !== link.signature.toLowerCase()) {
-    return { kind: 'digest', bucket: link.bucket, key: link.key, status: 'invalid-signature', reason: `${named}, which gives it a different signature: the object was replaced` };
+    return {
+      kind: 'digest',
+      bucket: link.bucket,
+      key: link.key,
+      status: 'invalid-signature',
+      reason: `${named}, which gives it a different signature: the object was replaced`,
+    };
   }
   return undefined;
 }
 
 /** A listed log file's verdict from its actual hash (undefined when the object does not exist). */
-export function checkLogFile(listing: DigestLogFile, digest: { key: string; hour: Hour }, actualSha256: string | undefined): FileResult & { kind: 'log' } {
-  const base = { kind: 'log' as const, bucket: listing.s3Bucket, key: listing.s3Object, hour: digest.hour, digest: digest.key };
-  if (actualSha256 === undefined) return { ...base, status: 'missing', reason: `listed by digest ${digest.key}, not found` };
+export function checkLogFile(
+  listing: DigestLogFile,
+  digest: { key: string; hour: Hour },
+  actualSha256: string | undefined,
+): FileResult & { kind: 'log' } {
+  const base = {
+    kind: 'log' as const,
+    bucket: listing.s3Bucket,
+    key: listing.s3Object,
+    hour: digest.hour,
+    digest: digest.key,
+  };
+  if (actualSha256 === undefined)
+    return { ...base, status: 'missing', reason: `listed by digest ${digest.key}, not found` };
   if (listing.hashAlgorithm.toUpperCase() !== 'SHA-256') {
-    return { ...base, status: 'modified', reason: `listed with hash algorithm ${listing.hashAlgorithm}, which trailwatch cannot check` };
+    return {
+      ...base,
+      status: 'modified',
+      reason: `listed with hash algorithm ${listing.hashAlgorithm}, which trailwatch cannot check`,
+    };
   }
   if (actualSha256 !== listing.hashValue) {
-    return { ...base, status: 'modified', reason: `SHA-256 of its content is ${actualSha256}, the digest lists ${listing.hashValue}` };
+    return {
+      ...base,
+      status: 'modified',
+      reason: `SHA-256 of its content is ${actualSha256}, the digest lists ${listing.hashValue}`,
+    };
   }
   return { ...base, status: 'valid', reason: `SHA-256 matches digest ${digest.key}` };
 }

@@ -73,7 +73,8 @@ class Fields {
     if (value === undefined) this.fail(field, 'missing');
     if (typeof value !== 'string') this.fail(field, `must be a string, not ${describe(value)}`);
     if (value === '') this.fail(field, 'is empty');
-    if (shape && !shape.pattern.test(value)) this.fail(field, `must be ${shape.what}, not ${JSON.stringify(value.slice(0, 80))}`);
+    if (shape && !shape.pattern.test(value))
+      this.fail(field, `must be ${shape.what}, not ${JSON.stringify(value.slice(0, 80))}`);
     return value;
   }
 
@@ -113,7 +114,8 @@ export function parseDigest(text: string, file: string): Digest {
   const top = new Fields(file, parsed, '');
   const logFiles = top.array('logFiles').map((entry, i): DigestLogFile => {
     const where = `logFiles[${i}]`;
-    if (!isJsonObject(entry)) throw new DigestFormatError('DIGEST_FIELD', file, `must be an object, not ${describe(entry)}`, where);
+    if (!isJsonObject(entry))
+      throw new DigestFormatError('DIGEST_FIELD', file, `must be an object, not ${describe(entry)}`, where);
     const f = new Fields(file, entry, where);
     return {
       s3Bucket: f.string('s3Bucket'),

@@ -22,8 +22,13 @@ import { parseDigestKey, parseLogKey } from './keys.js';
 
 export const INTEGRITY_EVENT_SOURCE = 'trailwatch.integrity';
 
-export type IntegrityEventName = 'LogFileModified' | 'LogFileMissing' | 'DigestInvalid' | 'DigestChainBroken' | 'LogFileDeleted' | 'LogFileExpired';
-
+export type IntegrityEventName =
+  | 'LogFileModified'
+  | 'LogFileMissing'
+  | 'DigestInvalid'
+  | 'DigestChainBroken'
+  | 'LogFileDeleted'
+  | 'LogFileExpired';
 
 /** The event a finding raises, or undefined for findings that are fine (valid) or not alerted on (unlisted). */
 export function eventNameFor(result: FileResult): IntegrityEventName | undefined {

@@ -23,7 +23,12 @@ export class PublicKeysError extends TrailwatchError {
 }
 
 /** One key from DER bytes; the fingerprint is computed when none is given. Throws when the bytes are no RSA key. */
-export function publicKeyEntry(der: Buffer, fingerprint?: string, validityStart?: Date, validityEnd?: Date): PublicKeyEntry {
+export function publicKeyEntry(
+  der: Buffer,
+  fingerprint?: string,
+  validityStart?: Date,
+  validityEnd?: Date,
+): PublicKeyEntry {
   return {
     key: publicKeyFromDer(der),
     fingerprint: (fingerprint ?? fingerprintOf(der)).toLowerCase(),
@@ -57,7 +62,12 @@ export function parsePublicKeysFile(text: string, source: string): PublicKeyEntr
   if (!isJsonObject(parsed)) throw new PublicKeysError(source, '', 'not a JSON object');
   const listName = 'PublicKeyList' in parsed ? 'PublicKeyList' : 'publicKeyList';
   const list = parsed[listName];
-  if (!Array.isArray(list)) throw new PublicKeysError(source, listName, 'missing, or not an array (expected the output of `aws cloudtrail list-public-keys`)');
+  if (!Array.isArray(list))
+    throw new PublicKeysError(
+      source,
+      listName,
+      'missing, or not an array (expected the output of `aws cloudtrail list-public-keys`)',
+    );
   return list.map((item, i) => {
     const place = `${listName}[${i}]`;
     if (!isJsonObject(item)) throw new PublicKeysError(source, place, 'not an object');
@@ -74,7 +84,11 @@ export function parsePublicKeysFile(text: string, source: string): PublicKeyEntr
     try {
       return publicKeyEntry(Buffer.from(value, 'base64'), fingerprint, start, end);
     } catch (error) {
-      throw new PublicKeysError(source, `${place}.Value`, `not an RSA public key in DER form (${(error as Error).message})`);
+      throw new PublicKeysError(
+        source,
+        `${place}.Value`,
+        `not an RSA public key in DER form (${(error as Error).message})`,
+      );
     }
   });
 }

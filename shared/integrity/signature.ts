@@ -21,7 +21,10 @@ export function sha256Hex(bytes: Uint8Array | string): string {
 }
 
 /** The UTF-8 string whose SHA256withRSA signature is the digest's signature. */
-export function signingString(digest: Pick<Digest, 'digestEndTime' | 'digestS3Bucket' | 'digestS3Object' | 'previousDigestSignature'>, digestSha256Hex: string): string {
+export function signingString(
+  digest: Pick<Digest, 'digestEndTime' | 'digestS3Bucket' | 'digestS3Object' | 'previousDigestSignature'>,
+  digestSha256Hex: string,
+): string {
   return `${digest.digestEndTime}\n${digest.digestS3Bucket}/${digest.digestS3Object}\n${digestSha256Hex}\n${digest.previousDigestSignature ?? 'null'}`;
 }
 

@@ -17,7 +17,9 @@ export function decodeRecord(span: RecordSpan, file: string): ParsedRecord | Mal
     record = JSON.parse(raw) as CloudTrailRecord;
   } catch (error) {
     const detail = `record is not valid JSON (${error instanceof Error ? error.message : String(error)})`;
-    return malformed(new MalformedRecordError('RECORD_NOT_JSON', { file, recordIndex: index, offset }, detail, { cause: error }));
+    return malformed(
+      new MalformedRecordError('RECORD_NOT_JSON', { file, recordIndex: index, offset }, detail, { cause: error }),
+    );
   }
   for (const field of REQUIRED_FIELDS) {
     if (typeof record[field] !== 'string') {
@@ -30,13 +32,17 @@ export function decodeRecord(span: RecordSpan, file: string): ParsedRecord | Mal
 
 export function nonObjectRecord(span: NonObjectSpan, file: string): MalformedRecord {
   const detail = `record is ${NON_OBJECT_NAMES[span.found]}, not an object`;
-  return malformed(new MalformedRecordError('RECORD_NOT_OBJECT', { file, recordIndex: span.index, offset: span.offset }, detail));
+  return malformed(
+    new MalformedRecordError('RECORD_NOT_OBJECT', { file, recordIndex: span.index, offset: span.offset }, detail),
+  );
 }
 
 /** A record too large to hold (RecordSplitterOptions.maxRecordBytes): it may matter, so it is reported, not dropped. */
 export function oversizedRecord(span: OversizedSpan, file: string, limit: number): MalformedRecord {
   const detail = `record is ${span.size} bytes, over the ${limit}-byte limit for a record that may matter: not parsed, not classified`;
-  return malformed(new MalformedRecordError('RECORD_TOO_LARGE', { file, recordIndex: span.index, offset: span.offset }, detail));
+  return malformed(
+    new MalformedRecordError('RECORD_TOO_LARGE', { file, recordIndex: span.index, offset: span.offset }, detail),
+  );
 }
 
 const NON_OBJECT_NAMES: Record<NonObjectSpan['found'], string> = {

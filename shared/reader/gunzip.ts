@@ -54,11 +54,13 @@ export async function* gunzipChunks(
         return;
       }
       if (headerSize === NEED_MORE) throw truncated(file, input.bytesIn, 'gzip data ends inside its header');
-      if (headerSize === INVALID) throw corrupt(file, input.offset, 'gzip data is corrupt (not a gzip header, or a method other than deflate)');
+      if (headerSize === INVALID)
+        throw corrupt(file, input.offset, 'gzip data is corrupt (not a gzip header, or a method other than deflate)');
       input.take(headerSize);
       const inflated = yield* inflateMember(input, file);
       while (input.pending.length < TRAILER_SIZE) {
-        if (!(await input.more())) throw truncated(file, input.bytesIn, 'gzip data ends before its trailer (CRC-32 and size)');
+        if (!(await input.more()))
+          throw truncated(file, input.bytesIn, 'gzip data ends before its trailer (CRC-32 and size)');
       }
       const trailer = input.pending;
       if (trailer.readUInt32LE(0) !== inflated.crc || trailer.readUInt32LE(4) !== inflated.size % 2 ** 32) {
@@ -72,7 +74,10 @@ export async function* gunzipChunks(
 }
 
 /** Inflates one member's deflate data from `input.pending` on; leaves `input` just past its end. */
-async function* inflateMember(input: CompressedInput, file: string): AsyncGenerator<Buffer, { crc: number; size: number }> {
+async function* inflateMember(
+  input: CompressedInput,
+  file: string,
+): AsyncGenerator<Buffer, { crc: number; size: number }> {
   const inflater = createInflateRaw({ chunkSize: INFLATE_CHUNK_SIZE });
   const start = input.offset;
   const stopFeeding = new AbortController();
@@ -101,7 +106,8 @@ async function* inflateMember(input: CompressedInput, file: string): AsyncGenera
       while (chunk !== undefined) {
         unused.push(chunk);
         if (ended) break;
-        while (unused.length > 1 && unusedStart + unused[0]!.length <= inflater.bytesWritten) unusedStart += unused.shift()!.length;
+        while (unused.length > 1 && unusedStart + unused[0]!.length <= inflater.bytesWritten)
+          unusedStart += unused.shift()!.length;
         if (!inflater.write(chunk)) await once(inflater, 'drain', { signal: stopFeeding.signal });
         if (ended) break;
         chunk = await input.next();
@@ -250,11 +256,21 @@ function gzipHeaderSize(bytes: Buffer): number {
 }
 
 function corrupt(file: string, compressedOffset: number, detail: string, cause?: unknown): LogFileError {
-  return new LogFileError('CORRUPT_GZIP', { file, compressedOffset }, detail, cause === undefined ? undefined : { cause });
+  return new LogFileError(
+    'CORRUPT_GZIP',
+    { file, compressedOffset },
+    detail,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 function truncated(file: string, compressedOffset: number, detail: string, cause?: unknown): LogFileError {
-  return new LogFileError('TRUNCATED_GZIP', { file, compressedOffset }, detail, cause === undefined ? undefined : { cause });
+  return new LogFileError(
+    'TRUNCATED_GZIP',
+    { file, compressedOffset },
+    detail,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 function asLogFileError(error: unknown, file: string, usedOffset: number, bytesIn: number): unknown {
@@ -262,6 +278,7 @@ function asLogFileError(error: unknown, file: string, usedOffset: number, bytesI
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);
   if (code === 'Z_BUF_ERROR') return truncated(file, bytesIn, `gzip data ends early (${message})`, error);
-  if (typeof code === 'string' && code.startsWith('Z_')) return corrupt(file, usedOffset, `gzip data is corrupt (${message})`, error);
+  if (typeof code === 'string' && code.startsWith('Z_'))
+    return corrupt(file, usedOffset, `gzip data is corrupt (${message})`, error);
   return error;
 }

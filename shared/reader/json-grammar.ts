@@ -99,7 +99,15 @@ export function scalarStep(state: number, byte: number): number {
 
 /** Whether a number or literal may end in `state`. */
 export function scalarComplete(state: number): boolean {
-  return state === N_ZERO || state === N_INT || state === N_FRACTION || state === N_EXPONENT || state === L_BASE + 4 || state === L_BASE + 9 || state === L_BASE + 13;
+  return (
+    state === N_ZERO ||
+    state === N_INT ||
+    state === N_FRACTION ||
+    state === N_EXPONENT ||
+    state === L_BASE + 4 ||
+    state === L_BASE + 9 ||
+    state === L_BASE + 13
+  );
 }
 
 /** What the grammar expected in `expect`, for an error message; `inArray`: the open level is an array. */

@@ -34,7 +34,8 @@ export function recordPrefilter(alternatives: readonly PrefilterAlternative[]): 
   // Most records come from a source no alternative wants: one lookup rules them out.
   const anySource = new Set(alternatives.flatMap((alternative) => [...alternative.eventSources]));
   const tokenBytes = new Map<string, Buffer>();
-  for (const alternative of alternatives) for (const token of alternative.mustContain ?? []) tokenBytes.set(token, Buffer.from(token));
+  for (const alternative of alternatives)
+    for (const token of alternative.mustContain ?? []) tokenBytes.set(token, Buffer.from(token));
   // The splitter notes these tokens in each record's hints (bit k for the k-th), sparing a search.
   const tokenBits = new Map(notableTokens([...tokenBytes.keys()]).map((token, k) => [token, 1 << k]));
   // Otherwise searched within the record only: these run for the few records of a wanted source and name.
@@ -44,16 +45,30 @@ export function recordPrefilter(alternatives: readonly PrefilterAlternative[]): 
     return view(bytes, start, end).includes(tokenBytes.get(token) as Buffer);
   };
   /** Whether the record, from one of the wanted sources, satisfies an alternative (or lacks an eventName). */
-  const satisfiesOne = (bytes: Uint8Array, start: number, end: number, recordSources: readonly KeyValue[], hints?: TopLevelHints): boolean => {
+  const satisfiesOne = (
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    recordSources: readonly KeyValue[],
+    hints?: TopLevelHints,
+  ): boolean => {
     let recordNames: KeyValue[] | undefined;
     for (const alternative of alternatives) {
       if (!anyIn(recordSources, alternative.eventSources)) continue;
       if (alternative.eventNames) {
-        recordNames ??= hints ? (hints.nameStart < 0 ? [] : [text(bytes, hints.nameStart, hints.nameEnd)]) : names.values(bytes, start, end);
+        recordNames ??= hints
+          ? hints.nameStart < 0
+            ? []
+            : [text(bytes, hints.nameStart, hints.nameEnd)]
+          : names.values(bytes, start, end);
         if (recordNames.length === 0) return true;
         if (!anyIn(recordNames, alternative.eventNames)) continue;
       }
-      if (alternative.mustContain && !alternative.mustContain.every((token) => contains(bytes, start, end, token, hints))) continue;
+      if (
+        alternative.mustContain &&
+        !alternative.mustContain.every((token) => contains(bytes, start, end, token, hints))
+      )
+        continue;
       return true;
     }
     return false;
@@ -118,7 +133,11 @@ class KeyFinder {
 
   values(bytes: Uint8Array, start: number, end: number): KeyValue[] {
     const found: KeyValue[] = [];
-    for (let tail = this.cursor.next(bytes, start + this.head.length); tail !== -1 && tail < end; tail = this.cursor.next(bytes, tail + 1)) {
+    for (
+      let tail = this.cursor.next(bytes, start + this.head.length);
+      tail !== -1 && tail < end;
+      tail = this.cursor.next(bytes, tail + 1)
+    ) {
       const record = this.cursor.haystack;
       if (record.compare(this.head, 0, this.head.length, tail - this.head.length, tail) !== 0) continue;
       const value = stringValue(record, tail + this.tail.length, end);

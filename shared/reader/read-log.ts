@@ -8,7 +8,17 @@ import { sourceChunks, type ByteSource } from './source-chunks.js';
 import type { CloudTrailLogReader, ReadOptions, ReadStats, ReadWarning, ReaderItem } from './types.js';
 
 export function readCloudTrailLog(source: ByteSource, options: ReadOptions): CloudTrailLogReader {
-  const stats: ReadStats = { bytesIn: 0, bytesOut: 0, records: 0, delivered: 0, skipped: 0, malformed: 0, gzip: false, maxRecordBytesHeld: 0, warnings: [] };
+  const stats: ReadStats = {
+    bytesIn: 0,
+    bytesOut: 0,
+    records: 0,
+    delivered: 0,
+    skipped: 0,
+    malformed: 0,
+    gzip: false,
+    maxRecordBytesHeld: 0,
+    warnings: [],
+  };
   let started = false;
   return {
     stats,
@@ -32,9 +42,15 @@ async function* readItems(source: ByteSource, options: ReadOptions, stats: ReadS
   stats.gzip = hasGzipMagic(head);
   if (!stats.gzip && /\.gz$/i.test(file)) {
     await input.return(undefined);
-    throw new LogFileError('NOT_GZIP', { file, compressedOffset: 0 }, 'the name ends in .gz but the content is not gzip');
+    throw new LogFileError(
+      'NOT_GZIP',
+      { file, compressedOffset: 0 },
+      'the name ends in .gz but the content is not gzip',
+    );
   }
-  const text = stats.gzip ? gunzipChunks(chunks, file, (trailing) => stats.warnings.push(trailingBytesWarning(file, trailing))) : chunks;
+  const text = stats.gzip
+    ? gunzipChunks(chunks, file, (trailing) => stats.warnings.push(trailingBytesWarning(file, trailing)))
+    : chunks;
 
   const splitter = new RecordSplitter(file, {
     ...(options.engine ? { engine: options.engine } : {}),
@@ -88,7 +104,10 @@ function trailingBytesWarning(file: string, { compressedOffset, length }: Traili
  * Takes chunks from `chunks` until at least `size` bytes are in hand (fewer if the input is shorter).
  * Returns those bytes and the whole input again, unconsumed, as an iterable.
  */
-async function peek(chunks: AsyncGenerator<Buffer>, size: number): Promise<{ head: Buffer; chunks: AsyncIterable<Buffer> }> {
+async function peek(
+  chunks: AsyncGenerator<Buffer>,
+  size: number,
+): Promise<{ head: Buffer; chunks: AsyncIterable<Buffer> }> {
   const taken: Buffer[] = [];
   let takenBytes = 0;
   while (takenBytes < size) {

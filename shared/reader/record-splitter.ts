@@ -134,7 +134,9 @@ export interface RecordSplitterOptions {
  * equals it, so noting equal strings is the same as searching the bytes.
  */
 export function notableTokens(tokens: readonly string[]): string[] {
-  return tokens.filter((token) => /^"[^"\\]{1,31}"$/.test(token) && Buffer.byteLength(token) <= 33).slice(0, SCANNER_MAX_TOKENS);
+  return tokens
+    .filter((token) => /^"[^"\\]{1,31}"$/.test(token) && Buffer.byteLength(token) <= 33)
+    .slice(0, SCANNER_MAX_TOKENS);
 }
 
 // Where the scanner is in `{"Records":[...]}`. Plain numbers: this is the hot loop's switch.
@@ -240,7 +242,9 @@ export class RecordSplitter {
   constructor(file: string, options: RecordSplitterOptions = {}) {
     this.file = file;
     this.wantedSources = options.wantedSources;
-    this.wantedSourceBytes = options.wantedSources ? [...options.wantedSources].map((source) => Buffer.from(source, 'utf8')) : null;
+    this.wantedSourceBytes = options.wantedSources
+      ? [...options.wantedSources].map((source) => Buffer.from(source, 'utf8'))
+      : null;
     this.tokenBodies = notableTokens(options.tokens ?? []).map((token) => Buffer.from(token.slice(1, -1), 'utf8'));
     this.tokenLengths = this.tokenBodies.reduce((mask, body) => mask | (1 << body.length), 0);
     this.maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
@@ -382,7 +386,9 @@ export class RecordSplitter {
    */
   private isUnwantedSource(chunk: Buffer): boolean {
     if (!this.wantedSources || this.sourceValue < this.chunkOffset) return false;
-    return !this.wantedSources.has(chunk.toString('utf8', this.sourceValue - this.chunkOffset, this.sourceValueEnd - this.chunkOffset));
+    return !this.wantedSources.has(
+      chunk.toString('utf8', this.sourceValue - this.chunkOffset, this.sourceValueEnd - this.chunkOffset),
+    );
   }
 
   private takePending(): Span {
@@ -415,7 +421,11 @@ export class RecordSplitter {
     state[ScannerState.unsure] = this.hintsSure ? 0 : 1;
     state[ScannerState.tokens] = this.tokens;
     // Hints an open record got from earlier windows stay here, as absolute offsets; the kernel reports new ones.
-    state[ScannerState.sourceStart] = state[ScannerState.sourceEnd] = state[ScannerState.nameStart] = state[ScannerState.nameEnd] = -1;
+    state[ScannerState.sourceStart] =
+      state[ScannerState.sourceEnd] =
+      state[ScannerState.nameStart] =
+      state[ScannerState.nameEnd] =
+        -1;
     state[ScannerState.recordStart] = -1;
     // The nesting bits of the open levels only (a few bytes): deeper ones are written before they are read.
     scanner.levels.set(this.levels.subarray(0, (this.depth >> 3) + 1));
@@ -424,7 +434,11 @@ export class RecordSplitter {
     if (continuing && this.recordParts.length > 0) {
       // The record begun in an earlier chunk: handed out first, still open, or else skipped.
       const handedOut = completed > 0 && table[ScannerEntry.start] === -1;
-      const open = completed === 0 && state[ScannerState.state] === IN_RECORD && state[ScannerState.recordStart] === -1 && state[ScannerState.skipped] === 0;
+      const open =
+        completed === 0 &&
+        state[ScannerState.state] === IN_RECORD &&
+        state[ScannerState.recordStart] === -1 &&
+        state[ScannerState.skipped] === 0;
       if (!handedOut && !open) {
         this.recordParts = [];
         this.recordPartsLength = 0;
@@ -564,7 +578,11 @@ export class RecordSplitter {
     if (this.keyIsRecords && this.sawRecords) {
       // JSON.parse keeps the last of two equal keys, other parsers the first: which records the file holds
       // would depend on who reads it, so it holds none we can vouch for (the first array's were delivered).
-      throw new LogFileError('DUPLICATE_RECORDS', { file: this.file, offset: this.keyOffset }, "a second 'Records' key in the top-level object");
+      throw new LogFileError(
+        'DUPLICATE_RECORDS',
+        { file: this.file, offset: this.keyOffset },
+        "a second 'Records' key in the top-level object",
+      );
     }
     this.keyParts = [];
     this.state = ROOT_COLON;
@@ -657,8 +675,16 @@ export class RecordSplitter {
   /** Keeps the part of the current record that `chunk` holds, as the chunk ends inside the record. */
   private keepRecordPart(part: Buffer): void {
     this.recordStart = 0;
-    if (this.sourceText === undefined && this.sourceValue >= this.chunkOffset && this.sourceValueEnd - this.sourceValue <= MAX_KEPT_SOURCE_BYTES) {
-      this.sourceText = this.chunk.toString('utf8', this.sourceValue - this.chunkOffset, this.sourceValueEnd - this.chunkOffset);
+    if (
+      this.sourceText === undefined &&
+      this.sourceValue >= this.chunkOffset &&
+      this.sourceValueEnd - this.sourceValue <= MAX_KEPT_SOURCE_BYTES
+    ) {
+      this.sourceText = this.chunk.toString(
+        'utf8',
+        this.sourceValue - this.chunkOffset,
+        this.sourceValueEnd - this.chunkOffset,
+      );
     }
     if (this.oversized) return;
     if (this.recordPartsLength + part.length > this.maxRecordBytes) {
@@ -683,7 +709,10 @@ export class RecordSplitter {
       this.oversized = false;
       this.recordParts = [];
       this.recordPartsLength = 0;
-      const source = this.sourceValue >= this.chunkOffset ? chunk.toString('utf8', this.sourceValue - this.chunkOffset, this.sourceValueEnd - this.chunkOffset) : this.sourceText;
+      const source =
+        this.sourceValue >= this.chunkOffset
+          ? chunk.toString('utf8', this.sourceValue - this.chunkOffset, this.sourceValueEnd - this.chunkOffset)
+          : this.sourceText;
       if (sure && this.wantedSources && source !== undefined && !this.wantedSources.has(source)) {
         this.countSkipped(1);
         return undefined;
@@ -692,14 +721,20 @@ export class RecordSplitter {
     }
     const index = this.elementIndex++;
     if (this.recordParts.length === 0) {
-      return this.withHints({ kind: 'record', index, offset: this.elementOffset, bytes: chunk, start: this.recordStart, end }, sure);
+      return this.withHints(
+        { kind: 'record', index, offset: this.elementOffset, bytes: chunk, start: this.recordStart, end },
+        sure,
+      );
     }
     // Joined once, when the record is complete: O(record size) however many chunks it spans.
     this.recordParts.push(chunk.subarray(0, end));
     const bytes = Buffer.concat(this.recordParts, this.recordPartsLength + end);
     this.recordParts = [];
     this.recordPartsLength = 0;
-    return this.withHints({ kind: 'record', index, offset: this.elementOffset, bytes, start: 0, end: bytes.length }, sure);
+    return this.withHints(
+      { kind: 'record', index, offset: this.elementOffset, bytes, start: 0, end: bytes.length },
+      sure,
+    );
   }
 
   private withHints(span: RecordSpan, sure: boolean): RecordSpan {
@@ -814,7 +849,8 @@ export class RecordSplitter {
       } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
         const inArray = this.isArrayLevel(depth);
         const open = inArray ? G_ARRAY_OPEN : G_OBJECT_OPEN;
-        if (inArray !== (byte === CLOSE_BRACKET) || (expect !== G_AFTER_VALUE && expect !== open)) throw this.grammarError(i, expect, depth);
+        if (inArray !== (byte === CLOSE_BRACKET) || (expect !== G_AFTER_VALUE && expect !== open))
+          throw this.grammarError(i, expect, depth);
         depth--;
         expect = G_AFTER_VALUE;
         i++;
@@ -863,7 +899,10 @@ export class RecordSplitter {
 
   private grammarError(i: number, expect: number, depth: number): LogFileError {
     const byte = this.chunk[i]!;
-    return this.notJson(i, `expected ${expectedText(expect, depth > 0 && this.isArrayLevel(depth))}, found ${showByte(byte)}`);
+    return this.notJson(
+      i,
+      `expected ${expectedText(expect, depth > 0 && this.isArrayLevel(depth))}, found ${showByte(byte)}`,
+    );
   }
 
   /**

@@ -45,7 +45,7 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
     nextSteps: [
       'Confirm with the owner of the database that the deletion was planned.',
       'Check requestParameters: skipFinalSnapshot, finalDBSnapshotIdentifier / finalDBClusterSnapshotIdentifier and deleteAutomatedBackups say what can still be restored.',
-      'If it was not planned: restore from the final snapshot or the retained automated backups, and revoke the caller\'s credentials.',
+      "If it was not planned: restore from the final snapshot or the retained automated backups, and revoke the caller's credentials.",
       'Look for deletion protection being turned off, snapshots deleted or shared by the same principal shortly before.',
     ],
   },
@@ -64,7 +64,7 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
       'Read the reasons in the alert: they name the selector and the condition that leaves Data API calls out.',
       'Confirm with the trail owner that the change was approved (cost reduction is the usual legitimate reason).',
       'If not: put the previous selectors back (aws cloudtrail get-event-selectors shows the current ones), and restrict cloudtrail:PutEventSelectors.',
-      'Data API calls made while the exclusion was in place cannot be recovered from the trail: check the database\'s own audit logs for that window.',
+      "Data API calls made while the exclusion was in place cannot be recovered from the trail: check the database's own audit logs for that window.",
     ],
   },
   {
@@ -73,7 +73,11 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
     title: 'Trail does not record Data API calls to Aurora Serverless v2 or provisioned clusters',
     description:
       'After this PutEventSelectors the trail has no advanced event selector for data events on AWS::RDS::DBCluster, so Data API calls to Aurora Serverless v2 and provisioned clusters (rdsdataapi.amazonaws.com) are not recorded. This is the default for trails, not a change to alarm about; it is here so the gap is known. When the same call also stops Aurora Serverless v1 Data API events being recorded, rdsdata-logging-excluded reports both instead.',
-    match: { eventSource: [CLOUDTRAIL], eventName: ['PutEventSelectors'], trailwatch: { dataApiLogging: { v1: ['recorded'], v2: ['not-selected'] } } },
+    match: {
+      eventSource: [CLOUDTRAIL],
+      eventName: ['PutEventSelectors'],
+      trailwatch: { dataApiLogging: { v1: ['recorded'], v2: ['not-selected'] } },
+    },
     nextSteps: [
       'If any cluster has the Data API (HTTP endpoint) enabled, consider an advanced event selector with eventCategory = Data and resources.type = AWS::RDS::DBCluster (data events are charged).',
     ],
@@ -84,7 +88,11 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
     title: 'Trail event selectors changed, but CloudTrail did not record the new selectors',
     description:
       'CloudTrail omitted the parameters of this PutEventSelectors call (too large), so whether the trail still records the RDS Data API cannot be told from the record. Padding a request to get it omitted is a known way to hide a change.',
-    match: { eventSource: [CLOUDTRAIL], eventName: ['PutEventSelectors'], trailwatch: { dataApiLogging: { v1: ['unknown'] } } },
+    match: {
+      eventSource: [CLOUDTRAIL],
+      eventName: ['PutEventSelectors'],
+      trailwatch: { dataApiLogging: { v1: ['unknown'] } },
+    },
     nextSteps: [
       'Run aws cloudtrail get-event-selectors --trail-name <trail> to see what the trail records now.',
       'Confirm with the caller why the selectors were changed.',
@@ -110,7 +118,7 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
       'UpdateTrail can narrow what a trail records (isMultiRegionTrail, includeGlobalServiceEvents) or send its logs elsewhere (S3 bucket, KMS key, CloudWatch Logs, SNS topic).',
     match: { eventSource: [CLOUDTRAIL], eventName: ['UpdateTrail'] },
     nextSteps: [
-      'Compare requestParameters with the trail\'s intended settings: region coverage, destination bucket and prefix, KMS key, log file validation.',
+      "Compare requestParameters with the trail's intended settings: region coverage, destination bucket and prefix, KMS key, log file validation.",
       'Confirm the change with the trail owner.',
     ],
   },
@@ -118,7 +126,8 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
     id: 'rds-snapshot-public',
     severity: 'critical',
     title: 'RDS snapshot made public',
-    description: 'The restore attribute of a DB or cluster snapshot was opened to "all": any AWS account can copy or restore it.',
+    description:
+      'The restore attribute of a DB or cluster snapshot was opened to "all": any AWS account can copy or restore it.',
     match: {
       eventSource: [RDS],
       eventName: ['ModifyDBSnapshotAttribute', 'ModifyDBClusterSnapshotAttribute'],
@@ -134,7 +143,8 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
     id: 'rds-snapshot-shared',
     severity: 'high',
     title: 'RDS snapshot shared with another account',
-    description: 'The restore attribute of a DB or cluster snapshot was granted to an AWS account ID: that account can copy or restore the data.',
+    description:
+      'The restore attribute of a DB or cluster snapshot was granted to an AWS account ID: that account can copy or restore the data.',
     match: {
       eventSource: [RDS],
       eventName: ['ModifyDBSnapshotAttribute', 'ModifyDBClusterSnapshotAttribute'],
@@ -142,7 +152,7 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
     },
     nextSteps: [
       'Check that each account in valuesToAdd belongs to your organisation or an approved partner.',
-      'If not: remove the share (--values-to-remove <account>) and treat the snapshot\'s data as exposed.',
+      "If not: remove the share (--values-to-remove <account>) and treat the snapshot's data as exposed.",
     ],
   },
   {
@@ -172,13 +182,21 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
       'The master user password of an existing DB instance or cluster was set. With it, whoever set it can log in as the database owner.',
     match: {
       $or: [
-        { eventSource: [RDS], eventName: MODIFY_DATABASE, requestParameters: { masterUserPassword: [{ exists: true }] } },
-        { eventSource: [RDS], eventName: MODIFY_DATABASE, responseElements: { pendingModifiedValues: { masterUserPassword: [{ exists: true }] } } },
+        {
+          eventSource: [RDS],
+          eventName: MODIFY_DATABASE,
+          requestParameters: { masterUserPassword: [{ exists: true }] },
+        },
+        {
+          eventSource: [RDS],
+          eventName: MODIFY_DATABASE,
+          responseElements: { pendingModifiedValues: { masterUserPassword: [{ exists: true }] } },
+        },
       ],
     },
     nextSteps: [
       'Confirm the change with the database owner; a planned rotation usually comes from a known role or Secrets Manager.',
-      'If not planned: reset the password, and check the database\'s logs for logins as the master user since.',
+      "If not planned: reset the password, and check the database's logs for logins as the master user since.",
       'Attackers pair this with a restore from a snapshot: look for restores by the same principal.',
     ],
   },
@@ -186,7 +204,8 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
     id: 'rds-failed-call',
     severity: 'low',
     title: 'RDS or Data API call failed',
-    description: 'An RDS or RDS Data API call returned an error. A burst of AccessDenied errors can be someone probing permissions.',
+    description:
+      'An RDS or RDS Data API call returned an error. A burst of AccessDenied errors can be someone probing permissions.',
     match: { eventSource: [RDS, ...DATA_API_SOURCES], trailwatch: { failed: [true] } },
     nextSteps: [
       'Read errorCode and errorMessage: AccessDenied from an unexpected principal deserves a look; validation errors are usually mistakes.',
@@ -197,7 +216,8 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
     id: 'root-rds-activity',
     severity: 'high',
     title: 'Root user used RDS',
-    description: 'An RDS or RDS Data API call was made with the account\'s root credentials. Day-to-day work should never need root.',
+    description:
+      "An RDS or RDS Data API call was made with the account's root credentials. Day-to-day work should never need root.",
     match: { eventSource: [RDS, ...DATA_API_SOURCES], trailwatch: { principal: { isRoot: [true] } } },
     nextSteps: [
       'Find out who holds the root credentials and whether they made this call.',
@@ -209,7 +229,8 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
     id: 'rds-deletion-protection-disabled',
     severity: 'medium',
     title: 'RDS deletion protection turned off',
-    description: 'Deletion protection was turned off on a DB instance or cluster; it is often the step before a deletion.',
+    description:
+      'Deletion protection was turned off on a DB instance or cluster; it is often the step before a deletion.',
     match: { eventSource: [RDS], eventName: MODIFY_DATABASE, requestParameters: { deletionProtection: [false] } },
     nextSteps: [
       'Confirm with the owner that the database is meant to be deleted or that protection is not wanted.',
@@ -220,8 +241,13 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
     id: 'rds-backups-disabled',
     severity: 'high',
     title: 'RDS automated backups turned off',
-    description: 'The backup retention period of a DB instance or cluster was set to 0: automated backups stop and the existing ones are deleted.',
-    match: { eventSource: [RDS], eventName: MODIFY_DATABASE, requestParameters: { backupRetentionPeriod: [{ numeric: ['=', 0] }] } },
+    description:
+      'The backup retention period of a DB instance or cluster was set to 0: automated backups stop and the existing ones are deleted.',
+    match: {
+      eventSource: [RDS],
+      eventName: MODIFY_DATABASE,
+      requestParameters: { backupRetentionPeriod: [{ numeric: ['=', 0] }] },
+    },
     nextSteps: [
       'Restore the retention period (--backup-retention-period) unless the owner confirms the change.',
       'Take a manual snapshot if the database matters, since point-in-time recovery is gone.',
@@ -231,7 +257,8 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
     id: 'rds-automated-backup-deleted',
     severity: 'high',
     title: 'RDS automated backup deleted',
-    description: 'Retained automated backups of a deleted DB instance or cluster were deleted: point-in-time recovery of that database is no longer possible.',
+    description:
+      'Retained automated backups of a deleted DB instance or cluster were deleted: point-in-time recovery of that database is no longer possible.',
     match: { eventSource: [RDS], eventName: ['DeleteDBInstanceAutomatedBackup', 'DeleteDBClusterAutomatedBackup'] },
     nextSteps: [
       'Confirm with the owner that the retained backups were no longer needed.',
@@ -242,18 +269,20 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
     id: 'rds-snapshot-deleted',
     severity: 'medium',
     title: 'RDS snapshot deleted',
-    description: 'A manual DB or cluster snapshot was deleted. Expired AWS Backup recovery points are deleted by AWS Backup itself (the alert shows invokedBy).',
+    description:
+      'A manual DB or cluster snapshot was deleted. Expired AWS Backup recovery points are deleted by AWS Backup itself (the alert shows invokedBy).',
     match: { eventSource: [RDS], eventName: ['DeleteDBSnapshot', 'DeleteDBClusterSnapshot'] },
     nextSteps: [
       'Check whether the snapshot was the last restorable copy of the database.',
-      'If the caller is AWS Backup (invokedBy backup.amazonaws.com), the backup plan\'s retention explains it; consider an exception for it.',
+      "If the caller is AWS Backup (invokedBy backup.amazonaws.com), the backup plan's retention explains it; consider an exception for it.",
     ],
   },
   {
     id: 'rds-snapshot-exported',
     severity: 'high',
     title: 'RDS snapshot exported to S3',
-    description: 'StartExportTask copies a snapshot\'s or cluster\'s data to an S3 bucket as Parquet files, outside the database\'s access controls.',
+    description:
+      "StartExportTask copies a snapshot's or cluster's data to an S3 bucket as Parquet files, outside the database's access controls.",
     match: { eventSource: [RDS], eventName: ['StartExportTask'] },
     nextSteps: [
       'Check that s3BucketName belongs to your account and is an approved destination, and who can read it.',
@@ -264,7 +293,8 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
     id: 'rds-activity-stream-stopped',
     severity: 'high',
     title: 'RDS database activity stream stopped',
-    description: 'The database activity stream of a cluster or instance was stopped: its database-level audit trail ends here.',
+    description:
+      'The database activity stream of a cluster or instance was stopped: its database-level audit trail ends here.',
     match: { eventSource: [RDS], eventName: ['StopActivityStream'] },
     nextSteps: [
       'Confirm with the owner and the security team (who consume the stream) that stopping it was planned.',
@@ -275,7 +305,8 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
     id: 'rds-log-exports-disabled',
     severity: 'medium',
     title: 'RDS log export to CloudWatch Logs turned off',
-    description: 'A DB instance or cluster stopped exporting some of its logs (audit, error, postgresql, ...) to CloudWatch Logs.',
+    description:
+      'A DB instance or cluster stopped exporting some of its logs (audit, error, postgresql, ...) to CloudWatch Logs.',
     match: {
       eventSource: [RDS],
       eventName: MODIFY_DATABASE,
@@ -295,12 +326,16 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
     match: {
       $or: [
         { eventSource: [RDS], eventName: ['EnableHttpEndpoint'] },
-        { eventSource: [RDS], eventName: ['ModifyDBCluster', 'CreateDBCluster'], requestParameters: { enableHttpEndpoint: [true] } },
+        {
+          eventSource: [RDS],
+          eventName: ['ModifyDBCluster', 'CreateDBCluster'],
+          requestParameters: { enableHttpEndpoint: [true] },
+        },
       ],
     },
     nextSteps: [
       'Confirm the cluster is meant to be reached through the Data API.',
-      'Review who has rds-data:* permissions and access to the cluster\'s secret.',
+      "Review who has rds-data:* permissions and access to the cluster's secret.",
       'Make sure a trail records the Data API: data events on AWS::RDS::DBCluster for Serverless v2 and provisioned clusters.',
     ],
   },
@@ -308,7 +343,8 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
     id: 'rds-iam-role-added',
     severity: 'medium',
     title: 'IAM role associated with an RDS database',
-    description: 'An IAM role was associated with a DB instance or cluster (for S3 import/export, Lambda, ...): the database engine can now act with that role\'s permissions, e.g. write query results to S3.',
+    description:
+      "An IAM role was associated with a DB instance or cluster (for S3 import/export, Lambda, ...): the database engine can now act with that role's permissions, e.g. write query results to S3.",
     match: { eventSource: [RDS], eventName: ['AddRoleToDBInstance', 'AddRoleToDBCluster'] },
     nextSteps: [
       'Check roleArn and featureName, and what the role is allowed to do (especially S3 write access).',
@@ -319,7 +355,8 @@ export const BUILTIN_RULES: readonly RuleDefinition[] = [
     id: 'rds-db-restored',
     severity: 'low',
     title: 'RDS database restored from a snapshot or backup',
-    description: 'A new DB instance or cluster was created from a snapshot, a point in time or S3. Routine for recovery and testing; also how data in a snapshot is read by someone who cannot read the source.',
+    description:
+      'A new DB instance or cluster was created from a snapshot, a point in time or S3. Routine for recovery and testing; also how data in a snapshot is read by someone who cannot read the source.',
     match: {
       eventSource: [RDS],
       eventName: [

@@ -78,15 +78,23 @@ export class Ruleset {
 export function compileRuleset(options: RulesetOptions = {}): Ruleset {
   const definitions = new Map<string, { definition: RuleDefinition; source: string; path: string; builtin: boolean }>();
   if (options.builtins !== false) {
-    const builtins = options.trailwatchResources ? withTrailwatchResources(BUILTIN_RULES, options.trailwatchResources) : BUILTIN_RULES;
-    builtins.forEach((definition, i) => definitions.set(definition.id, { definition, source: 'built-in rules', path: `[${i}]`, builtin: true }));
+    const builtins = options.trailwatchResources
+      ? withTrailwatchResources(BUILTIN_RULES, options.trailwatchResources)
+      : BUILTIN_RULES;
+    builtins.forEach((definition, i) =>
+      definitions.set(definition.id, { definition, source: 'built-in rules', path: `[${i}]`, builtin: true }),
+    );
   }
   const files = options.files ?? [];
   for (const { source, content } of files) {
     content.rules?.forEach((definition, i) => {
       const existing = definitions.get(definition.id);
       if (existing) {
-        throw new RulesError(source, `rules[${i}].id`, `rule "${definition.id}" is already defined in ${existing.source}; to change it, use overrides.${definition.id}`);
+        throw new RulesError(
+          source,
+          `rules[${i}].id`,
+          `rule "${definition.id}" is already defined in ${existing.source}; to change it, use overrides.${definition.id}`,
+        );
       }
       definitions.set(definition.id, { definition, source, path: `rules[${i}]`, builtin: false });
     });
@@ -97,7 +105,8 @@ export function compileRuleset(options: RulesetOptions = {}): Ruleset {
   const extraExceptions = new Map<string, Array<{ exceptions: RuleExceptions; source: string; path: string }>>();
   const globalExceptions: Array<{ exceptions: RuleExceptions; source: string; path: string }> = [];
   const requireKnown = (id: string, source: string, path: string) => {
-    if (!definitions.has(id)) throw new RulesError(source, path, `no rule has the id "${id}" (known: ${[...definitions.keys()].join(', ')})`);
+    if (!definitions.has(id))
+      throw new RulesError(source, path, `no rule has the id "${id}" (known: ${[...definitions.keys()].join(', ')})`);
   };
   for (const { source, content } of files) {
     for (const [id, override] of Object.entries(content.overrides ?? {})) {
@@ -132,7 +141,10 @@ export function compileRuleset(options: RulesetOptions = {}): Ruleset {
     const severity = severities.get(definition.id) ?? definition.severity;
     const pattern = inRule(definition.id, () => compilePattern(definition.match, source, `${path}.match`));
     const exceptions = inRule(definition.id, () =>
-      [...(definition.except ? [{ exceptions: definition.except, source, path: `${path}.except` }] : []), ...(extraExceptions.get(definition.id) ?? [])]
+      [
+        ...(definition.except ? [{ exceptions: definition.except, source, path: `${path}.except` }] : []),
+        ...(extraExceptions.get(definition.id) ?? []),
+      ]
         .map(({ exceptions, source: s, path: p }) => compileExceptions(exceptions, s, p))
         .concat(global),
     );
@@ -145,7 +157,11 @@ export function compileRuleset(options: RulesetOptions = {}): Ruleset {
       builtin,
       ...(definition.description ? { description: definition.description } : {}),
     };
-    compiled.push({ rule, matches: pattern.matches, excepted: (event, view) => exceptions.some((applies) => applies(event, view)) });
+    compiled.push({
+      rule,
+      matches: pattern.matches,
+      excepted: (event, view) => exceptions.some((applies) => applies(event, view)),
+    });
     if (prefilter) {
       const needs = recordNeeds(definition.match);
       if (needs) prefilter.push(...needs);
@@ -168,17 +184,30 @@ function inRule<T>(id: string, compile: () => T): T {
 }
 
 /** Compiles one `except` block into "does this exception silence the event?". */
-function compileExceptions(exceptions: RuleExceptions, source: string, path: string): (event: ClassifiedEvent, view: unknown) => boolean {
+function compileExceptions(
+  exceptions: RuleExceptions,
+  source: string,
+  path: string,
+): (event: ClassifiedEvent, view: unknown) => boolean {
   const principals = (exceptions.principals ?? []).map((p) => compileWildcard(p));
   const invokedBy = (exceptions.invokedBy ?? []).map((p) => compileWildcard(p));
   const resources = (exceptions.resources ?? []).map((p) => compileWildcard(p));
-  const patterns = (exceptions.patterns ?? []).map((p, i) => compilePattern(p, source, `${path}.patterns[${i}]`).matches);
+  const patterns = (exceptions.patterns ?? []).map(
+    (p, i) => compilePattern(p, source, `${path}.patterns[${i}]`).matches,
+  );
   return (event, view) => {
     const { principal, resources: named } = event.facts;
     if (exceptions.awsServices && principal.isAwsService) return true;
-    if (principals.length && principalArns(principal).some((arn) => principals.some((matches) => matches(arn)))) return true;
-    if (invokedBy.length && principal.invokedBy && invokedBy.some((matches) => matches(principal.invokedBy as string))) return true;
-    if (resources.length && named.length > 0 && named.every((r) => resourceNames(r).some((name) => resources.some((matches) => matches(name))))) return true;
+    if (principals.length && principalArns(principal).some((arn) => principals.some((matches) => matches(arn))))
+      return true;
+    if (invokedBy.length && principal.invokedBy && invokedBy.some((matches) => matches(principal.invokedBy as string)))
+      return true;
+    if (
+      resources.length &&
+      named.length > 0 &&
+      named.every((r) => resourceNames(r).some((name) => resources.some((matches) => matches(name))))
+    )
+      return true;
     return patterns.some((matches) => matches(view));
   };
 }

@@ -61,7 +61,10 @@ export function fastPathPattern(ruleset: Pick<Ruleset, 'prefilter'>): FastPathPa
     .map((group) => ({ detail: { eventSource: group.sources, ...(group.names ? { eventName: group.names } : {}) } }));
   if (branches.length === 0) {
     // No rule is active: a pattern no CloudTrail event matches (an eventSource no service has).
-    return { pattern: { ...base, detail: { eventSource: ['trailwatch-no-active-rules.invalid'] } }, everySource: false };
+    return {
+      pattern: { ...base, detail: { eventSource: ['trailwatch-no-active-rules.invalid'] } },
+      everySource: false,
+    };
   }
   if (branches.length === 1) return { pattern: { ...base, ...(branches[0] as EventPattern) }, everySource: false };
   return { pattern: { ...base, $or: branches }, everySource: false };

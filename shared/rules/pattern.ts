@@ -51,7 +51,11 @@ function compileObject(pattern: Record<string, JsonValue>, site: Site): Predicat
       const nested = compileObject(expected, { ...site, path });
       checks.push((event) => anyElement(field(event, key), (v) => isJsonObject(v) && nested(v)));
     } else {
-      throw new RulesError(site.source, path, `expected an array of values or a nested object, got ${describeValue(expected)} (write [${JSON.stringify(expected)}])`);
+      throw new RulesError(
+        site.source,
+        path,
+        `expected an array of values or a nested object, got ${describeValue(expected)} (write [${JSON.stringify(expected)}])`,
+      );
     }
   }
   return (event) => {
@@ -84,8 +88,11 @@ function anyElement(value: unknown, test: (v: unknown) => boolean): boolean {
 }
 
 function compileLeaf(alternatives: JsonValue[], site: Site): Leaf {
-  if (alternatives.length === 0) throw new RulesError(site.source, site.path, 'an empty array matches nothing; list at least one value');
-  const matchers = alternatives.map((alternative, i) => compileMatcher(alternative, { ...site, path: `${site.path}[${i}]` }));
+  if (alternatives.length === 0)
+    throw new RulesError(site.source, site.path, 'an empty array matches nothing; list at least one value');
+  const matchers = alternatives.map((alternative, i) =>
+    compileMatcher(alternative, { ...site, path: `${site.path}[${i}]` }),
+  );
   const onMissing = matchers.filter((m) => m.matchesMissing).length > 0;
   const present = matchers.filter((m) => !m.matchesMissing).map((m) => m.test);
   const existsTrue = matchers.some((m) => m.existsTrue);
@@ -104,16 +111,25 @@ interface Matcher {
 
 function compileMatcher(spec: JsonValue, site: Site): Matcher {
   if (!isJsonObject(spec)) {
-    if (Array.isArray(spec)) throw new RulesError(site.source, site.path, 'nested arrays are not a pattern; list the values directly');
+    if (Array.isArray(spec))
+      throw new RulesError(site.source, site.path, 'nested arrays are not a pattern; list the values directly');
     if (typeof spec === 'number' && !Number.isFinite(spec)) {
-      throw new RulesError(site.source, site.path, `${String(spec)} is not a finite number; no record value can equal it`);
+      throw new RulesError(
+        site.source,
+        site.path,
+        `${String(spec)} is not a finite number; no record value can equal it`,
+      );
     }
     return { test: (v) => v === spec };
   }
   const keys = Object.keys(spec);
   const [operator] = keys;
   if (keys.length !== 1 || operator === undefined) {
-    throw new RulesError(site.source, site.path, `a filter object takes exactly one operator, got ${keys.length ? keys.join(', ') : 'none'}`);
+    throw new RulesError(
+      site.source,
+      site.path,
+      `a filter object takes exactly one operator, got ${keys.length ? keys.join(', ') : 'none'}`,
+    );
   }
   const argument = spec[operator] as JsonValue;
   const at = { ...site, path: `${site.path}.${operator}` };
@@ -137,19 +153,28 @@ function compileMatcher(spec: JsonValue, site: Site): Matcher {
       return { test: (v) => (typeof v === 'string' || typeof v === 'number') && !excluded(v) };
     }
     default:
-      throw new RulesError(site.source, site.path, `unknown operator "${operator}" (known: prefix, suffix, anything-but, numeric, exists, equals-ignore-case, wildcard, cidr)`);
+      throw new RulesError(
+        site.source,
+        site.path,
+        `unknown operator "${operator}" (known: prefix, suffix, anything-but, numeric, exists, equals-ignore-case, wildcard, cidr)`,
+      );
   }
 }
 
 function requireString(argument: JsonValue, site: Site, operator: string): string {
-  if (typeof argument !== 'string') throw new RulesError(site.source, site.path, `${operator} takes a string, got ${describeValue(argument)}`);
+  if (typeof argument !== 'string')
+    throw new RulesError(site.source, site.path, `${operator} takes a string, got ${describeValue(argument)}`);
   return argument;
 }
 
 function stringTest(operator: 'prefix' | 'suffix', argument: JsonValue, site: Site): Leaf {
   const ignoreCase = isJsonObject(argument);
   const text = ignoreCase
-    ? requireString(singleOperand(argument, 'equals-ignore-case', site), site, `${operator} equals-ignore-case`).toLowerCase()
+    ? requireString(
+        singleOperand(argument, 'equals-ignore-case', site),
+        site,
+        `${operator} equals-ignore-case`,
+      ).toLowerCase()
     : requireString(argument, site, operator);
   return (v) => {
     if (typeof v !== 'string') return false;
@@ -160,7 +185,8 @@ function stringTest(operator: 'prefix' | 'suffix', argument: JsonValue, site: Si
 
 function singleOperand(argument: Record<string, JsonValue>, operator: string, site: Site): JsonValue {
   const keys = Object.keys(argument);
-  if (keys.length !== 1 || keys[0] !== operator) throw new RulesError(site.source, site.path, `expected {"${operator}": ...}`);
+  if (keys.length !== 1 || keys[0] !== operator)
+    throw new RulesError(site.source, site.path, `expected {"${operator}": ...}`);
   return argument[operator] as JsonValue;
 }
 
@@ -199,11 +225,20 @@ function numericTest(argument: JsonValue, site: Site): Leaf {
     const op = argument[i];
     const n = argument[i + 1];
     if (typeof op !== 'string' || !NUMERIC_OPERATORS.has(op) || typeof n !== 'number') {
-      throw new RulesError(site.source, `${site.path}[${i}]`, `expected an operator (=, <, <=, >, >=) followed by a number, got ${JSON.stringify(op)}, ${JSON.stringify(n)}`);
+      throw new RulesError(
+        site.source,
+        `${site.path}[${i}]`,
+        `expected an operator (=, <, <=, >, >=) followed by a number, got ${JSON.stringify(op)}, ${JSON.stringify(n)}`,
+      );
     }
     // YAML's .nan and .inf, and 1e400 (read as Infinity), are numbers no record holds: a rule comparing with
     // them could never be meant as written.
-    if (!Number.isFinite(n)) throw new RulesError(site.source, `${site.path}[${i + 1}]`, `${String(n)} is not a finite number (write a number like 5 or 1.5e3)`);
+    if (!Number.isFinite(n))
+      throw new RulesError(
+        site.source,
+        `${site.path}[${i + 1}]`,
+        `${String(n)} is not a finite number (write a number like 5 or 1.5e3)`,
+      );
     comparisons.push([op, n]);
   }
   return (v) => typeof v === 'number' && comparisons.every(([op, n]) => compare(v, op, n));
@@ -211,11 +246,16 @@ function numericTest(argument: JsonValue, site: Site): Leaf {
 
 function compare(v: number, op: string, n: number): boolean {
   switch (op) {
-    case '=': return v === n;
-    case '<': return v < n;
-    case '<=': return v <= n;
-    case '>': return v > n;
-    default: return v >= n;
+    case '=':
+      return v === n;
+    case '<':
+      return v < n;
+    case '<=':
+      return v <= n;
+    case '>':
+      return v > n;
+    default:
+      return v >= n;
   }
 }
 
@@ -242,7 +282,8 @@ function anythingButTest(argument: JsonValue, site: Site): (v: string | number) 
   if (isJsonObject(argument)) {
     const keys = Object.keys(argument);
     const [operator] = keys;
-    if (keys.length !== 1 || operator === undefined) throw new RulesError(site.source, site.path, 'anything-but takes one nested operator');
+    if (keys.length !== 1 || operator === undefined)
+      throw new RulesError(site.source, site.path, 'anything-but takes one nested operator');
     const inner = argument[operator] as JsonValue;
     const at = { ...site, path: `${site.path}.${operator}` };
     switch (operator) {
@@ -254,11 +295,18 @@ function anythingButTest(argument: JsonValue, site: Site): (v: string | number) 
       case 'wildcard':
         return wildcardTest(inner, at);
       default:
-        throw new RulesError(site.source, site.path, `anything-but cannot nest "${operator}" (allowed: prefix, suffix, equals-ignore-case, wildcard)`);
+        throw new RulesError(
+          site.source,
+          site.path,
+          `anything-but cannot nest "${operator}" (allowed: prefix, suffix, equals-ignore-case, wildcard)`,
+        );
     }
   }
   const list = Array.isArray(argument) ? argument : [argument];
-  if (list.length === 0 || !list.every((item) => typeof item === 'string' || (typeof item === 'number' && Number.isFinite(item)))) {
+  if (
+    list.length === 0 ||
+    !list.every((item) => typeof item === 'string' || (typeof item === 'number' && Number.isFinite(item)))
+  ) {
     throw new RulesError(site.source, site.path, 'anything-but takes a string, a finite number, or a list of them');
   }
   const excluded = new Set<JsonValue>(list);

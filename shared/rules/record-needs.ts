@@ -33,7 +33,9 @@ function needsOf(pattern: Record<string, JsonValue>): Needs[] {
   if (names) own.eventNames = names;
   const branches = pattern.$or;
   if (!Array.isArray(branches)) return [own];
-  return branches.flatMap((branch) => (isJsonObject(branch) ? needsOf(branch).map((needs) => both(own, needs)) : [own]));
+  return branches.flatMap((branch) =>
+    isJsonObject(branch) ? needsOf(branch).map((needs) => both(own, needs)) : [own],
+  );
 }
 
 function both(a: Needs, b: Needs): Needs {
@@ -66,7 +68,8 @@ function tokensOf(pattern: Record<string, JsonValue>, path: string[]): string[] 
     }
     if (Array.isArray(expected)) {
       // Only keys with no character JSON could also write as an escape other than \u (e.g. `\/` for `/`).
-      if (expected.length === 1 && isJsonObject(expected[0]) && expected[0].exists === true && PLAIN_KEY.test(key)) tokens.push(`"${key}"`);
+      if (expected.length === 1 && isJsonObject(expected[0]) && expected[0].exists === true && PLAIN_KEY.test(key))
+        tokens.push(`"${key}"`);
     } else if (isJsonObject(expected)) {
       tokens.push(...tokensOf(expected, [...path, key]));
     }

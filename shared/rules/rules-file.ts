@@ -5,7 +5,14 @@
 import { parseDocument } from 'yaml';
 import { RulesError } from '../errors.js';
 import { isJsonObject, type JsonValue } from '../cloudtrail.js';
-import { SEVERITIES, type RuleDefinition, type RuleExceptions, type RuleOverride, type RulesFile, type Severity } from './types.js';
+import {
+  SEVERITIES,
+  type RuleDefinition,
+  type RuleExceptions,
+  type RuleOverride,
+  type RulesFile,
+  type Severity,
+} from './types.js';
 
 export const RULE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
@@ -33,7 +40,11 @@ function toJS(document: ReturnType<typeof parseDocument>, source: string): unkno
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     if (/alias/i.test(detail)) {
-      throw new RulesError(source, '', `its YAML aliases (*name) expand too much (${detail}); write the values out, or use at most ${MAX_ALIAS_COUNT} aliases`);
+      throw new RulesError(
+        source,
+        '',
+        `its YAML aliases (*name) expand too much (${detail}); write the values out, or use at most ${MAX_ALIAS_COUNT} aliases`,
+      );
     }
     throw new RulesError(source, '', `not valid YAML/JSON: ${detail}`);
   }
@@ -57,18 +68,33 @@ export function validateRulesFile(content: unknown, source: string): RulesFile {
 }
 
 function validateRule(value: unknown, source: string, path: string): RuleDefinition {
-  const rule = expectObject(value, source, path, ['id', 'severity', 'title', 'description', 'match', 'except', 'nextSteps']);
+  const rule = expectObject(value, source, path, [
+    'id',
+    'severity',
+    'title',
+    'description',
+    'match',
+    'except',
+    'nextSteps',
+  ]);
   const id = expectString(rule.id, source, `${path}.id`);
-  if (!RULE_ID_PATTERN.test(id)) throw new RulesError(source, `${path}.id`, `"${id}" is not a valid rule id (lower-case letters, digits and dashes)`);
+  if (!RULE_ID_PATTERN.test(id))
+    throw new RulesError(
+      source,
+      `${path}.id`,
+      `"${id}" is not a valid rule id (lower-case letters, digits and dashes)`,
+    );
   const definition: RuleDefinition = {
     id,
     severity: parseSeverity(rule.severity, source, `${path}.severity`),
     title: expectString(rule.title, source, `${path}.title`),
     match: expectObject(rule.match, source, `${path}.match`) as RuleDefinition['match'],
   };
-  if (rule.description !== undefined) definition.description = expectString(rule.description, source, `${path}.description`);
+  if (rule.description !== undefined)
+    definition.description = expectString(rule.description, source, `${path}.description`);
   if (rule.except !== undefined) definition.except = validateExceptions(rule.except, source, `${path}.except`);
-  if (rule.nextSteps !== undefined) definition.nextSteps = expectStringList(rule.nextSteps, source, `${path}.nextSteps`);
+  if (rule.nextSteps !== undefined)
+    definition.nextSteps = expectStringList(rule.nextSteps, source, `${path}.nextSteps`);
   return definition;
 }
 
@@ -87,16 +113,23 @@ function validateOverride(value: unknown, source: string, path: string): RuleOve
 export function validateExceptions(value: unknown, source: string, path: string): RuleExceptions {
   const entry = expectObject(value, source, path, ['principals', 'invokedBy', 'awsServices', 'resources', 'patterns']);
   const exceptions: RuleExceptions = {};
-  if (entry.principals !== undefined) exceptions.principals = expectStringList(entry.principals, source, `${path}.principals`);
-  if (entry.invokedBy !== undefined) exceptions.invokedBy = expectStringList(entry.invokedBy, source, `${path}.invokedBy`);
-  if (entry.resources !== undefined) exceptions.resources = expectStringList(entry.resources, source, `${path}.resources`);
+  if (entry.principals !== undefined)
+    exceptions.principals = expectStringList(entry.principals, source, `${path}.principals`);
+  if (entry.invokedBy !== undefined)
+    exceptions.invokedBy = expectStringList(entry.invokedBy, source, `${path}.invokedBy`);
+  if (entry.resources !== undefined)
+    exceptions.resources = expectStringList(entry.resources, source, `${path}.resources`);
   if (entry.awsServices !== undefined) {
-    if (typeof entry.awsServices !== 'boolean') throw new RulesError(source, `${path}.awsServices`, 'must be true or false');
+    if (typeof entry.awsServices !== 'boolean')
+      throw new RulesError(source, `${path}.awsServices`, 'must be true or false');
     exceptions.awsServices = entry.awsServices;
   }
   if (entry.patterns !== undefined) {
-    if (!Array.isArray(entry.patterns)) throw new RulesError(source, `${path}.patterns`, 'must be a list of event patterns');
-    exceptions.patterns = entry.patterns.map((p, i) => expectObject(p, source, `${path}.patterns[${i}]`)) as RuleExceptions['patterns'];
+    if (!Array.isArray(entry.patterns))
+      throw new RulesError(source, `${path}.patterns`, 'must be a list of event patterns');
+    exceptions.patterns = entry.patterns.map((p, i) =>
+      expectObject(p, source, `${path}.patterns[${i}]`),
+    ) as RuleExceptions['patterns'];
   }
   return exceptions;
 }
@@ -109,18 +142,28 @@ export function parseSeverity(value: unknown, source: string, path: string): Sev
 }
 
 function expectObject(value: unknown, source: string, path: string, allowedKeys?: string[]): Record<string, JsonValue> {
-  if (!isJsonObject(value)) throw new RulesError(source, path, `expected a mapping (key: value), got ${value === null ? 'nothing' : Array.isArray(value) ? 'a list' : typeof value}`);
+  if (!isJsonObject(value))
+    throw new RulesError(
+      source,
+      path,
+      `expected a mapping (key: value), got ${value === null ? 'nothing' : Array.isArray(value) ? 'a list' : typeof value}`,
+    );
   if (allowedKeys) {
     const unknown = Object.keys(value).filter((key) => !allowedKeys.includes(key));
     if (unknown.length > 0) {
-      throw new RulesError(source, path, `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} (allowed: ${allowedKeys.join(', ')})`);
+      throw new RulesError(
+        source,
+        path,
+        `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} (allowed: ${allowedKeys.join(', ')})`,
+      );
     }
   }
   return value;
 }
 
 function expectString(value: unknown, source: string, path: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new RulesError(source, path, 'must be a non-empty string');
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new RulesError(source, path, 'must be a non-empty string');
   return value;
 }
 

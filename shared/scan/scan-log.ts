@@ -64,7 +64,7 @@ export function scanLog(source: AsyncIterable<Uint8Array> | Readable, options: S
           yield item;
           // A record too large to classify is reported and also raises its own alert (unreadable-record.ts), so
           // padding a record past the reader's limit cannot hide it.
-            if (isUnclassifiable(item)) {
+          if (isUnclassifiable(item)) {
             const record = unreadableRecord(file, item);
             yield scanned(record, JSON.stringify(record), item);
           }

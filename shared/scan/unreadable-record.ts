@@ -32,7 +32,6 @@ export function deliveryTime(file: string): string {
   return `${year}-${month}-${day}T${hour}:${minute}:00Z`;
 }
 
-
 /** The trailwatch event for a record the reader could not classify. */
 export function unreadableRecord(file: string, item: MalformedRecord): CloudTrailRecord {
   const details = [

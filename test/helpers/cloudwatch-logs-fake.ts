@@ -242,9 +242,17 @@ export function createCloudWatchLogsFake(options: CloudWatchLogsFakeOptions): Cl
 }
 
 /** "more than 2 hours in the future", "older than 14 days", "preceding the log group's retention period". */
-function ageVerdict(timestamp: number, now: number, retentionDays: number | undefined): { tooNew: boolean; tooOld: boolean; expired: boolean } {
+function ageVerdict(
+  timestamp: number,
+  now: number,
+  retentionDays: number | undefined,
+): { tooNew: boolean; tooOld: boolean; expired: boolean } {
   const age = now - timestamp;
-  return { tooNew: timestamp - now > MAX_FUTURE_MS, tooOld: age > MAX_AGE_MS, expired: retentionDays !== undefined && age > retentionDays * DAY_MS };
+  return {
+    tooNew: timestamp - now > MAX_FUTURE_MS,
+    tooOld: age > MAX_AGE_MS,
+    expired: retentionDays !== undefined && age > retentionDays * DAY_MS,
+  };
 }
 
 function isRejectedByAge(timestamp: number, now: number, retentionDays: number | undefined): boolean {
@@ -256,7 +264,8 @@ function isRejectedByAge(timestamp: number, now: number, retentionDays: number |
 function nameProblems(input: { logGroupName?: string | undefined; logStreamName?: string | undefined }): string[] {
   const problems: string[] = [];
   const group = input.logGroupName;
-  if (typeof group !== 'string' || !/^[.\-_/#A-Za-z0-9]{1,512}$/.test(group)) problems.push(`logGroupName ${JSON.stringify(group)} is not 1-512 characters of [.-_/#A-Za-z0-9]`);
+  if (typeof group !== 'string' || !/^[.\-_/#A-Za-z0-9]{1,512}$/.test(group))
+    problems.push(`logGroupName ${JSON.stringify(group)} is not 1-512 characters of [.-_/#A-Za-z0-9]`);
   const stream = input.logStreamName;
   if (typeof stream !== 'string' || stream.length < 1 || stream.length > 512 || /[:*]/.test(stream)) {
     problems.push(`logStreamName ${JSON.stringify(stream)} is not 1-512 characters without ':' or '*'`);
@@ -265,10 +274,15 @@ function nameProblems(input: { logGroupName?: string | undefined; logStreamName?
 }
 
 /** Every documented constraint on the batch itself (PutLogEvents, InputLogEvent). */
-function batchProblems(logEvents: PutLogEventsRequestLike['logEvents'], limits: BatchLimits, inSpan: (timestamp: number) => boolean): string[] {
+function batchProblems(
+  logEvents: PutLogEventsRequestLike['logEvents'],
+  limits: BatchLimits,
+  inSpan: (timestamp: number) => boolean,
+): string[] {
   if (!Array.isArray(logEvents) || logEvents.length === 0) return ['logEvents must hold at least one event'];
   const problems: string[] = [];
-  if (logEvents.length > limits.maxBatchEvents) problems.push(`${logEvents.length} events, over the ${limits.maxBatchEvents}-event limit`);
+  if (logEvents.length > limits.maxBatchEvents)
+    problems.push(`${logEvents.length} events, over the ${limits.maxBatchEvents}-event limit`);
   let batchBytes = 0;
   let min = Infinity;
   let max = -Infinity;
@@ -284,15 +298,23 @@ function batchProblems(logEvents: PutLogEventsRequestLike['logEvents'], limits: 
       return;
     }
     const bytes = Buffer.byteLength(message, 'utf8');
-    if (bytes > limits.maxEventMessageBytes) problems.push(`event ${i}: ${bytes} bytes, over the ${limits.maxEventMessageBytes}-byte event limit`);
+    if (bytes > limits.maxEventMessageBytes)
+      problems.push(`event ${i}: ${bytes} bytes, over the ${limits.maxEventMessageBytes}-byte event limit`);
     batchBytes += bytes + limits.perEventOverheadBytes;
-    if (timestamp < previous) problems.push(`event ${i}: timestamp ${timestamp} is before the previous event's ${previous}: not in chronological order`);
+    if (timestamp < previous)
+      problems.push(
+        `event ${i}: timestamp ${timestamp} is before the previous event's ${previous}: not in chronological order`,
+      );
     previous = timestamp;
     if (!inSpan(timestamp)) return;
     min = Math.min(min, timestamp);
     max = Math.max(max, timestamp);
   });
-  if (batchBytes > limits.maxBatchBytes) problems.push(`${batchBytes} bytes (messages + ${limits.perEventOverheadBytes} per event), over the ${limits.maxBatchBytes}-byte batch limit`);
-  if (max - min > limits.maxBatchSpanMs) problems.push(`events span ${max - min} ms, over the ${limits.maxBatchSpanMs} ms (24 h) a batch may span`);
+  if (batchBytes > limits.maxBatchBytes)
+    problems.push(
+      `${batchBytes} bytes (messages + ${limits.perEventOverheadBytes} per event), over the ${limits.maxBatchBytes}-byte batch limit`,
+    );
+  if (max - min > limits.maxBatchSpanMs)
+    problems.push(`events span ${max - min} ms, over the ${limits.maxBatchSpanMs} ms (24 h) a batch may span`);
   return problems;
 }

@@ -3,7 +3,12 @@
 // real @aws-sdk/client-dynamodb against it.
 // Tables are created as template.yaml's AlertDedupeTable is: one string partition key `pk`, on demand.
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  UpdateTimeToLiveCommand,
+  type DynamoDBClientConfig,
+} from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 
 export interface LocalDynamoDb {
@@ -22,7 +27,12 @@ export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
   const client = (config: DynamoDBClientConfig = {}) =>
-    new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, ...config });
+    new DynamoDBClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      ...config,
+    });
   const admin = client();
   return {
     endpoint,
@@ -37,7 +47,12 @@ export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
         }),
       );
       try {
-        await admin.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } }));
+        await admin.send(
+          new UpdateTimeToLiveCommand({
+            TableName: name,
+            TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+          }),
+        );
       } catch {
         // dynalite does not implement UpdateTimeToLive; TTL only deletes items late, which no test relies on.
       }

@@ -20,34 +20,37 @@ export interface FaultyProxy {
 export async function startFaultyProxy(targetPort: number, fault: BodyFault): Promise<FaultyProxy> {
   let faults = 0;
   const server = http.createServer((req, res) => {
-    const upstream = http.request({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers }, (response) => {
-      res.writeHead(response.statusCode ?? 502, response.headers);
-      if (req.method !== 'GET' || (response.statusCode ?? 500) >= 300) {
-        response.pipe(res);
-        return;
-      }
-      faults++;
-      let sent = 0;
-      response.on('data', (chunk: Buffer) => {
-        if (fault.kind === 'corrupt') {
-          if (fault.at >= sent && fault.at < sent + chunk.length) {
-            const copy = Buffer.from(chunk);
-            copy[fault.at - sent] = (copy[fault.at - sent] ?? 0) ^ (fault.mask ?? 0x01);
-            chunk = copy;
-          }
-          sent += chunk.length;
-          res.write(chunk);
+    const upstream = http.request(
+      { host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers },
+      (response) => {
+        res.writeHead(response.statusCode ?? 502, response.headers);
+        if (req.method !== 'GET' || (response.statusCode ?? 500) >= 300) {
+          response.pipe(res);
           return;
         }
-        if (sent >= fault.after) return;
-        const part = chunk.subarray(0, fault.after - sent);
-        sent += part.length;
-        res.write(part);
-        // Headers and `after` bytes are out; the rest never comes.
-        if (sent >= fault.after) response.destroy();
-      });
-      response.on('end', () => res.end());
-    });
+        faults++;
+        let sent = 0;
+        response.on('data', (chunk: Buffer) => {
+          if (fault.kind === 'corrupt') {
+            if (fault.at >= sent && fault.at < sent + chunk.length) {
+              const copy = Buffer.from(chunk);
+              copy[fault.at - sent] = (copy[fault.at - sent] ?? 0) ^ (fault.mask ?? 0x01);
+              chunk = copy;
+            }
+            sent += chunk.length;
+            res.write(chunk);
+            return;
+          }
+          if (sent >= fault.after) return;
+          const part = chunk.subarray(0, fault.after - sent);
+          sent += part.length;
+          res.write(part);
+          // Headers and `after` bytes are out; the rest never comes.
+          if (sent >= fault.after) response.destroy();
+        });
+        response.on('end', () => res.end());
+      },
+    );
     req.pipe(upstream);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

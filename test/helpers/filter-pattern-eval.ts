@@ -174,5 +174,10 @@ function select(doc: Json, path: ReadonlyArray<string | '*'>): Json[] {
 }
 
 function glob(value: string): RegExp {
-  return new RegExp(`^${value.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${value
+      .split('*')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }

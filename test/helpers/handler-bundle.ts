@@ -19,7 +19,11 @@ export interface HandlerBundle {
 
 export async function bundleHandler(name: 'processor' | 'indexer'): Promise<HandlerBundle> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `trailwatch-${name}-bundle-`));
-  await build({ ...lambdaBundle(name), entryPoints: { [`${name}/handler`]: `functions/${name}/handler.ts` }, outdir: dir });
+  await build({
+    ...lambdaBundle(name),
+    entryPoints: { [`${name}/handler`]: `functions/${name}/handler.ts` },
+    outdir: dir,
+  });
   return {
     run: (env, script) =>
       new Promise((resolve, reject) => {
@@ -60,7 +64,9 @@ export interface LoopbackService {
  * A loopback HTTP server standing in for an AWS service: each request is read whole and `answer` says what to
  * send back (a 500 with its message if it throws).
  */
-export async function startLoopbackService(answer: (request: ServiceRequest) => ServiceResponse | Promise<ServiceResponse>): Promise<LoopbackService> {
+export async function startLoopbackService(
+  answer: (request: ServiceRequest) => ServiceResponse | Promise<ServiceResponse>,
+): Promise<LoopbackService> {
   const server = http.createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');

@@ -13,7 +13,8 @@ export const SAMPLE_DAY_FOLDER = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026
 /** events/logs/: the sample log files, under their keys. */
 export const SAMPLE_LOGS = new URL('../../events/logs/', import.meta.url);
 /** The key of the sample day's log file written at `stamp` (e.g. 1110Z) with `id`. */
-export const sampleLogKey = (stamp: string, id: string) => `${SAMPLE_DAY_FOLDER}123456789012_CloudTrail_us-east-1_20261120T${stamp}_${id}.json.gz`;
+export const sampleLogKey = (stamp: string, id: string) =>
+  `${SAMPLE_DAY_FOLDER}123456789012_CloudTrail_us-east-1_20261120T${stamp}_${id}.json.gz`;
 /** The 15:13 log file again, where s3-put-shared-bucket.json names it: an organisation trail's key below a prefix with a space. */
 export const SAMPLE_ORG_KEY = `audit logs/AWSLogs/o-a1b2c3d4e5/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1513Z_txaXWHzL2pmFONLz.json.gz`;
 
@@ -26,9 +27,17 @@ export function sampleEvent(name: string): unknown {
 export async function putSampleLogs(s3rver: S3Emulator): Promise<void> {
   await s3rver.createBucket(SAMPLE_BUCKET);
   for (const name of readdirSync(new URL(SAMPLE_DAY_FOLDER, SAMPLE_LOGS))) {
-    await s3rver.put(SAMPLE_BUCKET, SAMPLE_DAY_FOLDER + name, readFileSync(new URL(SAMPLE_DAY_FOLDER + name, SAMPLE_LOGS)));
+    await s3rver.put(
+      SAMPLE_BUCKET,
+      SAMPLE_DAY_FOLDER + name,
+      readFileSync(new URL(SAMPLE_DAY_FOLDER + name, SAMPLE_LOGS)),
+    );
   }
-  await s3rver.put(SAMPLE_BUCKET, SAMPLE_ORG_KEY, readFileSync(new URL(sampleLogKey('1513Z', 'txaXWHzL2pmFONLz'), SAMPLE_LOGS)));
+  await s3rver.put(
+    SAMPLE_BUCKET,
+    SAMPLE_ORG_KEY,
+    readFileSync(new URL(sampleLogKey('1513Z', 'txaXWHzL2pmFONLz'), SAMPLE_LOGS)),
+  );
 }
 
 /** CloudTrail's SNS notification (sns-cloudtrail-notification.json), naming these keys of SAMPLE_BUCKET instead. */
@@ -45,7 +54,9 @@ export function cloudTrailNotificationOf(keys: readonly string[]): unknown {
  * not exist (its messageId comes with it), and a third, added, with messageId 'not-a-trigger', is no trigger at all.
  */
 export function sqsDeliveryWithFailingMessages(): { event: unknown; missingFile: string } {
-  const event = sampleEvent('sqs-sns-cloudtrail-notification.json') as { Records: Array<{ messageId: string; body: string }> };
+  const event = sampleEvent('sqs-sns-cloudtrail-notification.json') as {
+    Records: Array<{ messageId: string; body: string }>;
+  };
   const [first, second] = event.Records;
   if (!first || !second) throw new Error('two records expected');
   second.body = JSON.stringify({ s3Bucket: SAMPLE_BUCKET, s3ObjectKey: [sampleLogKey('1110Z', 'missing00000000x')] });
@@ -84,7 +95,10 @@ export function failure(promise: Promise<unknown>): Promise<unknown> {
  * Imports a handler module afresh (a cold start) with the environment changed (undefined: unset), and gives the
  * error the import failed with; the environment and the module cache are as before afterwards.
  */
-export async function coldStartFailure(changes: Record<string, string | undefined>, importHandler: () => Promise<unknown>): Promise<unknown> {
+export async function coldStartFailure(
+  changes: Record<string, string | undefined>,
+  importHandler: () => Promise<unknown>,
+): Promise<unknown> {
   vi.resetModules();
   const saved = { ...process.env };
   try {

@@ -21,7 +21,11 @@ export async function buildLambdaHost(dir: string): Promise<string> {
 /** `<dir>/<name>/handler.mjs` for each name, then the host: a distDir for runLocalPipeline. */
 export async function buildLocalBundles(dir: string, names: readonly LambdaName[]): Promise<void> {
   for (const name of names) {
-    await build({ ...lambdaBundle(name), entryPoints: { [`${name}/handler`]: path.join(ROOT, `functions/${name}/handler.ts`) }, outdir: dir });
+    await build({
+      ...lambdaBundle(name),
+      entryPoints: { [`${name}/handler`]: path.join(ROOT, `functions/${name}/handler.ts`) },
+      outdir: dir,
+    });
   }
   await buildLambdaHost(dir);
 }

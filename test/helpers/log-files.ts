@@ -37,7 +37,10 @@ export function gzipText(text: string): Buffer {
  * The bytes as an async iterable of chunks of the given sizes, used in turn and repeated; the last chunk
  * takes what is left. `chunked(bytes, [1])` delivers one byte at a time.
  */
-export async function* chunked(bytes: Uint8Array, sizes: readonly number[] = [bytes.length]): AsyncGenerator<Uint8Array> {
+export async function* chunked(
+  bytes: Uint8Array,
+  sizes: readonly number[] = [bytes.length],
+): AsyncGenerator<Uint8Array> {
   let at = 0;
   for (let i = 0; at < bytes.length; i++) {
     const size = Math.max(1, sizes[i % sizes.length] ?? bytes.length);

@@ -91,7 +91,9 @@ export async function startS3Emulator(): Promise<S3Emulator> {
       await admin.send(new CreateBucketCommand({ Bucket: bucket }));
     },
     async put(bucket, key, body, metadata) {
-      await admin.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ...(metadata ? { Metadata: metadata } : {}) }));
+      await admin.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ...(metadata ? { Metadata: metadata } : {}) }),
+      );
     },
     async close() {
       for (const client of clients) client.destroy();
@@ -105,27 +107,33 @@ export async function startS3Emulator(): Promise<S3Emulator> {
  * A loopback proxy in front of the emulator that cuts each GetObject response after `cutAfter` body bytes
  * (the connection is destroyed, as when a connection resets mid-download). Other requests pass through.
  */
-export async function startCuttingProxy(targetPort: number, cutAfter: number): Promise<{ endpoint: string; close(): Promise<void> }> {
+export async function startCuttingProxy(
+  targetPort: number,
+  cutAfter: number,
+): Promise<{ endpoint: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
-    const upstream = http.request({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers }, (response) => {
-      res.writeHead(response.statusCode ?? 502, response.headers);
-      if (req.method !== 'GET' || (response.statusCode ?? 500) >= 300) {
-        response.pipe(res);
-        return;
-      }
-      let sent = 0;
-      response.on('data', (chunk: Buffer) => {
-        if (sent + chunk.length <= cutAfter) {
-          sent += chunk.length;
-          res.write(chunk);
+    const upstream = http.request(
+      { host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers },
+      (response) => {
+        res.writeHead(response.statusCode ?? 502, response.headers);
+        if (req.method !== 'GET' || (response.statusCode ?? 500) >= 300) {
+          response.pipe(res);
           return;
         }
-        res.write(chunk.subarray(0, cutAfter - sent), () => res.socket?.destroy());
-        sent = cutAfter;
-        response.destroy();
-      });
-      response.on('end', () => res.end());
-    });
+        let sent = 0;
+        response.on('data', (chunk: Buffer) => {
+          if (sent + chunk.length <= cutAfter) {
+            sent += chunk.length;
+            res.write(chunk);
+            return;
+          }
+          res.write(chunk.subarray(0, cutAfter - sent), () => res.socket?.destroy());
+          sent = cutAfter;
+          response.destroy();
+        });
+        response.on('end', () => res.end());
+      },
+    );
     req.pipe(upstream);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -4,7 +4,13 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { digestKey, publicKeysJson, signDigest, type LogFileToList, type SignedDigest } from '../../scripts/digest-signer.js';
+import {
+  digestKey,
+  publicKeysJson,
+  signDigest,
+  type LogFileToList,
+  type SignedDigest,
+} from '../../scripts/digest-signer.js';
 import { fingerprintOf } from '../../shared/integrity/signature.js';
 
 export interface TrailObject {
@@ -48,10 +54,24 @@ export function logKey(prefix: string, ms: number, n: number): string {
 }
 
 export function logJson(ms: number, n: number): string {
-  return JSON.stringify({ Records: [{ eventVersion: '1.09', eventTime: iso(ms - 60_000), eventSource: 'ec2.amazonaws.com', eventName: 'DescribeInstances', eventID: `e-${n}`, awsRegion: REGION, recipientAccountId: ACCOUNT }] });
+  return JSON.stringify({
+    Records: [
+      {
+        eventVersion: '1.09',
+        eventTime: iso(ms - 60_000),
+        eventSource: 'ec2.amazonaws.com',
+        eventName: 'DescribeInstances',
+        eventID: `e-${n}`,
+        awsRegion: REGION,
+        recipientAccountId: ACCOUNT,
+      },
+    ],
+  });
 }
 
-export function buildSignedTrail(options: { bucket?: string; prefix?: string; start?: string; hours?: number; filesPerHour?: number } = {}): SignedTrail {
+export function buildSignedTrail(
+  options: { bucket?: string; prefix?: string; start?: string; hours?: number; filesPerHour?: number } = {},
+): SignedTrail {
   const bucket = options.bucket ?? 'trail-bucket';
   const prefix = options.prefix ?? '';
   const hours = options.hours ?? 3;
@@ -78,17 +98,36 @@ export function buildSignedTrail(options: { bucket?: string; prefix?: string; st
     }
     logs.push(...hourLogs);
     const key = digestKey({ prefix, account: ACCOUNT, region: REGION, trail: TRAIL, end: iso(end) });
-    const digest = signDigest({ bucket, key, account: ACCOUNT, start: iso(start), end: iso(end), fingerprint, logFiles: hourLogs }, previous, privateKey);
+    const digest = signDigest(
+      { bucket, key, account: ACCOUNT, start: iso(start), end: iso(end), fingerprint, logFiles: hourLogs },
+      previous,
+      privateKey,
+    );
     digests.push(digest);
     objects.set(key, { body: gzipSync(digest.json), metadata: digest.metadata });
     previous = digest;
   }
-  return { bucket, objects, digests, logs, publicKeysJson: publicKeysJson(der, { start: '2026-01-01T00:00:00Z', end: '2027-01-01T00:00:00Z' }), fingerprint, privateKey };
+  return {
+    bucket,
+    objects,
+    digests,
+    logs,
+    publicKeysJson: publicKeysJson(der, { start: '2026-01-01T00:00:00Z', end: '2027-01-01T00:00:00Z' }),
+    fingerprint,
+    privateKey,
+  };
 }
 
 /** Puts every object (with its metadata) into `bucket` through `s3`. */
 export async function putTrail(s3: S3Client, trail: SignedTrail): Promise<void> {
   for (const [key, object] of trail.objects) {
-    await s3.send(new PutObjectCommand({ Bucket: trail.bucket, Key: key, Body: object.body, ...(object.metadata ? { Metadata: object.metadata } : {}) }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: trail.bucket,
+        Key: key,
+        Body: object.body,
+        ...(object.metadata ? { Metadata: object.metadata } : {}),
+      }),
+    );
   }
 }

@@ -156,7 +156,12 @@ export interface Reference {
 }
 
 /** Every reference in a value: Ref, GetAtt, Sub variables (minus the Sub's own variable map), Fn::If/Condition names. */
-export function collectReferences(value: unknown, at: string, out: Reference[] = [], locals: ReadonlySet<string> = new Set()): Reference[] {
+export function collectReferences(
+  value: unknown,
+  at: string,
+  out: Reference[] = [],
+  locals: ReadonlySet<string> = new Set(),
+): Reference[] {
   if (Array.isArray(value)) {
     value.forEach((item, i) => collectReferences(item, `${at}[${i}]`, out, locals));
     return out;
@@ -170,7 +175,8 @@ export function collectReferences(value: unknown, at: string, out: Reference[] =
       return out;
     case 'Fn::GetAtt': {
       const [target, attribute] = Array.isArray(arg) ? arg : [];
-      if (typeof target === 'string') out.push({ kind: 'GetAtt', target, attribute: typeof attribute === 'string' ? attribute : undefined, at });
+      if (typeof target === 'string')
+        out.push({ kind: 'GetAtt', target, attribute: typeof attribute === 'string' ? attribute : undefined, at });
       return out;
     }
     case 'Fn::Sub': {
@@ -180,7 +186,11 @@ export function collectReferences(value: unknown, at: string, out: Reference[] =
         for (const name of subReferences(text)) {
           if (own.has(name) || locals.has(name)) continue;
           const dot = name.indexOf('.');
-          out.push(dot < 0 ? { kind: 'Sub', target: name, at } : { kind: 'Sub', target: name.slice(0, dot), attribute: name.slice(dot + 1), at });
+          out.push(
+            dot < 0
+              ? { kind: 'Sub', target: name, at }
+              : { kind: 'Sub', target: name.slice(0, dot), attribute: name.slice(dot + 1), at },
+          );
         }
       }
       if (isObject(variables)) collectReferences(variables, `${at}.Fn::Sub[1]`, out, locals);
@@ -378,7 +388,8 @@ export class Evaluator {
       case 'Fn::FindInMap': {
         const [map, key1, key2] = (arg as Json[]).map((a) => String(this.value(a)));
         const found = this.template.Mappings?.[map as string]?.[key1 as string];
-        if (!isObject(found) || !Object.hasOwn(found, key2 as string)) throw new Error(`Fn::FindInMap ${map}.${key1}.${key2} not found`);
+        if (!isObject(found) || !Object.hasOwn(found, key2 as string))
+          throw new Error(`Fn::FindInMap ${map}.${key1}.${key2} not found`);
         return found[key2 as string] as Json;
       }
       default:
@@ -424,7 +435,8 @@ export class Evaluator {
     const resource = this.template.Resources[logicalId];
     if (!resource) throw new Error(`no resource ${logicalId}`);
     let props: JsonObject = resource.Properties ?? {};
-    if (resource.Type === 'AWS::Serverless::Function') props = mergeGlobals(this.template.Globals?.Function ?? {}, props);
+    if (resource.Type === 'AWS::Serverless::Function')
+      props = mergeGlobals(this.template.Globals?.Function ?? {}, props);
     return this.value(props) as JsonObject;
   }
 }
@@ -437,7 +449,10 @@ export function mergeGlobals(globals: JsonObject, own: JsonObject): JsonObject {
   const out: JsonObject = { ...globals };
   for (const [key, value] of Object.entries(own)) {
     const global = out[key];
-    out[key] = isObject(global) && isObject(value) && !intrinsicName(global) && !intrinsicName(value) ? mergeGlobals(global, value) : value;
+    out[key] =
+      isObject(global) && isObject(value) && !intrinsicName(global) && !intrinsicName(value)
+        ? mergeGlobals(global, value)
+        : value;
   }
   return out;
 }
@@ -491,7 +506,13 @@ export function serverlessFunctions(template: Template): FunctionInfo[] {
       const props = (resource.Metadata?.BuildProperties ?? {}) as JsonObject;
       const entries = props.EntryPoints;
       const entry = Array.isArray(entries) && typeof entries[0] === 'string' ? entries[0] : '';
-      return { logicalId, resource, entry, dir: path.posix.dirname(entry), name: path.posix.basename(path.posix.dirname(entry)) };
+      return {
+        logicalId,
+        resource,
+        entry,
+        dir: path.posix.dirname(entry),
+        name: path.posix.basename(path.posix.dirname(entry)),
+      };
     });
 }
 
@@ -528,7 +549,13 @@ export function importGraph(entry: string): ImportGraph {
     const rel = path.relative(ROOT, file).split(path.sep).join('/');
     if (files.has(rel)) continue;
     files.add(rel);
-    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+    const source = ts.createSourceFile(
+      file,
+      readFileSync(file, 'utf8'),
+      ts.ScriptTarget.Latest,
+      true,
+      ts.ScriptKind.TS,
+    );
     for (const statement of source.statements) {
       let specifier: string | undefined;
       const names: string[] = [];
@@ -539,7 +566,8 @@ export function importGraph(entry: string): ImportGraph {
         if (clause?.name) names.push('default');
         const bindings = clause?.namedBindings;
         if (bindings && ts.isNamedImports(bindings)) {
-          for (const element of bindings.elements) if (!element.isTypeOnly) names.push((element.propertyName ?? element.name).text);
+          for (const element of bindings.elements)
+            if (!element.isTypeOnly) names.push((element.propertyName ?? element.name).text);
         } else if (bindings && ts.isNamespaceImport(bindings)) names.push('*');
         // `import x from`/`import {}` with only type specifiers left brings in nothing worth following.
         if (clause && names.length === 0) continue;
@@ -548,7 +576,8 @@ export function importGraph(entry: string): ImportGraph {
         specifier = (statement.moduleSpecifier as ts.StringLiteral).text;
         const clause = statement.exportClause;
         if (clause && ts.isNamedExports(clause)) {
-          for (const element of clause.elements) if (!element.isTypeOnly) names.push((element.propertyName ?? element.name).text);
+          for (const element of clause.elements)
+            if (!element.isTypeOnly) names.push((element.propertyName ?? element.name).text);
           if (names.length === 0) continue;
         } else names.push('*');
       } else continue;
@@ -565,7 +594,13 @@ export function importGraph(entry: string): ImportGraph {
 
 function resolveSource(dir: string, specifier: string): string {
   const target = path.resolve(dir, specifier);
-  const candidates = [target.replace(/\.js$/, '.ts'), target.replace(/\.mjs$/, '.mts'), target, `${target}.ts`, path.join(target, 'index.ts')];
+  const candidates = [
+    target.replace(/\.js$/, '.ts'),
+    target.replace(/\.mjs$/, '.mts'),
+    target,
+    `${target}.ts`,
+    path.join(target, 'index.ts'),
+  ];
   const found = candidates.find((c) => existsSync(c) && !c.endsWith('/'));
   if (!found) throw new Error(`cannot resolve ${specifier} from ${dir}`);
   return found;

@@ -6,7 +6,8 @@ import { INTEGRITY_EVENT_SOURCE } from '../../integrity/events.js';
 import type { RuleDefinition } from '../types.js';
 
 const INTEGRITY = INTEGRITY_EVENT_SOURCE;
-const VERIFY = 'Run `trailwatch verify s3://<bucket>[/<prefix>] --start <the hour> --end <an hour later>` to see every file of that hour and whether it is intact.';
+const VERIFY =
+  'Run `trailwatch verify s3://<bucket>[/<prefix>] --start <the hour> --end <an hour later>` to see every file of that hour and whether it is intact.';
 
 export const LOG_INTEGRITY_RULES: readonly RuleDefinition[] = [
   {
@@ -27,7 +28,8 @@ export const LOG_INTEGRITY_RULES: readonly RuleDefinition[] = [
     id: 'cloudtrail-log-file-missing',
     severity: 'critical',
     title: 'CloudTrail log file missing',
-    description: 'A log file that a signed digest lists is not in the bucket: the record of part of that hour was deleted (or moved).',
+    description:
+      'A log file that a signed digest lists is not in the bucket: the record of part of that hour was deleted (or moved).',
     match: { eventSource: [INTEGRITY], eventName: ['LogFileMissing'] },
     nextSteps: [
       'The details name the file, the hour and the digest that lists it.',
@@ -72,7 +74,7 @@ export const LOG_INTEGRITY_RULES: readonly RuleDefinition[] = [
     nextSteps: [
       'The details name the object, the requester and the source IP address S3 reported.',
       'If the bucket is versioned and a delete marker was created, remove the marker to restore the file.',
-      'Revoke or investigate the requester\'s credentials, and restrict s3:DeleteObject on the trail bucket.',
+      "Revoke or investigate the requester's credentials, and restrict s3:DeleteObject on the trail bucket.",
     ],
   },
   {
@@ -96,7 +98,10 @@ export const LOG_INTEGRITY_RULES: readonly RuleDefinition[] = [
             'DeleteBucketPublicAccessBlock',
           ],
         },
-        { eventName: ['PutBucketVersioning'], requestParameters: { VersioningConfiguration: { Status: ['Suspended'] } } },
+        {
+          eventName: ['PutBucketVersioning'],
+          requestParameters: { VersioningConfiguration: { Status: ['Suspended'] } },
+        },
       ],
     },
     nextSteps: [

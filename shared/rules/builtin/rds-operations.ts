@@ -20,7 +20,10 @@ const RDS = 'rds.amazonaws.com';
 /** AWS Backup: its service-linked role, and any role it assumes (invokedBy backup.amazonaws.com). */
 const AWS_BACKUP: RuleExceptions = {
   invokedBy: ['backup.amazonaws.com'],
-  principals: ['arn:aws:iam::*:role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup', 'arn:aws:sts::*:assumed-role/AWSServiceRoleForBackup/*'],
+  principals: [
+    'arn:aws:iam::*:role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup',
+    'arn:aws:sts::*:assumed-role/AWSServiceRoleForBackup/*',
+  ],
 };
 
 /**
@@ -29,11 +32,43 @@ const AWS_BACKUP: RuleExceptions = {
  * (fails loud, never quiet). https://docs.aws.amazon.com/general/latest/gr/rande.html
  */
 export const AWS_REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'af-south-1', 'ap-east-1', 'ap-east-2', 'ap-south-1', 'ap-south-2',
-  'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-7',
-  'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ca-central-1', 'ca-west-1', 'eu-central-1', 'eu-central-2',
-  'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-south-1', 'eu-south-2', 'eu-north-1', 'il-central-1', 'me-south-1',
-  'me-central-1', 'mx-central-1', 'sa-east-1', 'cn-north-1', 'cn-northwest-1', 'us-gov-east-1', 'us-gov-west-1',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'af-south-1',
+  'ap-east-1',
+  'ap-east-2',
+  'ap-south-1',
+  'ap-south-2',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-southeast-5',
+  'ap-southeast-7',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ca-central-1',
+  'ca-west-1',
+  'eu-central-1',
+  'eu-central-2',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-south-1',
+  'eu-south-2',
+  'eu-north-1',
+  'il-central-1',
+  'me-south-1',
+  'me-central-1',
+  'mx-central-1',
+  'sa-east-1',
+  'cn-north-1',
+  'cn-northwest-1',
+  'us-gov-east-1',
+  'us-gov-west-1',
 ] as const;
 
 /**
@@ -45,7 +80,10 @@ export const AWS_REGIONS = [
  */
 const SAME_REGION_SOURCE: EventPattern[] = AWS_REGIONS.flatMap((region): EventPattern[] => [
   { awsRegion: [region], requestParameters: { sourceDBSnapshotIdentifier: [{ wildcard: `arn:*:rds:${region}:*` }] } },
-  { awsRegion: [region], requestParameters: { sourceDBClusterSnapshotIdentifier: [{ wildcard: `arn:*:rds:${region}:*` }] } },
+  {
+    awsRegion: [region],
+    requestParameters: { sourceDBClusterSnapshotIdentifier: [{ wildcard: `arn:*:rds:${region}:*` }] },
+  },
 ]);
 
 /** CIDR blocks that let every address in. */
@@ -62,25 +100,36 @@ export const UNREADABLE_GROUPS = [
     id: 'rds-modify-unreadable',
     what: 'RDS database change',
     eventNames: ['ModifyDBInstance', 'ModifyDBCluster'],
-    unchecked: 'whether it made the database public, set the master password, turned off deletion protection or automated backups, stopped log exports, or enabled the Data API',
-    describe: 'aws rds describe-db-instances / describe-db-clusters: check PubliclyAccessible, DeletionProtection, BackupRetentionPeriod, EnabledCloudwatchLogsExports, HttpEndpointEnabled and PendingModifiedValues.',
+    unchecked:
+      'whether it made the database public, set the master password, turned off deletion protection or automated backups, stopped log exports, or enabled the Data API',
+    describe:
+      'aws rds describe-db-instances / describe-db-clusters: check PubliclyAccessible, DeletionProtection, BackupRetentionPeriod, EnabledCloudwatchLogsExports, HttpEndpointEnabled and PendingModifiedValues.',
   },
   {
     id: 'rds-create-unreadable',
     what: 'RDS database creation or restore',
     eventNames: [
-      'CreateDBInstance', 'CreateDBInstanceReadReplica', 'CreateDBCluster', 'RestoreDBInstanceFromDBSnapshot', 'RestoreDBInstanceFromS3',
-      'RestoreDBInstanceToPointInTime', 'RestoreDBClusterFromSnapshot', 'RestoreDBClusterToPointInTime',
+      'CreateDBInstance',
+      'CreateDBInstanceReadReplica',
+      'CreateDBCluster',
+      'RestoreDBInstanceFromDBSnapshot',
+      'RestoreDBInstanceFromS3',
+      'RestoreDBInstanceToPointInTime',
+      'RestoreDBClusterFromSnapshot',
+      'RestoreDBClusterToPointInTime',
     ],
-    unchecked: 'whether the request asked for public access or enabled the Data API (the response, when present, is still checked for public access)',
-    describe: 'aws rds describe-db-instances / describe-db-clusters for the new database: check PubliclyAccessible and HttpEndpointEnabled.',
+    unchecked:
+      'whether the request asked for public access or enabled the Data API (the response, when present, is still checked for public access)',
+    describe:
+      'aws rds describe-db-instances / describe-db-clusters for the new database: check PubliclyAccessible and HttpEndpointEnabled.',
   },
   {
     id: 'rds-snapshot-attribute-unreadable',
     what: 'RDS snapshot permission change',
     eventNames: ['ModifyDBSnapshotAttribute', 'ModifyDBClusterSnapshotAttribute'],
     unchecked: 'whether the snapshot was made public or shared with another account, and with which',
-    describe: 'aws rds describe-db-snapshot-attributes / describe-db-cluster-snapshot-attributes: check the restore attribute for "all" and unknown account IDs.',
+    describe:
+      'aws rds describe-db-snapshot-attributes / describe-db-cluster-snapshot-attributes: check the restore attribute for "all" and unknown account IDs.',
   },
   {
     id: 'rds-reboot-unreadable',
@@ -101,11 +150,14 @@ export const UNREADABLE_GROUPS = [
     what: 'RDS snapshot copy',
     eventNames: ['CopyDBSnapshot', 'CopyDBClusterSnapshot'],
     unchecked: 'which region and account the snapshot was copied from',
-    describe: 'aws rds describe-db-snapshots / describe-db-cluster-snapshots for the copy: SourceRegion and SourceDBSnapshotIdentifier say where it came from.',
+    describe:
+      'aws rds describe-db-snapshots / describe-db-cluster-snapshots for the copy: SourceRegion and SourceDBSnapshotIdentifier say where it came from.',
   },
 ] as const;
 
-const CREATE_OR_RESTORE: string[] = [...(UNREADABLE_GROUPS.find((group) => group.id === 'rds-create-unreadable')?.eventNames ?? [])];
+const CREATE_OR_RESTORE: string[] = [
+  ...(UNREADABLE_GROUPS.find((group) => group.id === 'rds-create-unreadable')?.eventNames ?? []),
+];
 
 function unreadableRule(group: (typeof UNREADABLE_GROUPS)[number]): RuleDefinition {
   const omitted = { eventName: [...group.eventNames], requestParameters: { omitted: [true] } };
@@ -123,11 +175,18 @@ function unreadableRule(group: (typeof UNREADABLE_GROUPS)[number]): RuleDefiniti
             $or: [
               omitted,
               // Creation and restore are also judged by the response; when that is omitted and the request does not say, nothing can.
-              { eventName: [...group.eventNames], responseElements: { omitted: [true] }, requestParameters: { publiclyAccessible: [{ exists: false }] } },
+              {
+                eventName: [...group.eventNames],
+                responseElements: { omitted: [true] },
+                requestParameters: { publiclyAccessible: [{ exists: false }] },
+              },
             ],
           }
         : { eventSource: [RDS], ...omitted },
-    nextSteps: [`See the resource as it is now: ${group.describe}`, 'Confirm the change with the caller; a request too large to record is unusual from a person.'],
+    nextSteps: [
+      `See the resource as it is now: ${group.describe}`,
+      'Confirm the change with the caller; a request too large to record is unusual from a person.',
+    ],
   };
 }
 
@@ -151,7 +210,11 @@ export const RDS_OPERATION_RULES: readonly RuleDefinition[] = [
     title: 'RDS database rebooted with a forced failover',
     description:
       'RebootDBInstance or RebootDBCluster with forceFailover: the primary switches to the standby (Multi-AZ) and connections drop. Used to test high availability; unplanned, it is a disruption.',
-    match: { eventSource: [RDS], eventName: ['RebootDBInstance', 'RebootDBCluster'], requestParameters: { forceFailover: [true] } },
+    match: {
+      eventSource: [RDS],
+      eventName: ['RebootDBInstance', 'RebootDBCluster'],
+      requestParameters: { forceFailover: [true] },
+    },
     except: { awsServices: true },
     nextSteps: [
       'Confirm with the owner that a failover test or maintenance was planned.',
@@ -163,8 +226,12 @@ export const RDS_OPERATION_RULES: readonly RuleDefinition[] = [
     severity: 'low',
     title: 'RDS database rebooted',
     description:
-      'RebootDBInstance or RebootDBCluster without a forced failover. Often routine (a static parameter change needs a reboot); calls made by AWS services on the account\'s behalf are not reported.',
-    match: { eventSource: [RDS], eventName: ['RebootDBInstance', 'RebootDBCluster'], requestParameters: { forceFailover: [false, { exists: false }] } },
+      "RebootDBInstance or RebootDBCluster without a forced failover. Often routine (a static parameter change needs a reboot); calls made by AWS services on the account's behalf are not reported.",
+    match: {
+      eventSource: [RDS],
+      eventName: ['RebootDBInstance', 'RebootDBCluster'],
+      requestParameters: { forceFailover: [false, { exists: false }] },
+    },
     except: { awsServices: true },
     nextSteps: [
       'Check for a parameter group change on the database shortly before (the usual reason).',
@@ -179,7 +246,11 @@ export const RDS_OPERATION_RULES: readonly RuleDefinition[] = [
       'AuthorizeDBSecurityGroupIngress with CIDR 0.0.0.0/0 or ::/0: every address may connect to the databases in this DB security group. (DB security groups are the EC2-Classic mechanism; VPC databases use EC2 security groups.)',
     // CloudTrail writes the API's CIDRIP as `cIDRIP`, by its rule of lower-casing the first letter of the member
     // name (as in `dBInstanceIdentifier`, `iAMDatabaseAuthenticationEnabled`); no published record was found to confirm it.
-    match: { eventSource: [RDS], eventName: ['AuthorizeDBSecurityGroupIngress'], requestParameters: { cIDRIP: ANY_ADDRESS } },
+    match: {
+      eventSource: [RDS],
+      eventName: ['AuthorizeDBSecurityGroupIngress'],
+      requestParameters: { cIDRIP: ANY_ADDRESS },
+    },
     nextSteps: [
       'Revoke the rule at once (aws rds revoke-db-security-group-ingress --cidrip ...) unless the owner confirms it.',
       'Check the databases in the group for logins from unknown addresses since.',
@@ -189,19 +260,31 @@ export const RDS_OPERATION_RULES: readonly RuleDefinition[] = [
     id: 'rds-ingress-cidr-authorized',
     severity: 'medium',
     title: 'RDS DB security group opened to an address range',
-    description: 'AuthorizeDBSecurityGroupIngress with a CIDR range narrower than the whole internet: addresses in that range may connect.',
-    match: { eventSource: [RDS], eventName: ['AuthorizeDBSecurityGroupIngress'], requestParameters: { cIDRIP: [{ 'anything-but': ANY_ADDRESS }] } },
-    nextSteps: ['Check that the range (cIDRIP) belongs to your network or a known partner.', 'Confirm the change with the database owner.'],
+    description:
+      'AuthorizeDBSecurityGroupIngress with a CIDR range narrower than the whole internet: addresses in that range may connect.',
+    match: {
+      eventSource: [RDS],
+      eventName: ['AuthorizeDBSecurityGroupIngress'],
+      requestParameters: { cIDRIP: [{ 'anything-but': ANY_ADDRESS }] },
+    },
+    nextSteps: [
+      'Check that the range (cIDRIP) belongs to your network or a known partner.',
+      'Confirm the change with the database owner.',
+    ],
   },
   {
     id: 'rds-ingress-security-group-authorized',
     severity: 'low',
     title: 'RDS DB security group opened to an EC2 security group',
-    description: 'AuthorizeDBSecurityGroupIngress naming an EC2 security group: instances in that group (possibly of another account, eC2SecurityGroupOwnerId) may connect.',
+    description:
+      'AuthorizeDBSecurityGroupIngress naming an EC2 security group: instances in that group (possibly of another account, eC2SecurityGroupOwnerId) may connect.',
     match: {
       eventSource: [RDS],
       eventName: ['AuthorizeDBSecurityGroupIngress'],
-      $or: [{ requestParameters: { eC2SecurityGroupName: [{ exists: true }] } }, { requestParameters: { eC2SecurityGroupId: [{ exists: true }] } }],
+      $or: [
+        { requestParameters: { eC2SecurityGroupName: [{ exists: true }] } },
+        { requestParameters: { eC2SecurityGroupId: [{ exists: true }] } },
+      ],
     },
     nextSteps: ['Check who owns the EC2 security group (eC2SecurityGroupOwnerId) and which instances are in it.'],
   },
@@ -215,7 +298,10 @@ export const RDS_OPERATION_RULES: readonly RuleDefinition[] = [
       eventSource: [RDS],
       $or: [
         { eventName: ['CopyDBSnapshot'], requestParameters: { sourceDBSnapshotIdentifier: [{ prefix: 'arn:' }] } },
-        { eventName: ['CopyDBClusterSnapshot'], requestParameters: { sourceDBClusterSnapshotIdentifier: [{ prefix: 'arn:' }] } },
+        {
+          eventName: ['CopyDBClusterSnapshot'],
+          requestParameters: { sourceDBClusterSnapshotIdentifier: [{ prefix: 'arn:' }] },
+        },
       ],
     },
     except: { ...AWS_BACKUP, patterns: SAME_REGION_SOURCE },
@@ -228,7 +314,8 @@ export const RDS_OPERATION_RULES: readonly RuleDefinition[] = [
     id: 'rds-global-cluster-deleted',
     severity: 'high',
     title: 'Aurora global database deleted',
-    description: 'DeleteGlobalCluster: the cross-region replication of an Aurora global database is gone (its member clusters must have been removed first).',
+    description:
+      'DeleteGlobalCluster: the cross-region replication of an Aurora global database is gone (its member clusters must have been removed first).',
     match: { eventSource: [RDS], eventName: ['DeleteGlobalCluster'] },
     nextSteps: [
       'Confirm with the owner; look for RemoveFromGlobalCluster and DeleteDBCluster by the same principal shortly before.',
@@ -244,7 +331,7 @@ export const RDS_OPERATION_RULES: readonly RuleDefinition[] = [
     match: { eventSource: [RDS], eventName: ['DownloadDBLogFilePortion', 'DownloadCompleteDBLogFile'] },
     except: { awsServices: true },
     nextSteps: [
-      'Check the caller and source IP against who normally reads this database\'s logs (logFileName says which log).',
+      "Check the caller and source IP against who normally reads this database's logs (logFileName says which log).",
       'Many downloads in a short time from a new place is harvesting, not troubleshooting.',
     ],
   },

@@ -93,7 +93,7 @@ export const UNCONFIGURED: TrailwatchResources = {
 };
 
 const DESCRIPTION =
-  'A call changed, disconnected or deleted part of trailwatch itself: one of its Lambda functions (configuration, code, invoke permission, reserved concurrency set to 0, deletion), the EventBridge rules that deliver log files to them (disabled, deleted, changed, targets removed or replaced), its SNS topics and subscriptions (deleted, unsubscribed, attributes or policy changed), its CloudWatch alarms (deleted, actions disabled, redefined), its dead-letter queues (deleted, purged, attributes changed), or the trail bucket\'s notification configuration (which can turn off its EventBridge notifications). After such a change trailwatch may stop alerting without any other sign.';
+  "A call changed, disconnected or deleted part of trailwatch itself: one of its Lambda functions (configuration, code, invoke permission, reserved concurrency set to 0, deletion), the EventBridge rules that deliver log files to them (disabled, deleted, changed, targets removed or replaced), its SNS topics and subscriptions (deleted, unsubscribed, attributes or policy changed), its CloudWatch alarms (deleted, actions disabled, redefined), its dead-letter queues (deleted, purged, attributes changed), or the trail bucket's notification configuration (which can turn off its EventBridge notifications). After such a change trailwatch may stop alerting without any other sign.";
 
 const NEXT_STEPS = [
   'Check whether this was your own deployment: calls CloudFormation makes during sam deploy show invokedBy cloudformation.amazonaws.com.',
@@ -115,7 +115,10 @@ export function selfProtectionRule(resources: TrailwatchResources = UNCONFIGURED
 }
 
 /** The built-in rules with trailwatch-tampered filled with `resources` (the other rules unchanged). */
-export function withTrailwatchResources(rules: readonly RuleDefinition[], resources: TrailwatchResources): RuleDefinition[] {
+export function withTrailwatchResources(
+  rules: readonly RuleDefinition[],
+  resources: TrailwatchResources,
+): RuleDefinition[] {
   return rules.map((rule) => (rule.id === SELF_PROTECTION_RULE_ID ? selfProtectionRule(resources) : rule));
 }
 
@@ -141,13 +144,21 @@ function selfProtectionPattern(resources: TrailwatchResources): EventPattern {
   if (resources.eventRuleNames.length > 0) {
     const names = [...resources.eventRuleNames];
     branches.push(
-      { eventSource: [EVENTS], eventName: ['DisableRule', 'DeleteRule', 'PutRule'], requestParameters: { name: names } },
+      {
+        eventSource: [EVENTS],
+        eventName: ['DisableRule', 'DeleteRule', 'PutRule'],
+        requestParameters: { name: names },
+      },
       { eventSource: [EVENTS], eventName: ['RemoveTargets', 'PutTargets'], requestParameters: { rule: names } },
     );
   }
   if (resources.topicArns.length > 0) {
     branches.push(
-      { eventSource: [SNS], eventName: ['DeleteTopic', 'SetTopicAttributes', 'RemovePermission'], requestParameters: { topicArn: [...resources.topicArns] } },
+      {
+        eventSource: [SNS],
+        eventName: ['DeleteTopic', 'SetTopicAttributes', 'RemovePermission'],
+        requestParameters: { topicArn: [...resources.topicArns] },
+      },
       {
         eventSource: [SNS],
         eventName: ['Unsubscribe', 'SetSubscriptionAttributes'],
@@ -158,7 +169,11 @@ function selfProtectionPattern(resources: TrailwatchResources): EventPattern {
   if (resources.alarmNames.length > 0) {
     const names = resources.alarmNames.map(alarmNamePattern);
     branches.push(
-      { eventSource: [MONITORING], eventName: ['DeleteAlarms', 'DisableAlarmActions'], requestParameters: { alarmNames: names } },
+      {
+        eventSource: [MONITORING],
+        eventName: ['DeleteAlarms', 'DisableAlarmActions'],
+        requestParameters: { alarmNames: names },
+      },
       { eventSource: [MONITORING], eventName: ['PutMetricAlarm'], requestParameters: { alarmName: names } },
     );
   }
@@ -184,7 +199,12 @@ function selfProtectionPattern(resources: TrailwatchResources): EventPattern {
 /** The forms a caller may name a function in: name, name:qualifier, full or partial ARN, with or without qualifier. */
 function functionNamePatterns(name: string): Array<string | { wildcard: string }> {
   const literal = escapeWildcard(name);
-  return [name, { wildcard: `${literal}:*` }, { wildcard: `*:function:${literal}` }, { wildcard: `*:function:${literal}:*` }];
+  return [
+    name,
+    { wildcard: `${literal}:*` },
+    { wildcard: `*:function:${literal}` },
+    { wildcard: `*:function:${literal}:*` },
+  ];
 }
 
 function alarmNamePattern(name: string): string | { wildcard: string } {

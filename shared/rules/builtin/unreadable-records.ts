@@ -13,7 +13,7 @@ export const UNREADABLE_RECORD_RULES: readonly RuleDefinition[] = [
       'A record in a log file is larger than trailwatch reads whole (8 MiB) and comes from a source some rule watches, so no rule could check it. CloudTrail truncates oversized fields itself, so a record this large is unusual: it may be padded to hide the call it records.',
     match: { eventSource: [READER_EVENT_SOURCE], eventName: [RECORD_TOO_LARGE_EVENT] },
     nextSteps: [
-      'The details name the log file, the record\'s index in its Records array and its byte offset.',
+      "The details name the log file, the record's index in its Records array and its byte offset.",
       'Read the record with a tool that does not need it whole, e.g. `aws s3 cp s3://<bucket>/<key> - | gunzip | head -c <offset + 2000> | tail -c 2000`, and look at its eventSource and eventName.',
       'Check the file against its digest (`trailwatch verify`): a record this large is a reason to doubt the file.',
     ],
