@@ -34,7 +34,7 @@ interface CommandActions {
 }
 
 /** SDK command -> the IAM actions it needs, as this code calls it. */
-export const COMMAND_ACTIONS: Record<string, CommandActions> = {
+const COMMAND_ACTIONS: Record<string, CommandActions> = {
   '@aws-sdk/client-s3 GetObjectCommand': {
     // s3:GetObject for the current version; s3:GetObjectVersion when VersionId is given, which s3-object.ts does
     // whenever the event names a version (versioned buckets); s3:ListBucket so a missing key is 404 NoSuchKey
@@ -95,7 +95,7 @@ const IMPLIED_BY_CONFIGURATION: Array<{ parameter: string; whenAction: string; a
 ];
 
 /** The SDK commands a function's code can send, from its import graph. */
-export function sdkCommands(fn: FunctionInfo): { commands: SdkImport[]; unsupported: SdkImport[] } {
+function sdkCommands(fn: FunctionInfo): { commands: SdkImport[]; unsupported: SdkImport[] } {
   const { sdkImports } = importGraph(fn.entry);
   const commands = sdkImports.filter((i) => i.module.startsWith('@aws-sdk/client-') && i.name.endsWith('Command'));
   // Ways to call AWS that hide the command: aggregated clients (`new S3().getObject()`), paginators, waiters,
