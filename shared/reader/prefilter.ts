@@ -16,7 +16,7 @@
 // and which of the tokens (`tokens` below) the record holds, so this test searches nothing for them.
 import type { PrefilterAlternative, RecordPrefilter, TopLevelHints } from './types.js';
 import { BACKSLASH, COLON, QUOTE, closingQuote, isJsonWhitespace } from './json-bytes.js';
-import { notableTokens } from './record-splitter.js';
+import { notableTokens } from './record-scan.js';
 
 const UNICODE_ESCAPE = Buffer.from('\\u');
 /** A value that could not be decoded: it might be anything, so it matches everything. */
