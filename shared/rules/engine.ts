@@ -6,7 +6,7 @@ import { compileWildcard } from './wildcard.js';
 import { BUILTIN_RULES } from './builtin-rules.js';
 import { withTrailwatchResources, type TrailwatchResources } from './builtin/self-protection.js';
 import { recordNeeds } from './record-needs.js';
-import type { PrefilterAlternative } from '../reader/types.js';
+import type { PrefilterAlternative } from './record-needs.js';
 import { SEVERITIES, type RuleDefinition, type RuleExceptions, type RulesFile, type Severity } from './types.js';
 
 export interface ActiveRule {
@@ -81,9 +81,9 @@ export function compileRuleset(options: RulesetOptions = {}): Ruleset {
     const builtins = options.trailwatchResources
       ? withTrailwatchResources(BUILTIN_RULES, options.trailwatchResources)
       : BUILTIN_RULES;
-    builtins.forEach((definition, i) =>
-      definitions.set(definition.id, { definition, source: 'built-in rules', path: `[${i}]`, builtin: true }),
-    );
+    builtins.forEach((definition, i) => {
+      definitions.set(definition.id, { definition, source: 'built-in rules', path: `[${i}]`, builtin: true });
+    });
   }
   const files = options.files ?? [];
   for (const { source, content } of files) {
