@@ -200,7 +200,15 @@ export function scanValue(
       if (!key && !expectsValue(expect)) break;
       // Set before the string's end is found: a string cut by the window resumes in the state after it.
       expect = key ? G_COLON : G_AFTER_VALUE;
-      const close = stringEnd(s, chunk, i + 1, end);
+      // A string's end: the first quote after an even run of backslashes (inline: this is the hot path).
+      let close = chunk.indexOf(QUOTE, i + 1);
+      while (close !== -1 && close < end) {
+        let before = close - 1;
+        while (chunk[before] === BACKSLASH) before--;
+        if (((close - 1 - before) & 1) === 0) break;
+        close = chunk.indexOf(QUOTE, close + 1);
+      }
+      if (close === -1 || close >= end) close = stringEnd(s, chunk, i + 1, end);
       if (close < 0) {
         if (notes) {
           // A top-level key, or a noted key's value, cut by the window is not looked at: the record gets no
@@ -267,11 +275,12 @@ export function scanValue(
  */
 export function stringEnd(s: Int32Array, chunk: Buffer, from: number, end: number): number {
   // An escaped first byte is the string's, whatever it is.
-  const first = from + s[ScanField.escapeCarry]!;
+  const carry = s[ScanField.escapeCarry]!;
+  const first = from + carry;
   const close = closingQuote(chunk, first, end);
   if (close >= 0) {
-    s[ScanField.inString] = 0;
-    s[ScanField.escapeCarry] = 0;
+    // Most strings begin and end in one call: their state is already clear, and left untouched.
+    if (carry !== 0 || s[ScanField.inString] !== 0) s[ScanField.inString] = s[ScanField.escapeCarry] = 0;
     return close;
   }
   let before = end - 1;
