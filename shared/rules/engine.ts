@@ -7,7 +7,7 @@ import { BUILTIN_RULES } from './builtin-rules.js';
 import { withTrailwatchResources, type TrailwatchResources } from './builtin/self-protection.js';
 import { recordNeeds } from './record-needs.js';
 import { profiledAccounts, readAccountScopes, recordAccount, scopesFor, type PlacedScope } from './account-scopes.js';
-import type { PrefilterAlternative } from '../reader/types.js';
+import type { PrefilterAlternative } from './record-needs.js';
 import { SEVERITIES, type RuleDefinition, type RuleExceptions, type RulesFile, type Severity } from './types.js';
 
 export interface ActiveRule {
