@@ -14,11 +14,13 @@
 
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { RECORDS_HEAD as HEAD, RECORDS_TAIL as TAIL } from '../scripts/cloudtrail-synth/log-file.js';
+import { ALNUM } from '../scripts/cloudtrail-synth/alphabets.js';
+import { logFileKey, RECORDS_HEAD as HEAD, RECORDS_TAIL as TAIL } from '../scripts/cloudtrail-synth/log-file.js';
+import { Random, sfc32 } from '../scripts/cloudtrail-synth/random.js';
 import { type Category, type GeneratedRecord, generateRecords as recordStream } from './records/stream.js';
 
 export type { GeneratedRecord };
@@ -153,6 +155,12 @@ export function generateLogText(targetBytes: number, seed = DEFAULT_SEED): { tex
 
 /** Writes a gzipped log file (streaming: memory stays flat for any size) and a `.meta.json` beside it. */
 export async function writeLogFile(path: string, targetBytes: number, seed = DEFAULT_SEED): Promise<GeneratedFile> {
+  const file = await writeGzippedLog(path, targetBytes, seed);
+  await writeFile(metaPath(path), `${JSON.stringify(file, null, 2)}\n`);
+  return file;
+}
+
+async function writeGzippedLog(path: string, targetBytes: number, seed: number): Promise<GeneratedFile> {
   await mkdir(dirname(path), { recursive: true });
   const stats = emptyStats(seed, targetBytes);
   const tmp = `${path}.tmp-${process.pid}`;
@@ -171,9 +179,7 @@ export async function writeLogFile(path: string, targetBytes: number, seed = DEF
     throw err;
   }
   const compressedBytes = (await stat(path)).size;
-  const file: GeneratedFile = { ...stats, path, compressedBytes };
-  await writeFile(metaPath(path), `${JSON.stringify(file, null, 2)}\n`);
-  return file;
+  return { ...stats, path, compressedBytes };
 }
 
 export function metaPath(path: string): string {
@@ -226,4 +232,90 @@ export function describeFile(f: GeneratedFile): string {
     `RDS ${pct(f.rdsRecords, f.records)} of records / ${pct(rdsBytes, f.bytes)} of bytes, ` +
     `relevant to trailwatch ${pct(f.relevantRecords, f.records)} of records; largest record ${(f.largestRecordBytes / 1e3).toFixed(0)} KB`
   );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Typical deliveries: many files of the size a busy trail delivers (a few hundred KB to a few MB of JSON each),
+// rather than one big file.
+
+export interface TypicalFilesOptions {
+  count: number;
+  /** Uncompressed JSON bytes per file (each ends at the first record boundary at or past it). */
+  targetBytes: number;
+  /** File i is generated from seed `seed + i`. */
+  seed?: number;
+}
+
+export interface TypicalFile extends GeneratedFile {
+  /** The file's key under `dir`, in CloudTrail's layout (AWSLogs/<account>/CloudTrail/<region>/...). */
+  key: string;
+}
+
+interface TypicalManifest {
+  generatorVersion: number;
+  count: number;
+  targetBytes: number;
+  seed: number;
+  files: TypicalFile[];
+}
+
+/** The CloudTrail key of typical file `i`: deliveries every 5 minutes from 2024-05-14 10:00 UTC, us-east-1. */
+export function typicalFileKey(i: number, seed: number): string {
+  const minutes = 10 * 60 + 5 * i;
+  const hhmm = `${String(Math.floor(minutes / 60) % 24).padStart(2, '0')}${String(minutes % 60).padStart(2, '0')}`;
+  const unique = new Random(sfc32(seed + i)).chars(ALNUM, 16);
+  return logFileKey({ account: '123456789012', region: 'us-east-1', date: '2024-05-14', time: hhmm, unique });
+}
+
+/**
+ * `count` gzipped log files of about `targetBytes` of JSON each under `dir`, at CloudTrail keys (typicalFileKey),
+ * with one manifest `dir/typical-files.json`; reused when the manifest matches this generator version and
+ * options and every file is there with its size, else written again.
+ */
+export async function ensureTypicalFiles(
+  dir: string,
+  { count, targetBytes, seed = DEFAULT_SEED }: TypicalFilesOptions,
+  log: (line: string) => void = () => {},
+): Promise<TypicalFile[]> {
+  const manifestPath = join(dir, 'typical-files.json');
+  const cached = await readTypicalManifest(manifestPath);
+  if (
+    cached?.generatorVersion === GENERATOR_VERSION &&
+    cached.count === count &&
+    cached.targetBytes === targetBytes &&
+    cached.seed === seed &&
+    (await allPresent(cached.files))
+  )
+    return cached.files;
+  log(
+    `generating ${count} files of ${(targetBytes / 1e6).toFixed(1)} MB in ${dir} (generator v${GENERATOR_VERSION}) ...`,
+  );
+  await rm(join(dir, 'AWSLogs'), { recursive: true, force: true });
+  const files: TypicalFile[] = [];
+  for (let i = 0; i < count; i++) {
+    const key = typicalFileKey(i, seed);
+    files.push({ ...(await writeGzippedLog(join(dir, key), targetBytes, (seed + i) >>> 0)), key });
+  }
+  const manifest: TypicalManifest = { generatorVersion: GENERATOR_VERSION, count, targetBytes, seed, files };
+  await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  return files;
+}
+
+async function readTypicalManifest(path: string): Promise<TypicalManifest | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as TypicalManifest;
+  } catch {
+    return undefined; // missing or unreadable: regenerate
+  }
+}
+
+async function allPresent(files: readonly TypicalFile[]): Promise<boolean> {
+  for (const f of files) {
+    try {
+      if ((await stat(f.path)).size !== f.compressedBytes) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
 }
