@@ -260,7 +260,7 @@ interface TypicalManifest {
 }
 
 /** The CloudTrail key of typical file `i`: deliveries every 5 minutes from 2024-05-14 10:00 UTC, us-east-1. */
-export function typicalFileKey(i: number, seed: number): string {
+function typicalFileKey(i: number, seed: number): string {
   const minutes = 10 * 60 + 5 * i;
   const hhmm = `${String(Math.floor(minutes / 60) % 24).padStart(2, '0')}${String(minutes % 60).padStart(2, '0')}`;
   const unique = new Random(sfc32(seed + i)).chars(ALNUM, 16);

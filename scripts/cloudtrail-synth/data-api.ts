@@ -4,7 +4,6 @@
 import type { CloudTrailResource } from '../../shared/cloudtrail.js';
 import { resource } from './record.js';
 
-export const DATA_API_MANAGEMENT_SOURCE = 'rdsdata.amazonaws.com';
 export const DATA_API_DATA_SOURCE = 'rdsdataapi.amazonaws.com';
 
 /** What CloudTrail writes in place of sql, database and schema. */

@@ -43,7 +43,7 @@ function cliActor(identity: UserIdentity, ip: string, command: string, host: ua.
   return { identity, ip, userAgent: ua.awsCli(command, host), tls: 'TLSv1.3' };
 }
 
-export const JOHNDOE_ID = 'AIDAJ45Q7YFFAREXAMPLE';
+const JOHNDOE_ID = 'AIDAJ45Q7YFFAREXAMPLE';
 const JOHNDOE_KEY = 'AKIAI44QH8DHBEXAMPLE';
 const JOHNDOE_SINCE = '08:41:07';
 export const johndoeConsole = consoleActor(

@@ -19,7 +19,7 @@ export const METADATA_SUFFIX = '.s3-metadata.json';
 
 const samplePrivateKey = createPrivateKey(SAMPLE_SIGNING_KEY_PEM);
 /** The sample key's public half, DER PKCS #1, as ListPublicKeys returns CloudTrail's. */
-export const SAMPLE_PUBLIC_KEY_DER = createPublicKey(samplePrivateKey).export({ format: 'der', type: 'pkcs1' });
+const SAMPLE_PUBLIC_KEY_DER = createPublicKey(samplePrivateKey).export({ format: 'der', type: 'pkcs1' });
 
 /** The `aws cloudtrail list-public-keys` JSON for the sample key (events/sample-public-keys.json). */
 export function samplePublicKeysJson(): string {

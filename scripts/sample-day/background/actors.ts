@@ -10,8 +10,8 @@ export type NoiseMaker = (rng: Random, at: string, region: string) => Call[];
 export const VPCE = 'vpce-0a1b2c3d4e5f60718';
 export const APP_ROLE_ID = 'AROA6APPTASKROLEXMPL';
 export const MONITOR_ROLE_ID = 'AROA6MONITORRDONLYXM';
-export const ORDERS_API_ROLE_ID = 'AROA6ORDERSAPIFNEXMP';
-export const SSM_ROLE_ID = 'AROA6EC2SSMCOREROLEX';
+const ORDERS_API_ROLE_ID = 'AROA6ORDERSAPIFNEXMP';
+const SSM_ROLE_ID = 'AROA6EC2SSMCOREROLEX';
 export const BACKUP_ROLE_ID = 'AROA6BACKUPJOBROLEXM';
 
 export function appTask(rng: Random): Actor {
@@ -34,7 +34,7 @@ export function appTask(rng: Random): Actor {
   };
 }
 /** The start of the session in use at `at` for credentials renewed every `period` seconds. */
-export function sessionStart(at: string, period: number, offset: number): string {
+function sessionStart(at: string, period: number, offset: number): string {
   const t = toSeconds(at);
   let start = Math.floor(t / period) * period + offset;
   if (start > t) start -= period;
