@@ -1,9 +1,16 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateLogText, metaPath, readCachedMeta, RELEVANT_SOURCES, writeLogFile } from '../bench/generate.js';
+import {
+  ensureTypicalFiles,
+  generateLogText,
+  metaPath,
+  readCachedMeta,
+  RELEVANT_SOURCES,
+  writeLogFile,
+} from '../bench/generate.js';
 
 // Correctness of the benchmark's input, not its speed: nothing here is timed.
 
@@ -101,6 +108,46 @@ describe('bench/generate', () => {
       expect(await readCachedMeta(path, 300_000)).toMatchObject({ records: file.records });
       // Another target size is another file: the cache does not take it.
       expect(await readCachedMeta(path, 400_000)).toBeUndefined();
+    });
+  });
+
+  describe('ensureTypicalFiles', () => {
+    const dirs: string[] = [];
+    afterAll(async () => {
+      for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+    });
+    const freshDir = async (): Promise<string> => {
+      const dir = await mkdtemp(join(tmpdir(), 'bench-typical-'));
+      dirs.push(dir);
+      return dir;
+    };
+    const CLOUDTRAIL_KEY =
+      /^AWSLogs\/123456789012\/CloudTrail\/us-east-1\/2024\/05\/14\/123456789012_CloudTrail_us-east-1_20240514T\d{4}Z_[A-Za-z0-9]{16}\.json\.gz$/;
+
+    it('writes N different log files of the target size at CloudTrail keys, each the seeded text for its index', async () => {
+      const dir = await freshDir();
+      const files = await ensureTypicalFiles(dir, { count: 3, targetBytes: 100_000, seed: 11 });
+      expect(files).toHaveLength(3);
+      expect(new Set(files.map((f) => f.key)).size).toBe(3);
+      for (const [i, f] of files.entries()) {
+        expect(f.key).toMatch(CLOUDTRAIL_KEY);
+        expect(f.path).toBe(join(dir, f.key));
+        const text = gunzipSync(await readFile(f.path)).toString('utf8');
+        expect(text).toBe(generateLogText(100_000, 11 + i).text);
+        expect(f.bytes).toBeGreaterThanOrEqual(100_000);
+      }
+    });
+
+    it('reuses the files when asked again the same, and writes them again when one is missing', async () => {
+      const dir = await freshDir();
+      const options = { count: 3, targetBytes: 100_000, seed: 11 };
+      const first = await ensureTypicalFiles(dir, options);
+      const written = (await stat(first[1]?.path ?? '')).mtimeMs;
+      expect(await ensureTypicalFiles(dir, options)).toEqual(first);
+      expect((await stat(first[1]?.path ?? '')).mtimeMs).toBe(written);
+      await rm(first[2]?.path ?? '');
+      const again = await ensureTypicalFiles(dir, options);
+      expect((await stat(again[2]?.path ?? '')).size).toBe(first[2]?.compressedBytes);
     });
   });
 });

@@ -8,15 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isJsonObject, type CloudTrailRecord, type JsonObject, type JsonValue } from '../shared/cloudtrail.js';
-import {
-  buildSampleLogs,
-  DIGEST_BUCKET,
-  kindOf,
-  METADATA_SUFFIX,
-  SAMPLE_ACCOUNT,
-  samplePublicKeysJson,
-  SAMPLE_TRAIL,
-} from '../scripts/make-sample-logs.js';
+import { buildSampleLogs } from '../scripts/make-sample-logs.js';
+import { kindOf } from '../scripts/sample-day/build.js';
+import { SAMPLE_ACCOUNT, SAMPLE_TRAIL } from '../scripts/sample-day/day.js';
+import { DIGEST_BUCKET, METADATA_SUFFIX, samplePublicKeysJson } from '../scripts/sample-day/digests.js';
 import { checkDigest, checkLink, previousLink, type DigestCheck } from '../shared/integrity/check.js';
 import { parsePublicKeysFile } from '../shared/integrity/public-keys.js';
 import { PublicKeySet } from '../shared/integrity/signature.js';
