@@ -22,6 +22,7 @@ export {
 export { CallBounds, minimumCalls, guaranteedMaxCalls, maxWindows, type SizedEvent } from './batch-bounds.js';
 export { classifyEventAge, type EventAge, type RejectionReason } from './age.js';
 export { rejectedEvents, type RejectedEvent } from './rejected.js';
+export { putLogEventsBody } from './request-body.js';
 export {
   scopePlan,
   parseIndexScope,
