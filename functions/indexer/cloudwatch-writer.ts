@@ -187,7 +187,8 @@ export class CloudWatchLogsWriter {
 
 /**
  * A PutLogEventsCommand whose body is written by putLogEventsBody (shared/index/request-body.ts says why) instead of
- * the SDK's JSON codec. The command keeps its whole input (what the SDK's middleware, a mock or a log sees); only
+ * the SDK's JSON codec, encoded to UTF-8 once here (as a Buffer, as the SDK's codec hands over bytes: a string body
+ * would be encoded again on the socket, and in an A/B run that gave the saving back). The command keeps its whole input (what the SDK's middleware, a mock or a log sees); only
  * the serializer is handed the input without its events, and the body it wrote is replaced, before the SDK sets
  * Content-Length and signs, by the same JSON with them. Middleware steps run initialize -> serialize -> build ->
  * finalizeRequest (signing; "any request alterations [in build] will be applied to all retries") -> deserialize:
@@ -196,7 +197,7 @@ export class CloudWatchLogsWriter {
  */
 export function putLogEventsCommand(input: PutLogEventsInput): PutLogEventsCommand {
   const command = new PutLogEventsCommand(input);
-  const body = putLogEventsBody(input);
+  const body = Buffer.from(putLogEventsBody(input), 'utf8');
   command.middlewareStack.add((next) => (args) => next({ ...args, input: { ...args.input, logEvents: [] } }), {
     step: 'initialize',
     name: 'trailwatchEventsOutOfTheSerializer',
@@ -205,7 +206,7 @@ export function putLogEventsCommand(input: PutLogEventsInput): PutLogEventsComma
     (next) => (args) => {
       const request = args.request as { body?: unknown; headers?: Record<string, string> };
       request.body = body;
-      if (request.headers) request.headers['content-length'] = String(Buffer.byteLength(body, 'utf8'));
+      if (request.headers) request.headers['content-length'] = String(body.length);
       return next(args);
     },
     { step: 'build', priority: 'high', name: 'trailwatchPutLogEventsBody' },
