@@ -17,9 +17,11 @@ import {
   classifyEventAge,
   LogBatcher,
   logStreamName,
+  scopePlan,
   toIndexEvent,
   toPutLogEventsInput,
   type IndexEvent,
+  type IndexScope,
   type IndexSource,
   type LogBatch,
 } from '../shared/index/index.js';
@@ -30,9 +32,6 @@ import { TRAILWATCH_READ_CHUNK, type RowOutput, type RowSpec } from './rows.js';
 
 const LOG_GROUP = 'trailwatch-index';
 const MB = 1e6;
-
-/** 'all': every record (the indexer's "every event" setting); 'rds': RDS, Data API and CloudTrail configuration events (its default). */
-export type IndexScope = 'all' | 'rds';
 
 export interface IndexBatchingReport {
   events: number;
@@ -137,13 +136,12 @@ export class IndexBatchingMeter {
 
   private boundsOf(stream: string): CallBounds {
     let b = this.bounds.get(stream);
-    if (!b) this.bounds.set(stream, (b = new CallBounds()));
+    if (!b) {
+      b = new CallBounds();
+      this.bounds.set(stream, b);
+    }
     return b;
   }
-}
-
-function inScope(source: IndexSource, scope: IndexScope): boolean {
-  return scope === 'all' || source.event.facts.category !== 'other';
 }
 
 /** Generated records (about `targetBytes` of record JSON), classified up front, then timed through the index core. */
@@ -151,6 +149,7 @@ export function measureIndexBatching(
   options: { targetBytes?: number; seed?: number; scope?: IndexScope } = {},
 ): IndexBatchingReport {
   const { targetBytes = 20 * MB, seed = DEFAULT_SEED, scope = 'all' } = options;
+  const plan = scopePlan(scope);
   const ruleset = compileRuleset();
   const sources: IndexSource[] = [];
   let bytes = 0;
@@ -163,7 +162,7 @@ export function measureIndexBatching(
       event,
       alerts: ruleset.evaluate(event).map((rule) => ({ rule: rule.id })),
     };
-    if (inScope(source, scope)) sources.push(source);
+    if (plan.includes(event)) sources.push(source);
   }
   const meter = new IndexBatchingMeter();
   for (const source of sources) meter.add(source);
@@ -187,7 +186,7 @@ async function indexEveryRecord(file: string): Promise<RowOutput> {
   const scan = scanLog(createReadStream(file, { highWaterMark: TRAILWATCH_READ_CHUNK }), {
     file,
     ruleset: compileRuleset(),
-    alsoParse: 'all',
+    alsoParse: scopePlan('all').alsoParse,
   });
   const meter = new IndexBatchingMeter();
   let rdsRecords = 0;

@@ -25,10 +25,12 @@ import {
   type CloudWatchLogsClient,
 } from '@aws-sdk/client-cloudwatch-logs';
 import {
+  putLogEventsBody,
   rejectedEvents,
   toPutLogEventsInput,
   type IndexEvent,
   type LogBatch,
+  type PutLogEventsInput,
   type RejectedEvent,
 } from '../../shared/index/index.js';
 import { IndexWriteError } from '../lib/errors.js';
@@ -93,13 +95,13 @@ export class CloudWatchLogsWriter {
     const stream = batch.logStreamName;
     const result: PutResult = { rejected: [], calls: 0, retries: 0, streamCreated: false };
     result.streamCreated = await this.ensureStream(stream, batch.events.length, signal);
-    const input = toPutLogEventsInput(this.logGroupName, batch);
+    const command = putLogEventsCommand(toPutLogEventsInput(this.logGroupName, batch));
     let recreated = false;
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
       result.calls++;
       try {
-        const response = await this.client.send(new PutLogEventsCommand(input), signal ? { abortSignal: signal } : {});
+        const response = await this.client.send(command, signal ? { abortSignal: signal } : {});
         result.rejected = rejectedEvents(batch.events, response.rejectedLogEventsInfo);
         return result;
       } catch (error) {
@@ -181,6 +183,35 @@ export class CloudWatchLogsWriter {
       { cause: error },
     );
   }
+}
+
+/**
+ * A PutLogEventsCommand whose body is written by putLogEventsBody (shared/index/request-body.ts says why) instead of
+ * the SDK's JSON codec, encoded to UTF-8 once here (as a Buffer, as the SDK's codec hands over bytes: a string body
+ * would be encoded again on the socket, and in an A/B run that gave the saving back). The command keeps its whole input (what the SDK's middleware, a mock or a log sees); only
+ * the serializer is handed the input without its events, and the body it wrote is replaced, before the SDK sets
+ * Content-Length and signs, by the same JSON with them. Middleware steps run initialize -> serialize -> build ->
+ * finalizeRequest (signing; "any request alterations [in build] will be applied to all retries") -> deserialize:
+ * https://www.npmjs.com/package/@smithy/middleware-stack and
+ * https://aws.amazon.com/blogs/developer/middleware-stack-modular-aws-sdk-js/.
+ */
+export function putLogEventsCommand(input: PutLogEventsInput): PutLogEventsCommand {
+  const command = new PutLogEventsCommand(input);
+  const body = Buffer.from(putLogEventsBody(input), 'utf8');
+  command.middlewareStack.add((next) => (args) => next({ ...args, input: { ...args.input, logEvents: [] } }), {
+    step: 'initialize',
+    name: 'trailwatchEventsOutOfTheSerializer',
+  });
+  command.middlewareStack.add(
+    (next) => (args) => {
+      const request = args.request as { body?: unknown; headers?: Record<string, string> };
+      request.body = body;
+      if (request.headers) request.headers['content-length'] = String(body.length);
+      return next(args);
+    },
+    { step: 'build', priority: 'high', name: 'trailwatchPutLogEventsBody' },
+  );
+  return command;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -1,6 +1,13 @@
 // The indexer's environment, read and checked once at cold start (see functions/indexer/README.md).
 import type { Ruleset } from '../../shared/rules/engine.js';
-import { LOG_GROUP_NAME_PATTERN } from '../../shared/index/limits.js';
+import {
+  DEFAULT_INDEX_SCOPE,
+  LOG_GROUP_NAME_PATTERN,
+  INDEX_SCOPE_MEANINGS,
+  INDEX_SCOPES,
+  parseIndexScope,
+  type IndexScope,
+} from '../../shared/index/index.js';
 import {
   EnvReader,
   integer,
@@ -12,23 +19,13 @@ import {
 } from '../lib/config.js';
 import { compileRulesFromEnv, readRuleOptions, type RulesLoadOptions } from '../lib/rules-config.js';
 
-/**
- * What goes into the index:
- * - `rds`: RDS, RDS Data API and CloudTrail configuration events (classify's categories other than `other`):
- *   what an RDS watch searches, at a fraction of the ingestion cost; the reader parses only those sources;
- * - `all`: every record of every file.
- */
-export type IndexScope = 'rds' | 'all';
-export const INDEX_SCOPES: readonly IndexScope[] = ['rds', 'all'];
-export const DEFAULT_INDEX_SCOPE: IndexScope = 'rds';
-
 /** Retention values are days; CloudWatch Logs' longest is 3,653 (10 years; PutRetentionPolicy, retentionInDays). */
 export const MAX_RETENTION_DAYS = 3653;
 
 export interface IndexerConfig {
   /** INDEX_LOG_GROUP: the log group every event is written to (it must exist: the template creates it). */
   logGroupName: string;
-  /** INDEX_SCOPE: rds (default) or all. */
+  /** INDEX_SCOPE: rds (default) or all (shared/index/scope.ts). */
   scope: IndexScope;
   /**
    * INDEX_RETENTION_DAYS: the group's retention, when set. Events older than it are rejected by CloudWatch Logs
@@ -58,11 +55,10 @@ export const logGroupName: ValueParser<string> = (value) => {
 };
 
 export const indexScope: ValueParser<IndexScope> = (value) => {
-  const lower = value.toLowerCase();
-  const match = INDEX_SCOPES.find((s) => s === lower);
-  if (!match)
-    throw new InvalidValue(`must be rds (RDS, Data API and CloudTrail configuration events) or all (every event)`);
-  return match;
+  const scope = parseIndexScope(value);
+  if (scope === undefined)
+    throw new InvalidValue(`must be ${INDEX_SCOPES.map((s) => `${s} (${INDEX_SCOPE_MEANINGS[s]})`).join(' or ')}`);
+  return scope;
 };
 
 export function loadIndexerConfig(env: Env, options: LoadOptions = {}): IndexerConfig {

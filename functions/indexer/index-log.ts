@@ -14,11 +14,11 @@
 import { performance } from 'node:perf_hooks';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { CATEGORY_EVENT_SOURCES } from '../../shared/classify/index.js';
 import {
   classifyEventAge,
   LogBatcher,
   logStreamName,
+  scopePlan,
   toIndexEvent,
   type BatcherOptions,
   type IndexEvent,
@@ -130,11 +130,6 @@ export function indexDelivery(ctx: IndexerContext, delivery: Delivery, signal?: 
   return forEachLogFile(ctx.obs, delivery, (ref, via) => indexLogFile(ctx, ref, via, signal), signal);
 }
 
-/** The eventSources the reader must parse for a scope besides the rules' own: the categories', or all. */
-export function parsedSources(scope: IndexerConfig['scope']): 'all' | string[] {
-  return scope === 'all' ? 'all' : Object.values(CATEGORY_EVENT_SOURCES).flat();
-}
-
 /** Reads one log file to the end, writing its events as it goes. */
 export async function indexLogFile(
   ctx: IndexerContext,
@@ -143,6 +138,7 @@ export async function indexLogFile(
   signal?: AbortSignal,
 ): Promise<FileOutcome> {
   const { config, obs } = ctx;
+  const scope = scopePlan(config.scope);
   const started = performance.now();
   const now = ctx.now ?? Date.now;
   const fallback = streamFallback(ref.key);
@@ -183,7 +179,7 @@ export async function indexLogFile(
       const scan = scanLog(object.chunks, {
         file: object.file,
         ruleset: config.ruleset,
-        alsoParse: parsedSources(config.scope),
+        alsoParse: scope.alsoParse,
       });
       let malformedLogged = 0;
       try {
@@ -201,7 +197,7 @@ export async function indexLogFile(
             }
             continue;
           }
-          if (config.scope === 'rds' && item.event.facts.category === 'other') {
+          if (!scope.includes(item.event)) {
             outcome.outOfScope++;
             continue;
           }
@@ -236,7 +232,7 @@ export async function indexLogFile(
     },
   );
 
-  // Records the prefilter did not parse are out of scope too (rds scope: other services' records).
+  // Records the prefilter did not parse are out of scope too (shared/index/scope.ts says why).
   outcome.outOfScope += read.stats.skipped;
 
   const file: FileOutcome = {

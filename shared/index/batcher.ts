@@ -162,7 +162,10 @@ export class LogBatcher<T extends BatchableEvent = BatchableEvent> {
 
   private windowFor(logStreamName: string, timestamp: number, ready: LogBatch<T>[]): Window<T> {
     let list = this.windows.get(logStreamName);
-    if (!list) this.windows.set(logStreamName, (list = []));
+    if (!list) {
+      list = [];
+      this.windows.set(logStreamName, list);
+    }
     const found = list.find((w) => timestamp >= w.from && timestamp < w.to);
     if (found) return found;
     if (list.length >= this.maxWindowsPerStream) this.evictLeastRecentlyUsed(list, ready);

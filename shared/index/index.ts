@@ -22,5 +22,15 @@ export {
 export { CallBounds, minimumCalls, guaranteedMaxCalls, maxWindows, type SizedEvent } from './batch-bounds.js';
 export { classifyEventAge, type EventAge, type RejectionReason } from './age.js';
 export { rejectedEvents, type RejectedEvent } from './rejected.js';
+export { putLogEventsBody } from './request-body.js';
+export {
+  scopePlan,
+  parseIndexScope,
+  INDEX_SCOPES,
+  DEFAULT_INDEX_SCOPE,
+  INDEX_SCOPE_MEANINGS,
+  type IndexScope,
+  type ScopePlan,
+} from './scope.js';
 export * from './limits.js';
 export type * from './types.js';
