@@ -25,14 +25,14 @@ import { buildIndexerBundle, INDEXER_ROW } from './indexer.js';
 import { acquireLock } from './lock.js';
 import { QuietMachine } from './machine.js';
 import { measureFile, summarize, type RowResult } from './measure.js';
-import { parseArgs } from './options.js';
+import { parseArgs, STARTUP_ROW, wants } from './options.js';
 import { OUT_DIR, progress } from './paths.js';
 import { buildProcessorBundle, PROCESSOR_ROW } from './processor.js';
 import { profile } from './profile.js';
 import { table, targetChecks } from './report.js';
 import { BASELINE_ROW, LIBRARY_GUNZIP_CHUNK } from './rows.js';
 import { buildWorker, runWorker } from './run-worker.js';
-import { startupLines } from './startup.js';
+import { measureStartup, type StartupReport } from './startup.js';
 import { TRAILWATCH_PENDING } from './trailwatch.js';
 
 const MB = 1e6;
@@ -95,7 +95,10 @@ async function main(): Promise<void> {
   out.push('');
   const checks = targetChecks(results);
   out.push(...checks.lines);
-  out.push('', ...startupLines());
+  const startup: StartupReport | undefined = wants(opts, STARTUP_ROW)
+    ? await measureStartup(opts.waitForQuiet)
+    : undefined;
+  if (startup) out.push('', ...startup.lines);
   const text = out.join('\n');
   console.log(text);
 
@@ -123,7 +126,7 @@ async function main(): Promise<void> {
     const file = [...files].reverse().find((f) => f.targetBytes <= SIZES['100mb']) ?? files[0];
     if (file) console.log(`\n${await profile(opts.profile, file)}`);
   }
-  if (opts.strict && checks.failed) process.exitCode = 1;
+  if (opts.strict && (checks.failed || startup?.failed)) process.exitCode = 1;
 }
 
 main().catch((err: unknown) => {

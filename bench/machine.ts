@@ -25,16 +25,19 @@ async function busyFraction(ms: number): Promise<number | undefined> {
 
 /**
  * This machine is shared (2 cores, other people's test suites): before a run, wait until other processes leave
- * two cores free (within half a core), as a run keeps the main thread and an inflate thread busy; for 30 s at
- * most per run, and 10 minutes in a whole bench run (after that, runs start whatever the load).
+ * two cores free (within half a core), as a run keeps the main thread and an inflate thread busy; for
+ * `maxWaitPerRunMs` (30 s) at most per run, and 10 minutes in all (after that, runs start whatever the load).
  */
 export class QuietMachine {
   /** Time spent waiting for other processes to leave the CPUs alone. */
   waitedMs = 0;
-  /** Runs started on a busy machine after waiting 30 s. */
+  /** Runs started on a busy machine after waiting `maxWaitPerRunMs`. */
   busyRuns = 0;
 
-  constructor(readonly enabled: boolean) {}
+  constructor(
+    readonly enabled: boolean,
+    readonly maxWaitPerRunMs = 30_000,
+  ) {}
 
   async beforeRun(): Promise<void> {
     if (!this.enabled || this.waitedMs >= 600_000) return;
@@ -43,7 +46,7 @@ export class QuietMachine {
     for (;;) {
       const busy = await busyFraction(300);
       if (busy === undefined || busy * cores <= Math.max(0.5, cores - 1.5)) break;
-      if (performance.now() - started > 30_000) {
+      if (performance.now() - started > this.maxWaitPerRunMs) {
         this.busyRuns++;
         break;
       }
@@ -55,7 +58,10 @@ export class QuietMachine {
   /** The sentence for the footer, or '' when the bench did not wait. */
   describe(): string {
     if (!this.enabled) return '';
-    const busy = this.busyRuns > 0 ? ` (${this.busyRuns} runs started on a busy machine after 30 s)` : '';
+    const busy =
+      this.busyRuns > 0
+        ? ` (${this.busyRuns} runs started on a busy machine after ${this.maxWaitPerRunMs / 1000} s)`
+        : '';
     return `waited ${(this.waitedMs / 1000).toFixed(0)} s in all for other processes to leave the CPUs free${busy}; `;
   }
 }
