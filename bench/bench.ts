@@ -25,7 +25,7 @@ import { buildIndexerBundle, INDEXER_ROW } from './indexer.js';
 import { acquireLock } from './lock.js';
 import { QuietMachine } from './machine.js';
 import { measureFile, summarize, type RowResult } from './measure.js';
-import { parseArgs, STARTUP_ROW, wants } from './options.js';
+import { type Options, parseArgs, STARTUP_ROW, TYPICAL_FILES_ROW, wants } from './options.js';
 import { OUT_DIR, progress } from './paths.js';
 import { buildProcessorBundle, PROCESSOR_ROW } from './processor.js';
 import { profile } from './profile.js';
@@ -34,6 +34,7 @@ import { BASELINE_ROW, LIBRARY_GUNZIP_CHUNK } from './rows.js';
 import { buildWorker, runWorker } from './run-worker.js';
 import { measureStartup, type StartupReport } from './startup.js';
 import { TRAILWATCH_PENDING } from './trailwatch.js';
+import { ensureTypicalFiles, typicalFilesLines } from './typical-files.js';
 
 const MB = 1e6;
 
@@ -52,8 +53,9 @@ async function main(): Promise<void> {
     for (const f of files) console.log(`${f.path}: ${describeFile(f)}`);
     return;
   }
-  // The processor row imports the handler bundle at run time (bench/processor.ts).
-  if (!opts.rows || opts.rows.some((w) => PROCESSOR_ROW.startsWith(w))) await buildProcessorBundle();
+  // The processor rows import the handler bundle at run time (bench/processor.ts, bench/typical-files.ts).
+  if (!opts.rows || opts.rows.some((w) => PROCESSOR_ROW.startsWith(w)) || wants(opts, TYPICAL_FILES_ROW))
+    await buildProcessorBundle();
   // The indexer rows likewise (bench/indexer.ts).
   if (!opts.rows || opts.rows.some((w) => INDEXER_ROW.startsWith(w) || w.startsWith(INDEXER_ROW)))
     await buildIndexerBundle();
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
     progress(`${size}: ${describeFile(file)}`);
     results.push(...(await measureFile(opts, quiet, size, file, results)));
   }
+  const typical = wants(opts, TYPICAL_FILES_ROW) ? await measureTypicalFiles(opts, quiet) : undefined;
   const loadAfter = os.loadavg()[0] ?? 0;
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 
@@ -93,6 +96,7 @@ async function main(): Promise<void> {
   );
   if (TRAILWATCH_PENDING) out.push(`trailwatch rows: ${TRAILWATCH_PENDING}`);
   out.push('');
+  if (typical) out.push(...typical, '');
   const checks = targetChecks(results);
   out.push(...checks.lines);
   const startup: StartupReport | undefined = wants(opts, STARTUP_ROW)
@@ -127,6 +131,32 @@ async function main(): Promise<void> {
     if (file) console.log(`\n${await profile(opts.profile, file)}`);
   }
   if (opts.strict && (checks.failed || startup?.failed)) process.exitCode = 1;
+}
+
+/** The typical-files row (bench/typical-files.ts): its files generated once, then a few runs, each a fresh worker. */
+async function measureTypicalFiles(opts: Options, quiet: QuietMachine): Promise<string[]> {
+  const dir = `${OUT_DIR}typical`;
+  await ensureTypicalFiles(dir, progress);
+  const runs = Math.min(3, opts.runs['5mb'] ?? 3);
+  const figures: Array<Record<string, number>> = [];
+  let peakRss = 0;
+  let note: string | undefined;
+  for (let run = 1; run <= runs; run++) {
+    await quiet.beforeRun();
+    const report = await runWorker(TYPICAL_FILES_ROW, dir, (opts.timeoutSeconds ?? 300) * 1000);
+    if (!report.ok) {
+      note = `run ${run} failed: ${report.error.split('\n')[0] ?? ''}`;
+      progress(`  ${TYPICAL_FILES_ROW} run ${run}: ${report.error}`);
+      break;
+    }
+    if (report.figures) figures.push(report.figures);
+    peakRss = Math.max(peakRss, report.maxRssBytes / MB);
+    const f = report.figures ?? {};
+    progress(
+      `  ${TYPICAL_FILES_ROW} run ${run}/${runs}: handler ${f.handlerMsMedian?.toFixed(1)} ms/file, floor ${f.floorMsMedian?.toFixed(1)} ms/file, ${(report.maxRssBytes / MB).toFixed(0)} MB RSS`,
+    );
+  }
+  return typicalFilesLines(figures, peakRss, note);
 }
 
 main().catch((err: unknown) => {

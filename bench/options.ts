@@ -20,7 +20,7 @@ export interface Options {
 export const ALL_ROW_IDS = MEASURED_ROWS.map((r) => r.id);
 /** The sections after the table, selected with --rows like a row (all of them run without --rows). */
 export const STARTUP_ROW = 'startup';
-export const TYPICAL_FILES_ROW = 'typical-files';
+export { TYPICAL_FILES_ROW } from './typical-files.js';
 
 /** Whether a section after the table runs: always without --rows, else when --rows names it. */
 export function wants(opts: Options, section: string): boolean {
