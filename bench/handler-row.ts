@@ -58,6 +58,8 @@ export interface Emulators {
   s3: string;
   sns: string;
   logs: string;
+  /** The emulators' certificate, when they speak https. */
+  certFile?: string;
   child: ChildProcess;
   directory: string;
 }
@@ -71,18 +73,23 @@ export interface Emulators {
 async function startEmulators(uploads: readonly Upload[]): Promise<Emulators> {
   const directory = await mkdtemp(path.join(os.tmpdir(), 'trailwatch-bench-s3-'));
   const s3rver = createRequire(import.meta.url).resolve('s3rver');
+  const tls = await selfSignedCertificate(directory);
   const files = await Promise.all(
     uploads.map(async ({ file, key }) => ({ path: `/${BUCKET}/${key}`, file, size: (await stat(file)).size })),
   );
   // Unsigned PUTs: s3rver accepts them, and the child needs nothing but s3rver and Node.
   const code = `
     import http from 'node:http';
-    import { createReadStream } from 'node:fs';
+    import https from 'node:https';
+    import { createReadStream, readFileSync } from 'node:fs';
+    const tls = ${JSON.stringify(tls ?? null)};
+    const pem = tls && { key: readFileSync(tls.keyFile), cert: readFileSync(tls.certFile) };
     const { default: S3rver } = await import(${JSON.stringify(s3rver)});
-    const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: ${JSON.stringify(directory)} });
+    const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: ${JSON.stringify(directory)}, ...(pem ?? {}) });
     const { port } = await server.run();
+    const createServer = (listener) => (pem ? https.createServer(pem, listener) : http.createServer(listener));
     const put = (p, body, length) => new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, method: 'PUT', path: p, headers: length === undefined ? {} : { 'content-length': length } }, (res) => {
+      const req = (pem ? https : http).request({ host: '127.0.0.1', port, method: 'PUT', path: p, ...(pem ? { ca: pem.cert } : {}), headers: length === undefined ? {} : { 'content-length': length } }, (res) => {
         res.resume();
         res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error('PUT ' + p + ': HTTP ' + res.statusCode))));
       });
@@ -91,7 +98,7 @@ async function startEmulators(uploads: readonly Upload[]): Promise<Emulators> {
     });
     await put('/${BUCKET}');
     for (const f of ${JSON.stringify(files)}) await put(f.path, createReadStream(f.file), f.size);
-    const sns = http.createServer((req, res) => {
+    const sns = createServer((req, res) => {
       let body = '';
       req.setEncoding('utf8').on('data', (d) => (body += d)).on('end', () => {
         const ids = [...body.matchAll(/PublishBatchRequestEntries\\.member\\.\\d+\\.Id=([^&]*)/g)].map((m) => decodeURIComponent(m[1]));
@@ -104,7 +111,7 @@ async function startEmulators(uploads: readonly Upload[]): Promise<Emulators> {
     await new Promise((resolve) => sns.listen(0, '127.0.0.1', resolve));
     // Per stream: PutLogEvents calls taken, their events and bytes (GET /stats, for the row's detail).
     const streams = new Map();
-    const logs = http.createServer((req, res) => {
+    const logs = createServer((req, res) => {
       let body = '';
       req.setEncoding('utf8').on('data', (d) => (body += d)).on('end', () => {
         const reply = (status, doc) => { res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }); res.end(JSON.stringify(doc)); };
@@ -149,13 +156,35 @@ async function startEmulators(uploads: readonly Upload[]): Promise<Emulators> {
       resolve(JSON.parse(line) as { port: number; snsPort: number; logsPort: number }),
     );
   });
+  const scheme = tls ? 'https' : 'http';
   return {
-    s3: `http://127.0.0.1:${ports.port}`,
-    sns: `http://127.0.0.1:${ports.snsPort}`,
-    logs: `http://127.0.0.1:${ports.logsPort}`,
+    s3: `${scheme}://127.0.0.1:${ports.port}`,
+    sns: `${scheme}://127.0.0.1:${ports.snsPort}`,
+    logs: `${scheme}://127.0.0.1:${ports.logsPort}`,
+    ...(tls ? { certFile: tls.certFile } : {}),
     child,
     directory,
   };
+}
+
+/**
+ * A key and a self-signed certificate for 127.0.0.1 (openssl), so the emulators speak https as AWS does: the handler
+ * then pays for TLS as in Lambda, and its SDK loads node:https only, as there. Over plain http the SDK also imports
+ * node:http, which on Node 22 loads undici (https://github.com/nodejs/node/issues/57649): ~50 ms and ~11 MB of RSS
+ * that a Lambda never spends. Undefined where openssl is missing (the emulators then speak http).
+ */
+async function selfSignedCertificate(directory: string): Promise<{ keyFile: string; certFile: string } | undefined> {
+  const keyFile = path.join(directory, 'tls-key.pem');
+  const certFile = path.join(directory, 'tls-cert.pem');
+  const args = ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  args.push('-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1');
+  args.push('-addext', 'subjectAltName=IP:127.0.0.1');
+  const made = await new Promise<boolean>((resolve) => {
+    const child = spawn('openssl', args, { stdio: 'ignore' });
+    child.on('error', () => resolve(false));
+    child.on('close', (code) => resolve(code === 0));
+  });
+  return made ? { keyFile, certFile } : undefined;
 }
 
 /** Both handlers answer an S3 notification with one outcome per file (an SQS event: batch item failures). */
@@ -219,11 +248,17 @@ export async function withBundledHandler<FileOutcome, T>(
       POWERTOOLS_LOG_LEVEL: 'WARN',
     });
 
-    // The emulators are http:// on loopback, AWS is https://. The SDK imports node:https with the bundle, and node:http
-    // only when a client first talks http (@smithy/node-http-handler), which on Node 22 costs ~50 ms (an ES import of
-    // node:http loads undici: https://github.com/nodejs/node/issues/57649). Loaded here, before the clock, so the
-    // first invocation is not charged for what only the bench's plain-http endpoints need.
-    await import('node:http');
+    if (emulators.certFile) {
+      // The emulators' self-signed certificate trusted as a CA by every TLS connection of this process (the SDK's
+      // https agent among them), as AWS's certificates are in Lambda.
+      const tls = await import('node:tls');
+      const cert = await readFile(emulators.certFile, 'utf8');
+      tls.setDefaultCACertificates([...tls.getCACertificates('default'), cert]);
+    } else {
+      // Plain http (no openssl): the SDK imports node:http on its first http request, ~50 ms on Node 22 (see
+      // selfSignedCertificate); loaded here, before the clock, so the first invocation is not charged for it.
+      await import('node:http');
+    }
     const imported = performance.now();
     const { handler } = (await import(pathToFileURL(bundlePath(name)).href)) as {
       handler: DeliveryHandler<FileOutcome>;
