@@ -137,7 +137,8 @@ async function main(): Promise<void> {
 async function measureTypicalFiles(opts: Options, quiet: QuietMachine): Promise<string[]> {
   const dir = `${OUT_DIR}typical`;
   await ensureTypicalFiles(dir, progress);
-  const runs = Math.min(3, opts.runs['5mb'] ?? 3);
+  // Each run is 200 files twice over (a few minutes on a busy machine); its figures are already medians over them.
+  const runs = Math.min(2, opts.runs['5mb'] ?? 2);
   const figures: Array<Record<string, number>> = [];
   let peakRss = 0;
   let note: string | undefined;

@@ -23,7 +23,7 @@ import { TRAILWATCH_READ_CHUNK, type RowOutput, type RowSpec } from './rows.js';
 
 export const TYPICAL_FILES_ROW = 'typical-files';
 /** How many files, and the JSON size of each (the README's cost model). */
-export const TYPICAL_FILES = { count: 300, targetBytes: 1_500_000 } as const;
+export const TYPICAL_FILES = { count: 200, targetBytes: 1_500_000 } as const;
 
 function typicalPath(dir: string, n: number): string {
   return `${dir}/cloudtrail-1500kb-${String(n).padStart(3, '0')}.json.gz`;
