@@ -8,7 +8,7 @@
 // shown apart in the row's detail). Peak RSS is the worker's, import included.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,14 +16,23 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import type { RowOutput } from './rows.js';
-import { lambdaBundle } from '../scripts/bundle-options.mjs';
+import { FUNCTION_LOGICAL_IDS, samBuildProperties, samEsbuildOptions } from '../scripts/bundle-options.mjs';
 import { lambdaContext } from '../scripts/local/lambda-context.js';
 
 export type HandlerName = 'processor' | 'indexer';
 
 const BUCKET = 'trailwatch-bench';
-const KEY =
-  'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1200Z_BenchBenchBench01.json.gz';
+/** A CloudTrail log file key (the processor reads only keys shaped like CloudTrail's); `n` tells files apart. */
+export function benchKey(n = 1): string {
+  const id = `BenchBenchBench${String(n).padStart(2, '0')}`;
+  return `AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1200Z_${id}.json.gz`;
+}
+
+/** A file to put in the S3 emulator before anything is timed. */
+export interface Upload {
+  file: string;
+  key: string;
+}
 
 /** bench/out/<name>-handler.mjs: this module runs bundled into bench/out/. */
 function bundlePath(name: HandlerName): string {
@@ -33,11 +42,14 @@ function bundlePath(name: HandlerName): string {
 /** Bundles functions/<name>/handler.ts as scripts/build.mjs does, into bench/out/<name>-handler.mjs. */
 export async function buildHandlerBundle(name: HandlerName): Promise<void> {
   const { build } = await import('esbuild');
+  // This module runs bundled into bench/out/, two levels below the repository root; so does the copy of
+  // scripts/bundle-options.mjs bundled with it, whose own ROOT (its folder's parent) is therefore bench/: the template
+  // is read from the root here.
+  const template = await readFile(fileURLToPath(new URL('../../template.yaml', import.meta.url)), 'utf8');
   await build({
-    // This module runs bundled into bench/out/, two levels below the repository root.
     entryPoints: [fileURLToPath(new URL(`../../functions/${name}/handler.ts`, import.meta.url))],
     outfile: bundlePath(name),
-    ...lambdaBundle(name),
+    ...samEsbuildOptions(samBuildProperties(FUNCTION_LOGICAL_IDS[name], template)),
   });
 }
 
@@ -46,29 +58,38 @@ export interface Emulators {
   s3: string;
   sns: string;
   logs: string;
+  /** The emulators' certificate, when they speak https. */
+  certFile?: string;
   child: ChildProcess;
   directory: string;
 }
 
 /**
- * Starts s3rver, an SNS fake and a CloudWatch Logs fake in a child process and uploads `file` to s3rver as
- * s3://${BUCKET}/${KEY}; resolves with the endpoints. The SNS fake answers PublishBatch (AWS query protocol) with
+ * Starts s3rver, an SNS fake and a CloudWatch Logs fake in a child process and uploads each file to s3rver as
+ * s3://${BUCKET}/<its key>; resolves with the endpoints. The SNS fake answers PublishBatch (AWS query protocol) with
  * every entry successful; the CloudWatch Logs fake (JSON protocol) takes CreateLogStream and PutLogEvents, refusing
  * a batch over the documented limits as the service would (the indexer row, bench/indexer.ts).
  */
-async function startEmulators(file: string): Promise<Emulators> {
+async function startEmulators(uploads: readonly Upload[]): Promise<Emulators> {
   const directory = await mkdtemp(path.join(os.tmpdir(), 'trailwatch-bench-s3-'));
   const s3rver = createRequire(import.meta.url).resolve('s3rver');
-  const size = (await stat(file)).size;
+  const tls = await selfSignedCertificate(directory);
+  const files = await Promise.all(
+    uploads.map(async ({ file, key }) => ({ path: `/${BUCKET}/${key}`, file, size: (await stat(file)).size })),
+  );
   // Unsigned PUTs: s3rver accepts them, and the child needs nothing but s3rver and Node.
   const code = `
     import http from 'node:http';
-    import { createReadStream } from 'node:fs';
+    import https from 'node:https';
+    import { createReadStream, readFileSync } from 'node:fs';
+    const tls = ${JSON.stringify(tls ?? null)};
+    const pem = tls && { key: readFileSync(tls.keyFile), cert: readFileSync(tls.certFile) };
     const { default: S3rver } = await import(${JSON.stringify(s3rver)});
-    const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: ${JSON.stringify(directory)} });
+    const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: ${JSON.stringify(directory)}, ...(pem ?? {}) });
     const { port } = await server.run();
+    const createServer = (listener) => (pem ? https.createServer(pem, listener) : http.createServer(listener));
     const put = (p, body, length) => new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, method: 'PUT', path: p, headers: length === undefined ? {} : { 'content-length': length } }, (res) => {
+      const req = (pem ? https : http).request({ host: '127.0.0.1', port, method: 'PUT', path: p, ...(pem ? { ca: pem.cert } : {}), headers: length === undefined ? {} : { 'content-length': length } }, (res) => {
         res.resume();
         res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error('PUT ' + p + ': HTTP ' + res.statusCode))));
       });
@@ -76,8 +97,8 @@ async function startEmulators(file: string): Promise<Emulators> {
       if (body) body.pipe(req); else req.end();
     });
     await put('/${BUCKET}');
-    await put(${JSON.stringify(`/${BUCKET}/${KEY}`)}, createReadStream(${JSON.stringify(file)}), ${size});
-    const sns = http.createServer((req, res) => {
+    for (const f of ${JSON.stringify(files)}) await put(f.path, createReadStream(f.file), f.size);
+    const sns = createServer((req, res) => {
       let body = '';
       req.setEncoding('utf8').on('data', (d) => (body += d)).on('end', () => {
         const ids = [...body.matchAll(/PublishBatchRequestEntries\\.member\\.\\d+\\.Id=([^&]*)/g)].map((m) => decodeURIComponent(m[1]));
@@ -90,7 +111,7 @@ async function startEmulators(file: string): Promise<Emulators> {
     await new Promise((resolve) => sns.listen(0, '127.0.0.1', resolve));
     // Per stream: PutLogEvents calls taken, their events and bytes (GET /stats, for the row's detail).
     const streams = new Map();
-    const logs = http.createServer((req, res) => {
+    const logs = createServer((req, res) => {
       let body = '';
       req.setEncoding('utf8').on('data', (d) => (body += d)).on('end', () => {
         const reply = (status, doc) => { res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }); res.end(JSON.stringify(doc)); };
@@ -135,13 +156,35 @@ async function startEmulators(file: string): Promise<Emulators> {
       resolve(JSON.parse(line) as { port: number; snsPort: number; logsPort: number }),
     );
   });
+  const scheme = tls ? 'https' : 'http';
   return {
-    s3: `http://127.0.0.1:${ports.port}`,
-    sns: `http://127.0.0.1:${ports.snsPort}`,
-    logs: `http://127.0.0.1:${ports.logsPort}`,
+    s3: `${scheme}://127.0.0.1:${ports.port}`,
+    sns: `${scheme}://127.0.0.1:${ports.snsPort}`,
+    logs: `${scheme}://127.0.0.1:${ports.logsPort}`,
+    ...(tls ? { certFile: tls.certFile } : {}),
     child,
     directory,
   };
+}
+
+/**
+ * A key and a self-signed certificate for 127.0.0.1 (openssl), so the emulators speak https as AWS does: the handler
+ * then pays for TLS as in Lambda, and its SDK loads node:https only, as there. Over plain http the SDK also imports
+ * node:http, which on Node 22 loads undici (https://github.com/nodejs/node/issues/57649): ~50 ms and ~11 MB of RSS
+ * that a Lambda never spends. Undefined where openssl is missing (the emulators then speak http).
+ */
+async function selfSignedCertificate(directory: string): Promise<{ keyFile: string; certFile: string } | undefined> {
+  const keyFile = path.join(directory, 'tls-key.pem');
+  const certFile = path.join(directory, 'tls-cert.pem');
+  const args = ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  args.push('-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1');
+  args.push('-addext', 'subjectAltName=IP:127.0.0.1');
+  const made = await new Promise<boolean>((resolve) => {
+    const child = spawn('openssl', args, { stdio: 'ignore' });
+    child.on('error', () => resolve(false));
+    child.on('close', (code) => resolve(code === 0));
+  });
+  return made ? { keyFile, certFile } : undefined;
 }
 
 /** Both handlers answer an S3 notification with one outcome per file (an SQS event: batch item failures). */
@@ -161,10 +204,111 @@ export interface HandlerRun<FileOutcome> {
   emulators: Emulators;
 }
 
+/** A bundled handler imported into this process, its emulators running. */
+export interface LoadedHandler<FileOutcome> {
+  emulators: Emulators;
+  /** `cold start (import) N ms, RSS after it N MB`. */
+  coldStart: string;
+  /** One invocation with an S3 put notification for `key`: the handler's outcome and the invocation's seconds. */
+  invoke(key: string): Promise<{ outcome: FileOutcome; seconds: number }>;
+  /** The AWS SDK settings the handler runs with (for a client of the bench's own, e.g. the floor's GetObject). */
+  aws: {
+    region: string;
+    endpoint: string;
+    forcePathStyle: true;
+    credentials: { accessKeyId: string; secretAccessKey: string };
+  };
+  bucket: string;
+}
+
 /**
- * Starts the emulators with `file` uploaded, sets the environment (the handler's own `settings`, and the AWS SDK
- * pointed at s3rver), imports bench/out/<name>-handler.mjs and invokes it once with an S3 put notification for the
- * file; `report` turns that run into the row's output. The emulators are stopped and removed afterwards.
+ * Starts the emulators with `uploads` in s3rver, sets the environment (the handler's own `settings`, and the AWS SDK
+ * pointed at s3rver), imports bench/out/<name>-handler.mjs (its cold start), and gives it to `use`. The emulators are
+ * stopped and removed afterwards.
+ */
+export async function withBundledHandler<FileOutcome, T>(
+  name: HandlerName,
+  uploads: readonly Upload[],
+  settings: (emulators: Emulators) => Record<string, string>,
+  use: (loaded: LoadedHandler<FileOutcome>) => Promise<T>,
+): Promise<T> {
+  const emulators = await startEmulators(uploads);
+  try {
+    const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+    // The handler's cold start reads these (the AWS SDK reads the AWS_* ones itself).
+    Object.assign(process.env, {
+      ...settings(emulators),
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL_S3: emulators.s3,
+      S3_FORCE_PATH_STYLE: 'true',
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+    });
+
+    if (emulators.certFile) {
+      // The emulators' self-signed certificate trusted as a CA by every TLS connection of this process (the SDK's
+      // https agent among them), as AWS's certificates are in Lambda.
+      const tls = await import('node:tls');
+      const cert = await readFile(emulators.certFile, 'utf8');
+      tls.setDefaultCACertificates([...tls.getCACertificates('default'), cert]);
+    } else {
+      // Plain http (no openssl): the SDK imports node:http on its first http request, ~50 ms on Node 22 (see
+      // selfSignedCertificate); loaded here, before the clock, so the first invocation is not charged for it.
+      await import('node:http');
+    }
+    const imported = performance.now();
+    const { handler } = (await import(pathToFileURL(bundlePath(name)).href)) as {
+      handler: DeliveryHandler<FileOutcome>;
+    };
+    const coldStartMs = performance.now() - imported;
+    const rssAfterImport = process.memoryUsage().rss;
+    let invocations = 0;
+    const invoke = async (key: string): Promise<{ outcome: FileOutcome; seconds: number }> => {
+      const event = {
+        Records: [
+          {
+            eventVersion: '2.1',
+            eventSource: 'aws:s3',
+            awsRegion: 'us-east-1',
+            eventName: 'ObjectCreated:Put',
+            s3: { bucket: { name: BUCKET }, object: { key } },
+          },
+        ],
+      };
+      const context = lambdaContext(`trailwatch-${name}`, {
+        memoryMB: 1024,
+        requestId: `bench-${++invocations}`,
+        logStreamName: 'bench',
+        remainingMs: () => 900_000,
+      });
+      const started = performance.now();
+      const result = await handler(event, context);
+      const seconds = (performance.now() - started) / 1000;
+      if (!('files' in result)) throw new Error('expected a direct delivery result');
+      const [outcome] = result.files;
+      if (outcome === undefined) throw new Error(`the handler read no file for ${key}`);
+      return { outcome, seconds };
+    };
+    return await use({
+      emulators,
+      coldStart: `cold start (import) ${coldStartMs.toFixed(0)} ms, RSS after it ${(rssAfterImport / 1e6).toFixed(0)} MB`,
+      invoke,
+      aws: { region: 'us-east-1', endpoint: emulators.s3, forcePathStyle: true, credentials },
+      bucket: BUCKET,
+    });
+  } finally {
+    emulators.child.stdin?.end();
+    emulators.child.kill();
+    await rm(emulators.directory, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The processor and indexer rows: `file` uploaded, the bundled handler imported and invoked once with an S3 put
+ * notification for it (its first invocation); `report` turns that run into the row's output.
  */
 export async function invokeBundledHandler<FileOutcome>(
   name: HandlerName,
@@ -172,56 +316,9 @@ export async function invokeBundledHandler<FileOutcome>(
   settings: (emulators: Emulators) => Record<string, string>,
   report: (run: HandlerRun<FileOutcome>) => Promise<RowOutput> | RowOutput,
 ): Promise<RowOutput> {
-  const emulators = await startEmulators(file);
-  try {
-    // The handler's cold start reads these (the AWS SDK reads the AWS_* ones itself).
-    Object.assign(process.env, {
-      ...settings(emulators),
-      AWS_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL_S3: emulators.s3,
-      S3_FORCE_PATH_STYLE: 'true',
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-      POWERTOOLS_LOG_LEVEL: 'WARN',
-    });
-
-    const imported = performance.now();
-    const { handler } = (await import(pathToFileURL(bundlePath(name)).href)) as {
-      handler: DeliveryHandler<FileOutcome>;
-    };
-    const coldStartMs = performance.now() - imported;
-    const rssAfterImport = process.memoryUsage().rss;
-
-    const event = {
-      Records: [
-        {
-          eventVersion: '2.1',
-          eventSource: 'aws:s3',
-          awsRegion: 'us-east-1',
-          eventName: 'ObjectCreated:Put',
-          s3: { bucket: { name: BUCKET }, object: { key: KEY } },
-        },
-      ],
-    };
-    const context = lambdaContext(`trailwatch-${name}`, {
-      memoryMB: 1024,
-      requestId: 'bench',
-      logStreamName: 'bench',
-      remainingMs: () => 900_000,
-    });
-    const started = performance.now();
-    const result = await handler(event, context);
-    const measuredSeconds = (performance.now() - started) / 1000;
-    if (!('files' in result)) throw new Error('expected a direct delivery result');
-    const [outcome] = result.files;
-    if (outcome === undefined) throw new Error('the handler read no file');
-    const coldStart = `cold start (import) ${coldStartMs.toFixed(0)} ms, RSS after it ${(rssAfterImport / 1e6).toFixed(0)} MB`;
-    return await report({ outcome, measuredSeconds, coldStart, emulators });
-  } finally {
-    emulators.child.stdin?.end();
-    emulators.child.kill();
-    await rm(emulators.directory, { recursive: true, force: true });
-  }
+  const key = benchKey();
+  return withBundledHandler<FileOutcome, RowOutput>(name, [{ file, key }], settings, async (loaded) => {
+    const { outcome, seconds } = await loaded.invoke(key);
+    return report({ outcome, measuredSeconds: seconds, coldStart: loaded.coldStart, emulators: loaded.emulators });
+  });
 }

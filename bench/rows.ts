@@ -30,6 +30,8 @@ export interface RowOutput {
   detail?: string;
   /** Seconds of the measured work, when the row has set-up that must not count (bench/processor.ts). */
   measuredSeconds?: number;
+  /** Named figures of a row reported in a section of its own (bench/typical-files.ts). */
+  figures?: Record<string, number>;
 }
 
 export type RowKind = 'gunzip' | 'json-parse' | 'streaming-library' | 'trailwatch' | 'baseline';

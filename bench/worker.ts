@@ -3,23 +3,12 @@
 // Prints one JSON line (WorkerReport) on stdout. Time covers the row's work only, not Node's start-up.
 
 import { readFileSync } from 'node:fs';
-import { BASELINE_ROW, GUNZIP_ROWS, LIBRARY_ROWS, type RowOutput, type RowSpec } from './rows.js';
-import { TRAILWATCH_ROWS } from './trailwatch.js';
-import { PROCESSOR_ROWS } from './processor.js';
-import { INDEXER_ROWS } from './indexer.js';
+import { ALL_ROWS } from './all-rows.js';
+import type { RowOutput } from './rows.js';
 
 export type WorkerReport =
   | ({ ok: true; row: string; seconds: number; maxRssBytes: number; rssSource: 'VmHWM' | 'maxRSS' } & RowOutput)
   | { ok: false; row: string; error: string };
-
-export const ALL_ROWS: readonly RowSpec[] = [
-  ...GUNZIP_ROWS,
-  ...LIBRARY_ROWS,
-  ...TRAILWATCH_ROWS,
-  ...PROCESSOR_ROWS,
-  ...INDEXER_ROWS,
-  BASELINE_ROW,
-];
 
 /**
  * This process's peak resident set. On Linux, VmHWM of /proc/self/status: the high-water mark of the memory

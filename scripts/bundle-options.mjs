@@ -137,6 +137,9 @@ export function samEsbuildOptions(properties) {
       case 'Loader':
         options.loader = keyValues(value, key);
         break;
+      case 'Alias':
+        options.alias = keyValues(value, key);
+        break;
       default:
         throw new Error(
           `BuildProperties.${key} is not translated by scripts/bundle-options.mjs: check it is an esbuild flag, then map it`,

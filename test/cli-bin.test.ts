@@ -202,6 +202,12 @@ describe('start-up: a command loads what it needs', () => {
     if (!existsSync(path.join(DIST, 'chunks'))) await run(process.execPath, ['scripts/build.mjs'], { cwd: root });
   }, 120_000);
 
+  it('bin/trailwatch.mjs imports node:child_process only to build a missing CLI, not on every run', async () => {
+    const bin = await readFile(BIN, 'utf8');
+    expect(bin).not.toMatch(/^import\s[^;]*from\s*'node:child_process'/m);
+    expect(bin).toMatch(/await import\('node:child_process'\)/);
+  });
+
   it('--version and --help load the command table only: no AWS SDK, no rules, no YAML parser, under 100 KB', async () => {
     const graph = await staticGraph([path.join(DIST, 'trailwatch.mjs')]);
     expect(aws(graph)).toEqual([]);
