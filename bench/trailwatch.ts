@@ -4,7 +4,7 @@
 // prefilter.
 
 import { createReadStream } from 'node:fs';
-import { eventSourcePrefilter, readCloudTrailLog } from '../shared/reader/index.js';
+import { readCloudTrailLog, recordPrefilter } from '../shared/reader/index.js';
 import { compileRuleset } from '../shared/rules/engine.js';
 import { scanLog } from '../shared/scan/scan-log.js';
 import { RELEVANT_SOURCES } from './generate.js';
@@ -39,7 +39,7 @@ async function trailwatchScan(file: string, engine?: 'typescript'): Promise<RowO
 async function trailwatchRead(file: string, prefilter: boolean): Promise<RowOutput> {
   const reader = readCloudTrailLog(createReadStream(file, { highWaterMark: TRAILWATCH_READ_CHUNK }), {
     file,
-    ...(prefilter ? { prefilter: eventSourcePrefilter(RELEVANT_SOURCES) } : {}),
+    ...(prefilter ? { prefilter: recordPrefilter([{ eventSources: new Set(RELEVANT_SOURCES) }]) } : {}),
   });
   let rdsRecords = 0;
   for await (const item of reader) {

@@ -24,15 +24,6 @@ const UNICODE_ESCAPE = Buffer.from('\\u');
 const UNDECODED = Symbol('undecoded');
 type KeyValue = string | typeof UNDECODED;
 
-/**
- * Only records from these eventSources. Its one user is the bench's reader row (bench/trailwatch.ts); trailwatch
- * itself builds its prefilter from the rules (recordPrefilter), and so do the tests. Goes when the bench uses
- * recordPrefilter (issue 12).
- */
-export function eventSourcePrefilter(eventSources: Iterable<string>): RecordPrefilter {
-  return recordPrefilter([{ eventSources: new Set(eventSources) }]);
-}
-
 export function recordPrefilter(alternatives: readonly PrefilterAlternative[]): RecordPrefilter {
   const sources = new KeyFinder('eventSource');
   const names = new KeyFinder('eventName');
