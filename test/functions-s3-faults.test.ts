@@ -15,10 +15,10 @@ import { ObjectBodyError } from '../functions/lib/errors.js';
 import { ObjectSkipped } from '../functions/lib/log-objects.js';
 import { readObject, type ReadObjectOptions } from '../functions/lib/s3-object.js';
 import type { ObjectRef } from '../functions/lib/triggers.js';
-import { startFaultyProxy, type BodyFault, type FaultyProxy } from './helpers/faulty-s3-proxy.js';
+import { startFaultyProxy, type BodyFault, type FaultyProxy } from '../local-aws/faulty-s3-proxy.js';
 import { failure } from './helpers/handler-invocation.js';
 import { cloudTrailRecord, logText } from './helpers/log-files.js';
-import { startCuttingProxy, startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
+import { startCuttingProxy, startS3Emulator, type S3Emulator } from '../local-aws/s3-emulator.js';
 
 const BUCKET = 'trailwatch-faults';
 const DAY = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/';

@@ -17,7 +17,7 @@ import {
   type LogBatch,
 } from '../shared/index/index.js';
 import { PUT_LOG_EVENTS_LIMITS, type BatchLimits } from '../shared/index/limits.js';
-import { createCloudWatchLogsFake } from './helpers/cloudwatch-logs-fake.js';
+import { createCloudWatchLogsFake } from '../local-aws/cloudwatch-logs-fake.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 20, 0, 0, 0);

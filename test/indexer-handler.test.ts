@@ -28,7 +28,7 @@ import {
   createCloudWatchLogsFake,
   type CloudWatchLogsFake,
   type StoredLogEvent,
-} from './helpers/cloudwatch-logs-fake.js';
+} from '../local-aws/cloudwatch-logs-fake.js';
 import { cloudTrailRecord } from './helpers/log-files.js';
 import {
   SAMPLE_BUCKET as BUCKET,
@@ -47,7 +47,7 @@ import {
   sampleLogKey as logKey,
   sqsDeliveryWithFailingMessages,
 } from './helpers/handler-invocation.js';
-import { startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
+import { startS3Emulator, type S3Emulator } from '../local-aws/s3-emulator.js';
 
 const GROUP = '/trailwatch/trailwatch/cloudtrail';
 const STREAM = '123456789012_CloudTrail_us-east-1';

@@ -16,7 +16,7 @@ import type { CloudTrailRecord } from '../shared/cloudtrail.js';
 import { LambdaProcess } from '../scripts/local/lambda-runner.js';
 import { sampleFiles } from '../scripts/local/local-aws.js';
 import { alertEmails, formatReport, indexedFields, ruleOf, summarize, writeOutDir } from '../scripts/local/report.js';
-import { protocolText } from '../scripts/local/sns-fake.js';
+import { protocolText } from '../local-aws/sns-fake.js';
 import { runFailed, runLocalPipeline, type LocalRunResult } from '../scripts/local-run.js';
 import { buildLocalBundles } from './helpers/local-bundles.js';
 import { EXPECTED_ALERTS } from './helpers/sample-day.js';

@@ -29,7 +29,7 @@ import { UsageError } from '../cli/find-log-files.js';
 import { classify } from '../shared/classify/index.js';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
 import { logStreamName, toIndexEvent } from '../shared/index/index.js';
-import { FakeServiceError } from './helpers/cloudwatch-logs-fake.js';
+import { FakeServiceError } from '../local-aws/cloudwatch-logs-fake.js';
 import { matchesFilterPattern } from './helpers/filter-pattern-eval.js';
 
 const GROUP = '/trailwatch/trailwatch/cloudtrail';

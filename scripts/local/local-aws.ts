@@ -7,9 +7,12 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { EMULATOR_CREDENTIALS, startS3Emulator, type S3Emulator } from '../../test/helpers/s3-emulator.js';
-import { startCloudWatchLogsFakeServer, type CloudWatchLogsFakeServer } from './cloudwatch-logs-fake-server.js';
-import { startSnsFake, type SnsFake } from './sns-fake.js';
+import { EMULATOR_CREDENTIALS, startS3Emulator, type S3Emulator } from '../../local-aws/s3-emulator.js';
+import {
+  startCloudWatchLogsFakeServer,
+  type CloudWatchLogsFakeServer,
+} from '../../local-aws/cloudwatch-logs-fake-server.js';
+import { startSnsFake, type SnsFake } from '../../local-aws/sns-fake.js';
 
 export type FunctionName = 'processor' | 'indexer';
 export const FUNCTION_NAMES: readonly FunctionName[] = ['processor', 'indexer'];

@@ -7,7 +7,7 @@ import type { DeliveryOutcome as ProcessorOutcome } from '../../functions/proces
 import { hasBatchFailures, runFailed, type FunctionRun, type IndexedEvent, type LocalRunResult } from './run-result.js';
 import type { SerializedError } from './lambda-protocol.js';
 import type { LogLine } from './lambda-runner.js';
-import { protocolText, type SnsPublishedMessage } from './sns-fake.js';
+import { protocolText, type SnsPublishedMessage } from '../../local-aws/sns-fake.js';
 
 export interface ReportOptions {
   /** Each indexed event's JSON instead of a compact line, and every line the functions logged. */

@@ -19,7 +19,7 @@ import {
   type CloudWatchLogsFake,
   type CreateLogStreamRequestLike,
   type PutLogEventsRequestLike,
-} from '../../test/helpers/cloudwatch-logs-fake.js';
+} from './cloudwatch-logs-fake.js';
 
 const TARGET_PREFIX = 'Logs_20140328.';
 const JSON_1_1 = 'application/x-amz-json-1.1';

@@ -16,7 +16,7 @@
 //   cwl.on(PutLogEventsCommand).callsFake(fake.putLogEvents);
 //   cwl.on(CreateLogStreamCommand).callsFake(fake.createLogStream);
 //   afterEach(() => fake.assertNoViolations());
-import type { BatchLimits } from '../../shared/index/limits.js';
+import type { BatchLimits } from '../shared/index/limits.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
