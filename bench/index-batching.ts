@@ -13,7 +13,6 @@ import { createReadStream } from 'node:fs';
 import { classify } from '../shared/classify/index.js';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
 import {
-  CallBounds,
   classifyEventAge,
   LogBatcher,
   logStreamName,
@@ -23,6 +22,7 @@ import {
   type IndexSource,
   type LogBatch,
 } from '../shared/index/index.js';
+import { CallBounds } from '../test/helpers/batch-bounds.js';
 import { compileRuleset } from '../shared/rules/engine.js';
 import { scanLog } from '../shared/scan/scan-log.js';
 import { DEFAULT_SEED, generateRecords } from './generate.js';

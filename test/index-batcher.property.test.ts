@@ -8,9 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  guaranteedMaxCalls,
   LogBatcher,
-  maxWindows,
   toPutLogEventsInput,
   type BatchableEvent,
   type BatcherOptions,
@@ -18,6 +16,7 @@ import {
 } from '../shared/index/index.js';
 import { PUT_LOG_EVENTS_LIMITS, type BatchLimits } from '../shared/index/limits.js';
 import { createCloudWatchLogsFake } from '../local-aws/cloudwatch-logs-fake.js';
+import { guaranteedMaxCalls, maxWindows } from './helpers/batch-bounds.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 20, 0, 0, 0);

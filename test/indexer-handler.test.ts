@@ -17,7 +17,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { LogFileError } from '../shared/errors.js';
 import { classify } from '../shared/classify/index.js';
 import type { CloudTrailRecord, JsonValue } from '../shared/cloudtrail.js';
-import { minimumCalls, type IndexEvent, type LogBatch, type TrailwatchFields } from '../shared/index/index.js';
+import type { IndexEvent, LogBatch, TrailwatchFields } from '../shared/index/index.js';
+import { minimumCalls } from './helpers/batch-bounds.js';
 import { IndexWriteError } from '../functions/lib/errors.js';
 import type { Observability } from '../functions/lib/observability.js';
 import { CloudWatchLogsWriter, type PutResult } from '../functions/indexer/cloudwatch-writer.js';
