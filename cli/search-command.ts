@@ -17,10 +17,10 @@ import type {
 import { LOG_GROUP_NAME_PATTERN } from '../shared/index/limits.js';
 import { safePrinter } from './terminal-text.js';
 import { parseIsoTime } from '../shared/iso-time.js';
+import { FilterPatternError } from '../shared/errors.js';
 import {
   buildSearch,
   discoveryPatterns,
-  FilterPatternError,
   identitySearches,
   learnIdentity,
   matchesTerms,

@@ -25,7 +25,7 @@ import {
   textLine,
   type SearchOptions,
 } from '../cli/search-command.js';
-import { UsageError } from '../cli/find-log-files.js';
+import { UsageError } from '../cli/args.js';
 import { classify } from '../shared/classify/index.js';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
 import { logStreamName, toIndexEvent } from '../shared/index/index.js';
