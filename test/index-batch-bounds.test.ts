@@ -1,4 +1,4 @@
-// The call-count bounds of shared/index/batch-bounds.ts, on cases worked out by hand, and on generated CloudTrail.
+// The call-count bounds of test/helpers/batch-bounds.ts, on cases worked out by hand, and on generated CloudTrail.
 import { describe, expect, it } from 'vitest';
 import { measureIndexBatching } from '../bench/index-batching.js';
 import { LogBatcher } from '../shared/index/index.js';

@@ -1,7 +1,7 @@
 // Property tests of LogBatcher against the limit-enforcing CloudWatch Logs fake: random event sizes (tiny,
 // typical, near the maximum, multi-byte UTF-8), timestamps (out of order, spanning minutes to days) and counts.
 // Every batch must pass the fake, no event may be lost or duplicated, and the number of calls must stay within
-// the bound proved in shared/index/batch-bounds.ts.
+// the bound proved in test/helpers/batch-bounds.ts.
 //
 // Most runs use shrunk limits (a 16 KiB batch of at most 40 events) so that a few hundred events make many
 // batches; the real limits get their own, slower properties with events near 1 MB.

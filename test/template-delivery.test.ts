@@ -55,7 +55,8 @@ function s3Event(bucket: string, key: string, detailType = 'Object Created'): Js
 
 const ACCOUNT = '123456789012';
 const LOG = `${ACCOUNT}_CloudTrail_us-east-1_20261120T1513Z_txaXWHzL2pmFONLz.json.gz`;
-/** Keys a trail bucket holds (shared/README.md, CloudTrail facts), under `prefix`. */
+/** Keys a trail bucket holds, under `prefix`: logs, digests, Insights and AWS Config files beside each other
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/get-and-view-cloudtrail-log-files.html). */
 function keys(prefix: string) {
   return {
     log: `${prefix}AWSLogs/${ACCOUNT}/CloudTrail/us-east-1/2026/11/20/${LOG}`,
