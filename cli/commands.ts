@@ -6,7 +6,7 @@
 import type { Readable } from 'node:stream';
 import { DEFAULT_MIN_SEVERITY, SEVERITIES } from '../shared/rules/types.js';
 import { UsageError, type OptionSpec, type ParsedArgs } from './args.js';
-import { SEARCH_NOTES, SEARCH_OPTION_SPECS } from './search-command.js';
+import { SEARCH_NOTES, SEARCH_OPTION_SPECS } from './search-args.js';
 import { safePrinter } from './terminal-text.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;

@@ -17,14 +17,9 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../cli/trailwatch.js';
-import {
-  EARLIEST_START_TIME,
-  parseSearchArgs,
-  parseSince,
-  runSearch,
-  textLine,
-  type SearchOptions,
-} from '../cli/search-command.js';
+import { EARLIEST_START_TIME, parseSearchArgs, parseSince, type SearchOptions } from '../cli/search-args.js';
+import { runSearch } from '../cli/search-command.js';
+import { textLine } from '../cli/search-output.js';
 import { UsageError } from '../cli/args.js';
 import { classify } from '../shared/classify/index.js';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
