@@ -29,7 +29,6 @@ const BEING_SPLIT = new Map<string, string>([
   ['test/processor-handler.test.ts', 'lambda'],
   ['test/alerts-sns-message.test.ts', 'lambda'],
   ['test/sample-logs.test.ts', 'synth'],
-  ['cli/doctor-checks.ts', 'seams'],
   ['test/cli-doctor.test.ts', 'seams'],
   ['test/helpers/template.ts', 'seams'],
   ['test/local-run.test.ts', 'seams'],

@@ -23,7 +23,8 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../cli/trailwatch.js';
-import { bucketRegion, evaluateDoctor, filesReadQuery, type Check } from '../cli/doctor-checks.js';
+import { bucketRegion, evaluateDoctor, filesReadQuery } from '../cli/doctor-checks.js';
+import type { Check } from '../cli/doctor-responses.js';
 import { gatherDoctorResponses } from '../cli/doctor-aws.js';
 import { importGraph } from './helpers/template.js';
 
@@ -142,13 +143,11 @@ function healthy(): void {
       }),
     ],
   });
-  cloudtrail
-    .on(GetTrailStatusCommand, { Name: TRAIL_ARN })
-    .resolves({
-      IsLogging: true,
-      LatestDeliveryTime: new Date(NOW.getTime() - 4 * 60_000),
-      StartLoggingTime: new Date('2026-11-20T09:01:00Z'),
-    });
+  cloudtrail.on(GetTrailStatusCommand, { Name: TRAIL_ARN }).resolves({
+    IsLogging: true,
+    LatestDeliveryTime: new Date(NOW.getTime() - 4 * 60_000),
+    StartLoggingTime: new Date('2026-11-20T09:01:00Z'),
+  });
   sns.on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC }).resolves({ Subscriptions: [confirmed] });
   cloudwatch.on(GetMetricDataCommand).callsFake(filesRead(3));
   sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: '0' } });
@@ -259,11 +258,9 @@ const BROKEN: Array<{
     detail: /missing outputs: ProcessorDeadLetterQueueUrl, IndexerDeadLetterQueueUrl/,
     fix: /sam deploy/,
     breakIt: () =>
-      cloudformation
-        .on(DescribeStacksCommand)
-        .resolves({
-          Stacks: [stack({ Outputs: stack().Outputs?.filter((o) => !o.OutputKey?.endsWith('DeadLetterQueueUrl')) })],
-        }),
+      cloudformation.on(DescribeStacksCommand).resolves({
+        Stacks: [stack({ Outputs: stack().Outputs?.filter((o) => !o.OutputKey?.endsWith('DeadLetterQueueUrl')) })],
+      }),
   },
   {
     name: "the bucket's EventBridge notifications are off",
