@@ -26,7 +26,7 @@ import { main } from '../cli/trailwatch.js';
 import { bucketRegion, evaluateDoctor, filesReadQuery } from '../cli/doctor-checks.js';
 import type { Check } from '../cli/doctor-responses.js';
 import { gatherDoctorResponses } from '../cli/doctor-aws.js';
-import { importGraph } from './helpers/template.js';
+import { importGraph } from './helpers/import-graph.js';
 
 const NOW = new Date('2026-12-03T14:00:00Z');
 const ACCOUNT = '123456789012';

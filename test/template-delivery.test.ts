@@ -19,17 +19,16 @@ import { BUILTIN_RULES } from '../shared/rules/builtin-rules.js';
 import { compilePattern } from '../shared/rules/pattern.js';
 import { loadRecord, recordFixtureNames } from './record-fixtures.js';
 import {
-  Evaluator,
-  importGraph,
   isObject,
   loadTemplate,
   ROOT,
-  SCENARIOS,
   serverlessFunctions,
   type FunctionInfo,
   type Json,
   type JsonObject,
 } from './helpers/template.js';
+import { Evaluator, SCENARIOS } from './helpers/template-evaluator.js';
+import { importGraph } from './helpers/import-graph.js';
 
 const template = loadTemplate();
 const functions = serverlessFunctions(template);
