@@ -29,9 +29,6 @@ const BEING_SPLIT = new Map<string, string>([
   ['test/processor-handler.test.ts', 'lambda'],
   ['test/alerts-sns-message.test.ts', 'lambda'],
   ['test/sample-logs.test.ts', 'synth'],
-  ['test/cli-doctor.test.ts', 'seams'],
-  ['test/local-run.test.ts', 'seams'],
-  ['test/search-command.test.ts', 'seams'],
 ]);
 
 const tree = readSourceTree(ROOT);

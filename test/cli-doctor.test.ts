@@ -1,3 +1,5 @@
+// Longer than 400 lines because: one healthy stack and the table of ways to break it (BROKEN) share the six mocked
+// clients and their documented response shapes; the table is one specification read top to bottom.
 // `trailwatch doctor`: each check, on the services' documented response shapes (aws-sdk-client-mock at the SDK
 // command level): a healthy stack passes, and each way the stack can be broken fails (or warns) the check that
 // sees it, with a fix. Shapes: the API references' response syntax (CloudFormation DescribeStacks, S3

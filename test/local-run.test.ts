@@ -1,3 +1,5 @@
+// Longer than 400 lines because: its parts share one build of the bundles and one run of the sample day (beforeAll,
+// tens of seconds); running it once for every part is what keeps the suite fast.
 // The CI check of issue 6: the local pipeline behind `npm start` (runLocalPipeline: the sample bucket in s3rver,
 // the bundled processor and indexer invoked with one S3 notification per object, SNS and CloudWatch Logs fakes)
 // publishes exactly the sample day's expected alerts (events/logs/README.md, "Alerts the day should raise"), skips

@@ -1,3 +1,5 @@
+// Longer than 400 lines because: its three parts (the requests, the command line, --db identities) share one fake
+// over the sample day's index events and its mocked client; to split with that fake moved to test/helpers/.
 // `trailwatch search` at the SDK command level: the real CloudWatchLogsClient, FilterLogEvents answered through
 // aws-sdk-client-mock by a fake over the sample day's index events (filter patterns evaluated by
 // test/helpers/filter-pattern-eval.ts, time range, newest-first pages of a few events, empty pages, nextToken).
