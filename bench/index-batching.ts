@@ -2,7 +2,7 @@
 // trimming) -> age check -> per-stream batches -> PutLogEvents request bodies as the SDK would serialise them
 // (JSON.stringify of the input: the SDK itself is not called). Measures events/s and MB/s of that part alone,
 // and the number of PutLogEvents calls against the minimum the byte and count limits allow (and the bound of
-// shared/index/batch-bounds.ts).
+// test/helpers/batch-bounds.ts).
 //
 //   measureIndexBatching({ targetBytes, scope })  records straight from bench/generate.ts, parsed and classified
 //                                                 before the clock starts
@@ -13,7 +13,6 @@ import { createReadStream } from 'node:fs';
 import { classify } from '../shared/classify/index.js';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
 import {
-  CallBounds,
   classifyEventAge,
   LogBatcher,
   logStreamName,
@@ -25,6 +24,7 @@ import {
   type IndexSource,
   type LogBatch,
 } from '../shared/index/index.js';
+import { CallBounds } from '../test/helpers/batch-bounds.js';
 import { compileRuleset } from '../shared/rules/engine.js';
 import { scanLog } from '../shared/scan/scan-log.js';
 import { DEFAULT_SEED, generateRecords } from './generate.js';

@@ -4,10 +4,9 @@
 // Run functions import their implementation when they run, so `trailwatch --version` or `scan` of a file
 // loads neither the AWS SDK nor the report renderer (esbuild splits each dynamic import into its own chunk).
 import type { Readable } from 'node:stream';
-import { SEVERITIES } from '../shared/rules/types.js';
+import { DEFAULT_MIN_SEVERITY, SEVERITIES } from '../shared/rules/types.js';
 import { UsageError, type OptionSpec, type ParsedArgs } from './args.js';
-import { DEFAULT_MIN_SEVERITY } from './defaults.js';
-import { SEARCH_NOTES, SEARCH_OPTION_SPECS } from './search-command.js';
+import { SEARCH_NOTES, SEARCH_OPTION_SPECS } from './search-args.js';
 import { safePrinter } from './terminal-text.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;

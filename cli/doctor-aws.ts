@@ -4,15 +4,8 @@
 // AWS_REGION, AWS_PROFILE, the config files: https://docs.aws.amazon.com/sdkref/latest/guide/creds-config-files.html).
 import type { Stack } from '@aws-sdk/client-cloudformation';
 import type { Subscription } from '@aws-sdk/client-sns';
-import {
-  DEAD_LETTER_OUTPUTS,
-  filesReadQuery,
-  stackOutputs,
-  trailsDeliveringTo,
-  type CallError,
-  type DoctorResponses,
-  type Outcome,
-} from './doctor-checks.js';
+import { DEAD_LETTER_OUTPUTS, filesReadQuery, stackOutputs, trailsDeliveringTo } from './doctor-checks.js';
+import type { CallError, DoctorResponses, Outcome } from './doctor-responses.js';
 
 export interface AwsTarget {
   stackName: string;

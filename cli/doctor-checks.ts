@@ -1,61 +1,12 @@
 // `trailwatch doctor`, the pure part: the AWS responses about a deployed stack (gathered by doctor-aws.ts) in,
-// one verdict per check out (pass / warn / fail, what was seen, how to fix it), and their text. No SDK calls here,
+// one verdict per check out (pass / warn / fail, what was seen, how to fix it; their text is doctor-report.ts). No SDK calls here,
 // only the SDK's response types, so every way a stack can be broken is a plain value in a test.
-import type { DescribeStacksCommandOutput, Stack } from '@aws-sdk/client-cloudformation';
-import type { DescribeTrailsCommandOutput, GetTrailStatusCommandOutput, Trail } from '@aws-sdk/client-cloudtrail';
-import type { GetMetricDataCommandInput, GetMetricDataCommandOutput } from '@aws-sdk/client-cloudwatch';
-import type {
-  GetBucketLocationCommandOutput,
-  GetBucketNotificationConfigurationCommandOutput,
-} from '@aws-sdk/client-s3';
+import type { Stack } from '@aws-sdk/client-cloudformation';
+import type { Trail } from '@aws-sdk/client-cloudtrail';
+import type { GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
 import type { Subscription } from '@aws-sdk/client-sns';
 import type { GetQueueAttributesCommandOutput } from '@aws-sdk/client-sqs';
-
-export type CheckStatus = 'pass' | 'warn' | 'fail';
-
-export interface Check {
-  /** Stable id, for --format json readers and tests. */
-  id: string;
-  status: CheckStatus;
-  /** What was seen. */
-  detail: string;
-  /** How to fix it (warn and fail only). */
-  fix?: string;
-}
-
-/** An SDK error as the check needs it: its name (`AccessDenied`, `ValidationError`, ...) and message. */
-export interface CallError {
-  name: string;
-  message: string;
-}
-
-export type Outcome<T> = { ok: true; value: T } | { ok: false; error: CallError };
-
-/** Everything doctor asked AWS, in the order it asked; a field is absent when the call was not made. */
-export interface DoctorResponses {
-  stackName: string;
-  /** The region the stack was looked up in (the SDK's resolved region). */
-  region: string;
-  stack: Outcome<Pick<DescribeStacksCommandOutput, 'Stacks'>>;
-  bucketNotification?: Outcome<Pick<GetBucketNotificationConfigurationCommandOutput, 'EventBridgeConfiguration'>>;
-  bucketLocation?: Outcome<Pick<GetBucketLocationCommandOutput, 'LocationConstraint'>>;
-  trails?: Outcome<Pick<DescribeTrailsCommandOutput, 'trailList'>>;
-  /** GetTrailStatus of each trail that delivers to the stack's bucket, by trail ARN. */
-  trailStatuses?: Array<{
-    trailArn: string;
-    status: Outcome<Pick<GetTrailStatusCommandOutput, 'IsLogging' | 'LatestDeliveryError' | 'LatestDeliveryTime'>>;
-  }>;
-  /** Every page of ListSubscriptionsByTopic on the alert topic, joined. */
-  subscriptions?: Outcome<Subscription[]>;
-  filesRead?: Outcome<Pick<GetMetricDataCommandOutput, 'MetricDataResults'>>;
-  deadLetterQueues?: Array<{
-    outputKey: string;
-    queueUrl: string;
-    attributes: Outcome<Pick<GetQueueAttributesCommandOutput, 'Attributes'>>;
-  }>;
-  /** When doctor ran: the last-log-file check measures from here. */
-  now: Date;
-}
+import type { CallError, Check, DoctorResponses, Outcome } from './doctor-responses.js';
 
 /** Stack outputs doctor relies on (template.yaml, Outputs). */
 export const REQUIRED_OUTPUTS = [
@@ -252,7 +203,7 @@ function trailCheck(
   for (const trail of delivering) {
     const name = trail.Name ?? trail.TrailARN ?? '?';
     const status = statuses.find((s) => s.trailArn === trail.TrailARN)?.status;
-    if (!status || !status.ok) {
+    if (!status?.ok) {
       const error = status && !status.ok ? status.error : { name: 'NotChecked', message: 'no status' };
       problems.push({
         id: 'trail',
@@ -400,26 +351,4 @@ function permissionFix(error: CallError, action: string): string {
 function minutes(ms: number): string {
   const m = Math.round(ms / 60_000);
   return m < 120 ? `${m} min` : `${Math.round(m / 60)} h`;
-}
-
-const LABEL: Record<CheckStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' };
-
-/** The report: one line per check, its fix indented under it, and a count. */
-export function formatDoctor(stackName: string, region: string, checks: readonly Check[]): string[] {
-  const lines = [`trailwatch doctor: stack ${stackName} in ${region}`];
-  const width = Math.max(...checks.map((c) => c.id.length));
-  for (const check of checks) {
-    lines.push(`${LABEL[check.status]}  ${check.id.padEnd(width)}  ${check.detail}`);
-    if (check.fix && check.status !== 'pass') lines.push(`${' '.repeat(width + 8)}fix: ${check.fix}`);
-  }
-  const count = (s: CheckStatus) => checks.filter((c) => c.status === s).length;
-  lines.push(
-    `${checks.length} check${checks.length === 1 ? '' : 's'}: ${count('pass')} pass, ${count('warn')} warn, ${count('fail')} fail`,
-  );
-  return lines;
-}
-
-/** 0 when nothing failed (warnings included), 1 when a check failed. */
-export function doctorExitCode(checks: readonly Check[]): 0 | 1 {
-  return checks.some((c) => c.status === 'fail') ? 1 : 0;
 }

@@ -1,6 +1,7 @@
 // `trailwatch doctor --stack NAME [--region R] [--profile P]`: checks a deployed stack and prints each check with
 // how to fix it. Exit status 0 when no check fails, 1 when one does, 2 for a usage error (thrown as UsageError).
-import { doctorExitCode, evaluateDoctor, formatDoctor } from './doctor-checks.js';
+import { evaluateDoctor } from './doctor-checks.js';
+import { doctorExitCode, formatDoctor } from './doctor-report.js';
 import { gatherDoctorResponses } from './doctor-aws.js';
 import { parseStackArgs } from './stack-args.js';
 

@@ -4,8 +4,6 @@ import path from 'node:path';
 import { UsageError } from './args.js';
 import { foreignByName } from './inputs/key-layout.js';
 
-export { UsageError } from './args.js';
-
 export interface LogFile {
   path: string;
   size: number;

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { compileRuleset } from '../shared/rules/engine.js';
 import { parseRulesFile } from '../shared/rules/rules-file.js';
-import { UsageError } from './find-log-files.js';
+import { UsageError } from './args.js';
 import { convertSigmaText, uniqueIds, type SigmaConversion } from './sigma-import.js';
 
 export const IMPORT_SIGMA_USAGE = `  trailwatch rules import-sigma FILE|DIR... [--out FILE]

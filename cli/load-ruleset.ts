@@ -1,7 +1,7 @@
 // Building the rule set from command-line options: built-ins, rules files, disables, minimum severity.
 import { readFile } from 'node:fs/promises';
 import { compileRuleset, type Ruleset } from '../shared/rules/engine.js';
-import { DEFAULT_MIN_SEVERITY } from './defaults.js';
+import { DEFAULT_MIN_SEVERITY } from '../shared/rules/types.js';
 import { UsageError } from './args.js';
 
 export interface RuleOptions {
@@ -9,8 +9,6 @@ export interface RuleOptions {
   disable?: string[];
   'min-severity'?: string;
 }
-
-export { DEFAULT_MIN_SEVERITY };
 
 /**
  * The YAML parser (~300 KB of the bundle) is loaded only when a rules file or a severity has to be read: a plain

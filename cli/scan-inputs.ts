@@ -7,6 +7,7 @@ import { TrailwatchError } from '../shared/errors.js';
 import type { MalformedRecord, ReadStats } from '../shared/reader/types.js';
 import type { Ruleset } from '../shared/rules/engine.js';
 import { scanLog, type ScannedEvent } from '../shared/scan/scan-log.js';
+import { MALFORMED_REPORTED_PER_FILE as MALFORMED_SHOWN_PER_FILE } from '../shared/scan/unreadable-record.js';
 import { eventHistoryToLog, readAll } from './inputs/event-history.js';
 import { AwsInputError, type Input, type InputPlan } from './inputs/plan.js';
 import { sniff } from './inputs/sniff.js';
@@ -47,8 +48,6 @@ export interface ScanTotals {
   bytes: number;
   seconds: number;
 }
-
-const MALFORMED_SHOWN_PER_FILE = 5;
 
 export async function scanInputs(plan: InputPlan, options: ScanInputsOptions): Promise<ScanTotals> {
   const { err } = options;

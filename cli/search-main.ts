@@ -3,7 +3,8 @@
 import { UsageError, type ParsedArgs } from './args.js';
 import { checkProfile, chosenProfile } from './aws-profile.js';
 import type { Io } from './commands.js';
-import { parseSearchArgs, runSearch } from './search-command.js';
+import { parseSearchArgs } from './search-args.js';
+import { runSearch } from './search-command.js';
 
 export async function searchMain(args: ParsedArgs, io: Io): Promise<number> {
   const env = io.env ?? process.env;

@@ -1,6 +1,6 @@
 // The options `trailwatch doctor` and `trailwatch test-alert` share: --stack NAME [--region R] [--profile P].
 import { parseArgs } from 'node:util';
-import { UsageError } from './find-log-files.js';
+import { UsageError } from './args.js';
 import type { AwsTarget } from './doctor-aws.js';
 
 /** CloudFormation stack names: a letter, then letters, digits and hyphens, 128 at most (API_CreateStack). */

@@ -54,10 +54,6 @@ export function inWindow(eventTime: string | undefined, window: TimeWindow): boo
   return (window.since === undefined || time >= window.since) && (window.until === undefined || time < window.until);
 }
 
-export function hasWindow(window: TimeWindow): boolean {
-  return window.since !== undefined || window.until !== undefined;
-}
-
 export function iso(time: number): string {
   return new Date(time).toISOString().replace(/\.000Z$/, 'Z');
 }

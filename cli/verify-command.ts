@@ -21,7 +21,7 @@ import { parsePublicKeysFile } from '../shared/integrity/public-keys.js';
 import { PublicKeySet } from '../shared/integrity/signature.js';
 import { PublicKeyCache } from '../functions/lib/cloudtrail-public-keys.js';
 import { parseIsoTime } from '../shared/iso-time.js';
-import { UsageError } from './find-log-files.js';
+import { UsageError } from './args.js';
 import { fetchDigest, hashLogFile, headSignature, listTrailKeys } from './verify-s3.js';
 
 export { VERIFY_USAGE } from './verify-usage.js';

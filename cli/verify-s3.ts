@@ -7,10 +7,6 @@ import { ListObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 
 export { fetchDigest, hashLogFile, headSignature } from '../functions/lib/integrity-s3.js';
 
-export interface ListedObject {
-  key: string;
-}
-
 /**
  * ListObjects (version 1, paged with Marker = the last key), as the AWS CLI's validate-logs lists digests.
  * Not ListObjectsV2: s3rver 3.7.1 makes V2 continuation tokens with DES, which Node 22's OpenSSL 3 no longer

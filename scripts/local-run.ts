@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { optionValue, parseClock, parseOrShowUsage, runWhenMain, UsageError } from './local/command-line.js';
 import { parseEnvFile } from './local/local-aws.js';
 import { runLocalPipeline, type ClockOption } from './local/pipeline.js';
-import { formatReport, writeOutDir, type ReportOptions } from './local/report.js';
+import { formatReport, type ReportOptions } from './local/report.js';
+import { writeOutDir } from './local/out-dir.js';
 import { runFailed } from './local/run-result.js';
 import { terminalSafe } from '../cli/terminal-text.js';
 

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { main } from '../cli/trailwatch.js';
-import { startS3Emulator } from '../test/helpers/s3-emulator.js';
+import { startS3Emulator } from '../local-aws/s3-emulator.js';
 import { METADATA_SIDECAR, sampleFiles, SAMPLE_BUCKET } from './local/local-aws.js';
 
 async function run(argv: string[]): Promise<number> {

@@ -78,3 +78,10 @@ export interface CloudTrailRecord {
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * The delivery time in a CloudTrail log file's name, `<account>_CloudTrail_<region>_YYYYMMDDTHHmmZ_<id>.json.gz`
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-examples.html): year, month, day,
+ * hour and minute are its five groups. No `g` flag, so `exec` keeps no state between calls.
+ */
+export const LOG_FILE_DELIVERY_TIME = /_CloudTrail_[a-z0-9-]+_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_/;

@@ -76,3 +76,13 @@ export class RulesError extends TrailwatchError {
     this.path = path;
   }
 }
+
+/** A search flag's value the CloudWatch Logs filter pattern syntax cannot express, or a pattern over its limits. */
+export class FilterPatternError extends TrailwatchError {
+  readonly code = 'INVALID_SEARCH';
+
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'FilterPatternError';
+  }
+}

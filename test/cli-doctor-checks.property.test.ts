@@ -2,12 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Subscription } from '@aws-sdk/client-sns';
-import {
-  evaluateDoctor,
-  LOG_FILE_LOOKBACK_MS,
-  LOG_FILE_WARN_AFTER_MS,
-  type DoctorResponses,
-} from '../cli/doctor-checks.js';
+import { evaluateDoctor, LOG_FILE_LOOKBACK_MS, LOG_FILE_WARN_AFTER_MS } from '../cli/doctor-checks.js';
+import type { DoctorResponses } from '../cli/doctor-responses.js';
 
 const NOW = new Date('2026-12-03T14:00:00Z');
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:trailwatch-AlertTopic-Q1w2E3r4T5y6';

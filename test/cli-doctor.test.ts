@@ -1,3 +1,5 @@
+// Longer than 400 lines because: one healthy stack and the table of ways to break it (BROKEN) share the six mocked
+// clients and their documented response shapes; the table is one specification read top to bottom.
 // `trailwatch doctor`: each check, on the services' documented response shapes (aws-sdk-client-mock at the SDK
 // command level): a healthy stack passes, and each way the stack can be broken fails (or warns) the check that
 // sees it, with a fix. Shapes: the API references' response syntax (CloudFormation DescribeStacks, S3
@@ -23,9 +25,10 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../cli/trailwatch.js';
-import { bucketRegion, evaluateDoctor, filesReadQuery, type Check } from '../cli/doctor-checks.js';
+import { bucketRegion, evaluateDoctor, filesReadQuery } from '../cli/doctor-checks.js';
+import type { Check } from '../cli/doctor-responses.js';
 import { gatherDoctorResponses } from '../cli/doctor-aws.js';
-import { importGraph } from './helpers/template.js';
+import { importGraph } from './helpers/import-graph.js';
 
 const NOW = new Date('2026-12-03T14:00:00Z');
 const ACCOUNT = '123456789012';

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { main } from '../cli/trailwatch.js';
 import { cloudTrailRecord } from './helpers/log-files.js';
-import { EMULATOR_CREDENTIALS, startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
-import { startRecordingProxy, type RecordingProxy } from './helpers/recording-proxy.js';
+import { EMULATOR_CREDENTIALS, startS3Emulator, type S3Emulator } from '../local-aws/s3-emulator.js';
+import { startRecordingProxy, type RecordingProxy } from '../local-aws/recording-proxy.js';
 
 const BUCKET = 'trail-bucket';
 const DAY = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/';

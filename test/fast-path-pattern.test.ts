@@ -16,7 +16,8 @@ import {
 import { compilePattern } from '../shared/rules/pattern.js';
 import { BUILTIN_RULES } from '../shared/rules/builtin-rules.js';
 import { derivedPattern, withFastPathPattern } from '../scripts/fast-path-pattern.js';
-import { Evaluator, loadTemplate, SCENARIOS } from './helpers/template.js';
+import { loadTemplate } from './helpers/template.js';
+import { Evaluator, SCENARIOS } from './helpers/template-evaluator.js';
 import { loadRecord, recordFixtureNames } from './record-fixtures.js';
 
 /** The EventBridge event CloudTrail sends for a record (detail = the record). */

@@ -35,8 +35,8 @@ import {
   quietObservabilityFor,
   sampleEvent,
 } from './helpers/handler-invocation.js';
-import { startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
-import { startLocalDynamoDb, type LocalDynamoDb } from './helpers/dynamodb-local.js';
+import { startS3Emulator, type S3Emulator } from '../local-aws/s3-emulator.js';
+import { startLocalDynamoDb, type LocalDynamoDb } from '../local-aws/dynamodb-local.js';
 import { DedupeStore } from '../functions/processor/dedupe-store.js';
 import { gzipSync } from 'node:zlib';
 import { cloudTrailRecord } from './helpers/log-files.js';

@@ -21,8 +21,8 @@ import type { createHandler as CreateIndexer } from '../functions/indexer/handle
 import { loadProcessorConfig } from '../functions/processor/config.js';
 import type { createHandler as CreateProcessor, ProcessorResult } from '../functions/processor/handler.js';
 import type { DeliveryOutcome } from '../functions/processor/process-log.js';
-import { createCloudWatchLogsFake, type CloudWatchLogsFake } from './helpers/cloudwatch-logs-fake.js';
-import { startFaultyProxy, type BodyFault, type FaultyProxy } from './helpers/faulty-s3-proxy.js';
+import { createCloudWatchLogsFake, type CloudWatchLogsFake } from '../local-aws/cloudwatch-logs-fake.js';
+import { startFaultyProxy, type BodyFault, type FaultyProxy } from '../local-aws/faulty-s3-proxy.js';
 import {
   SAMPLE_BUCKET as BUCKET,
   SAMPLE_DAY_FOLDER as DAY,
@@ -35,7 +35,7 @@ import {
   sampleLogKey as logKey,
 } from './helpers/handler-invocation.js';
 import { cloudTrailRecord, logText } from './helpers/log-files.js';
-import { startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
+import { startS3Emulator, type S3Emulator } from '../local-aws/s3-emulator.js';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts';
 const GROUP = '/trailwatch/trailwatch/cloudtrail';

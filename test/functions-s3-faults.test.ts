@@ -1,5 +1,5 @@
 // An S3 body that stalls, is cut short by the invocation's deadline, arrives corrupted, or is empty: read with the
-// real @aws-sdk/client-s3 from the S3 emulator through a proxy that breaks the body (helpers/faulty-s3-proxy.ts).
+// real @aws-sdk/client-s3 from the S3 emulator through a proxy that breaks the body (local-aws/faulty-s3-proxy.ts).
 // Each failure is an ObjectBodyError naming the object, its version and how far the read got; no socket is kept.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
@@ -15,10 +15,10 @@ import { ObjectBodyError } from '../functions/lib/errors.js';
 import { ObjectSkipped } from '../functions/lib/log-objects.js';
 import { readObject, type ReadObjectOptions } from '../functions/lib/s3-object.js';
 import type { ObjectRef } from '../functions/lib/triggers.js';
-import { startFaultyProxy, type BodyFault, type FaultyProxy } from './helpers/faulty-s3-proxy.js';
+import { startFaultyProxy, type BodyFault, type FaultyProxy } from '../local-aws/faulty-s3-proxy.js';
 import { failure } from './helpers/handler-invocation.js';
 import { cloudTrailRecord, logText } from './helpers/log-files.js';
-import { startCuttingProxy, startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
+import { startCuttingProxy, startS3Emulator, type S3Emulator } from '../local-aws/s3-emulator.js';
 
 const BUCKET = 'trailwatch-faults';
 const DAY = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/';

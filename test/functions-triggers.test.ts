@@ -365,7 +365,9 @@ describe('which objects are read', () => {
         ),
       )?.reason,
     ).toBe('digest');
-    // A digest is valid only at the key it names (shared/README.md): a copy elsewhere is no CloudTrail file.
+    // A digest is valid only at the key it names (its digestS3Object field, signed:
+    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-digest-file-structure.html):
+    // a copy elsewhere is no CloudTrail file.
     expect(
       skipReason(ref('copies/123456789012_CloudTrail-Digest_us-east-1_t_us-east-1_20261120T094631Z.json.gz'))?.reason,
     ).toBe('not-cloudtrail-log');

@@ -1,7 +1,8 @@
-// The call-count bounds of shared/index/batch-bounds.ts, on cases worked out by hand, and on generated CloudTrail.
+// The call-count bounds of test/helpers/batch-bounds.ts, on cases worked out by hand, and on generated CloudTrail.
 import { describe, expect, it } from 'vitest';
 import { measureIndexBatching } from '../bench/index-batching.js';
-import { CallBounds, guaranteedMaxCalls, LogBatcher, maxWindows, minimumCalls } from '../shared/index/index.js';
+import { LogBatcher } from '../shared/index/index.js';
+import { CallBounds, guaranteedMaxCalls, maxWindows, minimumCalls } from './helpers/batch-bounds.js';
 import { PUT_LOG_EVENTS_LIMITS } from '../shared/index/limits.js';
 
 const B = PUT_LOG_EVENTS_LIMITS.maxBatchBytes;

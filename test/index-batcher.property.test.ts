@@ -1,23 +1,22 @@
 // Property tests of LogBatcher against the limit-enforcing CloudWatch Logs fake: random event sizes (tiny,
 // typical, near the maximum, multi-byte UTF-8), timestamps (out of order, spanning minutes to days) and counts.
 // Every batch must pass the fake, no event may be lost or duplicated, and the number of calls must stay within
-// the bound proved in shared/index/batch-bounds.ts.
+// the bound proved in test/helpers/batch-bounds.ts.
 //
 // Most runs use shrunk limits (a 16 KiB batch of at most 40 events) so that a few hundred events make many
 // batches; the real limits get their own, slower properties with events near 1 MB.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  guaranteedMaxCalls,
   LogBatcher,
-  maxWindows,
   toPutLogEventsInput,
   type BatchableEvent,
   type BatcherOptions,
   type LogBatch,
 } from '../shared/index/index.js';
 import { PUT_LOG_EVENTS_LIMITS, type BatchLimits } from '../shared/index/limits.js';
-import { createCloudWatchLogsFake } from './helpers/cloudwatch-logs-fake.js';
+import { createCloudWatchLogsFake } from '../local-aws/cloudwatch-logs-fake.js';
+import { guaranteedMaxCalls, maxWindows } from './helpers/batch-bounds.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 20, 0, 0, 0);

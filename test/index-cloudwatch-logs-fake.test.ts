@@ -9,7 +9,7 @@ import {
   createCloudWatchLogsFake,
   DOCUMENTED_LIMITS,
   type PutLogEventsRequestLike,
-} from './helpers/cloudwatch-logs-fake.js';
+} from '../local-aws/cloudwatch-logs-fake.js';
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 const HOUR = 3_600_000;

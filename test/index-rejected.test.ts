@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyEventAge, rejectedEvents } from '../shared/index/index.js';
-import { createCloudWatchLogsFake } from './helpers/cloudwatch-logs-fake.js';
+import { createCloudWatchLogsFake } from '../local-aws/cloudwatch-logs-fake.js';
 
 const batch = ['e0', 'e1', 'e2', 'e3', 'e4'];
 const reasons = (info: Parameters<typeof rejectedEvents>[1]) =>

@@ -7,8 +7,12 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classify } from '../shared/classify/index.js';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
-import { createCloudWatchLogsFake, FakeServiceError, type CloudWatchLogsFake } from './helpers/cloudwatch-logs-fake.js';
-import { startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
+import {
+  createCloudWatchLogsFake,
+  FakeServiceError,
+  type CloudWatchLogsFake,
+} from '../local-aws/cloudwatch-logs-fake.js';
+import { startS3Emulator, type S3Emulator } from '../local-aws/s3-emulator.js';
 import {
   bundleHandler,
   startLoopbackService,

@@ -22,7 +22,7 @@ import {
   type CloudWatchLogsFake,
   type CloudWatchLogsFakeOptions,
   type StoredLogEvent,
-} from './helpers/cloudwatch-logs-fake.js';
+} from '../local-aws/cloudwatch-logs-fake.js';
 import {
   SAMPLE_BUCKET as BUCKET,
   SAMPLE_LOGS as LOGS,
@@ -30,7 +30,7 @@ import {
   putSampleLogs,
   quietObservabilityFor,
 } from './helpers/handler-invocation.js';
-import { startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
+import { startS3Emulator, type S3Emulator } from '../local-aws/s3-emulator.js';
 
 export const GROUP = '/trailwatch/trailwatch/cloudtrail';
 export const STREAM = '123456789012_CloudTrail_us-east-1';

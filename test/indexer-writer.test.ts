@@ -14,7 +14,7 @@ import {
   FakeServiceError,
   type CloudWatchLogsFake,
   type CloudWatchLogsFakeOptions,
-} from './helpers/cloudwatch-logs-fake.js';
+} from '../local-aws/cloudwatch-logs-fake.js';
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 const DAY = 86_400_000;

@@ -9,7 +9,7 @@ import { objectsFromEvent } from '../functions/lib/triggers.js';
 import {
   startCloudWatchLogsFakeServer,
   type CloudWatchLogsFakeServer,
-} from '../scripts/local/cloudwatch-logs-fake-server.js';
+} from '../local-aws/cloudwatch-logs-fake-server.js';
 import {
   deliveryOrder,
   deliveryTime,
@@ -18,7 +18,7 @@ import {
   s3PutNotification,
   type BucketObject,
 } from '../scripts/local/local-aws.js';
-import { protocolText, startSnsFake, type SnsFake } from '../scripts/local/sns-fake.js';
+import { protocolText, startSnsFake, type SnsFake } from '../local-aws/sns-fake.js';
 import { parseArgs } from '../scripts/local-run.js';
 import { credentialsInEnvironment, parseInvokeArgs } from '../scripts/invoke.js';
 

@@ -1,3 +1,5 @@
+// Longer than 400 lines because: its parts share one build of the bundles and one run of the sample day (beforeAll,
+// tens of seconds); running it once for every part is what keeps the suite fast.
 // The CI check of issue 6: the local pipeline behind `npm start` (runLocalPipeline: the sample bucket in s3rver,
 // the bundled processor and indexer invoked with one S3 notification per object, SNS and CloudWatch Logs fakes)
 // publishes exactly the sample day's expected alerts (events/logs/README.md, "Alerts the day should raise"), skips
@@ -15,8 +17,10 @@ import { classify } from '../shared/classify/index.js';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
 import { LambdaProcess } from '../scripts/local/lambda-runner.js';
 import { sampleFiles } from '../scripts/local/local-aws.js';
-import { alertEmails, formatReport, indexedFields, ruleOf, summarize, writeOutDir } from '../scripts/local/report.js';
-import { protocolText } from '../scripts/local/sns-fake.js';
+import { formatReport } from '../scripts/local/report.js';
+import { alertEmails, indexedFields, ruleOf, summarize } from '../scripts/local/run-summary.js';
+import { writeOutDir } from '../scripts/local/out-dir.js';
+import { protocolText } from '../local-aws/sns-fake.js';
 import { runFailed, runLocalPipeline, type LocalRunResult } from '../scripts/local-run.js';
 import { buildLocalBundles } from './helpers/local-bundles.js';
 import { EXPECTED_ALERTS } from './helpers/sample-day.js';

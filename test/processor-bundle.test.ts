@@ -3,7 +3,7 @@
 // emulator; SNS is a loopback server answering PublishBatch in SNS's query protocol.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
+import { startS3Emulator, type S3Emulator } from '../local-aws/s3-emulator.js';
 import {
   bundleHandler,
   startLoopbackService,

@@ -33,8 +33,8 @@ import {
   sampleEvent,
   sampleLogKey as logKey,
 } from './helpers/handler-invocation.js';
-import { startLocalDynamoDb, type LocalDynamoDb } from './helpers/dynamodb-local.js';
-import { startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
+import { startLocalDynamoDb, type LocalDynamoDb } from '../local-aws/dynamodb-local.js';
+import { startS3Emulator, type S3Emulator } from '../local-aws/s3-emulator.js';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts';
 const EVENTS_TOPIC = 'arn:aws:sns:us-east-1:123456789012:trailwatch-alert-events';

@@ -36,7 +36,7 @@ import {
   sampleLogKey as logKey,
   sqsDeliveryWithFailingMessages,
 } from './helpers/handler-invocation.js';
-import { startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
+import { startS3Emulator, type S3Emulator } from '../local-aws/s3-emulator.js';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts';
 const EVENTS_TOPIC = 'arn:aws:sns:us-east-1:123456789012:trailwatch-alert-events';

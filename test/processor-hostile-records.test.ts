@@ -21,7 +21,7 @@ import type { createHandler as CreateHandler, ProcessorResult } from '../functio
 import type { DeliveryOutcome } from '../functions/processor/process-log.js';
 import { cloudTrailRecord } from './helpers/log-files.js';
 import { lambdaContext, quietObservabilityFor } from './helpers/handler-invocation.js';
-import { startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
+import { startS3Emulator, type S3Emulator } from '../local-aws/s3-emulator.js';
 
 const BUCKET = 'trailwatch-hostile';
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts';

@@ -26,7 +26,7 @@ import type { DeliveryOutcome } from '../functions/processor/process-log.js';
 import { publicKeyEntry } from '../shared/integrity/public-keys.js';
 import { PublicKeySet } from '../shared/integrity/signature.js';
 import { lambdaContext, quietObservabilityFor } from './helpers/handler-invocation.js';
-import { startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
+import { startS3Emulator, type S3Emulator } from '../local-aws/s3-emulator.js';
 import { buildSignedTrail, putTrail, testKeyPair, type SignedTrail } from './helpers/signed-trail.js';
 import { loadRecord } from './record-fixtures.js';
 

@@ -28,7 +28,7 @@ import {
   startLocalAws,
 } from '../scripts/local/local-aws.js';
 import { functionEnv, functionSettings, replayClock } from '../scripts/local/pipeline.js';
-import { alertEmails, ruleOf } from '../scripts/local/report.js';
+import { alertEmails, ruleOf } from '../scripts/local/run-summary.js';
 import { hasBatchFailures, runFailed, type LocalRunResult } from '../scripts/local/run-result.js';
 import { runLocalPipeline } from '../scripts/local-run.js';
 import { buildLambdaHost } from './helpers/local-bundles.js';

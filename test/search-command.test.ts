@@ -1,3 +1,5 @@
+// Longer than 400 lines because: its three parts (the requests, the command line, --db identities) share one fake
+// over the sample day's index events and its mocked client; to split with that fake moved to test/helpers/.
 // `trailwatch search` at the SDK command level: the real CloudWatchLogsClient, FilterLogEvents answered through
 // aws-sdk-client-mock by a fake over the sample day's index events (filter patterns evaluated by
 // test/helpers/filter-pattern-eval.ts, time range, newest-first pages of a few events, empty pages, nextToken).
@@ -17,19 +19,14 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../cli/trailwatch.js';
-import {
-  EARLIEST_START_TIME,
-  parseSearchArgs,
-  parseSince,
-  runSearch,
-  textLine,
-  type SearchOptions,
-} from '../cli/search-command.js';
-import { UsageError } from '../cli/find-log-files.js';
+import { EARLIEST_START_TIME, parseSearchArgs, parseSince, type SearchOptions } from '../cli/search-args.js';
+import { runSearch } from '../cli/search-command.js';
+import { textLine } from '../cli/search-output.js';
+import { UsageError } from '../cli/args.js';
 import { classify } from '../shared/classify/index.js';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
 import { logStreamName, toIndexEvent } from '../shared/index/index.js';
-import { FakeServiceError } from './helpers/cloudwatch-logs-fake.js';
+import { FakeServiceError } from '../local-aws/cloudwatch-logs-fake.js';
 import { matchesFilterPattern } from './helpers/filter-pattern-eval.js';
 
 const GROUP = '/trailwatch/trailwatch/cloudtrail';

@@ -6,10 +6,10 @@ import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classify } from '../shared/classify/index.js';
+import { FilterPatternError, TrailwatchError } from '../shared/errors.js';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
 import {
   buildSearch,
-  FilterPatternError,
   matchesTerms,
   MAX_FILTER_PATTERN_LENGTH,
   type SearchCriteria,
@@ -148,6 +148,18 @@ describe('filter patterns as strings', () => {
       /over the 1024 FilterLogEvents allows/,
     );
     expect(() => buildSearch({ events: ['a"b'] })).toThrow(FilterPatternError);
+  });
+
+  it('refuses with an error of the trailwatch hierarchy, code INVALID_SEARCH, that names the flag', () => {
+    let caught: unknown;
+    try {
+      buildSearch({ users: ['a\tb'] });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(TrailwatchError);
+    expect(caught).toMatchObject({ name: 'FilterPatternError', code: 'INVALID_SEARCH' });
+    expect((caught as Error).message).toMatch(/^--user /);
   });
 
   it('never writes a pattern over 1,024 characters or with more than 3 wildcard selectors, and quotes every value (property)', () => {

@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Evaluator, loadTemplate, ROOT, SCENARIOS, type JsonObject } from './helpers/template.js';
+import { loadTemplate, ROOT, type JsonObject } from './helpers/template.js';
+import { Evaluator, SCENARIOS } from './helpers/template-evaluator.js';
 
 const template = loadTemplate();
 const defaults = new Evaluator(template, SCENARIOS.defaults);

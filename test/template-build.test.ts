@@ -16,15 +16,8 @@ import { promisify } from 'node:util';
 import { build, type BuildOptions } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { samEsbuildOptions } from '../scripts/bundle-options.mjs';
-import {
-  Evaluator,
-  isObject,
-  loadTemplate,
-  ROOT,
-  SCENARIOS,
-  serverlessFunctions,
-  type JsonObject,
-} from './helpers/template.js';
+import { isObject, loadTemplate, ROOT, serverlessFunctions, type JsonObject } from './helpers/template.js';
+import { Evaluator, SCENARIOS } from './helpers/template-evaluator.js';
 
 const run = promisify(execFile);
 const template = loadTemplate();

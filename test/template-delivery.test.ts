@@ -19,17 +19,16 @@ import { BUILTIN_RULES } from '../shared/rules/builtin-rules.js';
 import { compilePattern } from '../shared/rules/pattern.js';
 import { loadRecord, recordFixtureNames } from './record-fixtures.js';
 import {
-  Evaluator,
-  importGraph,
   isObject,
   loadTemplate,
   ROOT,
-  SCENARIOS,
   serverlessFunctions,
   type FunctionInfo,
   type Json,
   type JsonObject,
 } from './helpers/template.js';
+import { Evaluator, SCENARIOS } from './helpers/template-evaluator.js';
+import { importGraph } from './helpers/import-graph.js';
 
 const template = loadTemplate();
 const functions = serverlessFunctions(template);
@@ -55,7 +54,8 @@ function s3Event(bucket: string, key: string, detailType = 'Object Created'): Js
 
 const ACCOUNT = '123456789012';
 const LOG = `${ACCOUNT}_CloudTrail_us-east-1_20261120T1513Z_txaXWHzL2pmFONLz.json.gz`;
-/** Keys a trail bucket holds (shared/README.md, CloudTrail facts), under `prefix`. */
+/** Keys a trail bucket holds, under `prefix`: logs, digests, Insights and AWS Config files beside each other
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/get-and-view-cloudtrail-log-files.html). */
 function keys(prefix: string) {
   return {
     log: `${prefix}AWSLogs/${ACCOUNT}/CloudTrail/us-east-1/2026/11/20/${LOG}`,

@@ -9,15 +9,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  Evaluator,
-  loadTemplate,
-  ROOT,
-  SCENARIOS,
-  serverlessFunctions,
-  type FunctionInfo,
-  type JsonObject,
-} from './helpers/template.js';
+import { loadTemplate, ROOT, serverlessFunctions, type FunctionInfo, type JsonObject } from './helpers/template.js';
+import { Evaluator, SCENARIOS } from './helpers/template-evaluator.js';
 
 const template = loadTemplate();
 const functions = serverlessFunctions(template);

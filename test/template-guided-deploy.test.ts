@@ -8,7 +8,8 @@
 // constructs that mean the same in JavaScript (classes, groups, quantifiers, lookaheads), tested as ^(?:pattern)$.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Evaluator, isObject, loadTemplate, SCENARIOS, type Json, type Parameter } from './helpers/template.js';
+import { isObject, loadTemplate, type Json, type Parameter } from './helpers/template.js';
+import { Evaluator, SCENARIOS } from './helpers/template-evaluator.js';
 
 const template = loadTemplate();
 const parameters = template.Parameters ?? {};

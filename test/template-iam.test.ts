@@ -12,17 +12,15 @@
 // no VpcConfig).
 import { describe, expect, it } from 'vitest';
 import {
-  Evaluator,
-  importGraph,
   isObject,
   loadTemplate,
-  SCENARIOS,
   serverlessFunctions,
   type FunctionInfo,
   type Json,
   type JsonObject,
-  type SdkImport,
 } from './helpers/template.js';
+import { Evaluator, SCENARIOS } from './helpers/template-evaluator.js';
+import { importGraph, type SdkImport } from './helpers/import-graph.js';
 
 const template = loadTemplate();
 const functions = serverlessFunctions(template);

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadIndexerConfig } from '../functions/indexer/config.js';
 import { loadProcessorConfig } from '../functions/processor/config.js';
-import { Evaluator, isObject, loadTemplate, ROOT, SCENARIOS } from './helpers/template.js';
+import { isObject, loadTemplate, ROOT } from './helpers/template.js';
+import { Evaluator, SCENARIOS } from './helpers/template-evaluator.js';
 
 const template = loadTemplate();
 const evaluator = new Evaluator(template, SCENARIOS.defaults);

@@ -4,7 +4,8 @@
 // what the stack creates, what its roles are allowed, and what CloudFormation lets through.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Evaluator, isObject, loadTemplate, type Json, type JsonObject } from './helpers/template.js';
+import { isObject, loadTemplate, type Json, type JsonObject } from './helpers/template.js';
+import { Evaluator } from './helpers/template-evaluator.js';
 
 const template = loadTemplate();
 const SECURITY_ACCOUNT = '999988887777';

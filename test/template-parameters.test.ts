@@ -3,10 +3,12 @@
 // are those CloudWatch Logs accepts.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MIN_SEVERITY, DEFAULT_STORM_THRESHOLD, loadProcessorConfig } from '../functions/processor/config.js';
+import { loadProcessorConfig } from '../functions/processor/config.js';
+import { DEFAULT_STORM_THRESHOLD } from '../shared/alerts/index.js';
 import { BUILTIN_RULES } from '../shared/rules/builtin-rules.js';
-import { SEVERITIES } from '../shared/rules/types.js';
-import { loadTemplate, SCENARIOS, type Parameter } from './helpers/template.js';
+import { DEFAULT_MIN_SEVERITY, SEVERITIES } from '../shared/rules/types.js';
+import { loadTemplate, type Parameter } from './helpers/template.js';
+import { SCENARIOS } from './helpers/template-evaluator.js';
 
 const template = loadTemplate();
 const parameters = template.Parameters ?? {};

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadProcessorConfig } from '../functions/processor/config.js';
 import { wildcardRegExp } from '../shared/rules/pattern.js';
-import { Evaluator, isObject, loadTemplate, PSEUDO_VALUES, SCENARIOS, type JsonObject } from './helpers/template.js';
+import { isObject, loadTemplate, type JsonObject } from './helpers/template.js';
+import { Evaluator, PSEUDO_VALUES, SCENARIOS } from './helpers/template-evaluator.js';
 
 const template = loadTemplate();
 const ofType = (type: string) => Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);

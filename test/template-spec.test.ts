@@ -19,10 +19,10 @@ import {
   intrinsicName,
   isObject,
   loadTemplate,
-  mergeGlobals,
   type Json,
   type JsonObject,
 } from './helpers/template.js';
+import { mergeGlobals } from './helpers/template-evaluator.js';
 
 const require = createRequire(import.meta.url);
 

@@ -5,16 +5,15 @@
 import { describe, expect, it } from 'vitest';
 import {
   collectReferences,
-  Evaluator,
   INTRINSIC_TAGS,
   isObject,
   loadTemplate,
   parseTemplate,
   PSEUDO_PARAMETERS,
-  SCENARIOS,
   type Json,
   type Reference,
 } from './helpers/template.js';
+import { Evaluator, SCENARIOS } from './helpers/template-evaluator.js';
 
 const template = loadTemplate();
 const parameters = Object.keys(template.Parameters ?? {});

@@ -17,7 +17,7 @@ import { main } from '../cli/trailwatch.js';
 import { parseVerifyArgs, runVerify } from '../cli/verify-command.js';
 import { publicKeysJson } from '../scripts/digest-signer.js';
 import { generateKeyPairSync } from 'node:crypto';
-import { startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';
+import { startS3Emulator, type S3Emulator } from '../local-aws/s3-emulator.js';
 import { METADATA_SIDECAR, SAMPLE_BUCKET, sampleFiles } from '../scripts/local/local-aws.js';
 import { buildSignedTrail, logJson, logKey, putTrail, type SignedTrail } from './helpers/signed-trail.js';
 

@@ -7,6 +7,7 @@
 // Config/ (AWS Config history and snapshots). "YYYYMMDDTHHmmZ [is] when the log file was delivered ... A log file
 // delivered at a specific time can contain records written at any point before that time"
 // (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-examples.html).
+import { LOG_FILE_DELIVERY_TIME } from '../../shared/cloudtrail.js';
 import type { TimeWindow } from '../time-window.js';
 
 /** Why a file is not read, from its name alone; undefined when it may be a CloudTrail log. */
@@ -27,7 +28,7 @@ export function foreignByName(key: string): string | undefined {
 
 /** The delivery time in a CloudTrail log file's name (ms since the epoch), or undefined. */
 export function deliveryTime(key: string): number | undefined {
-  const match = /_CloudTrail_[a-z0-9-]+_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_/.exec(key);
+  const match = LOG_FILE_DELIVERY_TIME.exec(key);
   if (!match) return undefined;
   const [, y, mo, d, h, mi] = match.map(Number) as [number, number, number, number, number, number];
   return Date.UTC(y, mo - 1, d, h, mi);

@@ -4,7 +4,7 @@ import { thousands } from '../output.js';
 import { SEVERITIES, type Severity } from '../../shared/rules/types.js';
 import { principalLabel } from '../../shared/alerts/caller-name.js';
 import { stackedBarChart } from './chart.js';
-import { html, trusted, type SafeHtml } from './html.js';
+import { html, trusted } from './html.js';
 import type { ReportData } from './report-data.js';
 
 export interface ReportMeta {
@@ -162,5 +162,3 @@ ${alert.details.length ? html`<ul>${alert.details.map((d) => html`<li>${d}</li>`
 `;
   return page.text;
 }
-
-export type { SafeHtml };

@@ -28,6 +28,7 @@ import {
 } from '../../shared/index/index.js';
 import type { ReadStats } from '../../shared/reader/types.js';
 import { scanLog } from '../../shared/scan/scan-log.js';
+import { MALFORMED_REPORTED_PER_FILE as MALFORMED_LOGGED_PER_FILE } from '../../shared/scan/unreadable-record.js';
 import { classifyCloudTrailKey } from '../lib/cloudtrail-key.js';
 import { forEachLogFile, type DeliveryOutcome as LogFilesOutcome } from '../lib/each-log-file.js';
 import { reportFileRead, type Observability } from '../lib/observability.js';
@@ -93,8 +94,6 @@ export const DEFAULT_MAX_IN_FLIGHT = 4;
 export const VERIFY_BEFORE_WRITE_BYTES = 64 << 20;
 /** eventIDs logged per rejection reason per file (all are counted). */
 const REJECTED_IDS_LOGGED = 50;
-/** Malformed records of one file that get a log line of their own (all are counted). */
-const MALFORMED_LOGGED_PER_FILE = 5;
 
 export interface FileOutcome {
   bucket: string;

@@ -1,6 +1,7 @@
 // The processor's environment, read and checked once at cold start (see functions/processor/README.md).
 import { severityRank, type Ruleset } from '../../shared/rules/engine.js';
-import type { Severity } from '../../shared/rules/types.js';
+import { DEFAULT_MIN_SEVERITY, type Severity } from '../../shared/rules/types.js';
+import { DEFAULT_STORM_THRESHOLD } from '../../shared/alerts/index.js';
 import type { TrailwatchResources } from '../../shared/rules/builtin/self-protection.js';
 import {
   EnvReader,
@@ -15,10 +16,6 @@ import {
 } from '../lib/config.js';
 import { compileRulesFromEnv, readRuleOptions, type RulesLoadOptions } from '../lib/rules-config.js';
 import { readTrailwatchResources } from './self-resources.js';
-
-/** As `trailwatch scan`: info-level rules stay quiet unless asked for. */
-export const DEFAULT_MIN_SEVERITY: Severity = 'low';
-export const DEFAULT_STORM_THRESHOLD = 20;
 
 export interface ProcessorConfig {
   /** ALERT_TOPIC_ARN: people's topic, messages with MessageStructure json (email text + JSON default). */

@@ -9,6 +9,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AlertCollector } from '../../shared/alerts/storm.js';
 import type { ReadStats } from '../../shared/reader/types.js';
 import { scanLog } from '../../shared/scan/scan-log.js';
+import { MALFORMED_REPORTED_PER_FILE as MALFORMED_LOGGED_PER_FILE } from '../../shared/scan/unreadable-record.js';
 import { forEachLogFile, type DeliveryOutcome as LogFilesOutcome } from '../lib/each-log-file.js';
 import { reportFileRead, type Observability } from '../lib/observability.js';
 import { readObject } from '../lib/s3-object.js';
@@ -38,9 +39,6 @@ export interface ProcessorContext {
 }
 
 export { ProcessorMetrics } from './deliver-alerts.js';
-
-/** How many malformed records of one file get a log line of their own (all are counted). */
-const MALFORMED_LOGGED_PER_FILE = 5;
 
 export interface FileOutcome {
   bucket: string;

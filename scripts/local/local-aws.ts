@@ -1,5 +1,5 @@
 // The AWS a local run talks to, all on loopback: S3 is s3rver (a real S3 API, in-process, temporary folder), SNS and
-// CloudWatch Logs are the fakes of this folder. Also: the sample bucket's contents, the S3 event notifications S3
+// CloudWatch Logs are the fakes of local-aws/. Also: the sample bucket's contents, the S3 event notifications S3
 // would send for them, and the environment a bundled handler gets so that its unmodified SDK clients reach these
 // endpoints (the SDK's own AWS_ENDPOINT_URL_<SERVICE> variables: S3, SNS, CLOUDWATCH_LOGS).
 import { createHash } from 'node:crypto';
@@ -7,9 +7,12 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { EMULATOR_CREDENTIALS, startS3Emulator, type S3Emulator } from '../../test/helpers/s3-emulator.js';
-import { startCloudWatchLogsFakeServer, type CloudWatchLogsFakeServer } from './cloudwatch-logs-fake-server.js';
-import { startSnsFake, type SnsFake } from './sns-fake.js';
+import { EMULATOR_CREDENTIALS, startS3Emulator, type S3Emulator } from '../../local-aws/s3-emulator.js';
+import {
+  startCloudWatchLogsFakeServer,
+  type CloudWatchLogsFakeServer,
+} from '../../local-aws/cloudwatch-logs-fake-server.js';
+import { startSnsFake, type SnsFake } from '../../local-aws/sns-fake.js';
 
 export type FunctionName = 'processor' | 'indexer';
 export const FUNCTION_NAMES: readonly FunctionName[] = ['processor', 'indexer'];
@@ -201,7 +204,8 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
         AWS_ENDPOINT_URL_SNS: sns.endpoint,
         AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: logs.endpoint,
         // s3rver serves buckets by path, and stores the SDK's chunked checksum framing inside objects unless
-        // checksums are only sent when required (see /work/shared/README.md).
+        // checksums are only sent when required (the SDK's AWS_REQUEST_CHECKSUM_CALCULATION and
+        // AWS_RESPONSE_CHECKSUM_VALIDATION settings).
         S3_FORCE_PATH_STYLE: 'true',
         AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
         AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',

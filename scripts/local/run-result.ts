@@ -3,7 +3,7 @@
 import type { BucketObject, FunctionName } from './local-aws.js';
 import type { SerializedError } from './lambda-protocol.js';
 import type { InvocationOutcome, LogLine } from './lambda-runner.js';
-import type { SnsPublishedMessage, SnsRequestRecord } from './sns-fake.js';
+import type { SnsPublishedMessage, SnsRequestRecord } from '../../local-aws/sns-fake.js';
 import { FUNCTION_NAMES } from './local-aws.js';
 
 export interface InvocationRecord {

@@ -12,7 +12,7 @@
 // the batch closes and a new one starts with it. A CloudTrail file covers minutes, so it uses one window;
 // delayed records up to 12 h older or newer than the first one still share it.
 //
-// How full the batches are (proved in shared/index/batch-bounds.ts, checked by test/index-batcher.property.test.ts):
+// How full the batches are (proved in test/helpers/batch-bounds.ts, checked by test/index-batcher.property.test.ts):
 // a batch closes only when it holds maxBatchEvents events or the next event would take it over maxBatchBytes,
 // so apart from the last batch of each window every batch is full to within one event.
 //

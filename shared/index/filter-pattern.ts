@@ -18,6 +18,7 @@
 //     alone, the terms themselves are the pattern.
 //   - FilterLogEvents' filterPattern is at most 1,024 characters (API model: FilterPattern max 1024).
 import { CATEGORY_EVENT_SOURCES } from '../classify/categories.js';
+import { FilterPatternError } from '../errors.js';
 
 /** `--source`: rds, the Data API (both sources), or CloudTrail itself. */
 export type SearchSource = 'rds' | 'rdsdata' | 'cloudtrail';
@@ -54,11 +55,6 @@ export interface SearchPlan {
 export const MAX_FILTER_PATTERN_LENGTH = 1024;
 /** Wildcard selectors a compound filter pattern may hold. */
 export const MAX_WILDCARD_SELECTORS = 3;
-
-/** A flag value the filter pattern syntax cannot express, or a pattern over CloudWatch's limits. */
-export class FilterPatternError extends Error {
-  override name = 'FilterPatternError';
-}
 
 export function buildSearch(criteria: SearchCriteria): SearchPlan {
   const dbs = values('--db', criteria.dbs);

@@ -19,7 +19,6 @@ export {
   type BatcherStats,
   type LogBatch,
 } from './batcher.js';
-export { CallBounds, minimumCalls, guaranteedMaxCalls, maxWindows, type SizedEvent } from './batch-bounds.js';
 export { classifyEventAge, type EventAge, type RejectionReason } from './age.js';
 export { rejectedEvents, type RejectedEvent } from './rejected.js';
 export { putLogEventsBody } from './request-body.js';

@@ -13,7 +13,8 @@ import { once } from 'node:events';
 import { createInflateRaw, crc32 } from 'node:zlib';
 import { LogFileError } from '../errors.js';
 
-/** Measured fastest on Node 22: 2.3x the default 16 KiB, and ahead of 1 MiB (see the shared README). */
+/** Measured fastest on Node 22: 2.3x the default 16 KiB, and ahead of 1 MiB (~470 MB/s streaming inflate, against
+ * ~210 and ~390 MB/s). */
 const INFLATE_CHUNK_SIZE = 256 * 1024;
 const TRAILER_SIZE = 8;
 /** A header longer than this (a file name or comment that never ends) is not a CloudTrail log's. */

@@ -2,6 +2,9 @@ import type { JsonValue } from '../cloudtrail.js';
 
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
+/** The least severe alert raised unless asked otherwise (`trailwatch scan --min-severity`, the processor's
+ * MIN_SEVERITY): info-level rules stay quiet. */
+export const DEFAULT_MIN_SEVERITY: Severity = 'low';
 
 /**
  * An Amazon EventBridge event pattern, applied to the CloudTrail record itself (not to an EventBridge

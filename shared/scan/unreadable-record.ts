@@ -13,8 +13,12 @@
 //   eventID      a UUID derived from the file and the record's place, so a retried file raises the same alert
 //   requestParameters {file, recordIndex, offset, reason}; additionalEventData.trailwatchDetails: the alert's details
 import { uuidFrom } from '../derived-id.js';
-import type { CloudTrailRecord } from '../cloudtrail.js';
+import { LOG_FILE_DELIVERY_TIME, type CloudTrailRecord } from '../cloudtrail.js';
 import type { MalformedRecord } from '../reader/types.js';
+
+/** Malformed records of one file reported one by one (a log line in Lambda, a stderr line from `trailwatch scan`);
+ * all are counted. A file of thousands of broken records stays readable. */
+export const MALFORMED_REPORTED_PER_FILE = 5;
 
 export const READER_EVENT_SOURCE = 'trailwatch.reader';
 export const RECORD_TOO_LARGE_EVENT = 'RecordTooLarge';
@@ -26,7 +30,7 @@ export function isUnclassifiable(item: MalformedRecord): boolean {
 
 /** The delivery time CloudTrail writes into a log file's name, as an ISO time, or "" when the name has none. */
 export function deliveryTime(file: string): string {
-  const match = /_CloudTrail_[a-z0-9-]+_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_/.exec(file);
+  const match = LOG_FILE_DELIVERY_TIME.exec(file);
   if (!match) return '';
   const [, year, month, day, hour, minute] = match;
   return `${year}-${month}-${day}T${hour}:${minute}:00Z`;

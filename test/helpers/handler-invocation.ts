@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { Context } from 'aws-lambda';
 import { vi } from 'vitest';
 import { createObservability, type Observability } from '../../functions/lib/observability.js';
-import type { S3Emulator } from './s3-emulator.js';
+import type { S3Emulator } from '../../local-aws/s3-emulator.js';
 import { lambdaContext as sharedLambdaContext } from '../../scripts/local/lambda-context.js';
 
 /** The bucket the sample events name. */

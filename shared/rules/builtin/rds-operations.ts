@@ -91,7 +91,8 @@ const ANY_ADDRESS = ['0.0.0.0/0', '::/0'];
 
 /**
  * RDS writes whose request parameters a built-in rule inspects, grouped by what cannot be checked when CloudTrail
- * omitted them (`"requestParameters": {"reason": "requestParameters too large", "omitted": true}`, ../shared/README.md).
+ * omitted them (`"requestParameters": {"reason": "requestParameters too large", "omitted": true}`; "If a field is truncated,
+ * omitted is present with a value of true": https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html).
  * One "unreadable" rule per group, so the alert says exactly what went unchecked for that call.
  * test/rules-indeterminate.test.ts checks these lists against every built-in rule.
  */

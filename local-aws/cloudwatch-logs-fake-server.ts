@@ -4,7 +4,7 @@
 // `{"__type": "<Code>", "message": "..."}` with a 4xx/5xx status), so the bundled indexer talks to it with an
 // unmodified SDK client (AWS_ENDPOINT_URL_CLOUDWATCH_LOGS).
 //
-// The service's behaviour and limits are the test suite's limit-enforcing fake (test/helpers/cloudwatch-logs-fake.ts):
+// The service's behaviour and limits are the test suite's limit-enforcing fake (cloudwatch-logs-fake.ts):
 // batch size and count, chronological order, 24-hour span, event size, names; events too old / too new / past the
 // group's retention rejected in rejectedLogEventsInfo; missing group or stream -> ResourceNotFoundException;
 // existing stream -> ResourceAlreadyExistsException. A call that breaks a limit is answered as the service answers
@@ -19,7 +19,7 @@ import {
   type CloudWatchLogsFake,
   type CreateLogStreamRequestLike,
   type PutLogEventsRequestLike,
-} from '../../test/helpers/cloudwatch-logs-fake.js';
+} from './cloudwatch-logs-fake.js';
 
 const TARGET_PREFIX = 'Logs_20140328.';
 const JSON_1_1 = 'application/x-amz-json-1.1';

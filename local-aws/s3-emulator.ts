@@ -1,6 +1,8 @@
 // A real S3 API on loopback for tests: s3rver (in-process, port 0, its own temp folder) and S3 clients set up
-// the way it needs (see the shared README): path-style addressing, its fixed credentials, and checksums only
+// the way it needs: path-style addressing, its fixed credentials, and checksums only
 // when required (otherwise the SDK's chunked upload framing ends up inside the stored object).
+// Limits: those s3rver implements (signatures checked with its fixed keys, S3's XML errors such as NoSuchKey);
+// nothing is added here. startCuttingProxy, below, cuts bodies short on purpose.
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { createRequire } from 'node:module';

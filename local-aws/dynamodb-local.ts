@@ -2,6 +2,8 @@
 // given, so its memory-level store; classic-level's prebuilt addon is loaded by `level` but opens nothing), with the
 // real @aws-sdk/client-dynamodb against it.
 // Tables are created as template.yaml's AlertDedupeTable is: one string partition key `pk`, on demand.
+// Limits: those dynalite implements (it aims at DynamoDB's own validation and error messages); nothing is added
+// here. It does not implement UpdateTimeToLive (see createDedupeTable).
 import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,

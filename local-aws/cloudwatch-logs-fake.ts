@@ -1,7 +1,10 @@
 // A fake of CloudWatch Logs' PutLogEvents and CreateLogStream that enforces every documented limit of a
-// PutLogEvents call and fails the test on any violation. Limits come from the API reference (see
-// shared/index/limits.ts for the quotes and links); the checks here are written out again on purpose instead
-// of calling the code under test.
+// PutLogEvents call and fails the test on any violation
+// (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html): at most 1,048,576
+// bytes a batch (UTF-8 messages + 26 bytes per event), 10,000 events, events in chronological order spanning at most
+// 24 hours, each a non-empty message of at most 1 MB with an integer timestamp; group names of 1-512 characters of
+// [.-_/#A-Za-z0-9], stream names of 1-512 characters without ':' or '*'. shared/index/limits.ts quotes the reference;
+// the checks here are written out again on purpose instead of calling the code under test.
 //
 // A call that breaks a limit (the real service would answer InvalidParameterException, or fail the whole
 // call) throws CloudWatchLogsLimitViolation and is recorded in `violations`: code that catches SDK errors
@@ -16,7 +19,7 @@
 //   cwl.on(PutLogEventsCommand).callsFake(fake.putLogEvents);
 //   cwl.on(CreateLogStreamCommand).callsFake(fake.createLogStream);
 //   afterEach(() => fake.assertNoViolations());
-import type { BatchLimits } from '../../shared/index/limits.js';
+import type { BatchLimits } from '../shared/index/limits.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

@@ -1,5 +1,5 @@
 // A loopback proxy that records every request it forwards (method and URL), to prove which S3 calls a client
-// made: which keys were listed and which objects were downloaded.
+// made: which keys were listed and which objects were downloaded. Limits: none of its own; S3's are s3rver's.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 

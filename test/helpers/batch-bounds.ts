@@ -26,7 +26,7 @@
 // 79 bytes), rarely big, and a file spans minutes (W = 1). Then S / B >= n / C and
 //   calls <= ceil(1.05 * max(S / B, n / C)) = ceil(1.05 * L): within 1.05x of the minimum.
 // Each early close (eviction, memory close) adds at most one more batch. Over several streams, the bounds add up.
-import { PUT_LOG_EVENTS_LIMITS, type BatchLimits } from './limits.js';
+import { PUT_LOG_EVENTS_LIMITS, type BatchLimits } from '../../shared/index/limits.js';
 
 export interface SizedEvent {
   timestamp: number;

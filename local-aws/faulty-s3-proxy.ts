@@ -1,6 +1,7 @@
 // A loopback proxy in front of the S3 emulator that breaks GetObject bodies the way a network can: it stalls
 // (headers and the first bytes sent, then nothing, the connection left open) or corrupts (one byte flipped on the
 // way, every header, ETag included, passed through). Other requests, and GetObject errors, pass unchanged.
+// Limits: none of its own; S3's are s3rver's, behind it.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
