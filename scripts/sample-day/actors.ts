@@ -3,7 +3,7 @@ import type { UserIdentity } from '../../shared/cloudtrail.js';
 import { assumedRole, awsService, consoleSession, iamUser, rootUser } from '../cloudtrail-synth/identity.js';
 import * as ua from '../cloudtrail-synth/user-agents.js';
 import type { Actor } from './call.js';
-import { ACCOUNT, HOME, iso } from './day.js';
+import { SAMPLE_ACCOUNT, HOME, iso } from './day.js';
 
 /** An IAM role session of the sample account; `since` is when the session started ('HH:MM:SS'). */
 export function roleSession(
@@ -15,7 +15,7 @@ export function roleSession(
   options: { mfa?: boolean; ec2?: boolean; path?: string; invokedBy?: string } = {},
 ): UserIdentity {
   return assumedRole({
-    account: ACCOUNT,
+    account: SAMPLE_ACCOUNT,
     role,
     roleId,
     session,
@@ -48,23 +48,23 @@ const JOHNDOE_KEY = 'AKIAI44QH8DHBEXAMPLE';
 const JOHNDOE_SINCE = '08:41:07';
 export const johndoeConsole = consoleActor(
   {
-    ...iamUser(ACCOUNT, 'johndoe', JOHNDOE_ID, 'ASIAQ3EGRNTY5JD0CNSL'),
+    ...iamUser(SAMPLE_ACCOUNT, 'johndoe', JOHNDOE_ID, 'ASIAQ3EGRNTY5JD0CNSL'),
     sessionContext: consoleSession(iso(JOHNDOE_SINCE), true),
   },
   '203.0.113.25',
 );
 /** johndoe's access key, configured with `aws configure` on the Amazon Linux EC2 instance (public IP 198.51.100.23). */
 export const johndoeEc2 = (command: string): Actor =>
-  cliActor(iamUser(ACCOUNT, 'johndoe', JOHNDOE_ID, JOHNDOE_KEY), '198.51.100.23', command, 'al2023');
+  cliActor(iamUser(SAMPLE_ACCOUNT, 'johndoe', JOHNDOE_ID, JOHNDOE_KEY), '198.51.100.23', command, 'al2023');
 /** The same key from johndoe's laptop, as in the Data API document's ExecuteStatement example. */
 export const johndoeLaptop = (command: string): Actor =>
-  cliActor(iamUser(ACCOUNT, 'johndoe', JOHNDOE_ID, JOHNDOE_KEY), '192.0.2.10', command, 'windows');
+  cliActor(iamUser(SAMPLE_ACCOUNT, 'johndoe', JOHNDOE_ID, JOHNDOE_KEY), '192.0.2.10', command, 'windows');
 
 export const MARIA_ID = 'AIDA5LQ2WZ6TEXAMPLE7';
 export const MARIA_SINCE = '12:03:44';
 export const mariaConsole = consoleActor(
   {
-    ...iamUser(ACCOUNT, 'maria.garcia', MARIA_ID, 'ASIA5LQ2WZ6TMG4CNSL1'),
+    ...iamUser(SAMPLE_ACCOUNT, 'maria.garcia', MARIA_ID, 'ASIA5LQ2WZ6TMG4CNSL1'),
     sessionContext: consoleSession(iso(MARIA_SINCE), false),
   },
   '203.0.113.57',
@@ -74,7 +74,7 @@ export const DBADMIN_ROLE_ID = 'AROA6DBADMNROLEXMPL7';
 const CI_USER_ID = 'AIDA6CIDEPLOYEREXMPL';
 const CI_KEY = 'AKIA6CIDEPLOYEXAMPLE';
 export const ciDeployer = (command: string): Actor =>
-  cliActor(iamUser(ACCOUNT, 'ci-deployer', CI_USER_ID, CI_KEY), '198.51.100.177', command, 'macos');
+  cliActor(iamUser(SAMPLE_ACCOUNT, 'ci-deployer', CI_USER_ID, CI_KEY), '198.51.100.177', command, 'macos');
 /** The DBAdminRole session ops-maintenance that ci-deployer starts at `since` with access key `key`. */
 export const dbAdmin = (since: string, key: string, command: string): Actor =>
   cliActor(
@@ -86,7 +86,7 @@ export const dbAdmin = (since: string, key: string, command: string): Actor =>
 
 export const ROOT_SINCE = '17:15:31';
 export const rootConsole = consoleActor(
-  rootUser(ACCOUNT, 'ASIAR00TC0NS0LE7EXMP', consoleSession(iso(ROOT_SINCE), true)),
+  rootUser(SAMPLE_ACCOUNT, 'ASIAR00TC0NS0LE7EXMP', consoleSession(iso(ROOT_SINCE), true)),
   '203.0.113.80',
 );
 

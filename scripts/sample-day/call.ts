@@ -2,7 +2,7 @@
 import type { CloudTrailRecord, CloudTrailResource, JsonObject, UserIdentity } from '../../shared/cloudtrail.js';
 import { uuidFor } from '../cloudtrail-synth/labelled.js';
 import { cloudTrailRecord, endpointHost, tlsDetails } from '../cloudtrail-synth/record.js';
-import { ACCOUNT, HOME, iso } from './day.js';
+import { SAMPLE_ACCOUNT, HOME, iso } from './day.js';
 
 /** Who calls, from where, with what. */
 export interface Actor {
@@ -75,7 +75,7 @@ export function toRecord(call: Call, seq: number): CloudTrailRecord {
     resources: call.resources,
     eventType: call.eventType ?? 'AwsApiCall',
     managementEvent: call.data !== true,
-    recipientAccountId: ACCOUNT,
+    recipientAccountId: SAMPLE_ACCOUNT,
     vpcEndpointId: call.vpcEndpointId,
     eventCategory: call.data === true ? 'Data' : 'Management',
     tlsDetails:

@@ -3,10 +3,10 @@ import type { JsonObject } from '../../shared/cloudtrail.js';
 import { HEX } from '../cloudtrail-synth/alphabets.js';
 import { charsFor } from '../cloudtrail-synth/labelled.js';
 import { dbInstance, dbSubnetGroup, rdsArn } from '../cloudtrail-synth/rds.js';
-import { ACCOUNT, awsDate, HOME, WEST } from './day.js';
+import { SAMPLE_ACCOUNT, awsDate, HOME, WEST } from './day.js';
 
-export const KMS_KEY = `arn:aws:kms:${HOME}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-export const KMS_KEY_WEST = `arn:aws:kms:${WEST}:${ACCOUNT}:key/0987dcba-09fe-87dc-65ba-ab0987654321`;
+export const KMS_KEY = `arn:aws:kms:${HOME}:${SAMPLE_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+export const KMS_KEY_WEST = `arn:aws:kms:${WEST}:${SAMPLE_ACCOUNT}:key/0987dcba-09fe-87dc-65ba-ab0987654321`;
 export const VPC = 'vpc-0b5e3f2a1c9d84e76';
 const SUBNET_GROUP = dbSubnetGroup(
   `default-${VPC}`,
@@ -55,7 +55,7 @@ export function dbResponse(
   return dbInstance(
     {
       id: db.id,
-      arn: rdsArn(HOME, ACCOUNT, 'db', db.id),
+      arn: rdsArn(HOME, SAMPLE_ACCOUNT, 'db', db.id),
       dbClass: db.dbClass,
       engine: db.engine,
       status,
@@ -122,7 +122,7 @@ export function snapshotResponse(snapshot: string, db: DbInstance, at: string): 
     percentProgress: 0,
     storageType: db.storageType,
     encrypted: db.encrypted,
-    dBSnapshotArn: rdsArn(HOME, ACCOUNT, 'snapshot', snapshot),
+    dBSnapshotArn: rdsArn(HOME, SAMPLE_ACCOUNT, 'snapshot', snapshot),
     iAMDatabaseAuthenticationEnabled: false,
     processorFeatures: [],
     dbiResourceId: db.resourceId,

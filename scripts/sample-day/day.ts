@@ -5,7 +5,6 @@ export const SAMPLE_ACCOUNT = '123456789012';
 export const SAMPLE_DATE = '2026-11-20';
 export const SAMPLE_TRAIL = 'RDS-CloudTrail';
 export const SAMPLE_BUCKET = 'rds.s3';
-export const ACCOUNT = SAMPLE_ACCOUNT;
 export const HOME = 'us-east-1';
 export const WEST = 'us-west-2';
 /** The account mysqldb-audit-snap is shared with. */

@@ -2,7 +2,7 @@
 import { charsFor } from '../cloudtrail-synth/labelled.js';
 import { deliveryStamp, logFileKey } from '../cloudtrail-synth/log-file.js';
 import type { Call } from './call.js';
-import { ACCOUNT, HOME, SAMPLE_DATE, toSeconds, WEST } from './day.js';
+import { SAMPLE_ACCOUNT, HOME, SAMPLE_DATE, toSeconds, WEST } from './day.js';
 
 export interface Delivery {
   id: string;
@@ -34,7 +34,13 @@ export const DELIVERIES: readonly Delivery[] = [
 export function logKey(delivery: Delivery): string {
   const stamp = deliveryStamp(SAMPLE_DATE, delivery.deliver);
   const unique = charsFor(`file:${delivery.region}:${stamp}`, 16);
-  return logFileKey({ account: ACCOUNT, region: delivery.region, date: SAMPLE_DATE, time: delivery.deliver, unique });
+  return logFileKey({
+    account: SAMPLE_ACCOUNT,
+    region: delivery.region,
+    date: SAMPLE_DATE,
+    time: delivery.deliver,
+    unique,
+  });
 }
 
 export function deliveryFor(call: Call): Delivery {

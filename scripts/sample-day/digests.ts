@@ -10,7 +10,7 @@ import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import { digestKey, publicKeysJson, type SignedDigest, signDigest } from '../digest-signer.js';
 import { SAMPLE_SIGNING_KEY_PEM } from '../sample-signing-key.js';
 import type { BuiltFile } from './build.js';
-import { ACCOUNT, fromSeconds, HOME, iso, SAMPLE_TRAIL, toSeconds, WEST } from './day.js';
+import { SAMPLE_ACCOUNT, fromSeconds, HOME, iso, SAMPLE_TRAIL, toSeconds, WEST } from './day.js';
 
 /** The bucket `npm start` (scripts/local/local-aws.ts SAMPLE_BUCKET) uploads the day to. */
 export const DIGEST_BUCKET = 'trailwatch-sample-trail';
@@ -49,12 +49,12 @@ export function buildDigests(files: BuiltFile[]): SignedDigest[] {
           newestEventTime: t[t.length - 1] ?? null,
         };
       });
-      const key = digestKey({ account: ACCOUNT, region, trail: SAMPLE_TRAIL, homeRegion: HOME, end: endIso });
+      const key = digestKey({ account: SAMPLE_ACCOUNT, region, trail: SAMPLE_TRAIL, homeRegion: HOME, end: endIso });
       previous = signDigest(
         {
           bucket: DIGEST_BUCKET,
           key,
-          account: ACCOUNT,
+          account: SAMPLE_ACCOUNT,
           start: iso(fromSeconds(end - 3600)),
           end: endIso,
           fingerprint,

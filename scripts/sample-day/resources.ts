@@ -2,20 +2,20 @@
 import type { JsonObject } from '../../shared/cloudtrail.js';
 import { trailArn, trailDescription } from '../cloudtrail-synth/cloudtrail-api.js';
 import { rdsArn } from '../cloudtrail-synth/rds.js';
-import { ACCOUNT, HOME, SAMPLE_BUCKET, SAMPLE_TRAIL, WEST } from './day.js';
+import { SAMPLE_ACCOUNT, HOME, SAMPLE_BUCKET, SAMPLE_TRAIL, WEST } from './day.js';
 
-export const TRAIL_ARN = trailArn(HOME, ACCOUNT, SAMPLE_TRAIL);
-export const TOPIC_ARN = `arn:aws:sns:${HOME}:${ACCOUNT}:RDSCloudTrail`;
+export const TRAIL_ARN = trailArn(HOME, SAMPLE_ACCOUNT, SAMPLE_TRAIL);
+export const TOPIC_ARN = `arn:aws:sns:${HOME}:${SAMPLE_ACCOUNT}:RDSCloudTrail`;
 /** Aurora Serverless v1: its Data API calls are management events of rdsdata.amazonaws.com. */
-export const CLUSTER_V1 = rdsArn(HOME, ACCOUNT, 'cluster', 'my-database-1');
+export const CLUSTER_V1 = rdsArn(HOME, SAMPLE_ACCOUNT, 'cluster', 'my-database-1');
 /** Aurora Serverless v2, one per region: Data API data events of rdsdataapi.amazonaws.com. */
-export const CLUSTER_V2 = rdsArn(HOME, ACCOUNT, 'cluster', 'reports-aurora-v2');
-export const CLUSTER_WEST = rdsArn(WEST, ACCOUNT, 'cluster', 'metrics-aurora-v2');
-export const DATA_API_SECRET = `arn:aws:secretsmanager:${HOME}:${ACCOUNT}:secret:dataapisecret-ABC123`;
-export const REPORTS_SECRET = `arn:aws:secretsmanager:${HOME}:${ACCOUNT}:secret:rds!cluster-7c1f0d52-reports-Qx81Zp`;
-export const WEST_SECRET = `arn:aws:secretsmanager:${WEST}:${ACCOUNT}:secret:rds!cluster-3b9e44aa-metrics-Lm02Tr`;
-export const APP_BUCKET = `app-data-${ACCOUNT}`;
-export const WEST_BUCKET = `app-backups-${ACCOUNT}-usw2`;
+export const CLUSTER_V2 = rdsArn(HOME, SAMPLE_ACCOUNT, 'cluster', 'reports-aurora-v2');
+export const CLUSTER_WEST = rdsArn(WEST, SAMPLE_ACCOUNT, 'cluster', 'metrics-aurora-v2');
+export const DATA_API_SECRET = `arn:aws:secretsmanager:${HOME}:${SAMPLE_ACCOUNT}:secret:dataapisecret-ABC123`;
+export const REPORTS_SECRET = `arn:aws:secretsmanager:${HOME}:${SAMPLE_ACCOUNT}:secret:rds!cluster-7c1f0d52-reports-Qx81Zp`;
+export const WEST_SECRET = `arn:aws:secretsmanager:${WEST}:${SAMPLE_ACCOUNT}:secret:rds!cluster-3b9e44aa-metrics-Lm02Tr`;
+export const APP_BUCKET = `app-data-${SAMPLE_ACCOUNT}`;
+export const WEST_BUCKET = `app-backups-${SAMPLE_ACCOUNT}-usw2`;
 
 /** RDS-CloudTrail as UpdateTrail returns it, with `extra` settings. */
 export function trailResponse(extra: JsonObject): JsonObject {

@@ -3,7 +3,7 @@
 import { resource } from '../cloudtrail-synth/record.js';
 import { awsServiceActor, johndoeConsole, MARIA_ID, MARIA_SINCE, roleSession } from './actors.js';
 import type { Actor, Call } from './call.js';
-import { ACCOUNT, awsDate, HOME, WEST } from './day.js';
+import { SAMPLE_ACCOUNT, awsDate, HOME, WEST } from './day.js';
 import { KMS_KEY } from './databases.js';
 import { TOPIC_ARN, TRAIL_ARN } from './resources.js';
 import { CONSOLE_HOME, consoleLoginDetails } from '../cloudtrail-synth/other-apis.js';
@@ -93,7 +93,7 @@ export const BESIDE_THE_STORY: readonly Call[] = [
         path: '/',
         roleName: 'CloudTrail_CloudWatchLogs_Role',
         roleId: 'AROA6CTCWLROLEEXAMPL',
-        arn: `arn:aws:iam::${ACCOUNT}:role/CloudTrail_CloudWatchLogs_Role`,
+        arn: `arn:aws:iam::${SAMPLE_ACCOUNT}:role/CloudTrail_CloudWatchLogs_Role`,
         createDate: awsDate('09:10:22'),
         assumeRolePolicyDocument:
           '%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22Service%22%3A%22cloudtrail.amazonaws.com%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D',
@@ -117,7 +117,7 @@ export const BESIDE_THE_STORY: readonly Call[] = [
             Effect: 'Allow',
             Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
             Resource: [
-              `arn:aws:logs:${HOME}:${ACCOUNT}:log-group:/aws/cloudtrail/rds:log-stream:${ACCOUNT}_CloudTrail_*`,
+              `arn:aws:logs:${HOME}:${SAMPLE_ACCOUNT}:log-group:/aws/cloudtrail/rds:log-stream:${SAMPLE_ACCOUNT}_CloudTrail_*`,
             ],
           },
         ],
@@ -130,7 +130,7 @@ export const BESIDE_THE_STORY: readonly Call[] = [
     name: 'CreateLogStream',
     actor: cloudtrailService,
     readOnly: false,
-    request: { logGroupName: '/aws/cloudtrail/rds', logStreamName: `${ACCOUNT}_CloudTrail_${HOME}` },
+    request: { logGroupName: '/aws/cloudtrail/rds', logStreamName: `${SAMPLE_ACCOUNT}_CloudTrail_${HOME}` },
   },
   {
     at: '09:11:41',
@@ -138,7 +138,7 @@ export const BESIDE_THE_STORY: readonly Call[] = [
     name: 'CreateLogStream',
     actor: cloudtrailService,
     readOnly: false,
-    request: { logGroupName: '/aws/cloudtrail/rds', logStreamName: `${ACCOUNT}_CloudTrail_${WEST}` },
+    request: { logGroupName: '/aws/cloudtrail/rds', logStreamName: `${SAMPLE_ACCOUNT}_CloudTrail_${WEST}` },
   },
   // A later sign-in without MFA, and a failed one.
   {
@@ -149,8 +149,8 @@ export const BESIDE_THE_STORY: readonly Call[] = [
       identity: {
         type: 'IAMUser',
         principalId: MARIA_ID,
-        arn: `arn:aws:iam::${ACCOUNT}:user/maria.garcia`,
-        accountId: ACCOUNT,
+        arn: `arn:aws:iam::${SAMPLE_ACCOUNT}:user/maria.garcia`,
+        accountId: SAMPLE_ACCOUNT,
         userName: 'maria.garcia',
       },
       ip: '203.0.113.57',
@@ -174,7 +174,7 @@ export const BESIDE_THE_STORY: readonly Call[] = [
       identity: {
         type: 'IAMUser',
         principalId: 'AIDA6PTESTUSEREXAMPL',
-        accountId: ACCOUNT,
+        accountId: SAMPLE_ACCOUNT,
         accessKeyId: '',
         userName: 'p.test',
       },
@@ -200,14 +200,14 @@ export const ODDITIES: readonly Call[] = [
     source: 'kms.amazonaws.com',
     name: 'RotateKey',
     actor: {
-      identity: { accountId: ACCOUNT, invokedBy: 'AWS Internal' },
+      identity: { accountId: SAMPLE_ACCOUNT, invokedBy: 'AWS Internal' },
       ip: 'AWS Internal',
       userAgent: 'AWS Internal',
       service: true,
     },
     readOnly: false,
     eventType: 'AwsServiceEvent',
-    resources: [resource('AWS::KMS::Key', KMS_KEY, ACCOUNT)],
+    resources: [resource('AWS::KMS::Key', KMS_KEY, SAMPLE_ACCOUNT)],
     omit: ['requestID'],
   },
   // requestParameters too large: CloudTrail replaces them.

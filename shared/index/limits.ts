@@ -35,9 +35,6 @@ export const PUT_LOG_EVENTS_LIMITS: Readonly<BatchLimits> = Object.freeze({
   maxEventMessageBytes: 1_048_576 - 26,
 });
 
-/** The pre-2025 event size (256 KiB - 26), for a partition whose service has not caught up with the raise. */
-export const LEGACY_MAX_EVENT_MESSAGE_BYTES = 262_144 - 26;
-
 /**
  * Events outside this age window are rejected one by one (the rest of the batch is accepted) and reported in
  * rejectedLogEventsInfo: "Events more than 2 hours in the future are rejected ... Events older than 14 days or

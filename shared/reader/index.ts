@@ -2,5 +2,4 @@
 // readCloudTrailLog is the entry point; recordPrefilter lets it skip parsing records no rule needs.
 export { readCloudTrailLog } from './read-log.js';
 export { recordPrefilter } from './prefilter.js';
-export type { ByteSource } from './source-chunks.js';
 export type * from './types.js';

@@ -7,7 +7,7 @@ import { resource } from '../../cloudtrail-synth/record.js';
 import { assumeRoleResponse, s3RequestDetails } from '../../cloudtrail-synth/other-apis.js';
 import { awsServiceActor } from '../actors.js';
 import type { Actor, Call } from '../call.js';
-import { ACCOUNT, awsDate, HOME } from '../day.js';
+import { SAMPLE_ACCOUNT, awsDate, HOME } from '../day.js';
 import { VPC } from '../databases.js';
 import { type NoiseMaker, ssmHost, VPCE } from './actors.js';
 
@@ -40,7 +40,7 @@ export function s3Object(
     requestId: rng.chars(UPPER_ALNUM, 16),
     resources: [
       { type: 'AWS::S3::Object', ARN: `arn:aws:s3:::${bucket}/${key}` },
-      resource('AWS::S3::Bucket', `arn:aws:s3:::${bucket}`, ACCOUNT),
+      resource('AWS::S3::Bucket', `arn:aws:s3:::${bucket}`, SAMPLE_ACCOUNT),
     ],
     host: `${bucket}.s3.${region}.amazonaws.com`,
     ...(actor.ip.startsWith('10.') ? { vpcEndpointId: VPCE } : {}),
@@ -80,7 +80,7 @@ export const rdsKmsDecrypt = (at: string, region: string, dbResourceId: string, 
   actor: awsServiceActor('rds.amazonaws.com'),
   readOnly: true,
   request: { encryptionContext: { 'aws:rds:db-id': dbResourceId }, encryptionAlgorithm: 'SYMMETRIC_DEFAULT' },
-  resources: [resource('AWS::KMS::Key', kmsKey, ACCOUNT)],
+  resources: [resource('AWS::KMS::Key', kmsKey, SAMPLE_ACCOUNT)],
 });
 
 export const lambdaAssumeRole: NoiseMaker = (rng, at, region) => {
@@ -93,15 +93,15 @@ export const lambdaAssumeRole: NoiseMaker = (rng, at, region) => {
     name: 'AssumeRole',
     actor: awsServiceActor('lambda.amazonaws.com'),
     readOnly: true,
-    request: { roleArn: `arn:aws:iam::${ACCOUNT}:role/${role}`, roleSessionName: fn },
+    request: { roleArn: `arn:aws:iam::${SAMPLE_ACCOUNT}:role/${role}`, roleSessionName: fn },
     response: assumeRoleResponse({
       accessKeyId: `ASIA6${rng.chars(UPPER_ALNUM, 15)}`,
       sessionToken: rng.chars(BASE64, 88),
       expiration: awsDate(at, 43200),
       assumedRoleId: `AROA6${charsFor(`role-id:${role}`, 15, UPPER_ALNUM)}:${fn}`,
-      arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${role}/${fn}`,
+      arn: `arn:aws:sts::${SAMPLE_ACCOUNT}:assumed-role/${role}/${fn}`,
     }),
-    resources: [resource('AWS::IAM::Role', `arn:aws:iam::${ACCOUNT}:role/${role}`, ACCOUNT)],
+    resources: [resource('AWS::IAM::Role', `arn:aws:iam::${SAMPLE_ACCOUNT}:role/${role}`, SAMPLE_ACCOUNT)],
   };
   return [call];
 };

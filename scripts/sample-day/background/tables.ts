@@ -6,7 +6,7 @@ import { resource } from '../../cloudtrail-synth/record.js';
 import { assumeRoleResponse } from '../../cloudtrail-synth/other-apis.js';
 import { awsServiceActor, johndoeConsole, MARIA_SINCE, mariaConsole, roleSession } from '../actors.js';
 import type { Actor, Call } from '../call.js';
-import { ACCOUNT, awsDate, toSeconds, VENDOR_ACCOUNT } from '../day.js';
+import { SAMPLE_ACCOUNT, awsDate, toSeconds, VENDOR_ACCOUNT } from '../day.js';
 import { KMS_KEY, KMS_KEY_WEST, ORDERS } from '../databases.js';
 import { APP_BUCKET, WEST_BUCKET } from '../resources.js';
 import {
@@ -69,15 +69,20 @@ export const NOISE_HOME: [number, NoiseMaker][] = [
         name: 'AssumeRole',
         actor: awsServiceActor('ecs-tasks.amazonaws.com'),
         readOnly: true,
-        request: { roleArn: `arn:aws:iam::${ACCOUNT}:role/app-ecs-task-role`, roleSessionName: rng.chars(HEX, 32) },
+        request: {
+          roleArn: `arn:aws:iam::${SAMPLE_ACCOUNT}:role/app-ecs-task-role`,
+          roleSessionName: rng.chars(HEX, 32),
+        },
         response: assumeRoleResponse({
           accessKeyId: `ASIA6${rng.chars(UPPER_ALNUM, 15)}`,
           sessionToken: rng.chars(BASE64, 88),
           expiration: awsDate(at, 21600),
           assumedRoleId: `${APP_ROLE_ID}:task`,
-          arn: `arn:aws:sts::${ACCOUNT}:assumed-role/app-ecs-task-role/task`,
+          arn: `arn:aws:sts::${SAMPLE_ACCOUNT}:assumed-role/app-ecs-task-role/task`,
         }),
-        resources: [resource('AWS::IAM::Role', `arn:aws:iam::${ACCOUNT}:role/app-ecs-task-role`, ACCOUNT)],
+        resources: [
+          resource('AWS::IAM::Role', `arn:aws:iam::${SAMPLE_ACCOUNT}:role/app-ecs-task-role`, SAMPLE_ACCOUNT),
+        ],
       },
     ],
   ],
@@ -101,7 +106,7 @@ export const NOISE_HOME: [number, NoiseMaker][] = [
         },
         readOnly: true,
         request: {
-          roleArn: `arn:aws:iam::${ACCOUNT}:role/monitoring-readonly`,
+          roleArn: `arn:aws:iam::${SAMPLE_ACCOUNT}:role/monitoring-readonly`,
           roleSessionName: 'monitor-7f3e2a',
           externalId: 'f2b9c1d7e4a8',
           durationSeconds: 3600,
@@ -111,9 +116,11 @@ export const NOISE_HOME: [number, NoiseMaker][] = [
           sessionToken: rng.chars(BASE64, 88),
           expiration: awsDate(at, 3600),
           assumedRoleId: `${MONITOR_ROLE_ID}:monitor-7f3e2a`,
-          arn: `arn:aws:sts::${ACCOUNT}:assumed-role/monitoring-readonly/monitor-7f3e2a`,
+          arn: `arn:aws:sts::${SAMPLE_ACCOUNT}:assumed-role/monitoring-readonly/monitor-7f3e2a`,
         }),
-        resources: [resource('AWS::IAM::Role', `arn:aws:iam::${ACCOUNT}:role/monitoring-readonly`, ACCOUNT)],
+        resources: [
+          resource('AWS::IAM::Role', `arn:aws:iam::${SAMPLE_ACCOUNT}:role/monitoring-readonly`, SAMPLE_ACCOUNT),
+        ],
         host: `sts.${region}.amazonaws.com`,
       },
     ],
@@ -136,7 +143,7 @@ export const NOISE_HOME: [number, NoiseMaker][] = [
     (rng, at, region) => {
       // The function reads its database secret; Secrets Manager decrypts it with KMS on the caller's behalf.
       const actor = ordersApi();
-      const secret = `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:orders-prod/app-credentials-Tq3s9L`;
+      const secret = `arn:aws:secretsmanager:${region}:${SAMPLE_ACCOUNT}:secret:orders-prod/app-credentials-Tq3s9L`;
       const version = uuidFor(`secret-version:${rng.range(1, 3)}`);
       const calls: Call[] = [
         {
@@ -164,7 +171,7 @@ export const NOISE_HOME: [number, NoiseMaker][] = [
             encryptionContext: { SecretARN: secret, SecretVersionId: version },
             encryptionAlgorithm: 'SYMMETRIC_DEFAULT',
           },
-          resources: [resource('AWS::KMS::Key', KMS_KEY, ACCOUNT)],
+          resources: [resource('AWS::KMS::Key', KMS_KEY, SAMPLE_ACCOUNT)],
         },
       ];
       return calls;
@@ -197,7 +204,7 @@ export const NOISE_HOME: [number, NoiseMaker][] = [
       if (name === 'GetAccountPasswordPolicy') {
         call.error = {
           code: 'NoSuchEntityException',
-          message: `The Password Policy with domain name ${ACCOUNT} cannot be found.`,
+          message: `The Password Policy with domain name ${SAMPLE_ACCOUNT} cannot be found.`,
         };
       }
       return [call];

@@ -6,7 +6,7 @@ import { charsFor } from '../../cloudtrail-synth/labelled.js';
 import { assumeRoleResponse } from '../../cloudtrail-synth/other-apis.js';
 import { ciDeployer, DBADMIN_ROLE_ID, reportsFn } from '../actors.js';
 import type { Call } from '../call.js';
-import { ACCOUNT, awsDate, HOME } from '../day.js';
+import { SAMPLE_ACCOUNT, awsDate, HOME } from '../day.js';
 import { CLUSTER_V2, CLUSTER_WEST, REPORTS_SECRET, WEST_SECRET } from '../resources.js';
 
 /** reports-fn's Data API call (a data event, SQL masked) on the Aurora Serverless v2 cluster of its region. */
@@ -21,7 +21,7 @@ export function reportsFnDataApi(at: string, region: string, name: string, optio
     readOnly: false,
     data: true,
     request: { resourceArn: cluster, secretArn: secret, sql: MASKED, database: MASKED, ...options },
-    resources: clusterResources(ACCOUNT, cluster),
+    resources: clusterResources(SAMPLE_ACCOUNT, cluster),
   };
 }
 
@@ -34,7 +34,7 @@ export function dbAdminAssumeRole(since: string, key: string, tokenLabel: string
     actor: ciDeployer('sts.assume-role'),
     readOnly: true,
     request: {
-      roleArn: `arn:aws:iam::${ACCOUNT}:role/DBAdminRole`,
+      roleArn: `arn:aws:iam::${SAMPLE_ACCOUNT}:role/DBAdminRole`,
       roleSessionName: 'ops-maintenance',
       durationSeconds: 3600,
     },
@@ -43,10 +43,12 @@ export function dbAdminAssumeRole(since: string, key: string, tokenLabel: string
       sessionToken: charsFor(tokenLabel, 96, BASE64),
       expiration: awsDate(since, 3600),
       assumedRoleId: `${DBADMIN_ROLE_ID}:ops-maintenance`,
-      arn: `arn:aws:sts::${ACCOUNT}:assumed-role/DBAdminRole/ops-maintenance`,
+      arn: `arn:aws:sts::${SAMPLE_ACCOUNT}:assumed-role/DBAdminRole/ops-maintenance`,
     }),
     // In this record the resource's members come in another order than usual: kept as the sample has it.
-    resources: [{ ARN: `arn:aws:iam::${ACCOUNT}:role/DBAdminRole`, accountId: ACCOUNT, type: 'AWS::IAM::Role' }],
+    resources: [
+      { ARN: `arn:aws:iam::${SAMPLE_ACCOUNT}:role/DBAdminRole`, accountId: SAMPLE_ACCOUNT, type: 'AWS::IAM::Role' },
+    ],
     host: `sts.${HOME}.amazonaws.com`,
   };
 }

@@ -1,6 +1,6 @@
 // The sample day's story: 7. Root looks at the databases, with MFA.
 import { ROOT_SINCE, rootConsole } from '../actors.js';
-import { ACCOUNT } from '../day.js';
+import { SAMPLE_ACCOUNT } from '../day.js';
 import * as ua from '../../cloudtrail-synth/user-agents.js';
 import { rootUser } from '../../cloudtrail-synth/identity.js';
 import { CONSOLE_HOME, consoleLoginDetails } from '../../cloudtrail-synth/other-apis.js';
@@ -16,14 +16,14 @@ export const ROOT: StoryEvent[] = [
       name: 'ConsoleLogin',
       actor: {
         ...rootConsole,
-        identity: rootUser(ACCOUNT, ''),
+        identity: rootUser(SAMPLE_ACCOUNT, ''),
         userAgent: ua.BROWSER_FIREFOX_WINDOWS,
         console: false,
       },
       readOnly: false,
       eventType: 'AwsConsoleSignIn',
       response: { ConsoleLogin: 'Success' },
-      additional: consoleLoginDetails(CONSOLE_HOME, true, `arn:aws:iam::${ACCOUNT}:mfa/root-account-mfa-device`),
+      additional: consoleLoginDetails(CONSOLE_HOME, true, `arn:aws:iam::${SAMPLE_ACCOUNT}:mfa/root-account-mfa-device`),
       host: 'signin.aws.amazon.com',
     },
     who: 'root (browser)',

@@ -1,6 +1,6 @@
 // The sample day's story: Trail set-up finished in the console (walk-through: SNS topic, CloudWatch Logs).
 import { johndoeConsole } from '../actors.js';
-import { ACCOUNT, HOME, SAMPLE_TRAIL } from '../day.js';
+import { SAMPLE_ACCOUNT, HOME, SAMPLE_TRAIL } from '../day.js';
 import { ADVANCED_SELECTORS, TRAIL_ARN, trailResponse } from '../resources.js';
 import { putEventSelectors } from '../../cloudtrail-synth/cloudtrail-api.js';
 import type { StoryEvent } from './story-event.js';
@@ -45,7 +45,7 @@ export const TRAIL_SETUP: StoryEvent[] = [
       request: { name: SAMPLE_TRAIL, snsTopicName: 'RDSCloudTrail' },
       response: trailResponse({
         snsTopicName: 'RDSCloudTrail',
-        snsTopicARN: `arn:aws:sns:${HOME}:${ACCOUNT}:RDSCloudTrail`,
+        snsTopicARN: `arn:aws:sns:${HOME}:${SAMPLE_ACCOUNT}:RDSCloudTrail`,
       }),
     },
     who: 'johndoe (console)',
@@ -61,14 +61,14 @@ export const TRAIL_SETUP: StoryEvent[] = [
       readOnly: false,
       request: {
         name: SAMPLE_TRAIL,
-        cloudWatchLogsLogGroupArn: `arn:aws:logs:${HOME}:${ACCOUNT}:log-group:/aws/cloudtrail/rds:*`,
-        cloudWatchLogsRoleArn: `arn:aws:iam::${ACCOUNT}:role/CloudTrail_CloudWatchLogs_Role`,
+        cloudWatchLogsLogGroupArn: `arn:aws:logs:${HOME}:${SAMPLE_ACCOUNT}:log-group:/aws/cloudtrail/rds:*`,
+        cloudWatchLogsRoleArn: `arn:aws:iam::${SAMPLE_ACCOUNT}:role/CloudTrail_CloudWatchLogs_Role`,
       },
       response: trailResponse({
         snsTopicName: 'RDSCloudTrail',
-        snsTopicARN: `arn:aws:sns:${HOME}:${ACCOUNT}:RDSCloudTrail`,
-        cloudWatchLogsLogGroupArn: `arn:aws:logs:${HOME}:${ACCOUNT}:log-group:/aws/cloudtrail/rds:*`,
-        cloudWatchLogsRoleArn: `arn:aws:iam::${ACCOUNT}:role/CloudTrail_CloudWatchLogs_Role`,
+        snsTopicARN: `arn:aws:sns:${HOME}:${SAMPLE_ACCOUNT}:RDSCloudTrail`,
+        cloudWatchLogsLogGroupArn: `arn:aws:logs:${HOME}:${SAMPLE_ACCOUNT}:log-group:/aws/cloudtrail/rds:*`,
+        cloudWatchLogsRoleArn: `arn:aws:iam::${SAMPLE_ACCOUNT}:role/CloudTrail_CloudWatchLogs_Role`,
       }),
     },
     who: 'johndoe (console)',

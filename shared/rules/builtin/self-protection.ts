@@ -122,11 +122,6 @@ export function withTrailwatchResources(
   return rules.map((rule) => (rule.id === SELF_PROTECTION_RULE_ID ? selfProtectionRule(resources) : rule));
 }
 
-/** True when `resources` names nothing at all (the rule would match nothing). */
-export function namesNothing(resources: TrailwatchResources): boolean {
-  return Object.values(resources).every((list: readonly string[]) => list.length === 0);
-}
-
 function selfProtectionPattern(resources: TrailwatchResources): EventPattern {
   const branches: EventPattern[] = [];
   const functionNames = resources.functionNames.flatMap(functionNamePatterns);
