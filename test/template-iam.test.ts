@@ -34,7 +34,7 @@ interface CommandActions {
 }
 
 /** SDK command -> the IAM actions it needs, as this code calls it. */
-export const COMMAND_ACTIONS: Record<string, CommandActions> = {
+const COMMAND_ACTIONS: Record<string, CommandActions> = {
   '@aws-sdk/client-s3 GetObjectCommand': {
     // s3:GetObject for the current version; s3:GetObjectVersion when VersionId is given, which s3-object.ts does
     // whenever the event names a version (versioned buckets); s3:ListBucket so a missing key is 404 NoSuchKey
@@ -45,6 +45,11 @@ export const COMMAND_ACTIONS: Record<string, CommandActions> = {
   '@aws-sdk/client-s3 HeadObjectCommand': {
     actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket'],
     source: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html ("Permissions")',
+  },
+  // issue 18: `--mode report` writes alerts as JSON Lines (functions/processor/batch-report.ts).
+  '@aws-sdk/client-s3 PutObjectCommand': {
+    actions: ['s3:PutObject'],
+    source: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html ("Permissions")',
   },
   '@aws-sdk/client-sns PublishCommand': {
     actions: ['sns:Publish'],
@@ -95,7 +100,7 @@ const IMPLIED_BY_CONFIGURATION: Array<{ parameter: string; whenAction: string; a
 ];
 
 /** The SDK commands a function's code can send, from its import graph. */
-export function sdkCommands(fn: FunctionInfo): { commands: SdkImport[]; unsupported: SdkImport[] } {
+function sdkCommands(fn: FunctionInfo): { commands: SdkImport[]; unsupported: SdkImport[] } {
   const { sdkImports } = importGraph(fn.entry);
   const commands = sdkImports.filter((i) => i.module.startsWith('@aws-sdk/client-') && i.name.endsWith('Command'));
   // Ways to call AWS that hide the command: aggregated clients (`new S3().getObject()`), paginators, waiters,
@@ -166,6 +171,9 @@ function expectedResources(
       return [`arn:aws:s3:::${bucket}/${objects}`];
     case 's3:ListBucket':
       return [`arn:aws:s3:::${bucket}`];
+    case 's3:PutObject':
+      // issue 18: report-mode alert lines, under alerts/ of the stack's backfill bucket only.
+      return ['arn:aws:s3:::trailwatch-backfillbucket/alerts/*'];
     case 'cloudtrail:ListPublicKeys':
       return ['*'];
     case 'sns:Publish':
@@ -235,7 +243,10 @@ describe.each(functions)('$logicalId role', (fn) => {
         // cloudtrail:ListPublicKeys has no resource type (list_awscloudtrail.html): "*" is the only resource it takes.
         if (action !== 'cloudtrail:ListPublicKeys')
           expect(
-            [...resources].filter((r) => r.includes('*') && !r.endsWith('/AWSLogs/*') && !r.endsWith(':*')),
+            // A key prefix (the trail's AWSLogs/, issue 18's alerts/) or a log group's streams: never a whole service.
+            [...resources].filter(
+              (r) => r.includes('*') && !r.endsWith('/AWSLogs/*') && !r.endsWith('/alerts/*') && !r.endsWith(':*'),
+            ),
             action,
           ).toEqual([]);
         expect([...resources].sort(), action).toEqual(
