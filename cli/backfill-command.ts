@@ -18,6 +18,7 @@ import {
   MANIFEST_PREFIX,
   backfillStack,
   createJobInput,
+  dedupeWarning,
   failedResultFiles,
   failedTasks,
   isTerminal,
@@ -90,6 +91,8 @@ async function backfill(
     return 0;
   }
 
+  const warning = dedupeWarning(args, io.now ?? Date.now());
+  if (warning) io.err(warning);
   const token = randomUUID();
   const manifestKey = `${MANIFEST_PREFIX}${iso(io.now ?? Date.now()).replace(/:/g, '')}-${token}.csv`;
   const { PutObjectCommand } = await import('@aws-sdk/client-s3');

@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { UsageError } from './args.js';
 // Types only: cli/inputs/s3.ts stays a chunk of its own that `scan` of local files never loads (test/cli-bin.test.ts).
 import type { S3Location, parseS3Url } from './inputs/s3.js';
+import { RETENTION_SECONDS } from '../shared/dedupe/claims.js';
 import { iso, parseTime } from './time-window.js';
 
 export type BackfillMode = 'alert' | 'report';
@@ -103,6 +104,21 @@ export function parseBackfillArgs(
     ...(values['endpoint-url'] ? { endpointUrl: values['endpoint-url'] } : {}),
     pollSeconds,
   };
+}
+
+/**
+ * Said before an alert-mode job whose window starts earlier than the dedupe table remembers (its items expire after
+ * RETENTION_SECONDS, 15 days: shared/dedupe/claims.ts): alerts the live pipeline sent before then are not in the table
+ * any more and would be emailed again. Undefined when the whole window is within it, or in report mode.
+ */
+export function dedupeWarning(args: Pick<BackfillArgs, 'mode' | 'since'>, now: number): string | undefined {
+  const remembered = now - RETENTION_SECONDS * 1000;
+  if (args.mode !== 'alert' || args.since >= remembered) return undefined;
+  return (
+    `warning: the dedupe table remembers published alerts for ${RETENTION_SECONDS / 86_400} days; alerts of records ` +
+    `before ${iso(remembered)} that trailwatch already emailed will be emailed again. For history trailwatch already ` +
+    'watched, use --mode report.'
+  );
 }
 
 /** The stack outputs backfill needs (template.yaml, "issue 18: backfill"). */

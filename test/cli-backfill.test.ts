@@ -18,6 +18,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   createJobInput,
   csvRows,
+  dedupeWarning,
   failedResultFiles,
   failedTasks,
   manifestCsv,
@@ -139,6 +140,20 @@ describe('arguments', () => {
     [[...ARGS, '--sinse', 'x'], "Unknown option '--sinse'"],
   ])('%j is a usage error: %s', (argv, message) => {
     expect(() => parse(argv)).toThrow(message);
+  });
+});
+
+describe('alert mode over history older than the dedupe table remembers', () => {
+  it('warns that alerts sent then will be emailed again', () => {
+    const warning = dedupeWarning({ mode: 'alert', since: NOW - 16 * 86_400_000 }, NOW);
+    expect(warning).toBe(
+      'warning: the dedupe table remembers published alerts for 15 days; alerts of records before 2026-11-10T00:00:00Z that trailwatch already emailed will be emailed again. For history trailwatch already watched, use --mode report.',
+    );
+  });
+
+  it('says nothing within 15 days, or in report mode', () => {
+    expect(dedupeWarning({ mode: 'alert', since: NOW - 14 * 86_400_000 }, NOW)).toBeUndefined();
+    expect(dedupeWarning({ mode: 'report', since: 0 }, NOW)).toBeUndefined();
   });
 });
 
