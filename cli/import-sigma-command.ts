@@ -1,7 +1,7 @@
 // `trailwatch rules import-sigma FILE|DIR...`: Sigma rules for CloudTrail in, a trailwatch rules file out
 // (stdout, or --out FILE), and on stderr one line per rule that could not be converted, with the reason, and
 // the notes on those that were. The output is checked by loading it as `--rules` would before it is written.
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, type Stats, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
@@ -21,12 +21,7 @@ export interface ImportIo {
 
 /** Exit status: 0 every rule converted, 1 some refused (the others are still written), 2 usage error. */
 export function runImportSigma(args: string[], io: ImportIo): number {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseImportFlags(args);
   if (parsed.positionals.length === 0) throw new UsageError('import-sigma needs a Sigma rule file or folder');
   const files = parsed.positionals.flatMap((p) => sigmaFiles(p));
   const conversions = files.flatMap((file) => convertSigmaText(readFileSync(file, 'utf8'), file));
@@ -61,8 +56,16 @@ export function renderRulesFile(conversions: SigmaConversion[]): string {
   return `${header.join('\n')}\n${stringify({ rules }, { lineWidth: 0 })}`;
 }
 
+function parseImportFlags(args: string[]) {
+  try {
+    return parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 function sigmaFiles(target: string): string[] {
-  let stat;
+  let stat: Stats;
   try {
     stat = statSync(target);
   } catch {

@@ -54,10 +54,9 @@ function parseTime(value: string, option: string): Date {
   return new Date(time);
 }
 
-export function parseVerifyArgs(args: string[], now: Date = new Date()): VerifyArgs {
-  let parsed;
+function parseVerifyFlags(args: string[]) {
   try {
-    parsed = parseArgs({
+    return parseArgs({
       args,
       allowPositionals: true,
       options: {
@@ -71,7 +70,10 @@ export function parseVerifyArgs(args: string[], now: Date = new Date()): VerifyA
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const { values, positionals } = parsed;
+}
+
+export function parseVerifyArgs(args: string[], now: Date = new Date()): VerifyArgs {
+  const { values, positionals } = parseVerifyFlags(args);
   if (positionals.length !== 1) throw new UsageError('verify needs exactly one s3://BUCKET[/PREFIX]');
   const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(positionals[0] ?? '');
   if (!m?.[1]) throw new UsageError(`"${positionals[0]}" is not s3://BUCKET[/PREFIX]`);

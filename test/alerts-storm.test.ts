@@ -200,7 +200,9 @@ describe('drain', () => {
   it('orders by severity, most severe first', () => {
     const collector = new AlertCollector();
     const severities: Severity[] = ['low', 'critical', 'info', 'high', 'medium'];
-    severities.forEach((severity, i) => collector.add(nth(i, { rule: `rule-${severity}`, severity })));
+    severities.forEach((severity, i) => {
+      collector.add(nth(i, { rule: `rule-${severity}`, severity }));
+    });
     expect(collector.drain().map(({ alert }) => alert.severity)).toEqual(['critical', 'high', 'medium', 'low', 'info']);
   });
 

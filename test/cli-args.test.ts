@@ -39,9 +39,9 @@ describe('help and version', () => {
 
   it('lists every command and the exit statuses at the top level', async () => {
     const { stdout } = await run('--help');
-    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     for (const command of COMMANDS)
-      expect(stdout).toMatch(new RegExp(`^  ${command.name} +${escape(command.summary)}$`, 'm'));
+      expect(stdout).toMatch(new RegExp(`^  ${command.name} +${escapeRegExp(command.summary)}$`, 'm'));
     expect(stdout).toMatch(/^ {2}3 {2}scan --fail-on LEVEL/m);
   });
 
@@ -169,7 +169,10 @@ describe('the command table', () => {
       usage: 'own-parser-example [--x N]',
       options: [{ name: 'x', kind: 'string', help: 'x' }],
       ownParser: true,
-      run: async (args) => (seen.push(args.raw), 0),
+      run: async (args) => {
+        seen.push(args.raw);
+        return 0;
+      },
     });
     try {
       expect((await run('own-parser-example', '--x=1', '--unknown', 'p')).code).toBe(0);

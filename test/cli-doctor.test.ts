@@ -142,13 +142,11 @@ function healthy(): void {
       }),
     ],
   });
-  cloudtrail
-    .on(GetTrailStatusCommand, { Name: TRAIL_ARN })
-    .resolves({
-      IsLogging: true,
-      LatestDeliveryTime: new Date(NOW.getTime() - 4 * 60_000),
-      StartLoggingTime: new Date('2026-11-20T09:01:00Z'),
-    });
+  cloudtrail.on(GetTrailStatusCommand, { Name: TRAIL_ARN }).resolves({
+    IsLogging: true,
+    LatestDeliveryTime: new Date(NOW.getTime() - 4 * 60_000),
+    StartLoggingTime: new Date('2026-11-20T09:01:00Z'),
+  });
   sns.on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC }).resolves({ Subscriptions: [confirmed] });
   cloudwatch.on(GetMetricDataCommand).callsFake(filesRead(3));
   sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: '0' } });
@@ -259,11 +257,9 @@ const BROKEN: Array<{
     detail: /missing outputs: ProcessorDeadLetterQueueUrl, IndexerDeadLetterQueueUrl/,
     fix: /sam deploy/,
     breakIt: () =>
-      cloudformation
-        .on(DescribeStacksCommand)
-        .resolves({
-          Stacks: [stack({ Outputs: stack().Outputs?.filter((o) => !o.OutputKey?.endsWith('DeadLetterQueueUrl')) })],
-        }),
+      cloudformation.on(DescribeStacksCommand).resolves({
+        Stacks: [stack({ Outputs: stack().Outputs?.filter((o) => !o.OutputKey?.endsWith('DeadLetterQueueUrl')) })],
+      }),
   },
   {
     name: "the bucket's EventBridge notifications are off",

@@ -18,6 +18,7 @@ function alert(fields: Partial<Alert> = {}): Alert {
     eventTime: '2026-11-20T16:42:10Z',
     awsRegion: 'us-east-1',
     account: '123456789012',
+    accountName: null,
     category: 'rds',
     principal: { type: 'IAMUser', name: 'johndoe', isRoot: false, isAwsService: false },
     resource: { kind: 'db-instance', id: 'oradb' },

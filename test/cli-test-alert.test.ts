@@ -89,16 +89,14 @@ describe('trailwatch test-alert', () => {
   });
 
   it('exits 1 without publishing when the stack does not exist', async () => {
-    cloudformation
-      .on(DescribeStacksCommand)
-      .rejects(
-        new CloudFormationServiceException({
-          name: 'ValidationError',
-          message: 'Stack with id nope does not exist',
-          $fault: 'client',
-          $metadata: {},
-        }),
-      );
+    cloudformation.on(DescribeStacksCommand).rejects(
+      new CloudFormationServiceException({
+        name: 'ValidationError',
+        message: 'Stack with id nope does not exist',
+        $fault: 'client',
+        $metadata: {},
+      }),
+    );
     const { code, err } = await run(['test-alert', '--stack', 'nope', '--region', 'us-east-1']);
     expect(code).toBe(1);
     expect(err[0]).toMatch(/cannot describe stack nope in us-east-1: ValidationError/);
@@ -115,16 +113,14 @@ describe('trailwatch test-alert', () => {
   });
 
   it('exits 1 and names the permission when SNS refuses', async () => {
-    sns
-      .on(PublishCommand)
-      .rejects(
-        new SNSServiceException({
-          name: 'AuthorizationError',
-          message: 'User is not authorized to perform: SNS:Publish',
-          $fault: 'client',
-          $metadata: {},
-        }),
-      );
+    sns.on(PublishCommand).rejects(
+      new SNSServiceException({
+        name: 'AuthorizationError',
+        message: 'User is not authorized to perform: SNS:Publish',
+        $fault: 'client',
+        $metadata: {},
+      }),
+    );
     const { code, err } = await run(['test-alert', '--stack', 'trailwatch', '--region', 'us-east-1']);
     expect(code).toBe(1);
     expect(err.join('\n')).toMatch(/sns:Publish/);

@@ -166,12 +166,10 @@ afterAll(async () => {
 
 beforeEach(() => {
   snsMock.reset();
-  snsMock
-    .on(PublishBatchCommand)
-    .callsFake((input: PublishBatchCommandInput) => ({
-      Successful: (input.PublishBatchRequestEntries ?? []).map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })),
-      Failed: [],
-    }));
+  snsMock.on(PublishBatchCommand).callsFake((input: PublishBatchCommandInput) => ({
+    Successful: (input.PublishBatchRequestEntries ?? []).map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })),
+    Failed: [],
+  }));
   fake = createCloudWatchLogsFake({ logGroups: { [GROUP]: {} }, existingStreams: { [GROUP]: [] }, now: () => NOW });
   cwl.reset();
   cwl.on(PutLogEventsCommand).callsFake(fake.putLogEvents).on(CreateLogStreamCommand).callsFake(fake.createLogStream);

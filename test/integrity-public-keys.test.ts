@@ -43,7 +43,11 @@ describe('PublicKeyCache', () => {
   const known = fingerprintOf(der);
   const counting = (): { list: ListPublicKeys; calls: string[] } => {
     const calls: string[] = [];
-    return { calls, list: (region) => (calls.push(region), Promise.resolve(new PublicKeySet([publicKeyEntry(der)]))) };
+    const list: ListPublicKeys = (region) => {
+      calls.push(region);
+      return Promise.resolve(new PublicKeySet([publicKeyEntry(der)]));
+    };
+    return { calls, list };
   };
   const end = new Date('2026-11-20T09:46:31Z');
 

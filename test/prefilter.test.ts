@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eventSourcePrefilter, readCloudTrailLog, recordPrefilter } from '../shared/reader/index.js';
-import type { ParsedRecord } from '../shared/reader/types.js';
+import { readCloudTrailLog, recordPrefilter } from '../shared/reader/index.js';
+import type { ParsedRecord, RecordPrefilter } from '../shared/reader/types.js';
 import {
   chunked,
   cloudTrailRecord,
@@ -18,14 +18,14 @@ const RDS_SOURCES = [
   'rdsdataapi.amazonaws.com',
   'cloudtrail.amazonaws.com',
 ];
-const rdsOnly = eventSourcePrefilter(RDS_SOURCES);
+const rdsOnly = recordPrefilter([{ eventSources: new Set(RDS_SOURCES) }]);
 
 function accepts(recordText: string): boolean {
   const bytes = Buffer.from(recordText);
   return rdsOnly(bytes, 0, bytes.length);
 }
 
-describe('eventSourcePrefilter on one record', () => {
+describe('a prefilter of eventSources on one record', () => {
   it('accepts a record whose eventSource is wanted', () => {
     expect(accepts(JSON.stringify(cloudTrailRecord({ eventSource: 'rds.amazonaws.com' })))).toBe(true);
     expect(accepts(JSON.stringify(cloudTrailRecord({ eventSource: 'cloudtrail.amazonaws.com' })))).toBe(true);
@@ -158,7 +158,7 @@ const recordText = fc
     return `{${s1}${sorted.map(({ member }) => member).join(`${s2},${s3}`)}${s0}}`;
   });
 
-async function read(text: string, sizes: number[], prefilter?: ReturnType<typeof eventSourcePrefilter>) {
+async function read(text: string, sizes: number[], prefilter?: RecordPrefilter) {
   const reader = readCloudTrailLog(chunked(gzipText(text), sizes), {
     file: 'log.json.gz',
     ...(prefilter ? { prefilter } : {}),
@@ -171,7 +171,7 @@ function summary(record: ParsedRecord) {
   return { index: record.index, offset: record.offset, raw: record.raw };
 }
 
-describe('reading with eventSourcePrefilter(S)', () => {
+describe('reading with recordPrefilter([{ eventSources: new Set(S) }])', () => {
   it('yields every record of a full read whose eventSource is in S, with the same index, offset and raw', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -181,7 +181,7 @@ describe('reading with eventSourcePrefilter(S)', () => {
         async (records, wanted, sizes) => {
           const text = `{"Records":[${records.join(',')}]}`;
           const full = await read(text, [text.length]);
-          const filtered = await read(text, sizes, eventSourcePrefilter(wanted));
+          const filtered = await read(text, sizes, recordPrefilter([{ eventSources: new Set(wanted) }]));
 
           const isWanted = (record: ParsedRecord) => wanted.includes(record.record.eventSource);
           expect(filtered.records.filter(isWanted).map(summary)).toEqual(full.records.filter(isWanted).map(summary));

@@ -338,14 +338,12 @@ describe('publishMessages: failures', () => {
   });
 
   it('fails at once when the call is refused (no permission to publish)', async () => {
-    snsMock
-      .on(PublishBatchCommand)
-      .rejects(
-        new AuthorizationErrorException({
-          message: 'not authorized to perform SNS:Publish',
-          $metadata: { httpStatusCode: 403 },
-        }),
-      );
+    snsMock.on(PublishBatchCommand).rejects(
+      new AuthorizationErrorException({
+        message: 'not authorized to perform SNS:Publish',
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
     const error = await publishMessages(sns, TOPIC, [message(0)], fastOptions()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PublishError);
     expect((error as PublishError).failed).toMatchObject([{ id: 'm0', code: 'AuthorizationErrorException' }]);

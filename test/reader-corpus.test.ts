@@ -1,7 +1,7 @@
 // Real CloudTrail records (Stratus Red Team detonation logs, see test/fixtures/corpus/README.md) as log files.
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { eventSourcePrefilter, readCloudTrailLog } from '../shared/reader/index.js';
+import { readCloudTrailLog, recordPrefilter } from '../shared/reader/index.js';
 import { chunked, gzipRecords, gzipText, parsedRecords, readAll } from './helpers/log-files.js';
 
 const corpusDir = new URL('./fixtures/corpus/stratus-red-team/', import.meta.url);
@@ -52,7 +52,7 @@ describe('the stratus-red-team corpus', () => {
     const wanted = new Set(['iam.amazonaws.com', 'sts.amazonaws.com', 'rds.amazonaws.com']);
     const reader = readCloudTrailLog(chunked(gzipRecords(all), [4096]), {
       file: 'corpus.json.gz',
-      prefilter: eventSourcePrefilter(wanted),
+      prefilter: recordPrefilter([{ eventSources: new Set(wanted) }]),
     });
     const delivered = parsedRecords(await readAll(reader));
     const expected = all.flatMap((record, index) => (wanted.has(record.eventSource as string) ? [index] : []));

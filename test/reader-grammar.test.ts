@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LogFileError } from '../shared/errors.js';
 import { MAX_DEPTH } from '../shared/reader/json-grammar.js';
-import { eventSourcePrefilter, readCloudTrailLog } from '../shared/reader/index.js';
+import { readCloudTrailLog, recordPrefilter } from '../shared/reader/index.js';
 import type { ReaderItem } from '../shared/reader/types.js';
 import { chunked, cloudTrailRecord, parsedRecords, readUntilError } from './helpers/log-files.js';
 
@@ -18,7 +18,7 @@ async function read(
   const reader = readCloudTrailLog(chunked(Buffer.from(text), options.sizes), {
     file,
     engine: options.engine,
-    ...(options.wanted ? { prefilter: eventSourcePrefilter(options.wanted) } : {}),
+    ...(options.wanted ? { prefilter: recordPrefilter([{ eventSources: new Set(options.wanted) }]) } : {}),
   });
   const { items, error } = await readUntilError(reader);
   if (error !== undefined && !(error instanceof LogFileError)) throw error;

@@ -3,7 +3,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { LogFileError } from '../shared/errors.js';
-import { eventSourcePrefilter, readCloudTrailLog } from '../shared/reader/index.js';
+import { readCloudTrailLog, recordPrefilter } from '../shared/reader/index.js';
 import { chunked, cloudTrailRecord, gzipRecords, logText, parsedRecords, readUntilError } from './helpers/log-files.js';
 
 const file = 's3://trail-bucket/AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/20/log.json.gz';
@@ -26,7 +26,7 @@ async function read(bytes: Buffer, options: { engine: 'wasm' | 'typescript'; siz
   const reader = readCloudTrailLog(chunked(bytes, options.sizes), {
     file,
     engine: options.engine,
-    ...(options.wanted ? { prefilter: eventSourcePrefilter(options.wanted) } : {}),
+    ...(options.wanted ? { prefilter: recordPrefilter([{ eventSources: new Set(options.wanted) }]) } : {}),
   });
   const { items, error } = await readUntilError(reader);
   return { items, error: error as LogFileError | undefined, stats: reader.stats };

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eventSourcePrefilter, readCloudTrailLog } from '../shared/reader/index.js';
+import { readCloudTrailLog, recordPrefilter } from '../shared/reader/index.js';
 import { DEFAULT_MAX_RECORD_BYTES } from '../shared/reader/record-splitter.js';
 import type { MalformedRecord, ReaderItem } from '../shared/reader/types.js';
 import { chunked, cloudTrailRecord, parsedRecords, readAll } from './helpers/log-files.js';
@@ -44,7 +44,7 @@ describe.each(['wasm', 'typescript'] as const)('with the %s engine', (engine) =>
     const reader = readCloudTrailLog(bomb(head, HUGE, tail), {
       file,
       engine,
-      prefilter: eventSourcePrefilter(['cloudtrail.amazonaws.com']),
+      prefilter: recordPrefilter([{ eventSources: new Set(['cloudtrail.amazonaws.com']) }]),
     });
     const items = await readAll(reader);
     expect(parsedRecords(items).map((item) => [item.index, item.record.eventName])).toEqual([[1, 'StopLogging']]);
@@ -54,7 +54,10 @@ describe.each(['wasm', 'typescript'] as const)('with the %s engine', (engine) =>
   });
 
   it.each([
-    ['from a source a rule wants', eventSourcePrefilter(['s3.amazonaws.com', 'cloudtrail.amazonaws.com'])],
+    [
+      'from a source a rule wants',
+      recordPrefilter([{ eventSources: new Set(['s3.amazonaws.com', 'cloudtrail.amazonaws.com']) }]),
+    ],
     ['when every record is parsed', undefined],
   ])('reports a 64 MiB record %s as RECORD_TOO_LARGE at its offset, and reads on', async (_, prefilter) => {
     const head = '{"eventSource":"s3.amazonaws.com","eventName":"PutObject","eventTime":"t","x":';
@@ -100,7 +103,7 @@ describe('the record size limit, whatever the chunking and the engine', () => {
                 file: 'log.json',
                 engine,
                 maxRecordBytes: limit,
-                prefilter: eventSourcePrefilter(['cloudtrail.amazonaws.com']),
+                prefilter: recordPrefilter([{ eventSources: new Set(['cloudtrail.amazonaws.com']) }]),
               });
               const items = await readAll(reader);
               expect(reader.stats.maxRecordBytesHeld).toBeLessThanOrEqual(limit);

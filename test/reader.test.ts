@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readCloudTrailLog } from '../shared/reader/index.js';
-import { recordScanner } from '../shared/reader/wasm/record-scanner.js';
+import { releaseKernel, takeKernel } from '../shared/reader/wasm/record-scanner.js';
 import {
   chunked,
   cloudTrailRecord,
@@ -270,7 +270,8 @@ describe('a huge record', () => {
       responseElements: { items: Array.from({ length: 50_000 }, (_, i) => `value "${i}"`) },
     });
     const bytes = plainRecords([huge]);
-    const scanner = recordScanner();
+    // The reader takes the kernel most recently handed back: this one, watched.
+    const scanner = takeKernel();
     if (!scanner) throw new Error('the WebAssembly kernel did not load');
     const scan = scanner.scan;
     let scanned = 0;
@@ -278,6 +279,7 @@ describe('a huge record', () => {
       scanned += length;
       return scan(length);
     };
+    releaseKernel(scanner);
     try {
       const [item] = parsedRecords(
         await readAll(

@@ -7,9 +7,10 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eventSourcePrefilter, readCloudTrailLog } from '../shared/reader/index.js';
+import { readCloudTrailLog, recordPrefilter } from '../shared/reader/index.js';
 import { RecordSplitter, type RecordSplitterOptions, type Span } from '../shared/reader/record-splitter.js';
-import { SCANNER_TABLE_CAPACITY, SCANNER_WINDOW, recordScanner } from '../shared/reader/wasm/record-scanner.js';
+import { SCANNER_TABLE_CAPACITY, SCANNER_WINDOW } from '../shared/reader/record-scan.js';
+import { releaseKernel, takeKernel } from '../shared/reader/wasm/record-scanner.js';
 import { chunked, cloudTrailRecord, logText, parsedRecords, readAll } from './helpers/log-files.js';
 
 /** What a span says, independent of which buffer holds its bytes. */
@@ -127,7 +128,9 @@ describe('the WebAssembly record scanner', () => {
   });
 
   it('loads on the Node this project runs on, so the reader does not fall back to TypeScript', () => {
-    expect(recordScanner()).not.toBeNull();
+    const kernel = takeKernel();
+    expect(kernel).not.toBeNull();
+    if (kernel) releaseKernel(kernel);
     expect(new RecordSplitter('log.json').engine).toBe('wasm');
   });
 
@@ -139,11 +142,11 @@ describe('the WebAssembly record scanner', () => {
         "import { readdirSync, createReadStream } from 'node:fs';",
         "import { RecordSplitter } from './shared/reader/record-splitter.ts';",
         "import { readCloudTrailLog } from './shared/reader/read-log.ts';",
-        "import { eventSourcePrefilter } from './shared/reader/prefilter.ts';",
+        "import { recordPrefilter } from './shared/reader/prefilter.ts';",
         'const names = [];',
         "const files = readdirSync('events/logs', { recursive: true }).filter((f) => f.endsWith('.json.gz') && f.includes('/CloudTrail/')).sort();",
         'for (const file of files) {',
-        "  const reader = readCloudTrailLog(createReadStream(`events/logs/${file}`), { file, prefilter: eventSourcePrefilter(['rds.amazonaws.com']) });",
+        "  const reader = readCloudTrailLog(createReadStream(`events/logs/${file}`), { file, prefilter: recordPrefilter([{ eventSources: new Set(['rds.amazonaws.com']) }]) });",
         "  for await (const item of reader) names.push(item.kind === 'record' ? `${item.index}:${item.record.eventName}` : item.kind);",
         '}',
         "console.log(JSON.stringify({ engine: new RecordSplitter('x').engine, names }));",
@@ -254,7 +257,7 @@ describe('the WebAssembly record scanner', () => {
       const reader = readCloudTrailLog(chunked(bytes), {
         file: 'log.json',
         engine,
-        prefilter: eventSourcePrefilter(['rds.amazonaws.com']),
+        prefilter: recordPrefilter([{ eventSources: new Set(['rds.amazonaws.com']) }]),
       });
       const names = parsedRecords(await readAll(reader)).map((item) => `${item.index}:${item.record.eventName}`);
       return { names, stats: reader.stats };

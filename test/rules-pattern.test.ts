@@ -112,28 +112,6 @@ describe('event patterns (EventBridge syntax)', () => {
   });
 });
 
-describe('required event sources, for the reader prefilter', () => {
-  it('are the exact eventSource values of the pattern', () => {
-    expect(
-      compilePattern({ eventSource: ['rds.amazonaws.com', 'rdsdata.amazonaws.com'] }, 't', 'm').eventSources,
-    ).toEqual(new Set(['rds.amazonaws.com', 'rdsdata.amazonaws.com']));
-  });
-
-  it('are the union over $or branches when every branch names them', () => {
-    const pattern = { $or: [{ eventSource: ['rds.amazonaws.com'] }, { eventSource: ['cloudtrail.amazonaws.com'] }] };
-    expect(compilePattern(pattern, 't', 'm').eventSources).toEqual(
-      new Set(['rds.amazonaws.com', 'cloudtrail.amazonaws.com']),
-    );
-  });
-
-  it('are unknown (null) when any branch, or the pattern, leaves the source open', () => {
-    expect(compilePattern({ eventName: ['DeleteDBInstance'] }, 't', 'm').eventSources).toBeNull();
-    expect(compilePattern({ eventSource: [{ prefix: 'rds' }] }, 't', 'm').eventSources).toBeNull();
-    const pattern = { $or: [{ eventSource: ['rds.amazonaws.com'] }, { eventName: ['StopLogging'] }] };
-    expect(compilePattern(pattern, 't', 'm').eventSources).toBeNull();
-  });
-});
-
 describe('invalid patterns', () => {
   const cases: Array<[string, unknown, RegExp]> = [
     [

@@ -71,6 +71,7 @@ describe('what a rule needs of a record, derived for the reader prefilter', () =
 
   it('is null when some branch can match any eventSource', () => {
     expect(recordNeeds({ eventName: ['ConsoleLogin'] })).toBeNull();
+    expect(recordNeeds({ eventSource: [{ prefix: 'rds' }] })).toBeNull();
     expect(recordNeeds({ $or: [{ eventSource: ['rds.amazonaws.com'] }, { eventName: ['StopLogging'] }] })).toBeNull();
   });
 

@@ -268,7 +268,7 @@ describe('metrics in alarms and the dashboard', () => {
       const name = evaluator.ref(fn.logicalId) as string;
       expect(alarmed).toContain(`AWS/Lambda/Errors/${name}`);
       expect(alarmed).toContain(`AWS/Lambda/Duration/${name}`);
-      const targetArn = (fn.resource.Properties?.DeadLetterQueue as JsonObject).TargetArn as {
+      const targetArn = (fn.resource.Properties?.DeadLetterQueue as JsonObject | undefined)?.TargetArn as {
         'Fn::GetAtt': [string, string];
       };
       const queue = String(evaluator.value({ 'Fn::GetAtt': [targetArn['Fn::GetAtt'][0], 'QueueName'] }));

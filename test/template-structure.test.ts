@@ -129,7 +129,9 @@ describe('template.yaml', () => {
 
   it('lists every parameter exactly once in the console / sam deploy --guided groups', () => {
     const groups = (
-      template.Metadata?.['AWS::CloudFormation::Interface'] as { ParameterGroups: Array<{ Parameters: string[] }> }
+      (template.Metadata as Record<string, unknown>)['AWS::CloudFormation::Interface'] as {
+        ParameterGroups: Array<{ Parameters: string[] }>;
+      }
     ).ParameterGroups;
     const grouped = groups.flatMap((g) => g.Parameters);
     expect([...grouped].sort()).toEqual([...parameters].sort());

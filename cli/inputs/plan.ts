@@ -71,7 +71,7 @@ export async function planInputs(args: readonly string[], options: PlanOptions):
         });
       }
       const client = s3Client;
-      let listing;
+      let listing: Awaited<ReturnType<typeof s3.listS3Keys>>;
       try {
         listing = await s3.listS3Keys(client, location, options.window);
       } catch (error) {

@@ -295,7 +295,9 @@ function hourly(
       const day = new Date(t).toISOString().slice(0, 10);
       const sums: number[] = [];
       for (let h = 0; h < 24; h++)
-        values(`${day}T${String(h).padStart(2, '0')}`).forEach((v, k) => (sums[k] = (sums[k] ?? 0) + v));
+        values(`${day}T${String(h).padStart(2, '0')}`).forEach((v, k) => {
+          sums[k] = (sums[k] ?? 0) + v;
+        });
       days.push({ label: day, values: sums });
     }
     return days;

@@ -22,6 +22,8 @@ export interface Alert {
   awsRegion: string | null;
   /** The account the event happened in (recipientAccountId, else the caller's account). */
   account: string | null;
+  /** The account's name from the rules files' accounts section (organisation trails), or null. */
+  accountName: string | null;
   category: Category;
   principal: Principal;
   /** The resource acted on (first of `resources`), or null. */
@@ -62,6 +64,7 @@ export function buildAlert(rule: ActiveRule, event: ClassifiedEvent, origin?: Al
       identifier(record.recipientAccountId) ??
       identifier(record.userIdentity?.accountId) ??
       identifier(facts.principal.accountId),
+    accountName: identifier(rule.accountName),
     category: facts.category,
     principal: boundedPrincipal(facts.principal),
     resource: resources[0] ?? null,
@@ -139,6 +142,15 @@ function identifier(value: unknown): string | null {
 
 function detail(value: unknown): string | null {
   return textOf(value, MAX_DETAIL_CHARS);
+}
+
+/**
+ * The account as an alert's text names it: `111122223333 (payments-prod)` when the rules files name it, else the
+ * id alone, so a stack given no accounts section sends the same text as before.
+ */
+export function accountLabel(alert: Pick<Alert, 'account' | 'accountName'>): string | null {
+  if (!alert.account) return alert.accountName;
+  return alert.accountName ? `${alert.account} (${alert.accountName})` : alert.account;
 }
 
 /** One phrase for what happened: `DeleteDBInstance oradb by johndoe`. Used in text lines and subjects. */

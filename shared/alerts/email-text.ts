@@ -4,7 +4,7 @@
 // silence the rule if this is expected, and the CloudTrail record itself.
 //
 // Every value from the record goes through `oneLine` (see plain-text.ts): a caller controls some of them.
-import type { Alert } from './alert.js';
+import { accountLabel, type Alert } from './alert.js';
 import { callerName, isIdentityCenterSession } from './caller-name.js';
 import type { Principal, RdsResource, RdsResourceKind } from '../classify/types.js';
 import { escapeInvisibleInJson, formatCount, oneLine, shellQuote, wrap } from './plain-text.js';
@@ -68,7 +68,7 @@ export function summaryEmailText(summary: SummaryAlert, records: readonly EmailR
 // --- opening -------------------------------------------------------------------------------------------
 
 function openingLines(alert: Alert): string[] {
-  const place = [alert.account && `account ${alert.account}`, alert.awsRegion].filter(Boolean).join(', ');
+  const place = [alert.account && `account ${accountLabel(alert)}`, alert.awsRegion].filter(Boolean).join(', ');
   const target = alert.resource ? ` ${alert.resource.id}` : '';
   const lines = wrap(
     `${alert.eventName}${target} by ${callerName(alert.principal)}, at ${alert.eventTime}${place ? ` in ${place}` : ''}.`,
@@ -111,7 +111,7 @@ function alertFacts(alert: Alert): string[] {
       ...field('Result', alert.failed ? `FAILED${alert.errorCode ? `: ${alert.errorCode}` : ''}` : 'succeeded'),
       ...(alert.errorMessage ? field('Error', alert.errorMessage) : []),
       ...field('Time', `${alert.eventTime} (UTC)`),
-      ...field('Account', alert.account ?? 'not recorded'),
+      ...field('Account', accountLabel(alert) ?? 'not recorded'),
       ...field('Region', alert.awsRegion ?? 'not recorded'),
       ...field('Event ID', alert.eventID ?? 'not recorded'),
     ]),

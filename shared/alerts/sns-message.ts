@@ -63,6 +63,7 @@ const IDENTIFYING_FIELDS = new Set([
   'eventSource',
   'eventTime',
   'account',
+  'accountName',
   'awsRegion',
   'count',
   'file',

@@ -22,7 +22,9 @@ export function alertSubject(alert: Alert | SummaryAlert): string {
 
 function singleSubject(alert: Alert): string {
   const prefix = `${severityTag(alert.severity)} ${alert.failed ? 'Failed ' : ''}`;
-  const place = placeOf(alert.account ? [alert.account] : [], alert.awsRegion ? [alert.awsRegion] : []);
+  // The account's name when the rules files give one (organisation trails): what people recognise in an inbox.
+  const account = alert.accountName ?? alert.account;
+  const place = placeOf(account ? [account] : [], alert.awsRegion ? [alert.awsRegion] : []);
   const suffix = place ? ` (${place})` : '';
   // `<eventName>[ <resource>] by <caller>`. The resource gives way first (ids like db-QX2... say little in an
   // inbox), then the caller, and the call last: it is what the subject must say.

@@ -71,7 +71,7 @@ export function coverage(
   let result: Coverage = 'all';
   const restrictions: Restriction[] = [];
   for (const fieldSelector of selector.fieldSelectors) {
-    const value = valueOf(event, fieldSelector.field);
+    const value = fieldValue(event, fieldSelector.field);
     if (value === undefined) {
       // A condition on a field whose value varies per call keeps some calls out.
       if (OPERATORS.some((op) => fieldSelector[op].length > 0)) {
@@ -91,7 +91,7 @@ export function matchesFields(selector: AdvancedSelector, event: SampleEvent, fi
   return selector.fieldSelectors
     .filter((fs) => fields.includes(fs.field))
     .every((fs) => {
-      const value = valueOf(event, fs.field);
+      const value = fieldValue(event, fs.field);
       return value !== undefined && fieldMatches(fs, value);
     });
 }
@@ -127,7 +127,7 @@ function describe(selector: FieldSelector, operators: readonly Operator[]): Rest
   return parts.join('; ');
 }
 
-function valueOf(event: SampleEvent, field: string): string | undefined {
+function fieldValue(event: SampleEvent, field: string): string | undefined {
   return Object.hasOwn(event, field) ? event[field] : undefined;
 }
 

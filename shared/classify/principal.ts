@@ -14,7 +14,7 @@ export function principalOf(identity: UserIdentity | undefined): Principal {
     // invokedBy names the service that made the call for the identity (e.g. "backup.amazonaws.com" running
     // a backup plan's lifecycle). "AWS Internal" is not counted: it also fronts calls a person made through
     // the console, and an `awsServices` exception must never silence a person.
-    isAwsService: type === 'AWSService' || (invokedBy !== undefined && invokedBy.endsWith('.amazonaws.com')),
+    isAwsService: type === 'AWSService' || invokedBy?.endsWith('.amazonaws.com') === true,
   };
   const arn = text(identity.arn);
   const accountId = text(identity.accountId);

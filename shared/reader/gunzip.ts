@@ -42,10 +42,11 @@ export async function* gunzipChunks(
   const input = new CompressedInput(compressed);
   try {
     for (let member = 0; ; member++) {
-      let headerSize: number;
-      while ((headerSize = gzipHeaderSize(input.pending)) === NEED_MORE) {
+      let headerSize = gzipHeaderSize(input.pending);
+      while (headerSize === NEED_MORE) {
         if (input.pending.length > MAX_HEADER_SIZE) throw corrupt(file, input.offset, 'the gzip header does not end');
         if (!(await input.more())) break;
+        headerSize = gzipHeaderSize(input.pending);
       }
       if (member > 0 && input.pending.length === 0) return;
       if (member > 0 && !hasGzipMagic(input.pending)) {

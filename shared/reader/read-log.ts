@@ -65,31 +65,36 @@ async function* readItems(source: ByteSource, options: ReadOptions, stats: ReadS
     stats.skipped += splitter.skipped - splitterSkipped;
     splitterSkipped = splitter.skipped;
   };
-  for await (const chunk of text) {
-    stats.bytesOut += chunk.length;
-    splitter.push(chunk);
-    for (let span = splitter.next(); span !== undefined; span = splitter.next()) {
-      countSplitterSkips();
-      stats.records++;
-      if (span.kind === 'non-object') {
-        stats.malformed++;
-        yield nonObjectRecord(span, file);
-      } else if (span.kind === 'oversized') {
-        stats.malformed++;
-        yield oversizedRecord(span, file, splitter.maxRecordBytes);
-      } else if (prefilter && !prefilter(span.bytes, span.start, span.end, span.hints)) {
-        stats.skipped++;
-      } else {
-        const item = decodeRecord(span, file);
-        if (item.kind === 'record') stats.delivered++;
-        else stats.malformed++;
-        yield item;
+  try {
+    for await (const chunk of text) {
+      stats.bytesOut += chunk.length;
+      splitter.push(chunk);
+      for (let span = splitter.next(); span !== undefined; span = splitter.next()) {
+        countSplitterSkips();
+        stats.records++;
+        if (span.kind === 'non-object') {
+          stats.malformed++;
+          yield nonObjectRecord(span, file);
+        } else if (span.kind === 'oversized') {
+          stats.malformed++;
+          yield oversizedRecord(span, file, splitter.maxRecordBytes);
+        } else if (prefilter && !prefilter(span.bytes, span.start, span.end, span.hints)) {
+          stats.skipped++;
+        } else {
+          const item = decodeRecord(span, file);
+          if (item.kind === 'record') stats.delivered++;
+          else stats.malformed++;
+          yield item;
+        }
       }
+      countSplitterSkips();
+      stats.maxRecordBytesHeld = splitter.maxBufferedBytes;
     }
-    countSplitterSkips();
-    stats.maxRecordBytesHeld = splitter.maxBufferedBytes;
+    splitter.finish();
+  } finally {
+    // Its scan engine goes back for the next file, however this one ended (finish, an error, a consumer that stopped).
+    splitter.release();
   }
-  splitter.finish();
 }
 
 function trailingBytesWarning(file: string, { compressedOffset, length }: TrailingBytes): ReadWarning {

@@ -55,15 +55,6 @@ export interface TopLevelHints {
   tokens: number;
 }
 
-/** One combination of facts about a record's bytes that makes it worth parsing (see prefilter.ts). */
-export interface PrefilterAlternative {
-  eventSources: ReadonlySet<string>;
-  /** When given, the record's eventName must be one of these. */
-  eventNames?: ReadonlySet<string>;
-  /** JSON tokens (with their quotes, e.g. `"errorCode"`) that must all appear somewhere in the record. */
-  mustContain?: readonly string[];
-}
-
 export interface ReadOptions {
   /** Name of the input in errors: a path or `s3://bucket/key`. */
   file: string;

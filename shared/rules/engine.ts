@@ -6,7 +6,8 @@ import { compileWildcard } from './wildcard.js';
 import { BUILTIN_RULES } from './builtin-rules.js';
 import { withTrailwatchResources, type TrailwatchResources } from './builtin/self-protection.js';
 import { recordNeeds } from './record-needs.js';
-import type { PrefilterAlternative } from '../reader/types.js';
+import { profiledAccounts, readAccountScopes, recordAccount, scopesFor, type PlacedScope } from './account-scopes.js';
+import type { PrefilterAlternative } from './record-needs.js';
 import { SEVERITIES, type RuleDefinition, type RuleExceptions, type RulesFile, type Severity } from './types.js';
 
 export interface ActiveRule {
@@ -16,6 +17,8 @@ export interface ActiveRule {
   description?: string;
   nextSteps: string[];
   builtin: boolean;
+  /** The name the rules files give the event's account (accounts section), when evaluate() found one. */
+  accountName?: string;
 }
 
 export interface RulesetOptions {
@@ -33,17 +36,24 @@ export interface RulesetOptions {
   trailwatchResources?: TrailwatchResources;
 }
 
-interface CompiledRule {
+/** Does an exception silence this event? */
+type ExceptionCheck = (event: ClassifiedEvent, view: unknown) => boolean;
+
+/** A rule as it applies in one account: its severity there (and the account's name), and its exceptions there. */
+interface ProfileEntry {
   rule: ActiveRule;
-  matches: Predicate;
-  excepted: (event: ClassifiedEvent, view: unknown) => boolean;
+  excepted: ExceptionCheck;
 }
+
+/** Per compiled rule (same order), how it applies in one account; null where it is off (or below the minimum). */
+type Profile = ReadonlyArray<ProfileEntry | null>;
 
 export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);
 }
 
 export class Ruleset {
+  /** The active rules for accounts no scope names (all of them in a single-account deployment). */
   readonly rules: readonly ActiveRule[];
   /**
    * The eventSource values any active rule can match, or null when some rule matches any source.
@@ -55,24 +65,46 @@ export class Ruleset {
    * The reader parses a record only when it satisfies one of these (null: parse every record).
    */
   readonly prefilter: readonly PrefilterAlternative[] | null;
-  private readonly compiled: readonly CompiledRule[];
+  private readonly matchers: readonly Predicate[];
+  private readonly base: Profile;
+  private readonly profiles: ReadonlyMap<string, Profile>;
 
-  constructor(compiled: CompiledRule[], prefilter: PrefilterAlternative[] | null) {
-    this.compiled = compiled;
-    this.rules = compiled.map((c) => c.rule);
+  constructor(
+    matchers: Predicate[],
+    base: Profile,
+    profiles: ReadonlyMap<string, Profile>,
+    prefilter: PrefilterAlternative[] | null,
+  ) {
+    this.matchers = matchers;
+    this.base = base;
+    this.profiles = profiles;
+    this.rules = base.flatMap((entry) => (entry ? [entry.rule] : []));
     this.prefilter = prefilter;
     this.eventSources = prefilter ? new Set(prefilter.flatMap((alternative) => [...alternative.eventSources])) : null;
   }
 
-  /** The active rules this event raises, in rule order, exceptions applied. */
+  /**
+   * The active rules this event raises, in rule order, exceptions applied, each as it applies in the event's
+   * account (recordAccount): that account's and its OUs' overrides, and its name from the accounts section.
+   */
   evaluate(event: ClassifiedEvent): ActiveRule[] {
     const view = { ...event.record, trailwatch: event.facts };
+    const account = recordAccount(event.record);
+    const profile = (account !== undefined && this.profiles.get(account)) || this.base;
     const hits: ActiveRule[] = [];
-    for (const { rule, matches, excepted } of this.compiled) {
-      if (matches(view) && !excepted(event, view)) hits.push(rule);
+    for (let i = 0; i < this.matchers.length; i++) {
+      const entry = profile[i];
+      if (entry && this.matchers[i]!(view) && !entry.excepted(event, view)) hits.push(entry.rule);
     }
     return hits;
   }
+}
+
+/** How a rule is set up at one level (the files' top level, then per account): on or off, severity, exceptions. */
+interface RuleState {
+  enabled: boolean;
+  severity: Severity;
+  exceptions: ExceptionCheck[];
 }
 
 export function compileRuleset(options: RulesetOptions = {}): Ruleset {
@@ -81,9 +113,9 @@ export function compileRuleset(options: RulesetOptions = {}): Ruleset {
     const builtins = options.trailwatchResources
       ? withTrailwatchResources(BUILTIN_RULES, options.trailwatchResources)
       : BUILTIN_RULES;
-    builtins.forEach((definition, i) =>
-      definitions.set(definition.id, { definition, source: 'built-in rules', path: `[${i}]`, builtin: true }),
-    );
+    builtins.forEach((definition, i) => {
+      definitions.set(definition.id, { definition, source: 'built-in rules', path: `[${i}]`, builtin: true });
+    });
   }
   const files = options.files ?? [];
   for (const { source, content } of files) {
@@ -121,24 +153,30 @@ export function compileRuleset(options: RulesetOptions = {}): Ruleset {
     }
     if (content.except) globalExceptions.push({ exceptions: content.except, source, path: 'except' });
   }
+  // DISABLED_RULES / --disable turn a rule off in every account (the operator's switch); SEVERITY_OVERRIDES /
+  // --severity set the default severity, which account and OU scopes can still change.
+  const switchedOff = new Set<string>();
   for (const id of options.disabled ?? []) {
     requireKnown(id, 'disabled rules', id);
-    enabled.set(id, false);
+    switchedOff.add(id);
   }
   for (const [id, severity] of Object.entries(options.severities ?? {})) {
     requireKnown(id, 'severity overrides', id);
     severities.set(id, severity);
   }
+  const accountScopes = readAccountScopes(files);
+  for (const scope of accountScopes.scopes) {
+    for (const id of Object.keys(scope.overrides)) requireKnown(id, scope.source, `${scope.path}.overrides.${id}`);
+  }
 
-  const minRank = severityRank(options.minSeverity ?? 'info');
-  const compiled: CompiledRule[] = [];
-  // Built by pushing, once per rule: compiling stays linear in the number of rules (a copy per rule made
-  // 40,000 rules take 22 s).
-  let prefilter: PrefilterAlternative[] | null = [];
   // The file-wide `except` blocks apply to every rule: compiled once, not once per rule.
   const global = globalExceptions.map(({ exceptions, source: s, path: p }) => compileExceptions(exceptions, s, p));
+  const ids: string[] = [];
+  const matchers: Predicate[] = [];
+  const baseStates: RuleState[] = [];
+  const metadata: Array<Omit<ActiveRule, 'severity'>> = [];
+  const needs: Array<PrefilterAlternative[] | null> = [];
   for (const { definition, source, path, builtin } of definitions.values()) {
-    const severity = severities.get(definition.id) ?? definition.severity;
     const pattern = inRule(definition.id, () => compilePattern(definition.match, source, `${path}.match`));
     const exceptions = inRule(definition.id, () =>
       [
@@ -148,27 +186,90 @@ export function compileRuleset(options: RulesetOptions = {}): Ruleset {
         .map(({ exceptions, source: s, path: p }) => compileExceptions(exceptions, s, p))
         .concat(global),
     );
-    if (enabled.get(definition.id) === false || severityRank(severity) < minRank) continue;
-    const rule: ActiveRule = {
+    if (switchedOff.has(definition.id)) continue;
+    ids.push(definition.id);
+    matchers.push(pattern.matches);
+    baseStates.push({
+      enabled: enabled.get(definition.id) !== false,
+      severity: severities.get(definition.id) ?? definition.severity,
+      exceptions,
+    });
+    metadata.push({
       id: definition.id,
-      severity,
       title: definition.title,
       nextSteps: definition.nextSteps ?? [],
       builtin,
       ...(definition.description ? { description: definition.description } : {}),
-    };
-    compiled.push({
-      rule,
-      matches: pattern.matches,
-      excepted: (event, view) => exceptions.some((applies) => applies(event, view)),
     });
-    if (prefilter) {
-      const needs = recordNeeds(definition.match);
-      if (needs) prefilter.push(...needs);
-      else prefilter = null;
-    }
+    needs.push(recordNeeds(definition.match));
   }
-  return new Ruleset(compiled, prefilter);
+
+  const minRank = severityRank(options.minSeverity ?? 'info');
+  const profileOf = (states: readonly RuleState[], accountName?: string): Profile =>
+    states.map((state, i) =>
+      state.enabled && severityRank(state.severity) >= minRank
+        ? {
+            rule: { ...metadata[i]!, severity: state.severity, ...(accountName ? { accountName } : {}) },
+            excepted: anyOf(state.exceptions),
+          }
+        : null,
+    );
+  const base = profileOf(baseStates);
+  const profiles = new Map<string, Profile>();
+  // Each scope's exceptions compiled once, however many accounts it covers.
+  const compiledScopes = new Map(accountScopes.scopes.map((scope) => [scope, compileScope(scope, ids)] as const));
+  for (const account of profiledAccounts(accountScopes)) {
+    const states = baseStates.map((state) => ({ ...state, exceptions: [...state.exceptions] }));
+    for (const scope of scopesFor(account, accountScopes)) {
+      const compiledScope = compiledScopes.get(scope)!;
+      states.forEach((state, i) => {
+        const override = scope.overrides[ids[i]!];
+        if (override?.enabled !== undefined) state.enabled = override.enabled;
+        if (override?.severity) state.severity = override.severity;
+        const ruleExceptions = compiledScope.perRule.get(ids[i]!);
+        if (ruleExceptions) state.exceptions.push(ruleExceptions);
+        if (compiledScope.all) state.exceptions.push(compiledScope.all);
+      });
+    }
+    profiles.set(account, profileOf(states, accountScopes.directory.get(account)?.name));
+  }
+
+  // The reader parses what any rule in any account can match: built by pushing, once per rule, so compiling stays
+  // linear in the number of rules (a copy per rule made 40,000 rules take 22 s).
+  let prefilter: PrefilterAlternative[] | null = [];
+  const allProfiles = [base, ...profiles.values()];
+  needs.forEach((need, i) => {
+    if (!prefilter || !allProfiles.some((profile) => profile[i])) return;
+    if (need) prefilter.push(...need);
+    else prefilter = null;
+  });
+  // Rules off in every account are left out altogether, as they always were.
+  const live = ids.map((_, i) => allProfiles.some((profile) => profile[i]));
+  const keep = <T>(list: readonly T[]): T[] => list.filter((_, i) => live[i]);
+  return new Ruleset(
+    keep(matchers),
+    keep(base),
+    new Map([...profiles].map(([account, profile]) => [account, keep(profile)])),
+    prefilter,
+  );
+}
+
+/** A scope's exceptions: those of its `overrides.<id>.except` by rule id, and its `except` for every rule. */
+function compileScope(
+  scope: PlacedScope,
+  ids: readonly string[],
+): { perRule: Map<string, ExceptionCheck>; all: ExceptionCheck | undefined } {
+  const perRule = new Map<string, ExceptionCheck>();
+  for (const [id, override] of Object.entries(scope.overrides)) {
+    if (override.except && ids.includes(id))
+      perRule.set(id, compileExceptions(override.except, scope.source, `${scope.path}.overrides.${id}.except`));
+  }
+  const all = scope.except ? compileExceptions(scope.except, scope.source, `${scope.path}.except`) : undefined;
+  return { perRule, all };
+}
+
+function anyOf(checks: readonly ExceptionCheck[]): ExceptionCheck {
+  return (event, view) => checks.some((applies) => applies(event, view));
 }
 
 /** `compile()`, its rules error naming the rule by id as well as by place (`rules[3]` alone is hard to find in a long file). */
@@ -184,11 +285,7 @@ function inRule<T>(id: string, compile: () => T): T {
 }
 
 /** Compiles one `except` block into "does this exception silence the event?". */
-function compileExceptions(
-  exceptions: RuleExceptions,
-  source: string,
-  path: string,
-): (event: ClassifiedEvent, view: unknown) => boolean {
+function compileExceptions(exceptions: RuleExceptions, source: string, path: string): ExceptionCheck {
   const principals = (exceptions.principals ?? []).map((p) => compileWildcard(p));
   const invokedBy = (exceptions.invokedBy ?? []).map((p) => compileWildcard(p));
   const resources = (exceptions.resources ?? []).map((p) => compileWildcard(p));

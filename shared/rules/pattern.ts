@@ -14,11 +14,9 @@ import { compileWildcard } from './wildcard.js';
 
 export type Predicate = (value: unknown) => boolean;
 
-/** A compiled pattern: `matches(event)`; `eventSources` lists the exact top-level eventSource values it requires, or null. */
+/** A compiled pattern: `matches(event)`. What it needs of a record's bytes is record-needs.ts's. */
 export interface CompiledPattern {
   matches: Predicate;
-  /** Every event the pattern matches has an `eventSource` in this set; null when the pattern does not say. */
-  eventSources: ReadonlySet<string> | null;
 }
 
 /** Where a pattern came from, for error messages: the file (or env var) and the path inside it. */
@@ -35,7 +33,7 @@ export function compilePattern(pattern: unknown, source: string, path: string): 
   if (!isJsonObject(pattern) || Object.keys(pattern).length === 0) {
     throw new RulesError(source, path, 'an event pattern must be a non-empty object');
   }
-  return { matches: compileObject(pattern, site), eventSources: requiredEventSources(pattern) };
+  return { matches: compileObject(pattern, site) };
 }
 
 function compileObject(pattern: Record<string, JsonValue>, site: Site): Predicate {
@@ -317,24 +315,6 @@ function anythingButTest(argument: JsonValue, site: Site): (v: string | number) 
  * The exact eventSource values a pattern requires, or null when it accepts events from any source.
  * This is what lets the reader skip parsing records no rule can match (see shared/reader/prefilter.ts).
  */
-function requiredEventSources(pattern: Record<string, JsonValue>): Set<string> | null {
-  const own = exactStrings(pattern.eventSource);
-  if (own) return own;
-  const alternatives = pattern.$or;
-  if (!Array.isArray(alternatives)) return null;
-  const union = new Set<string>();
-  for (const alternative of alternatives) {
-    const sources = isJsonObject(alternative) ? requiredEventSources(alternative) : null;
-    if (!sources) return null;
-    for (const s of sources) union.add(s);
-  }
-  return union;
-}
-
-function exactStrings(leaf: JsonValue | undefined): Set<string> | null {
-  if (!Array.isArray(leaf) || leaf.length === 0 || !leaf.every((v) => typeof v === 'string')) return null;
-  return new Set(leaf as string[]);
-}
 
 function describeValue(value: JsonValue): string {
   if (value === null) return 'null';

@@ -3,7 +3,18 @@
 // understand adds nothing, so the result may let through records the rule cannot match, never the reverse.
 import { isJsonObject, type JsonValue } from '../cloudtrail.js';
 import { factTokens } from '../classify/fact-tokens.js';
-import type { PrefilterAlternative } from '../reader/types.js';
+
+/**
+ * One combination of facts about a record's bytes that makes it worth parsing: what a rule needs of a record
+ * before it can match. The reader's prefilter (shared/reader/prefilter.ts) takes a list of them.
+ */
+export interface PrefilterAlternative {
+  eventSources: ReadonlySet<string>;
+  /** When given, the record's eventName must be one of these. */
+  eventNames?: ReadonlySet<string>;
+  /** JSON tokens (with their quotes, e.g. `"errorCode"`) that must all appear somewhere in the record. */
+  mustContain?: readonly string[];
+}
 
 interface Needs {
   eventSources?: Set<string>;

@@ -7,9 +7,11 @@ import { RulesError } from '../errors.js';
 import { isJsonObject, type JsonValue } from '../cloudtrail.js';
 import {
   SEVERITIES,
+  type AccountEntry,
   type RuleDefinition,
   type RuleExceptions,
   type RuleOverride,
+  type RuleScope,
   type RulesFile,
   type Severity,
 } from './types.js';
@@ -51,7 +53,7 @@ function toJS(document: ReturnType<typeof parseDocument>, source: string): unkno
 }
 
 export function validateRulesFile(content: unknown, source: string): RulesFile {
-  const top = expectObject(content, source, '', ['rules', 'overrides', 'except']);
+  const top = expectObject(content, source, '', ['rules', 'overrides', 'except', 'accounts', 'scopes']);
   const file: RulesFile = {};
   if (top.rules !== undefined) {
     if (!Array.isArray(top.rules)) throw new RulesError(source, 'rules', 'must be a list of rules');
@@ -64,7 +66,95 @@ export function validateRulesFile(content: unknown, source: string): RulesFile {
     );
   }
   if (top.except !== undefined) file.except = validateExceptions(top.except, source, 'except');
+  if (top.accounts !== undefined) file.accounts = validateAccounts(top.accounts, source, 'accounts');
+  if (top.scopes !== undefined) {
+    if (!Array.isArray(top.scopes))
+      throw new RulesError(source, 'scopes', 'must be a list of scopes (each with accounts or ous)');
+    file.scopes = top.scopes.map((scope, i) => validateScope(scope, source, `scopes[${i}]`));
+  }
   return file;
+}
+
+/** An AWS account id: 12 digits (https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html). */
+export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+/** YAML reads an unquoted 012345678901 as the number 12345678901: the hint every account id error gives. */
+const QUOTE_HINT = 'quote account ids in YAML, or one that starts with 0 is read as a number';
+
+/** `accounts:` account id -> `name` or `{ name, ou }`. */
+function validateAccounts(value: unknown, source: string, path: string): Record<string, AccountEntry> {
+  const accounts = expectObject(value, source, path);
+  const entries: Array<[string, AccountEntry]> = [];
+  for (const [id, entry] of Object.entries(accounts)) {
+    if (!ACCOUNT_ID_PATTERN.test(id))
+      throw new RulesError(source, `${path}.${id}`, `"${id}" is not an AWS account id (12 digits; ${QUOTE_HINT})`);
+    entries.push([id, validateAccount(entry, source, `${path}.${id}`)]);
+  }
+  return Object.fromEntries(entries);
+}
+
+function validateAccount(value: unknown, source: string, path: string): AccountEntry {
+  if (typeof value === 'string') return { name: expectString(value, source, path) };
+  const entry = expectObject(value, source, path, ['name', 'ou']);
+  const account: AccountEntry = {};
+  if (entry.name !== undefined) account.name = expectString(entry.name, source, `${path}.name`);
+  if (entry.ou !== undefined)
+    account.ous =
+      typeof entry.ou === 'string'
+        ? [expectString(entry.ou, source, `${path}.ou`)]
+        : expectStringList(entry.ou, source, `${path}.ou`);
+  if (account.name === undefined && account.ous === undefined)
+    throw new RulesError(source, path, 'says nothing about the account: give it a name, an ou, or both');
+  return account;
+}
+
+function validateScope(value: unknown, source: string, path: string): RuleScope {
+  const entry = expectObject(value, source, path, ['accounts', 'ous', 'overrides', 'except']);
+  if (entry.accounts === undefined && entry.ous === undefined)
+    throw new RulesError(source, path, 'names no accounts and no ous: say which accounts the scope is for');
+  if (entry.accounts !== undefined && entry.ous !== undefined)
+    throw new RulesError(
+      source,
+      path,
+      "names both accounts and ous: write one scope for each (an account's own scope wins over its OU's)",
+    );
+  if (entry.overrides === undefined && entry.except === undefined)
+    throw new RulesError(source, path, 'has no overrides and no except: it would change nothing');
+  const scope: RuleScope = {};
+  if (entry.accounts !== undefined) scope.accounts = expectAccountIds(entry.accounts, source, `${path}.accounts`);
+  if (entry.ous !== undefined) scope.ous = expectNonEmptyList(entry.ous, source, `${path}.ous`);
+  if (entry.overrides !== undefined) {
+    const overrides = expectObject(entry.overrides, source, `${path}.overrides`);
+    scope.overrides = Object.fromEntries(
+      Object.entries(overrides).map(([id, override]) => [
+        id,
+        validateOverride(override, source, `${path}.overrides.${id}`),
+      ]),
+    );
+  }
+  if (entry.except !== undefined) scope.except = validateExceptions(entry.except, source, `${path}.except`);
+  return scope;
+}
+
+/** Account ids as strings; a 12-digit number is taken too (`accounts: [111122223333]` is how YAML is written). */
+function expectAccountIds(value: unknown, source: string, path: string): string[] {
+  if (!Array.isArray(value) || value.length === 0)
+    throw new RulesError(source, path, 'must be a non-empty list of 12-digit account ids');
+  return value.map((item, i) => {
+    const id = typeof item === 'number' && Number.isSafeInteger(item) ? String(item) : item;
+    if (typeof id !== 'string' || !ACCOUNT_ID_PATTERN.test(id))
+      throw new RulesError(
+        source,
+        `${path}[${i}]`,
+        `${JSON.stringify(item)} is not an AWS account id (12 digits; ${QUOTE_HINT})`,
+      );
+    return id;
+  });
+}
+
+function expectNonEmptyList(value: unknown, source: string, path: string): string[] {
+  const list = expectStringList(value, source, path);
+  if (list.length === 0) throw new RulesError(source, path, 'must name at least one');
+  return list;
 }
 
 function validateRule(value: unknown, source: string, path: string): RuleDefinition {

@@ -47,10 +47,38 @@ export interface RuleOverride {
   except?: RuleExceptions;
 }
 
+/**
+ * What a rules file says about one AWS account of an organisation: its name (shown in alerts beside the id) and
+ * the organisational units it belongs to (a CloudTrail record names the account, never its OU).
+ */
+export interface AccountEntry {
+  name?: string;
+  /** OU names or ids, as the file writes them; nested OUs are listed each (`[Workloads, Workloads/Prod]`). */
+  ous?: string[];
+}
+
+/**
+ * Overrides and exceptions for some accounts only, matched on the record's account (recipientAccountId). A scope
+ * names either accounts or OUs, not both: an account's own scope wins over its OU's (see compileRuleset).
+ */
+export interface RuleScope {
+  /** 12-digit account ids. */
+  accounts?: string[];
+  /** OUs, as the accounts section names them. */
+  ous?: string[];
+  overrides?: Record<string, RuleOverride>;
+  /** Exceptions for every rule, in these accounts. */
+  except?: RuleExceptions;
+}
+
 /** The contents of a rules file (YAML or JSON). */
 export interface RulesFile {
   rules?: RuleDefinition[];
   overrides?: Record<string, RuleOverride>;
   /** Exceptions for every rule. */
   except?: RuleExceptions;
+  /** Account id -> name and OUs (organisation trails). */
+  accounts?: Record<string, AccountEntry>;
+  /** Per-account and per-OU overrides and exceptions, in file order. */
+  scopes?: RuleScope[];
 }

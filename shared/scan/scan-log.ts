@@ -5,7 +5,8 @@
 import type { Readable } from 'node:stream';
 import { readCloudTrailLog } from '../reader/read-log.js';
 import { recordPrefilter } from '../reader/prefilter.js';
-import type { MalformedRecord, PrefilterAlternative, ReadStats } from '../reader/types.js';
+import type { MalformedRecord, ReadStats } from '../reader/types.js';
+import type { PrefilterAlternative } from '../rules/record-needs.js';
 import { classify } from '../classify/classify.js';
 import type { ClassifiedEvent } from '../classify/types.js';
 import type { CloudTrailRecord } from '../cloudtrail.js';

@@ -1,108 +1,90 @@
-// The record splitter's hot loop, in AssemblyScript compiled to WebAssembly with SIMD (npm run build:wasm).
+// The record splitter's hot loop, in AssemblyScript compiled to WebAssembly with SIMD (npm run build:wasm):
+// one of the two record scan engines of ../record-scan.ts, the TypeScript one being ../record-scan-typescript.ts.
 //
 // It scans a window of JSON text copied into linear memory while the splitter is inside the `Records`
-// array: the records, the commas and whitespace between them. It stops, handing back to the TypeScript
-// splitter (shared/reader/record-splitter.ts), at the end of the window, when its record table is full, or
-// at any byte it does not handle (`]`, an element that is not an object, a syntax error), so the splitter's
-// own code deals with the rare cases and reports errors exactly as before. Its state lives in a small
-// vector the splitter reads and writes around each call, so one instance serves any number of splitters.
+// array: the records, the commas and whitespace between them. It stops, handing back to the splitter
+// (../record-splitter.ts), at the end of the window, when its record table is full, or at any byte it does not
+// handle (`]`, an element that is not an object, a syntax error), so the splitter's own code deals with the
+// rare cases and reports errors. Its state vector (layout.as.ts) is the splitter's state: the splitter reads
+// and writes it in this instance's memory, and each splitter has an instance of its own while it reads.
 // Given the eventSources the caller wants, it also skips, counting them, the records surely from others
 // (~90 % of a trail): they never become JavaScript objects at all.
 //
-// What it computes is what RecordSplitter.scanComposite computes (the TypeScript engine, kept as the
-// reference; test/record-scanner-wasm.test.ts checks both agree): where each record ends, checking the JSON
-// grammar outside strings as it goes (brackets matched by kind, separators, numbers and literals: see
-// ../json-grammar.ts; at a syntax error it stops and the splitter reports it), and where its top-level eventSource and eventName string values lie, unless it cannot be
+// What it computes is what the TypeScript engine computes (kept as the reference; test/record-scanner-wasm.test.ts
+// checks both agree): where each record ends, checking the JSON grammar outside strings as it goes (brackets
+// matched by kind, separators, numbers and literals: see ../json-grammar.ts; at a syntax error it stops and the
+// splitter reports it), and where its top-level eventSource and eventName string values lie, unless it cannot be
 // sure (a top-level key with escapes long enough to spell one of them, a repeated key, an escaped value, a
 // top-level string cut by the window's end), and which of up to 31 given string tokens (`errorCode`, `Root`)
 // some string in the record equals, which in valid JSON is the same as the token's quoted bytes occurring
 // in it (a quote inside a string is always escaped).
 //
 // Why SIMD: string bodies are ~90 % of CloudTrail text, and 16 bytes are compared with `"` and `\` at once.
-
-// Memory layout (byte offsets), mirrored in record-scanner.ts.
-const WINDOW: i32 = 1 << 20;
-const STATE: i32 = WINDOW; // i32 fields, see S_*
-// The eventSources wanted: a count (-1: keep every record), then (offset, length) pairs into WANTED_BYTES.
-const WANTED: i32 = WINDOW + 256;
-const WANTED_BYTES: i32 = WINDOW + 1024;
-const TABLE: i32 = WINDOW + 4096; // ENTRY_FIELDS i32 per record
-const TABLE_CAPACITY: i32 = 2048;
-const ENTRY_FIELDS: i32 = 10;
-// Tokens to note: a count, then (offset, length) pairs into TOKEN_BYTES; each a string body of 1..31 bytes.
-const TOKENS: i32 = TABLE + TABLE_CAPACITY * ENTRY_FIELDS * 4;
-const TOKEN_BYTES: i32 = TOKENS + 256;
-/** In a record's token bits: a string was cut by the window, so a token may have been missed. */
-const TOKENS_UNKNOWN: i32 = 1 << 31;
-// One bit per nesting level, set for an array (MAX_DEPTH levels); the splitter copies its open levels in.
-const LEVELS: i32 = TOKEN_BYTES + 1024;
-const MAX_DEPTH: i32 = 1 << 18;
-
-// State vector fields (i32 index). Positions are relative to the window's first byte; -1: none.
-const S_STATE: i32 = 0;
-const S_DEPTH: i32 = 1;
-const S_IN_STRING: i32 = 2;
-const S_ESCAPE_CARRY: i32 = 3;
-const S_EXPECT: i32 = 4; // where the JSON grammar is: the G_* below
-const S_PENDING_KEY: i32 = 5;
-const S_SOURCE_KEYS: i32 = 6;
-const S_NAME_KEYS: i32 = 7;
-const S_UNSURE: i32 = 8;
-const S_SOURCE_START: i32 = 9;
-const S_SOURCE_END: i32 = 10;
-const S_NAME_START: i32 = 11;
-const S_NAME_END: i32 = 12;
-const S_RECORD_START: i32 = 13;
-const S_STOP: i32 = 14;
-const S_SKIPPED: i32 = 15; // records skipped after the last entry
-const S_TOKENS: i32 = 16; // token bits of the open record
-
-// Table entry fields: the record's start (-1: before this window), its end (just past `}`), the hint
-// positions, 1 when the hints cannot be trusted, how many records were skipped just before it, and its token
-// bits (bit k: a string in the record equals token k; TOKENS_UNKNOWN: not known).
-const E_START: i32 = 0;
-const E_END: i32 = 1;
-const E_SOURCE_START: i32 = 2;
-const E_SOURCE_END: i32 = 3;
-const E_NAME_START: i32 = 4;
-const E_NAME_END: i32 = 5;
-const E_UNSURE: i32 = 6;
-const E_SKIPPED_BEFORE: i32 = 7;
-const E_TOKENS: i32 = 8;
-
-// Splitter states, the same numbers as in record-splitter.ts.
-const ARRAY_FIRST_ELEMENT: i32 = 7;
-const ARRAY_ELEMENT: i32 = 8;
-const ARRAY_AFTER_ELEMENT: i32 = 9;
-const IN_RECORD: i32 = 10;
-
-const QUOTE: i32 = 0x22;
-const BACKSLASH: i32 = 0x5c;
-const COMMA: i32 = 0x2c;
-const COLON: i32 = 0x3a;
-const OPEN_BRACE: i32 = 0x7b;
-const CLOSE_BRACE: i32 = 0x7d;
-const OPEN_BRACKET: i32 = 0x5b;
-const CLOSE_BRACKET: i32 = 0x5d;
-
-// The JSON grammar, the same numbers as in json-grammar.ts, which says what is checked and why.
-const G_OBJECT_OPEN: i32 = 1;
-const G_OBJECT_KEY: i32 = 2;
-const G_COLON: i32 = 3;
-const G_OBJECT_VALUE: i32 = 4;
-const G_ARRAY_OPEN: i32 = 5;
-const G_ARRAY_VALUE: i32 = 6;
-const G_AFTER_VALUE: i32 = 7;
-const N_MINUS: i32 = 16;
-const N_ZERO: i32 = 17;
-const N_INT: i32 = 18;
-const N_DOT: i32 = 19;
-const N_FRACTION: i32 = 20;
-const N_E: i32 = 21;
-const N_E_SIGN: i32 = 22;
-const N_EXPONENT: i32 = 23;
-const L_BASE: i32 = 32;
-const G_SCALAR: i32 = N_MINUS;
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  G_AFTER_VALUE,
+  G_ARRAY_OPEN,
+  G_ARRAY_VALUE,
+  G_COLON,
+  G_OBJECT_KEY,
+  G_OBJECT_OPEN,
+  G_OBJECT_VALUE,
+  G_SCALAR,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+  expectsValue,
+  isWhitespace,
+  scalarComplete,
+  scalarStart,
+  scalarStep,
+} from './json-grammar.as';
+import {
+  ARRAY_AFTER_ELEMENT,
+  ARRAY_ELEMENT,
+  ENTRY_FIELDS,
+  E_END,
+  E_NAME_END,
+  E_NAME_START,
+  E_SKIPPED_BEFORE,
+  E_SOURCE_END,
+  E_SOURCE_START,
+  E_START,
+  E_TOKENS,
+  E_UNSURE,
+  IN_RECORD,
+  LEVELS,
+  MAX_DEPTH,
+  STATE,
+  S_DEPTH,
+  S_ESCAPE_CARRY,
+  S_EXPECT,
+  S_IN_STRING,
+  S_NAME_END,
+  S_NAME_KEYS,
+  S_NAME_START,
+  S_PENDING_KEY,
+  S_RECORD_START,
+  S_SKIPPED,
+  S_SOURCE_END,
+  S_SOURCE_KEYS,
+  S_SOURCE_START,
+  S_STATE,
+  S_STOP,
+  S_TOKENS,
+  S_UNSURE,
+  TABLE,
+  TABLE_CAPACITY,
+  TOKENS,
+  TOKENS_UNKNOWN,
+  TOKEN_BYTES,
+  WANTED,
+  WANTED_BYTES,
+} from './layout.as';
 
 const NO_KEY: i32 = 0;
 const EVENT_SOURCE_KEY: i32 = 1;
@@ -120,14 +102,6 @@ const EVENT_NAM: u64 = 0x6d614e746e657665;
   store<i32>(STATE + (index << 2), value);
 }
 
-@inline function isWhitespace(byte: i32): bool {
-  return byte == 0x20 || byte == 0x0a || byte == 0x0d || byte == 0x09;
-}
-
-@inline function expectsValue(expect: i32): bool {
-  return expect == G_OBJECT_VALUE || expect == G_ARRAY_OPEN || expect == G_ARRAY_VALUE;
-}
-
 @inline function isArrayLevel(depth: i32): bool {
   return (load<u8>(<usize>(LEVELS + (depth >> 3))) & (1 << (depth & 7))) != 0;
 }
@@ -137,55 +111,6 @@ const EVENT_NAM: u64 = 0x6d614e746e657665;
   const bit = 1 << (depth & 7);
   const bits = <i32>load<u8>(at);
   store<u8>(at, <u8>(isArray ? bits | bit : bits & ~bit));
-}
-
-/** json-grammar.ts's scalarStart: the state after a number's or literal's first byte, 0 for none. */
-function scalarStart(byte: i32): i32 {
-  if (byte == 0x2d) return N_MINUS;
-  if (byte == 0x30) return N_ZERO;
-  if (byte >= 0x31 && byte <= 0x39) return N_INT;
-  if (byte == 0x74) return L_BASE + 1;
-  if (byte == 0x66) return L_BASE + 5;
-  if (byte == 0x6e) return L_BASE + 10;
-  return 0;
-}
-
-/** The k-th byte of `truefalsenull`. */
-function literalByte(k: i32): i32 {
-  switch (k) {
-    case 0: return 0x74; // t
-    case 1: return 0x72; // r
-    case 2: return 0x75; // u
-    case 3: return 0x65; // e
-    case 5: return 0x61; // a
-    case 6: return 0x6c; // l
-    case 7: return 0x73; // s
-    case 8: return 0x65; // e
-    case 10: return 0x75; // u
-    case 11: return 0x6c; // l
-    case 12: return 0x6c; // l
-    default: return -1; // 4, 9, 13: a literal's end
-  }
-}
-
-/** json-grammar.ts's scalarStep: the state after `byte`, 0 when it cannot continue the number or literal. */
-function scalarStep(state: i32, byte: i32): i32 {
-  const digit = byte >= 0x30 && byte <= 0x39;
-  switch (state) {
-    case N_MINUS: return byte == 0x30 ? N_ZERO : digit ? N_INT : 0;
-    case N_ZERO: return byte == 0x2e ? N_DOT : byte == 0x65 || byte == 0x45 ? N_E : 0;
-    case N_INT: return digit ? N_INT : byte == 0x2e ? N_DOT : byte == 0x65 || byte == 0x45 ? N_E : 0;
-    case N_DOT: return digit ? N_FRACTION : 0;
-    case N_FRACTION: return digit ? N_FRACTION : byte == 0x65 || byte == 0x45 ? N_E : 0;
-    case N_E: return byte == 0x2b || byte == 0x2d ? N_E_SIGN : digit ? N_EXPONENT : 0;
-    case N_E_SIGN:
-    case N_EXPONENT: return digit ? N_EXPONENT : 0;
-    default: return byte == literalByte(state - L_BASE) ? state + 1 : 0;
-  }
-}
-
-@inline function scalarComplete(state: i32): bool {
-  return state == N_ZERO || state == N_INT || state == N_FRACTION || state == N_EXPONENT || state == L_BASE + 4 || state == L_BASE + 9 || state == L_BASE + 13;
 }
 
 // Set by stringEnd: whether the string it skipped held a backslash.
@@ -270,11 +195,12 @@ export function scan(len: i32): i32 {
   let sourceKeys = field(S_SOURCE_KEYS);
   let nameKeys = field(S_NAME_KEYS);
   let unsure = field(S_UNSURE);
-  let sourceStart = field(S_SOURCE_START);
-  let sourceEnd = field(S_SOURCE_END);
-  let nameStart = field(S_NAME_START);
-  let nameEnd = field(S_NAME_END);
-  let recordStart = field(S_RECORD_START);
+  // Window positions: those of an earlier window mean nothing in this one (the splitter kept what it needed).
+  let sourceStart: i32 = -1;
+  let sourceEnd: i32 = -1;
+  let nameStart: i32 = -1;
+  let nameEnd: i32 = -1;
+  let recordStart: i32 = -1;
   let inString = field(S_IN_STRING);
   let escapeCarry = field(S_ESCAPE_CARRY);
   let tokens = field(S_TOKENS);

@@ -1,72 +1,36 @@
-// Loads the record splitter's WebAssembly kernel (record-scanner.as.ts) once, and gives the splitter views of
-// its memory. The layout constants mirror the kernel's.
-import { MAX_DEPTH } from '../json-grammar.js';
+// The WebAssembly record scan engine: the kernel (record-scanner.as.ts), compiled once, and an instance of it per
+// splitter at a time. The splitter's state lives in the instance's memory (the layout is record-scan.ts's; the
+// offsets below mirror the kernel's), read and written through views: nothing is copied around a scan but the
+// text into the window. An instance is handed back when its splitter is done (RecordScanEngine.release) and
+// reused, most recently released first, so a process reading file after file instantiates the kernel once.
+import {
+  type RecordScanEngine,
+  SCANNER_ENTRY_FIELDS,
+  SCANNER_LEVELS_BYTES,
+  SCANNER_MAX_TOKENS,
+  SCANNER_STATE_FIELDS,
+  SCANNER_TABLE_CAPACITY,
+  SCANNER_WINDOW,
+} from '../record-scan.js';
 import { RECORD_SCANNER_WASM_BASE64 } from './record-scanner.wasm.js';
 
-/** Bytes of text the kernel scans per call. */
-export const SCANNER_WINDOW = 1 << 20;
-/** Records the kernel completes per call at most. */
-export const SCANNER_TABLE_CAPACITY = 2048;
 const STATE_OFFSET = SCANNER_WINDOW;
-const STATE_FIELDS = 32;
 const WANTED_OFFSET = SCANNER_WINDOW + 256;
 const WANTED_BYTES_OFFSET = SCANNER_WINDOW + 1024;
 const MAX_WANTED = 64;
 const MAX_WANTED_BYTES = 3072;
 const TABLE_OFFSET = SCANNER_WINDOW + 4096;
-export const SCANNER_ENTRY_FIELDS = 10;
 const TOKENS_OFFSET = TABLE_OFFSET + SCANNER_TABLE_CAPACITY * SCANNER_ENTRY_FIELDS * 4;
 const TOKEN_BYTES_OFFSET = TOKENS_OFFSET + 256;
-/** Tokens the kernel can note per record (one bit each; bit 31 is SCANNER_TOKENS_UNKNOWN). */
-export const SCANNER_MAX_TOKENS = 31;
 const MAX_TOKEN_BYTES = 1024;
-/** One bit per nesting level (set: an array), MAX_DEPTH levels; the splitter copies its own in and out. */
 const LEVELS_OFFSET = TOKEN_BYTES_OFFSET + MAX_TOKEN_BYTES;
-export const SCANNER_LEVELS_BYTES = MAX_DEPTH / 8 + 1;
-/** In a record's token bits: a string was cut by the window, so a token may have been missed. */
-export const SCANNER_TOKENS_UNKNOWN = 1 << 31;
 
-/** Indexes into `RecordScanner.state`. Positions are relative to the window's first byte; -1: none. */
-export const ScannerState = {
-  state: 0,
-  depth: 1,
-  inString: 2,
-  escapeCarry: 3,
-  /** Where the JSON grammar is (json-grammar.ts). */
-  expect: 4,
-  pendingKey: 5,
-  sourceKeys: 6,
-  nameKeys: 7,
-  unsure: 8,
-  sourceStart: 9,
-  sourceEnd: 10,
-  nameStart: 11,
-  nameEnd: 12,
-  recordStart: 13,
-  stop: 14,
-  skipped: 15,
-  tokens: 16,
-} as const;
-
-/** Indexes into a record's entry in `RecordScanner.table` (entry k starts at k * SCANNER_ENTRY_FIELDS). */
-export const ScannerEntry = {
-  start: 0,
-  end: 1,
-  sourceStart: 2,
-  sourceEnd: 3,
-  nameStart: 4,
-  nameEnd: 5,
-  unsure: 6,
-  skippedBefore: 7,
-  tokens: 8,
-} as const;
-
-export interface RecordScanner {
+/** An instance of the kernel, and views of its memory. */
+export interface WasmKernel {
   /** Where the text to scan is copied, from its first byte. */
   readonly window: Uint8Array;
   readonly state: Int32Array;
   readonly table: Int32Array;
-  /** The nesting bits (json-grammar.ts): bit d of the array is level d. */
   readonly levels: Uint8Array;
   /** Scans `window[0..length)`; returns how many records it completed into `table`. */
   scan(length: number): number;
@@ -79,35 +43,45 @@ export interface RecordScanner {
   note(tokens: readonly Buffer[]): void;
 }
 
-let loaded: RecordScanner | null | undefined;
-
-/**
- * The kernel, compiled on first use (~1 ms), or null where this runtime cannot run it (no WebAssembly, or
- * no SIMD, on by default since V8 9.1: https://v8.dev/features/simd; or `node --jitless`): the splitter then
- * scans in TypeScript, with the same result, more slowly.
- */
-export function recordScanner(): RecordScanner | null {
-  if (loaded === undefined) loaded = instantiate();
-  return loaded;
-}
-
 /** The part of the WebAssembly JS API used here (the project's lib settings do not declare it). */
 interface WebAssemblyApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
 
-function instantiate(): RecordScanner | null {
+let compiled: object | null | undefined;
+/** Kernels handed back, reused last in first out. */
+const idle: WasmKernel[] = [];
+
+/**
+ * A kernel no splitter is using: one handed back, or a new instance (the module is compiled on first use, ~1 ms).
+ * Null where this runtime cannot run it (no WebAssembly, or no SIMD, on by default since V8 9.1:
+ * https://v8.dev/features/simd; or `node --jitless`): the splitter then scans in TypeScript, with the same
+ * result, more slowly.
+ */
+export function takeKernel(): WasmKernel | null {
+  const kernel = idle.pop();
+  if (kernel) return kernel;
   const api = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  let exports: Record<string, unknown>;
-  try {
-    if (!api) return null;
-    exports = new api.Instance(new api.Module(Buffer.from(RECORD_SCANNER_WASM_BASE64, 'base64')), {}).exports;
-  } catch {
-    return null;
+  if (compiled === undefined) {
+    try {
+      compiled = api ? new api.Module(Buffer.from(RECORD_SCANNER_WASM_BASE64, 'base64')) : null;
+    } catch {
+      compiled = null;
+    }
   }
+  if (!api || !compiled) return null;
+  return instantiate(new api.Instance(compiled, {}).exports);
+}
+
+/** Hands a kernel back for the next splitter; its user must not touch it after. */
+export function releaseKernel(kernel: WasmKernel): void {
+  // A few are enough for the files a process reads at once; the rest go to the garbage collector.
+  if (idle.length < 8 && !idle.includes(kernel)) idle.push(kernel);
+}
+
+function instantiate(exports: Record<string, unknown>): WasmKernel {
   const { buffer } = exports.memory as { buffer: ArrayBuffer };
-  const scan = exports.scan as (length: number) => number;
   const wantedIndex = new Int32Array(buffer, WANTED_OFFSET, 1 + 2 * MAX_WANTED);
   const wantedBytes = new Uint8Array(buffer, WANTED_BYTES_OFFSET, MAX_WANTED_BYTES);
   let loadedList: readonly Buffer[] | null | undefined;
@@ -116,10 +90,10 @@ function instantiate(): RecordScanner | null {
   let loadedTokens: readonly Buffer[] | undefined;
   return {
     window: new Uint8Array(buffer, 0, SCANNER_WINDOW),
-    state: new Int32Array(buffer, STATE_OFFSET, STATE_FIELDS),
+    state: new Int32Array(buffer, STATE_OFFSET, SCANNER_STATE_FIELDS),
     table: new Int32Array(buffer, TABLE_OFFSET, SCANNER_TABLE_CAPACITY * SCANNER_ENTRY_FIELDS),
     levels: new Uint8Array(buffer, LEVELS_OFFSET, SCANNER_LEVELS_BYTES),
-    scan,
+    scan: exports.scan as (length: number) => number,
     want(sources) {
       if (sources === loadedList) return true;
       if (sources === null) {
@@ -139,6 +113,41 @@ function instantiate(): RecordScanner | null {
       }
       writeByteList(tokens, tokenIndex, tokenBytes);
       loadedTokens = tokens;
+    },
+  };
+}
+
+/**
+ * The engine over a kernel set up for `wantedSources` and `tokens`, or null when there is no kernel here or the
+ * list does not fit it (the TypeScript engine takes any list).
+ */
+export function wasmScanEngine(
+  wantedSources: readonly Buffer[] | null,
+  tokens: readonly Buffer[],
+): RecordScanEngine | null {
+  const kernel = takeKernel();
+  if (!kernel) return null;
+  if (!kernel.want(wantedSources)) {
+    releaseKernel(kernel);
+    return null;
+  }
+  kernel.note(tokens);
+  const { window, state, levels, table } = kernel;
+  let released = false;
+  return {
+    name: 'wasm',
+    state,
+    levels,
+    table,
+    scan(chunk, from) {
+      const end = Math.min(chunk.length, from + SCANNER_WINDOW);
+      window.set(chunk.subarray(from, end));
+      return kernel.scan(end - from);
+    },
+    release() {
+      if (released) return;
+      released = true;
+      releaseKernel(kernel);
     },
   };
 }

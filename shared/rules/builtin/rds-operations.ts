@@ -155,10 +155,6 @@ export const UNREADABLE_GROUPS = [
   },
 ] as const;
 
-const CREATE_OR_RESTORE: string[] = [
-  ...(UNREADABLE_GROUPS.find((group) => group.id === 'rds-create-unreadable')?.eventNames ?? []),
-];
-
 function unreadableRule(group: (typeof UNREADABLE_GROUPS)[number]): RuleDefinition {
   const omitted = { eventName: [...group.eventNames], requestParameters: { omitted: [true] } };
   return {
