@@ -287,6 +287,58 @@ checked on stdout (JSON Lines with --format json), a summary on stderr.`,
       (await import('./verify-command.js')).verify([...args.raw], { ...io, out: safePrinter(io.out) }),
   },
   {
+    // issue 18: cli/backfill-command.ts (README "Scale", "Backfill").
+    name: 'backfill',
+    summary: 'run the deployed processor over past log files (S3 Batch Operations)',
+    usage: 'backfill s3://BUCKET/PREFIX --since WHEN [--until WHEN] --stack NAME [--mode alert|report] [--wait]',
+    description: `Create an S3 Batch Operations job that runs the stack's processor on every CloudTrail log file under the
+prefix delivered between --since and --until (a manifest the command writes), print its id and progress, and with
+--wait follow it to the end and list the files that failed, with why. --mode report emails nothing and writes the
+alerts as JSON Lines to the stack's backfill bucket; with the stack's dedupe table, alerts already sent are not sent
+again. The index is not backfilled.`,
+    options: [
+      {
+        name: 'since',
+        kind: 'string',
+        value: 'WHEN',
+        help: 'the first delivery to read: a date, a UTC time, or 30d (required)',
+      },
+      { name: 'until', kind: 'string', value: 'WHEN', help: 'the end of the window (default: now)' },
+      { name: 'stack', kind: 'string', value: 'NAME', help: 'the stack name you gave sam deploy (required)' },
+      {
+        name: 'mode',
+        kind: 'string',
+        value: 'alert|report',
+        help: 'alert: publish as the live pipeline does (default); report: write JSON Lines, email nothing',
+        choices: ['alert', 'report'],
+      },
+      { name: 'wait', kind: 'boolean', help: 'follow the job until it ends; exit 1 if any file failed' },
+      {
+        name: 'region',
+        kind: 'string',
+        value: 'REGION',
+        help: "the stack's region (default: AWS_REGION or the profile's)",
+      },
+      { name: 'profile', kind: 'string', value: 'NAME', help: 'a profile from ~/.aws/config (default: AWS_PROFILE)' },
+      {
+        name: 'endpoint-url',
+        kind: 'string',
+        value: 'URL',
+        help: 'an S3-compatible endpoint for the listing (path-style)',
+      },
+      {
+        name: 'poll-seconds',
+        kind: 'string',
+        value: 'N',
+        help: 'with --wait: seconds between progress checks (default 15)',
+      },
+    ],
+    notes: 'Exit status 1 when the job could not be created, or (with --wait) failed or had failed files.',
+    ownParser: true,
+    run: async (args, io) =>
+      (await import('./backfill-command.js')).runBackfill([...args.raw], { ...io, out: safePrinter(io.out) }),
+  },
+  {
     name: 'completion',
     summary: 'print a shell completion script (bash or zsh)',
     usage: 'completion bash|zsh',

@@ -8,6 +8,7 @@ import type { MalformedRecord, ReadStats } from '../shared/reader/types.js';
 import type { Ruleset } from '../shared/rules/engine.js';
 import { scanLog, type ScannedEvent } from '../shared/scan/scan-log.js';
 import { MALFORMED_REPORTED_PER_FILE as MALFORMED_SHOWN_PER_FILE } from '../shared/scan/unreadable-record.js';
+import { alertLinesToLog } from './inputs/alert-lines.js';
 import { eventHistoryToLog, readAll } from './inputs/event-history.js';
 import { AwsInputError, type Input, type InputPlan } from './inputs/plan.js';
 import { sniff } from './inputs/sniff.js';
@@ -92,6 +93,15 @@ export async function scanInputs(plan: InputPlan, options: ScanInputsOptions): P
       }
       totals.inputs++;
       let source: AsyncIterable<Uint8Array> = sniffed.chunks;
+      if (sniffed.content.kind === 'alert-lines') {
+        // issue 18: backfill --mode report's JSON Lines; their records are read as a log (inputs/alert-lines.ts).
+        const lines = alertLinesToLog(await readAll(sniffed.chunks), input.name, seenEventIds);
+        // As for Event history below: a name ending in .gz keeps gzip content for the reader.
+        const log = /\.gz$/i.test(input.name) ? gzipSync(lines.log) : lines.log;
+        source = (async function* () {
+          yield log;
+        })();
+      }
       if (sniffed.content.kind === 'event-history') {
         totals.eventHistoryFiles++;
         const history = eventHistoryToLog(await readAll(sniffed.chunks), input.name, seenEventIds);

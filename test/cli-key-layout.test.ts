@@ -31,7 +31,7 @@ describe('key layout', () => {
       'AWS Config file',
     );
     expect(foreignByName('AWSLogs/123456789012/Config/ConfigWritabilityCheckFile')).toBe('AWS Config file');
-    expect(foreignByName('notes.txt')).toBe('not a .json or .json.gz file');
+    expect(foreignByName('notes.txt')).toBe('not a .json, .json.gz or .jsonl file');
     expect(foreignByName(key('20261120T1005'))).toBeUndefined();
     expect(foreignByName('exports/Config/day.json')).toBeUndefined();
   });

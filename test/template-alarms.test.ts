@@ -92,6 +92,7 @@ describe('missing data in the other alarms', () => {
 describe('deleting or replacing stateful resources', () => {
   const expected: Record<string, { policy: 'Retain' | 'Delete'; why: string }> = {
     TrailBucket: { policy: 'Retain', why: 'the log files are audit evidence' },
+    BackfillBucket: { policy: 'Retain', why: 'completion reports and report-mode alerts are incident evidence' },
     IndexLogGroup: { policy: 'Retain', why: 'the search history' },
     ProcessorDeadLetterQueue: { policy: 'Retain', why: 'names log files never processed' },
     IndexerDeadLetterQueue: { policy: 'Retain', why: 'names log files never indexed' },

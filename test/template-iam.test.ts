@@ -44,6 +44,11 @@ const COMMAND_ACTIONS: Record<string, CommandActions> = {
     actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket'],
     source: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html ("Permissions")',
   },
+  // issue 18: `--mode report` writes alerts as JSON Lines (functions/processor/batch-report.ts).
+  '@aws-sdk/client-s3 PutObjectCommand': {
+    actions: ['s3:PutObject'],
+    source: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html ("Permissions")',
+  },
   '@aws-sdk/client-sns PublishCommand': {
     actions: ['sns:Publish'],
     source: 'https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-language-api-permissions-reference.html',
@@ -164,6 +169,9 @@ function expectedResources(
       return [`arn:aws:s3:::${bucket}/${objects}`];
     case 's3:ListBucket':
       return [`arn:aws:s3:::${bucket}`];
+    case 's3:PutObject':
+      // issue 18: report-mode alert lines, under alerts/ of the stack's backfill bucket only.
+      return ['arn:aws:s3:::trailwatch-backfillbucket/alerts/*'];
     case 'cloudtrail:ListPublicKeys':
       return ['*'];
     case 'sns:Publish':
@@ -233,7 +241,10 @@ describe.each(functions)('$logicalId role', (fn) => {
         // cloudtrail:ListPublicKeys has no resource type (list_awscloudtrail.html): "*" is the only resource it takes.
         if (action !== 'cloudtrail:ListPublicKeys')
           expect(
-            [...resources].filter((r) => r.includes('*') && !r.endsWith('/AWSLogs/*') && !r.endsWith(':*')),
+            // A key prefix (the trail's AWSLogs/, issue 18's alerts/) or a log group's streams: never a whole service.
+            [...resources].filter(
+              (r) => r.includes('*') && !r.endsWith('/AWSLogs/*') && !r.endsWith('/alerts/*') && !r.endsWith(':*'),
+            ),
             action,
           ).toEqual([]);
         expect([...resources].sort(), action).toEqual(

@@ -22,7 +22,8 @@ export function foreignByName(key: string): string | undefined {
     name === 'ConfigWritabilityCheckFile'
   )
     return 'AWS Config file';
-  if (!/\.json(\.gz)?$/i.test(name)) return 'not a .json or .json.gz file';
+  // .jsonl: the alerts `trailwatch backfill --mode report` writes (issue 18; inputs/alert-lines.ts).
+  if (!/\.jsonl?(\.gz)?$/i.test(name)) return 'not a .json, .json.gz or .jsonl file';
   return undefined;
 }
 

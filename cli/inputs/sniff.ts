@@ -3,8 +3,14 @@
 // something else that lives beside CloudTrail logs (AWS Config files, digests, Insights, other JSON). Only a file
 // that is recognisably something else is skipped: anything unreadable goes to the reader, which names the problem.
 import { constants, gunzipSync } from 'node:zlib';
+import { isAlertLineKeys } from './alert-lines.js';
 
-export type ContentKind = { kind: 'cloudtrail' } | { kind: 'event-history' } | { kind: 'foreign'; what: string };
+export type ContentKind =
+  | { kind: 'cloudtrail' }
+  | { kind: 'event-history' }
+  // issue 18: the alerts `trailwatch backfill --mode report` writes, one JSON object per line (alert-lines.ts).
+  | { kind: 'alert-lines' }
+  | { kind: 'foreign'; what: string };
 
 export interface Sniffed {
   content: ContentKind;
@@ -60,6 +66,7 @@ export function classifyHead(text: string): ContentKind {
     return { kind: 'cloudtrail' };
   }
   if (keys.includes('Events')) return { kind: 'event-history' };
+  if (isAlertLineKeys(keys)) return { kind: 'alert-lines' };
   const known = knownForeign(keys);
   if (known) return { kind: 'foreign', what: known };
   return complete ? { kind: 'foreign', what: 'JSON without a Records or Events array' } : { kind: 'cloudtrail' };

@@ -12,6 +12,7 @@ import { processDeletion } from './integrity.js';
 import { publicKeysFromFile } from '../lib/cloudtrail-public-keys.js';
 import { DedupeStore } from './dedupe-store.js';
 import { processDelivery, type DeliveryOutcome, type ProcessorContext } from './process-log.js';
+import { isBatchOperationsEvent, processBatchOperations, type BatchOperationsResponse } from './batch-operations.js';
 
 export type ProcessorResult = DeliveryResult<DeliveryOutcome>;
 
@@ -22,7 +23,12 @@ export function createHandler(ctx: ProcessorContext) {
     ctx.deadlineMarginMs !== undefined ? { deadlineMarginMs: ctx.deadlineMarginMs } : {},
   );
   // S3 "Object Deleted" events under AWSLogs/ (issue 14): an alert or a count, not a delivery to read.
-  return async (event: unknown, context: Context): Promise<ProcessorResult | DeletionOutcome> => {
+  return async (
+    event: unknown,
+    context: Context,
+  ): Promise<ProcessorResult | DeletionOutcome | BatchOperationsResponse> => {
+    // issue 18 (backfill): an S3 Batch Operations task, answered per task (batch-operations.ts).
+    if (isBatchOperationsEvent(event)) return processBatchOperations(ctx, event, context);
     const deletion = objectDeletionFromEvent(event);
     if (!deletion) return deliveries(event, context);
     try {
