@@ -12,7 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { skipReason } from '../functions/lib/log-objects.js';
-import { eventBridgeKey } from '../functions/lib/triggers.js';
+import { eventBridgeKey } from '../functions/lib/object-keys.js';
 import { classify } from '../shared/classify/index.js';
 import { trailwatchFields } from '../shared/index/trailwatch-fields.js';
 import { BUILTIN_RULES } from '../shared/rules/builtin-rules.js';
@@ -268,7 +268,7 @@ describe('metrics in alarms and the dashboard', () => {
       const name = evaluator.ref(fn.logicalId) as string;
       expect(alarmed).toContain(`AWS/Lambda/Errors/${name}`);
       expect(alarmed).toContain(`AWS/Lambda/Duration/${name}`);
-      const targetArn = (fn.resource.Properties?.DeadLetterQueue as JsonObject).TargetArn as {
+      const targetArn = ((fn.resource.Properties?.DeadLetterQueue ?? {}) as JsonObject).TargetArn as {
         'Fn::GetAtt': [string, string];
       };
       const queue = String(evaluator.value({ 'Fn::GetAtt': [targetArn['Fn::GetAtt'][0], 'QueueName'] }));

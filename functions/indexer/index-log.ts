@@ -32,7 +32,7 @@ import { classifyCloudTrailKey } from '../lib/cloudtrail-key.js';
 import { forEachLogFile, type DeliveryOutcome as LogFilesOutcome } from '../lib/each-log-file.js';
 import { reportFileRead, type Observability } from '../lib/observability.js';
 import { readObject } from '../lib/s3-object.js';
-import type { Delivery, ObjectRef } from '../lib/triggers.js';
+import type { Delivery, ObjectRef } from '../lib/delivery.js';
 import type { CloudWatchLogsWriter, PutResult } from './cloudwatch-writer.js';
 import type { IndexerConfig } from './config.js';
 

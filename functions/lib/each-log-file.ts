@@ -4,7 +4,7 @@ import { InvocationDeadlineError } from './deadline.js';
 import { DeliveryError, ObjectBodyError } from './errors.js';
 import { ObjectSkipped, screenObjects } from './log-objects.js';
 import { reportFileFailed, reportFileSkipped, type Observability } from './observability.js';
-import type { Delivery, ObjectRef } from './triggers.js';
+import type { Delivery, ObjectRef } from './delivery.js';
 
 export interface DeliveryOutcome<F> {
   via: string;

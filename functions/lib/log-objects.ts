@@ -2,7 +2,7 @@
 // before any GetObject: a trail's bucket also holds digest files, and a shared bucket AWS Config's files and
 // whatever else its owner keeps there. What a key is comes from cloudtrail-key.ts (CloudTrail's layout).
 import { classifyCloudTrailKey } from './cloudtrail-key.js';
-import type { ObjectRef } from './triggers.js';
+import type { ObjectRef } from './delivery.js';
 
 export type SkipReason =
   | 'not-created'

@@ -24,7 +24,7 @@ import { parseDigestKey, trailObjectKind } from '../../shared/integrity/keys.js'
 import type { PublicKeySet } from '../../shared/integrity/signature.js';
 import { PublicKeyCache } from '../lib/cloudtrail-public-keys.js';
 import { fetchDigest, hashLogFile, headSignature } from '../lib/integrity-s3.js';
-import type { ObjectRef } from '../lib/triggers.js';
+import type { ObjectRef } from '../lib/delivery.js';
 import type { ProcessorContext } from './process-log.js';
 import { deliverAlerts } from './deliver-alerts.js';
 import type { PublishOptions } from './publish-alerts.js';

@@ -12,7 +12,7 @@ import { scanLog } from '../../shared/scan/scan-log.js';
 import { forEachLogFile, type DeliveryOutcome as LogFilesOutcome } from '../lib/each-log-file.js';
 import { reportFileRead, type Observability } from '../lib/observability.js';
 import { readObject } from '../lib/s3-object.js';
-import type { Delivery, ObjectRef } from '../lib/triggers.js';
+import type { Delivery, ObjectRef } from '../lib/delivery.js';
 import type { ProcessorConfig } from './config.js';
 import { checkDigestObject, splitDigests, type DigestOutcome } from './integrity.js';
 import type { PublicKeyCache } from '../lib/cloudtrail-public-keys.js';
