@@ -5,12 +5,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  AlertCollector,
   MAX_SNS_PAYLOAD_BYTES,
   buildSnsMessage,
   publishEntryBytes,
   type SnsAlertMessage,
-} from '../shared/alerts/index.js';
+} from '../functions/processor/sns-message.js';
+import { AlertCollector } from '../shared/alerts/index.js';
 import { buildAlert } from '../shared/alerts/alert.js';
 import { classify } from '../shared/classify/index.js';
 import type { CloudTrailRecord, JsonValue } from '../shared/cloudtrail.js';

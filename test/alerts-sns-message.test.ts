@@ -1,18 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  AlertCollector,
   MAX_PUBLISH_BATCH_ENTRIES,
   MAX_SNS_PAYLOAD_BYTES,
-  MAX_SUBJECT_LENGTH,
   buildSnsMessage,
-  isSummaryAlert,
   packPublishBatches,
   publishEntryBytes,
-  type Alert,
   type SnsAlertMessage,
-  type SummaryAlert,
-} from '../shared/alerts/index.js';
+} from '../functions/processor/sns-message.js';
+import { AlertCollector, isSummaryAlert, type Alert, type SummaryAlert } from '../shared/alerts/index.js';
+import { MAX_SUBJECT_LENGTH } from '../shared/render/subject.js';
 import type { CloudTrailRecord, JsonObject } from '../shared/cloudtrail.js';
 import { recordFixtureNames, loadRecord } from './record-fixtures.js';
 import { alertFor, eventIdNumber, fixtureAlert, timePlus } from './alerts-fixtures.js';

@@ -16,7 +16,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
-import { buildSnsMessage } from '../shared/alerts/sns-message.js';
+import { buildSnsMessage } from '../functions/processor/sns-message.js';
 import { scanLog } from '../shared/scan/scan-log.js';
 import { compileRuleset } from '../shared/rules/engine.js';
 import { TriggerError } from '../functions/lib/errors.js';
@@ -24,7 +24,7 @@ import { objectsFromEvent } from '../functions/lib/triggers.js';
 import { loadProcessorConfig } from '../functions/processor/config.js';
 import { apiCallAlerts } from '../functions/processor/fast-path.js';
 import type { createHandler as CreateHandler } from '../functions/processor/handler.js';
-import type { DeliveryOutcome } from '../functions/processor/process-log.js';
+import type { DeliveryOutcome } from '../functions/processor/process-log-file.js';
 import { chunked, gzipRecords } from './helpers/log-files.js';
 import {
   SAMPLE_DAY_FOLDER,

@@ -20,7 +20,7 @@ import { loadIndexerConfig } from '../functions/indexer/config.js';
 import type { createHandler as CreateIndexer } from '../functions/indexer/handler.js';
 import { loadProcessorConfig } from '../functions/processor/config.js';
 import type { createHandler as CreateProcessor, ProcessorResult } from '../functions/processor/handler.js';
-import type { DeliveryOutcome } from '../functions/processor/process-log.js';
+import type { DeliveryOutcome } from '../functions/processor/process-log-file.js';
 import { createCloudWatchLogsFake, type CloudWatchLogsFake } from './helpers/cloudwatch-logs-fake.js';
 import { startFaultyProxy, type BodyFault, type FaultyProxy } from './helpers/faulty-s3-proxy.js';
 import {

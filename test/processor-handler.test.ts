@@ -13,13 +13,13 @@ import {
 import type { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MAX_SNS_PAYLOAD_BYTES, publishEntryBytes } from '../shared/alerts/sns-message.js';
+import { MAX_SNS_PAYLOAD_BYTES, publishEntryBytes } from '../functions/processor/sns-message.js';
 import { LogFileError } from '../shared/errors.js';
 import { ObjectReadError, PublishError, TriggerError } from '../functions/lib/errors.js';
 import type { Observability } from '../functions/lib/observability.js';
 import { loadProcessorConfig } from '../functions/processor/config.js';
 import type { createHandler as CreateHandler, ProcessorResult } from '../functions/processor/handler.js';
-import type { DeliveryOutcome } from '../functions/processor/process-log.js';
+import type { DeliveryOutcome } from '../functions/processor/process-log-file.js';
 import { cloudTrailRecord } from './helpers/log-files.js';
 import {
   SAMPLE_BUCKET as BUCKET,

@@ -15,10 +15,10 @@ import {
 import type { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_SNS_PAYLOAD_BYTES, publishEntryBytes } from '../shared/alerts/sns-message.js';
+import { MAX_SNS_PAYLOAD_BYTES, publishEntryBytes } from '../functions/processor/sns-message.js';
 import { loadProcessorConfig } from '../functions/processor/config.js';
 import type { createHandler as CreateHandler, ProcessorResult } from '../functions/processor/handler.js';
-import type { DeliveryOutcome } from '../functions/processor/process-log.js';
+import type { DeliveryOutcome } from '../functions/processor/process-log-file.js';
 import { cloudTrailRecord } from './helpers/log-files.js';
 import { lambdaContext, quietObservabilityFor } from './helpers/handler-invocation.js';
 import { startS3Emulator, type S3Emulator } from './helpers/s3-emulator.js';

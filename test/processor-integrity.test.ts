@@ -22,7 +22,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PublicKeyCache } from '../functions/lib/cloudtrail-public-keys.js';
 import { loadProcessorConfig } from '../functions/processor/config.js';
 import type { createHandler as CreateHandler } from '../functions/processor/handler.js';
-import type { DeliveryOutcome } from '../functions/processor/process-log.js';
+import type { DeliveryOutcome } from '../functions/processor/process-log-file.js';
 import { publicKeyEntry } from '../shared/integrity/public-keys.js';
 import { PublicKeySet } from '../shared/integrity/signature.js';
 import { lambdaContext, quietObservabilityFor } from './helpers/handler-invocation.js';

@@ -355,8 +355,8 @@ describe('saved Logs Insights queries', () => {
     expect(query).toBe(`SOURCE '${String(evaluator.ref('ProcessorLogGroup'))}' | ${squash(file)}`);
     for (const rule of BUILTIN_RULES)
       expect(file, rule.id).toContain(`sum(\`alertsByRule.${rule.id}\`) as \`${rule.severity} ${rule.id}\``);
-    // The fields it reads are the processor's per-file log line (functions/lib/observability.ts, process-log.ts).
+    // The fields it reads are the processor's per-file log line (functions/lib/observability.ts, process-log-file.ts).
     expect(readFileSync(path.join(ROOT, 'functions/lib/observability.ts'), 'utf8')).toContain("'log file read'");
-    expect(readFileSync(path.join(ROOT, 'functions/processor/process-log.ts'), 'utf8')).toMatch(/alertsByRule/);
+    expect(readFileSync(path.join(ROOT, 'functions/processor/process-log-file.ts'), 'utf8')).toMatch(/alertsByRule/);
   });
 });

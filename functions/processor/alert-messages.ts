@@ -6,7 +6,7 @@
 // - ALERT_EVENTS_TOPIC_ARN (programs, optional): String structure, the message is the alert JSON (the same text
 //   as `default` above), with the same attributes. With String structure SNS documents both attribute-scoped
 //   and body-scoped filter policies, so subscribers there can select by rule, account, eventName...
-import { buildSnsMessage } from '../../shared/alerts/sns-message.js';
+import { buildSnsMessage } from './sns-message.js';
 import type { Alert } from '../../shared/alerts/alert.js';
 import { isSummaryAlert, type CollectedAlert, type SummaryAlert } from '../../shared/alerts/storm.js';
 import { severityRank } from '../../shared/rules/engine.js';

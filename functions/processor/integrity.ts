@@ -25,7 +25,7 @@ import type { PublicKeySet } from '../../shared/integrity/signature.js';
 import { PublicKeyCache } from '../lib/cloudtrail-public-keys.js';
 import { fetchDigest, hashLogFile, headSignature } from '../lib/integrity-s3.js';
 import type { ObjectRef } from '../lib/delivery.js';
-import type { ProcessorContext } from './process-log.js';
+import type { ProcessorContext } from './process-log-file.js';
 import { deliverAlerts } from './deliver-alerts.js';
 import type { PublishOptions } from './publish-alerts.js';
 

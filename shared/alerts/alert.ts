@@ -6,7 +6,7 @@ import type { ActiveRule } from '../rules/engine.js';
 import type { Severity } from '../rules/types.js';
 import { callerName } from './caller-name.js';
 import { trailwatchEventDetails } from '../integrity/events.js';
-import { formatCount } from './plain-text.js';
+import { formatCount } from '../render/plain-text.js';
 
 export { principalLabel } from './caller-name.js';
 

@@ -4,12 +4,12 @@
 // silence the rule if this is expected, and the CloudTrail record itself.
 //
 // Every value from the record goes through `oneLine` (see plain-text.ts): a caller controls some of them.
-import type { Alert } from './alert.js';
-import { callerName, isIdentityCenterSession } from './caller-name.js';
+import type { Alert } from '../alerts/alert.js';
+import { callerName, isIdentityCenterSession } from '../alerts/caller-name.js';
 import type { Principal, RdsResource, RdsResourceKind } from '../classify/types.js';
 import { escapeInvisibleInJson, formatCount, oneLine, shellQuote, wrap } from './plain-text.js';
 import type { PrettyRecord } from './record-text.js';
-import type { SummaryAlert, Tally } from './storm.js';
+import type { SummaryAlert, Tally } from '../alerts/storm.js';
 
 export const EMAIL_WIDTH = 72;
 const LABEL_WIDTH = 14;

@@ -1,5 +1,5 @@
 // Alerts as one line of text each, for terminals and grep.
-import { alertHeadline, type Alert } from './alert.js';
+import { alertHeadline, type Alert } from '../alerts/alert.js';
 
 const SEVERITY_WIDTH = 'CRITICAL'.length;
 /** Wide enough for the built-in rule ids, so columns line up in a terminal. */

@@ -8,14 +8,14 @@
 // Size: SNS counts the message, the subject and every attribute's name, type and value against 262,144 bytes
 // (UTF-8), per message and per PublishBatch call. The facts never give way; the pretty-printed CloudTrail
 // record in the email does (see record-text.ts), and says so.
-import type { Alert } from './alert.js';
-import { alertEmailText, summaryEmailText, type EmailRecord } from './email-text.js';
-import { trimJsonToFit } from './json-trim.js';
-import { jsonStringBytes, utf8Bytes } from './plain-text.js';
-import { prettyRecordWithin } from './record-text.js';
-import { isSummaryAlert, type SummaryAlert } from './storm.js';
-import { alertSubject } from './subject.js';
-import type { JsonObject } from '../cloudtrail.js';
+import type { Alert } from '../../shared/alerts/alert.js';
+import { alertEmailText, summaryEmailText, type EmailRecord } from '../../shared/render/email-text.js';
+import { trimJsonToFit } from '../../shared/render/json-trim.js';
+import { jsonStringBytes, utf8Bytes } from '../../shared/render/plain-text.js';
+import { prettyRecordWithin } from '../../shared/render/record-text.js';
+import { isSummaryAlert, type SummaryAlert } from '../../shared/alerts/storm.js';
+import { alertSubject } from '../../shared/render/subject.js';
+import type { JsonObject } from '../../shared/cloudtrail.js';
 
 /** SNS's default maximum message size (topic attribute MaximumMessageSize), also PublishBatch's total. */
 export const MAX_SNS_PAYLOAD_BYTES = 262_144;
