@@ -19,7 +19,7 @@ import { ObjectReadError, PublishError, TriggerError } from '../functions/lib/er
 import type { Observability } from '../functions/lib/observability.js';
 import { loadProcessorConfig } from '../functions/processor/config.js';
 import type { createHandler as CreateHandler, ProcessorResult } from '../functions/processor/handler.js';
-import type { DeliveryOutcome } from '../functions/processor/process-log-file.js';
+import type { ProcessedDelivery } from '../functions/processor/process-delivery.js';
 import { cloudTrailRecord } from './helpers/log-files.js';
 import {
   SAMPLE_BUCKET as BUCKET,
@@ -116,7 +116,7 @@ afterEach(() => {
 
 describe('processor: alerts from the sample events', () => {
   it('publishes the alert of an S3 put event as a json-structured message with subject and attributes', async () => {
-    const result = (await processor()(sampleEvent('s3-put.json'))) as DeliveryOutcome;
+    const result = (await processor()(sampleEvent('s3-put.json'))) as ProcessedDelivery;
     expect(result.files).toMatchObject([
       {
         bucket: BUCKET,
@@ -166,7 +166,7 @@ describe('processor: alerts from the sample events', () => {
   });
 
   it("reads every file of CloudTrail's SNS notification, publishing each file's alerts after it was read", async () => {
-    const result = (await processor()(sampleEvent('sns-cloudtrail-notification.json'))) as DeliveryOutcome;
+    const result = (await processor()(sampleEvent('sns-cloudtrail-notification.json'))) as ProcessedDelivery;
     expect(result.via).toBe('sns>cloudtrail');
     expect(result.files.map((f) => f.alertsByRule)).toEqual([
       { 'rds-deletion-protection-disabled': 1, 'cloudtrail-logging-stopped': 1 },
@@ -200,7 +200,7 @@ describe('processor: alerts from the sample events', () => {
     const obs = quietObservability();
     const info = vi.spyOn(obs.logger, 'info');
     const addMetric = vi.spyOn(obs.metrics, 'addMetric');
-    const result = (await processor({}, obs)(sampleEvent('s3-put-shared-bucket.json'))) as DeliveryOutcome;
+    const result = (await processor({}, obs)(sampleEvent('s3-put-shared-bucket.json'))) as ProcessedDelivery;
     expect(result.files.map((f) => f.key)).toEqual([ORG_KEY]);
     expect(result.skipped).toBe(4);
     const skipped = info.mock.calls
@@ -385,7 +385,7 @@ describe('processor: failures', () => {
         })),
       }))
       .callsFake(allSucceed);
-    const result = (await processor()(sampleEvent('eventbridge-object-created.json'))) as DeliveryOutcome;
+    const result = (await processor()(sampleEvent('eventbridge-object-created.json'))) as ProcessedDelivery;
     expect(result.files[0]?.published.alertTopic).toBe(4);
     expect(snsMock).toHaveReceivedCommandTimes(PublishBatchCommand, 2);
   });
@@ -453,7 +453,7 @@ describe('processor handler module', () => {
   it('is configured from the environment at cold start and handles an event', async () => {
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const { handler } = await import('../functions/processor/handler.js');
-    const result = (await handler(sampleEvent('s3-put.json'), context)) as DeliveryOutcome;
+    const result = (await handler(sampleEvent('s3-put.json'), context)) as ProcessedDelivery;
     expect(result.files[0]?.alertsByRule).toEqual({ 'rds-database-deleted': 1 });
     expect(published().map((e) => defaultDoc(e).rule)).toEqual(['rds-database-deleted']);
   });

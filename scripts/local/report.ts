@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DeliveryOutcome as IndexerOutcome } from '../../functions/indexer/index-log.js';
-import type { DeliveryOutcome as ProcessorOutcome } from '../../functions/processor/process-log-file.js';
+import type { ProcessedDelivery as ProcessorOutcome } from '../../functions/processor/process-delivery.js';
 import { hasBatchFailures, runFailed, type FunctionRun, type IndexedEvent, type LocalRunResult } from './run-result.js';
 import type { SerializedError } from './lambda-protocol.js';
 import type { LogLine } from './lambda-runner.js';
