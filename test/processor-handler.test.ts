@@ -13,7 +13,7 @@ import {
 import type { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MAX_SNS_PAYLOAD_BYTES, publishEntryBytes } from '../functions/processor/sns-message.js';
+import { MAX_SNS_PAYLOAD_BYTES, publishEntryBytes } from '../functions/processor/sns-limits.js';
 import { LogFileError } from '../shared/errors.js';
 import { ObjectReadError, PublishError, TriggerError } from '../functions/lib/errors.js';
 import type { Observability } from '../functions/lib/observability.js';

@@ -15,7 +15,7 @@ import {
 import type { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_SNS_PAYLOAD_BYTES, publishEntryBytes } from '../functions/processor/sns-message.js';
+import { MAX_SNS_PAYLOAD_BYTES, publishEntryBytes } from '../functions/processor/sns-limits.js';
 import { loadProcessorConfig } from '../functions/processor/config.js';
 import type { createHandler as CreateHandler, ProcessorResult } from '../functions/processor/handler.js';
 import type { ProcessedDelivery } from '../functions/processor/process-delivery.js';

@@ -12,7 +12,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PublishError } from '../functions/lib/errors.js';
-import { MAX_SNS_PAYLOAD_BYTES, publishEntryBytes } from '../functions/processor/sns-message.js';
+import { MAX_SNS_PAYLOAD_BYTES, publishEntryBytes } from '../functions/processor/sns-limits.js';
 import { publishMessages, type OutgoingMessage, type PublishOptions } from '../functions/processor/publish-alerts.js';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts';
@@ -338,14 +338,12 @@ describe('publishMessages: failures', () => {
   });
 
   it('fails at once when the call is refused (no permission to publish)', async () => {
-    snsMock
-      .on(PublishBatchCommand)
-      .rejects(
-        new AuthorizationErrorException({
-          message: 'not authorized to perform SNS:Publish',
-          $metadata: { httpStatusCode: 403 },
-        }),
-      );
+    snsMock.on(PublishBatchCommand).rejects(
+      new AuthorizationErrorException({
+        message: 'not authorized to perform SNS:Publish',
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
     const error = await publishMessages(sns, TOPIC, [message(0)], fastOptions()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PublishError);
     expect((error as PublishError).failed).toMatchObject([{ id: 'm0', code: 'AuthorizationErrorException' }]);

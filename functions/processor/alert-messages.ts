@@ -50,9 +50,7 @@ export function alertMessages(items: readonly CollectedAlert[], routing: Routing
       });
     }
     if (toPrograms) {
-      // The `default` string of the json structure: the alert JSON, already fitted to SNS's size limit.
-      const { default: alertJson } = JSON.parse(sns.message) as { default: string };
-      routed.eventsTopic.push({ message: alertJson, structure: 'string', attributes: sns.attributes, ...identity });
+      routed.eventsTopic.push({ message: sns.json, structure: 'string', attributes: sns.attributes, ...identity });
     }
   }
   return routed;
