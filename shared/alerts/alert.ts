@@ -4,11 +4,8 @@
 import type { Category, ClassifiedEvent, Principal, RdsResource } from '../classify/types.js';
 import type { ActiveRule } from '../rules/engine.js';
 import type { Severity } from '../rules/types.js';
-import { callerName } from './caller-name.js';
 import { trailwatchEventDetails } from '../integrity/events.js';
 import { formatCount } from '../render/plain-text.js';
-
-export { principalLabel } from './caller-name.js';
 
 export interface Alert {
   rule: string;
@@ -139,10 +136,4 @@ function identifier(value: unknown): string | null {
 
 function detail(value: unknown): string | null {
   return textOf(value, MAX_DETAIL_CHARS);
-}
-
-/** One phrase for what happened: `DeleteDBInstance oradb by johndoe`. Used in text lines and subjects. */
-export function alertHeadline(alert: Alert): string {
-  const target = alert.resource ? ` ${alert.resource.id}` : '';
-  return `${alert.eventName}${target} by ${callerName(alert.principal)}`;
 }
