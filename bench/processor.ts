@@ -10,7 +10,7 @@
 // Target (issue 4): on the 100 MB file the handler keeps at least 0.8 of the core's throughput (the
 // trailwatch-scan row of the same run) and its peak RSS stays under 150 MB.
 
-import type { FileOutcome } from '../functions/processor/process-log.js';
+import type { ProcessedFile } from '../functions/processor/process-log-file.js';
 import { buildHandlerBundle, invokeBundledHandler } from './handler-row.js';
 import type { RowOutput, RowSpec } from './rows.js';
 
@@ -23,7 +23,7 @@ export function buildProcessorBundle(): Promise<void> {
 }
 
 function processorHandler(file: string): Promise<RowOutput> {
-  return invokeBundledHandler<FileOutcome>(
+  return invokeBundledHandler<ProcessedFile>(
     'processor',
     file,
     (emulators) => ({

@@ -15,7 +15,7 @@ import type { Readable } from 'node:stream';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import type { FileOutcome } from '../functions/processor/process-log.js';
+import type { ProcessedFile as FileOutcome } from '../functions/processor/process-log-file.js';
 import { DEFAULT_SEED, readCachedMeta, writeLogFile, type GeneratedFile } from './generate.js';
 import { benchKey, withBundledHandler } from './handler-row.js';
 import { MB } from './paths.js';

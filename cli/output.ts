@@ -1,7 +1,7 @@
 // How text reaches a terminal: colour only where it helps (a terminal, and never with NO_COLOR), lines that fit
 // 120 columns (or the terminal, when narrower) unless --wide, and no control characters from the records.
-import { alertHeadline, type Alert } from '../shared/alerts/alert.js';
-import { formatAlertLine } from '../shared/alerts/format-text.js';
+import type { Alert } from '../shared/alerts/alert.js';
+import { alertHeadline, formatAlertLine } from '../shared/render/alert-line.js';
 import type { Severity } from '../shared/rules/types.js';
 import { terminalSafe } from './terminal-text.js';
 

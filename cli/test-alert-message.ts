@@ -1,7 +1,7 @@
 // `trailwatch test-alert`, the pure part: the clearly marked message it publishes to a deployed stack's alert topic,
 // so the operator sees an email arrive end to end (topic, subscription, mailbox filters).
 //
-// Shaped like a real alert (shared/alerts/sns-message.ts): MessageStructure "json" with `default` (JSON, for SQS,
+// Shaped like a real alert (functions/processor/sns-message.ts): MessageStructure "json" with `default` (JSON, for SQS,
 // Lambda, HTTPS and email-json subscribers) and `email` (text), and the same message attributes, so subscription
 // filter policies treat it as they would an alert. Its rule is `trailwatch-test-alert`, which no real alert has.
 export const TEST_SUBJECT_PREFIX = '[trailwatch TEST]';

@@ -14,7 +14,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { objectsFromEvent, type ObjectRef } from '../functions/lib/triggers.js';
+import type { ObjectRef } from '../functions/lib/delivery.js';
+import { objectsFromEvent } from '../functions/lib/triggers.js';
 import { skipReason } from '../functions/lib/log-objects.js';
 import { optionValue, parseClock, parseOrShowUsage, runWhenMain, UsageError } from './local/command-line.js';
 import { LambdaProcess, type InvocationOutcome } from './local/lambda-runner.js';

@@ -10,7 +10,7 @@
 // MAX_JSON_DEPTH are replaced by one marker saying what was cut. Real CloudTrail records nest about 10
 // levels; everything here is iterative, so this is safe at any depth.
 import type { JsonValue } from './cloudtrail.js';
-import { formatCount } from './alerts/plain-text.js';
+import { formatCount } from './render/plain-text.js';
 
 /** Deeper containers give way to a marker. Far beyond real records, far below what recursion can take. */
 export const MAX_JSON_DEPTH = 64;

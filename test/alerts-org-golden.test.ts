@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildAlert } from '../shared/alerts/alert.js';
-import { buildSnsMessage } from '../shared/alerts/index.js';
+import { buildSnsMessage } from '../functions/processor/sns-message.js';
 import { classify } from '../shared/classify/index.js';
 import { compileRuleset, type Ruleset } from '../shared/rules/engine.js';
 import { parseRulesFile } from '../shared/rules/rules-file.js';

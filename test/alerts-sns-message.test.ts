@@ -1,18 +1,16 @@
+// Longer than 400 lines because: one specification of one function, buildSnsMessage (subject, email, JSON, attributes
+// and the size fitting), with its property tests beside the examples they generalise.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { buildSnsMessage, type SnsAlertMessage } from '../functions/processor/sns-message.js';
 import {
-  AlertCollector,
   MAX_PUBLISH_BATCH_ENTRIES,
   MAX_SNS_PAYLOAD_BYTES,
-  MAX_SUBJECT_LENGTH,
-  buildSnsMessage,
-  isSummaryAlert,
   packPublishBatches,
   publishEntryBytes,
-  type Alert,
-  type SnsAlertMessage,
-  type SummaryAlert,
-} from '../shared/alerts/index.js';
+} from '../functions/processor/sns-limits.js';
+import { AlertCollector, isSummaryAlert, type Alert, type SummaryAlert } from '../shared/alerts/index.js';
+import { MAX_SUBJECT_LENGTH } from '../shared/render/subject.js';
 import type { CloudTrailRecord, JsonObject } from '../shared/cloudtrail.js';
 import { recordFixtureNames, loadRecord } from './record-fixtures.js';
 import { alertFor, eventIdNumber, fixtureAlert, timePlus } from './alerts-fixtures.js';
@@ -29,6 +27,15 @@ interface PublishedMessage {
 
 function parts(message: SnsAlertMessage): PublishedMessage {
   return JSON.parse(message.message);
+}
+
+/** What SNS counts against MAX_SNS_PAYLOAD_BYTES for the alert topic's message. */
+function sizeOf(message: SnsAlertMessage): number {
+  return publishEntryBytes({
+    Message: message.message,
+    Subject: message.subject,
+    MessageAttributes: message.attributes,
+  });
 }
 
 /** The email's words with line wrapping undone, to look for a sentence wherever the lines break. */
@@ -289,12 +296,10 @@ describe('message', () => {
     expect(email).toContain(`--lookup-attributes 'AttributeKey=ResourceName,AttributeValue=x'\\''; rm -rf ~; '\\'''`);
   });
 
-  it('bytes counts message, subject and attributes as SNS does', () => {
+  it("gives the alert JSON alone, for the events topic, as the same text as the alert topic's default", () => {
     const { alert, raw } = deletion();
     const message = buildSnsMessage(alert, { raw });
-    expect(message.bytes).toBe(
-      publishEntryBytes({ Message: message.message, Subject: message.subject, MessageAttributes: message.attributes }),
-    );
+    expect(message.json).toBe(parts(message).default);
   });
 });
 
@@ -303,7 +308,7 @@ describe('size', () => {
   const hugeAlert = alertFor(huge, 'rds-database-deleted');
 
   it('fits 262,144 bytes with a 400 KB responseElements', () => {
-    expect(buildSnsMessage(hugeAlert.alert, hugeAlert).bytes).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
+    expect(sizeOf(buildSnsMessage(hugeAlert.alert, hugeAlert))).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
   });
 
   it('counts the bytes it reports: the real payload is within the limit too', () => {
@@ -313,7 +318,7 @@ describe('size', () => {
       Buffer.byteLength(message.subject) +
       Buffer.byteLength(JSON.stringify(message.attributes));
     expect(real).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES + 200);
-    expect(message.bytes).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
+    expect(sizeOf(message)).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
   });
 
   it('keeps every fact of the alert in default when the record is trimmed', () => {
@@ -344,12 +349,12 @@ describe('size', () => {
 
   it('counts multi-byte characters in UTF-8 bytes', () => {
     const wide = alertFor(hugeRecord(300_000, '山'), 'rds-database-deleted');
-    expect(buildSnsMessage(wide.alert, wide).bytes).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
+    expect(sizeOf(buildSnsMessage(wide.alert, wide))).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
   });
 
   it('counts escapes: a record full of quotes and line breaks still fits', () => {
     const escaped = alertFor(hugeRecord(240_000, '"\n\\'), 'rds-database-deleted');
-    expect(buildSnsMessage(escaped.alert, escaped).bytes).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
+    expect(sizeOf(buildSnsMessage(escaped.alert, escaped))).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
   });
 
   it('trims a list of many small items by its tail', () => {
@@ -363,7 +368,7 @@ describe('size', () => {
     };
     const { alert, raw } = alertFor(many, 'rds-database-deleted');
     const message = buildSnsMessage(alert, { raw });
-    expect(message.bytes).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
+    expect(sizeOf(message)).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
     expect(parts(message).email).toContain('"key": "k0"');
   });
 
@@ -377,7 +382,7 @@ describe('size', () => {
     const bloated = { ...record, awsRegion: 'r'.repeat(400_000) };
     const { alert, raw } = alertFor(bloated, 'rds-database-deleted');
     const message = buildSnsMessage({ ...alert, awsRegion: 'us-east-1' }, { raw });
-    expect(message.bytes).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
+    expect(sizeOf(message)).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
     expect(unwrapped(message)).toMatch(
       /The record \([\d,]+ bytes\) is too large to show here\. The full record is Records\[12\] in s3:\/\//,
     );
@@ -387,7 +392,7 @@ describe('size', () => {
     const message = buildSnsMessage(withAlert({ errorMessage: 'e'.repeat(300_000), failed: true }), {
       raw: deletion().raw,
     });
-    expect(message.bytes).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
+    expect(sizeOf(message)).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
     const json: { errorMessage: string; eventID: string } = JSON.parse(parts(message).default);
     expect(json.errorMessage).toBe('[trimmed by trailwatch: 300,002 bytes]');
     expect(json.eventID).toBe('ec115bf6-073f-4d57-b0b8-de528a86c38a');
@@ -395,7 +400,7 @@ describe('size', () => {
 
   it('fits a summary whose examples all have huge records', () => {
     const summary = failedCallSummary(30, (record) => ({ ...record, responseElements: { blob: 'z'.repeat(60_000) } }));
-    expect(buildSnsMessage(summary).bytes).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
+    expect(sizeOf(buildSnsMessage(summary))).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
   });
 
   it('shows a record that is not JSON as not shown, and still fits', () => {

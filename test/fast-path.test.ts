@@ -16,7 +16,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
-import { buildSnsMessage } from '../shared/alerts/sns-message.js';
+import { buildSnsMessage } from '../functions/processor/sns-message.js';
 import { scanLog } from '../shared/scan/scan-log.js';
 import { compileRuleset } from '../shared/rules/engine.js';
 import { TriggerError } from '../functions/lib/errors.js';
@@ -24,7 +24,7 @@ import { objectsFromEvent } from '../functions/lib/triggers.js';
 import { loadProcessorConfig } from '../functions/processor/config.js';
 import { apiCallAlerts } from '../functions/processor/fast-path.js';
 import type { createHandler as CreateHandler } from '../functions/processor/handler.js';
-import type { DeliveryOutcome } from '../functions/processor/process-log.js';
+import type { ProcessedDelivery } from '../functions/processor/process-delivery.js';
 import { chunked, gzipRecords } from './helpers/log-files.js';
 import {
   SAMPLE_DAY_FOLDER,
@@ -159,7 +159,9 @@ describe('the fast-path event shape', () => {
   });
 
   it("publishes the sample event's alert through the handler, directly and from SQS", async () => {
-    const direct = (await (await processor())(sampleEvent('eventbridge-cloudtrail-api-call.json'))) as DeliveryOutcome;
+    const direct = (await (
+      await processor()
+    )(sampleEvent('eventbridge-cloudtrail-api-call.json'))) as ProcessedDelivery;
     expect(direct.apiCalls).toMatchObject([
       {
         eventID: '382cf9d3-91e4-45e0-b2df-9d4935d01bbd',
@@ -250,7 +252,7 @@ describe('what the fast path leaves to the S3 path', () => {
   it('ignores fast-path events when there is no dedupe table: the log file alone alerts, never twice', async () => {
     const result = (await (
       await processor({ table: null })
-    )(sampleEvent('eventbridge-cloudtrail-api-call.json'))) as DeliveryOutcome;
+    )(sampleEvent('eventbridge-cloudtrail-api-call.json'))) as ProcessedDelivery;
     expect(result.apiCalls).toMatchObject([
       {
         alerts: ['rds-database-deleted'],

@@ -20,7 +20,7 @@ import { loadIndexerConfig } from '../functions/indexer/config.js';
 import type { createHandler as CreateIndexer } from '../functions/indexer/handler.js';
 import { loadProcessorConfig } from '../functions/processor/config.js';
 import type { createHandler as CreateProcessor, ProcessorResult } from '../functions/processor/handler.js';
-import type { DeliveryOutcome } from '../functions/processor/process-log.js';
+import type { ProcessedDelivery } from '../functions/processor/process-delivery.js';
 import { createCloudWatchLogsFake, type CloudWatchLogsFake } from '../local-aws/cloudwatch-logs-fake.js';
 import { startFaultyProxy, type BodyFault, type FaultyProxy } from '../local-aws/faulty-s3-proxy.js';
 import {
@@ -184,7 +184,7 @@ describe('objects that are not log files to read', () => {
     const { obs, invoke } = processor();
     const info = vi.spyOn(obs.logger, 'info');
     const metric = vi.spyOn(obs.metrics, 'addMetric');
-    const result = (await invoke(cloudTrailNotificationOf([EMPTY, SAMPLE]))) as DeliveryOutcome;
+    const result = (await invoke(cloudTrailNotificationOf([EMPTY, SAMPLE]))) as ProcessedDelivery;
     expect(result.skipped).toBe(1);
     expect(result.files.map((f) => f.key)).toEqual([SAMPLE]);
     expect(info).toHaveBeenCalledWith(
@@ -197,7 +197,7 @@ describe('objects that are not log files to read', () => {
   it('skips any other JSON object a whole-bucket notification names, instead of failing it with NO_RECORDS_ARRAY', async () => {
     const { obs, invoke } = processor();
     const info = vi.spyOn(obs.logger, 'info');
-    const result = (await invoke(s3Event('reports/summary.json', 30))) as DeliveryOutcome;
+    const result = (await invoke(s3Event('reports/summary.json', 30))) as ProcessedDelivery;
     expect(result).toMatchObject({ files: [], skipped: 1 });
     expect(info).toHaveBeenCalledWith(
       'object skipped',

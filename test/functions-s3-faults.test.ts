@@ -14,7 +14,7 @@ import { InvocationDeadlineError } from '../functions/lib/deadline.js';
 import { ObjectBodyError } from '../functions/lib/errors.js';
 import { ObjectSkipped } from '../functions/lib/log-objects.js';
 import { readObject, type ReadObjectOptions } from '../functions/lib/s3-object.js';
-import type { ObjectRef } from '../functions/lib/triggers.js';
+import type { ObjectRef } from '../functions/lib/delivery.js';
 import { startFaultyProxy, type BodyFault, type FaultyProxy } from '../local-aws/faulty-s3-proxy.js';
 import { failure } from './helpers/handler-invocation.js';
 import { cloudTrailRecord, logText } from './helpers/log-files.js';

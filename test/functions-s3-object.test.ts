@@ -15,7 +15,7 @@ import { compileRuleset } from '../shared/rules/engine.js';
 import { scanLog } from '../shared/scan/scan-log.js';
 import { ObjectReadError } from '../functions/lib/errors.js';
 import { coalesce, readObject, type OpenedObject } from '../functions/lib/s3-object.js';
-import type { ObjectRef } from '../functions/lib/triggers.js';
+import type { ObjectRef } from '../functions/lib/delivery.js';
 import { startCuttingProxy, startS3Emulator, type S3Emulator } from '../local-aws/s3-emulator.js';
 import { cloudTrailRecord } from './helpers/log-files.js';
 import { failure } from './helpers/handler-invocation.js';

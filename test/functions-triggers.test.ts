@@ -5,14 +5,9 @@ import { S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
 import { describe, expect, it } from 'vitest';
 import { TriggerError } from '../functions/lib/errors.js';
 import { screenObjects, skipReason } from '../functions/lib/log-objects.js';
-import {
-  decodeNotificationKey,
-  eventBridgeKey,
-  objectsFromEvent,
-  type Delivery,
-  type ObjectRef,
-  type ObjectRefs,
-} from '../functions/lib/triggers.js';
+import type { Delivery, ObjectRef } from '../functions/lib/delivery.js';
+import { decodeNotificationKey, eventBridgeKey } from '../functions/lib/object-keys.js';
+import { objectsFromEvent, type ObjectRefs } from '../functions/lib/triggers.js';
 
 const BUCKET = 'trailwatch-sample-trail';
 const logKey = (stamp: string, id: string) =>

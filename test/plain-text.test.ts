@@ -1,7 +1,7 @@
 // Small text helpers of the alert emails.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatCount } from '../shared/alerts/plain-text.js';
+import { formatCount } from '../shared/render/plain-text.js';
 
 describe('formatCount', () => {
   it('groups digits as en-US does, for any whole number', () => {

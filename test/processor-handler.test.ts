@@ -1,3 +1,5 @@
+// Longer than 400 lines because: one specification of the processor handler end to end over one s3rver set-up;
+// its parts (topics, failures, SQS batches, logs and metrics) share the sample triggers and the mocked SNS.
 // The processor end to end: sample trigger events from events/, log objects in a real S3 API (s3rver on
 // loopback), the SNS client mocked at the command level. What is published, to which topic, in which shape;
 // what is published when a read fails (nothing); SQS partial batch failures; logs and metrics.
@@ -13,13 +15,13 @@ import {
 import type { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MAX_SNS_PAYLOAD_BYTES, publishEntryBytes } from '../shared/alerts/sns-message.js';
+import { MAX_SNS_PAYLOAD_BYTES, publishEntryBytes } from '../functions/processor/sns-limits.js';
 import { LogFileError } from '../shared/errors.js';
 import { ObjectReadError, PublishError, TriggerError } from '../functions/lib/errors.js';
 import type { Observability } from '../functions/lib/observability.js';
 import { loadProcessorConfig } from '../functions/processor/config.js';
 import type { createHandler as CreateHandler, ProcessorResult } from '../functions/processor/handler.js';
-import type { DeliveryOutcome } from '../functions/processor/process-log.js';
+import type { ProcessedDelivery } from '../functions/processor/process-delivery.js';
 import { cloudTrailRecord } from './helpers/log-files.js';
 import {
   SAMPLE_BUCKET as BUCKET,
@@ -116,7 +118,7 @@ afterEach(() => {
 
 describe('processor: alerts from the sample events', () => {
   it('publishes the alert of an S3 put event as a json-structured message with subject and attributes', async () => {
-    const result = (await processor()(sampleEvent('s3-put.json'))) as DeliveryOutcome;
+    const result = (await processor()(sampleEvent('s3-put.json'))) as ProcessedDelivery;
     expect(result.files).toMatchObject([
       {
         bucket: BUCKET,
@@ -166,7 +168,7 @@ describe('processor: alerts from the sample events', () => {
   });
 
   it("reads every file of CloudTrail's SNS notification, publishing each file's alerts after it was read", async () => {
-    const result = (await processor()(sampleEvent('sns-cloudtrail-notification.json'))) as DeliveryOutcome;
+    const result = (await processor()(sampleEvent('sns-cloudtrail-notification.json'))) as ProcessedDelivery;
     expect(result.via).toBe('sns>cloudtrail');
     expect(result.files.map((f) => f.alertsByRule)).toEqual([
       { 'rds-deletion-protection-disabled': 1, 'cloudtrail-logging-stopped': 1 },
@@ -200,7 +202,7 @@ describe('processor: alerts from the sample events', () => {
     const obs = quietObservability();
     const info = vi.spyOn(obs.logger, 'info');
     const addMetric = vi.spyOn(obs.metrics, 'addMetric');
-    const result = (await processor({}, obs)(sampleEvent('s3-put-shared-bucket.json'))) as DeliveryOutcome;
+    const result = (await processor({}, obs)(sampleEvent('s3-put-shared-bucket.json'))) as ProcessedDelivery;
     expect(result.files.map((f) => f.key)).toEqual([ORG_KEY]);
     expect(result.skipped).toBe(4);
     const skipped = info.mock.calls
@@ -385,7 +387,7 @@ describe('processor: failures', () => {
         })),
       }))
       .callsFake(allSucceed);
-    const result = (await processor()(sampleEvent('eventbridge-object-created.json'))) as DeliveryOutcome;
+    const result = (await processor()(sampleEvent('eventbridge-object-created.json'))) as ProcessedDelivery;
     expect(result.files[0]?.published.alertTopic).toBe(4);
     expect(snsMock).toHaveReceivedCommandTimes(PublishBatchCommand, 2);
   });
@@ -453,7 +455,7 @@ describe('processor handler module', () => {
   it('is configured from the environment at cold start and handles an event', async () => {
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const { handler } = await import('../functions/processor/handler.js');
-    const result = (await handler(sampleEvent('s3-put.json'), context)) as DeliveryOutcome;
+    const result = (await handler(sampleEvent('s3-put.json'), context)) as ProcessedDelivery;
     expect(result.files[0]?.alertsByRule).toEqual({ 'rds-database-deleted': 1 });
     expect(published().map((e) => defaultDoc(e).rule)).toEqual(['rds-database-deleted']);
   });

@@ -15,10 +15,10 @@ import {
 import type { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_SNS_PAYLOAD_BYTES, publishEntryBytes } from '../shared/alerts/sns-message.js';
+import { MAX_SNS_PAYLOAD_BYTES, publishEntryBytes } from '../functions/processor/sns-limits.js';
 import { loadProcessorConfig } from '../functions/processor/config.js';
 import type { createHandler as CreateHandler, ProcessorResult } from '../functions/processor/handler.js';
-import type { DeliveryOutcome } from '../functions/processor/process-log.js';
+import type { ProcessedDelivery } from '../functions/processor/process-delivery.js';
 import { cloudTrailRecord } from './helpers/log-files.js';
 import { lambdaContext, quietObservabilityFor } from './helpers/handler-invocation.js';
 import { startS3Emulator, type S3Emulator } from '../local-aws/s3-emulator.js';
@@ -55,7 +55,7 @@ beforeEach(() => {
 });
 
 /** Puts the log file text under a CloudTrail key and runs the processor on its S3 notification. */
-async function processLogText(name: string, text: string): Promise<DeliveryOutcome> {
+async function processLogText(name: string, text: string): Promise<ProcessedDelivery> {
   const key = `AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/123456789012_CloudTrail_us-east-1_20261120T1000Z_${name}.json.gz`;
   await s3rver.put(BUCKET, key, gzipSync(text));
   const config = loadProcessorConfig({
@@ -75,7 +75,7 @@ async function processLogText(name: string, text: string): Promise<DeliveryOutco
       { eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: BUCKET }, object: { key } } },
     ],
   };
-  return (await handler(event, context)) as ProcessorResult as DeliveryOutcome;
+  return (await handler(event, context)) as ProcessorResult as ProcessedDelivery;
 }
 
 function published(topic = TOPIC): PublishBatchRequestEntry[] {

@@ -22,7 +22,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PublicKeyCache } from '../functions/lib/cloudtrail-public-keys.js';
 import { loadProcessorConfig } from '../functions/processor/config.js';
 import type { createHandler as CreateHandler } from '../functions/processor/handler.js';
-import type { DeliveryOutcome } from '../functions/processor/process-log.js';
+import type { ProcessedDelivery } from '../functions/processor/process-delivery.js';
 import { publicKeyEntry } from '../shared/integrity/public-keys.js';
 import { PublicKeySet } from '../shared/integrity/signature.js';
 import { lambdaContext, quietObservabilityFor } from './helpers/handler-invocation.js';
@@ -121,10 +121,14 @@ function published(): Published[] {
     .map((e) => JSON.parse((JSON.parse(e.Message ?? '{}') as { default: string }).default) as Published);
 }
 
-async function deliverDigest(trail: SignedTrail, index: number, publicKeys?: PublicKeyCache): Promise<DeliveryOutcome> {
+async function deliverDigest(
+  trail: SignedTrail,
+  index: number,
+  publicKeys?: PublicKeyCache,
+): Promise<ProcessedDelivery> {
   const digest = trail.digests[index];
   if (!digest) throw new Error('digest');
-  return (await processor(publicKeys)(s3Event('Object Created', trail.bucket, digest.key))) as DeliveryOutcome;
+  return (await processor(publicKeys)(s3Event('Object Created', trail.bucket, digest.key))) as ProcessedDelivery;
 }
 
 describe('a digest delivered to the processor', () => {

@@ -12,7 +12,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PublishError } from '../functions/lib/errors.js';
-import { MAX_SNS_PAYLOAD_BYTES, publishEntryBytes } from '../shared/alerts/sns-message.js';
+import { MAX_SNS_PAYLOAD_BYTES, publishEntryBytes } from '../functions/processor/sns-limits.js';
 import { publishMessages, type OutgoingMessage, type PublishOptions } from '../functions/processor/publish-alerts.js';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts';

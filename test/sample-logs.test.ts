@@ -1,3 +1,5 @@
+// Longer than 400 lines because: one specification of the committed sample day, file by file and story by story,
+// over one read of events/logs.
 // The bundled sample logs (events/logs/): valid CloudTrail log files laid out as CloudTrail writes them,
 // telling the day that events/logs/README.md describes, and exactly what scripts/make-sample-logs.ts
 // generates. Reads with Node's zlib and JSON.parse only, not with the project's reader.

@@ -12,7 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { skipReason } from '../functions/lib/log-objects.js';
-import { eventBridgeKey } from '../functions/lib/triggers.js';
+import { eventBridgeKey } from '../functions/lib/object-keys.js';
 import { classify } from '../shared/classify/index.js';
 import { trailwatchFields } from '../shared/index/trailwatch-fields.js';
 import { BUILTIN_RULES } from '../shared/rules/builtin-rules.js';
@@ -355,8 +355,8 @@ describe('saved Logs Insights queries', () => {
     expect(query).toBe(`SOURCE '${String(evaluator.ref('ProcessorLogGroup'))}' | ${squash(file)}`);
     for (const rule of BUILTIN_RULES)
       expect(file, rule.id).toContain(`sum(\`alertsByRule.${rule.id}\`) as \`${rule.severity} ${rule.id}\``);
-    // The fields it reads are the processor's per-file log line (functions/lib/observability.ts, process-log.ts).
+    // The fields it reads are the processor's per-file log line (functions/lib/observability.ts, process-log-file.ts).
     expect(readFileSync(path.join(ROOT, 'functions/lib/observability.ts'), 'utf8')).toContain("'log file read'");
-    expect(readFileSync(path.join(ROOT, 'functions/processor/process-log.ts'), 'utf8')).toMatch(/alertsByRule/);
+    expect(readFileSync(path.join(ROOT, 'functions/processor/process-log-file.ts'), 'utf8')).toMatch(/alertsByRule/);
   });
 });

@@ -30,10 +30,17 @@ import type { ReadStats } from '../../shared/reader/types.js';
 import { scanLog } from '../../shared/scan/scan-log.js';
 import { MALFORMED_REPORTED_PER_FILE as MALFORMED_LOGGED_PER_FILE } from '../../shared/scan/unreadable-record.js';
 import { classifyCloudTrailKey } from '../lib/cloudtrail-key.js';
-import { forEachLogFile, type DeliveryOutcome as LogFilesOutcome } from '../lib/each-log-file.js';
+import {
+  deliveryFiles,
+  notRead,
+  notStarted,
+  screenDelivery,
+  type DeliveryFiles,
+  type LogFileOutcome,
+} from '../lib/log-files.js';
 import { reportFileRead, type Observability } from '../lib/observability.js';
 import { readObject } from '../lib/s3-object.js';
-import type { Delivery, ObjectRef } from '../lib/triggers.js';
+import type { Delivery, ObjectRef } from '../lib/delivery.js';
 import type { CloudWatchLogsWriter, PutResult } from './cloudwatch-writer.js';
 import type { IndexerConfig } from './config.js';
 
@@ -122,11 +129,26 @@ export interface FileOutcome {
   streamsCreated: string[];
 }
 
-export type DeliveryOutcome = LogFilesOutcome<FileOutcome>;
+export type DeliveryOutcome = DeliveryFiles<FileOutcome>;
 
 /** Indexes every log file a delivery names; throws (after trying them all) if any failed. */
-export function indexDelivery(ctx: IndexerContext, delivery: Delivery, signal?: AbortSignal): Promise<DeliveryOutcome> {
-  return forEachLogFile(ctx.obs, delivery, (ref, via) => indexLogFile(ctx, ref, via, signal), signal);
+export async function indexDelivery(
+  ctx: IndexerContext,
+  delivery: Delivery,
+  signal?: AbortSignal,
+): Promise<DeliveryOutcome> {
+  const { logFiles, skipped } = screenDelivery(ctx.obs, delivery);
+  const outcomes: LogFileOutcome<FileOutcome>[] = [];
+  for (const ref of logFiles) {
+    try {
+      const unstartable = notStarted(ref, signal);
+      if (unstartable) throw unstartable;
+      outcomes.push({ status: 'read', ref, result: await indexLogFile(ctx, ref, delivery.via, signal) });
+    } catch (error) {
+      outcomes.push(notRead(ctx.obs, ref, delivery.via, error));
+    }
+  }
+  return deliveryFiles(delivery.via, skipped, outcomes);
 }
 
 /** Reads one log file to the end, writing its events as it goes. */

@@ -14,8 +14,6 @@
 // one day is still read (a skipped log is a missed alert), while an object elsewhere in the bucket, reached by a
 // whole-bucket notification, is never taken for one (issue 11: `reports/summary.json` went to the DLQ).
 
-export type CloudTrailKeyKind = 'log' | 'digest' | 'other';
-
 /** Where a log or digest key says its records come from. */
 export interface CloudTrailKeyPlace {
   account: string;

@@ -10,7 +10,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { invocationDeadline } from './deadline.js';
 import type { Observability } from './observability.js';
-import { objectsFromEvent, type Delivery, type SqsMessageRefs } from './triggers.js';
+import type { Delivery } from './delivery.js';
+import { objectsFromEvent, type SqsMessageRefs } from './triggers.js';
 
 export const DeliveryMetrics = {
   /** SQS records skipped because they have no messageId to report a failure by. */

@@ -4,7 +4,13 @@
 // and `trailwatch verify`.
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, HeadObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  HeadObjectCommand,
+  NoSuchKey,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { gunzipChunks } from '../../shared/reader/gunzip.js';
 import type { FetchedDigest } from '../../shared/integrity/check.js';
 
@@ -25,7 +31,7 @@ export async function fetchDigest(
   key: string,
   signal?: AbortSignal,
 ): Promise<FetchedDigest | undefined> {
-  let response;
+  let response: GetObjectCommandOutput;
   try {
     response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), signal ? { abortSignal: signal } : {});
   } catch (error) {
@@ -65,7 +71,7 @@ export type LogHash =
 
 /** The SHA-256 of a log file's uncompressed content, computed as it streams. */
 export async function hashLogFile(s3: S3Client, bucket: string, key: string): Promise<LogHash> {
-  let response;
+  let response: GetObjectCommandOutput;
   try {
     response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   } catch (error) {

@@ -2,7 +2,7 @@
 // before any GetObject: a trail's bucket also holds digest files, and a shared bucket AWS Config's files and
 // whatever else its owner keeps there. What a key is comes from cloudtrail-key.ts (CloudTrail's layout).
 import { classifyCloudTrailKey } from './cloudtrail-key.js';
-import type { ObjectRef } from './triggers.js';
+import type { ObjectRef } from './delivery.js';
 
 export type SkipReason =
   | 'not-created'
@@ -69,7 +69,7 @@ export function screenObjects(refs: readonly ObjectRef[]): ScreenedObjects {
 
 /**
  * Thrown by readObject when what S3 answered shows the object is no log file to read (zero bytes, when the trigger
- * gave no size: CloudTrail's own notification never does). Not a failure: forEachLogFile counts and logs it as
+ * gave no size: CloudTrail's own notification never does). Not a failure: notRead (log-files.ts) counts and logs it as
  * skipped, like the objects screened out before any GetObject.
  */
 export class ObjectSkipped extends Error {

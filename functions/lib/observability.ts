@@ -8,7 +8,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ReadStats } from '../../shared/reader/types.js';
 import type { Skip } from './log-objects.js';
-import type { ObjectRef } from './triggers.js';
+import type { ObjectRef } from './delivery.js';
 
 export const METRICS_NAMESPACE = 'trailwatch';
 

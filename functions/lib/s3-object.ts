@@ -17,7 +17,7 @@ import { InvocationDeadlineError } from './deadline.js';
 import { LogFileError } from '../../shared/errors.js';
 import { ObjectBodyError, ObjectReadError } from './errors.js';
 import { ObjectSkipped } from './log-objects.js';
-import type { ObjectRef } from './triggers.js';
+import type { ObjectRef } from './delivery.js';
 
 export interface OpenedObject {
   bucket: string;
@@ -229,7 +229,7 @@ async function getObject(
       const response = await s3.send(command, signal ? { abortSignal: signal } : {});
       return { key, response };
     } catch (error) {
-      // The key's other reading (EventBridge keys, see triggers.ts) may be the one S3 has.
+      // The key's other reading (EventBridge keys, see object-keys.ts) may be the one S3 has.
       if (error instanceof NoSuchKey && i < keys.length - 1) continue;
       if (signal?.aborted && signal.reason instanceof InvocationDeadlineError) {
         const place = { bucket: ref.bucket, key, ...(ref.versionId ? { versionId: ref.versionId } : {}), bytesRead: 0 };

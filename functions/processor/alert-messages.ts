@@ -6,7 +6,7 @@
 // - ALERT_EVENTS_TOPIC_ARN (programs, optional): String structure, the message is the alert JSON (the same text
 //   as `default` above), with the same attributes. With String structure SNS documents both attribute-scoped
 //   and body-scoped filter policies, so subscribers there can select by rule, account, eventName...
-import { buildSnsMessage } from '../../shared/alerts/sns-message.js';
+import { buildSnsMessage } from './sns-message.js';
 import type { Alert } from '../../shared/alerts/alert.js';
 import { isSummaryAlert, type CollectedAlert, type SummaryAlert } from '../../shared/alerts/storm.js';
 import { severityRank } from '../../shared/rules/engine.js';
@@ -50,9 +50,7 @@ export function alertMessages(items: readonly CollectedAlert[], routing: Routing
       });
     }
     if (toPrograms) {
-      // The `default` string of the json structure: the alert JSON, already fitted to SNS's size limit.
-      const { default: alertJson } = JSON.parse(sns.message) as { default: string };
-      routed.eventsTopic.push({ message: alertJson, structure: 'string', attributes: sns.attributes, ...identity });
+      routed.eventsTopic.push({ message: sns.json, structure: 'string', attributes: sns.attributes, ...identity });
     }
   }
   return routed;

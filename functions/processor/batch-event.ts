@@ -14,7 +14,8 @@
 // encoding, so only a user's key prefix could be affected.
 import { z } from 'zod';
 import { TriggerError } from '../lib/errors.js';
-import { describeShape, type ObjectRef } from '../lib/triggers.js';
+import type { ObjectRef } from '../lib/delivery.js';
+import { describeShape } from '../lib/event-shape.js';
 
 export type BatchMode = 'alert' | 'report';
 

@@ -1,5 +1,5 @@
 // Issue 18 (backfill): the processor as the function of an S3 Batch Operations "Invoke AWS Lambda function" job. Each
-// task names one log file; it goes through the processor's own per-file path (alert mode: process-log.ts, with the
+// task names one log file; it goes through the processor's own per-file path (alert mode: process-log-file.ts, with the
 // dedupe store, so alerts a live delivery already sent are not sent again) or is written to S3 as JSON Lines (report
 // mode: batch-report.ts), and its outcome becomes the task's result (batch-results.ts) in the documented response:
 //   { invocationSchemaVersion, treatMissingKeysAs, invocationId, results: [{ taskId, resultCode, resultString }] }
@@ -10,11 +10,12 @@
 import type { Context } from 'aws-lambda';
 import { invocationDeadline, type Deadline } from '../lib/deadline.js';
 import { skipReason, ObjectSkipped } from '../lib/log-objects.js';
-import type { ObjectRef } from '../lib/triggers.js';
+import type { ObjectRef } from '../lib/delivery.js';
 import { parseBatchEvent, type BatchArguments, type BatchInvocation } from './batch-event.js';
 import { reportLogFile } from './batch-report.js';
 import { taskResult, type BatchResultCode, type BatchTaskResult, type TaskOutcome } from './batch-results.js';
-import { processLogFile, type ProcessorContext } from './process-log.js';
+import type { ProcessorContext } from './context.js';
+import { processLogFile, type ProcessedFile } from './process-log-file.js';
 
 export { isBatchOperationsEvent } from './batch-event.js';
 
@@ -70,36 +71,48 @@ async function runTask(
   const ref = task.object.ref;
   const skip = skipReason(ref);
   if (skip) return { kind: 'skipped', detail: `s3://${ref.bucket}/${ref.key}: ${skip.detail}` };
-  try {
-    return { kind: 'read', summary: await readTask(ctx, invocation.args.value, invocation.jobId, ref, signal) };
-  } catch (error) {
-    if (error instanceof ObjectSkipped) return { kind: 'skipped', detail: error.message.replace(/: skipped: /, ': ') };
-    return { kind: 'failed', error };
+  const args = invocation.args.value;
+  if (args.mode === 'report' && args.reportTo) {
+    try {
+      return { kind: 'read', summary: await reportTask(ctx, args.reportTo, invocation.jobId, ref, signal) };
+    } catch (error) {
+      if (error instanceof ObjectSkipped)
+        return { kind: 'skipped', detail: error.message.replace(/: skipped: /, ': ') };
+      return { kind: 'failed', error };
+    }
   }
+  // Alert mode: the processor's own per-file step, which logs and counts the file as a delivery would.
+  const outcome = await processLogFile(ctx, ref, BATCH_VIA, signal);
+  if (outcome.status === 'skipped')
+    return { kind: 'skipped', detail: `s3://${outcome.ref.bucket}/${outcome.ref.key}: ${outcome.skip.detail}` };
+  if (outcome.status === 'failed') return { kind: 'failed', error: outcome.error };
+  return { kind: 'read', summary: alertSummary(outcome.result) };
 }
 
-/** Reads the task's file in the job's mode; returns the resultString of a success. */
-async function readTask(
+/** Writes the task's alerts as JSON Lines (report mode); returns the resultString of a success. */
+async function reportTask(
   ctx: ProcessorContext,
-  args: BatchArguments,
+  reportTo: NonNullable<BatchArguments['reportTo']>,
   jobId: string,
   ref: ObjectRef,
   signal: AbortSignal,
 ): Promise<string> {
   const file = `s3://${ref.bucket}/${ref.key}`;
-  if (args.mode === 'report' && args.reportTo) {
-    const out = await reportLogFile(
-      { s3: ctx.s3, ruleset: ctx.config.ruleset },
-      ref,
-      { location: args.reportTo, jobId },
-      { stallMs: ctx.config.aws.s3StallTimeoutMs, signal },
-    );
-    const records = `${out.stats.records} records`;
-    return out.written
-      ? `${file}: ${records}, ${out.alerts} alerts, ${out.lines} lines written to ${out.written}`
-      : `${file}: ${records}, 0 alerts`;
-  }
-  const out = await processLogFile(ctx, ref, BATCH_VIA, signal);
+  const out = await reportLogFile(
+    { s3: ctx.s3, ruleset: ctx.config.ruleset },
+    ref,
+    { location: reportTo, jobId },
+    { stallMs: ctx.config.aws.s3StallTimeoutMs, signal },
+  );
+  const records = `${out.stats.records} records`;
+  return out.written
+    ? `${file}: ${records}, ${out.alerts} alerts, ${out.lines} lines written to ${out.written}`
+    : `${file}: ${records}, 0 alerts`;
+}
+
+/** The resultString of a file read in alert mode. */
+function alertSummary(out: ProcessedFile): string {
+  const file = `s3://${out.bucket}/${out.key}`;
   const raised = Object.values(out.alertsByRule).reduce((sum, n) => sum + n, 0);
   const already =
     out.alreadyPublished > 0 ? `, ${out.alreadyPublished} already published earlier (not sent again)` : '';

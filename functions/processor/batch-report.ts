@@ -13,13 +13,13 @@
 // REPORT_STORM_THRESHOLD alerts of one rule in one file is one summary line, as in an email, with `record: null`.
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { AlertCollector, type CollectedAlert } from '../../shared/alerts/storm.js';
-import { alertJson } from '../../shared/alerts/sns-message.js';
+import { alertJson } from '../../shared/alerts/alert-json.js';
 import type { ReadStats } from '../../shared/reader/types.js';
 import { scanLog } from '../../shared/scan/scan-log.js';
 import { TRAIL_BUCKET_RULE } from '../../shared/rules/builtin/log-integrity.js';
 import type { Ruleset } from '../../shared/rules/engine.js';
 import { readObject, type ReadObjectOptions } from '../lib/s3-object.js';
-import type { ObjectRef } from '../lib/triggers.js';
+import type { ObjectRef } from '../lib/delivery.js';
 import type { ReportLocation } from './batch-event.js';
 
 /**

@@ -24,7 +24,7 @@ export const ProcessorMetrics = {
   alertEventsPublished: 'AlertEventsPublished',
 } as const;
 
-export const DeliveryMetrics = {
+export const AlertDeliveryMetrics = {
   /**
    * Milliseconds from the record's eventTime to SNS taking the alert, one metric per path (one value per message,
    * so p50/p99 and Maximum are statistics of alerts). A metric name per path rather than a `path` dimension: values
@@ -78,7 +78,7 @@ export async function deliverAlerts(
       );
     }
     if (result.unrecorded.length > 0)
-      ctx.obs.metrics.addMetric(DeliveryMetrics.dedupeUnrecorded, MetricUnit.Count, result.unrecorded.length);
+      ctx.obs.metrics.addMetric(AlertDeliveryMetrics.dedupeUnrecorded, MetricUnit.Count, result.unrecorded.length);
     return result.published.length;
   };
   if (routed.alertTopic.length > 0) {
@@ -94,7 +94,11 @@ export async function deliverAlerts(
     );
   }
   if (ctx.dedupe)
-    ctx.obs.metrics.addMetric(DeliveryMetrics.alertsAlreadyPublished, MetricUnit.Count, delivered.alreadyPublished);
+    ctx.obs.metrics.addMetric(
+      AlertDeliveryMetrics.alertsAlreadyPublished,
+      MetricUnit.Count,
+      delivered.alreadyPublished,
+    );
   if (busy.length > 0) throw new DedupeBusyError(where, busy);
   return delivered;
 }
@@ -107,7 +111,7 @@ function recordLatency(obs: Observability, path: AlertPath, published: readonly 
     );
     if (Number.isFinite(eventTime))
       obs.metrics.addMetric(
-        path === 's3' ? DeliveryMetrics.alertLatencyS3 : DeliveryMetrics.alertLatencyEventBridge,
+        path === 's3' ? AlertDeliveryMetrics.alertLatencyS3 : AlertDeliveryMetrics.alertLatencyEventBridge,
         MetricUnit.Milliseconds,
         Math.max(0, nowMs - eventTime),
       );

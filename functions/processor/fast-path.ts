@@ -9,7 +9,7 @@ import { AlertCollector, type CollectedAlert } from '../../shared/alerts/storm.j
 import { stormCounterKey } from '../../shared/dedupe/claims.js';
 import { classify } from '../../shared/classify/classify.js';
 import type { CloudTrailRecord } from '../../shared/cloudtrail.js';
-import type { ApiCallEvent } from '../lib/triggers.js';
+import type { ApiCallEvent } from '../lib/delivery.js';
 import { deliverAlerts, ProcessorMetrics, type DeliverContext, type Delivered } from './deliver-alerts.js';
 import type { PublishOptions } from './publish-alerts.js';
 

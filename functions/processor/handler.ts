@@ -1,6 +1,6 @@
 // The processor Lambda: CloudTrail log files delivered to S3 -> streamed classification -> SNS alerts.
 // Wiring only: config and clients once per container (cold start), then the shared handler (middy, Powertools'
-// logger and metrics, triggers, SQS partial batches: functions/lib/delivery-handler.ts); the work: process-log.ts.
+// logger and metrics, triggers, SQS partial batches: functions/lib/delivery-handler.ts); the work: process-delivery.ts.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createS3Client, createSnsClient } from '../lib/aws-clients.js';
 import { createDeliveryHandler, type DeliveryResult } from '../lib/delivery-handler.js';
@@ -11,10 +11,11 @@ import { objectDeletionFromEvent } from '../../shared/integrity/events.js';
 import { processDeletion } from './integrity.js';
 import { publicKeysFromFile } from '../lib/cloudtrail-public-keys.js';
 import { DedupeStore } from './dedupe-store.js';
-import { processDelivery, type DeliveryOutcome, type ProcessorContext } from './process-log.js';
+import type { ProcessorContext } from './context.js';
+import { processDelivery, type ProcessedDelivery } from './process-delivery.js';
 import { isBatchOperationsEvent, processBatchOperations, type BatchOperationsResponse } from './batch-operations.js';
 
-export type ProcessorResult = DeliveryResult<DeliveryOutcome>;
+export type ProcessorResult = DeliveryResult<ProcessedDelivery>;
 
 export function createHandler(ctx: ProcessorContext) {
   const deliveries = createDeliveryHandler(

@@ -24,10 +24,9 @@ import { parseDigestKey, trailObjectKind } from '../../shared/integrity/keys.js'
 import type { PublicKeySet } from '../../shared/integrity/signature.js';
 import { PublicKeyCache } from '../lib/cloudtrail-public-keys.js';
 import { fetchDigest, hashLogFile, headSignature } from '../lib/integrity-s3.js';
-import type { ObjectRef } from '../lib/triggers.js';
-import type { ProcessorContext } from './process-log.js';
+import type { ObjectRef } from '../lib/delivery.js';
+import { publishOptions, type ProcessorContext } from './context.js';
 import { deliverAlerts } from './deliver-alerts.js';
-import type { PublishOptions } from './publish-alerts.js';
 
 export const IntegrityMetrics = {
   digestsChecked: 'DigestsChecked',
@@ -175,7 +174,6 @@ async function publishRecords(
   const raised = Object.values(collector.countsByRule()).reduce((a, b) => a + b, 0);
   // Through the dedupe store like a log file's alerts: a retried digest check (same findings, same derived eventIDs)
   // publishes nothing twice.
-  const options: PublishOptions = { ...ctx.publish, ...(signal ? { signal } : {}) };
-  const published = (await deliverAlerts(ctx, collector.drain(), file, 's3', options)).alertTopic;
+  const published = (await deliverAlerts(ctx, collector.drain(), file, 's3', publishOptions(ctx, signal))).alertTopic;
   return { raised, published };
 }

@@ -1,6 +1,6 @@
 // Publishing prepared messages to an SNS topic with PublishBatch: at most 10 entries and 256 KiB per call
-// (https://docs.aws.amazon.com/sns/latest/api/API_PublishBatch.html; sizes and packing as in
-// shared/alerts/sns-message.ts), each entry retried until SNS has it.
+// (https://docs.aws.amazon.com/sns/latest/api/API_PublishBatch.html; sizes and packing in
+// sns-limits.ts), each entry retried until SNS has it.
 //
 // PublishBatch can answer HTTP 200 and still list entries under `Failed` (BatchResultErrorEntry: Id, Code,
 // SenderFault, Message; https://docs.aws.amazon.com/sns/latest/api/API_BatchResultErrorEntry.html). So:
@@ -20,7 +20,7 @@ import {
   type PublishBatchRequestEntry,
   type SNSClient,
 } from '@aws-sdk/client-sns';
-import { MAX_SNS_PAYLOAD_BYTES, packPublishBatches, publishEntryBytes } from '../../shared/alerts/sns-message.js';
+import { MAX_SNS_PAYLOAD_BYTES, packPublishBatches, publishEntryBytes } from './sns-limits.js';
 import { PublishError, type FailedPublish } from '../lib/errors.js';
 
 export interface OutgoingMessage {

@@ -1,7 +1,7 @@
 // The facts a local run's report is made of: per-function summaries built from the handlers' own results and log
 // lines and from what the fakes recorded, the alert emails SNS would have sent, and the fields of each indexed event.
 import type { DeliveryOutcome as IndexerOutcome } from '../../functions/indexer/index-log.js';
-import type { DeliveryOutcome as ProcessorOutcome } from '../../functions/processor/process-log.js';
+import type { ProcessedDelivery as ProcessorOutcome } from '../../functions/processor/process-delivery.js';
 import { hasBatchFailures, runFailed, type FunctionRun, type IndexedEvent, type LocalRunResult } from './run-result.js';
 import type { SerializedError } from './lambda-protocol.js';
 import type { LogLine } from './lambda-runner.js';

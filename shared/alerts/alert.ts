@@ -4,11 +4,8 @@
 import type { Category, ClassifiedEvent, Principal, RdsResource } from '../classify/types.js';
 import type { ActiveRule } from '../rules/engine.js';
 import type { Severity } from '../rules/types.js';
-import { callerName } from './caller-name.js';
 import { trailwatchEventDetails } from '../integrity/events.js';
-import { formatCount } from './plain-text.js';
-
-export { principalLabel } from './caller-name.js';
+import { formatCount } from '../render/plain-text.js';
 
 export interface Alert {
   rule: string;
@@ -142,19 +139,4 @@ function identifier(value: unknown): string | null {
 
 function detail(value: unknown): string | null {
   return textOf(value, MAX_DETAIL_CHARS);
-}
-
-/**
- * The account as an alert's text names it: `111122223333 (payments-prod)` when the rules files name it, else the
- * id alone, so a stack given no accounts section sends the same text as before.
- */
-export function accountLabel(alert: Pick<Alert, 'account' | 'accountName'>): string | null {
-  if (!alert.account) return alert.accountName;
-  return alert.accountName ? `${alert.account} (${alert.accountName})` : alert.account;
-}
-
-/** One phrase for what happened: `DeleteDBInstance oradb by johndoe`. Used in text lines and subjects. */
-export function alertHeadline(alert: Alert): string {
-  const target = alert.resource ? ` ${alert.resource.id}` : '';
-  return `${alert.eventName}${target} by ${callerName(alert.principal)}`;
 }

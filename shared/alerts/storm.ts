@@ -7,7 +7,7 @@
 // `stormThreshold` alerts, or one summary of fixed size; each record text at most `maxRecordBytes`.
 import type { Alert } from './alert.js';
 import { callerName } from './caller-name.js';
-import { recordWithin } from './record-text.js';
+import { recordWithin } from '../render/record-text.js';
 import { severityRank } from '../rules/engine.js';
 import type { Severity } from '../rules/types.js';
 

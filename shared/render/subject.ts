@@ -4,10 +4,10 @@
 // an empty subject is rejected. Names come from CloudTrail records (user names can hold any Unicode), so
 // every part is folded to printable ASCII, and when the whole is too long the names are shortened in the
 // middle while the severity and the account/region stay whole.
-import type { Alert } from './alert.js';
-import { callerName } from './caller-name.js';
+import type { Alert } from '../alerts/alert.js';
+import { callerName } from '../alerts/caller-name.js';
 import { shortenMiddle, toPrintableAscii } from './plain-text.js';
-import { isSummaryAlert, type SummaryAlert } from './storm.js';
+import { isSummaryAlert, type SummaryAlert } from '../alerts/storm.js';
 
 /** SNS: "less than 100 characters". */
 export const MAX_SUBJECT_LENGTH = 99;

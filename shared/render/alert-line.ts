@@ -1,5 +1,6 @@
 // Alerts as one line of text each, for terminals and grep.
-import { alertHeadline, type Alert } from './alert.js';
+import type { Alert } from '../alerts/alert.js';
+import { callerName } from '../alerts/caller-name.js';
 
 const SEVERITY_WIDTH = 'CRITICAL'.length;
 /** Wide enough for the built-in rule ids, so columns line up in a terminal. */
@@ -17,4 +18,10 @@ export function formatAlertLine(alert: Alert): string {
   if (alert.account || alert.awsRegion) parts.push(`in ${[alert.account, alert.awsRegion].filter(Boolean).join('/')}`);
   if (alert.failed) parts.push(`FAILED ${alert.errorCode ?? ''}`.trimEnd());
   return parts.join('  ');
+}
+
+/** One phrase for what happened: `DeleteDBInstance oradb by johndoe`. Used in text lines. */
+export function alertHeadline(alert: Alert): string {
+  const target = alert.resource ? ` ${alert.resource.id}` : '';
+  return `${alert.eventName}${target} by ${callerName(alert.principal)}`;
 }

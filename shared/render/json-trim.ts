@@ -58,7 +58,7 @@ export function trimmedParts(value: JsonValue, limit = 20): TrimmedPart[] {
     if (bytes !== null) {
       parts.push({ path: path || '(the record)', bytes });
     } else if (Array.isArray(node)) {
-      node.forEach((child, i) => visit(child, `${path}[${i}]`));
+      for (const [i, child] of node.entries()) visit(child, `${path}[${i}]`);
     } else if (node !== null && typeof node === 'object') {
       for (const [key, child] of Object.entries(node)) visit(child, path ? `${path}.${key}` : key);
     }
