@@ -1,7 +1,7 @@
 // Deterministic generator of realistic CloudTrail log files for the benchmark (and its test): the files, their
 // statistics and their cache here; the records in bench/records/, built with scripts/cloudtrail-synth/.
 //
-// Shapes follow the CloudTrail record reference and the real records in shared/corpus/: compact JSON
+// Shapes follow the CloudTrail record reference and the real records in test/fixtures/corpus/: compact JSON
 // `{"Records":[...]}`, keys in CloudTrail's order, userIdentity variants, tlsDetails, null responseElements
 // on most read-only calls, service-invoked calls (including KMS/STS calls made *by* rds.amazonaws.com, which
 // mention RDS without being RDS events). About 10 % of the records are rds.amazonaws.com events; a little

@@ -1,4 +1,4 @@
-// Real CloudTrail records captured by Stratus Red Team (see test/fixtures/corpus/README or /shared/corpus/README.md):
+// Real CloudTrail records captured by Stratus Red Team (see test/fixtures/corpus/README.md):
 // shapes nobody on this project wrote. None of them is an RDS, Data API or CloudTrail configuration call.
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -1,6 +1,6 @@
 // The record envelope: every field a generator has decided, laid out in the order CloudTrail writes them
 // (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html and
-// the real records in shared/corpus/). Optional fields left undefined are absent from the record.
+// the real records in test/fixtures/corpus/). Optional fields left undefined are absent from the record.
 import type { CloudTrailRecord, CloudTrailResource, JsonObject, UserIdentity } from '../../shared/cloudtrail.js';
 
 export interface TlsDetails extends JsonObject {

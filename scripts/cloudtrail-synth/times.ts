@@ -1,6 +1,6 @@
 // The two time formats in CloudTrail records: eventTime is ISO 8601 to the second; dates inside RDS, STS and IAM
 // responseElements are "Nov 20, 2026, 9:16:05 AM" (UTC), as in the records of the AWS walk-through the sample
-// day replays (and shared/corpus/).
+// day replays (and test/fixtures/corpus/).
 
 /** `2026-11-20T09:16:05Z`: ISO 8601 without milliseconds, as eventTime. */
 export function eventTime(ms: number): string {
