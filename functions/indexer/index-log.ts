@@ -28,7 +28,6 @@ import {
 } from '../../shared/index/index.js';
 import type { ReadStats } from '../../shared/reader/types.js';
 import { scanLog } from '../../shared/scan/scan-log.js';
-import { MALFORMED_REPORTED_PER_FILE as MALFORMED_LOGGED_PER_FILE } from '../../shared/scan/unreadable-record.js';
 import { classifyCloudTrailKey } from '../lib/cloudtrail-key.js';
 import {
   deliveryFiles,
@@ -38,7 +37,7 @@ import {
   type DeliveryFiles,
   type LogFileOutcome,
 } from '../lib/log-files.js';
-import { reportFileRead, type Observability } from '../lib/observability.js';
+import { malformedRecordLogger, reportFileRead, type Observability } from '../lib/observability.js';
 import { readObject } from '../lib/s3-object.js';
 import type { Delivery, ObjectRef } from '../lib/delivery.js';
 import type { CloudWatchLogsWriter, PutResult } from './cloudwatch-writer.js';
@@ -202,20 +201,11 @@ export async function indexLogFile(
         ruleset: config.ruleset,
         alsoParse: scope.alsoParse,
       });
-      let malformedLogged = 0;
+      const logMalformed = malformedRecordLogger(obs, object);
       try {
         for await (const item of scan) {
           if (item.kind === 'malformed') {
-            if (malformedLogged++ < MALFORMED_LOGGED_PER_FILE) {
-              obs.logger.warn('malformed record', {
-                bucket: object.bucket,
-                key: object.key,
-                recordIndex: item.index,
-                offset: item.offset,
-                code: item.error.code,
-                error: item.error.message,
-              });
-            }
+            logMalformed(item);
             continue;
           }
           if (!scope.includes(item.event)) {

@@ -6,7 +6,8 @@
 // (https://docs.powertools.aws.dev/lambda/typescript/latest/environment-variables/).
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { ReadStats } from '../../shared/reader/types.js';
+import type { MalformedRecord, ReadStats } from '../../shared/reader/types.js';
+import { MALFORMED_REPORTED_PER_FILE } from '../../shared/scan/unreadable-record.js';
 import type { Skip } from './log-objects.js';
 import type { ObjectRef } from './delivery.js';
 
@@ -125,4 +126,26 @@ export function reportFileFailed(
     error: error instanceof Error ? error : String(error),
   });
   metrics.addMetric(FileMetrics.filesFailed, MetricUnit.Count, 1);
+}
+
+/**
+ * A log line per malformed record of one file, for the first few (MALFORMED_REPORTED_PER_FILE); every one is counted
+ * in the file's read stats either way, so a file of broken records cannot flood the function's logs.
+ */
+export function malformedRecordLogger(
+  { logger }: Observability,
+  object: { bucket: string; key: string },
+): (record: MalformedRecord) => void {
+  let logged = 0;
+  return (record) => {
+    if (logged++ >= MALFORMED_REPORTED_PER_FILE) return;
+    logger.warn('malformed record', {
+      bucket: object.bucket,
+      key: object.key,
+      recordIndex: record.index,
+      offset: record.offset,
+      code: record.error.code,
+      error: record.error.message,
+    });
+  };
 }

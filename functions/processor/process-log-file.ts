@@ -13,9 +13,8 @@ import { TRAIL_BUCKET_RULE } from '../../shared/rules/builtin/log-integrity.js';
 import { scanLog } from '../../shared/scan/scan-log.js';
 import type { ObjectRef } from '../lib/delivery.js';
 import { notRead, notStarted, type LogFileOutcome } from '../lib/log-files.js';
-import { reportFileRead } from '../lib/observability.js';
+import { malformedRecordLogger, reportFileRead } from '../lib/observability.js';
 import { readObject, type OpenedObject } from '../lib/s3-object.js';
-import { MALFORMED_REPORTED_PER_FILE as MALFORMED_LOGGED_PER_FILE } from '../../shared/scan/unreadable-record.js';
 import { publishOptions, type ProcessorContext } from './context.js';
 import { deliverAlerts, ProcessorMetrics } from './deliver-alerts.js';
 
@@ -106,19 +105,10 @@ async function collectAlerts(
   collector: AlertCollector,
 ): Promise<{ key: string; stats: ReadStats }> {
   const scan = scanLog(object.chunks, { file: object.file, ruleset: config.ruleset });
-  let malformedLogged = 0;
+  const logMalformed = malformedRecordLogger(obs, object);
   for await (const item of scan) {
     if (item.kind === 'malformed') {
-      if (malformedLogged++ < MALFORMED_LOGGED_PER_FILE) {
-        obs.logger.warn('malformed record', {
-          bucket: object.bucket,
-          key: object.key,
-          recordIndex: item.index,
-          offset: item.offset,
-          code: item.error.code,
-          error: item.error.message,
-        });
-      }
+      logMalformed(item);
       continue;
     }
     // The trail bucket rule is about the bucket this file came from, not any bucket in the account.
