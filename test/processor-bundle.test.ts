@@ -81,7 +81,10 @@ describe('the bundled processor (dist/processor/handler.mjs)', () => {
   it('fails its init with the configuration problems when the environment is wrong', async () => {
     const { code, stderr } = await bundle.run(
       { AWS_REGION: 'us-east-1', ALERT_STORM_THRESHOLD: 'many' },
-      "await import('./processor/handler.mjs');",
+      // What Lambda's runtime reports of a failed init is the error's name and message (errorType, errorMessage),
+      // not Node's printout of an uncaught exception: that starts with the bundle's source line, which can outgrow
+      // the pipe's buffer and leave the message unwritten when the process exits.
+      "try { await import('./processor/handler.mjs'); } catch (error) { console.error(`${error.name}: ${error.message}`); process.exitCode = 1; }",
     );
     expect(code).not.toBe(0);
     expect(stderr).toContain('ConfigError: trailwatch processor: invalid configuration (2 problems):');
