@@ -15,11 +15,10 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { AlertCollector, type CollectedAlert } from '../../shared/alerts/storm.js';
 import { alertJson } from '../../shared/alerts/alert-json.js';
 import type { ReadStats } from '../../shared/reader/types.js';
-import { scanLog } from '../../shared/scan/scan-log.js';
-import { TRAIL_BUCKET_RULE } from '../../shared/rules/builtin/log-integrity.js';
 import type { Ruleset } from '../../shared/rules/engine.js';
 import { readObject, type ReadObjectOptions } from '../lib/s3-object.js';
 import type { ObjectRef } from '../lib/delivery.js';
+import { collectAlerts } from './process-log-file.js';
 import type { ReportLocation } from './batch-event.js';
 
 /**
@@ -80,18 +79,8 @@ export async function reportLogFile(
   const read = await readObject(
     ctx.s3,
     ref,
-    async (object) => {
-      const scan = scanLog(object.chunks, { file: object.file, ruleset: ctx.ruleset });
-      for await (const item of scan) {
-        if (item.kind !== 'event') continue;
-        // As the processor's own path (process-log.ts): the trail bucket rule is about the bucket the file came from.
-        const alerts = item.alerts.filter(
-          (a) => a.rule !== TRAIL_BUCKET_RULE || item.event.record.requestParameters?.bucketName === ref.bucket,
-        );
-        if (alerts.length > 0) collector.addAll(alerts, item.raw);
-      }
-      return { key: object.key, stats: scan.stats };
-    },
+    // The processor's own read loop; malformed records are counted in the stats, as before, not logged here.
+    (object) => collectAlerts(ctx.ruleset, object, collector, () => {}),
     options,
   );
   const alerts = Object.values(collector.countsByRule()).reduce((sum, n) => sum + n, 0);

@@ -8,7 +8,8 @@
 import { performance } from 'node:perf_hooks';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AlertCollector } from '../../shared/alerts/storm.js';
-import type { ReadStats } from '../../shared/reader/types.js';
+import type { MalformedRecord, ReadStats } from '../../shared/reader/types.js';
+import type { Ruleset } from '../../shared/rules/engine.js';
 import { TRAIL_BUCKET_RULE } from '../../shared/rules/builtin/log-integrity.js';
 import { scanLog } from '../../shared/scan/scan-log.js';
 import type { ObjectRef } from '../lib/delivery.js';
@@ -63,10 +64,15 @@ async function readAndPublish(
   const started = performance.now();
   const collector = new AlertCollector({ stormThreshold: config.stormThreshold });
   // readObject releases the response body whatever happens (see s3-object.ts): the scan runs inside it.
-  const read = await readObject(ctx.s3, ref, (object) => collectAlerts(ctx, object, collector), {
-    stallMs: config.aws.s3StallTimeoutMs,
-    ...(signal ? { signal } : {}),
-  });
+  const read = await readObject(
+    ctx.s3,
+    ref,
+    (object) => collectAlerts(config.ruleset, object, collector, malformedRecordLogger(obs, object)),
+    {
+      stallMs: config.aws.s3StallTimeoutMs,
+      ...(signal ? { signal } : {}),
+    },
+  );
 
   // The whole file was read: now, and only now, its alerts go out.
   const readDone = performance.now();
@@ -98,17 +104,20 @@ async function readAndPublish(
   };
 }
 
-/** The object's records through the core; their alerts into `collector`. Malformed records are logged (a few). */
-async function collectAlerts(
-  { config, obs }: ProcessorContext,
+/**
+ * The object's records through the core; their alerts into `collector`; each malformed record to `onMalformed`. The
+ * one read loop of every processor path that raises alerts (a delivery, a Batch Operations task in report mode).
+ */
+export async function collectAlerts(
+  ruleset: Ruleset,
   object: OpenedObject,
   collector: AlertCollector,
+  onMalformed: (record: MalformedRecord) => void,
 ): Promise<{ key: string; stats: ReadStats }> {
-  const scan = scanLog(object.chunks, { file: object.file, ruleset: config.ruleset });
-  const logMalformed = malformedRecordLogger(obs, object);
+  const scan = scanLog(object.chunks, { file: object.file, ruleset });
   for await (const item of scan) {
     if (item.kind === 'malformed') {
-      logMalformed(item);
+      onMalformed(item);
       continue;
     }
     // The trail bucket rule is about the bucket this file came from, not any bucket in the account.
