@@ -70,6 +70,17 @@ export function recordPrefilter(alternatives: readonly PrefilterAlternative[]): 
     }
     return false;
   };
+  const bySource = hintedAnswers(alternatives, tokenBits);
+  /** satisfiesOne for a hinted record with an eventName: the alternatives its source and name leave, looked up. */
+  const satisfiesNeeds = (bytes: Uint8Array, start: number, end: number, hints: TopLevelHints, needs: Needs) => {
+    if (needs.always) return true;
+    for (const { bits, searched } of needs.tokens) {
+      if (bits !== 0 && hints.tokens !== -1 && (hints.tokens & bits) !== bits) continue;
+      const rest = hints.tokens === -1 ? tokensOf(bits, tokenBits).concat(searched) : searched;
+      if (rest.every((token) => contains(bytes, start, end, token, hints))) return true;
+    }
+    return false;
+  };
   const prefilter = (bytes: Uint8Array, start: number, end: number, hints?: TopLevelHints): boolean => {
     // With the splitter's hints there is nothing to search for: it saw every top-level key written plainly,
     // and the values it points at hold no escapes, so their bytes are their text.
@@ -78,8 +89,16 @@ export function recordPrefilter(alternatives: readonly PrefilterAlternative[]): 
       if (hints.sourceStart < 0) return true;
       const source = text(bytes, hints.sourceStart, hints.sourceEnd);
       // Most records come from a source no alternative wants: this lookup rules them out.
-      if (!anySource.has(source)) return false;
-      return satisfiesOne(bytes, start, end, [source], hints) || hasUnicodeEscape(bytes, start, end);
+      const answers = bySource.get(source);
+      if (answers === undefined) return false;
+      // Without an eventName the alternatives are walked in order (an alternative naming names takes it).
+      if (hints.nameStart < 0)
+        return satisfiesOne(bytes, start, end, [source], hints) || hasUnicodeEscape(bytes, start, end);
+      const needs =
+        answers.named.size === 0
+          ? answers.otherNames
+          : (answers.named.get(text(bytes, hints.nameStart, hints.nameEnd)) ?? answers.otherNames);
+      return satisfiesNeeds(bytes, start, end, hints, needs) || hasUnicodeEscape(bytes, start, end);
     }
     const recordSources = sources.values(bytes, start, end);
     if (recordSources.length === 0) return true;
@@ -94,6 +113,60 @@ export function recordPrefilter(alternatives: readonly PrefilterAlternative[]): 
     const at = escapes.next(bytes, start);
     return at !== -1 && at < end;
   }
+}
+
+/**
+ * What the alternatives a source and an eventName both satisfy still need: `always` when one needs no token;
+ * else each one's tokens, as bits of the noted tokens (record-scan.ts notableTokens) and tokens searched for.
+ */
+interface Needs {
+  always: boolean;
+  tokens: { bits: number; searched: string[] }[];
+}
+
+/**
+ * The hinted path's lookup, compiled once from the alternatives: per eventSource, the Needs of each eventName
+ * some alternative names, and of any other name. Which alternative holds does not matter, only whether one
+ * does, so the answer is satisfiesOne's for a record with one known eventName.
+ */
+function hintedAnswers(
+  alternatives: readonly PrefilterAlternative[],
+  tokenBits: ReadonlyMap<string, number>,
+): Map<string, { named: Map<string, Needs>; otherNames: Needs }> {
+  const needsOf = (of: readonly PrefilterAlternative[]): Needs => {
+    const needs: Needs = { always: false, tokens: [] };
+    for (const alternative of of) {
+      const tokens = alternative.mustContain ?? [];
+      if (tokens.length === 0) needs.always = true;
+      let bits = 0;
+      const searched: string[] = [];
+      for (const token of tokens) {
+        const bit = tokenBits.get(token);
+        if (bit === undefined) searched.push(token);
+        else bits |= bit;
+      }
+      needs.tokens.push({ bits, searched });
+    }
+    return needs;
+  };
+  const answers = new Map<string, { named: Map<string, Needs>; otherNames: Needs }>();
+  for (const source of new Set(alternatives.flatMap((alternative) => [...alternative.eventSources]))) {
+    const ofSource = alternatives.filter((alternative) => alternative.eventSources.has(source));
+    const names = new Set(ofSource.flatMap((alternative) => [...(alternative.eventNames ?? [])]));
+    const named = new Map<string, Needs>();
+    for (const name of names)
+      named.set(
+        name,
+        needsOf(ofSource.filter((alternative) => !alternative.eventNames || alternative.eventNames.has(name))),
+      );
+    answers.set(source, { named, otherNames: needsOf(ofSource.filter((alternative) => !alternative.eventNames)) });
+  }
+  return answers;
+}
+
+/** The noted tokens whose bits are set in `bits`. */
+function tokensOf(bits: number, tokenBits: ReadonlyMap<string, number>): string[] {
+  return [...tokenBits].filter(([, bit]) => (bits & bit) !== 0).map(([token]) => token);
 }
 
 /** The text of `bytes[start..end)`, which holds no escapes. A Buffer (as the reader gives) is decoded without a view. */
