@@ -34,6 +34,7 @@ import {
   G_OBJECT_OPEN,
   G_OBJECT_VALUE,
   G_SCALAR,
+  L_BASE,
   OPEN_BRACE,
   OPEN_BRACKET,
   QUOTE,
@@ -89,6 +90,11 @@ import {
 const NO_KEY: i32 = 0;
 const EVENT_SOURCE_KEY: i32 = 1;
 const EVENT_NAME_KEY: i32 = 2;
+
+// `true`, `null` and `fals` as little-endian u32, for a 4-byte compare.
+const TRUE_WORD: u32 = 0x65757274;
+const NULL_WORD: u32 = 0x6c6c756e;
+const FALS_WORD: u32 = 0x736c6166;
 
 // "eventSou" and "eventNam" as little-endian u64, for an 8-byte compare.
 const EVENT_SOU: u64 = 0x756f53746e657665;
@@ -287,6 +293,18 @@ export function scan(len: i32): i32 {
           }
         }
         i = close + 1;
+        // The byte after a string is most often `:` after a key or `,` after a value: taken here as the `:` and
+        // `,` branches below take it, without going through the dispatch for it.
+        if (i < len) {
+          const next = <i32>load<u8>(<usize>i);
+          if (next == COLON && key) {
+            expect = G_OBJECT_VALUE;
+            i++;
+          } else if (next == COMMA && !key) {
+            expect = isArrayLevel(depth) ? G_ARRAY_VALUE : G_OBJECT_KEY;
+            i++;
+          }
+        }
       } else if (byte == OPEN_BRACE || byte == OPEN_BRACKET) {
         if (!expectsValue(expect) || depth == MAX_DEPTH) break;
         depth++;
@@ -337,8 +355,21 @@ export function scan(len: i32): i32 {
       } else {
         const scalar = expectsValue(expect) ? scalarStart(byte) : 0;
         if (scalar == 0) break;
-        expect = scalar;
-        i++;
+        // `true`, `false` and `null` whole, when the window holds them: the state scalarStep would reach.
+        const word = i + 5 <= len ? load<u32>(<usize>i) : 0;
+        if (word == TRUE_WORD) {
+          expect = L_BASE + 4;
+          i += 4;
+        } else if (word == NULL_WORD) {
+          expect = L_BASE + 13;
+          i += 4;
+        } else if (word == FALS_WORD && load<u8>(<usize>(i + 4)) == 0x65) {
+          expect = L_BASE + 9;
+          i += 5;
+        } else {
+          expect = scalar;
+          i++;
+        }
       }
     } else if (isWhitespace(byte)) {
       i++;
