@@ -15,7 +15,7 @@
 // in no alternative (`eventSources` below), and for the rest it says where that eventSource and eventName are
 // and which of the tokens (`tokens` below) the record holds, so this test searches nothing for them.
 import type { PrefilterAlternative } from '../rules/record-needs.js';
-import type { RecordPrefilter, TopLevelHints } from './types.js';
+import type { RecordPrefilter, SureRecordRule, TopLevelHints } from './types.js';
 import { BACKSLASH, COLON, QUOTE, closingQuote, isJsonWhitespace } from './json-bytes.js';
 import { notableTokens } from './record-scan.js';
 
@@ -107,7 +107,11 @@ export function recordPrefilter(alternatives: readonly PrefilterAlternative[]): 
     return satisfiesOne(bytes, start, end, recordSources) || hasUnicodeEscape(bytes, start, end);
   };
   // The hinted path above rejects any other plainly written source: the splitter may skip those itself.
-  return Object.assign(prefilter, { eventSources: anySource as ReadonlySet<string>, tokens: [...tokenBits.keys()] });
+  return Object.assign(prefilter, {
+    eventSources: anySource as ReadonlySet<string>,
+    tokens: [...tokenBits.keys()],
+    sureRecords: sureRecordRules(alternatives, tokenBits),
+  });
 
   function hasUnicodeEscape(bytes: Uint8Array, start: number, end: number): boolean {
     const at = escapes.next(bytes, start);
@@ -162,6 +166,25 @@ function hintedAnswers(
     answers.set(source, { named, otherNames: needsOf(ofSource.filter((alternative) => !alternative.eventNames)) });
   }
   return answers;
+}
+
+/**
+ * The hinted path's answer for a record with a plainly written eventName and no `\u`, as rules the splitter
+ * applies (SureRecordRule): one per alternative, source and name. A token searched for rather than noted is
+ * left out of the rule's bits, so the rule passes more than the alternative does, never less.
+ */
+function sureRecordRules(
+  alternatives: readonly PrefilterAlternative[],
+  tokenBits: ReadonlyMap<string, number>,
+): SureRecordRule[] {
+  const rules: SureRecordRule[] = [];
+  for (const alternative of alternatives) {
+    let tokens = 0;
+    for (const token of alternative.mustContain ?? []) tokens |= tokenBits.get(token) ?? 0;
+    for (const source of alternative.eventSources)
+      for (const name of alternative.eventNames ?? [null]) rules.push({ source, name, tokens });
+  }
+  return rules;
 }
 
 /** The noted tokens whose bits are set in `bits`. */

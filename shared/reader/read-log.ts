@@ -56,6 +56,7 @@ async function* readItems(source: ByteSource, options: ReadOptions, stats: ReadS
     ...(options.engine ? { engine: options.engine } : {}),
     ...(prefilter?.eventSources ? { wantedSources: prefilter.eventSources } : {}),
     ...(prefilter?.tokens ? { tokens: prefilter.tokens } : {}),
+    ...(prefilter?.sureRecords ? { sureRecords: prefilter.sureRecords } : {}),
     ...(options.maxRecordBytes !== undefined ? { maxRecordBytes: options.maxRecordBytes } : {}),
   });
   // Records the splitter skipped by eventSource (see RecordSplitterOptions.wantedSources) count as skipped.

@@ -47,10 +47,12 @@ import {
   SCANNER_WINDOW,
   ScanEntry,
   ScanField,
+  type SureRules,
   bytesEqual,
   isArrayLevel,
   type RecordScanEngine,
   setLevel,
+  surePasses,
 } from './record-scan.js';
 
 const EVENT_SOURCE = Buffer.from('eventSource');
@@ -74,11 +76,20 @@ export class TypeScriptScanEngine implements RecordScanEngine {
   private readonly wantedSources: ReadonlySet<string> | undefined;
   private readonly tokenBodies: readonly Buffer[];
   private readonly tokenLengths: number;
+  private readonly rules: SureRules | null;
+  /** Index of each wanted source in the list the rules are by. */
+  private readonly sourceIndex: ReadonlyMap<string, number>;
 
-  constructor(wantedSources: ReadonlySet<string> | undefined, tokenBodies: readonly Buffer[]) {
+  constructor(
+    wantedSources: ReadonlySet<string> | undefined,
+    tokenBodies: readonly Buffer[],
+    rules: SureRules | null = null,
+  ) {
     this.wantedSources = wantedSources;
     this.tokenBodies = tokenBodies;
     this.tokenLengths = tokenBodies.reduce((mask, body) => mask | (1 << body.length), 0);
+    this.rules = rules;
+    this.sourceIndex = new Map([...(wantedSources ?? [])].map((source, k) => [source, k]));
   }
 
   scan(chunk: Buffer, from: number): number {
@@ -106,7 +117,7 @@ export class TypeScriptScanEngine implements RecordScanEngine {
         // A record surely from an eventSource nobody wants is only counted. Its source value must lie in this
         // window to be compared; one seen in an earlier window is gone, so that record is kept.
         const sourceStart = s[ScanField.sourceStart]!;
-        if (sure && sourceStart >= 0 && this.unwanted(chunk, from + sourceStart, from + s[ScanField.sourceEnd]!)) {
+        if (sure && sourceStart >= 0 && this.skips(chunk, from, i)) {
           skipped++;
           continue;
         }
@@ -146,9 +157,34 @@ export class TypeScriptScanEngine implements RecordScanEngine {
 
   release(): void {}
 
-  /** Whether the eventSource value `chunk[start..end)` is not a wanted one. */
-  private unwanted(chunk: Buffer, start: number, end: number): boolean {
-    return this.wantedSources !== undefined && !this.wantedSources.has(chunk.toString('utf8', start, end));
+  /**
+   * Whether the sure record that ends just before `chunk[end]`, its eventSource value in this window (`from`: the
+   * window's first byte), is skipped: its source is not a wanted one, or the rules reject it (the kernel's test,
+   * statement for statement).
+   */
+  private skips(chunk: Buffer, from: number, end: number): boolean {
+    if (this.wantedSources === undefined) return false;
+    const s = this.state;
+    const source = chunk.toString('utf8', from + s[ScanField.sourceStart]!, from + s[ScanField.sourceEnd]!);
+    const k = this.sourceIndex.get(source);
+    if (k === undefined) return true;
+    const recordStart = s[ScanField.recordStart]!;
+    return (
+      this.rules !== null &&
+      recordStart >= 0 &&
+      end - from - recordStart <= this.rules.maxRecordBytes &&
+      s[ScanField.nameStart]! >= 0 &&
+      (s[ScanField.tokens]! & SCANNER_TOKENS_UNKNOWN) === 0 &&
+      s[ScanField.unicode] === 0 &&
+      !surePasses(
+        this.rules,
+        k,
+        chunk,
+        from + s[ScanField.nameStart]!,
+        from + s[ScanField.nameEnd]!,
+        s[ScanField.tokens]!,
+      )
+    );
   }
 }
 
@@ -159,6 +195,7 @@ function startRecord(s: Int32Array, start: number): void {
   s[ScanField.expect] = G_ARRAY_VALUE;
   s[ScanField.pendingKey] = NO_KEY;
   s[ScanField.sourceKeys] = s[ScanField.nameKeys] = s[ScanField.unsure] = s[ScanField.tokens] = 0;
+  s[ScanField.unicode] = 0;
   s[ScanField.sourceStart] = s[ScanField.sourceEnd] = s[ScanField.nameStart] = s[ScanField.nameEnd] = -1;
 }
 
@@ -225,6 +262,7 @@ export function scanValue(
           topLevelString(s, chunk, i + 1, close, key, notes);
         const length = close - i - 1;
         if (length < 32 && (notes.tokenLengths & (1 << length)) !== 0) noteToken(s, chunk, i + 1, length, notes);
+        if (holdsUnicodeEscape(chunk, i + 1, close)) s[ScanField.unicode] = 1;
       }
       i = close + 1;
     } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
@@ -327,5 +365,11 @@ function noteToken(s: Int32Array, chunk: Buffer, from: number, length: number, n
 /** Whether `chunk[from..to)` holds a backslash; for short strings, where a bounded loop beats indexOf. */
 function hasBackslash(chunk: Buffer, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (chunk[i] === BACKSLASH) return true;
+  return false;
+}
+
+/** Whether `chunk[from..to)`, a string's body, holds the bytes `\u` (the kernel notes them as it skips escapes). */
+function holdsUnicodeEscape(chunk: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to - 1; i++) if (chunk[i] === BACKSLASH && chunk[i + 1] === 0x75) return true;
   return false;
 }

@@ -7,6 +7,7 @@
 //
 // The kernel restates these numbers (AssemblyScript cannot import TypeScript): its comments point here.
 import { LogFileError } from '../errors.js';
+import type { SureRecordRule } from './types.js';
 import { OPEN_BRACE, OPEN_BRACKET } from './json-bytes.js';
 import {
   G_AFTER_VALUE,
@@ -68,6 +69,8 @@ export const ScanField = {
   skipped: 15,
   /** Token bits of the open record. */
   tokens: 16,
+  /** 1 when the open record's bytes hold `\u` (see SureRecordRule). */
+  unicode: 17,
 } as const;
 
 /**
@@ -178,4 +181,54 @@ export function notableTokens(tokens: readonly string[]): string[] {
 export function bytesEqual(chunk: Uint8Array, from: number, word: Uint8Array): boolean {
   for (let i = 0; i < word.length; i++) if (chunk[from + i] !== word[i]) return false;
   return true;
+}
+
+/**
+ * SureRecordRules (types.ts) as the engines apply them: by the index of their source in the wanted list, the
+ * names as bytes, and the record size limit (a larger record is reported, never judged).
+ */
+export interface SureRules {
+  readonly bySource: readonly (readonly { readonly name: Buffer | null; readonly tokens: number }[])[];
+  readonly maxRecordBytes: number;
+}
+
+/**
+ * The rules for an engine that skips records of sources not in `wanted` and notes `tokenCount` tokens, or null
+ * when they cannot be applied: a rule's source not in the list, or token bits with no tokens noted.
+ */
+export function sureRules(
+  rules: readonly SureRecordRule[],
+  wanted: readonly string[],
+  tokenCount: number,
+  maxRecordBytes: number,
+): SureRules | null {
+  const index = new Map(wanted.map((source, k) => [source, k]));
+  const bySource: { name: Buffer | null; tokens: number }[][] = wanted.map(() => []);
+  for (const rule of rules) {
+    const k = index.get(rule.source);
+    if (k === undefined || (rule.tokens !== 0 && rule.tokens >>> tokenCount !== 0)) return null;
+    bySource[k]!.push({ name: rule.name === null ? null : Buffer.from(rule.name, 'utf8'), tokens: rule.tokens });
+  }
+  return { bySource, maxRecordBytes };
+}
+
+/**
+ * Whether a sure record of wanted source `k`, whose eventName value is `chunk[nameStart..nameEnd)`, with token
+ * bits `tokens` (known) and no `\u`, passes the rules: the kernel's surePasses, statement for statement.
+ */
+export function surePasses(
+  rules: SureRules,
+  k: number,
+  chunk: Uint8Array,
+  nameStart: number,
+  nameEnd: number,
+  tokens: number,
+): boolean {
+  const length = nameEnd - nameStart;
+  for (const rule of rules.bySource[k]!) {
+    if ((rule.tokens & ~tokens) !== 0) continue;
+    if (rule.name === null) return true;
+    if (rule.name.length === length && bytesEqual(chunk, nameStart, rule.name)) return true;
+  }
+  return false;
 }

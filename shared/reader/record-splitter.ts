@@ -23,12 +23,14 @@ import {
   ScanField,
   notableTokens,
   scanStopError,
+  sureRules,
   type RecordScanEngine,
 } from './record-scan.js';
 import { TypeScriptScanEngine } from './record-scan-typescript.js';
 import { DEFAULT_MAX_RECORD_BYTES, RecordAssembler, type Span } from './record-spans.js';
 import { RecordsWalk } from './records-walk.js';
-import { wasmScanEngine } from './wasm/record-scanner.js';
+import type { SureRecordRule } from './types.js';
+import { sureRulesFit, wasmScanEngine } from './wasm/record-scanner.js';
 
 export type { NonObjectSpan, OversizedSpan, RecordSpan, Span } from './record-spans.js';
 export { DEFAULT_MAX_RECORD_BYTES } from './record-spans.js';
@@ -57,6 +59,13 @@ export interface RecordSplitterOptions {
    * it is skipped if its top-level eventSource was surely unwanted, else handed out as an OversizedSpan.
    */
   maxRecordBytes?: number;
+  /**
+   * With `wantedSources` and `tokens` (the bits are those tokens'): the prefilter's answer for the records the
+   * scan is sure of (SureRecordRule). A sure record within the size limit, lying in one window, with its
+   * eventName seen, its tokens known and no `\u`, that no rule passes is skipped and counted in `skipped`,
+   * as a record of an unwanted source is: the prefilter would reject it.
+   */
+  sureRecords?: readonly SureRecordRule[];
 }
 
 export class RecordSplitter {
@@ -79,21 +88,25 @@ export class RecordSplitter {
     this.file = file;
     const wantedSources = options.wantedSources;
     const tokenBodies = notableTokens(options.tokens ?? []).map((token) => Buffer.from(token.slice(1, -1), 'utf8'));
+    const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+    // Rules that do not fit the kernel are applied by neither engine: the prefilter judges those records.
+    const compiled =
+      wantedSources && options.sureRecords
+        ? sureRules(options.sureRecords, [...wantedSources], tokenBodies.length, maxRecordBytes)
+        : null;
+    const rules = compiled && sureRulesFit(compiled) ? compiled : null;
     const wasm =
       options.engine === 'typescript'
         ? null
         : wasmScanEngine(
             wantedSources ? [...wantedSources].map((source) => Buffer.from(source, 'utf8')) : null,
             tokenBodies,
+            rules,
           );
     // A list too long for the kernel's space leaves the scan to TypeScript, which takes any list.
-    this.scanEngine = wasm ?? new TypeScriptScanEngine(wantedSources, tokenBodies);
+    this.scanEngine = wasm ?? new TypeScriptScanEngine(wantedSources, tokenBodies, rules);
     this.scanEngine.state.fill(0); // a kernel handed back by another splitter starts afresh
-    this.assembler = new RecordAssembler(
-      options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
-      wantedSources,
-      tokenBodies.length > 0,
-    );
+    this.assembler = new RecordAssembler(maxRecordBytes, wantedSources, tokenBodies.length > 0);
     this.walk = new RecordsWalk(file, this.scanEngine.state, this.scanEngine.levels, this.assembler);
   }
 

@@ -34,7 +34,26 @@ export type RecordPrefilter = ((bytes: Uint8Array, start: number, end: number, h
   readonly eventSources?: ReadonlySet<string>;
   /** Tokens the prefilter looks for in records: the reader has the splitter note them (TopLevelHints.tokens). */
   readonly tokens?: readonly string[];
+  /**
+   * The prefilter's answer for the records the splitter is sure of, so the splitter can skip those it rejects
+   * before they become spans (~3/4 of the records of wanted sources on the bench's mix): see SureRecordRule.
+   */
+  readonly sureRecords?: readonly SureRecordRule[];
 };
+
+/**
+ * One way a record passes the prefilter. A record with hints (TopLevelHints), whose eventSource is in
+ * `eventSources`, whose eventName is a plainly written string and whose bytes hold no `\u` passes the prefilter
+ * exactly when some rule names its eventSource, names its eventName (or `null`: any), and all of whose `tokens`
+ * bits (bits of `tokens`, as TopLevelHints.tokens gives them) the record holds. A rule may be looser than the
+ * prefilter (a token it cannot say as a bit is left out): the splitter then hands the record on, and the
+ * prefilter decides.
+ */
+export interface SureRecordRule {
+  source: string;
+  name: string | null;
+  tokens: number;
+}
 
 /**
  * Where a record's top-level `eventSource` and `eventName` string values lie in `bytes`, as the splitter saw

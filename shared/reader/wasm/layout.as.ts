@@ -19,6 +19,14 @@ export const TOKENS_UNKNOWN: i32 = 1 << 31;
 // One bit per nesting level, set for an array (MAX_DEPTH levels); written before they are read.
 export const LEVELS: i32 = TOKEN_BYTES + 1024;
 export const MAX_DEPTH: i32 = 1 << 18;
+// What the prefilter passes of the records the scan is sure of (record-scanner.ts writeSureRules): a count of
+// rules (-1: none, keep every wanted record), the record size limit, then per wanted source k its rules' first
+// index and count, then the rules (source index, name offset in SURE_NAMES, name length or -1 for any name,
+// token bits), then the names' bytes. After the levels, before the compiler's static data (memoryBase).
+export const SURE: i32 = 1169408;
+export const SURE_RANGES: i32 = SURE + 8;
+export const SURE_RULES: i32 = SURE + 528;
+export const SURE_NAMES: i32 = SURE + 4640;
 
 // State vector fields (i32 index). Positions are relative to the window's first byte; -1: none.
 export const S_STATE: i32 = 0;
@@ -38,6 +46,7 @@ export const S_RECORD_START: i32 = 13;
 export const S_STOP: i32 = 14;
 export const S_SKIPPED: i32 = 15; // records skipped after the last entry
 export const S_TOKENS: i32 = 16; // token bits of the open record
+export const S_UNICODE: i32 = 17; // 1 when the open record's bytes hold `\u`
 
 // Table entry fields: the record's start (-1: before this window), its end (just past `}`), the hint
 // positions, 1 when the hints cannot be trusted, how many records were skipped just before it, and its token

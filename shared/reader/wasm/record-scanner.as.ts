@@ -77,7 +77,12 @@ import {
   S_STATE,
   S_STOP,
   S_TOKENS,
+  S_UNICODE,
   S_UNSURE,
+  SURE,
+  SURE_NAMES,
+  SURE_RANGES,
+  SURE_RULES,
   TABLE,
   TABLE_CAPACITY,
   TOKENS,
@@ -121,6 +126,19 @@ const EVENT_NAM: u64 = 0x6d614e746e657665;
 
 // Set by stringEnd: whether the string it skipped held a backslash.
 let sawBackslash: bool = false;
+// Set by stringEnd, cleared as a record starts: whether the record's bytes hold `\u` (the prefilter lets such
+// a record through, as an escape could hide a token).
+let unicodeEscape: bool = false;
+
+/**
+ * Notes a `\u` at the escape whose backslash is at `at`: its own (`\u`), or that of the backslash it escapes
+ * (`\\u`). Every `\u` in a string's bytes is one of the two. Reads past the window only when the string is cut
+ * there, and then the record's tokens are unknown anyway.
+ */
+@inline function noteUnicodeEscape(at: i32): void {
+  const next = <i32>load<u8>(<usize>(at + 1));
+  if (next == 0x75 || (next == BACKSLASH && <i32>load<u8>(<usize>(at + 2)) == 0x75)) unicodeEscape = true;
+}
 
 /**
  * Index of the `"` that ends the string whose body continues at `from`, or `len` or `len + 1` when the window
@@ -144,7 +162,9 @@ let sawBackslash: bool = false;
       const firstBackslash = ctz<i32>(backslashBits);
       if (firstQuote < firstBackslash) return j + firstQuote;
       sawBackslash = true;
-      j += firstBackslash + 2;
+      j += firstBackslash;
+      noteUnicodeEscape(j);
+      j += 2;
       continue;
     }
     if (j >= len) return j;
@@ -152,6 +172,7 @@ let sawBackslash: bool = false;
     if (byte == QUOTE) return j;
     if (byte == BACKSLASH) {
       sawBackslash = true;
+      noteUnicodeEscape(j);
       j += 2;
     } else {
       j++;
@@ -160,17 +181,38 @@ let sawBackslash: bool = false;
 }
 
 /**
- * Whether the record, whose top-level eventSource value is `window[start..end)` (no escapes: its bytes are its
- * UTF-8 text), can be skipped: there is a wanted list, and the value is not on it.
+ * Where the record's top-level eventSource value `window[start..end)` (no escapes: its bytes are its UTF-8 text)
+ * is in the wanted list: its index, -1 when it is not there (the record can be skipped), -2 when there is no
+ * list (every record is kept).
  */
-function unwantedSource(start: i32, end: i32): bool {
+function sourceIndex(start: i32, end: i32): i32 {
   const wanted = load<i32>(WANTED);
-  if (wanted < 0) return false;
+  if (wanted < 0) return -2;
   const length = end - start;
   for (let k: i32 = 0; k < wanted; k++) {
-    if (load<i32>(WANTED + 8 + (k << 3)) == length && sameBytes(start, WANTED_BYTES + load<i32>(WANTED + 4 + (k << 3)), length)) return false;
+    if (load<i32>(WANTED + 8 + (k << 3)) == length && sameBytes(start, WANTED_BYTES + load<i32>(WANTED + 4 + (k << 3)), length)) return k;
   }
-  return true;
+  return -1;
+}
+
+/**
+ * Whether the prefilter passes a record the scan is sure of, from wanted source `k`, whose eventName value is
+ * `window[nameStart..nameEnd)`, with these token bits and no `\u`: some rule of its source names its name or
+ * any name, and the record holds all of the rule's tokens.
+ */
+function surePasses(k: i32, nameStart: i32, nameEnd: i32, tokens: i32): bool {
+  const first = load<i32>(SURE_RANGES + (k << 3));
+  const count = load<i32>(SURE_RANGES + 4 + (k << 3));
+  const length = nameEnd - nameStart;
+  for (let r: i32 = first; r < first + count; r++) {
+    const rule = SURE_RULES + (r << 4);
+    const bits = load<i32>(rule + 12);
+    if ((bits & ~tokens) != 0) continue;
+    const ruleLength = load<i32>(rule + 8);
+    if (ruleLength < 0) return true;
+    if (ruleLength == length && sameBytes(nameStart, SURE_NAMES + load<i32>(rule + 4), length)) return true;
+  }
+  return false;
 }
 
 @inline function sameBytes(a: i32, b: i32, length: i32): bool {
@@ -210,6 +252,9 @@ export function scan(len: i32): i32 {
   let inString = field(S_IN_STRING);
   let escapeCarry = field(S_ESCAPE_CARRY);
   let tokens = field(S_TOKENS);
+  unicodeEscape = field(S_UNICODE) != 0;
+  const sureRules = load<i32>(SURE);
+  const maxRecordBytes = load<i32>(SURE + 4);
   // Bit n set when some token's body is n bytes long: most strings are ruled out by their length alone.
   let tokenLengths: i32 = 0;
   for (let k: i32 = 0, count = load<i32>(TOKENS); k < count; k++) tokenLengths |= 1 << load<i32>(TOKENS + 8 + (k << 3));
@@ -324,9 +369,25 @@ export function scan(len: i32): i32 {
           const sure = unsure == 0 && sourceKeys <= 1 && nameKeys <= 1;
           // A record surely from an eventSource nobody wants is only counted. Its source value must lie in
           // this window to be compared; one seen in an earlier window is gone, so that record is kept.
-          if (sure && sourceStart >= 0 && unwantedSource(sourceStart, sourceEnd)) {
-            skipped++;
-            continue;
+          if (sure && sourceStart >= 0) {
+            const k = sourceIndex(sourceStart, sourceEnd);
+            // A record the prefilter would reject, judged from what the scan saw: it must lie whole in this
+            // window and within the size limit (a larger one is reported, not judged), with its eventName seen,
+            // its tokens known and no `\u`.
+            if (
+              k == -1 ||
+              (k >= 0 &&
+                sureRules >= 0 &&
+                recordStart >= 0 &&
+                i - recordStart <= maxRecordBytes &&
+                nameStart >= 0 &&
+                (tokens & TOKENS_UNKNOWN) == 0 &&
+                !unicodeEscape &&
+                !surePasses(k, nameStart, nameEnd, tokens))
+            ) {
+              skipped++;
+              continue;
+            }
           }
           const entry = TABLE + ((records * ENTRY_FIELDS) << 2);
           store<i32>(entry + (E_START << 2), recordStart);
@@ -388,6 +449,7 @@ export function scan(len: i32): i32 {
       nameKeys = 0;
       unsure = 0;
       tokens = 0;
+      unicodeEscape = false;
       sourceStart = -1;
       sourceEnd = -1;
       nameStart = -1;
@@ -412,5 +474,6 @@ export function scan(len: i32): i32 {
   setField(S_STOP, i);
   setField(S_SKIPPED, skipped);
   setField(S_TOKENS, tokens);
+  setField(S_UNICODE, unicodeEscape ? 1 : 0);
   return records;
 }

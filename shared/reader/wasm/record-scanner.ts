@@ -11,6 +11,7 @@ import {
   SCANNER_STATE_FIELDS,
   SCANNER_TABLE_CAPACITY,
   SCANNER_WINDOW,
+  type SureRules,
 } from '../record-scan.js';
 import { RECORD_SCANNER_WASM_BASE64 } from './record-scanner.wasm.js';
 
@@ -24,6 +25,12 @@ const TOKENS_OFFSET = TABLE_OFFSET + SCANNER_TABLE_CAPACITY * SCANNER_ENTRY_FIEL
 const TOKEN_BYTES_OFFSET = TOKENS_OFFSET + 256;
 const MAX_TOKEN_BYTES = 1024;
 const LEVELS_OFFSET = TOKEN_BYTES_OFFSET + MAX_TOKEN_BYTES;
+// SureRules (layout.as.ts SURE): after the levels, before the compiler's static data at 1179648 (memoryBase).
+const SURE_OFFSET = 1169408;
+const SURE_RULES_OFFSET = SURE_OFFSET + 528;
+const SURE_NAMES_OFFSET = SURE_OFFSET + 4640;
+const MAX_SURE_RULES = 256;
+const MAX_SURE_NAME_BYTES = 1179648 - SURE_NAMES_OFFSET;
 
 /** An instance of the kernel, and views of its memory. */
 export interface WasmKernel {
@@ -41,6 +48,18 @@ export interface WasmKernel {
   want(sources: readonly Buffer[] | null): boolean;
   /** Makes the kernel note, per record, which of these string bodies (at most 31, 1..31 bytes) it holds. */
   note(tokens: readonly Buffer[]): void;
+  /** Makes the kernel skip the sure records these rules reject (null: none); they must fit (sureRulesFit). */
+  judge(rules: SureRules | null): void;
+}
+
+/** Whether `rules` fit the kernel's space for them (256 rules, ~5 KB of names). */
+export function sureRulesFit(rules: SureRules): boolean {
+  const all = rules.bySource.flat();
+  return (
+    rules.bySource.length <= MAX_WANTED &&
+    all.length <= MAX_SURE_RULES &&
+    all.reduce((sum, rule) => sum + (rule.name?.length ?? 0), 0) <= MAX_SURE_NAME_BYTES
+  );
 }
 
 /** The part of the WebAssembly JS API used here (the project's lib settings do not declare it). */
@@ -88,6 +107,10 @@ function instantiate(exports: Record<string, unknown>): WasmKernel {
   const tokenIndex = new Int32Array(buffer, TOKENS_OFFSET, 1 + 2 * SCANNER_MAX_TOKENS);
   const tokenBytes = new Uint8Array(buffer, TOKEN_BYTES_OFFSET, MAX_TOKEN_BYTES);
   let loadedTokens: readonly Buffer[] | undefined;
+  const sureHeader = new Int32Array(buffer, SURE_OFFSET, 2 + 2 * MAX_WANTED);
+  const sureRuleFields = new Int32Array(buffer, SURE_RULES_OFFSET, 4 * MAX_SURE_RULES);
+  const sureNames = new Uint8Array(buffer, SURE_NAMES_OFFSET, MAX_SURE_NAME_BYTES);
+  let loadedRules: SureRules | null | undefined;
   return {
     window: new Uint8Array(buffer, 0, SCANNER_WINDOW),
     state: new Int32Array(buffer, STATE_OFFSET, SCANNER_STATE_FIELDS),
@@ -114,6 +137,35 @@ function instantiate(exports: Record<string, unknown>): WasmKernel {
       writeByteList(tokens, tokenIndex, tokenBytes);
       loadedTokens = tokens;
     },
+    judge(rules) {
+      if (rules === loadedRules) return;
+      loadedRules = rules;
+      if (rules === null) {
+        sureHeader[0] = -1;
+        return;
+      }
+      // Header: count, size limit, then (first rule, rule count) per wanted source; rules: (source, name
+      // offset, name length or -1 for any, token bits).
+      let r = 0;
+      let at = 0;
+      rules.bySource.forEach((ofSource, k) => {
+        sureHeader[2 + 2 * k] = r;
+        sureHeader[3 + 2 * k] = ofSource.length;
+        for (const { name, tokens } of ofSource) {
+          sureRuleFields[4 * r] = k;
+          sureRuleFields[4 * r + 1] = at;
+          sureRuleFields[4 * r + 2] = name === null ? -1 : name.length;
+          sureRuleFields[4 * r + 3] = tokens;
+          if (name !== null) {
+            sureNames.set(name, at);
+            at += name.length;
+          }
+          r++;
+        }
+      });
+      sureHeader[0] = r;
+      sureHeader[1] = Math.min(rules.maxRecordBytes, 0x7fffffff);
+    },
   };
 }
 
@@ -124,6 +176,7 @@ function instantiate(exports: Record<string, unknown>): WasmKernel {
 export function wasmScanEngine(
   wantedSources: readonly Buffer[] | null,
   tokens: readonly Buffer[],
+  rules: SureRules | null = null,
 ): RecordScanEngine | null {
   const kernel = takeKernel();
   if (!kernel) return null;
@@ -132,6 +185,7 @@ export function wasmScanEngine(
     return null;
   }
   kernel.note(tokens);
+  kernel.judge(rules);
   const { window, state, levels, table } = kernel;
   let released = false;
   return {
