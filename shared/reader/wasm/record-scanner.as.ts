@@ -1,3 +1,6 @@
+// Longer than 400 lines because: `scan` is one hot loop over one set of locals (the scan's state), which a split
+// would turn into calls or globals on its path; its look-ups are in record-lookups.as.ts, the grammar in
+// json-grammar.as.ts, the layout in layout.as.ts.
 // The record splitter's hot loop, in AssemblyScript compiled to WebAssembly with SIMD (npm run build:wasm):
 // one of the two record scan engines of ../record-scan.ts, the TypeScript one being ../record-scan-typescript.ts.
 //
@@ -80,17 +83,12 @@ import {
   S_UNICODE,
   S_UNSURE,
   SURE,
-  SURE_NAMES,
-  SURE_RANGES,
-  SURE_RULES,
   TABLE,
   TABLE_CAPACITY,
   TOKENS,
   TOKENS_UNKNOWN,
-  TOKEN_BYTES,
-  WANTED,
-  WANTED_BYTES,
 } from './layout.as';
+import { sourceIndex, surePasses, tokenBits } from './record-lookups.as';
 
 const NO_KEY: i32 = 0;
 const EVENT_SOURCE_KEY: i32 = 1;
@@ -178,57 +176,6 @@ let unicodeEscape: bool = false;
       j++;
     }
   }
-}
-
-/**
- * Where the record's top-level eventSource value `window[start..end)` (no escapes: its bytes are its UTF-8 text)
- * is in the wanted list: its index, -1 when it is not there (the record can be skipped), -2 when there is no
- * list (every record is kept).
- */
-function sourceIndex(start: i32, end: i32): i32 {
-  const wanted = load<i32>(WANTED);
-  if (wanted < 0) return -2;
-  const length = end - start;
-  for (let k: i32 = 0; k < wanted; k++) {
-    if (load<i32>(WANTED + 8 + (k << 3)) == length && sameBytes(start, WANTED_BYTES + load<i32>(WANTED + 4 + (k << 3)), length)) return k;
-  }
-  return -1;
-}
-
-/**
- * Whether the prefilter passes a record the scan is sure of, from wanted source `k`, whose eventName value is
- * `window[nameStart..nameEnd)`, with these token bits and no `\u`: some rule of its source names its name or
- * any name, and the record holds all of the rule's tokens.
- */
-function surePasses(k: i32, nameStart: i32, nameEnd: i32, tokens: i32): bool {
-  const first = load<i32>(SURE_RANGES + (k << 3));
-  const count = load<i32>(SURE_RANGES + 4 + (k << 3));
-  const length = nameEnd - nameStart;
-  for (let r: i32 = first; r < first + count; r++) {
-    const rule = SURE_RULES + (r << 4);
-    const bits = load<i32>(rule + 12);
-    if ((bits & ~tokens) != 0) continue;
-    const ruleLength = load<i32>(rule + 8);
-    if (ruleLength < 0) return true;
-    if (ruleLength == length && sameBytes(nameStart, SURE_NAMES + load<i32>(rule + 4), length)) return true;
-  }
-  return false;
-}
-
-@inline function sameBytes(a: i32, b: i32, length: i32): bool {
-  for (let i: i32 = 0; i < length; i++) {
-    if (load<u8>(<usize>(a + i)) != load<u8>(<usize>(b + i))) return false;
-  }
-  return true;
-}
-
-/** Bit k when `window[from..from+length)` is token k's body, else 0. */
-function tokenBits(from: i32, length: i32): i32 {
-  const count = load<i32>(TOKENS);
-  for (let k: i32 = 0; k < count; k++) {
-    if (load<i32>(TOKENS + 8 + (k << 3)) == length && sameBytes(from, TOKEN_BYTES + load<i32>(TOKENS + 4 + (k << 3)), length)) return 1 << k;
-  }
-  return 0;
 }
 
 /**
