@@ -148,4 +148,19 @@ describe('skipping in the splitter the sure records the prefilter rejects', () =
     // The rules are not idle: the property above is not met by skipping nothing.
     expect(skippedByRules).toBeGreaterThan(0);
   });
+
+  it('leaves every record to the prefilter when the rules do not fit the kernel (300 names), with the same result', async () => {
+    const names = Array.from({ length: 300 }, (_, k) => `Operation${k}`);
+    const prefilter = recordPrefilter([{ eventSources: new Set(['rds.amazonaws.com']), eventNames: new Set(names) }]);
+    expect(prefilter.sureRecords?.length).toBe(300);
+    const text = `{"Records":[${['Operation7', 'DescribeDBInstances', 'Operation299']
+      .map((name) => `{"eventSource":"rds.amazonaws.com","eventName":"${name}","eventTime":"t"}`)
+      .join(',')}]}`;
+    for (const engine of ['wasm', 'typescript'] as const) {
+      const options = { engine, sizes: undefined, maxRecordBytes: undefined };
+      const read1 = await read(text, prefilter, options);
+      expect(read1).toEqual(await read(text, withoutRules(prefilter), options));
+      expect(read1.items.map((item) => item.index)).toEqual([0, 2]);
+    }
+  });
 });

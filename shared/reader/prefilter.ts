@@ -177,14 +177,16 @@ function sureRecordRules(
   alternatives: readonly PrefilterAlternative[],
   tokenBits: ReadonlyMap<string, number>,
 ): SureRecordRule[] {
-  const rules: SureRecordRule[] = [];
+  // Alternatives often share a source, name and tokens: one rule each, to keep within the kernel's room for them.
+  const rules = new Map<string, SureRecordRule>();
   for (const alternative of alternatives) {
     let tokens = 0;
     for (const token of alternative.mustContain ?? []) tokens |= tokenBits.get(token) ?? 0;
     for (const source of alternative.eventSources)
-      for (const name of alternative.eventNames ?? [null]) rules.push({ source, name, tokens });
+      for (const name of alternative.eventNames ?? [null])
+        rules.set(JSON.stringify([source, name, tokens]), { source, name, tokens });
   }
-  return rules;
+  return [...rules.values()];
 }
 
 /** The noted tokens whose bits are set in `bits`. */
