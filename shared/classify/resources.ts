@@ -114,24 +114,31 @@ function rdsResourcesOf(record: CloudTrailRecord): RdsResource[] {
   const add = (resource: RdsResource | null, rank: Rank) => {
     if (resource) candidates.push({ resource, rank, order: candidates.length });
   };
-  for (const [params, isRequest] of [
-    [readable(record.requestParameters), true],
-    [readable(record.responseElements), false],
-  ] as const) {
+  const named = (key: string, text: string, isRequest: boolean) => {
+    const spec = fieldSpec(key);
+    if (spec?.resourceId) {
+      if (isRequest) {
+        const resource: RdsResource = { kind: spec.kind, id: text };
+        byResourceId.add(resource);
+        add(resource, spec.rank);
+      }
+    } else if (spec) add(isArn(text) ? rdsResourceFromArn(text) : { kind: spec.kind, id: text }, spec.rank);
+    // Any other field holding an RDS ARN names a resource too: dBInstanceArn in a response, the
+    // Data API's resourceArn, StartExportTask's sourceArn, AddTagsToResource's resourceName.
+    else if (isArn(text)) add(rdsResourceFromArn(text), key === 'resourceArn' ? 0 : 1);
+  };
+  for (let side = 0; side < 2; side++) {
+    const isRequest = side === 0;
+    const params = readable(isRequest ? record.requestParameters : record.responseElements);
     if (!params) continue;
-    for (const [key, value] of Object.entries(params)) {
-      const spec = FIELDS.get(key.toLowerCase());
-      for (const text of strings(value)) {
-        if (spec?.resourceId) {
-          if (isRequest) {
-            const resource: RdsResource = { kind: spec.kind, id: text };
-            byResourceId.add(resource);
-            add(resource, spec.rank);
-          }
-        } else if (spec) add(isArn(text) ? rdsResourceFromArn(text) : { kind: spec.kind, id: text }, spec.rank);
-        // Any other field holding an RDS ARN names a resource too: dBInstanceArn in a response, the
-        // Data API's resourceArn, StartExportTask's sourceArn, AddTagsToResource's resourceName.
-        else if (!spec && isArn(text)) add(rdsResourceFromArn(text), key === 'resourceArn' ? 0 : 1);
+    // Only string members (and lists of strings) can name a resource: numbers, booleans and the nested objects
+    // of a response (most of its members) are passed over before their key is looked at.
+    for (const key of Object.keys(params)) {
+      const value = params[key];
+      if (typeof value === 'string') {
+        if (value !== '') named(key, value, isRequest);
+      } else if (Array.isArray(value)) {
+        for (const item of value) if (typeof item === 'string' && item !== '') named(key, item, isRequest);
       }
     }
   }
@@ -144,6 +151,22 @@ function rdsResourcesOf(record: CloudTrailRecord): RdsResource[] {
     byResourceId,
   );
 }
+
+/** The identifier field `key` is (FIELDS), matched case-insensitively; remembered per spelling seen. */
+function fieldSpec(key: string): FieldSpec | undefined {
+  let spec = SPELLINGS.get(key);
+  if (spec === undefined) {
+    spec = FIELDS.get(key.toLowerCase()) ?? null;
+    // Keys come from the records: a file of made-up keys must not grow the memo without bound.
+    if (SPELLINGS.size >= MAX_SPELLINGS) SPELLINGS.clear();
+    SPELLINGS.set(key, spec);
+  }
+  return spec ?? undefined;
+}
+
+/** Keys as records spell them -> their FIELDS entry (null: not an identifier field). */
+const SPELLINGS = new Map<string, FieldSpec | null>();
+const MAX_SPELLINGS = 4096;
 
 function primaryFirst(candidate: Candidate, subject: RdsResourceKind | undefined): number {
   return candidate.resource.kind === subject ? 0 : 1;
