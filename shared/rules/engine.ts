@@ -206,18 +206,31 @@ export function compileRuleset(options: RulesetOptions = {}): Ruleset {
   const metadata: Array<Omit<ActiveRule, 'severity'>> = [];
   const needs: Array<PrefilterAlternative[] | null> = [];
   for (const { definition, source, path, builtin } of definitions.values()) {
-    const pattern = inRule(definition.id, () => compilePattern(definition.match, source, `${path}.match`));
-    const exceptions = inRule(definition.id, () =>
-      [
-        ...(definition.except ? [{ exceptions: definition.except, source, path: `${path}.except` }] : []),
-        ...(extraExceptions.get(definition.id) ?? []),
-      ]
-        .map(({ exceptions, source: s, path: p }) => compileExceptions(exceptions, s, p))
-        .concat(global),
-    );
+    // A built-in rule as shipped is compiled when a record first reaches it (test/rules-builtin.test.ts compiles
+    // every one, so none can fail later): a one-file scan meets few of them, and compiling all 46 was ~11 ms of
+    // its start-up. Rules from files, and the self-protection rule filled in from the environment, are compiled
+    // here, so their errors stop the start.
+    const shipped = builtin && SHIPPED_RULES.has(definition);
+    const matches = shipped
+      ? predicateOnFirstUse(() => compilePattern(definition.match, source, `${path}.match`).matches)
+      : inRule(definition.id, () => compilePattern(definition.match, source, `${path}.match`)).matches;
+    const own = definition.except;
+    const exceptions = inRule(definition.id, () => [
+      ...(own
+        ? [
+            shipped
+              ? checkOnFirstUse(() => compileExceptions(own, source, `${path}.except`))
+              : compileExceptions(own, source, `${path}.except`),
+          ]
+        : []),
+      ...(extraExceptions.get(definition.id) ?? []).map(({ exceptions, source: s, path: p }) =>
+        compileExceptions(exceptions, s, p),
+      ),
+      ...global,
+    ]);
     if (switchedOff.has(definition.id)) continue;
     ids.push(definition.id);
-    matchers.push(pattern.matches);
+    matchers.push(matches);
     baseStates.push({
       enabled: enabled.get(definition.id) !== false,
       severity: severities.get(definition.id) ?? definition.severity,
@@ -296,6 +309,25 @@ function compileScope(
   }
   const all = scope.except ? compileExceptions(scope.except, scope.source, `${scope.path}.except`) : undefined;
   return { perRule, all };
+}
+
+/** The built-in rule definitions as shipped (withTrailwatchResources replaces the self-protection one). */
+const SHIPPED_RULES: ReadonlySet<RuleDefinition> = new Set(BUILTIN_RULES);
+
+function predicateOnFirstUse(compile: () => Predicate): Predicate {
+  let compiled: Predicate | undefined;
+  return (value) => {
+    compiled ??= compile();
+    return compiled(value);
+  };
+}
+
+function checkOnFirstUse(compile: () => ExceptionCheck): ExceptionCheck {
+  let compiled: ExceptionCheck | undefined;
+  return (event, view) => {
+    compiled ??= compile();
+    return compiled(event, view);
+  };
 }
 
 function anyOf(checks: readonly ExceptionCheck[]): ExceptionCheck {
