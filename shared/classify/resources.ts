@@ -164,6 +164,8 @@ function fieldSpec(key: string): FieldSpec | undefined {
   return spec ?? undefined;
 }
 
+const NO_RESOURCES: ReadonlySet<RdsResource> = new Set();
+
 /** Keys as records spell them -> their FIELDS entry (null: not an identifier field). */
 const SPELLINGS = new Map<string, FieldSpec | null>();
 const MAX_SPELLINGS = 4096;
@@ -201,16 +203,29 @@ function trailsOf(record: CloudTrailRecord): RdsResource[] {
 }
 
 /** One entry per resource; an ARN seen later (e.g. in the response) joins the entry named by identifier. */
-function deduplicate(resources: RdsResource[], byResourceId: ReadonlySet<RdsResource> = new Set()): RdsResource[] {
+function deduplicate(resources: RdsResource[], byResourceId: ReadonlySet<RdsResource> = NO_RESOURCES): RdsResource[] {
+  // Plain loops, each id lower-cased once: this runs for every RDS record, usually on one or two resources.
   const entries: Entry[] = [];
+  const lowerIds: string[] = [];
   for (const resource of resources) {
-    const same = entries.find(({ resource: r, byResourceId: loose }) => {
-      if (r.kind !== resource.kind) return false;
-      if (loose && !r.arn && resource.arn && !byResourceId.has(resource)) return true;
-      return r.id.toLowerCase() === resource.id.toLowerCase() && (!r.arn || !resource.arn || r.arn === resource.arn);
-    });
-    if (!same) entries.push({ resource: { ...resource }, byResourceId: byResourceId.has(resource) });
-    else if (!same.resource.arn && resource.arn) same.resource.arn = resource.arn;
+    const lowerId = resource.id.toLowerCase();
+    const loosened = byResourceId.has(resource);
+    let same: Entry | undefined;
+    for (let i = 0; i < entries.length; i++) {
+      const { resource: r, byResourceId: loose } = entries[i]!;
+      if (r.kind !== resource.kind) continue;
+      if (
+        (loose && !r.arn && resource.arn && !loosened) ||
+        (lowerIds[i] === lowerId && (!r.arn || !resource.arn || r.arn === resource.arn))
+      ) {
+        same = entries[i];
+        break;
+      }
+    }
+    if (!same) {
+      entries.push({ resource: { ...resource }, byResourceId: loosened });
+      lowerIds.push(lowerId);
+    } else if (!same.resource.arn && resource.arn) same.resource.arn = resource.arn;
   }
   return entries.map((e) => e.resource);
 }
