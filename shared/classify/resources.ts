@@ -133,12 +133,18 @@ function rdsResourcesOf(record: CloudTrailRecord): RdsResource[] {
     if (!params) continue;
     // Only string members (and lists of strings) can name a resource: numbers, booleans and the nested objects
     // of a response (most of its members) are passed over before their key is looked at.
-    for (const key of Object.keys(params)) {
+    // Indexed loops: a response's top-level lists can hold hundreds of objects (DescribeDBInstances).
+    const keys = Object.keys(params);
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
       const value = params[key];
       if (typeof value === 'string') {
         if (value !== '') named(key, value, isRequest);
       } else if (Array.isArray(value)) {
-        for (const item of value) if (typeof item === 'string' && item !== '') named(key, item, isRequest);
+        for (let i = 0; i < value.length; i++) {
+          const item = value[i];
+          if (typeof item === 'string' && item !== '') named(key, item, isRequest);
+        }
       }
     }
   }
