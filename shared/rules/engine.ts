@@ -331,8 +331,16 @@ function checkOnFirstUse(compile: () => ExceptionCheck): ExceptionCheck {
 }
 
 function anyOf(checks: readonly ExceptionCheck[]): ExceptionCheck {
-  return (event, view) => checks.some((applies) => applies(event, view));
+  // Most rules have no exception or one: asked for every match, so no list is walked for them.
+  if (checks.length === 0) return NO_EXCEPTION;
+  if (checks.length === 1) return checks[0]!;
+  return (event, view) => {
+    for (let i = 0; i < checks.length; i++) if (checks[i]!(event, view)) return true;
+    return false;
+  };
 }
+
+const NO_EXCEPTION: ExceptionCheck = () => false;
 
 /** `compile()`, its rules error naming the rule by id as well as by place (`rules[3]` alone is hard to find in a long file). */
 function inRule<T>(id: string, compile: () => T): T {
