@@ -16,6 +16,9 @@ interface SourceRules {
   anyName: number[];
 }
 
+/** Up to three ascending lists whose union (duplicates possible across lists) holds the candidate rules. */
+type Candidates = readonly [RuleList, RuleList, RuleList];
+
 const NONE: RuleList = [];
 
 export class RuleDispatch {
@@ -23,11 +26,14 @@ export class RuleDispatch {
   /** Rules whose pattern leaves eventSource open. */
   private readonly anySource: number[] = [];
   /** Every rule, for a record whose eventSource or eventName is not a string (the reader lets none through). */
-  private readonly all: number[];
+  private readonly all: Candidates;
+  /** The answers, made once (they share the lists above, so they take little room): source -> name -> candidates. */
+  private readonly answers = new Map<string, { byName: Map<string, Candidates>; otherNames: Candidates }>();
+  private readonly otherSources: Candidates;
 
   /** `needs[i]`: recordNeeds() of rule i's pattern (null: any eventSource). */
   constructor(needs: ReadonlyArray<readonly PrefilterAlternative[] | null>) {
-    this.all = needs.map((_, i) => i);
+    this.all = [needs.map((_, i) => i), NONE, NONE];
     needs.forEach((alternatives, rule) => {
       if (alternatives === null) {
         this.anySource.push(rule);
@@ -50,17 +56,24 @@ export class RuleDispatch {
         }
       }
     });
+    this.otherSources = [this.anySource, NONE, NONE];
+    for (const [source, { byName, anyName }] of this.bySource) {
+      this.answers.set(source, {
+        byName: new Map([...byName].map(([name, list]) => [name, [list, anyName, this.anySource] as const])),
+        otherNames: [NONE, anyName, this.anySource],
+      });
+    }
   }
 
   /**
    * The candidate rules for a record, as up to three ascending lists whose union (duplicates possible across
-   * lists) holds every rule that can match it. Returned as a fixed tuple so the caller merges without allocating.
+   * lists) holds every rule that can match it; made in advance, so nothing is allocated per record.
    */
-  candidates(eventSource: unknown, eventName: unknown): readonly [RuleList, RuleList, RuleList] {
-    if (typeof eventSource !== 'string' || typeof eventName !== 'string') return [this.all, NONE, NONE];
-    const rules = this.bySource.get(eventSource);
-    if (!rules) return [this.anySource, NONE, NONE];
-    return [rules.byName.get(eventName) ?? NONE, rules.anyName, this.anySource];
+  candidates(eventSource: unknown, eventName: unknown): Candidates {
+    if (typeof eventSource !== 'string' || typeof eventName !== 'string') return this.all;
+    const answers = this.answers.get(eventSource);
+    if (!answers) return this.otherSources;
+    return answers.byName.get(eventName) ?? answers.otherNames;
   }
 }
 
