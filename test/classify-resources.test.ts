@@ -214,3 +214,19 @@ describe('resources of CloudTrail configuration calls', () => {
     expect(loadRecord('aws-service-assume-role').requestParameters).toBeTruthy();
   });
 });
+
+describe('resources of records with made-up keys and event names', () => {
+  // The classifier remembers the key spellings and eventNames it has seen (resources.ts), up to a bound; a file of
+  // thousands of invented ones must neither grow that without end nor make it answer wrongly afterwards.
+  it('names the resource whatever keys and event names came before', () => {
+    const record = (i: number): CloudTrailRecord => ({
+      eventSource: 'rds.amazonaws.com',
+      eventName: `ModifyDBInstanceX${i}`,
+      eventTime: '2026-12-03T10:00:00Z',
+      requestParameters: { [`madeUp${i}`]: 'x', [i % 2 ? 'DBInstanceIdentifier' : 'dBInstanceIdentifier']: `db-${i}` },
+    });
+    for (let i = 0; i < 10_000; i++) {
+      expect(classify(record(i)).facts.resources, `record ${i}`).toEqual([{ kind: 'db-instance', id: `db-${i}` }]);
+    }
+  });
+});

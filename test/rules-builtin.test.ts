@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { BUILTIN_RULES } from '../shared/rules/builtin-rules.js';
 import { compileRuleset } from '../shared/rules/engine.js';
 import { recordNeeds } from '../shared/rules/record-needs.js';
-import { SEVERITIES } from '../shared/rules/types.js';
+import { SEVERITIES, type RuleDefinition } from '../shared/rules/types.js';
 import { CATEGORY_EVENT_SOURCES, classify } from '../shared/classify/index.js';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
 import { SELF_PROTECTION_EVENT_SOURCES } from '../shared/rules/builtin/self-protection.js';
@@ -283,6 +283,16 @@ describe('built-in rule definitions', () => {
       'trailwatch.reader',
     ]);
     expect([...(ruleset.eventSources ?? ['(any)'])].every((source) => known.has(source))).toBe(true);
+  });
+
+  it('each compile, patterns and exceptions: the engine compiles them only when a record first reaches them', () => {
+    // Copies are not the shipped definitions, so the engine compiles them at once, as it does a rules file's.
+    const copies = JSON.parse(JSON.stringify(BUILTIN_RULES)) as RuleDefinition[];
+    const asFile = compileRuleset({
+      builtins: false,
+      files: [{ source: 'built-in copies', content: { rules: copies } }],
+    });
+    expect(asFile.rules.map((rule) => rule.id)).toEqual(BUILTIN_RULES.map((rule) => rule.id));
   });
 
   it('are plain data that survive a JSON round trip', () => {

@@ -109,21 +109,40 @@ export const MAX_NAME_CHARS = 2048;
  * them (facts, exception snippet, subject): unbounded, a 300 KB ARN made building one message take seconds.
  */
 function boundedPrincipal(principal: Principal): Principal {
+  // Nearly always nothing to cut: then the classifier's principal itself, as boundedResource does for resources
+  // (copying it for every alert was most of building one; nothing changes an alert's principal once built).
+  if (
+    fits(principal.type) &&
+    fits(principal.arn) &&
+    fits(principal.accountId) &&
+    fits(principal.name) &&
+    fits(principal.roleArn) &&
+    fits(principal.sessionName) &&
+    fits(principal.accessKeyId) &&
+    fits(principal.invokedBy)
+  )
+    return principal;
   const bounded: Principal = { ...principal };
-  for (const key of [
-    'type',
-    'arn',
-    'accountId',
-    'name',
-    'roleArn',
-    'sessionName',
-    'accessKeyId',
-    'invokedBy',
-  ] as const) {
+  for (const key of PRINCIPAL_TEXTS) {
     const value = principal[key];
     if (typeof value === 'string' && value.length > MAX_NAME_CHARS) bounded[key] = textOf(value, MAX_NAME_CHARS) ?? '';
   }
   return bounded;
+}
+
+const PRINCIPAL_TEXTS = [
+  'type',
+  'arn',
+  'accountId',
+  'name',
+  'roleArn',
+  'sessionName',
+  'accessKeyId',
+  'invokedBy',
+] as const satisfies ReadonlyArray<keyof Principal>;
+
+function fits(value: string | undefined): boolean {
+  return value === undefined || value.length <= MAX_NAME_CHARS;
 }
 
 function boundedResource(resource: RdsResource): RdsResource {

@@ -78,7 +78,7 @@ function roleNameFromAssumedRoleArn(arn: string): string | undefined {
 }
 
 function lastArnSegment(arn: string): string | undefined {
-  return arn.split('/').pop() || undefined;
+  return arn.slice(arn.lastIndexOf('/') + 1) || undefined;
 }
 
 function afterColon(principalId: string | undefined): string | undefined {

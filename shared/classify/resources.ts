@@ -114,24 +114,37 @@ function rdsResourcesOf(record: CloudTrailRecord): RdsResource[] {
   const add = (resource: RdsResource | null, rank: Rank) => {
     if (resource) candidates.push({ resource, rank, order: candidates.length });
   };
-  for (const [params, isRequest] of [
-    [readable(record.requestParameters), true],
-    [readable(record.responseElements), false],
-  ] as const) {
+  const named = (key: string, text: string, isRequest: boolean) => {
+    const spec = fieldSpec(key);
+    if (spec?.resourceId) {
+      if (isRequest) {
+        const resource: RdsResource = { kind: spec.kind, id: text };
+        byResourceId.add(resource);
+        add(resource, spec.rank);
+      }
+    } else if (spec) add(isArn(text) ? rdsResourceFromArn(text) : { kind: spec.kind, id: text }, spec.rank);
+    // Any other field holding an RDS ARN names a resource too: dBInstanceArn in a response, the
+    // Data API's resourceArn, StartExportTask's sourceArn, AddTagsToResource's resourceName.
+    else if (isArn(text)) add(rdsResourceFromArn(text), key === 'resourceArn' ? 0 : 1);
+  };
+  for (let side = 0; side < 2; side++) {
+    const isRequest = side === 0;
+    const params = readable(isRequest ? record.requestParameters : record.responseElements);
     if (!params) continue;
-    for (const [key, value] of Object.entries(params)) {
-      const spec = FIELDS.get(key.toLowerCase());
-      for (const text of strings(value)) {
-        if (spec?.resourceId) {
-          if (isRequest) {
-            const resource: RdsResource = { kind: spec.kind, id: text };
-            byResourceId.add(resource);
-            add(resource, spec.rank);
-          }
-        } else if (spec) add(isArn(text) ? rdsResourceFromArn(text) : { kind: spec.kind, id: text }, spec.rank);
-        // Any other field holding an RDS ARN names a resource too: dBInstanceArn in a response, the
-        // Data API's resourceArn, StartExportTask's sourceArn, AddTagsToResource's resourceName.
-        else if (!spec && isArn(text)) add(rdsResourceFromArn(text), key === 'resourceArn' ? 0 : 1);
+    // Only string members (and lists of strings) can name a resource: numbers, booleans and the nested objects
+    // of a response (most of its members) are passed over before their key is looked at.
+    // Indexed loops: a response's top-level lists can hold hundreds of objects (DescribeDBInstances).
+    const keys = Object.keys(params);
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
+      const value = params[key];
+      if (typeof value === 'string') {
+        if (value !== '') named(key, value, isRequest);
+      } else if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          const item = value[i];
+          if (typeof item === 'string' && item !== '') named(key, item, isRequest);
+        }
       }
     }
   }
@@ -145,11 +158,43 @@ function rdsResourcesOf(record: CloudTrailRecord): RdsResource[] {
   );
 }
 
+/** The identifier field `key` is (FIELDS), matched case-insensitively; remembered per spelling seen. */
+function fieldSpec(key: string): FieldSpec | undefined {
+  let spec = SPELLINGS.get(key);
+  if (spec === undefined) {
+    spec = FIELDS.get(key.toLowerCase()) ?? null;
+    // Keys come from the records: a file of made-up keys must not grow the memo without bound.
+    if (SPELLINGS.size >= MAX_SPELLINGS) SPELLINGS.clear();
+    SPELLINGS.set(key, spec);
+  }
+  return spec ?? undefined;
+}
+
+const NO_RESOURCES: ReadonlySet<RdsResource> = new Set();
+
+/** Keys as records spell them -> their FIELDS entry (null: not an identifier field). */
+const SPELLINGS = new Map<string, FieldSpec | null>();
+const MAX_SPELLINGS = 4096;
+
 function primaryFirst(candidate: Candidate, subject: RdsResourceKind | undefined): number {
   return candidate.resource.kind === subject ? 0 : 1;
 }
 
+/** subjectKind's answers per eventName: RDS has a few hundred calls, each record searched 11 nouns for its own. */
+const SUBJECTS = new Map<string, RdsResourceKind | null>();
+
 function subjectKind(eventName: string): RdsResourceKind | undefined {
+  let kind = SUBJECTS.get(eventName);
+  if (kind === undefined) {
+    kind = firstNoun(eventName) ?? null;
+    // Names come from the records: a file of made-up names must not grow the memo without bound.
+    if (SUBJECTS.size >= MAX_SPELLINGS) SUBJECTS.clear();
+    SUBJECTS.set(eventName, kind);
+  }
+  return kind ?? undefined;
+}
+
+function firstNoun(eventName: string): RdsResourceKind | undefined {
   let best: { at: number; kind: RdsResourceKind } | undefined;
   for (const [noun, kind] of NOUNS) {
     const at = eventName.indexOf(noun);
@@ -178,16 +223,29 @@ function trailsOf(record: CloudTrailRecord): RdsResource[] {
 }
 
 /** One entry per resource; an ARN seen later (e.g. in the response) joins the entry named by identifier. */
-function deduplicate(resources: RdsResource[], byResourceId: ReadonlySet<RdsResource> = new Set()): RdsResource[] {
+function deduplicate(resources: RdsResource[], byResourceId: ReadonlySet<RdsResource> = NO_RESOURCES): RdsResource[] {
+  // Plain loops, each id lower-cased once: this runs for every RDS record, usually on one or two resources.
   const entries: Entry[] = [];
+  const lowerIds: string[] = [];
   for (const resource of resources) {
-    const same = entries.find(({ resource: r, byResourceId: loose }) => {
-      if (r.kind !== resource.kind) return false;
-      if (loose && !r.arn && resource.arn && !byResourceId.has(resource)) return true;
-      return r.id.toLowerCase() === resource.id.toLowerCase() && (!r.arn || !resource.arn || r.arn === resource.arn);
-    });
-    if (!same) entries.push({ resource: { ...resource }, byResourceId: byResourceId.has(resource) });
-    else if (!same.resource.arn && resource.arn) same.resource.arn = resource.arn;
+    const lowerId = resource.id.toLowerCase();
+    const loosened = byResourceId.has(resource);
+    let same: Entry | undefined;
+    for (let i = 0; i < entries.length; i++) {
+      const { resource: r, byResourceId: loose } = entries[i]!;
+      if (r.kind !== resource.kind) continue;
+      if (
+        (loose && !r.arn && resource.arn && !loosened) ||
+        (lowerIds[i] === lowerId && (!r.arn || !resource.arn || r.arn === resource.arn))
+      ) {
+        same = entries[i];
+        break;
+      }
+    }
+    if (!same) {
+      entries.push({ resource: { ...resource }, byResourceId: loosened });
+      lowerIds.push(lowerId);
+    } else if (!same.resource.arn && resource.arn) same.resource.arn = resource.arn;
   }
   return entries.map((e) => e.resource);
 }

@@ -1,11 +1,12 @@
 // The active rule set: built-in rules plus a user's rules file, overrides applied, compiled once.
 import { RulesError } from '../errors.js';
 import type { ClassifiedEvent, Principal, RdsResource } from '../classify/types.js';
-import { compilePattern, type Predicate } from './pattern.js';
+import { compilePattern, EventView, type Predicate } from './pattern.js';
 import { compileWildcard } from './wildcard.js';
 import { BUILTIN_RULES } from './builtin-rules.js';
 import { withTrailwatchResources, type TrailwatchResources } from './builtin/self-protection.js';
 import { recordNeeds } from './record-needs.js';
+import { RuleDispatch } from './dispatch.js';
 import { profiledAccounts, readAccountScopes, recordAccount, scopesFor, type PlacedScope } from './account-scopes.js';
 import type { PrefilterAlternative } from './record-needs.js';
 import { SEVERITIES, type RuleDefinition, type RuleExceptions, type RulesFile, type Severity } from './types.js';
@@ -68,16 +69,20 @@ export class Ruleset {
   private readonly matchers: readonly Predicate[];
   private readonly base: Profile;
   private readonly profiles: ReadonlyMap<string, Profile>;
+  private readonly dispatch: RuleDispatch;
 
   constructor(
     matchers: Predicate[],
     base: Profile,
     profiles: ReadonlyMap<string, Profile>,
     prefilter: PrefilterAlternative[] | null,
+    /** Per rule (same order as matchers), what it needs of a record (recordNeeds): which records to ask it about. */
+    needs: ReadonlyArray<readonly PrefilterAlternative[] | null>,
   ) {
     this.matchers = matchers;
     this.base = base;
     this.profiles = profiles;
+    this.dispatch = new RuleDispatch(needs);
     this.rules = base.flatMap((entry) => (entry ? [entry.rule] : []));
     this.prefilter = prefilter;
     this.eventSources = prefilter ? new Set(prefilter.flatMap((alternative) => [...alternative.eventSources])) : null;
@@ -88,15 +93,39 @@ export class Ruleset {
    * account (recordAccount): that account's and its OUs' overrides, and its name from the accounts section.
    */
   evaluate(event: ClassifiedEvent): ActiveRule[] {
-    const view = { ...event.record, trailwatch: event.facts };
-    const account = recordAccount(event.record);
-    const profile = (account !== undefined && this.profiles.get(account)) || this.base;
+    const { record } = event;
+    const profile = this.profileOf(record);
     const hits: ActiveRule[] = [];
-    for (let i = 0; i < this.matchers.length; i++) {
-      const entry = profile[i];
-      if (entry && this.matchers[i]!(view) && !entry.excepted(event, view)) hits.push(entry.rule);
+    // Only the rules that can match the record's eventSource and eventName are asked (dispatch.ts), in rule order:
+    // the candidates come as up to three ascending lists, merged here without building a list.
+    const [a, b, c] = this.dispatch.candidates(record.eventSource, record.eventName);
+    if (a.length + b.length + c.length === 0) return hits;
+    let view: EventView | undefined;
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    for (;;) {
+      const x = i < a.length ? a[i]! : Number.POSITIVE_INFINITY;
+      const y = j < b.length ? b[j]! : Number.POSITIVE_INFINITY;
+      const z = k < c.length ? c[k]! : Number.POSITIVE_INFINITY;
+      const rule = Math.min(x, y, z);
+      if (rule === Number.POSITIVE_INFINITY) return hits;
+      if (x === rule) i++;
+      if (y === rule) j++;
+      if (z === rule) k++;
+      const entry = profile[rule];
+      if (!entry) continue;
+      // The record as patterns see it, derived facts under `trailwatch`: made once, for the first rule asked.
+      view ??= new EventView(record, event.facts);
+      if (this.matchers[rule]!(view) && !entry.excepted(event, view)) hits.push(entry.rule);
     }
-    return hits;
+  }
+
+  /** The rules as they apply in the record's account (recordAccount), or as they apply where no scope says. */
+  private profileOf(record: ClassifiedEvent['record']): Profile {
+    if (this.profiles.size === 0) return this.base;
+    const account = recordAccount(record);
+    return (account !== undefined && this.profiles.get(account)) || this.base;
   }
 }
 
@@ -177,18 +206,31 @@ export function compileRuleset(options: RulesetOptions = {}): Ruleset {
   const metadata: Array<Omit<ActiveRule, 'severity'>> = [];
   const needs: Array<PrefilterAlternative[] | null> = [];
   for (const { definition, source, path, builtin } of definitions.values()) {
-    const pattern = inRule(definition.id, () => compilePattern(definition.match, source, `${path}.match`));
-    const exceptions = inRule(definition.id, () =>
-      [
-        ...(definition.except ? [{ exceptions: definition.except, source, path: `${path}.except` }] : []),
-        ...(extraExceptions.get(definition.id) ?? []),
-      ]
-        .map(({ exceptions, source: s, path: p }) => compileExceptions(exceptions, s, p))
-        .concat(global),
-    );
+    // A built-in rule as shipped is compiled when a record first reaches it (test/rules-builtin.test.ts compiles
+    // every one, so none can fail later): a one-file scan meets few of them, and compiling all 46 was ~11 ms of
+    // its start-up. Rules from files, and the self-protection rule filled in from the environment, are compiled
+    // here, so their errors stop the start.
+    const shipped = builtin && SHIPPED_RULES.has(definition);
+    const matches = shipped
+      ? predicateOnFirstUse(() => compilePattern(definition.match, source, `${path}.match`).matches)
+      : inRule(definition.id, () => compilePattern(definition.match, source, `${path}.match`)).matches;
+    const own = definition.except;
+    const exceptions = inRule(definition.id, () => [
+      ...(own
+        ? [
+            shipped
+              ? checkOnFirstUse(() => compileExceptions(own, source, `${path}.except`))
+              : compileExceptions(own, source, `${path}.except`),
+          ]
+        : []),
+      ...(extraExceptions.get(definition.id) ?? []).map(({ exceptions, source: s, path: p }) =>
+        compileExceptions(exceptions, s, p),
+      ),
+      ...global,
+    ]);
     if (switchedOff.has(definition.id)) continue;
     ids.push(definition.id);
-    matchers.push(pattern.matches);
+    matchers.push(matches);
     baseStates.push({
       enabled: enabled.get(definition.id) !== false,
       severity: severities.get(definition.id) ?? definition.severity,
@@ -251,6 +293,7 @@ export function compileRuleset(options: RulesetOptions = {}): Ruleset {
     keep(base),
     new Map([...profiles].map(([account, profile]) => [account, keep(profile)])),
     prefilter,
+    keep(needs),
   );
 }
 
@@ -268,9 +311,36 @@ function compileScope(
   return { perRule, all };
 }
 
-function anyOf(checks: readonly ExceptionCheck[]): ExceptionCheck {
-  return (event, view) => checks.some((applies) => applies(event, view));
+/** The built-in rule definitions as shipped (withTrailwatchResources replaces the self-protection one). */
+const SHIPPED_RULES: ReadonlySet<RuleDefinition> = new Set(BUILTIN_RULES);
+
+function predicateOnFirstUse(compile: () => Predicate): Predicate {
+  let compiled: Predicate | undefined;
+  return (value) => {
+    compiled ??= compile();
+    return compiled(value);
+  };
 }
+
+function checkOnFirstUse(compile: () => ExceptionCheck): ExceptionCheck {
+  let compiled: ExceptionCheck | undefined;
+  return (event, view) => {
+    compiled ??= compile();
+    return compiled(event, view);
+  };
+}
+
+function anyOf(checks: readonly ExceptionCheck[]): ExceptionCheck {
+  // Most rules have no exception or one: asked for every match, so no list is walked for them.
+  if (checks.length === 0) return NO_EXCEPTION;
+  if (checks.length === 1) return checks[0]!;
+  return (event, view) => {
+    for (let i = 0; i < checks.length; i++) if (checks[i]!(event, view)) return true;
+    return false;
+  };
+}
+
+const NO_EXCEPTION: ExceptionCheck = () => false;
 
 /** `compile()`, its rules error naming the rule by id as well as by place (`rules[3]` alone is hard to find in a long file). */
 function inRule<T>(id: string, compile: () => T): T {

@@ -33,21 +33,24 @@ export function compilePattern(pattern: unknown, source: string, path: string): 
   if (!isJsonObject(pattern) || Object.keys(pattern).length === 0) {
     throw new RulesError(source, path, 'an event pattern must be a non-empty object');
   }
-  return { matches: compileObject(pattern, site) };
+  return { matches: compileObject(pattern, site, true) };
 }
 
-function compileObject(pattern: Record<string, JsonValue>, site: Site): Predicate {
+/** `root`: the pattern applies to the event itself (its top level, or a top-level `$or`'s branch), maybe an EventView. */
+function compileObject(pattern: Record<string, JsonValue>, site: Site, root = false): Predicate {
+  const member = root ? topLevelField : field;
   const checks: Predicate[] = [];
   for (const [key, expected] of Object.entries(pattern)) {
     const path = `${site.path}.${key}`;
     if (key === '$or') {
-      checks.push(compileOr(expected, { ...site, path }));
+      checks.push(compileOr(expected, { ...site, path }, root));
     } else if (Array.isArray(expected)) {
       const leaf = compileLeaf(expected, { ...site, path });
-      checks.push((event) => leaf(field(event, key)));
+      checks.push((event) => leaf(member(event, key)));
     } else if (isJsonObject(expected)) {
       const nested = compileObject(expected, { ...site, path });
-      checks.push((event) => anyElement(field(event, key), (v) => isJsonObject(v) && nested(v)));
+      const matchesNested = (v: unknown) => isJsonObject(v) && nested(v);
+      checks.push((event) => anyElement(member(event, key), matchesNested));
     } else {
       throw new RulesError(
         site.source,
@@ -56,13 +59,14 @@ function compileObject(pattern: Record<string, JsonValue>, site: Site): Predicat
       );
     }
   }
+  if (checks.length === 1) return checks[0]!;
   return (event) => {
-    for (const check of checks) if (!check(event)) return false;
+    for (let i = 0; i < checks.length; i++) if (!checks[i]!(event)) return false;
     return true;
   };
 }
 
-function compileOr(alternatives: JsonValue, site: Site): Predicate {
+function compileOr(alternatives: JsonValue, site: Site, root: boolean): Predicate {
   if (!Array.isArray(alternatives) || alternatives.length < 2) {
     throw new RulesError(site.source, site.path, '$or takes an array of at least two patterns');
   }
@@ -70,9 +74,35 @@ function compileOr(alternatives: JsonValue, site: Site): Predicate {
     if (!isJsonObject(alternative) || Object.keys(alternative).length === 0) {
       throw new RulesError(site.source, `${site.path}[${i}]`, 'each $or alternative must be a non-empty object');
     }
-    return compileObject(alternative, { ...site, path: `${site.path}[${i}]` });
+    return compileObject(alternative, { ...site, path: `${site.path}[${i}]` }, root);
   });
-  return (event) => branches.some((branch) => branch(event));
+  return (event) => {
+    for (let i = 0; i < branches.length; i++) if (branches[i]!(event)) return true;
+    return false;
+  };
+}
+
+/**
+ * A CloudTrail record with trailwatch's facts under `trailwatch`, as rules see it: what `{ ...record, trailwatch:
+ * facts }` holds, without copying the record's members for every record (that copy was most of evaluating the
+ * rules once they were dispatched by eventSource and eventName).
+ */
+export class EventView {
+  constructor(
+    readonly record: object,
+    readonly facts: unknown,
+  ) {}
+}
+
+/** field() of the event, which may be an EventView: its member `key` as the copy would hold it. */
+function topLevelField(event: unknown, key: string): unknown {
+  if (!(event instanceof EventView)) return field(event, key);
+  if (key === 'trailwatch') return event.facts === undefined ? MISSING : event.facts;
+  // The copy holds the record's own enumerable members (object spread), as JSON.parse makes them all.
+  const { record } = event;
+  if (!Object.prototype.propertyIsEnumerable.call(record, key)) return MISSING;
+  const value = (record as Record<string, unknown>)[key];
+  return value === undefined ? MISSING : value;
 }
 
 function field(event: unknown, key: string): unknown {
@@ -82,7 +112,9 @@ function field(event: unknown, key: string): unknown {
 }
 
 function anyElement(value: unknown, test: (v: unknown) => boolean): boolean {
-  return Array.isArray(value) ? value.some(test) : test(value);
+  if (!Array.isArray(value)) return test(value);
+  for (let i = 0; i < value.length; i++) if (test(value[i])) return true;
+  return false;
 }
 
 function compileLeaf(alternatives: JsonValue[], site: Site): Leaf {
@@ -94,10 +126,20 @@ function compileLeaf(alternatives: JsonValue[], site: Site): Leaf {
   const onMissing = matchers.filter((m) => m.matchesMissing).length > 0;
   const present = matchers.filter((m) => !m.matchesMissing).map((m) => m.test);
   const existsTrue = matchers.some((m) => m.existsTrue);
+  if (existsTrue) return (value) => value !== MISSING || onMissing;
+  // Only exact values (the common leaf: `eventName: ["DeleteDBInstance", ...]`): one Set lookup. Set.has compares
+  // as === does for these (SameValueZero differs only for NaN, which compileMatcher refuses).
+  const exact = alternatives.every((alternative) => !isJsonObject(alternative));
+  const values = exact ? new Set<unknown>(alternatives) : null;
+  const test: (v: unknown) => boolean = values
+    ? (v) => values.has(v)
+    : (v) => {
+        for (let i = 0; i < present.length; i++) if (present[i]!(v)) return true;
+        return false;
+      };
   return (value) => {
     if (value === MISSING) return onMissing;
-    if (existsTrue) return true;
-    return anyElement(value, (v) => present.some((test) => test(v)));
+    return anyElement(value, test);
   };
 }
 

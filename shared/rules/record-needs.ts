@@ -94,3 +94,50 @@ function exactStrings(leaf: JsonValue | undefined): Set<string> | undefined {
   if (!Array.isArray(leaf) || leaf.length === 0 || !leaf.every((v) => typeof v === 'string')) return undefined;
   return new Set(leaf as string[]);
 }
+
+/**
+ * The same alternatives in fewer entries, so the reader's prefilter, which tries them in turn for each record of a
+ * wanted source, tries ~15 rather than one per rule (63 for the built-in rules). A record satisfies the result
+ * exactly when it satisfies one of `alternatives`: alternatives with the same sources and tokens become one naming
+ * the union of their eventNames (or none, when one of them names none); then those with the same eventNames and
+ * tokens, one with the union of their sources. Linear in the alternatives' size: sets grow in place.
+ */
+export function compactAlternatives(alternatives: readonly PrefilterAlternative[]): PrefilterAlternative[] {
+  const byKey = new Map<
+    string,
+    { eventSources: ReadonlySet<string>; eventNames: Set<string> | null; mustContain?: readonly string[] }
+  >();
+  for (const { eventSources, eventNames, mustContain } of alternatives) {
+    const key = `${keyOf(eventSources)} ${keyOf(mustContain ?? [])}`;
+    const into = byKey.get(key);
+    if (!into)
+      byKey.set(key, {
+        eventSources,
+        eventNames: eventNames ? new Set(eventNames) : null,
+        ...(mustContain ? { mustContain } : {}),
+      });
+    else if (!eventNames) into.eventNames = null;
+    else if (into.eventNames) for (const name of eventNames) into.eventNames.add(name);
+  }
+  const byNames = new Map<
+    string,
+    { eventSources: Set<string>; eventNames: Set<string> | null; mustContain?: readonly string[] }
+  >();
+  for (const { eventSources, eventNames, mustContain } of byKey.values()) {
+    const key = `${eventNames ? keyOf(eventNames) : '*'} ${keyOf(mustContain ?? [])}`;
+    const into = byNames.get(key);
+    if (!into)
+      byNames.set(key, { eventSources: new Set(eventSources), eventNames, ...(mustContain ? { mustContain } : {}) });
+    else for (const source of eventSources) into.eventSources.add(source);
+  }
+  return [...byNames.values()].map(({ eventSources, eventNames, mustContain }) => ({
+    eventSources,
+    ...(eventNames ? { eventNames } : {}),
+    ...(mustContain ? { mustContain } : {}),
+  }));
+}
+
+/** A set of strings as a key: its members sorted, as a JSON array (which no member can spell ambiguously). */
+function keyOf(values: Iterable<string>): string {
+  return JSON.stringify([...new Set(values)].sort());
+}

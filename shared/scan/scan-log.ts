@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { readCloudTrailLog } from '../reader/read-log.js';
 import { recordPrefilter } from '../reader/prefilter.js';
 import type { MalformedRecord, ReadStats } from '../reader/types.js';
-import type { PrefilterAlternative } from '../rules/record-needs.js';
+import { compactAlternatives, type PrefilterAlternative } from '../rules/record-needs.js';
 import { classify } from '../classify/classify.js';
 import type { ClassifiedEvent } from '../classify/types.js';
 import type { CloudTrailRecord } from '../cloudtrail.js';
@@ -81,5 +81,5 @@ export function scanLog(source: AsyncIterable<Uint8Array> | Readable, options: S
 function wantedRecords(ruleset: Ruleset, alsoParse: ScanLogOptions['alsoParse']): PrefilterAlternative[] | null {
   if (alsoParse === 'all' || ruleset.prefilter === null) return null;
   const extra = new Set(alsoParse ?? []);
-  return extra.size ? [...ruleset.prefilter, { eventSources: extra }] : [...ruleset.prefilter];
+  return compactAlternatives(extra.size ? [...ruleset.prefilter, { eventSources: extra }] : ruleset.prefilter);
 }
