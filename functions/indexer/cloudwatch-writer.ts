@@ -25,10 +25,10 @@ import {
   type CloudWatchLogsClient,
 } from '@aws-sdk/client-cloudwatch-logs';
 import {
-  putLogEventsBody,
+  putLogEventsBodyBytes,
   rejectedEvents,
-  toPutLogEventsInput,
   type IndexEvent,
+  type InputLogEvent,
   type LogBatch,
   type PutLogEventsInput,
   type RejectedEvent,
@@ -95,7 +95,7 @@ export class CloudWatchLogsWriter {
     const stream = batch.logStreamName;
     const result: PutResult = { rejected: [], calls: 0, retries: 0, streamCreated: false };
     result.streamCreated = await this.ensureStream(stream, batch.events.length, signal);
-    const command = putLogEventsCommand(toPutLogEventsInput(this.logGroupName, batch));
+    const command = putLogEventsCommand(lazyInput(this.logGroupName, batch), batch.events);
     let recreated = false;
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
@@ -186,19 +186,24 @@ export class CloudWatchLogsWriter {
 }
 
 /**
- * A PutLogEventsCommand whose body is written by putLogEventsBody (shared/index/request-body.ts says why) instead of
- * the SDK's JSON codec, encoded to UTF-8 once here (as a Buffer, as the SDK's codec hands over bytes: a string body
- * would be encoded again on the socket, and in an A/B run that gave the saving back). The command keeps its whole input (what the SDK's middleware, a mock or a log sees); only
- * the serializer is handed the input without its events, and the body it wrote is replaced, before the SDK sets
- * Content-Length and signs, by the same JSON with them. Middleware steps run initialize -> serialize -> build ->
- * finalizeRequest (signing; "any request alterations [in build] will be applied to all retries") -> deserialize:
+ * A PutLogEventsCommand whose body is written by putLogEventsBodyBytes (shared/index/request-body.ts says why) instead
+ * of the SDK's JSON codec, as bytes (as the SDK's codec hands over bytes: a string body would be encoded again on the
+ * socket). The command keeps its whole input (what the SDK's middleware, a mock or a log sees); only the serializer is
+ * handed the input without its events, and the body it wrote is replaced, before the SDK sets Content-Length and
+ * signs, by the same JSON with them. Middleware steps run initialize -> serialize -> build -> finalizeRequest
+ * (signing; "any request alterations [in build] will be applied to all retries") -> deserialize:
  * https://www.npmjs.com/package/@smithy/middleware-stack and
  * https://aws.amazon.com/blogs/developer/middleware-stack-modular-aws-sdk-js/.
+ * `events` (default: the input's) are what the body is written from: the batch's encoded events, so that a lazy
+ * input (lazyInput) is never expanded on the way.
  */
-export function putLogEventsCommand(input: PutLogEventsInput): PutLogEventsCommand {
+export function putLogEventsCommand(
+  input: PutLogEventsInput,
+  events: readonly InputLogEvent[] = input.logEvents,
+): PutLogEventsCommand {
   const command = new PutLogEventsCommand(input);
-  const body = Buffer.from(putLogEventsBody(input), 'utf8');
-  command.middlewareStack.add((next) => (args) => next({ ...args, input: { ...args.input, logEvents: [] } }), {
+  const body = putLogEventsBodyBytes(input.logGroupName, input.logStreamName, events);
+  command.middlewareStack.add((next) => (args) => next({ ...args, input: withoutEvents(args.input) }), {
     step: 'initialize',
     name: 'trailwatchEventsOutOfTheSerializer',
   });
@@ -212,6 +217,33 @@ export function putLogEventsCommand(input: PutLogEventsInput): PutLogEventsComma
     { step: 'build', priority: 'high', name: 'trailwatchPutLogEventsBody' },
   );
   return command;
+}
+
+/** The input's members but its events (not read: on a lazy input that would expand them). */
+function withoutEvents<T extends object>(input: T): T {
+  const rest: Record<string, unknown> = { logEvents: [] };
+  for (const key of Object.keys(input)) if (key !== 'logEvents') rest[key] = (input as Record<string, unknown>)[key];
+  return rest as T;
+}
+
+/**
+ * The PutLogEvents input of a batch whose `logEvents` (timestamp and message of each event) are made when first
+ * read: in Lambda nothing reads them (the body is written from the encoded events), so the messages are never
+ * decoded into strings; a mocked client or a logger that reads them gets them whole.
+ */
+export function lazyInput(logGroupName: string, batch: LogBatch<IndexEvent>): PutLogEventsInput {
+  let logEvents: InputLogEvent[] | undefined;
+  // Once made, the input no longer holds the batch: a command kept after its call (a mock's history) keeps strings
+  // it made, not the batch's events.
+  let events: readonly IndexEvent[] | undefined = batch.events;
+  return Object.defineProperty({ logGroupName, logStreamName: batch.logStreamName }, 'logEvents', {
+    enumerable: true,
+    get: () => {
+      logEvents ??= (events ?? []).map((e) => ({ timestamp: e.timestamp, message: e.message }));
+      events = undefined;
+      return logEvents;
+    },
+  }) as PutLogEventsInput;
 }
 
 // ---------------------------------------------------------------------------------------------------------
