@@ -22,7 +22,7 @@ import { classify } from '../classify/classify.js';
 import type { CloudTrailRecord } from '../cloudtrail.js';
 import { recordPrefilter } from '../reader/prefilter.js';
 import { readCloudTrailLog } from '../reader/read-log.js';
-import type { MalformedRecord, ReadStats, RecordPrefilter } from '../reader/types.js';
+import type { MalformedRecord, ReadStats, RecordPrefilter, TopLevelHints } from '../reader/types.js';
 import type { PrefilterAlternative } from '../rules/record-needs.js';
 import type { Ruleset } from '../rules/engine.js';
 import { isUnclassifiable, unreadableRecord } from '../scan/unreadable-record.js';
@@ -94,8 +94,10 @@ export function scanForIndex(source: Parameters<typeof readCloudTrailLog>[0], op
     const encoder = new RecordEncoder(slab, maxMessageBytes, fallback, (eventSource) =>
       CATEGORY_SOURCES.has(eventSource),
     );
-    // A plain function, without the `eventSources` of recordPrefilter's: the reader must not skip any record itself.
-    prefilter = (bytes, start, end, hints) => {
+    // Without the `eventSources` of recordPrefilter's: the reader must not skip any record itself. With its tokens:
+    // the reader's scan then notes where each record's eventSource and eventName are and which tokens it holds,
+    // and `wants` reads those instead of searching the bytes.
+    const build = (bytes: Uint8Array, start: number, end: number, hints?: TopLevelHints): boolean => {
       if (pendingBytes >= PENDING_LIMIT_BYTES || wants(bytes, start, end, hints)) return true;
       const built = encoder.encode(bytes, start, end);
       if (!built) return true;
@@ -104,6 +106,7 @@ export function scanForIndex(source: Parameters<typeof readCloudTrailLog>[0], op
       fast++;
       return false;
     };
+    prefilter = Object.assign(build, wants.tokens ? { tokens: wants.tokens } : {});
   }
 
   const reader = readCloudTrailLog(source, { file, ...(prefilter ? { prefilter } : {}) });
