@@ -65,8 +65,13 @@ export const DEFAULT_RETRY: Readonly<Required<Omit<RetryOptions, 'sleep' | 'rand
   maxDelayMs: 8_000,
 });
 
+/** Request body buffers are made this large (a full batch's body is ~1.1 MiB) and a few are kept for reuse. */
+const BODY_BUFFER_BYTES = 1_310_720;
+const MAX_SPARE_BODIES = 8;
+
 export class CloudWatchLogsWriter {
   private readonly known = new Set<string>();
+  private readonly spareBodies: Buffer[] = [];
   private readonly creating = new Map<string, Promise<boolean>>();
   private readonly retry: Required<RetryOptions>;
 
@@ -95,7 +100,11 @@ export class CloudWatchLogsWriter {
     const stream = batch.logStreamName;
     const result: PutResult = { rejected: [], calls: 0, retries: 0, streamCreated: false };
     result.streamCreated = await this.ensureStream(stream, batch.events.length, signal);
-    const command = putLogEventsCommand(lazyInput(this.logGroupName, batch), batch.events);
+    let bodyBuffer: Buffer | undefined;
+    const command = putLogEventsCommand(lazyInput(this.logGroupName, batch), batch.events, (size) => {
+      bodyBuffer = this.bodyBuffer(size);
+      return bodyBuffer;
+    });
     let recreated = false;
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
@@ -103,6 +112,9 @@ export class CloudWatchLogsWriter {
       try {
         const response = await this.client.send(command, signal ? { abortSignal: signal } : {});
         result.rejected = rejectedEvents(batch.events, response.rejectedLogEventsInfo);
+        // The request is over: its body's buffer serves the next one (not after a failure, which may leave a
+        // write of it behind on a socket).
+        if (bodyBuffer && this.spareBodies.length < MAX_SPARE_BODIES) this.spareBodies.push(bodyBuffer);
         return result;
       } catch (error) {
         if (isAbort(error, signal)) throw error;
@@ -122,6 +134,16 @@ export class CloudWatchLogsWriter {
         await this.backoff(attempt, signal);
       }
     }
+  }
+
+  /**
+   * A buffer of at least `size` bytes for a request body: a spare one when it is large enough. Bodies are ~1 MiB
+   * each, one per call; made new every time, they outlive the young generation while their call is in flight and
+   * wait for a full garbage collection, tens of MB of them at once.
+   */
+  private bodyBuffer(size: number): Buffer {
+    const spare = this.spareBodies.pop();
+    return spare && spare.length >= size ? spare : Buffer.allocUnsafeSlow(Math.max(size, BODY_BUFFER_BYTES));
   }
 
   /** Creates the stream unless this container knows it exists; true when this call created it. */
@@ -200,9 +222,10 @@ export class CloudWatchLogsWriter {
 export function putLogEventsCommand(
   input: PutLogEventsInput,
   events: readonly InputLogEvent[] = input.logEvents,
+  into?: (size: number) => Buffer,
 ): PutLogEventsCommand {
   const command = new PutLogEventsCommand(input);
-  const body = putLogEventsBodyBytes(input.logGroupName, input.logStreamName, events);
+  const body = putLogEventsBodyBytes(input.logGroupName, input.logStreamName, events, into);
   command.middlewareStack.add((next) => (args) => next({ ...args, input: withoutEvents(args.input) }), {
     step: 'initialize',
     name: 'trailwatchEventsOutOfTheSerializer',

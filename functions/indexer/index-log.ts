@@ -17,6 +17,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import {
   classifyEventAge,
   LogBatcher,
+  releaseEvents,
   scanForIndex,
   type BatcherOptions,
   type IndexEvent,
@@ -210,6 +211,7 @@ export async function indexLogFile(
           if (age !== 'ok') {
             outcome.rejected[age]++;
             rejectedIds.add(age, event.eventID);
+            releaseEvents([event]);
             continue;
           }
           if (event.trimmed) outcome.trimmed++;
@@ -360,6 +362,8 @@ class WriteQueue {
       this.running.delete(tracked);
       if (settled.ok) this.onWritten(settled.batch, settled.result);
       else this.failure ??= { error: settled.error };
+      // Written or failed, the events are done with: their bytes go back to the slab (shared/index/encoded-event.ts).
+      releaseEvents(batch.events);
       return settled;
     });
     this.running.add(tracked);

@@ -110,12 +110,12 @@ export class RecordEncoder {
     const bytesOfMessage = head.messageBytes + length - 1;
     if (bytesOfMessage > this.maxMessageBytes) return null;
     const rest = escapedEnd - 1;
-    const json = this.slab.take(head.literalBytes + rest + 1);
+    const { bytes: json, block } = this.slab.take(head.literalBytes + rest + 1);
     const at = json.write(head.literal, 0, 'utf8');
     this.scratch.copy(json, at, 1, escapedEnd);
     json[json.length - 1] = QUOTE;
     return {
-      event: new EncodedIndexEvent(eventTimestamp({ eventTime }), eventID ?? null, bytesOfMessage, json),
+      event: new EncodedIndexEvent(eventTimestamp({ eventTime }), eventID ?? null, bytesOfMessage, json, null, block),
       logStreamName: logStreamName({ recipientAccountId, awsRegion }, this.fallback),
     };
   }

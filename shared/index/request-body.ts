@@ -22,11 +22,15 @@ export function putLogEventsBody(input: PutLogEventsInput): string {
   });
 }
 
-/** The same body as UTF-8 bytes, from the events' encoded messages (encoded here for events that have none). */
+/**
+ * The same body as UTF-8 bytes, from the events' encoded messages (encoded here for events that have none), written
+ * into `into(size)` (a buffer of at least `size` bytes: the writer reuses them) or a new buffer.
+ */
 export function putLogEventsBodyBytes(
   logGroupName: string,
   logStreamName: string,
   events: readonly InputLogEvent[],
+  into: (size: number) => Buffer = Buffer.allocUnsafe,
 ): Buffer {
   const head = `{"logGroupName":${JSON.stringify(logGroupName)},"logStreamName":${JSON.stringify(logStreamName)},"logEvents":[`;
   const literals = events.map((e) =>
@@ -35,7 +39,7 @@ export function putLogEventsBodyBytes(
   const stamps = events.map((e) => `{"timestamp":${JSON.stringify(e.timestamp)},"message":`);
   let size = Buffer.byteLength(head, 'utf8') + 2 + Math.max(0, events.length - 1);
   for (let k = 0; k < events.length; k++) size += stamps[k]!.length + literals[k]!.length + 1;
-  const body = Buffer.allocUnsafe(size);
+  const body = into(size).subarray(0, size);
   let at = body.write(head, 0, 'utf8');
   for (let k = 0; k < events.length; k++) {
     if (k > 0) body[at++] = 0x2c; // ,
