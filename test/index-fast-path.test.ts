@@ -193,7 +193,13 @@ describe('index events built from bytes', () => {
 });
 
 describe('records the fast path leaves to the parser', () => {
-  const encoder = new RecordEncoder(new ByteSlab(), 1_048_550, {}, (source) => source === 'rds.amazonaws.com');
+  const slab = new ByteSlab();
+  const encoder = new RecordEncoder(
+    () => slab,
+    1_048_550,
+    {},
+    (source) => source === 'rds.amazonaws.com',
+  );
   const encode = (raw: string) => encoder.encode(Buffer.from(raw, 'latin1'), 0, Buffer.byteLength(raw, 'latin1'));
   const base = '"eventSource":"s3.amazonaws.com","eventName":"GetObject","eventTime":"2026-11-20T12:00:00Z"';
 

@@ -35,6 +35,8 @@ import { logStreamName, type StreamNameFallback } from './stream-name.js';
 
 /** Encoded events the prefilter may hold before it makes the reader hand control back (see above). */
 export const PENDING_LIMIT_BYTES = 1 << 20;
+/** Slab blocks of 256 KiB: a quarter of a batch, so a stream's partly used block holds little. */
+const SLAB_BLOCK_BYTES = 256 * 1024;
 
 export interface IndexScanOptions {
   /** A path or s3://bucket/key, named in errors. */
@@ -73,7 +75,18 @@ export function scanForIndex(source: Parameters<typeof readCloudTrailLog>[0], op
   const plan = scopePlan(options.scope);
   const fallback = options.streamFallback ?? {};
   const maxMessageBytes = options.maxMessageBytes ?? PUT_LOG_EVENTS_LIMITS.maxEventMessageBytes;
-  const slab = new ByteSlab();
+  // A slab per log stream: a stream's events then lie together, and a block is free as soon as that stream's batch
+  // is written, not when the slowest of the file's streams writes its own (CloudTrail files are one stream; an
+  // organisation trail's backfill or the bench's file interleave many).
+  const slabs = new Map<string, ByteSlab>();
+  const slabFor = (stream: string): ByteSlab => {
+    let slab = slabs.get(stream);
+    if (!slab) {
+      slab = new ByteSlab(SLAB_BLOCK_BYTES);
+      slabs.set(stream, slab);
+    }
+    return slab;
+  };
   const ruleSources = ruleset.eventSources;
   const mayAlert = (eventSource: string) => ruleSources === null || ruleSources.has(eventSource);
 
@@ -91,7 +104,7 @@ export function scanForIndex(source: Parameters<typeof readCloudTrailLog>[0], op
     const wanted: PrefilterAlternative[] = [...ruleset.prefilter, { eventSources: CATEGORY_SOURCES }];
     const wants = recordPrefilter(wanted);
     // A record the prefilter turns down raises no alert (its contract: never no to a record a rule can match).
-    const encoder = new RecordEncoder(slab, maxMessageBytes, fallback, (eventSource) =>
+    const encoder = new RecordEncoder(slabFor, maxMessageBytes, fallback, (eventSource) =>
       CATEGORY_SOURCES.has(eventSource),
     );
     // Without the `eventSources` of recordPrefilter's: the reader must not skip any record itself. With its tokens:
@@ -119,7 +132,8 @@ export function scanForIndex(source: Parameters<typeof readCloudTrailLog>[0], op
     }
     const alerts = mayAlert(record.eventSource) ? ruleset.evaluate(event).map((rule) => ({ rule: rule.id })) : [];
     const indexEvent = toIndexEvent({ raw, event, alerts }, { maxMessageBytes });
-    return { kind: 'event', event: encodeIndexEvent(indexEvent, slab), logStreamName: logStreamName(record, fallback) };
+    const stream = logStreamName(record, fallback);
+    return { kind: 'event', event: encodeIndexEvent(indexEvent, slabFor(stream)), logStreamName: stream };
   };
 
   return {

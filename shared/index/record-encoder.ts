@@ -73,7 +73,7 @@ export interface FastIndexEvent {
 
 /**
  * Builds index events of `other` records that raise no alert (the caller's prefilter decided that) from their
- * bytes. Keeps one scratch buffer across records; events' bytes go to `slab`.
+ * bytes. Keeps one scratch buffer across records; events' bytes go to their stream's slab.
  */
 export class RecordEncoder {
   private scratch = Buffer.allocUnsafe(64 * 1024);
@@ -82,7 +82,8 @@ export class RecordEncoder {
   private readonly heads = new Map<string, Head>();
 
   constructor(
-    private readonly slab: ByteSlab,
+    /** Where an event of a log stream keeps its bytes (index-scan.ts: a slab per stream). */
+    private readonly slabFor: (logStreamName: string) => ByteSlab,
     private readonly maxMessageBytes: number,
     private readonly fallback: StreamNameFallback,
     /** True for an eventSource that must take the ordinary path (a category's, or one a rule names). */
@@ -110,13 +111,14 @@ export class RecordEncoder {
     const bytesOfMessage = head.messageBytes + length - 1;
     if (bytesOfMessage > this.maxMessageBytes) return null;
     const rest = escapedEnd - 1;
-    const { bytes: json, block } = this.slab.take(head.literalBytes + rest + 1);
+    const stream = logStreamName({ recipientAccountId, awsRegion }, this.fallback);
+    const { bytes: json, block } = this.slabFor(stream).take(head.literalBytes + rest + 1);
     const at = json.write(head.literal, 0, 'utf8');
     this.scratch.copy(json, at, 1, escapedEnd);
     json[json.length - 1] = QUOTE;
     return {
       event: new EncodedIndexEvent(eventTimestamp({ eventTime }), eventID ?? null, bytesOfMessage, json, null, block),
-      logStreamName: logStreamName({ recipientAccountId, awsRegion }, this.fallback),
+      logStreamName: stream,
     };
   }
 
