@@ -291,7 +291,12 @@ function memberOf(src: Uint8Array, start: number, end: number): number {
 
 /** The value text `src[start..end)`, whitespace around it included (JSON.parse skips it). */
 function text(src: Uint8Array, start: number, end: number): string {
-  return Buffer.from(src.buffer, src.byteOffset + start, end - start).toString('utf8');
+  // The reader's bytes are Buffers: decoded in place, without a view made for each value.
+  return (Buffer.isBuffer(src) ? src : Buffer.from(src.buffer, src.byteOffset, src.byteLength)).toString(
+    'utf8',
+    start,
+    end,
+  );
 }
 
 /** The string a member's value text holds, or undefined when the member is absent or not a string. */
@@ -306,7 +311,11 @@ function stringValue(src: Uint8Array, start: number, end: number): string | unde
 }
 
 function latin1(src: Uint8Array, start: number, end: number): string {
-  return Buffer.from(src.buffer, src.byteOffset + start, end - start).toString('latin1');
+  return (Buffer.isBuffer(src) ? src : Buffer.from(src.buffer, src.byteOffset, src.byteLength)).toString(
+    'latin1',
+    start,
+    end,
+  );
 }
 
 function isWhitespace(b: number): boolean {
