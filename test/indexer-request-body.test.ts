@@ -8,7 +8,13 @@ import { CloudWatchLogsClient, PutLogEventsCommand } from '@aws-sdk/client-cloud
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudWatchLogsWriter, putLogEventsCommand } from '../functions/indexer/cloudwatch-writer.js';
-import { putLogEventsBody, type IndexEvent, type PutLogEventsInput } from '../shared/index/index.js';
+import { ByteSlab, type EncodedIndexEvent, encodeIndexEvent } from '../shared/index/encoded-event.js';
+import {
+  putLogEventsBody,
+  putLogEventsBodyBytes,
+  type IndexEvent,
+  type PutLogEventsInput,
+} from '../shared/index/index.js';
 import { loadRecord } from './record-fixtures.js';
 
 interface Captured {
@@ -128,5 +134,67 @@ describe('PutLogEvents request body', () => {
     const sent = JSON.parse(put?.body.toString('utf8') ?? '') as PutLogEventsInput;
     expect(sent.logEvents.map((e) => e.message)).toEqual(events.map((e) => e.message));
     expect(putLogEventsCommand(sent).input.logEvents).toHaveLength(events.length);
+  });
+
+  it('is written from encoded events as the same bytes JSON.stringify of their messages gives', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            timestamp: fc.integer({ min: 0, max: 2 ** 42 }),
+            message: fc.oneof(
+              fc.string({ unit: 'binary', minLength: 1 }),
+              fc.string({ unit: 'grapheme', minLength: 1 }),
+            ),
+            encoded: fc.boolean(),
+          }),
+          { minLength: 1, maxLength: 20 },
+        ),
+        (events) => {
+          const slab = new ByteSlab(256);
+          const logEvents = events.map(({ timestamp, message, encoded }) => {
+            const event: IndexEvent = {
+              timestamp,
+              message,
+              eventID: null,
+              bytes: Buffer.byteLength(message),
+              trimmed: null,
+            };
+            return encoded ? encodeIndexEvent(event, slab) : event;
+          });
+          const input = { logGroupName: GROUP, logStreamName: STREAM, logEvents };
+          expect(putLogEventsBodyBytes(GROUP, STREAM, logEvents).toString('utf8')).toBe(putLogEventsBody(input));
+        },
+      ),
+    );
+  });
+
+  it("sends a batch's encoded events without decoding their messages", async () => {
+    captured = [];
+    const slab = new ByteSlab();
+    let decoded = 0;
+    const events = ['{"a":"\\"quoted\\""}', '{"b":"é ✓"}'].map((message, i) => {
+      const event = encodeIndexEvent(
+        { timestamp: 1_000 + i, message, eventID: `e${i}`, bytes: Buffer.byteLength(message), trimmed: null },
+        slab,
+      );
+      const json = event.json;
+      return Object.defineProperty(event, 'message', {
+        get: () => {
+          decoded++;
+          return JSON.parse(json.toString('utf8')) as string;
+        },
+      }) as EncodedIndexEvent;
+    });
+    await new CloudWatchLogsWriter(client(), GROUP).putBatch({
+      logStreamName: STREAM,
+      events,
+      bytes: 0,
+      closedBy: 'flush',
+    });
+    expect(decoded).toBe(0);
+    const put = captured.find((c) => c.target.endsWith('.PutLogEvents'));
+    const sent = JSON.parse(put?.body.toString('utf8') ?? '') as PutLogEventsInput;
+    expect(sent.logEvents.map((e) => e.message)).toEqual(['{"a":"\\"quoted\\""}', '{"b":"é ✓"}']);
   });
 });

@@ -25,10 +25,10 @@ import {
   type CloudWatchLogsClient,
 } from '@aws-sdk/client-cloudwatch-logs';
 import {
-  putLogEventsBody,
+  putLogEventsBodyBytes,
   rejectedEvents,
-  toPutLogEventsInput,
   type IndexEvent,
+  type InputLogEvent,
   type LogBatch,
   type PutLogEventsInput,
   type RejectedEvent,
@@ -65,8 +65,13 @@ export const DEFAULT_RETRY: Readonly<Required<Omit<RetryOptions, 'sleep' | 'rand
   maxDelayMs: 8_000,
 });
 
+/** Request body buffers are made this large (a full batch's body is ~1.1 MiB) and a few are kept for reuse. */
+const BODY_BUFFER_BYTES = 1_310_720;
+const MAX_SPARE_BODIES = 8;
+
 export class CloudWatchLogsWriter {
   private readonly known = new Set<string>();
+  private readonly spareBodies: Buffer[] = [];
   private readonly creating = new Map<string, Promise<boolean>>();
   private readonly retry: Required<RetryOptions>;
 
@@ -95,7 +100,11 @@ export class CloudWatchLogsWriter {
     const stream = batch.logStreamName;
     const result: PutResult = { rejected: [], calls: 0, retries: 0, streamCreated: false };
     result.streamCreated = await this.ensureStream(stream, batch.events.length, signal);
-    const command = putLogEventsCommand(toPutLogEventsInput(this.logGroupName, batch));
+    let bodyBuffer: Buffer | undefined;
+    const command = putLogEventsCommand(lazyInput(this.logGroupName, batch), batch.events, (size) => {
+      bodyBuffer = this.bodyBuffer(size);
+      return bodyBuffer;
+    });
     let recreated = false;
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
@@ -103,6 +112,9 @@ export class CloudWatchLogsWriter {
       try {
         const response = await this.client.send(command, signal ? { abortSignal: signal } : {});
         result.rejected = rejectedEvents(batch.events, response.rejectedLogEventsInfo);
+        // The request is over: its body's buffer serves the next one (not after a failure, which may leave a
+        // write of it behind on a socket).
+        if (bodyBuffer && this.spareBodies.length < MAX_SPARE_BODIES) this.spareBodies.push(bodyBuffer);
         return result;
       } catch (error) {
         if (isAbort(error, signal)) throw error;
@@ -122,6 +134,16 @@ export class CloudWatchLogsWriter {
         await this.backoff(attempt, signal);
       }
     }
+  }
+
+  /**
+   * A buffer of at least `size` bytes for a request body: a spare one when it is large enough. Bodies are ~1 MiB
+   * each, one per call; made new every time, they outlive the young generation while their call is in flight and
+   * wait for a full garbage collection, tens of MB of them at once.
+   */
+  private bodyBuffer(size: number): Buffer {
+    const spare = this.spareBodies.pop();
+    return spare && spare.length >= size ? spare : Buffer.allocUnsafeSlow(Math.max(size, BODY_BUFFER_BYTES));
   }
 
   /** Creates the stream unless this container knows it exists; true when this call created it. */
@@ -186,19 +208,25 @@ export class CloudWatchLogsWriter {
 }
 
 /**
- * A PutLogEventsCommand whose body is written by putLogEventsBody (shared/index/request-body.ts says why) instead of
- * the SDK's JSON codec, encoded to UTF-8 once here (as a Buffer, as the SDK's codec hands over bytes: a string body
- * would be encoded again on the socket, and in an A/B run that gave the saving back). The command keeps its whole input (what the SDK's middleware, a mock or a log sees); only
- * the serializer is handed the input without its events, and the body it wrote is replaced, before the SDK sets
- * Content-Length and signs, by the same JSON with them. Middleware steps run initialize -> serialize -> build ->
- * finalizeRequest (signing; "any request alterations [in build] will be applied to all retries") -> deserialize:
+ * A PutLogEventsCommand whose body is written by putLogEventsBodyBytes (shared/index/request-body.ts says why) instead
+ * of the SDK's JSON codec, as bytes (as the SDK's codec hands over bytes: a string body would be encoded again on the
+ * socket). The command keeps its whole input (what the SDK's middleware, a mock or a log sees); only the serializer is
+ * handed the input without its events, and the body it wrote is replaced, before the SDK sets Content-Length and
+ * signs, by the same JSON with them. Middleware steps run initialize -> serialize -> build -> finalizeRequest
+ * (signing; "any request alterations [in build] will be applied to all retries") -> deserialize:
  * https://www.npmjs.com/package/@smithy/middleware-stack and
  * https://aws.amazon.com/blogs/developer/middleware-stack-modular-aws-sdk-js/.
+ * `events` (default: the input's) are what the body is written from: the batch's encoded events, so that a lazy
+ * input (lazyInput) is never expanded on the way.
  */
-export function putLogEventsCommand(input: PutLogEventsInput): PutLogEventsCommand {
+export function putLogEventsCommand(
+  input: PutLogEventsInput,
+  events: readonly InputLogEvent[] = input.logEvents,
+  into?: (size: number) => Buffer,
+): PutLogEventsCommand {
   const command = new PutLogEventsCommand(input);
-  const body = Buffer.from(putLogEventsBody(input), 'utf8');
-  command.middlewareStack.add((next) => (args) => next({ ...args, input: { ...args.input, logEvents: [] } }), {
+  const body = putLogEventsBodyBytes(input.logGroupName, input.logStreamName, events, into);
+  command.middlewareStack.add((next) => (args) => next({ ...args, input: withoutEvents(args.input) }), {
     step: 'initialize',
     name: 'trailwatchEventsOutOfTheSerializer',
   });
@@ -212,6 +240,33 @@ export function putLogEventsCommand(input: PutLogEventsInput): PutLogEventsComma
     { step: 'build', priority: 'high', name: 'trailwatchPutLogEventsBody' },
   );
   return command;
+}
+
+/** The input's members but its events (not read: on a lazy input that would expand them). */
+function withoutEvents<T extends object>(input: T): T {
+  const rest: Record<string, unknown> = { logEvents: [] };
+  for (const key of Object.keys(input)) if (key !== 'logEvents') rest[key] = (input as Record<string, unknown>)[key];
+  return rest as T;
+}
+
+/**
+ * The PutLogEvents input of a batch whose `logEvents` (timestamp and message of each event) are made when first
+ * read: in Lambda nothing reads them (the body is written from the encoded events), so the messages are never
+ * decoded into strings; a mocked client or a logger that reads them gets them whole.
+ */
+export function lazyInput(logGroupName: string, batch: LogBatch<IndexEvent>): PutLogEventsInput {
+  let logEvents: InputLogEvent[] | undefined;
+  // Once made, the input no longer holds the batch: a command kept after its call (a mock's history) keeps strings
+  // it made, not the batch's events.
+  let events: readonly IndexEvent[] | undefined = batch.events;
+  return Object.defineProperty({ logGroupName, logStreamName: batch.logStreamName }, 'logEvents', {
+    enumerable: true,
+    get: () => {
+      logEvents ??= (events ?? []).map((e) => ({ timestamp: e.timestamp, message: e.message }));
+      events = undefined;
+      return logEvents;
+    },
+  }) as PutLogEventsInput;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -17,9 +17,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import {
   classifyEventAge,
   LogBatcher,
-  logStreamName,
-  scopePlan,
-  toIndexEvent,
+  releaseEvents,
+  scanForIndex,
   type BatcherOptions,
   type IndexEvent,
   type LogBatch,
@@ -27,7 +26,6 @@ import {
   type StreamNameFallback,
 } from '../../shared/index/index.js';
 import type { ReadStats } from '../../shared/reader/types.js';
-import { scanLog } from '../../shared/scan/scan-log.js';
 import { classifyCloudTrailKey } from '../lib/cloudtrail-key.js';
 import {
   deliveryFiles,
@@ -158,7 +156,6 @@ export async function indexLogFile(
   signal?: AbortSignal,
 ): Promise<FileOutcome> {
   const { config, obs } = ctx;
-  const scope = scopePlan(config.scope);
   const started = performance.now();
   const now = ctx.now ?? Date.now;
   const fallback = streamFallback(ref.key);
@@ -196,10 +193,11 @@ export async function indexLogFile(
     ctx.s3,
     ref,
     async (object) => {
-      const scan = scanLog(object.chunks, {
+      const scan = scanForIndex(object.chunks, {
         file: object.file,
         ruleset: config.ruleset,
-        alsoParse: scope.alsoParse,
+        scope: config.scope,
+        streamFallback: fallback,
       });
       const logMalformed = malformedRecordLogger(obs, object);
       try {
@@ -208,20 +206,16 @@ export async function indexLogFile(
             logMalformed(item);
             continue;
           }
-          if (!scope.includes(item.event)) {
-            outcome.outOfScope++;
-            continue;
-          }
-          const event = toIndexEvent(item);
+          const { event } = item;
           const age = classifyEventAge(event.timestamp, now(), config.retentionDays);
           if (age !== 'ok') {
             outcome.rejected[age]++;
             rejectedIds.add(age, event.eventID);
+            releaseEvents([event]);
             continue;
           }
           if (event.trimmed) outcome.trimmed++;
-          for (const batch of batcher.add(logStreamName(item.event.record, fallback), event))
-            await writes.submit(batch);
+          for (const batch of batcher.add(item.logStreamName, event)) await writes.submit(batch);
         }
         for (const batch of batcher.flush()) await writes.submit(batch);
       } finally {
@@ -229,6 +223,8 @@ export async function indexLogFile(
         await writes.settle();
       }
       writes.throwIfFailed();
+      // Records the scope leaves out, those the reader skipped unparsed included (shared/index/scope.ts says why).
+      outcome.outOfScope = scan.outOfScope;
       return {
         key: object.key,
         stats: scan.stats,
@@ -242,9 +238,6 @@ export async function indexLogFile(
       ...(signal ? { signal } : {}),
     },
   );
-
-  // Records the prefilter did not parse are out of scope too (shared/index/scope.ts says why).
-  outcome.outOfScope += read.stats.skipped;
 
   const file: FileOutcome = {
     bucket: ref.bucket,
@@ -369,6 +362,8 @@ class WriteQueue {
       this.running.delete(tracked);
       if (settled.ok) this.onWritten(settled.batch, settled.result);
       else this.failure ??= { error: settled.error };
+      // Written or failed, the events are done with: their bytes go back to the slab (shared/index/encoded-event.ts).
+      releaseEvents(batch.events);
       return settled;
     });
     this.running.add(tracked);

@@ -11,7 +11,9 @@ export {
 } from './batcher.js';
 export { classifyEventAge, type RejectionReason } from './age.js';
 export { rejectedEvents, type RejectedEvent } from './rejected.js';
-export { putLogEventsBody } from './request-body.js';
+export { putLogEventsBody, putLogEventsBodyBytes } from './request-body.js';
+export { scanForIndex } from './index-scan.js';
+export { releaseEvents } from './encoded-event.js';
 export {
   scopePlan,
   parseIndexScope,
