@@ -1,5 +1,5 @@
 // What the Lambda handler rows (bench/processor.ts, bench/indexer.ts) share: the handler bundled as deployed
-// (scripts/bundle-options.mjs) into bench/out/, emulators on loopback, and one timed invocation with an S3 put
+// (scripts/bundle-options.mjs) into bench/out/<name>-handler/, emulators on loopback, and one timed invocation with an S3 put
 // notification for the generated file.
 //
 // s3rver, an SNS fake and a CloudWatch Logs fake run in a child process, as the services run elsewhere: their CPU and
@@ -34,22 +34,28 @@ export interface Upload {
   key: string;
 }
 
-/** bench/out/<name>-handler.mjs: this module runs bundled into bench/out/. */
-function bundlePath(name: HandlerName): string {
-  return fileURLToPath(new URL(`./${name}-handler.mjs`, import.meta.url));
+/** bench/out/<name>-handler/: this module runs bundled into bench/out/. */
+function bundleDir(name: HandlerName): string {
+  return fileURLToPath(new URL(`./${name}-handler/`, import.meta.url));
 }
 
-/** Bundles functions/<name>/handler.ts as scripts/build.mjs does, into bench/out/<name>-handler.mjs. */
+/** bench/out/<name>-handler/handler.mjs, its chunks beside it (Splitting), as sam build writes them. */
+function bundlePath(name: HandlerName): string {
+  return `${bundleDir(name)}handler.mjs`;
+}
+
+/** Bundles functions/<name>/handler.ts as scripts/build.mjs does, into bench/out/<name>-handler/. */
 export async function buildHandlerBundle(name: HandlerName): Promise<void> {
   const { build } = await import('esbuild');
   // This module runs bundled into bench/out/, two levels below the repository root; so does the copy of
   // scripts/bundle-options.mjs bundled with it, whose own ROOT (its folder's parent) is therefore bench/: the template
   // is read from the root here.
   const template = await readFile(fileURLToPath(new URL('../../template.yaml', import.meta.url)), 'utf8');
+  await rm(bundleDir(name), { recursive: true, force: true });
   await build({
-    entryPoints: [fileURLToPath(new URL(`../../functions/${name}/handler.ts`, import.meta.url))],
-    outfile: bundlePath(name),
     ...samEsbuildOptions(samBuildProperties(FUNCTION_LOGICAL_IDS[name], template)),
+    entryPoints: { handler: fileURLToPath(new URL(`../../functions/${name}/handler.ts`, import.meta.url)) },
+    outdir: bundleDir(name),
   });
 }
 
@@ -223,8 +229,8 @@ export interface LoadedHandler<FileOutcome> {
 
 /**
  * Starts the emulators with `uploads` in s3rver, sets the environment (the handler's own `settings`, and the AWS SDK
- * pointed at s3rver), imports bench/out/<name>-handler.mjs (its cold start), and gives it to `use`. The emulators are
- * stopped and removed afterwards.
+ * pointed at s3rver), imports bench/out/<name>-handler/handler.mjs (its cold start), and gives it to `use`. The
+ * emulators are stopped and removed afterwards.
  */
 export async function withBundledHandler<FileOutcome, T>(
   name: HandlerName,

@@ -22,8 +22,8 @@ export interface ImportGraph {
 }
 
 /**
- * Walks the value imports from `entry` through the project's own files (relative specifiers; `.js` resolved to the
- * `.ts` beside it), recording what each file imports from the AWS SDK. Type-only imports and specifiers are skipped:
+ * Walks the value imports (static, and dynamic `import()` of a literal path) from `entry` through the project's own
+ * files (relative specifiers; `.js` resolved to the `.ts` beside it), recording what each file imports from the AWS SDK. Type-only imports and specifiers are skipped:
  * TypeScript erases them, so they cannot send a command.
  */
 export function importGraph(entry: string): ImportGraph {
@@ -74,6 +74,20 @@ export function importGraph(entry: string): ImportGraph {
         queue.push(resolveSource(path.dirname(file), specifier));
       }
     }
+    // `await import('./x.js')`: code the handler loads when a path needs it (a chunk of its own in the bundle) is
+    // still code it can run, so its commands count.
+    const dynamic = (node: ts.Node): void => {
+      if (
+        ts.isCallExpression(node) &&
+        node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+        node.arguments[0] !== undefined &&
+        ts.isStringLiteralLike(node.arguments[0]) &&
+        node.arguments[0].text.startsWith('.')
+      )
+        queue.push(resolveSource(path.dirname(file), node.arguments[0].text));
+      ts.forEachChild(node, dynamic);
+    };
+    dynamic(source);
   }
   return { files: [...files].sort(), sdkImports };
 }
