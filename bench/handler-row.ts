@@ -205,6 +205,8 @@ export interface HandlerRun<FileOutcome> {
   outcome: FileOutcome;
   /** The invocation alone. */
   measuredSeconds: number;
+  /** CPU time (user + system) of this process during the invocation (libuv's inflate threads included). */
+  cpuMs: number;
   /** `cold start (import) N ms, RSS after it N MB`: how each row's detail begins. */
   coldStart: string;
   emulators: Emulators;
@@ -215,8 +217,11 @@ export interface LoadedHandler<FileOutcome> {
   emulators: Emulators;
   /** `cold start (import) N ms, RSS after it N MB`. */
   coldStart: string;
-  /** One invocation with an S3 put notification for `key`: the handler's outcome and the invocation's seconds. */
-  invoke(key: string): Promise<{ outcome: FileOutcome; seconds: number }>;
+  /**
+   * One invocation with an S3 put notification for `key`: the handler's outcome, the invocation's seconds, and the
+   * CPU time this process used meanwhile (user + system: what a busy neighbour on a shared machine disturbs least).
+   */
+  invoke(key: string): Promise<{ outcome: FileOutcome; seconds: number; cpuMs: number }>;
   /** The AWS SDK settings the handler runs with (for a client of the bench's own, e.g. the floor's GetObject). */
   aws: {
     region: string;
@@ -266,13 +271,15 @@ export async function withBundledHandler<FileOutcome, T>(
       await import('node:http');
     }
     const imported = performance.now();
+    const cpuAtImport = process.cpuUsage();
     const { handler } = (await import(pathToFileURL(bundlePath(name)).href)) as {
       handler: DeliveryHandler<FileOutcome>;
     };
     const coldStartMs = performance.now() - imported;
+    const importCpu = process.cpuUsage(cpuAtImport);
     const rssAfterImport = process.memoryUsage().rss;
     let invocations = 0;
-    const invoke = async (key: string): Promise<{ outcome: FileOutcome; seconds: number }> => {
+    const invoke = async (key: string): Promise<{ outcome: FileOutcome; seconds: number; cpuMs: number }> => {
       const event = {
         Records: [
           {
@@ -290,17 +297,19 @@ export async function withBundledHandler<FileOutcome, T>(
         logStreamName: 'bench',
         remainingMs: () => 900_000,
       });
+      const cpuAtStart = process.cpuUsage();
       const started = performance.now();
       const result = await handler(event, context);
       const seconds = (performance.now() - started) / 1000;
+      const cpu = process.cpuUsage(cpuAtStart);
       if (!('files' in result)) throw new Error('expected a direct delivery result');
       const [outcome] = result.files;
       if (outcome === undefined) throw new Error(`the handler read no file for ${key}`);
-      return { outcome, seconds };
+      return { outcome, seconds, cpuMs: (cpu.user + cpu.system) / 1000 };
     };
     return await use({
       emulators,
-      coldStart: `cold start (import) ${coldStartMs.toFixed(0)} ms, RSS after it ${(rssAfterImport / 1e6).toFixed(0)} MB`,
+      coldStart: `cold start (import) ${coldStartMs.toFixed(0)} ms (CPU ${((importCpu.user + importCpu.system) / 1000).toFixed(0)} ms), RSS after it ${(rssAfterImport / 1e6).toFixed(0)} MB`,
       invoke,
       aws: { region: 'us-east-1', endpoint: emulators.s3, forcePathStyle: true, credentials },
       bucket: BUCKET,
@@ -324,7 +333,13 @@ export async function invokeBundledHandler<FileOutcome>(
 ): Promise<RowOutput> {
   const key = benchKey();
   return withBundledHandler<FileOutcome, RowOutput>(name, [{ file, key }], settings, async (loaded) => {
-    const { outcome, seconds } = await loaded.invoke(key);
-    return report({ outcome, measuredSeconds: seconds, coldStart: loaded.coldStart, emulators: loaded.emulators });
+    const { outcome, seconds, cpuMs } = await loaded.invoke(key);
+    return report({
+      outcome,
+      measuredSeconds: seconds,
+      cpuMs,
+      coldStart: loaded.coldStart,
+      emulators: loaded.emulators,
+    });
   });
 }

@@ -30,13 +30,13 @@ function processorHandler(file: string): Promise<RowOutput> {
       ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts',
       AWS_ENDPOINT_URL_SNS: emulators.sns,
     }),
-    ({ outcome, measuredSeconds, coldStart }) => {
+    ({ outcome, measuredSeconds, cpuMs, coldStart }) => {
       const raised = Object.values(outcome.alertsByRule).reduce((sum, n) => sum + n, 0);
       return {
         records: outcome.stats.records,
         bytesOut: outcome.stats.bytesOut,
         measuredSeconds,
-        detail: `${coldStart}; ${outcome.stats.delivered} classified, ${raised} alerts raised, ${outcome.published.alertTopic} messages published; read ${outcome.timings.readMs} ms, then messages built and published in ${outcome.timings.publishMs} ms`,
+        detail: `${coldStart}; invocation CPU ${cpuMs.toFixed(0)} ms; ${outcome.stats.delivered} classified, ${raised} alerts raised, ${outcome.published.alertTopic} messages published; read ${outcome.timings.readMs} ms, then messages built and published in ${outcome.timings.publishMs} ms`,
       };
     },
   );
