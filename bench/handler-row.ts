@@ -193,6 +193,20 @@ async function selfSignedCertificate(directory: string): Promise<{ keyFile: stri
   return made ? { keyFile, certFile } : undefined;
 }
 
+/**
+ * Applies the NODE_OPTIONS template.yaml gives every function (Globals: Function: Environment) to this process, so the
+ * bundle runs as in Lambda. Only `--enable-source-maps` can be turned on in a running process
+ * (process.setSourceMapsEnabled, for the modules loaded after it); any other flag fails the row rather than be
+ * silently left out: start the worker with it instead (bench/run-worker.ts's nodeArgs).
+ */
+function applyTemplateNodeOptions(template: string): void {
+  const options = /^ {8}NODE_OPTIONS: (.+)$/m.exec(template)?.[1]?.trim() ?? '';
+  for (const flag of options.split(/\s+/).filter(Boolean)) {
+    if (flag === '--enable-source-maps') process.setSourceMapsEnabled(true);
+    else throw new Error(`template.yaml NODE_OPTIONS ${flag}: not applied by bench/handler-row.ts`);
+  }
+}
+
 /** Both handlers answer an S3 notification with one outcome per file (an SQS event: batch item failures). */
 type DeliveryHandler<FileOutcome> = (
   event: unknown,
@@ -270,6 +284,9 @@ export async function withBundledHandler<FileOutcome, T>(
       // selfSignedCertificate); loaded here, before the clock, so the first invocation is not charged for it.
       await import('node:http');
     }
+    // The template's NODE_OPTIONS (Globals), as Lambda starts Node with them: the bundle's source maps are read at
+    // import when they are on, which costs time and memory the row must show.
+    applyTemplateNodeOptions(await readFile(fileURLToPath(new URL('../../template.yaml', import.meta.url)), 'utf8'));
     const imported = performance.now();
     const cpuAtImport = process.cpuUsage();
     const { handler } = (await import(pathToFileURL(bundlePath(name)).href)) as {
