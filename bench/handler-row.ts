@@ -1,6 +1,6 @@
 // What the Lambda handler rows (bench/processor.ts, bench/indexer.ts) share: the handler bundled as deployed
-// (scripts/bundle-options.mjs) into bench/out/<name>-handler/, emulators on loopback, and one timed invocation with an S3 put
-// notification for the generated file.
+// (scripts/bundle-options.mjs) into bench/out/<name>-handler/, emulators on loopback, and one timed invocation with an
+// S3 put notification for the generated file.
 //
 // s3rver, an SNS fake and a CloudWatch Logs fake run in a child process, as the services run elsewhere: their CPU and
 // memory are not the handler's. The file is uploaded there before the clock starts. The bundle is imported at run

@@ -52,7 +52,7 @@ function samBundle(name: LambdaName): string {
   return path.join(SAM_BUILD, String(properties.CodeUri), `${handlerFile}${path.extname(lambdaBundleFile(name))}`);
 }
 
-/** The bundle's code files in `dir` (handler.mjs, chunks/*.mjs; not the maps), chunk hashes masked, in a stable order. */
+/** The bundle's code files in `dir` (handler.mjs, chunks/*.mjs; not maps), chunk hashes masked, in a stable order. */
 async function codeFiles(dir: string): Promise<Array<{ name: string; code: string }>> {
   const mask = (text: string) => text.replace(/-[A-Z2-7]{8}(?=\.mjs)/g, '-HASH');
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });

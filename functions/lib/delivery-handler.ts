@@ -1,7 +1,7 @@
 // The Lambda handler every trailwatch function is: an invocation event -> the S3 objects it names -> the
 // function's work on each delivery. Wiring only: middy with Powertools' logger and metrics middlewares, trigger
-// parsing (trigger-fast-read.ts, else triggers.ts), and for SQS one delivery per message with the failed ones reported as
-// batchItemFailures. The processor and the indexer differ only in `processDelivery`.
+// parsing (trigger-fast-read.ts, else triggers.ts), and for SQS one delivery per message with the failed ones
+// reported as batchItemFailures. The processor and the indexer differ only in `processDelivery`.
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';

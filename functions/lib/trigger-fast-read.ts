@@ -105,7 +105,7 @@ function s3NotificationDelivery(payload: unknown, via: string[]): Delivery | und
   return { via: via.join('>'), objects, notes: [] };
 }
 
-/** S3EventBridgeEvent: detail-type, source 'aws.s3', detail: { bucket.name, object: { key, size >= 0, version-id } }. */
+/** S3EventBridgeEvent: detail-type, source 'aws.s3', detail { bucket.name, object { key, size >= 0, version-id } }. */
 function eventBridgeDelivery(payload: Record<string, unknown>, via: string[]): Delivery | undefined {
   const detailType = payload['detail-type'];
   const { detail } = payload;

@@ -3,7 +3,7 @@
 import { trailObjectKind } from '../../shared/integrity/keys.js';
 import type { ObjectRef } from '../lib/delivery.js';
 
-/** The objects of a delivery that are digest files (checked by integrity.ts), and the rest (log files, skipped objects). */
+/** A delivery's digest files (checked by integrity.ts), and the rest (log files, skipped objects). */
 export function splitDigests(objects: readonly ObjectRef[]): { digests: ObjectRef[]; others: ObjectRef[] } {
   const digests: ObjectRef[] = [];
   const others: ObjectRef[] = [];
