@@ -1,6 +1,6 @@
 // What the Lambda handler rows (bench/processor.ts, bench/indexer.ts) share: the handler bundled as deployed
-// (scripts/bundle-options.mjs) into bench/out/, emulators on loopback, and one timed invocation with an S3 put
-// notification for the generated file.
+// (scripts/bundle-options.mjs) into bench/out/<name>-handler/, emulators on loopback, and one timed invocation with an
+// S3 put notification for the generated file.
 //
 // s3rver, an SNS fake and a CloudWatch Logs fake run in a child process, as the services run elsewhere: their CPU and
 // memory are not the handler's. The file is uploaded there before the clock starts. The bundle is imported at run
@@ -34,22 +34,28 @@ export interface Upload {
   key: string;
 }
 
-/** bench/out/<name>-handler.mjs: this module runs bundled into bench/out/. */
-function bundlePath(name: HandlerName): string {
-  return fileURLToPath(new URL(`./${name}-handler.mjs`, import.meta.url));
+/** bench/out/<name>-handler/: this module runs bundled into bench/out/. */
+function bundleDir(name: HandlerName): string {
+  return fileURLToPath(new URL(`./${name}-handler/`, import.meta.url));
 }
 
-/** Bundles functions/<name>/handler.ts as scripts/build.mjs does, into bench/out/<name>-handler.mjs. */
+/** bench/out/<name>-handler/handler.mjs, its chunks beside it (Splitting), as sam build writes them. */
+function bundlePath(name: HandlerName): string {
+  return `${bundleDir(name)}handler.mjs`;
+}
+
+/** Bundles functions/<name>/handler.ts as scripts/build.mjs does, into bench/out/<name>-handler/. */
 export async function buildHandlerBundle(name: HandlerName): Promise<void> {
   const { build } = await import('esbuild');
   // This module runs bundled into bench/out/, two levels below the repository root; so does the copy of
   // scripts/bundle-options.mjs bundled with it, whose own ROOT (its folder's parent) is therefore bench/: the template
   // is read from the root here.
   const template = await readFile(fileURLToPath(new URL('../../template.yaml', import.meta.url)), 'utf8');
+  await rm(bundleDir(name), { recursive: true, force: true });
   await build({
-    entryPoints: [fileURLToPath(new URL(`../../functions/${name}/handler.ts`, import.meta.url))],
-    outfile: bundlePath(name),
     ...samEsbuildOptions(samBuildProperties(FUNCTION_LOGICAL_IDS[name], template)),
+    entryPoints: { handler: fileURLToPath(new URL(`../../functions/${name}/handler.ts`, import.meta.url)) },
+    outdir: bundleDir(name),
   });
 }
 
@@ -187,6 +193,20 @@ async function selfSignedCertificate(directory: string): Promise<{ keyFile: stri
   return made ? { keyFile, certFile } : undefined;
 }
 
+/**
+ * Applies the NODE_OPTIONS template.yaml gives every function (Globals: Function: Environment) to this process, so the
+ * bundle runs as in Lambda. Only `--enable-source-maps` can be turned on in a running process
+ * (process.setSourceMapsEnabled, for the modules loaded after it); any other flag fails the row rather than be
+ * silently left out: start the worker with it instead (bench/run-worker.ts's nodeArgs).
+ */
+function applyTemplateNodeOptions(template: string): void {
+  const options = /^ {8}NODE_OPTIONS: (.+)$/m.exec(template)?.[1]?.trim() ?? '';
+  for (const flag of options.split(/\s+/).filter(Boolean)) {
+    if (flag === '--enable-source-maps') process.setSourceMapsEnabled(true);
+    else throw new Error(`template.yaml NODE_OPTIONS ${flag}: not applied by bench/handler-row.ts`);
+  }
+}
+
 /** Both handlers answer an S3 notification with one outcome per file (an SQS event: batch item failures). */
 type DeliveryHandler<FileOutcome> = (
   event: unknown,
@@ -199,6 +219,8 @@ export interface HandlerRun<FileOutcome> {
   outcome: FileOutcome;
   /** The invocation alone. */
   measuredSeconds: number;
+  /** CPU time (user + system) of this process during the invocation (libuv's inflate threads included). */
+  cpuMs: number;
   /** `cold start (import) N ms, RSS after it N MB`: how each row's detail begins. */
   coldStart: string;
   emulators: Emulators;
@@ -209,8 +231,11 @@ export interface LoadedHandler<FileOutcome> {
   emulators: Emulators;
   /** `cold start (import) N ms, RSS after it N MB`. */
   coldStart: string;
-  /** One invocation with an S3 put notification for `key`: the handler's outcome and the invocation's seconds. */
-  invoke(key: string): Promise<{ outcome: FileOutcome; seconds: number }>;
+  /**
+   * One invocation with an S3 put notification for `key`: the handler's outcome, the invocation's seconds, and the
+   * CPU time this process used meanwhile (user + system: what a busy neighbour on a shared machine disturbs least).
+   */
+  invoke(key: string): Promise<{ outcome: FileOutcome; seconds: number; cpuMs: number }>;
   /** The AWS SDK settings the handler runs with (for a client of the bench's own, e.g. the floor's GetObject). */
   aws: {
     region: string;
@@ -223,8 +248,8 @@ export interface LoadedHandler<FileOutcome> {
 
 /**
  * Starts the emulators with `uploads` in s3rver, sets the environment (the handler's own `settings`, and the AWS SDK
- * pointed at s3rver), imports bench/out/<name>-handler.mjs (its cold start), and gives it to `use`. The emulators are
- * stopped and removed afterwards.
+ * pointed at s3rver), imports bench/out/<name>-handler/handler.mjs (its cold start), and gives it to `use`. The
+ * emulators are stopped and removed afterwards.
  */
 export async function withBundledHandler<FileOutcome, T>(
   name: HandlerName,
@@ -259,14 +284,19 @@ export async function withBundledHandler<FileOutcome, T>(
       // selfSignedCertificate); loaded here, before the clock, so the first invocation is not charged for it.
       await import('node:http');
     }
+    // The template's NODE_OPTIONS (Globals), as Lambda starts Node with them: the bundle's source maps are read at
+    // import when they are on, which costs time and memory the row must show.
+    applyTemplateNodeOptions(await readFile(fileURLToPath(new URL('../../template.yaml', import.meta.url)), 'utf8'));
     const imported = performance.now();
+    const cpuAtImport = process.cpuUsage();
     const { handler } = (await import(pathToFileURL(bundlePath(name)).href)) as {
       handler: DeliveryHandler<FileOutcome>;
     };
     const coldStartMs = performance.now() - imported;
+    const importCpu = process.cpuUsage(cpuAtImport);
     const rssAfterImport = process.memoryUsage().rss;
     let invocations = 0;
-    const invoke = async (key: string): Promise<{ outcome: FileOutcome; seconds: number }> => {
+    const invoke = async (key: string): Promise<{ outcome: FileOutcome; seconds: number; cpuMs: number }> => {
       const event = {
         Records: [
           {
@@ -284,17 +314,19 @@ export async function withBundledHandler<FileOutcome, T>(
         logStreamName: 'bench',
         remainingMs: () => 900_000,
       });
+      const cpuAtStart = process.cpuUsage();
       const started = performance.now();
       const result = await handler(event, context);
       const seconds = (performance.now() - started) / 1000;
+      const cpu = process.cpuUsage(cpuAtStart);
       if (!('files' in result)) throw new Error('expected a direct delivery result');
       const [outcome] = result.files;
       if (outcome === undefined) throw new Error(`the handler read no file for ${key}`);
-      return { outcome, seconds };
+      return { outcome, seconds, cpuMs: (cpu.user + cpu.system) / 1000 };
     };
     return await use({
       emulators,
-      coldStart: `cold start (import) ${coldStartMs.toFixed(0)} ms, RSS after it ${(rssAfterImport / 1e6).toFixed(0)} MB`,
+      coldStart: `cold start (import) ${coldStartMs.toFixed(0)} ms (CPU ${((importCpu.user + importCpu.system) / 1000).toFixed(0)} ms), RSS after it ${(rssAfterImport / 1e6).toFixed(0)} MB`,
       invoke,
       aws: { region: 'us-east-1', endpoint: emulators.s3, forcePathStyle: true, credentials },
       bucket: BUCKET,
@@ -318,7 +350,13 @@ export async function invokeBundledHandler<FileOutcome>(
 ): Promise<RowOutput> {
   const key = benchKey();
   return withBundledHandler<FileOutcome, RowOutput>(name, [{ file, key }], settings, async (loaded) => {
-    const { outcome, seconds } = await loaded.invoke(key);
-    return report({ outcome, measuredSeconds: seconds, coldStart: loaded.coldStart, emulators: loaded.emulators });
+    const { outcome, seconds, cpuMs } = await loaded.invoke(key);
+    return report({
+      outcome,
+      measuredSeconds: seconds,
+      cpuMs,
+      coldStart: loaded.coldStart,
+      emulators: loaded.emulators,
+    });
   });
 }

@@ -4,8 +4,8 @@
 // PublishBatch entry (the real SNS client, its serialization included, talks to it over HTTP).
 //
 // The handler is measured as deployed (bench/handler-row.ts, shared with the indexer rows): bundled into
-// bench/out/processor-handler.mjs (buildProcessorBundle, run by bench.ts before measuring) and imported at run time;
-// s3rver and the SNS fake run in a child process; the time is the invocation alone, the cold start shown apart.
+// bench/out/processor-handler/handler.mjs (buildProcessorBundle, run by bench.ts before measuring) and imported at run
+// time; s3rver and the SNS fake run in a child process; the time is the invocation alone, the cold start shown apart.
 //
 // Target (issue 4): on the 100 MB file the handler keeps at least 0.8 of the core's throughput (the
 // trailwatch-scan row of the same run) and its peak RSS stays under 150 MB.
@@ -17,7 +17,7 @@ import type { RowOutput, RowSpec } from './rows.js';
 export const PROCESSOR_ROW = 'processor-handler';
 export const PROCESSOR_TARGETS = { ratioToCore: 0.8, maxRssMB: 150 } as const;
 
-/** Bundles the processor handler as scripts/build.mjs does, into bench/out/processor-handler.mjs. */
+/** Bundles the processor handler as scripts/build.mjs does, into bench/out/processor-handler/. */
 export function buildProcessorBundle(): Promise<void> {
   return buildHandlerBundle('processor');
 }
@@ -30,13 +30,13 @@ function processorHandler(file: string): Promise<RowOutput> {
       ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts',
       AWS_ENDPOINT_URL_SNS: emulators.sns,
     }),
-    ({ outcome, measuredSeconds, coldStart }) => {
+    ({ outcome, measuredSeconds, cpuMs, coldStart }) => {
       const raised = Object.values(outcome.alertsByRule).reduce((sum, n) => sum + n, 0);
       return {
         records: outcome.stats.records,
         bytesOut: outcome.stats.bytesOut,
         measuredSeconds,
-        detail: `${coldStart}; ${outcome.stats.delivered} classified, ${raised} alerts raised, ${outcome.published.alertTopic} messages published; read ${outcome.timings.readMs} ms, then messages built and published in ${outcome.timings.publishMs} ms`,
+        detail: `${coldStart}; invocation CPU ${cpuMs.toFixed(0)} ms; ${outcome.stats.delivered} classified, ${raised} alerts raised, ${outcome.published.alertTopic} messages published; read ${outcome.timings.readMs} ms, then messages built and published in ${outcome.timings.publishMs} ms`,
       };
     },
   );

@@ -100,20 +100,21 @@ async function typicalFiles(dir: string): Promise<RowOutput> {
         );
         return { seconds: (performance.now() - started) / 1000, bytes };
       };
-      const handler = async (i: number): Promise<{ seconds: number; outcome: FileOutcome }> => {
-        const { seconds, outcome } = await loaded.invoke(uploads[i]?.key ?? '');
+      const handler = async (i: number): Promise<{ seconds: number; cpuMs: number; outcome: FileOutcome }> => {
+        const { seconds, cpuMs, outcome } = await loaded.invoke(uploads[i]?.key ?? '');
         const file = files[i];
         if (outcome.stats.records !== file?.records || outcome.stats.bytesOut !== file.bytes)
           throw new Error(
             `${file?.path}: the handler read ${outcome.stats.records} records, ${outcome.stats.bytesOut} bytes; expected ${file?.records}, ${file?.bytes}`,
           );
-        return { seconds, outcome };
+        return { seconds, cpuMs, outcome };
       };
       // Warm-up: the first file, untimed.
       await handler(0);
       await floor(uploads[0]?.key ?? '');
 
       const handlerSeconds: number[] = [];
+      const handlerCpuMs: number[] = [];
       const floorSeconds: number[] = [];
       let alerts = 0;
       let published = 0;
@@ -125,8 +126,9 @@ async function typicalFiles(dir: string): Promise<RowOutput> {
           floorSeconds.push(f.seconds);
         };
         if (i % 2 === 0) await measureFloor();
-        const { seconds, outcome } = await handler(i);
+        const { seconds, cpuMs, outcome } = await handler(i);
         handlerSeconds.push(seconds);
+        handlerCpuMs.push(cpuMs);
         alerts += sum(Object.values(outcome.alertsByRule));
         published += outcome.published.alertTopic;
         if (i % 2 === 1) await measureFloor();
@@ -144,6 +146,7 @@ async function typicalFiles(dir: string): Promise<RowOutput> {
           files: timed.length,
           mbEach: bytes / timed.length / MB,
           handlerMsMedian: handlerMs,
+          handlerCpuMsMedian: median(handlerCpuMs),
           floorMsMedian: floorMs,
           handlerSeconds: sum(handlerSeconds),
           floorSeconds: sum(floorSeconds),
@@ -182,6 +185,7 @@ export function typicalFilesLines(runs: Array<Record<string, number>>, peakRssMB
     `| floor: GetObject + gunzip | ${floorMs.toFixed(1)} | 1.00× | ${rate(floorTotal)} | ${floorTotal.toFixed(2)} |`,
     `| processor handler (read, rules, alerts, SNS) | ${handlerMs.toFixed(1)} | ${(handlerMs / floorMs).toFixed(2)}× | ${rate(handlerTotal)} | ${handlerTotal.toFixed(2)} |`,
     '',
+    `The handler's CPU time per file (user + system of the worker during the invocation, median): ${m('handlerCpuMsMedian').toFixed(1)} ms.`,
     `${files} files timed, ${mbEach.toFixed(2)} MB of JSON each; median of ${runs.length} runs (each a fresh worker); ` +
       `${m('alerts').toFixed(0)} alerts raised and ${m('published').toFixed(0)} SNS messages published per run; peak RSS ${peakRssMB.toFixed(0)} MB.${note ? ` ${note}` : ''}`,
   ];

@@ -6,7 +6,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { lambdaBundle, NODE_BUNDLE, ROOT } from './bundle-options.mjs';
+import { lambdaBundleInto, NODE_BUNDLE, ROOT } from './bundle-options.mjs';
 
 const only = process.argv[2];
 if (only !== undefined && only !== 'cli') {
@@ -30,13 +30,11 @@ await build({
 });
 if (only === 'cli') process.exit(0);
 
-// The processor and indexer Lambdas: dist/<name>/handler.mjs exporting `handler`.
+// The processor and indexer Lambdas: dist/<name>/handler.mjs exporting `handler`, and its chunks/.
+// Each in a folder of its own, as sam build writes it (the chunks of Splitting beside the handler).
 for (const name of ['processor', 'indexer']) {
-  await build({
-    ...lambdaBundle(name),
-    entryPoints: { [`${name}/handler`]: from(`functions/${name}/handler.ts`) },
-    outdir: dist,
-  });
+  await rm(path.join(dist, name), { recursive: true, force: true });
+  await build(lambdaBundleInto(name, dist));
 }
 
 // Local runs (npm start, npm run invoke): the runners and the sandbox process that hosts a bundled handler. Their

@@ -10,4 +10,6 @@ export declare const FUNCTION_LOGICAL_IDS: Readonly<Record<LambdaName, string>>;
 export declare function samBuildProperties(logicalId: string, templateText?: string): Record<string, unknown>;
 export declare function samEsbuildOptions(properties: Record<string, unknown>): BuildOptions;
 export declare function lambdaBundle(name: LambdaName): BuildOptions;
+/** `sam build`'s bundle of `name` written to `<dir>/<name>/` (handler.mjs, its chunks and source maps). */
+export declare function lambdaBundleInto(name: LambdaName, dir: string): BuildOptions;
 export declare function lambdaBundleFile(name: LambdaName): string;

@@ -122,6 +122,12 @@ export function samEsbuildOptions(properties) {
       case 'SourcesContent':
         options.sourcesContent = value === true;
         break;
+      case 'Splitting':
+        options.splitting = value === true;
+        break;
+      case 'ChunkNames':
+        options.chunkNames = String(value);
+        break;
       case 'External':
         options.external = value.map(String);
         break;
@@ -154,6 +160,19 @@ export function lambdaBundle(name) {
   const logicalId = FUNCTION_LOGICAL_IDS[name];
   if (!logicalId) throw new Error(`no function named ${name}`);
   return samEsbuildOptions(samBuildProperties(logicalId));
+}
+
+/**
+ * esbuild options that bundle a function into `<dir>/<name>/` as `sam build` bundles it into its artifacts folder:
+ * the entry at the folder's top (handler.mjs), so the chunks `Splitting` writes beside it (ChunkNames) are imported
+ * by the same relative paths, and the files are byte for byte SAM's.
+ */
+export function lambdaBundleInto(name, dir) {
+  return {
+    ...lambdaBundle(name),
+    entryPoints: { handler: path.join(ROOT, `functions/${name}/handler.ts`) },
+    outdir: path.join(dir, name),
+  };
 }
 
 /** The file name `sam build` gives a function's bundle (handler.mjs): the entry's base name with OutExtension. */

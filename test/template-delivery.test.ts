@@ -162,7 +162,7 @@ function serviceName(fn: FunctionInfo): string | undefined {
 /** Metric names a function's code emits: the values of the `*Metrics` constant objects in its import graph. */
 async function emittedMetrics(fn: FunctionInfo): Promise<Set<string>> {
   const names = new Set<string>();
-  for (const file of importGraph(fn.entry).files) {
+  for (const file of importGraph(fn.entry, { dynamic: true }).files) {
     if (file === fn.entry) continue; // the handler configures at import; the metric constants live elsewhere
     const source = readFileSync(path.join(ROOT, file), 'utf8');
     if (!/export const \w+Metrics\b/.test(source)) continue;

@@ -99,7 +99,7 @@ const IMPLIED_BY_CONFIGURATION: Array<{ parameter: string; whenAction: string; a
 
 /** The SDK commands a function's code can send, from its import graph. */
 function sdkCommands(fn: FunctionInfo): { commands: SdkImport[]; unsupported: SdkImport[] } {
-  const { sdkImports } = importGraph(fn.entry);
+  const { sdkImports } = importGraph(fn.entry, { dynamic: true });
   const commands = sdkImports.filter((i) => i.module.startsWith('@aws-sdk/client-') && i.name.endsWith('Command'));
   // Ways to call AWS that hide the command: aggregated clients (`new S3().getObject()`), paginators, waiters,
   // namespace imports, and the higher-level @aws-sdk/lib-* helpers.

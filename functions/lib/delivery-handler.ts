@@ -1,7 +1,7 @@
 // The Lambda handler every trailwatch function is: an invocation event -> the S3 objects it names -> the
 // function's work on each delivery. Wiring only: middy with Powertools' logger and metrics middlewares, trigger
-// parsing (triggers.ts), and for SQS one delivery per message with the failed ones reported as
-// batchItemFailures. The processor and the indexer differ only in `processDelivery`.
+// parsing (trigger-fast-read.ts, else triggers.ts), and for SQS one delivery per message with the failed ones
+// reported as batchItemFailures. The processor and the indexer differ only in `processDelivery`.
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
@@ -11,7 +11,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { invocationDeadline } from './deadline.js';
 import type { Observability } from './observability.js';
 import type { Delivery } from './delivery.js';
-import { objectsFromEvent, type SqsMessageRefs } from './triggers.js';
+import { readObjectsFromEvent } from './trigger-fast-read.js';
+import type { SqsMessageRefs } from './triggers.js';
 
 export const DeliveryMetrics = {
   /** SQS records skipped because they have no messageId to report a failure by. */
@@ -53,7 +54,7 @@ export function createDeliveryHandler<R>(
   }
 
   async function processWithin(event: unknown, context: Context, signal: AbortSignal): Promise<DeliveryResult<R>> {
-    const refs = objectsFromEvent(event);
+    const refs = await readObjectsFromEvent(event);
     if (refs.kind === 'direct') return processDelivery(refs.delivery, signal);
     for (const { index, error } of refs.poison) {
       // Not reportable (triggers.ts, sqsRefs): logged and counted, never retried.

@@ -69,11 +69,6 @@ const EventSchema = z.object({
   tasks: z.array(z.looseObject({ taskId: z.string().min(1) })).min(1),
 });
 
-/** True when the event is shaped like an S3 Batch Operations invocation (checked in full by parseBatchEvent). */
-export function isBatchOperationsEvent(event: unknown): boolean {
-  return typeof event === 'object' && event !== null && 'invocationSchemaVersion' in event && 'tasks' in event;
-}
-
 /**
  * Reads a Batch Operations invocation. Throws a TriggerError naming the field when the invocation as a whole cannot
  * be answered (no invocationId, no taskIds); a bad task or bad job arguments are reported per task instead.

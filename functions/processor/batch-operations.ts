@@ -17,8 +17,6 @@ import { taskResult, type BatchResultCode, type BatchTaskResult, type TaskOutcom
 import type { ProcessorContext } from './context.js';
 import { processLogFile, type ProcessedFile } from './process-log-file.js';
 
-export { isBatchOperationsEvent } from './batch-event.js';
-
 /** How the processor names this path in its logs (`via`). */
 export const BATCH_VIA = 's3-batch-operations';
 

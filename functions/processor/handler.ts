@@ -1,6 +1,8 @@
 // The processor Lambda: CloudTrail log files delivered to S3 -> streamed classification -> SNS alerts.
 // Wiring only: config and clients once per container (cold start), then the shared handler (middy, Powertools'
 // logger and metrics, triggers, SQS partial batches: functions/lib/delivery-handler.ts); the work: process-delivery.ts.
+// What only some events need (S3 Batch Operations, deletions' integrity alerts) is imported when one arrives: the
+// bundle keeps it in a chunk of its own (template.yaml, Splitting), so a log file's cold start never reads it.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createS3Client, createSnsClient } from '../lib/aws-clients.js';
 import { createDeliveryHandler, type DeliveryResult } from '../lib/delivery-handler.js';
@@ -8,12 +10,12 @@ import { createObservability } from '../lib/observability.js';
 import { loadProcessorConfig } from './config.js';
 import type { Context } from 'aws-lambda';
 import { objectDeletionFromEvent } from '../../shared/integrity/events.js';
-import { processDeletion } from './integrity.js';
-import { publicKeysFromFile } from '../lib/cloudtrail-public-keys.js';
 import { DedupeStore } from './dedupe-store.js';
 import type { ProcessorContext } from './context.js';
 import { processDelivery, type ProcessedDelivery } from './process-delivery.js';
-import { isBatchOperationsEvent, processBatchOperations, type BatchOperationsResponse } from './batch-operations.js';
+import { isBatchOperationsEvent } from './batch-detect.js';
+import type { BatchOperationsResponse } from './batch-operations.js';
+import type { processDeletion } from './integrity.js';
 
 export type ProcessorResult = DeliveryResult<ProcessedDelivery>;
 
@@ -29,10 +31,14 @@ export function createHandler(ctx: ProcessorContext) {
     context: Context,
   ): Promise<ProcessorResult | DeletionOutcome | BatchOperationsResponse> => {
     // issue 18 (backfill): an S3 Batch Operations task, answered per task (batch-operations.ts).
-    if (isBatchOperationsEvent(event)) return processBatchOperations(ctx, event, context);
+    if (isBatchOperationsEvent(event)) {
+      const { processBatchOperations } = await import('./batch-operations.js');
+      return processBatchOperations(ctx, event, context);
+    }
     const deletion = objectDeletionFromEvent(event);
     if (!deletion) return deliveries(event, context);
     try {
+      const { processDeletion } = await import('./integrity.js');
       return await processDeletion(ctx, deletion);
     } finally {
       ctx.obs.metrics.publishStoredMetrics();
@@ -70,5 +76,8 @@ export const handler = createHandler({
   s3: createS3Client(config.aws),
   sns: createSnsClient(),
   dedupe,
-  ...(config.publicKeysFile ? { publicKeys: publicKeysFromFile(config.publicKeysFile) } : {}),
+  // Local runs only (npm start): the CloudTrail client's module is not loaded otherwise.
+  ...(config.publicKeysFile
+    ? { publicKeys: (await import('../lib/cloudtrail-public-keys.js')).publicKeysFromFile(config.publicKeysFile) }
+    : {}),
 });

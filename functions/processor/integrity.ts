@@ -51,14 +51,6 @@ export interface DigestOutcome {
   published: number;
 }
 
-/** The objects of a delivery that are digest files (checked here), and the rest (log files, skipped objects). */
-export function splitDigests(objects: readonly ObjectRef[]): { digests: ObjectRef[]; others: ObjectRef[] } {
-  const digests: ObjectRef[] = [];
-  const others: ObjectRef[] = [];
-  for (const ref of objects) (ref.created && trailObjectKind(ref.key) === 'digest' ? digests : others).push(ref);
-  return { digests, others };
-}
-
 async function keysFor(ctx: ProcessorContext, key: string, body: Buffer): Promise<PublicKeySet | undefined> {
   const parsed = parseDigestKey(key);
   if (!parsed) return undefined;

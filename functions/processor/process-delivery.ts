@@ -6,7 +6,8 @@ import type { Delivery } from '../lib/delivery.js';
 import { deliveryFiles, screenDelivery, type DeliveryFiles, type LogFileOutcome } from '../lib/log-files.js';
 import { publishOptions, type ProcessorContext } from './context.js';
 import { processApiCall, type ApiCallOutcome } from './fast-path.js';
-import { checkDigestObject, splitDigests, type DigestOutcome } from './integrity.js';
+import type { DigestOutcome } from './integrity.js';
+import { splitDigests } from './digest-objects.js';
 import { processLogFile, type ProcessedFile } from './process-log-file.js';
 
 /** What a direct invocation returns for one delivery. */
@@ -28,16 +29,20 @@ export async function processDelivery(
   const { digests, others } = splitDigests(delivery.objects);
   const checked: DigestOutcome[] = [];
   let digestError: unknown;
-  for (const ref of digests) {
-    try {
-      checked.push(await checkDigestObject(ctx, ref, signal));
-    } catch (error) {
-      ctx.obs.logger.error('digest check failed', {
-        bucket: ref.bucket,
-        key: ref.key,
-        error: error instanceof Error ? error : String(error),
-      });
-      digestError ??= error;
+  // The integrity check (its CloudTrail client, ListPublicKeys) is loaded when a digest arrives: hourly per region.
+  if (digests.length > 0) {
+    const { checkDigestObject } = await import('./integrity.js');
+    for (const ref of digests) {
+      try {
+        checked.push(await checkDigestObject(ctx, ref, signal));
+      } catch (error) {
+        ctx.obs.logger.error('digest check failed', {
+          bucket: ref.bucket,
+          key: ref.key,
+          error: error instanceof Error ? error : String(error),
+        });
+        digestError ??= error;
+      }
     }
   }
 

@@ -114,7 +114,7 @@ function fittedEmail(
   const whole = render(
     raws.map((raw) => (raw === null ? null : prettyRecordWithin(raw, Number.POSITIVE_INFINITY, jsonStringBytes))),
   );
-  if (jsonStringBytes(whole) <= budget) return whole;
+  if (fitsSurely(whole, budget) || jsonStringBytes(whole) <= budget) return whole;
 
   const facts = render(raws.map((raw) => (raw === null ? null : { text: '', trimmed: [], bytes: 0 })));
   const withRecords = raws.filter((raw) => raw !== null).length;
@@ -125,6 +125,16 @@ function fittedEmail(
     raws.map((raw) => (raw === null ? null : prettyRecordWithin(raw, Math.max(0, share), jsonStringBytes))),
   );
   return jsonStringBytes(fitted) <= budget ? fitted : cutToBudget(fitted, budget);
+}
+
+/**
+ * True when `text` fits `budget` as a JSON string whatever it holds, without measuring it: a UTF-16 code unit takes
+ * at most 6 bytes there (`\u001f`; a surrogate pair takes 4 for two units, any other character at most 3). Most
+ * emails are a few KB against a budget of ~250 KB, so the exact count (a JSON.stringify of the whole email) is
+ * needed only for the rare large one.
+ */
+function fitsSurely(text: string, budget: number): boolean {
+  return text.length * 6 <= budget;
 }
 
 const CUT_NOTE =

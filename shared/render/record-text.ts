@@ -76,7 +76,12 @@ export function prettyRecordWithin(raw: string, budget: number, measure: (text: 
   if (!record) return { text: null, trimmed: [], bytes };
   // Records hold text callers chose (user agents, request parameters): bidi marks and line separators are shown escaped.
   const pretty = (value: JsonObject) => escapeInvisibleInJson(JSON.stringify(value, null, 2));
-  const fitted = trimJsonToFit(record, budget, (value) => measure(pretty(value)), cutOrder(record));
+  // No budget (an email's first pass, sns-message.ts): trimJsonToFit would measure the record once and return it
+  // unchanged, so neither the measure nor the cut order is worth computing.
+  const fitted =
+    budget === Number.POSITIVE_INFINITY
+      ? record
+      : trimJsonToFit(record, budget, (value) => measure(pretty(value)), cutOrder(record));
   if (!fitted) return { text: null, trimmed: [], bytes };
   return { text: pretty(fitted), trimmed: trimmedParts(fitted), bytes };
 }

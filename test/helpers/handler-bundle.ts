@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { lambdaBundle } from '../../scripts/bundle-options.mjs';
+import { lambdaBundleInto } from '../../scripts/bundle-options.mjs';
 
 export interface HandlerBundle {
   /** Runs `script` (an ES module body; `./<name>/handler.mjs` is the bundle) with only `env` and PATH. */
@@ -19,11 +19,7 @@ export interface HandlerBundle {
 
 export async function bundleHandler(name: 'processor' | 'indexer'): Promise<HandlerBundle> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `trailwatch-${name}-bundle-`));
-  await build({
-    ...lambdaBundle(name),
-    entryPoints: { [`${name}/handler`]: `functions/${name}/handler.ts` },
-    outdir: dir,
-  });
+  await build(lambdaBundleInto(name, dir));
   return {
     run: (env, script) =>
       new Promise((resolve, reject) => {

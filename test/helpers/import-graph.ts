@@ -22,11 +22,12 @@ export interface ImportGraph {
 }
 
 /**
- * Walks the value imports from `entry` through the project's own files (relative specifiers; `.js` resolved to the
- * `.ts` beside it), recording what each file imports from the AWS SDK. Type-only imports and specifiers are skipped:
- * TypeScript erases them, so they cannot send a command.
+ * Walks the value imports (static, and with `dynamic` also `import()` of a literal path) from `entry` through the
+ * project's own files (relative specifiers; `.js` resolved to the `.ts` beside it), recording what each file imports
+ * from the AWS SDK. Type-only imports and specifiers are skipped: TypeScript erases them, so they cannot send a
+ * command.
  */
-export function importGraph(entry: string): ImportGraph {
+export function importGraph(entry: string, options: { dynamic?: boolean } = {}): ImportGraph {
   const files = new Set<string>();
   const sdkImports: SdkImport[] = [];
   const queue = [path.resolve(ROOT, entry)];
@@ -74,6 +75,21 @@ export function importGraph(entry: string): ImportGraph {
         queue.push(resolveSource(path.dirname(file), specifier));
       }
     }
+    // With `dynamic`, `await import('./x.js')` too: code a handler loads when a path needs it (a chunk of its own in
+    // the bundle) is still code it can run, so its commands and metrics count. Without, the static graph alone: what
+    // is loaded at start-up (the CLI's tests check doctor stays out of it).
+    const dynamic = (node: ts.Node): void => {
+      if (
+        ts.isCallExpression(node) &&
+        node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+        node.arguments[0] !== undefined &&
+        ts.isStringLiteralLike(node.arguments[0]) &&
+        node.arguments[0].text.startsWith('.')
+      )
+        queue.push(resolveSource(path.dirname(file), node.arguments[0].text));
+      ts.forEachChild(node, dynamic);
+    };
+    if (options.dynamic) dynamic(source);
   }
   return { files: [...files].sort(), sdkImports };
 }

@@ -4,7 +4,7 @@
 // `<dir>/local/lambda-host.mjs`, both as scripts/build.mjs builds them.
 import path from 'node:path';
 import { build } from 'esbuild';
-import { lambdaBundle, NODE_BUNDLE, ROOT, type LambdaName } from '../../scripts/bundle-options.mjs';
+import { lambdaBundleInto, NODE_BUNDLE, ROOT, type LambdaName } from '../../scripts/bundle-options.mjs';
 
 /** `<dir>/local/lambda-host.mjs`: the process a bundled handler runs in. */
 export async function buildLambdaHost(dir: string): Promise<string> {
@@ -21,11 +21,7 @@ export async function buildLambdaHost(dir: string): Promise<string> {
 /** `<dir>/<name>/handler.mjs` for each name, then the host: a distDir for runLocalPipeline. */
 export async function buildLocalBundles(dir: string, names: readonly LambdaName[]): Promise<void> {
   for (const name of names) {
-    await build({
-      ...lambdaBundle(name),
-      entryPoints: { [`${name}/handler`]: path.join(ROOT, `functions/${name}/handler.ts`) },
-      outdir: dir,
-    });
+    await build(lambdaBundleInto(name, dir));
   }
   await buildLambdaHost(dir);
 }
