@@ -4,7 +4,7 @@
 // starting Node. So:
 // - The CLI is split at its dynamic imports (cli/commands.ts), so `trailwatch --version` or a scan of files loads
 //   neither the AWS SDK nor the report renderer; chunks are rebuilt from scratch so stale hashes do not pile up.
-// - esbuild's ESM output needs a `require` for the CommonJS dependencies it bundles (the AWS SDK's, yaml's), which
+// - esbuild's ESM output needs a `require` for the CommonJS dependencies it bundles (yaml, some of the SDK's), which
 //   calls esbuild's `__require` helper; the helper lives in one runtime chunk and finds `require` there. The banner
 //   that defines it is kept only in the files that name `require` (that chunk, and any whose text merely mentions
 //   it): on every other chunk it cost a `createRequire()` call at import, ~0.5 ms each after the first and ~3 ms for
@@ -28,6 +28,10 @@ export async function buildCli(root, dist) {
     outdir: dist,
     outExtension: { '.js': '.mjs' },
     splitting: true,
+    // Packages' ES builds first (the AWS SDK's dist-es): a command reaches the SDK by import(), and with splitting
+    // esbuild turns an import() of a CommonJS build into a chunk that exports only `default`, so `const { S3Client }
+    // = await import('@aws-sdk/client-s3')` was undefined in the bundle (https://github.com/evanw/esbuild/issues/3245).
+    mainFields: ['module', 'main'],
     chunkNames: 'cli/chunks/[name]-[hash]',
   });
   const files = [
