@@ -7,8 +7,9 @@
 // - esbuild's ESM output needs a `require` for the CommonJS dependencies it bundles (yaml, some of the SDK's), which
 //   calls esbuild's `__require` helper; the helper lives in one runtime chunk and finds `require` there. The banner
 //   that defines it is kept only in the files that name `require` (that chunk, and any whose text merely mentions
-//   it): on every other chunk it cost a `createRequire()` call at import, ~0.5 ms each after the first and ~3 ms for
-//   the first, 12 ms of CPU in all for the 19 modules a scan loads (measured, README).
+//   it), and there it makes the require function on first use: on every chunk it cost a `createRequire()` call at
+//   import, ~0.5 ms each after the first and ~3 ms for the first, 12 ms of CPU in all for the 19 modules a scan
+//   loads (measured, README).
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -44,13 +45,19 @@ export async function buildCli(root, dist) {
 }
 
 /**
- * Removes the banner from a built file that does not name `require`. The banner's line stays (empty), so the
- * source map's line numbers still hold.
+ * The banner where `require` is named: the same function, made on its first call. The runtime chunk is on every
+ * command's path, and most never call it (only yaml's CommonJS build does, for `--rules`).
+ */
+const LAZY_REQUIRE_BANNER =
+  "import { createRequire as __createRequire } from 'node:module'; let __madeRequire; function require(id) { __madeRequire ??= __createRequire(import.meta.url); return __madeRequire(id); }";
+
+/**
+ * Removes the banner from a built file that does not name `require`, and makes it lazy where it does. The banner's
+ * line stays (empty or lazy), so the source map's line numbers still hold.
  */
 async function dropUnusedRequireBanner(file) {
   const text = await readFile(file, 'utf8');
   if (!text.startsWith(ESM_REQUIRE_BANNER)) throw new Error(`${file}: the require banner is not on its first line`);
   const rest = text.slice(ESM_REQUIRE_BANNER.length);
-  if (NAMES_REQUIRE.test(rest)) return;
-  await writeFile(file, rest);
+  await writeFile(file, NAMES_REQUIRE.test(rest) ? `${LAZY_REQUIRE_BANNER}${rest}` : rest);
 }
