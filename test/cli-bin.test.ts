@@ -234,6 +234,20 @@ describe('start-up: a command loads what it needs', () => {
     expect(bin).toMatch(/await import\('node:child_process'\)/);
   });
 
+  it('no built module makes a require function when it is imported: each one cost a createRequire() call at start-up', async () => {
+    const files = [
+      path.join(DIST, 'trailwatch.mjs'),
+      ...(await readdir(path.join(DIST, 'chunks')))
+        .filter((name) => name.endsWith('.mjs'))
+        .map((name) => path.join(DIST, 'chunks', name)),
+    ];
+    const eager = [];
+    for (const file of files)
+      if (/^[^\n]*const require = __createRequire\(/.test(await readFile(file, 'utf8')))
+        eager.push(path.basename(file));
+    expect(eager).toEqual([]);
+  });
+
   it('--version and --help load the command table only: no AWS SDK, no rules, no YAML parser, under 100 KB', async () => {
     const graph = await staticGraph([path.join(DIST, 'trailwatch.mjs')]);
     expect(aws(graph)).toEqual([]);
