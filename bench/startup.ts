@@ -8,8 +8,11 @@
 //   environment, timed inside the process around `await import(...)`: what Lambda's init phase runs of our code
 //   (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html#runtimes-lifecycle-ib).
 //
+// STARTUP_BASELINE=DIR adds rows for an older build's bin/ and dist/cli/ in DIR, for A/B runs (baselineRows).
+//
 // Target (issue 17): a one-file `trailwatch scan` within 50 ms of bare Node (wall medians).
 import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { QuietMachine } from './machine.js';
 import { progress } from './paths.js';
@@ -91,6 +94,20 @@ const ROWS: StartupRow[] = [
     },
   },
 ];
+
+/**
+ * A/B against an older build (STARTUP_BASELINE=DIR, DIR holding that build's bin/ and dist/cli/, e.g. a copy made
+ * before a change): its `--version` and one-file scan run as rows of their own, interleaved with the others, so a
+ * busy machine disturbs both alike.
+ */
+function baselineRows(dir: string | undefined): CommandRow[] {
+  if (!dir) return [];
+  const bin = path.resolve(dir, 'bin', 'trailwatch.mjs');
+  return [
+    { kind: 'command', label: `baseline (${dir}): \`trailwatch --version\``, args: [bin, '--version'] },
+    { kind: 'command', label: `baseline (${dir}): \`trailwatch scan\` of one 2 KB file`, args: [bin, 'scan', FIXTURE] },
+  ];
+}
 
 /** Runs `command args` to the end; resolves with its exit status and output. */
 function run(
@@ -183,11 +200,12 @@ export async function measureStartup(waitForQuiet: boolean): Promise<StartupRepo
     return { lines: [`Start-up: not measured, the build failed: ${build.stderr}`], failed: undefined };
   // A short wait per round: a round is ~1 s of work, and 15 of them must not take minutes.
   const quiet = new QuietMachine(waitForQuiet, 5_000);
-  const samples = ROWS.map(() => [] as Sample[]);
-  const errors = ROWS.map(() => undefined as string | undefined);
+  const rows: StartupRow[] = [...ROWS, ...baselineRows(process.env.STARTUP_BASELINE)];
+  const samples = rows.map(() => [] as Sample[]);
+  const errors = rows.map(() => undefined as string | undefined);
   for (let round = 0; round < ROUNDS; round++) {
     await quiet.beforeRun();
-    for (const [i, row] of ROWS.entries()) {
+    for (const [i, row] of rows.entries()) {
       if (errors[i]) continue;
       try {
         samples[i]?.push(row.kind === 'command' ? await runCommand(row) : await runImport(row));
@@ -212,7 +230,7 @@ export async function measureStartup(waitForQuiet: boolean): Promise<StartupRepo
     '| command | wall ms | over bare Node | CPU ms | over bare Node | RSS after MB |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
   ];
-  for (const [i, row] of ROWS.entries()) {
+  for (const [i, row] of rows.entries()) {
     if (errors[i] && (samples[i]?.length ?? 0) === 0) {
       lines.push(`| ${row.label} | failed: ${errors[i]} | | | | |`);
       continue;
@@ -226,7 +244,8 @@ export async function measureStartup(waitForQuiet: boolean): Promise<StartupRepo
   lines.push(
     '',
     'The cold-start rows time the import alone (inside the process; Lambda adds its runtime start-up), with the ' +
-      `template's default environment. ${quiet.describe()}`,
+      `template's default environment. The command rows after the first round run with Node's compile cache warm ` +
+      `(bin/trailwatch.mjs enables it; the first round fills it). ${quiet.describe()}`,
   );
   const scanWall = wall[2];
   let failed: boolean | undefined;

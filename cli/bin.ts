@@ -39,6 +39,7 @@ const code = await main(process.argv.slice(2), {
   stdoutIsTTY: process.stdout.isTTY === true,
   ...(process.stdout.columns ? { columns: process.stdout.columns } : {}),
   env: process.env,
-  stdin: process.stdin,
+  // No `stdin`: commands fall back to process.stdin when they read it (`scan -`); touching it here would open it
+  // (a stream over the terminal, pipe or file) on every run.
 });
 process.exitCode = code;

@@ -30,7 +30,7 @@ export async function inputSettings(args: ParsedArgs, io: Io, command: string): 
     ...(profile ? { profile } : {}),
     ...(endpointUrl ? { endpointUrl } : {}),
     env: io.env ?? process.env,
-    stdin: io.stdin ?? process.stdin,
+    stdin: () => io.stdin ?? process.stdin,
   });
   return { plan, window, concurrency, verbose: args.flag('verbose') };
 }

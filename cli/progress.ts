@@ -1,7 +1,6 @@
 // A progress line on stderr while a scan runs, only when stderr is a terminal: percent and time left when the
 // total size is known (files, S3 listings), a running count otherwise (stdin). Rewritten in place, cleared at the end.
 import { thousands } from './output.js';
-import { performance } from 'node:perf_hooks';
 
 export interface ProgressState {
   input: number;
@@ -36,8 +35,16 @@ export function duration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/**
+ * Milliseconds on a monotonic clock. Not `performance.now()`: Node builds `performance` (a dozen internal perf
+ * modules, ~3 ms) the first time anything touches it, and a one-file scan should not pay that to time itself.
+ */
+export function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
 export class Progress {
-  private readonly started = performance.now();
+  private readonly started = monotonicMs();
   private last = 0;
   private shown = false;
   constructor(
@@ -47,7 +54,7 @@ export class Progress {
 
   update(state: ProgressState): void {
     if (!this.write) return;
-    const now = performance.now();
+    const now = monotonicMs();
     if (now - this.started < FIRST_AFTER_MS || now - this.last < EVERY_MS) return;
     this.last = now;
     this.shown = true;

@@ -10,9 +10,10 @@ import { scanLog, type ScannedEvent } from '../shared/scan/scan-log.js';
 import { MALFORMED_REPORTED_PER_FILE as MALFORMED_SHOWN_PER_FILE } from '../shared/scan/unreadable-record.js';
 import { alertLinesToLog } from './inputs/alert-lines.js';
 import { eventHistoryToLog, readAll } from './inputs/event-history.js';
-import { AwsInputError, type Input, type InputPlan } from './inputs/plan.js';
+import { AwsInputError } from './inputs/aws-input-error.js';
+import type { Input, InputPlan } from './inputs/plan.js';
 import { sniff } from './inputs/sniff.js';
-import { Progress } from './progress.js';
+import { monotonicMs, Progress } from './progress.js';
 import { inWindow, type TimeWindow } from './time-window.js';
 
 export const DEFAULT_CONCURRENCY = 4;
@@ -52,7 +53,7 @@ export interface ScanTotals {
 
 export async function scanInputs(plan: InputPlan, options: ScanInputsOptions): Promise<ScanTotals> {
   const { err } = options;
-  const started = performance.now();
+  const started = monotonicMs();
   const totals: ScanTotals = {
     inputs: 0,
     unreadable: 0,
@@ -160,7 +161,7 @@ export async function scanInputs(plan: InputPlan, options: ScanInputsOptions): P
   }
   progress.clear();
   if (options.verbose) for (const { name, why } of totals.skipped) err(`trailwatch: skipped ${name} (${why})`);
-  totals.seconds = (performance.now() - started) / 1000;
+  totals.seconds = (monotonicMs() - started) / 1000;
   return totals;
 }
 

@@ -4,7 +4,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { TrailwatchError } from '../shared/errors.js';
 import { optionsHelp, parseArgs, unparsedArgs, UsageError } from './args.js';
 import { COMMANDS, RULES_IMPORT_SIGMA, type Command, type Io } from './commands.js';
-import { AwsInputError } from './inputs/plan.js';
+import { AwsInputError } from './inputs/aws-input-error.js';
 import { closest } from './suggest.js';
 import { safePrinter, terminalSafe } from './terminal-text.js';
 

@@ -7,6 +7,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { lambdaBundleInto, NODE_BUNDLE, ROOT } from './bundle-options.mjs';
+import { buildCli } from './cli-build.mjs';
 
 const only = process.argv[2];
 if (only !== undefined && only !== 'cli') {
@@ -17,17 +18,8 @@ const dist = path.join(ROOT, 'dist');
 const from = (file) => path.join(ROOT, file);
 const common = { ...NODE_BUNDLE, sourcemap: true };
 
-// The CLI is split at its dynamic imports (cli/commands.ts), so `trailwatch --version` or a scan of files loads
-// neither the AWS SDK nor the report renderer; chunks are rebuilt from scratch so stale hashes do not pile up.
-await rm(path.join(dist, 'cli', 'chunks'), { recursive: true, force: true });
-await build({
-  ...common,
-  entryPoints: { 'cli/trailwatch': from('cli/bin.ts') },
-  outdir: dist,
-  outExtension: { '.js': '.mjs' },
-  splitting: true,
-  chunkNames: 'cli/chunks/[name]-[hash]',
-});
+// The CLI: dist/cli/trailwatch.mjs and its chunks (scripts/cli-build.mjs says how it is split and trimmed).
+await buildCli(ROOT, dist);
 if (only === 'cli') process.exit(0);
 
 // The processor and indexer Lambdas: dist/<name>/handler.mjs exporting `handler`, and its chunks/.

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { UsageError } from '../args.js';
 import { chosenProfile, checkProfile, type Env } from '../aws-profile.js';
 import { describeAwsError } from '../aws-errors.js';
+import { AwsInputError } from './aws-input-error.js';
 import { findLogFiles } from '../find-log-files.js';
 import type { TimeWindow } from '../time-window.js';
 
@@ -37,11 +38,8 @@ export interface PlanOptions {
   profile?: string;
   endpointUrl?: string;
   env: Env;
-  stdin: Readable;
-}
-
-export class AwsInputError extends Error {
-  override name = 'AwsInputError';
+  /** Called only when `-` is an input: touching process.stdin opens it, which a scan of files does not need. */
+  stdin: () => Readable;
 }
 
 export async function planInputs(args: readonly string[], options: PlanOptions): Promise<InputPlan> {
@@ -50,7 +48,7 @@ export async function planInputs(args: readonly string[], options: PlanOptions):
   let s3Client: import('@aws-sdk/client-s3').S3Client | undefined;
   for (const arg of args) {
     if (arg === '-') {
-      plan.inputs.push({ name: '-', explicit: true, open: async () => options.stdin });
+      plan.inputs.push({ name: '-', explicit: true, open: async () => options.stdin() });
     } else if (arg.startsWith('s3://')) {
       const s3 = await import('./s3.js');
       const location = s3.parseS3Url(arg);

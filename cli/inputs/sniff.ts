@@ -89,6 +89,9 @@ function knownForeign(keys: string[]): string | undefined {
  * undefined when the text is not JSON this can read (the reader will say why); 'not-object' for a JSON
  * array, string, number... at the top.
  */
+/** Characters inside a value that neither open nor close anything the walk below tracks. */
+const PLAIN_RUN = /[^"{}[\],]+/y;
+
 export function topLevelKeys(text: string): { keys: string[]; complete: boolean } | 'not-object' | undefined {
   let i = 0;
   const n = text.length;
@@ -115,6 +118,24 @@ export function topLevelKeys(text: string): { keys: string[]; complete: boolean 
     }
     return undefined;
   };
+  /** At an opening quote: moves past the closing one; false when the text ends first. */
+  const skipString = (): boolean => {
+    for (let from = i + 1; ; ) {
+      const quote = text.indexOf('"', from);
+      if (quote < 0) {
+        i = n;
+        return false;
+      }
+      // Escaped when an odd number of backslashes precede it (the opening quote stops the count).
+      let backslashes = 0;
+      while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes++;
+      if (backslashes % 2 === 0) {
+        i = quote + 1;
+        return true;
+      }
+      from = quote + 1;
+    }
+  };
   skipSpace();
   if (i >= n) return undefined;
   if (text[i] === '[' || text[i] === '"' || /^(-?\d|true\b|false\b|null\b)/.test(text.slice(i, i + 6)))
@@ -137,12 +158,14 @@ export function topLevelKeys(text: string): { keys: string[]; complete: boolean 
     skipSpace();
     if (text[i] !== ':') return i >= n ? { keys, complete: false } : undefined;
     i++;
-    // Skip the value: strings and nesting, to the next top-level comma or the closing brace.
+    // Skip the value: strings and nesting, to the next top-level comma or the closing brace. This walks the whole
+    // Records array of the head (up to 64 KB of text), so it jumps: over strings to their closing quote, and over runs
+    // of other characters, without building strings (a char-by-char walk cost ~5 ms of a one-file scan's start-up).
     let depth = 0;
     while (i < n) {
       const c = text[i]!;
       if (c === '"') {
-        if (readString() === undefined) return { keys, complete: false };
+        if (!skipString()) return { keys, complete: false };
         continue;
       }
       if (c === '{' || c === '[') depth++;
@@ -150,6 +173,13 @@ export function topLevelKeys(text: string): { keys: string[]; complete: boolean 
         if (depth === 0) break;
         depth--;
       } else if (c === ',' && depth === 0) break;
+      else {
+        PLAIN_RUN.lastIndex = i;
+        if (PLAIN_RUN.test(text)) {
+          i = PLAIN_RUN.lastIndex;
+          continue;
+        }
+      }
       i++;
     }
     if (i >= n) return { keys, complete: false };
