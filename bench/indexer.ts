@@ -4,8 +4,8 @@
 // limits checked: a batch over them fails the row). The emulators run in a child process, as the services run
 // elsewhere (bench/handler-row.ts, shared with the processor row).
 //
-// Measured as deployed: bundled like scripts/build.mjs into bench/out/indexer-handler.mjs, imported at run time; the
-// time is the invocation alone (the import is in the detail). Two rows: INDEX_SCOPE=rds (the default) and all.
+// Measured as deployed: bundled like scripts/build.mjs into bench/out/indexer-handler/ (handler.mjs, its chunks beside
+// it), imported at run time; the time is the invocation alone (the import is in the detail). Two rows: INDEX_SCOPE=rds (the default) and all.
 //
 // The generated records are from 2024-05-14 (bench/generate.ts); CloudWatch Logs would refuse events that old, and so
 // does the indexer's age policy, which reads Date.now. This worker's Date.now therefore runs 15 minutes after the
@@ -21,7 +21,7 @@ import type { RowOutput, RowSpec } from './rows.js';
 export const INDEXER_ROW = 'indexer-handler';
 const MIB = 1_048_576;
 
-/** Bundles the indexer handler as scripts/build.mjs does, into bench/out/indexer-handler.mjs. */
+/** Bundles the indexer handler as scripts/build.mjs does, into bench/out/indexer-handler/ (bench/handler-row.ts). */
 export function buildIndexerBundle(): Promise<void> {
   return buildHandlerBundle('indexer');
 }

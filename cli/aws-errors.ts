@@ -17,6 +17,21 @@ interface ErrorShape {
   Code?: unknown;
   $metadata?: { httpStatusCode?: unknown };
   hostname?: unknown;
+  address?: unknown;
+  port?: unknown;
+}
+
+/**
+ * Where a failed connection was going, from the fields Node's net and dns errors carry: `hostname` for a name
+ * that did not resolve (ENOTFOUND, EAI_AGAIN), `address` and `port` for a connection refused or timed out
+ * (https://nodejs.org/api/errors.html#class-systemerror). With AWS_ENDPOINT_URL or --endpoint-url set, this is
+ * the endpoint the user chose, so the message shows which one was tried.
+ */
+function destination(shape: ErrorShape): string | undefined {
+  if (typeof shape.hostname === 'string' && shape.hostname) return shape.hostname;
+  if (typeof shape.address !== 'string' || !shape.address) return undefined;
+  const host = shape.address.includes(':') ? `[${shape.address}]` : shape.address;
+  return typeof shape.port === 'number' ? `${host}:${shape.port}` : host;
 }
 
 export function describeAwsError(error: unknown, context: AwsErrorContext): string {
@@ -67,7 +82,8 @@ export function describeAwsError(error: unknown, context: AwsErrorContext): stri
     /^(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)$/.test(code) ||
     /getaddrinfo|connect ECONNREFUSED/.test(message)
   ) {
-    return `${cannot}: cannot reach AWS (${code || message}); check the network${context.region ? ` and the region (${context.region})` : ''}`;
+    const where = destination(shape);
+    return `${cannot}: cannot reach AWS${where ? ` at ${where}` : ''} (${code || message}); check the network${context.region ? ` and the region (${context.region})` : ''}`;
   }
   if (/^(InvalidParameterException|ValidationException|InvalidBucketName)$/.test(code)) return `${cannot}: ${message}`;
   return `${cannot}: ${message || code || 'unknown error'}${status ? ` (HTTP ${status})` : ''}`;

@@ -22,6 +22,8 @@ import { PublicKeySet } from '../shared/integrity/signature.js';
 import { PublicKeyCache } from '../functions/lib/cloudtrail-public-keys.js';
 import { parseIsoTime } from '../shared/iso-time.js';
 import { UsageError } from './args.js';
+import { describeAwsError } from './aws-errors.js';
+import { AwsInputError } from './inputs/aws-input-error.js';
 import { fetchDigest, hashLogFile, headSignature, listTrailKeys } from './verify-s3.js';
 
 export { VERIFY_USAGE } from './verify-usage.js';
@@ -121,6 +123,19 @@ async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) 
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+/**
+ * An S3 or CloudTrail call. Its failure (AWS unreachable, access denied, no such bucket) ends the run with one line
+ * saying what could not be done, and exit status 1 (cli/trailwatch.ts), as `scan s3://` and `backfill` do: a
+ * verification that could not read what it checks proves nothing, so it does not go on.
+ */
+async function aws<T>(action: string, permission: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw new AwsInputError(describeAwsError(error, { action, permission }));
+  }
+}
+
 export function formatResult(result: FileResult, format: 'text' | 'json'): string {
   if (format === 'json') {
     return JSON.stringify({
@@ -183,30 +198,37 @@ export async function runVerify(args: VerifyArgs, io: VerifyIo): Promise<number>
     : { digestDays: undefined, logDays: undefined };
   const digestKeys: string[] = [];
   const logKeys: LogKey[] = [];
-  for await (const { folder, key } of listTrailKeys(s3, args.bucket, args.root, range)) {
-    if (folder === 'digest') {
-      const parsed = parseDigestKey(key);
-      if (parsed && (!start || parsed.time >= start) && parsed.time <= digestTo) digestKeys.push(key);
-    } else {
-      const parsed = parseLogKey(key);
-      if (parsed && (!start || parsed.time >= start) && parsed.time <= args.end)
-        logKeys.push(Object.assign(parsed, { key }));
+  await aws(`list s3://${args.bucket}/${args.root}`, 's3:ListBucket', async () => {
+    for await (const { folder, key } of listTrailKeys(s3, args.bucket, args.root, range)) {
+      if (folder === 'digest') {
+        const parsed = parseDigestKey(key);
+        if (parsed && (!start || parsed.time >= start) && parsed.time <= digestTo) digestKeys.push(key);
+      } else {
+        const parsed = parseLogKey(key);
+        if (parsed && (!start || parsed.time >= start) && parsed.time <= args.end)
+          logKeys.push(Object.assign(parsed, { key }));
+      }
     }
-  }
+  });
   digestKeys.sort();
   total = digestKeys.length + logKeys.length;
 
   // 2. Each digest: location and signature.
   const checks = new Map<string, DigestCheck>();
   await eachLimited(digestKeys, args.concurrency, async (key) => {
-    const fetched = await fetchDigest(s3, args.bucket, key);
+    const fetched = await aws(`read s3://${args.bucket}/${key}`, 's3:GetObject', () =>
+      fetchDigest(s3, args.bucket, key),
+    );
     if (!fetched) return; // deleted since it was listed
     const parsedKey = parseDigestKey(key);
     let keys = fileKeys;
     if (!keys && parsedKey) {
       const fingerprint =
         /"digestPublicKeyFingerprint"\s*:\s*"([0-9a-fA-F]+)"/.exec(fetched.body.toString('utf8'))?.[1] ?? '';
-      keys = await keyCache.forDigest(parsedKey.region, fingerprint, parsedKey.time);
+      const region = parsedKey.region;
+      keys = await aws(`get CloudTrail's public keys in ${region}`, 'cloudtrail:ListPublicKeys', () =>
+        keyCache.forDigest(region, fingerprint, parsedKey.time),
+      );
     }
     const check = checkDigest(fetched, keys);
     checks.set(key, check);
@@ -222,7 +244,11 @@ export async function runVerify(args: VerifyArgs, io: VerifyIo): Promise<number>
     .filter((l) => l !== undefined);
   await eachLimited(links, args.concurrency, async (link) => {
     const known = link.bucket === args.bucket ? checks.get(link.key) : undefined;
-    const previous = known ? { signature: known.signature } : await headSignature(s3, link.bucket, link.key);
+    const previous = known
+      ? { signature: known.signature }
+      : await aws(`read s3://${link.bucket}/${link.key}`, 's3:GetObject', () =>
+          headSignature(s3, link.bucket, link.key),
+        );
     const verdict = checkLink(link, previous);
     if (verdict && !reportedMissing.has(`${link.bucket}/${link.key}/${verdict.status}`)) {
       reportedMissing.add(`${link.bucket}/${link.key}/${verdict.status}`);
@@ -265,7 +291,9 @@ export async function runVerify(args: VerifyArgs, io: VerifyIo): Promise<number>
   const present = new Set(logKeys.map((l) => `${args.bucket}/${(l as LogKey & { key: string }).key}`));
   total += [...listed.keys()].filter((id) => !present.has(id)).length;
   await eachLimited([...listed.values()], args.concurrency, async ({ listing, digest }) => {
-    const hash = await hashLogFile(s3, listing.s3Bucket, listing.s3Object);
+    const hash = await aws(`read s3://${listing.s3Bucket}/${listing.s3Object}`, 's3:GetObject', () =>
+      hashLogFile(s3, listing.s3Bucket, listing.s3Object),
+    );
     if (hash.found && 'unreadable' in hash) {
       report({
         kind: 'log',

@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { cp, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
@@ -183,6 +184,40 @@ describe('the installed trailwatch command', () => {
     } finally {
       await s3.close();
     }
+  });
+
+  describe('when AWS refuses the connection (AWS_ENDPOINT_URL at a closed loopback port)', () => {
+    let port: number;
+    beforeAll(async () => {
+      // A port that was just free: listened on, then closed, so connecting to it is refused (ECONNREFUSED).
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      port = (server.address() as AddressInfo).port;
+      await new Promise((resolve) => server.close(resolve));
+    });
+
+    it.each([
+      ['verify', ['verify', 's3://trail-bucket/logs']],
+      ['scan s3://', ['scan', 's3://trail-bucket/logs/']],
+      ['search', ['search', '--log-group', '/trailwatch/index', '--event', 'DeleteDBInstance']],
+      ['backfill', ['backfill', 's3://trail-bucket/logs/', '--stack', 'trailwatch', '--since', '30d']],
+      ['test-alert', ['test-alert', '--stack', 'trailwatch']],
+    ])('%s says in one line what it could not reach, and exits 1', async (_name, args) => {
+      const { code, stdout, stderr } = await trailwatch(args, {
+        env: {
+          AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+          AWS_SECRET_ACCESS_KEY: 'secret',
+          AWS_EC2_METADATA_DISABLED: 'true',
+        },
+      });
+      // One line (no stack trace), naming the command's target and the endpoint it tried.
+      expect({ code, stdout, lines: stderr.trim().split('\n').length }).toEqual({ code: 1, stdout: '', lines: 1 });
+      expect(stderr).toMatch(/^trailwatch[ :].*cannot /);
+      expect(stderr).toContain(`127.0.0.1:${port}`);
+      expect(stderr).toContain('ECONNREFUSED');
+    });
   });
 
   it('runs from a copy of bin/ and dist/cli/ alone: nothing from node_modules is needed at run time', async () => {

@@ -134,8 +134,17 @@ describe("AWS errors in the user's words", () => {
       /the bucket is in another region; pass --region/,
     ],
     [
-      { name: 'Error', code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND s3.amazonaws.com' },
-      /cannot reach AWS \(ENOTFOUND\)/,
+      {
+        name: 'Error',
+        code: 'ENOTFOUND',
+        message: 'getaddrinfo ENOTFOUND s3.amazonaws.com',
+        hostname: 's3.amazonaws.com',
+      },
+      /cannot reach AWS at s3\.amazonaws\.com \(ENOTFOUND\)/,
+    ],
+    [
+      { name: 'Error', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED ::1:4566', address: '::1', port: 4566 },
+      /cannot reach AWS at \[::1\]:4566 \(ECONNREFUSED\)/,
     ],
   ])('%j', (error, message) => {
     const text = describeAwsError(error, context);

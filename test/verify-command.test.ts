@@ -157,6 +157,27 @@ describe('trailwatch verify on an untouched trail', () => {
       vi.unstubAllEnvs();
     }
   });
+
+  it('says in one line, exit status 1, that a bucket S3 does not have cannot be listed', async () => {
+    for (const [name, value] of Object.entries(s3emu.environment)) vi.stubEnv(name, value);
+    try {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await main(['verify', 's3://no-such-trail-bucket/logs', '--public-keys', keysFile], {
+        out: (l) => out.push(l),
+        err: (l) => err.push(l),
+        interactive: false,
+        env: s3emu.environment,
+      });
+      expect({ code, out, err }).toEqual({
+        code: 1,
+        out: [],
+        err: ['trailwatch: cannot list s3://no-such-trail-bucket/logs/: the bucket does not exist'],
+      });
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
 });
 
 describe('trailwatch verify on a tampered trail', () => {

@@ -1,5 +1,6 @@
 // ../json-grammar.ts and ../json-bytes.ts for the kernel: the same numbers and the same functions, restated
 // because AssemblyScript cannot import TypeScript; json-grammar.ts says what is checked and why.
+// test/record-scanner-layout.test.ts holds the byte values and the exported grammar states against the TypeScript.
 
 export const QUOTE: i32 = 0x22;
 export const BACKSLASH: i32 = 0x5c;

@@ -1,6 +1,7 @@
 // The kernel's memory layout and state vector: the numbers of ../record-scan.ts (ScanField, ScanEntry, the
 // splitter's states) and of record-scanner.ts (the byte offsets), restated because AssemblyScript cannot
-// import TypeScript. test/record-scanner-wasm.test.ts fails if the two sides disagree.
+// import TypeScript. test/record-scanner-layout.test.ts fails if the two sides disagree (it evaluates each
+// `export const` line here, so keep each one a one-line i32 constant).
 
 // Memory layout (byte offsets), mirrored in record-scanner.ts.
 export const WINDOW: i32 = 1 << 20;

@@ -32,6 +32,25 @@ const SURE_NAMES_OFFSET = SURE_OFFSET + 4640;
 const MAX_SURE_RULES = 256;
 const MAX_SURE_NAME_BYTES = 1179648 - SURE_NAMES_OFFSET;
 
+/**
+ * The offsets above by the names layout.as.ts gives them, for test/record-scanner-layout.test.ts, which holds
+ * the kernel's restated numbers against these and record-scan.ts's.
+ */
+export const KERNEL_OFFSETS = {
+  STATE: STATE_OFFSET,
+  WANTED: WANTED_OFFSET,
+  WANTED_BYTES: WANTED_BYTES_OFFSET,
+  TABLE: TABLE_OFFSET,
+  TOKENS: TOKENS_OFFSET,
+  TOKEN_BYTES: TOKEN_BYTES_OFFSET,
+  LEVELS: LEVELS_OFFSET,
+  SURE: SURE_OFFSET,
+  // writeSureRules' header: the rule count and the record size limit (2 i32), then the per-source ranges.
+  SURE_RANGES: SURE_OFFSET + 2 * 4,
+  SURE_RULES: SURE_RULES_OFFSET,
+  SURE_NAMES: SURE_NAMES_OFFSET,
+} as const;
+
 /** An instance of the kernel, and views of its memory. */
 export interface WasmKernel {
   /** Where the text to scan is copied, from its first byte. */
