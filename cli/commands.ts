@@ -257,7 +257,7 @@ Data API activity per cluster, and every alert with its record.\n\n${INPUTS_DESC
   {
     name: 'verify',
     summary: "check the trail's files against CloudTrail's signed digests",
-    usage: 'verify s3://BUCKET[/PREFIX] [--start ISO] [--end ISO] [--public-keys FILE] [--format text|json]',
+    usage: 'verify s3://BUCKET[/PREFIX] [--start ISO] [--end ISO] [--public-keys FILE] [--format text|json] [options]',
     description: `Check the trail's files with CloudTrail's signed digests: every digest's signature, location and chain,
 every listed log file's SHA-256, and log files no digest lists (README, "Log integrity"). One line per file
 checked on stdout (JSON Lines with --format json), a summary on stderr.`,
@@ -279,6 +279,9 @@ checked on stdout (JSON Lines with --format json), a summary on stderr.`,
         choices: ['text', 'json'],
       },
       { name: 'concurrency', kind: 'string', value: 'N', help: 'objects read at once, 1-64 (default: 8)' },
+      { name: 'region', kind: 'string', value: 'REGION', help: "S3's region (ListPublicKeys: each digest's own)" },
+      { name: 'profile', kind: 'string', value: 'NAME', help: 'for S3 and ListPublicKeys (default: AWS_PROFILE)' },
+      { name: 'endpoint-url', kind: 'string', value: 'URL', help: 'an S3-compatible endpoint (path-style); S3 only' },
     ],
     notes: 'Exit status 1 when any file or digest is not valid, or no digest was found.',
     ownParser: true,

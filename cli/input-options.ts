@@ -1,5 +1,6 @@
 // The input options shared by `scan` and `report` (commands.ts INPUT_OPTIONS), turned into a plan of inputs.
 import { UsageError, type ParsedArgs } from './args.js';
+import { endpointUrlOption } from './aws-options.js';
 import type { Io } from './commands.js';
 import { planInputs, type InputPlan } from './inputs/plan.js';
 import { DEFAULT_CONCURRENCY } from './scan-inputs.js';
@@ -21,9 +22,7 @@ export async function inputSettings(args: ParsedArgs, io: Io, command: string): 
   const concurrency = parseConcurrency(args.string('concurrency'));
   const region = args.string('region');
   const profile = args.string('profile');
-  const endpointUrl = args.string('endpoint-url');
-  if (endpointUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(endpointUrl))
-    throw new UsageError(`--endpoint-url must be an http(s) URL, not "${endpointUrl}"`, command);
+  const endpointUrl = endpointUrlOption(args.string('endpoint-url'), command);
   const plan = await planInputs(args.positionals, {
     window,
     ...(region ? { region } : {}),

@@ -7,7 +7,7 @@
 // The checks are shared/integrity/check.ts; this module lists, reads (S3, bounded concurrency) and reports.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import {
   checkDigest,
   checkLink,
@@ -19,11 +19,13 @@ import {
 import { parseDigestKey, parseLogKey, streamOf, type LogKey } from '../shared/integrity/keys.js';
 import { parsePublicKeysFile } from '../shared/integrity/public-keys.js';
 import { PublicKeySet } from '../shared/integrity/signature.js';
-import { PublicKeyCache } from '../functions/lib/cloudtrail-public-keys.js';
+import { PublicKeyCache, publicKeyLister } from '../functions/lib/cloudtrail-public-keys.js';
 import { parseIsoTime } from '../shared/iso-time.js';
 import { UsageError } from './args.js';
+import { endpointUrlOption, requireProfile } from './aws-options.js';
 import { describeAwsError } from './aws-errors.js';
 import { AwsInputError } from './inputs/aws-input-error.js';
+import { createS3Client } from './inputs/s3.js';
 import { fetchDigest, hashLogFile, headSignature, listTrailKeys } from './verify-s3.js';
 
 export { VERIFY_USAGE } from './verify-usage.js';
@@ -47,6 +49,12 @@ export interface VerifyArgs {
   format: 'text' | 'json';
   publicKeysFile: string | undefined;
   concurrency: number;
+  /** The S3 client's region; ListPublicKeys always asks each digest's own region. */
+  region?: string;
+  /** For S3 and ListPublicKeys. */
+  profile?: string;
+  /** An S3-compatible endpoint (path-style), for S3 only. */
+  endpointUrl?: string;
 }
 
 function parseTime(value: string, option: string): Date {
@@ -67,6 +75,9 @@ function parseVerifyFlags(args: string[]) {
         'public-keys': { type: 'string' },
         format: { type: 'string', default: 'text' },
         concurrency: { type: 'string' },
+        region: { type: 'string' },
+        profile: { type: 'string' },
+        'endpoint-url': { type: 'string' },
       },
     });
   } catch (error) {
@@ -88,6 +99,7 @@ export function parseVerifyArgs(args: string[], now: Date = new Date()): VerifyA
   const concurrency = values.concurrency === undefined ? DEFAULT_CONCURRENCY : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
     throw new UsageError('--concurrency must be a whole number from 1 to 64');
+  const endpointUrl = endpointUrlOption(values['endpoint-url']);
   return {
     bucket: m[1],
     root: prefix ? `${prefix}/` : '',
@@ -96,6 +108,9 @@ export function parseVerifyArgs(args: string[], now: Date = new Date()): VerifyA
     format: values.format,
     publicKeysFile: values['public-keys'],
     concurrency,
+    ...(values.region ? { region: values.region } : {}),
+    ...(values.profile ? { profile: values.profile } : {}),
+    ...(endpointUrl ? { endpointUrl } : {}),
   };
 }
 
@@ -105,9 +120,12 @@ export interface VerifyIo {
   interactive?: boolean;
   env?: Env;
   now?: Date;
-  /** Default: a client from the SDK's environment and S3_FORCE_PATH_STYLE, as the functions make theirs. */
+  /**
+   * Default: a client from --region, --profile and --endpoint-url (as `scan s3://` makes its own), else the SDK's
+   * environment, and S3_FORCE_PATH_STYLE as the functions read it.
+   */
   s3?: S3Client;
-  /** Default: ListPublicKeys in each digest's region. */
+  /** Default: ListPublicKeys in each digest's region, with --profile's credentials. */
   keys?: PublicKeyCache;
 }
 
@@ -154,10 +172,17 @@ export function formatResult(result: FileResult, format: 'text' | 'json'): strin
 export async function runVerify(args: VerifyArgs, io: VerifyIo): Promise<number> {
   const env = io.env ?? process.env;
   const now = io.now ?? new Date();
-  // As functions/lib/aws-clients.ts makes the functions' client (not imported: it would bring SNS into the CLI).
+  // Before any client: the SDK would report a missing profile as "Region is missing", on the first call.
+  if (!io.s3 || !io.keys) await requireProfile(args.profile, env);
   const s3 =
     io.s3 ??
-    new S3Client(/^(true|1|yes)$/i.test(env.S3_FORCE_PATH_STYLE?.trim() ?? '') ? { forcePathStyle: true } : {});
+    (await createS3Client({
+      ...(args.region ? { region: args.region } : {}),
+      ...(args.profile ? { profile: args.profile } : {}),
+      ...(args.endpointUrl ? { endpointUrl: args.endpointUrl } : {}),
+      // As functions/lib/aws-clients.ts reads it (not imported: it would bring SNS into the CLI).
+      forcePathStyle: /^(true|1|yes)$/i.test(env.S3_FORCE_PATH_STYLE?.trim() ?? ''),
+    }));
   let fileKeys: PublicKeySet | undefined;
   if (args.publicKeysFile !== undefined) {
     let text: string;
@@ -168,7 +193,9 @@ export async function runVerify(args: VerifyArgs, io: VerifyIo): Promise<number>
     }
     fileKeys = new PublicKeySet(parsePublicKeysFile(text, args.publicKeysFile));
   }
-  const keyCache = io.keys ?? new PublicKeyCache();
+  // Not --region nor --endpoint-url: each region signs its digests with its own keys, found in that region only
+  // (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_ListPublicKeys.html), and the endpoint is S3's.
+  const keyCache = io.keys ?? new PublicKeyCache(publicKeyLister(args.profile ? { profile: args.profile } : {}));
   const started = Date.now();
   const counts = new Map<string, number>();
   let lastProgress = started;

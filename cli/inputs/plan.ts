@@ -2,7 +2,8 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { UsageError } from '../args.js';
-import { chosenProfile, checkProfile, type Env } from '../aws-profile.js';
+import { requireProfile } from '../aws-options.js';
+import type { Env } from '../aws-profile.js';
 import { describeAwsError } from '../aws-errors.js';
 import { AwsInputError } from './aws-input-error.js';
 import { findLogFiles } from '../find-log-files.js';
@@ -53,15 +54,7 @@ export async function planInputs(args: readonly string[], options: PlanOptions):
       const s3 = await import('./s3.js');
       const location = s3.parseS3Url(arg);
       if (!s3Client) {
-        const profile = chosenProfile(options.profile, options.env);
-        if (profile) {
-          const check = await checkProfile(profile.name, options.env);
-          if (!check.exists) {
-            throw new UsageError(
-              `${profile.from} ${profile.name}: no such AWS profile in ${check.files.join(' or ')}${check.known.length ? ` (profiles there: ${check.known.join(', ')})` : ''}`,
-            );
-          }
-        }
+        await requireProfile(options.profile, options.env);
         s3Client = await s3.createS3Client({
           ...(options.region ? { region: options.region } : {}),
           ...(options.profile ? { profile: options.profile } : {}),

@@ -27,6 +27,8 @@ export interface S3ClientOptions {
   profile?: string;
   /** An S3-compatible endpoint (an emulator): path-style addressing is used with it. */
   endpointUrl?: string;
+  /** Path-style addressing without an endpoint (S3_FORCE_PATH_STYLE, as the functions read it). */
+  forcePathStyle?: boolean;
 }
 
 export async function createS3Client(options: S3ClientOptions): Promise<S3Client> {
@@ -35,6 +37,7 @@ export async function createS3Client(options: S3ClientOptions): Promise<S3Client
     ...(options.region ? { region: options.region } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.endpointUrl ? { endpoint: options.endpointUrl, forcePathStyle: true } : {}),
+    ...(options.forcePathStyle ? { forcePathStyle: true } : {}),
     // A bucket in another region than the client's answers with a redirect; follow it rather than fail.
     followRegionRedirects: true,
   });

@@ -10,27 +10,34 @@ import { PublicKeySet } from '../../shared/integrity/signature.js';
 
 export type ListPublicKeys = (region: string, from: Date, to: Date) => Promise<PublicKeySet>;
 
-/** Every key ListPublicKeys returns for the region and time range (NextToken followed). */
-export const listPublicKeys: ListPublicKeys = async (region, from, to) => {
-  const client = new CloudTrailClient({ region });
-  try {
-    const set = new PublicKeySet();
-    let token: string | undefined;
-    do {
-      const page = await client.send(
-        new ListPublicKeysCommand({ StartTime: from, EndTime: to, ...(token ? { NextToken: token } : {}) }),
-      );
-      for (const key of page.PublicKeyList ?? []) {
-        if (!key.Value) continue;
-        set.add(publicKeyEntry(Buffer.from(key.Value), key.Fingerprint, key.ValidityStartTime, key.ValidityEndTime));
-      }
-      token = page.NextToken;
-    } while (token);
-    return set;
-  } finally {
-    client.destroy();
-  }
-};
+/**
+ * Every key ListPublicKeys returns for the region and time range (NextToken followed), with the credentials of
+ * `profile` when one is given (`trailwatch verify --profile`), else the SDK's default chain.
+ */
+export function publicKeyLister(options: { profile?: string } = {}): ListPublicKeys {
+  return async (region, from, to) => {
+    const client = new CloudTrailClient({ region, ...(options.profile ? { profile: options.profile } : {}) });
+    try {
+      const set = new PublicKeySet();
+      let token: string | undefined;
+      do {
+        const page = await client.send(
+          new ListPublicKeysCommand({ StartTime: from, EndTime: to, ...(token ? { NextToken: token } : {}) }),
+        );
+        for (const key of page.PublicKeyList ?? []) {
+          if (!key.Value) continue;
+          set.add(publicKeyEntry(Buffer.from(key.Value), key.Fingerprint, key.ValidityStartTime, key.ValidityEndTime));
+        }
+        token = page.NextToken;
+      } while (token);
+      return set;
+    } finally {
+      client.destroy();
+    }
+  };
+}
+
+export const listPublicKeys: ListPublicKeys = publicKeyLister();
 
 /**
  * Keys by region, fetched once and again when a fingerprint is unknown (at most once per fingerprint), over a
