@@ -257,7 +257,7 @@ Data API activity per cluster, and every alert with its record.\n\n${INPUTS_DESC
   {
     name: 'verify',
     summary: "check the trail's files against CloudTrail's signed digests",
-    usage: 'verify s3://BUCKET[/PREFIX] [--start ISO] [--end ISO] [--public-keys FILE] [--format text|json] [options]',
+    usage: 'verify s3://BUCKET[/PREFIX] [--start ISO] [--end ISO] [--public-keys FILE] [--format text|json]',
     description: `Check the trail's files with CloudTrail's signed digests: every digest's signature, location and chain,
 every listed log file's SHA-256, and log files no digest lists (README, "Log integrity"). One line per file
 checked on stdout (JSON Lines with --format json), a summary on stderr.`,

@@ -25,7 +25,6 @@ import { UsageError } from './args.js';
 import { endpointUrlOption, requireProfile } from './aws-options.js';
 import { describeAwsError } from './aws-errors.js';
 import { AwsInputError } from './inputs/aws-input-error.js';
-import { createS3Client } from './inputs/s3.js';
 import { fetchDigest, hashLogFile, headSignature, listTrailKeys } from './verify-s3.js';
 
 export { VERIFY_USAGE } from './verify-usage.js';
@@ -176,7 +175,10 @@ export async function runVerify(args: VerifyArgs, io: VerifyIo): Promise<number>
   if (!io.s3 || !io.keys) await requireProfile(args.profile, env);
   const s3 =
     io.s3 ??
-    (await createS3Client({
+    // Imported when used, as scan's s3:// inputs do: a static import would merge that module into a shared chunk.
+    (await (
+      await import('./inputs/s3.js')
+    ).createS3Client({
       ...(args.region ? { region: args.region } : {}),
       ...(args.profile ? { profile: args.profile } : {}),
       ...(args.endpointUrl ? { endpointUrl: args.endpointUrl } : {}),
