@@ -39,3 +39,21 @@ export interface Delivery {
   /** Messages that name no object by design (S3's test event, an SNS subscription confirmation). */
   notes: string[];
 }
+
+/**
+ * Several deliveries that arrived together (the records of one SNS event) as one: their objects, notes and API
+ * calls in order, and a `via` that names each distinct path once, e.g. `sns>(s3|cloudtrail)`. Shared by the
+ * zod-free reader of the common shapes (trigger-fast-read.ts) and triggers.ts, which must answer alike.
+ */
+export function mergeDeliveries(deliveries: Delivery[], via: string[]): Delivery {
+  const vias = [...new Set(deliveries.map((d) => d.via))];
+  return {
+    via:
+      vias.length === 1
+        ? (vias[0] ?? via.join('>'))
+        : `${via.join('>')}>(${vias.map((v) => v.split('>').pop()).join('|')})`,
+    objects: deliveries.flatMap((d) => d.objects),
+    notes: deliveries.flatMap((d) => d.notes),
+    ...(deliveries.some((d) => d.apiCalls) ? { apiCalls: deliveries.flatMap((d) => d.apiCalls ?? []) } : {}),
+  };
+}

@@ -9,7 +9,7 @@
 // plainly as the schemas want (a missing or mistyped field, a bad JSON body, an SQS record without a messageId, an
 // API call event...), and triggers.ts then gives the answer, and the error messages, it always gave.
 import { API_CALL_DETAIL_TYPE } from '../../shared/rules/fast-path-pattern.js';
-import type { Delivery, ObjectRef } from './delivery.js';
+import { mergeDeliveries, type Delivery, type ObjectRef } from './delivery.js';
 import { isObject, recordSources } from './event-shape.js';
 import { decodeNotificationKey, eventBridgeKey } from './object-keys.js';
 import type { ObjectRefs, SqsMessageRefs } from './triggers.js';
@@ -153,17 +153,7 @@ function snsEventDelivery(payload: unknown, via: string[], depth: number): Deliv
     if (!delivery) return undefined;
     deliveries.push(delivery);
   }
-  // triggers.ts's mergeDeliveries.
-  const vias = [...new Set(deliveries.map((d) => d.via))];
-  return {
-    via:
-      vias.length === 1
-        ? (vias[0] ?? via.join('>'))
-        : `${via.join('>')}>(${vias.map((v) => v.split('>').pop()).join('|')})`,
-    objects: deliveries.flatMap((d) => d.objects),
-    notes: deliveries.flatMap((d) => d.notes),
-    ...(deliveries.some((d) => d.apiCalls) ? { apiCalls: deliveries.flatMap((d) => d.apiCalls ?? []) } : {}),
-  };
+  return mergeDeliveries(deliveries, via);
 }
 
 /** SnsMessage / SnsSqsMessage: Message, MessageId, TopicArn and Type strings; a Notification's Message is read on. */

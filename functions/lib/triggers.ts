@@ -7,7 +7,7 @@
 // payloads, and an SQS batch must be split per message, not parsed all-or-nothing. Keys: object-keys.ts.
 import type { z } from 'zod';
 import { API_CALL_DETAIL_TYPE } from '../../shared/rules/fast-path-pattern.js';
-import type { Delivery, ObjectRef } from './delivery.js';
+import { mergeDeliveries, type Delivery, type ObjectRef } from './delivery.js';
 import { TriggerError } from './errors.js';
 import { describeShape, isObject, issues, parseAs, parseJson, recordSources, unknownShape } from './event-shape.js';
 import { decodeNotificationKey, eventBridgeKey } from './object-keys.js';
@@ -193,17 +193,4 @@ function snsMessageDelivery(message: z.infer<typeof SnsMessage>, via: string[], 
     return { via: via.join('>'), objects: [], notes: [`SNS ${message.Type} from ${message.TopicArn}`] };
   }
   return payloadDelivery(parseJson(message.Message, `SNS message ${message.MessageId}`), via, depth + 1);
-}
-
-function mergeDeliveries(deliveries: Delivery[], via: string[]): Delivery {
-  const vias = [...new Set(deliveries.map((d) => d.via))];
-  return {
-    via:
-      vias.length === 1
-        ? (vias[0] ?? via.join('>'))
-        : `${via.join('>')}>(${vias.map((v) => v.split('>').pop()).join('|')})`,
-    objects: deliveries.flatMap((d) => d.objects),
-    notes: deliveries.flatMap((d) => d.notes),
-    ...(deliveries.some((d) => d.apiCalls) ? { apiCalls: deliveries.flatMap((d) => d.apiCalls ?? []) } : {}),
-  };
 }
