@@ -4,26 +4,17 @@
 // eventSource is one some alternative names and it holds a `\u` escape (a token could hide behind one).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { PrefilterAlternative } from '../shared/rules/record-needs.js';
+import { prefilterAlternative } from './helpers/prefilter-alternatives.js';
 import { recordPrefilter } from '../shared/reader/index.js';
 import { RecordSplitter, type RecordSpan } from '../shared/reader/record-splitter.js';
-import type { PrefilterAlternative } from '../shared/rules/record-needs.js';
 
 const SOURCES = ['rds.amazonaws.com', 's3.amazonaws.com', 'lambda.amazonaws.com'];
 const NAMES = ['DeleteDBInstance', 'PutBucketPolicy', 'Invoke', 'DescribeDBInstances'];
 // Noted tokens (a whole string of 1..31 bytes) and one the splitter cannot note, which is searched for.
 const TOKENS = ['"errorCode"', '"Root"', '"masterUserPassword"', '"x\\"y"'];
 
-const alternative: fc.Arbitrary<PrefilterAlternative> = fc
-  .record({
-    sources: fc.subarray(SOURCES, { minLength: 1 }),
-    names: fc.option(fc.subarray(NAMES, { minLength: 1 })),
-    tokens: fc.subarray(TOKENS),
-  })
-  .map(({ sources, names, tokens }) => ({
-    eventSources: new Set(sources),
-    ...(names ? { eventNames: new Set(names) } : {}),
-    ...(tokens.length ? { mustContain: tokens } : {}),
-  }));
+const alternative = prefilterAlternative(SOURCES, NAMES, TOKENS);
 
 const record = fc
   .record({

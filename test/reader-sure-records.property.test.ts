@@ -4,27 +4,17 @@
 // the size limit and the chunking; and both scan engines skip the same records.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { prefilterAlternative } from './helpers/prefilter-alternatives.js';
 import { readCloudTrailLog, recordPrefilter } from '../shared/reader/index.js';
 import { RecordSplitter } from '../shared/reader/record-splitter.js';
 import type { RecordPrefilter } from '../shared/reader/types.js';
-import type { PrefilterAlternative } from '../shared/rules/record-needs.js';
 import { chunked, readUntilError } from './helpers/log-files.js';
 
 const SOURCES = ['rds.amazonaws.com', 's3.amazonaws.com', 'lambda.amazonaws.com', 'ec2.amazonaws.com'];
 const NAMES = ['DeleteDBInstance', 'PutBucketPolicy', 'Invoke', 'Describe\\u0044B', 'RunInstances'];
 const TOKENS = ['"errorCode"', '"Root"', '"x\\"y"'];
 
-const alternative: fc.Arbitrary<PrefilterAlternative> = fc
-  .record({
-    sources: fc.subarray(SOURCES.slice(0, 3), { minLength: 1 }),
-    names: fc.option(fc.subarray(NAMES, { minLength: 1 })),
-    tokens: fc.subarray(TOKENS),
-  })
-  .map(({ sources, names, tokens }) => ({
-    eventSources: new Set(sources),
-    ...(names ? { eventNames: new Set(names) } : {}),
-    ...(tokens.length ? { mustContain: tokens } : {}),
-  }));
+const alternative = prefilterAlternative(SOURCES.slice(0, 3), NAMES, TOKENS);
 
 /** Records of every kind the rules must judge alike: with and without a name, tokens, escapes, padding. */
 const record = fc
