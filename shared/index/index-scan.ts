@@ -7,8 +7,8 @@
 //     such a record's event from its bytes (record-encoder.ts) and tells the reader to skip it. Every other record
 //     (a rule or a category wants it, or the encoder is not sure of it) is parsed, classified and run through the
 //     rules as scanLog does, and its event made by toIndexEvent: the reference the fast path is tested against.
-//   - Rules run only on records from an eventSource some rule names (Ruleset.eventSources: "Records from other
-//     sources cannot raise an alert"), and only the rule ids are kept (the index lists ids, not alert texts).
+//   - The rules are asked only about records whose eventSource and eventName they name (the ruleset's dispatch,
+//     shared/rules/dispatch.ts), and only the rule ids are kept (the index lists ids, not alert texts).
 //   - Events are encoded as they are made (encoded-event.ts): the request body is a copy of their bytes.
 //
 // Order and memory: the reader calls its prefilter on each record, in file order, just before it parses it or
@@ -23,8 +23,8 @@ import type { CloudTrailRecord } from '../cloudtrail.js';
 import { recordPrefilter } from '../reader/prefilter.js';
 import { readCloudTrailLog } from '../reader/read-log.js';
 import type { MalformedRecord, ReadStats, RecordPrefilter, TopLevelHints } from '../reader/types.js';
-import type { PrefilterAlternative } from '../rules/record-needs.js';
 import type { Ruleset } from '../rules/engine.js';
+import { wantedRecords } from '../scan/scan-log.js';
 import { isUnclassifiable, unreadableRecord } from '../scan/unreadable-record.js';
 import { ByteSlab, encodeIndexEvent, type EncodedIndexEvent } from './encoded-event.js';
 import { toIndexEvent } from './index-event.js';
@@ -87,9 +87,6 @@ export function scanForIndex(source: Parameters<typeof readCloudTrailLog>[0], op
     }
     return slab;
   };
-  const ruleSources = ruleset.eventSources;
-  const mayAlert = (eventSource: string) => ruleSources === null || ruleSources.has(eventSource);
-
   const pending: IndexedEvent[] = [];
   let pendingBytes = 0;
   let fast = 0;
@@ -98,28 +95,31 @@ export function scanForIndex(source: Parameters<typeof readCloudTrailLog>[0], op
   let prefilter: RecordPrefilter | undefined;
   if (plan.alsoParse !== 'all') {
     // As scanLog: the rules' records and the scope's categories are parsed, the rest skipped (out of scope).
-    if (ruleset.prefilter !== null)
-      prefilter = recordPrefilter([...ruleset.prefilter, { eventSources: new Set(plan.alsoParse) }]);
-  } else if (ruleset.prefilter !== null && options.fastPath !== false) {
-    const wanted: PrefilterAlternative[] = [...ruleset.prefilter, { eventSources: CATEGORY_SOURCES }];
-    const wants = recordPrefilter(wanted);
-    // A record the prefilter turns down raises no alert (its contract: never no to a record a rule can match).
-    const encoder = new RecordEncoder(slabFor, maxMessageBytes, fallback, (eventSource) =>
-      CATEGORY_SOURCES.has(eventSource),
-    );
-    // Without the `eventSources` of recordPrefilter's: the reader must not skip any record itself. With its tokens:
-    // the reader's scan then notes where each record's eventSource and eventName are and which tokens it holds,
-    // and `wants` reads those instead of searching the bytes.
-    const build = (bytes: Uint8Array, start: number, end: number, hints?: TopLevelHints): boolean => {
-      if (pendingBytes >= PENDING_LIMIT_BYTES || wants(bytes, start, end, hints)) return true;
-      const built = encoder.encode(bytes, start, end);
-      if (!built) return true;
-      pending.push({ kind: 'event', event: built.event, logStreamName: built.logStreamName });
-      pendingBytes += built.event.json.length;
-      fast++;
-      return false;
-    };
-    prefilter = Object.assign(build, wants.tokens ? { tokens: wants.tokens } : {});
+    const wanted = wantedRecords(ruleset, plan.alsoParse);
+    if (wanted) prefilter = recordPrefilter(wanted);
+  } else if (options.fastPath !== false) {
+    // The records scanLog would parse with the categories asked for; null (every record) when a rule wants any.
+    const wanted = wantedRecords(ruleset, CATEGORY_SOURCES);
+    if (wanted) {
+      const wants = recordPrefilter(wanted);
+      // A record the prefilter turns down raises no alert (its contract: never no to a record a rule can match).
+      const encoder = new RecordEncoder(slabFor, maxMessageBytes, fallback, (eventSource) =>
+        CATEGORY_SOURCES.has(eventSource),
+      );
+      // Without the `eventSources` of recordPrefilter's: the reader must not skip any record itself. With its tokens:
+      // the reader's scan then notes where each record's eventSource and eventName are and which tokens it holds,
+      // and `wants` reads those instead of searching the bytes.
+      const build = (bytes: Uint8Array, start: number, end: number, hints?: TopLevelHints): boolean => {
+        if (pendingBytes >= PENDING_LIMIT_BYTES || wants(bytes, start, end, hints)) return true;
+        const built = encoder.encode(bytes, start, end);
+        if (!built) return true;
+        pending.push({ kind: 'event', event: built.event, logStreamName: built.logStreamName });
+        pendingBytes += built.event.json.length;
+        fast++;
+        return false;
+      };
+      prefilter = Object.assign(build, wants.tokens ? { tokens: wants.tokens } : {});
+    }
   }
 
   const reader = readCloudTrailLog(source, { file, ...(prefilter ? { prefilter } : {}) });
@@ -130,7 +130,7 @@ export function scanForIndex(source: Parameters<typeof readCloudTrailLog>[0], op
       outOfScopeParsed++;
       return null;
     }
-    const alerts = mayAlert(record.eventSource) ? ruleset.evaluate(event).map((rule) => ({ rule: rule.id })) : [];
+    const alerts = ruleset.evaluate(event).map((rule) => ({ rule: rule.id }));
     const indexEvent = toIndexEvent({ raw, event, alerts }, { maxMessageBytes });
     const stream = logStreamName(record, fallback);
     return { kind: 'event', event: encodeIndexEvent(indexEvent, slabFor(stream)), logStreamName: stream };

@@ -77,8 +77,11 @@ export function scanLog(source: AsyncIterable<Uint8Array> | Readable, options: S
   };
 }
 
-/** What makes a record worth parsing: what some rule needs, or an eventSource the caller asked for; null for all. */
-function wantedRecords(ruleset: Ruleset, alsoParse: ScanLogOptions['alsoParse']): PrefilterAlternative[] | null {
+/**
+ * What makes a record worth parsing: what some rule needs, or an eventSource the caller asked for; null for all.
+ * The indexer's read (shared/index/index-scan.ts) asks the same question.
+ */
+export function wantedRecords(ruleset: Ruleset, alsoParse: ScanLogOptions['alsoParse']): PrefilterAlternative[] | null {
   if (alsoParse === 'all' || ruleset.prefilter === null) return null;
   const extra = new Set(alsoParse ?? []);
   return compactAlternatives(extra.size ? [...ruleset.prefilter, { eventSources: extra }] : ruleset.prefilter);
