@@ -1,6 +1,6 @@
-// Longer than 400 lines because: `scan` is one hot loop over one set of locals (the scan's state), which a split
-// would turn into calls or globals on its path; its look-ups are in record-lookups.as.ts, the grammar in
-// json-grammar.as.ts, the layout in layout.as.ts.
+// Longer than 400 lines because: `scan` is one hot loop over a few locals (the rest of the scan's state is in
+// module globals, see below), which a split would turn into calls on its path; its look-ups are in
+// record-lookups.as.ts, the grammar in json-grammar.as.ts, the layout in layout.as.ts.
 // The record splitter's hot loop, in AssemblyScript compiled to WebAssembly with SIMD (npm run build:wasm):
 // one of the two record scan engines of ../record-scan.ts, the TypeScript one being ../record-scan-typescript.ts.
 //
@@ -22,7 +22,8 @@
 // some string in the record equals, which in valid JSON is the same as the token's quoted bytes occurring
 // in it (a quote inside a string is always escaped).
 //
-// Why SIMD: string bodies are ~90 % of CloudTrail text, and 16 bytes are compared with `"` and `\` at once.
+// Why SIMD: string bodies are ~90 % of CloudTrail text, and 32 bytes (16 near a window's end) are compared with
+// `"` and `\` at once.
 import {
   BACKSLASH,
   CLOSE_BRACE,
@@ -128,6 +129,28 @@ let sawBackslash: bool = false;
 // a record through, as an escape could hide a token).
 let unicodeEscape: bool = false;
 
+// The open record's hint state, the string carried over from the last window and the call's counts: module
+// globals rather than locals of `scan`. They change only at top-level members, record ends and window ends, and
+// as 15 more locals of `scan` they crowded its hot loop's registers: V8's TurboFan spilled the loop's own state
+// (`expect`, `state`) to the stack and shuffled registers at every branch merge (`perf annotate` of the compiled
+// kernel, session 6). As globals: the splitter alone on the 100 MB bench file, 0.84-0.88x the CPU time (README
+// Performance, session 6 in docs/performance-notes.md).
+let pendingKey: i32 = 0;
+let sourceKeys: i32 = 0;
+let nameKeys: i32 = 0;
+let unsure: i32 = 0;
+let sourceStart: i32 = -1;
+let sourceEnd: i32 = -1;
+let nameStart: i32 = -1;
+let nameEnd: i32 = -1;
+let recordStart: i32 = -1;
+let records: i32 = 0;
+let skipped: i32 = 0;
+let sureRules: i32 = -1;
+let maxRecordBytes: i32 = 0;
+let inString: i32 = 0;
+let escapeCarry: i32 = 0;
+
 /**
  * Notes a `\u` at the escape whose backslash is at `at`: its own (`\u`), or that of the backslash it escapes
  * (`\\u`). Every `\u` in a string's bytes is one of the two. Reads past the window only when the string is cut
@@ -148,6 +171,27 @@ let unicodeEscape: bool = false;
   let j = from;
   sawBackslash = false;
   while (true) {
+    if (j + 32 <= len) {
+      // 32 bytes first: nine strings in ten of the bench file end within 32 bytes, so the loop mostly runs once,
+      // and the branch out of it goes the same way more often than with 16 (~4 % less CPU for the splitter).
+      const low = v128.load(<usize>j);
+      const high = v128.load(<usize>j, 16);
+      const quoteBits = i8x16.bitmask(i8x16.eq(low, quotes)) | (i8x16.bitmask(i8x16.eq(high, quotes)) << 16);
+      const backslashBits =
+        i8x16.bitmask(i8x16.eq(low, backslashes)) | (i8x16.bitmask(i8x16.eq(high, backslashes)) << 16);
+      if ((quoteBits | backslashBits) == 0) {
+        j += 32;
+        continue;
+      }
+      const firstQuote = ctz<i32>(quoteBits); // 32 when there is none
+      const firstBackslash = ctz<i32>(backslashBits);
+      if (firstQuote < firstBackslash) return j + firstQuote;
+      sawBackslash = true;
+      j += firstBackslash;
+      noteUnicodeEscape(j);
+      j += 2;
+      continue;
+    }
     if (j + 16 <= len) {
       const bytes = v128.load(<usize>j);
       const quoteBits = i8x16.bitmask(i8x16.eq(bytes, quotes));
@@ -186,27 +230,27 @@ export function scan(len: i32): i32 {
   let state = field(S_STATE);
   let depth = field(S_DEPTH);
   let expect = field(S_EXPECT);
-  let pendingKey = field(S_PENDING_KEY);
-  let sourceKeys = field(S_SOURCE_KEYS);
-  let nameKeys = field(S_NAME_KEYS);
-  let unsure = field(S_UNSURE);
+  pendingKey = field(S_PENDING_KEY);
+  sourceKeys = field(S_SOURCE_KEYS);
+  nameKeys = field(S_NAME_KEYS);
+  unsure = field(S_UNSURE);
   // Window positions: those of an earlier window mean nothing in this one (the splitter kept what it needed).
-  let sourceStart: i32 = -1;
-  let sourceEnd: i32 = -1;
-  let nameStart: i32 = -1;
-  let nameEnd: i32 = -1;
-  let recordStart: i32 = -1;
-  let inString = field(S_IN_STRING);
-  let escapeCarry = field(S_ESCAPE_CARRY);
+  sourceStart = -1;
+  sourceEnd = -1;
+  nameStart = -1;
+  nameEnd = -1;
+  recordStart = -1;
+  inString = field(S_IN_STRING);
+  escapeCarry = field(S_ESCAPE_CARRY);
   let tokens = field(S_TOKENS);
   unicodeEscape = field(S_UNICODE) != 0;
-  const sureRules = load<i32>(SURE);
-  const maxRecordBytes = load<i32>(SURE + 4);
+  sureRules = load<i32>(SURE);
+  maxRecordBytes = load<i32>(SURE + 4);
   // Bit n set when some token's body is n bytes long: most strings are ruled out by their length alone.
   let tokenLengths: i32 = 0;
   for (let k: i32 = 0, count = load<i32>(TOKENS); k < count; k++) tokenLengths |= 1 << load<i32>(TOKENS + 8 + (k << 3));
-  let records: i32 = 0;
-  let skipped: i32 = 0;
+  records = 0;
+  skipped = 0;
   let i: i32 = 0;
 
   if (inString != 0) {
