@@ -291,68 +291,86 @@ export function scan(len: i32): i32 {
           expect = G_AFTER_VALUE;
         }
         if (byte == QUOTE) {
-          const key = expect == G_OBJECT_OPEN || expect == G_OBJECT_KEY;
+          let key = expect == G_OBJECT_OPEN || expect == G_OBJECT_KEY;
           if (!key && !expectsValue(expect)) {
             stopped = true;
             break;
           }
-          // Set before the string's end is found: a string cut by the window resumes in the state after it.
-          expect = key ? G_COLON : G_AFTER_VALUE;
-          const from = i + 1;
-          const close = stringEnd(from, len);
-          if (close >= len) {
-            inString = 1;
-            escapeCarry = close - len;
-            // A top-level key, or a noted key's value, cut by the window is not looked at: the record gets no
-            // hints. Other values do not matter (a huge one is usually what spans the windows).
-            if (depth == 1 && (key || pendingKey != NO_KEY)) unsure = 1;
-            tokens |= TOKENS_UNKNOWN;
-            i = len;
-            stopped = true;
+          // A run of strings, `"key":"value","key":...`, in a loop of its own: the bytes between them (`":"`,
+          // `","`) never go back through the dispatch above (~3-5 % less CPU for the splitter, session 6).
+          let from = i + 1;
+          while (true) {
+            // Set before the string's end is found: a string cut by the window resumes in the state after it.
+            expect = key ? G_COLON : G_AFTER_VALUE;
+            const close = stringEnd(from, len);
+            if (close >= len) {
+              inString = 1;
+              escapeCarry = close - len;
+              // A top-level key, or a noted key's value, cut by the window is not looked at: the record gets no
+              // hints. Other values do not matter (a huge one is usually what spans the windows).
+              if (depth == 1 && (key || pendingKey != NO_KEY)) unsure = 1;
+              tokens |= TOKENS_UNKNOWN;
+              i = len;
+              stopped = true;
+              break;
+            }
+            const length = close - from;
+            if (length < 32 && (tokenLengths & (1 << length)) != 0) tokens |= tokenBits(from, length);
+            if (depth == 1 && (key || pendingKey != NO_KEY)) {
+              if (key) {
+                // A plain `eventSource` or `eventName` is found by its bytes; a longer key with escapes could
+                // spell either (only `\uXXXX` escapes could), so it makes the hints unsure.
+                pendingKey = NO_KEY;
+                if (length == 11 && load<u64>(<usize>from) == EVENT_SOU && load<u16>(<usize>(from + 8)) == 0x6372 && load<u8>(<usize>(from + 10)) == 0x65) {
+                  pendingKey = EVENT_SOURCE_KEY;
+                  sourceKeys++;
+                } else if (length == 9 && load<u64>(<usize>from) == EVENT_NAM && load<u8>(<usize>(from + 8)) == 0x65) {
+                  pendingKey = EVENT_NAME_KEY;
+                  nameKeys++;
+                } else if (length > 9 && sawBackslash) {
+                  unsure = 1;
+                }
+              } else {
+                // The string value of a noted key.
+                if (sawBackslash) unsure = 1;
+                if (pendingKey == EVENT_SOURCE_KEY) {
+                  sourceStart = from;
+                  sourceEnd = close;
+                } else {
+                  nameStart = from;
+                  nameEnd = close;
+                }
+                pendingKey = NO_KEY;
+              }
+            }
+            i = close + 1;
+            // The byte after a string is most often `:` after a key or `,` after a value: taken here as the `:` and
+            // `,` branches below take it, without going through the dispatch for it.
+            if (i < len) {
+              const next = <i32>load<u8>(<usize>i);
+              if (next == COLON && key) {
+                expect = G_OBJECT_VALUE;
+                i++;
+                // A string value right after: taken in this loop, in the state the dispatch would take it in.
+                if (i < len && <i32>load<u8>(<usize>i) == QUOTE) {
+                  key = false;
+                  from = i + 1;
+                  continue;
+                }
+              } else if (next == COMMA && !key) {
+                expect = isArrayLevel(depth) ? G_ARRAY_VALUE : G_OBJECT_KEY;
+                i++;
+                // The next key (in an object) or string (in an array) right after: the same.
+                if (i < len && <i32>load<u8>(<usize>i) == QUOTE) {
+                  key = expect == G_OBJECT_KEY;
+                  from = i + 1;
+                  continue;
+                }
+              }
+            }
             break;
           }
-          const length = close - from;
-          if (length < 32 && (tokenLengths & (1 << length)) != 0) tokens |= tokenBits(from, length);
-          if (depth == 1 && (key || pendingKey != NO_KEY)) {
-            if (key) {
-              // A plain `eventSource` or `eventName` is found by its bytes; a longer key with escapes could
-              // spell either (only `\uXXXX` escapes could), so it makes the hints unsure.
-              pendingKey = NO_KEY;
-              if (length == 11 && load<u64>(<usize>from) == EVENT_SOU && load<u16>(<usize>(from + 8)) == 0x6372 && load<u8>(<usize>(from + 10)) == 0x65) {
-                pendingKey = EVENT_SOURCE_KEY;
-                sourceKeys++;
-              } else if (length == 9 && load<u64>(<usize>from) == EVENT_NAM && load<u8>(<usize>(from + 8)) == 0x65) {
-                pendingKey = EVENT_NAME_KEY;
-                nameKeys++;
-              } else if (length > 9 && sawBackslash) {
-                unsure = 1;
-              }
-            } else {
-              // The string value of a noted key.
-              if (sawBackslash) unsure = 1;
-              if (pendingKey == EVENT_SOURCE_KEY) {
-                sourceStart = from;
-                sourceEnd = close;
-              } else {
-                nameStart = from;
-                nameEnd = close;
-              }
-              pendingKey = NO_KEY;
-            }
-          }
-          i = close + 1;
-          // The byte after a string is most often `:` after a key or `,` after a value: taken here as the `:` and
-          // `,` branches below take it, without going through the dispatch for it.
-          if (i < len) {
-            const next = <i32>load<u8>(<usize>i);
-            if (next == COLON && key) {
-              expect = G_OBJECT_VALUE;
-              i++;
-            } else if (next == COMMA && !key) {
-              expect = isArrayLevel(depth) ? G_ARRAY_VALUE : G_OBJECT_KEY;
-              i++;
-            }
-          }
+          if (stopped) break;
         } else if (byte == OPEN_BRACE || byte == OPEN_BRACKET) {
           if (!expectsValue(expect) || depth == MAX_DEPTH) {
             stopped = true;
