@@ -89,7 +89,7 @@ import {
   TOKENS,
   TOKENS_UNKNOWN,
 } from './layout.as';
-import { sourceIndex, surePasses, tokenBits } from './record-lookups.as';
+import { indexTokensByLength, sourceIndex, surePasses, tokenBits } from './record-lookups.as';
 
 const NO_KEY: i32 = 0;
 const EVENT_SOURCE_KEY: i32 = 1;
@@ -246,9 +246,8 @@ export function scan(len: i32): i32 {
   unicodeEscape = field(S_UNICODE) != 0;
   sureRules = load<i32>(SURE);
   maxRecordBytes = load<i32>(SURE + 4);
-  // Bit n set when some token's body is n bytes long: most strings are ruled out by their length alone.
-  let tokenLengths: i32 = 0;
-  for (let k: i32 = 0, count = load<i32>(TOKENS); k < count; k++) tokenLengths |= 1 << load<i32>(TOKENS + 8 + (k << 3));
+  // The tokens by their length: most strings are ruled out by their length alone, with one load.
+  indexTokensByLength();
   records = 0;
   skipped = 0;
   let i: i32 = 0;
@@ -315,7 +314,7 @@ export function scan(len: i32): i32 {
               break;
             }
             const length = close - from;
-            if (length < 32 && (tokenLengths & (1 << length)) != 0) tokens |= tokenBits(from, length);
+            tokens |= tokenBits(from, length);
             if (depth == 1 && (key || pendingKey != NO_KEY)) {
               if (key) {
                 // A plain `eventSource` or `eventName` is found by its bytes; a longer key with escapes could
