@@ -188,6 +188,40 @@ describe('the WebAssembly record scanner', () => {
     );
   });
 
+  it('finds the end of a string of any length, with escapes at any offset, cut at any byte, as the TypeScript engine does', () => {
+    // The kernel looks at 32 bytes of a string at a time (16 within 32 bytes of the window's end, then one): a
+    // string's quote, backslashes and `\u` are put at every offset within and across those blocks, the string as
+    // a top-level key, a noted key's value (its escapes make the hints unsure) and a nested value, and the text
+    // cut anywhere.
+    const body = fc
+      .array(
+        fc.oneof(
+          { weight: 8, arbitrary: fc.string({ unit: fc.constantFrom('a', 'é', 'x'), maxLength: 40 }) },
+          { weight: 1, arbitrary: fc.constantFrom('\\\\', '\\"', '\\u0041', '\\\\u', '\\\\\\\\') },
+        ),
+        { maxLength: 6 },
+      )
+      .map((parts) => parts.join(''));
+    const text = fc
+      .tuple(body, body, body, fc.constantFrom('rds.amazonaws.com', 's3.amazonaws.com'))
+      .map(
+        ([key, value, nested, eventSource]) =>
+          `{"Records":[{"eventSource":"${eventSource}","${key}":"${value}","eventName":"${value}","x":["${nested}"]},{"eventSource":"rds.amazonaws.com","eventName":"${nested}"}]}`,
+      );
+    fc.assert(
+      fc.property(text, fc.integer({ min: 1, max: 200 }), wanted, noted, (log, cut, wantedSources, tokens) => {
+        const bytes = Buffer.from(log);
+        const options = { ...(wantedSources ? { wantedSources } : {}), ...(tokens ? { tokens } : {}) };
+        for (const sizes of [[bytes.length], [cut], [cut, bytes.length]]) {
+          expect(split(bytes, sizes, { ...options, engine: 'wasm' })).toEqual(
+            split(bytes, sizes, { ...options, engine: 'typescript' }),
+          );
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('notes which tokens a record holds as a whole string, at any depth, and says when it cannot know', () => {
     const text = logText([
       cloudTrailRecord({ errorCode: 'AccessDenied', userIdentity: { type: 'Root' } }),

@@ -8,12 +8,13 @@
 // Four parts, each in its module; this one hands the text from one to the next:
 // - record-scan.ts: the scan engines' one interface and one state layout, which is also the splitter's state;
 // - the engines, which scan the records themselves with the same result: a WebAssembly kernel
-//   (wasm/record-scanner.as.ts, loaded by wasm/record-scanner.ts) that compares 16 bytes at a time with `"` and
-//   `\` (the default), and the TypeScript reference and fallback (record-scan-typescript.ts), which takes 3.0-3.6x
-//   the kernel's CPU time. Measured (2026-12-03, Node 22.23, the 2-core dev machine, quiet): the splitter alone
-//   on the 100 MB bench file's text in memory, 256 KiB chunks, main-thread CPU, 7 rounds interleaved, medians,
-//   three processes: with the built-in rules' wanted sources and tokens, kernel 107-117 ms against TypeScript
-//   381-410 ms (3.4-3.6x); with every record handed out, 109-185 ms against 353-551 ms (3.0-3.6x). The command is
+//   (wasm/record-scanner.as.ts, loaded by wasm/record-scanner.ts) that compares 32 bytes at a time with `"` and
+//   `\` (the default), and the TypeScript reference and fallback (record-scan-typescript.ts), which takes 4.1-5.0x
+//   the kernel's CPU time. Measured (2026-12-03, session 6's kernel, Node 22.23, the 2-core dev machine at load
+//   average 7-8): the splitter alone on the 100 MB bench file's text in memory, 256 KiB chunks, main-thread CPU,
+//   7 rounds interleaved, medians, three processes: with the built-in rules' wanted sources and tokens, kernel
+//   86-92 ms against TypeScript 387-445 ms (4.4-5.0x); with every record handed out, 76-79 ms against 322-335 ms
+//   (4.1-4.4x). (Session 5's kernel, quiet: 107-117 against 381-410 ms, 3.4-3.6x.) The command is
 //   at the top of scripts/splitter-engines-bench.ts. Both check the JSON grammar of every record, skipped ones
 //   too, so a broken file is an error, never a record hidden inside another (json-grammar.ts says what is checked
 //   and why that is enough), and both skip records from unwanted eventSources before they become spans;
@@ -42,7 +43,7 @@ export { DEFAULT_MAX_RECORD_BYTES } from './record-spans.js';
 export interface RecordSplitterOptions {
   /**
    * What scans the records: 'wasm' (the default where the runtime can run it), the WebAssembly kernel in
-   * wasm/record-scanner.as.ts, 3.0-3.6x less CPU time (as measured at the top of this file); 'typescript', the
+   * wasm/record-scanner.as.ts, 4.1-5.0x less CPU time (as measured at the top of this file); 'typescript', the
    * reference implementation (record-scan-typescript.ts). Both give the same spans (test/record-scanner-wasm.test.ts).
    */
   engine?: 'wasm' | 'typescript';

@@ -1,6 +1,6 @@
-// Longer than 400 lines because: `scan` is one hot loop over one set of locals (the scan's state), which a split
-// would turn into calls or globals on its path; its look-ups are in record-lookups.as.ts, the grammar in
-// json-grammar.as.ts, the layout in layout.as.ts.
+// Longer than 400 lines because: `scan` is one hot loop over a few locals (the rest of the scan's state is in
+// module globals, see below), which a split would turn into calls on its path; its look-ups are in
+// record-lookups.as.ts, the grammar in json-grammar.as.ts, the layout in layout.as.ts.
 // The record splitter's hot loop, in AssemblyScript compiled to WebAssembly with SIMD (npm run build:wasm):
 // one of the two record scan engines of ../record-scan.ts, the TypeScript one being ../record-scan-typescript.ts.
 //
@@ -22,7 +22,8 @@
 // some string in the record equals, which in valid JSON is the same as the token's quoted bytes occurring
 // in it (a quote inside a string is always escaped).
 //
-// Why SIMD: string bodies are ~90 % of CloudTrail text, and 16 bytes are compared with `"` and `\` at once.
+// Why SIMD: string bodies are ~90 % of CloudTrail text, and 32 bytes (16 near a window's end) are compared with
+// `"` and `\` at once.
 import {
   BACKSLASH,
   CLOSE_BRACE,
@@ -88,7 +89,7 @@ import {
   TOKENS,
   TOKENS_UNKNOWN,
 } from './layout.as';
-import { sourceIndex, surePasses, tokenBits } from './record-lookups.as';
+import { indexTokensByLength, sourceIndex, surePasses, tokenBits } from './record-lookups.as';
 
 const NO_KEY: i32 = 0;
 const EVENT_SOURCE_KEY: i32 = 1;
@@ -128,6 +129,28 @@ let sawBackslash: bool = false;
 // a record through, as an escape could hide a token).
 let unicodeEscape: bool = false;
 
+// The open record's hint state, the string carried over from the last window and the call's counts: module
+// globals rather than locals of `scan`. They change only at top-level members, record ends and window ends, and
+// as 15 more locals of `scan` they crowded its hot loop's registers: V8's TurboFan spilled the loop's own state
+// (`expect`, `state`) to the stack and shuffled registers at every branch merge (`perf annotate` of the compiled
+// kernel, session 6). As globals: the splitter alone on the 100 MB bench file, 0.84-0.88x the CPU time (README
+// Performance, session 6 in docs/performance-notes.md).
+let pendingKey: i32 = 0;
+let sourceKeys: i32 = 0;
+let nameKeys: i32 = 0;
+let unsure: i32 = 0;
+let sourceStart: i32 = -1;
+let sourceEnd: i32 = -1;
+let nameStart: i32 = -1;
+let nameEnd: i32 = -1;
+let recordStart: i32 = -1;
+let records: i32 = 0;
+let skipped: i32 = 0;
+let sureRules: i32 = -1;
+let maxRecordBytes: i32 = 0;
+let inString: i32 = 0;
+let escapeCarry: i32 = 0;
+
 /**
  * Notes a `\u` at the escape whose backslash is at `at`: its own (`\u`), or that of the backslash it escapes
  * (`\\u`). Every `\u` in a string's bytes is one of the two. Reads past the window only when the string is cut
@@ -148,6 +171,27 @@ let unicodeEscape: bool = false;
   let j = from;
   sawBackslash = false;
   while (true) {
+    if (j + 32 <= len) {
+      // 32 bytes first: nine strings in ten of the bench file end within 32 bytes, so the loop mostly runs once,
+      // and the branch out of it goes the same way more often than with 16 (~4 % less CPU for the splitter).
+      const low = v128.load(<usize>j);
+      const high = v128.load(<usize>j, 16);
+      const quoteBits = i8x16.bitmask(i8x16.eq(low, quotes)) | (i8x16.bitmask(i8x16.eq(high, quotes)) << 16);
+      const backslashBits =
+        i8x16.bitmask(i8x16.eq(low, backslashes)) | (i8x16.bitmask(i8x16.eq(high, backslashes)) << 16);
+      if ((quoteBits | backslashBits) == 0) {
+        j += 32;
+        continue;
+      }
+      const firstQuote = ctz<i32>(quoteBits); // 32 when there is none
+      const firstBackslash = ctz<i32>(backslashBits);
+      if (firstQuote < firstBackslash) return j + firstQuote;
+      sawBackslash = true;
+      j += firstBackslash;
+      noteUnicodeEscape(j);
+      j += 2;
+      continue;
+    }
     if (j + 16 <= len) {
       const bytes = v128.load(<usize>j);
       const quoteBits = i8x16.bitmask(i8x16.eq(bytes, quotes));
@@ -186,27 +230,26 @@ export function scan(len: i32): i32 {
   let state = field(S_STATE);
   let depth = field(S_DEPTH);
   let expect = field(S_EXPECT);
-  let pendingKey = field(S_PENDING_KEY);
-  let sourceKeys = field(S_SOURCE_KEYS);
-  let nameKeys = field(S_NAME_KEYS);
-  let unsure = field(S_UNSURE);
+  pendingKey = field(S_PENDING_KEY);
+  sourceKeys = field(S_SOURCE_KEYS);
+  nameKeys = field(S_NAME_KEYS);
+  unsure = field(S_UNSURE);
   // Window positions: those of an earlier window mean nothing in this one (the splitter kept what it needed).
-  let sourceStart: i32 = -1;
-  let sourceEnd: i32 = -1;
-  let nameStart: i32 = -1;
-  let nameEnd: i32 = -1;
-  let recordStart: i32 = -1;
-  let inString = field(S_IN_STRING);
-  let escapeCarry = field(S_ESCAPE_CARRY);
+  sourceStart = -1;
+  sourceEnd = -1;
+  nameStart = -1;
+  nameEnd = -1;
+  recordStart = -1;
+  inString = field(S_IN_STRING);
+  escapeCarry = field(S_ESCAPE_CARRY);
   let tokens = field(S_TOKENS);
   unicodeEscape = field(S_UNICODE) != 0;
-  const sureRules = load<i32>(SURE);
-  const maxRecordBytes = load<i32>(SURE + 4);
-  // Bit n set when some token's body is n bytes long: most strings are ruled out by their length alone.
-  let tokenLengths: i32 = 0;
-  for (let k: i32 = 0, count = load<i32>(TOKENS); k < count; k++) tokenLengths |= 1 << load<i32>(TOKENS + 8 + (k << 3));
-  let records: i32 = 0;
-  let skipped: i32 = 0;
+  sureRules = load<i32>(SURE);
+  maxRecordBytes = load<i32>(SURE + 4);
+  // The tokens by their length: most strings are ruled out by their length alone, with one load.
+  indexTokensByLength();
+  records = 0;
+  skipped = 0;
   let i: i32 = 0;
 
   if (inString != 0) {
@@ -224,162 +267,216 @@ export function scan(len: i32): i32 {
   }
 
   while (i < len) {
-    const byte = <i32>load<u8>(<usize>i);
     if (state == IN_RECORD) {
-      // Every `break` below but the full table's is a syntax error: the splitter's TypeScript takes the byte
-      // from the same state and reports it.
-      if (expect >= G_SCALAR) {
-        const next = scalarStep(expect, byte);
-        if (next != 0) {
-          expect = next;
+      // A record's bytes, in a loop of their own, left at the record's end (back to the loop between records) or
+      // `stopped`, which stops the scan: `state` is neither compared nor kept in a register per byte (the splitter
+      // alone on the 100 MB bench file, ~0.88x the CPU time of one loop for both, session 6).
+      let stopped = false;
+      while (i < len) {
+        const byte = <i32>load<u8>(<usize>i);
+        // Every `stopped` below but the full table's is a syntax error: the splitter's TypeScript takes the byte
+        // from the same state and reports it.
+        if (expect >= G_SCALAR) {
+          const next = scalarStep(expect, byte);
+          if (next != 0) {
+            expect = next;
+            i++;
+            continue;
+          }
+          if (!scalarComplete(expect)) {
+            stopped = true;
+            break;
+          }
+          expect = G_AFTER_VALUE;
+        }
+        if (byte == QUOTE) {
+          let key = expect == G_OBJECT_OPEN || expect == G_OBJECT_KEY;
+          if (!key && !expectsValue(expect)) {
+            stopped = true;
+            break;
+          }
+          // A run of strings, `"key":"value","key":...`, in a loop of its own: the bytes between them (`":"`,
+          // `","`) never go back through the dispatch above (~3-5 % less CPU for the splitter, session 6).
+          let from = i + 1;
+          while (true) {
+            // Set before the string's end is found: a string cut by the window resumes in the state after it.
+            expect = key ? G_COLON : G_AFTER_VALUE;
+            const close = stringEnd(from, len);
+            if (close >= len) {
+              inString = 1;
+              escapeCarry = close - len;
+              // A top-level key, or a noted key's value, cut by the window is not looked at: the record gets no
+              // hints. Other values do not matter (a huge one is usually what spans the windows).
+              if (depth == 1 && (key || pendingKey != NO_KEY)) unsure = 1;
+              tokens |= TOKENS_UNKNOWN;
+              i = len;
+              stopped = true;
+              break;
+            }
+            const length = close - from;
+            tokens |= tokenBits(from, length);
+            if (depth == 1 && (key || pendingKey != NO_KEY)) {
+              if (key) {
+                // A plain `eventSource` or `eventName` is found by its bytes; a longer key with escapes could
+                // spell either (only `\uXXXX` escapes could), so it makes the hints unsure.
+                pendingKey = NO_KEY;
+                if (length == 11 && load<u64>(<usize>from) == EVENT_SOU && load<u16>(<usize>(from + 8)) == 0x6372 && load<u8>(<usize>(from + 10)) == 0x65) {
+                  pendingKey = EVENT_SOURCE_KEY;
+                  sourceKeys++;
+                } else if (length == 9 && load<u64>(<usize>from) == EVENT_NAM && load<u8>(<usize>(from + 8)) == 0x65) {
+                  pendingKey = EVENT_NAME_KEY;
+                  nameKeys++;
+                } else if (length > 9 && sawBackslash) {
+                  unsure = 1;
+                }
+              } else {
+                // The string value of a noted key.
+                if (sawBackslash) unsure = 1;
+                if (pendingKey == EVENT_SOURCE_KEY) {
+                  sourceStart = from;
+                  sourceEnd = close;
+                } else {
+                  nameStart = from;
+                  nameEnd = close;
+                }
+                pendingKey = NO_KEY;
+              }
+            }
+            i = close + 1;
+            // The byte after a string is most often `:` after a key or `,` after a value: taken here as the `:` and
+            // `,` branches below take it, without going through the dispatch for it.
+            if (i < len) {
+              const next = <i32>load<u8>(<usize>i);
+              if (next == COLON && key) {
+                expect = G_OBJECT_VALUE;
+                i++;
+                // A string value right after: taken in this loop, in the state the dispatch would take it in.
+                if (i < len && <i32>load<u8>(<usize>i) == QUOTE) {
+                  key = false;
+                  from = i + 1;
+                  continue;
+                }
+              } else if (next == COMMA && !key) {
+                expect = isArrayLevel(depth) ? G_ARRAY_VALUE : G_OBJECT_KEY;
+                i++;
+                // The next key (in an object) or string (in an array) right after: the same.
+                if (i < len && <i32>load<u8>(<usize>i) == QUOTE) {
+                  key = expect == G_OBJECT_KEY;
+                  from = i + 1;
+                  continue;
+                }
+              }
+            }
+            break;
+          }
+          if (stopped) break;
+        } else if (byte == OPEN_BRACE || byte == OPEN_BRACKET) {
+          if (!expectsValue(expect) || depth == MAX_DEPTH) {
+            stopped = true;
+            break;
+          }
+          depth++;
+          setLevel(depth, byte == OPEN_BRACKET);
+          expect = byte == OPEN_BRACE ? G_OBJECT_OPEN : G_ARRAY_OPEN;
           i++;
-          continue;
-        }
-        if (!scalarComplete(expect)) break;
-        expect = G_AFTER_VALUE;
-      }
-      if (byte == QUOTE) {
-        const key = expect == G_OBJECT_OPEN || expect == G_OBJECT_KEY;
-        if (!key && !expectsValue(expect)) break;
-        // Set before the string's end is found: a string cut by the window resumes in the state after it.
-        expect = key ? G_COLON : G_AFTER_VALUE;
-        const from = i + 1;
-        const close = stringEnd(from, len);
-        if (close >= len) {
-          inString = 1;
-          escapeCarry = close - len;
-          // A top-level key, or a noted key's value, cut by the window is not looked at: the record gets no
-          // hints. Other values do not matter (a huge one is usually what spans the windows).
-          if (depth == 1 && (key || pendingKey != NO_KEY)) unsure = 1;
-          tokens |= TOKENS_UNKNOWN;
-          i = len;
-          break;
-        }
-        const length = close - from;
-        if (length < 32 && (tokenLengths & (1 << length)) != 0) tokens |= tokenBits(from, length);
-        if (depth == 1 && (key || pendingKey != NO_KEY)) {
-          if (key) {
-            // A plain `eventSource` or `eventName` is found by its bytes; a longer key with escapes could
-            // spell either (only `\uXXXX` escapes could), so it makes the hints unsure.
-            pendingKey = NO_KEY;
-            if (length == 11 && load<u64>(<usize>from) == EVENT_SOU && load<u16>(<usize>(from + 8)) == 0x6372 && load<u8>(<usize>(from + 10)) == 0x65) {
-              pendingKey = EVENT_SOURCE_KEY;
-              sourceKeys++;
-            } else if (length == 9 && load<u64>(<usize>from) == EVENT_NAM && load<u8>(<usize>(from + 8)) == 0x65) {
-              pendingKey = EVENT_NAME_KEY;
-              nameKeys++;
-            } else if (length > 9 && sawBackslash) {
-              unsure = 1;
-            }
-          } else {
-            // The string value of a noted key.
-            if (sawBackslash) unsure = 1;
-            if (pendingKey == EVENT_SOURCE_KEY) {
-              sourceStart = from;
-              sourceEnd = close;
-            } else {
-              nameStart = from;
-              nameEnd = close;
-            }
-            pendingKey = NO_KEY;
+        } else if (byte == CLOSE_BRACE || byte == CLOSE_BRACKET) {
+          // It must close the kind of level that is open, after a value or right after the opening bracket.
+          const inArray = isArrayLevel(depth);
+          if (inArray != (byte == CLOSE_BRACKET)) {
+            stopped = true;
+            break;
           }
-        }
-        i = close + 1;
-        // The byte after a string is most often `:` after a key or `,` after a value: taken here as the `:` and
-        // `,` branches below take it, without going through the dispatch for it.
-        if (i < len) {
-          const next = <i32>load<u8>(<usize>i);
-          if (next == COLON && key) {
-            expect = G_OBJECT_VALUE;
-            i++;
-          } else if (next == COMMA && !key) {
-            expect = isArrayLevel(depth) ? G_ARRAY_VALUE : G_OBJECT_KEY;
-            i++;
+          if (expect != G_AFTER_VALUE && expect != (inArray ? G_ARRAY_OPEN : G_OBJECT_OPEN)) {
+            stopped = true;
+            break;
           }
-        }
-      } else if (byte == OPEN_BRACE || byte == OPEN_BRACKET) {
-        if (!expectsValue(expect) || depth == MAX_DEPTH) break;
-        depth++;
-        setLevel(depth, byte == OPEN_BRACKET);
-        expect = byte == OPEN_BRACE ? G_OBJECT_OPEN : G_ARRAY_OPEN;
-        i++;
-      } else if (byte == CLOSE_BRACE || byte == CLOSE_BRACKET) {
-        // It must close the kind of level that is open, after a value or right after the opening bracket.
-        const inArray = isArrayLevel(depth);
-        if (inArray != (byte == CLOSE_BRACKET)) break;
-        if (expect != G_AFTER_VALUE && expect != (inArray ? G_ARRAY_OPEN : G_OBJECT_OPEN)) break;
-        depth--;
-        expect = G_AFTER_VALUE;
-        i++;
-        if (depth == 0) {
-          state = ARRAY_AFTER_ELEMENT;
-          const sure = unsure == 0 && sourceKeys <= 1 && nameKeys <= 1;
-          // A record surely from an eventSource nobody wants is only counted. Its source value must lie in
-          // this window to be compared; one seen in an earlier window is gone, so that record is kept.
-          if (sure && sourceStart >= 0) {
-            const k = sourceIndex(sourceStart, sourceEnd);
-            // A record the prefilter would reject, judged from what the scan saw: it must lie whole in this
-            // window and within the size limit (a larger one is reported, not judged), with its eventName seen,
-            // its tokens known and no `\u`.
-            if (
-              k == -1 ||
-              (k >= 0 &&
-                sureRules >= 0 &&
-                recordStart >= 0 &&
-                i - recordStart <= maxRecordBytes &&
-                nameStart >= 0 &&
-                (tokens & TOKENS_UNKNOWN) == 0 &&
-                !unicodeEscape &&
-                !surePasses(k, nameStart, nameEnd, tokens))
-            ) {
-              skipped++;
-              continue;
+          depth--;
+          expect = G_AFTER_VALUE;
+          i++;
+          if (depth == 0) {
+            state = ARRAY_AFTER_ELEMENT;
+            const sure = unsure == 0 && sourceKeys <= 1 && nameKeys <= 1;
+            // A record surely from an eventSource nobody wants is only counted. Its source value must lie in
+            // this window to be compared; one seen in an earlier window is gone, so that record is kept.
+            if (sure && sourceStart >= 0) {
+              const k = sourceIndex(sourceStart, sourceEnd);
+              // A record the prefilter would reject, judged from what the scan saw: it must lie whole in this
+              // window and within the size limit (a larger one is reported, not judged), with its eventName seen,
+              // its tokens known and no `\u`.
+              if (
+                k == -1 ||
+                (k >= 0 &&
+                  sureRules >= 0 &&
+                  recordStart >= 0 &&
+                  i - recordStart <= maxRecordBytes &&
+                  nameStart >= 0 &&
+                  (tokens & TOKENS_UNKNOWN) == 0 &&
+                  !unicodeEscape &&
+                  !surePasses(k, nameStart, nameEnd, tokens))
+              ) {
+                skipped++;
+                break;
+              }
             }
+            const entry = TABLE + ((records * ENTRY_FIELDS) << 2);
+            store<i32>(entry + (E_START << 2), recordStart);
+            store<i32>(entry + (E_END << 2), i);
+            store<i32>(entry + (E_SOURCE_START << 2), sourceStart);
+            store<i32>(entry + (E_SOURCE_END << 2), sourceEnd);
+            store<i32>(entry + (E_NAME_START << 2), nameStart);
+            store<i32>(entry + (E_NAME_END << 2), nameEnd);
+            store<i32>(entry + (E_UNSURE << 2), sure ? 0 : 1);
+            store<i32>(entry + (E_SKIPPED_BEFORE << 2), skipped);
+            store<i32>(entry + (E_TOKENS << 2), tokens);
+            skipped = 0;
+            records++;
+            if (records == TABLE_CAPACITY) stopped = true;
+            break;
           }
-          const entry = TABLE + ((records * ENTRY_FIELDS) << 2);
-          store<i32>(entry + (E_START << 2), recordStart);
-          store<i32>(entry + (E_END << 2), i);
-          store<i32>(entry + (E_SOURCE_START << 2), sourceStart);
-          store<i32>(entry + (E_SOURCE_END << 2), sourceEnd);
-          store<i32>(entry + (E_NAME_START << 2), nameStart);
-          store<i32>(entry + (E_NAME_END << 2), nameEnd);
-          store<i32>(entry + (E_UNSURE << 2), sure ? 0 : 1);
-          store<i32>(entry + (E_SKIPPED_BEFORE << 2), skipped);
-          store<i32>(entry + (E_TOKENS << 2), tokens);
-          skipped = 0;
-          records++;
-          if (records == TABLE_CAPACITY) break;
-        }
-      } else if (byte == COMMA) {
-        if (expect != G_AFTER_VALUE) break;
-        expect = isArrayLevel(depth) ? G_ARRAY_VALUE : G_OBJECT_KEY;
-        i++;
-      } else if (byte == COLON) {
-        if (expect != G_COLON) break;
-        expect = G_OBJECT_VALUE;
-        i++;
-      } else if (isWhitespace(byte)) {
-        i++;
-      } else {
-        const scalar = expectsValue(expect) ? scalarStart(byte) : 0;
-        if (scalar == 0) break;
-        // `true`, `false` and `null` whole, when the window holds them: the state scalarStep would reach.
-        const word = i + 5 <= len ? load<u32>(<usize>i) : 0;
-        if (word == TRUE_WORD) {
-          expect = L_BASE + 4;
-          i += 4;
-        } else if (word == NULL_WORD) {
-          expect = L_BASE + 13;
-          i += 4;
-        } else if (word == FALS_WORD && load<u8>(<usize>(i + 4)) == 0x65) {
-          expect = L_BASE + 9;
-          i += 5;
+        } else if (byte == COMMA) {
+          if (expect != G_AFTER_VALUE) {
+            stopped = true;
+            break;
+          }
+          expect = isArrayLevel(depth) ? G_ARRAY_VALUE : G_OBJECT_KEY;
+          i++;
+        } else if (byte == COLON) {
+          if (expect != G_COLON) {
+            stopped = true;
+            break;
+          }
+          expect = G_OBJECT_VALUE;
+          i++;
+        } else if (isWhitespace(byte)) {
+          i++;
         } else {
-          expect = scalar;
-          i++;
+          const scalar = expectsValue(expect) ? scalarStart(byte) : 0;
+          if (scalar == 0) {
+            stopped = true;
+            break;
+          }
+          // `true`, `false` and `null` whole, when the window holds them: the state scalarStep would reach.
+          const word = i + 5 <= len ? load<u32>(<usize>i) : 0;
+          if (word == TRUE_WORD) {
+            expect = L_BASE + 4;
+            i += 4;
+          } else if (word == NULL_WORD) {
+            expect = L_BASE + 13;
+            i += 4;
+          } else if (word == FALS_WORD && load<u8>(<usize>(i + 4)) == 0x65) {
+            expect = L_BASE + 9;
+            i += 5;
+          } else {
+            expect = scalar;
+            i++;
+          }
         }
       }
-    } else if (isWhitespace(byte)) {
+      if (stopped) break;
+      continue;
+    }
+    const byte = <i32>load<u8>(<usize>i);
+    if (isWhitespace(byte)) {
       i++;
     } else if (state == ARRAY_AFTER_ELEMENT) {
       if (byte != COMMA) break; // `]`, or an error: the splitter's own code takes it from here
