@@ -193,3 +193,63 @@ export function escape(input: usize, length: i32, output: usize, base: i32, trai
   if (depth != 0) return -1;
   return <i32>(o - output);
 }
+
+/**
+ * Writes the UTF-8 text `[input, input + length)` to `output` as the inside of the JSON string literal
+ * JSON.stringify gives the text it encodes (`"` -> `\"`, `\` -> `\\`, backspace, form feed, line feed, carriage
+ * return and tab -> `\b` `\f` `\n` `\r` `\t`, every other byte as it is), so at most 2 bytes out per byte in.
+ * Returns the bytes written, or -1 where JSON.stringify would write something else or the bytes cannot say:
+ * another control character (JSON.stringify writes `\u00XX`), or U+FFFD (EF BF BD), which is also what encoding a
+ * lone surrogate to UTF-8 gives, and JSON.stringify writes a lone surrogate as `\uXXXX`.
+ */
+export function escapeText(input: usize, length: i32, output: usize): i32 {
+  const end = input + <usize>length;
+  const quotes = i8x16.splat(<i8>QUOTE);
+  const backslashes = i8x16.splat(<i8>BACKSLASH);
+  const spaces = i8x16.splat(<i8>SPACE);
+  const replacementLeads = i8x16.splat(<i8>0xef);
+  let i = input;
+  let o = output;
+  for (;;) {
+    while (i + 16 <= end) {
+      const bytes = v128.load(i);
+      v128.store(o, bytes);
+      const special = i8x16.bitmask(
+        v128.or(
+          v128.or(i8x16.eq(bytes, quotes), i8x16.eq(bytes, backslashes)),
+          v128.or(i8x16.lt_u(bytes, spaces), i8x16.eq(bytes, replacementLeads)),
+        ),
+      );
+      if (special == 0) {
+        i += 16;
+        o += 16;
+        continue;
+      }
+      const k = <usize>ctz(special);
+      i += k;
+      o += k;
+      break;
+    }
+    if (i >= end) break;
+    const d = <u32>load<u8>(i++);
+    if (d == QUOTE || d == BACKSLASH) {
+      store<u16>(o, <u16>(BACKSLASH | (d << 8)));
+      o += 2;
+    } else if (d < SPACE) {
+      let e: u32 = 0;
+      if (d == LF) e = LOWER_N;
+      else if (d == CR) e = LOWER_R;
+      else if (d == TAB) e = LOWER_T;
+      else if (d == 0x08) e = 0x62;
+      else if (d == 0x0c) e = 0x66;
+      else return -1;
+      store<u16>(o, <u16>(BACKSLASH | (e << 8)));
+      o += 2;
+    } else if (d == 0xef && i + 2 <= end && load<u8>(i) == 0xbf && load<u8>(i, 1) == 0xbd) {
+      return -1;
+    } else {
+      store<u8>(o++, <u8>d);
+    }
+  }
+  return <i32>(o - output);
+}

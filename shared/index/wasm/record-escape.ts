@@ -26,6 +26,22 @@ interface Memory {
 }
 
 type EscapeExport = (input: number, length: number, output: number, base: number, refused: number) => number;
+type EscapeTextExport = (input: number, length: number, output: number) => number;
+
+/** A text as the inside of its JSON string literal, UTF-8 (record-escape.as.ts escapeText). */
+export interface TextEscaper {
+  /**
+   * Encodes `text` to UTF-8 and escapes its bytes from byte `from` on (`from` must fall between characters);
+   * returns how many bytes it wrote to `output` from `outputAt`, or -1 where the bytes cannot say what
+   * JSON.stringify(text) writes (a control character it writes as `\u00XX`, a U+FFFD that may stand for a lone
+   * surrogate): then ask JSON.stringify.
+   */
+  escape(text: string, from: number): number;
+  readonly output: Buffer;
+  readonly outputAt: number;
+  /** UTF-8 bytes of the last text, all of it. */
+  readonly textBytes: number;
+}
 
 let compiled: object | null | undefined;
 
@@ -40,6 +56,19 @@ export function wasmRecordEscaper(names: readonly Buffer[], refused: number): Re
     names.some((name) => name.length === 0)
   )
     return null;
+  const exports = instanceExports();
+  if (!exports) return null;
+  return new WasmRecordEscaper(exports.memory as Memory, exports.escape as EscapeExport, names, refused);
+}
+
+/** A text escaper on a new instance, or null where this runtime cannot run it (as wasmRecordEscaper). */
+export function wasmTextEscaper(): TextEscaper | null {
+  const exports = instanceExports();
+  return exports && new WasmTextEscaper(exports.memory as Memory, exports.escapeText as EscapeTextExport);
+}
+
+/** A new instance's exports, or null where this runtime cannot run the module. */
+function instanceExports(): Record<string, unknown> | null {
   const api = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
   if (compiled === undefined) {
     try {
@@ -49,8 +78,36 @@ export function wasmRecordEscaper(names: readonly Buffer[], refused: number): Re
     }
   }
   if (!api || !compiled) return null;
-  const { exports } = new api.Instance(compiled, {});
-  return new WasmRecordEscaper(exports.memory as Memory, exports.escape as EscapeExport, names, refused);
+  return new api.Instance(compiled, {}).exports;
+}
+
+/** Grows `memory` to hold `bytes` at least; returns a view of all of it (the old one is detached by growing). */
+function fit(memory: Memory, view: Buffer, bytes: number): Buffer {
+  if (bytes <= view.length) return view;
+  memory.grow(Math.ceil((bytes - view.length) / PAGE));
+  return Buffer.from(memory.buffer);
+}
+
+class WasmTextEscaper implements TextEscaper {
+  output: Buffer;
+  outputAt = 0;
+  textBytes = 0;
+
+  constructor(
+    private readonly memory: Memory,
+    private readonly run: EscapeTextExport,
+  ) {
+    this.output = Buffer.from(memory.buffer);
+  }
+
+  escape(text: string, from: number): number {
+    const length = Buffer.byteLength(text, 'utf8');
+    const outputAt = (INPUT_OFFSET + length + 16 + 15) & ~15;
+    this.output = fit(this.memory, this.output, outputAt + 2 * length + 16);
+    this.textBytes = this.output.write(text, INPUT_OFFSET, length, 'utf8');
+    this.outputAt = outputAt;
+    return this.run(INPUT_OFFSET + from, length - from, outputAt);
+  }
 }
 
 class WasmRecordEscaper implements RecordEscaper {
@@ -86,9 +143,7 @@ class WasmRecordEscaper implements RecordEscaper {
     const outputAt = (INPUT_OFFSET + length + 16 + 15) & ~15;
     const needed = outputAt + 2 * length + 16;
     if (needed > this.output.length) {
-      this.memory.grow(Math.ceil((needed - this.output.length) / PAGE));
-      // Growing detaches the old buffer and every view of it.
-      this.output = Buffer.from(this.memory.buffer);
+      this.output = fit(this.memory, this.output, needed);
       this.spans = new Int32Array(this.memory.buffer, SPANS_OFFSET, this.spanFields);
     }
     this.output.set(src.subarray(start, end), INPUT_OFFSET);
