@@ -82,7 +82,7 @@ function instanceExports(): Record<string, unknown> | null {
 }
 
 /** Grows `memory` to hold `bytes` at least; returns a view of all of it (the old one is detached by growing). */
-function fit(memory: Memory, view: Buffer, bytes: number): Buffer {
+function grownTo(memory: Memory, view: Buffer, bytes: number): Buffer {
   if (bytes <= view.length) return view;
   memory.grow(Math.ceil((bytes - view.length) / PAGE));
   return Buffer.from(memory.buffer);
@@ -103,7 +103,7 @@ class WasmTextEscaper implements TextEscaper {
   escape(text: string, from: number): number {
     const length = Buffer.byteLength(text, 'utf8');
     const outputAt = (INPUT_OFFSET + length + 16 + 15) & ~15;
-    this.output = fit(this.memory, this.output, outputAt + 2 * length + 16);
+    this.output = grownTo(this.memory, this.output, outputAt + 2 * length + 16);
     this.textBytes = this.output.write(text, INPUT_OFFSET, length, 'utf8');
     this.outputAt = outputAt;
     return this.run(INPUT_OFFSET + from, length - from, outputAt);
@@ -143,7 +143,7 @@ class WasmRecordEscaper implements RecordEscaper {
     const outputAt = (INPUT_OFFSET + length + 16 + 15) & ~15;
     const needed = outputAt + 2 * length + 16;
     if (needed > this.output.length) {
-      this.output = fit(this.memory, this.output, needed);
+      this.output = grownTo(this.memory, this.output, needed);
       this.spans = new Int32Array(this.memory.buffer, SPANS_OFFSET, this.spanFields);
     }
     this.output.set(src.subarray(start, end), INPUT_OFFSET);
