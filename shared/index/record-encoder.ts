@@ -20,6 +20,7 @@ import type { ClassifiedEvent } from '../classify/types.js';
 import type { CloudTrailRecord, UserIdentity } from '../cloudtrail.js';
 import { ByteMemo } from './byte-memo.js';
 import { EncodedIndexEvent, type ByteSlab } from './encoded-event.js';
+import { canonicalEventTime } from './event-time.js';
 import { eventTimestamp } from './index-event.js';
 import { recordEscaper } from './record-escape.js';
 import { logStreamName, type StreamNameFallback } from './stream-name.js';
@@ -100,8 +101,8 @@ export class RecordEncoder {
     /** [start, end) of each MEMBERS value's text in the record, -1 when absent. */
     const spans = escaper.spans;
     // eventTime, eventSource and eventName must be strings, and the eventSource one the fast path takes.
-    const eventTime = stringValue(bytes, spans[0]!, spans[1]!);
-    if (eventTime === undefined || !isString(bytes, spans[4]!, spans[5]!)) return null;
+    const timestamp = eventTimestampOf(bytes, spans[0]!, spans[1]!);
+    if (timestamp === undefined || !isString(bytes, spans[4]!, spans[5]!)) return null;
     let source = this.sources.find(bytes, spans[2]!, spans[3]!, -1, -1, 0);
     if (source === undefined) {
       const eventSource = stringValue(bytes, spans[2]!, spans[3]!);
@@ -123,7 +124,7 @@ export class RecordEncoder {
     escaper.output.copy(json, at, escaper.outputAt + 1, escaper.outputAt + escapedEnd);
     json[json.length - 1] = QUOTE;
     return {
-      event: new EncodedIndexEvent(eventTimestamp({ eventTime }), eventID ?? null, bytesOfMessage, json, null, block),
+      event: new EncodedIndexEvent(timestamp, eventID ?? null, bytesOfMessage, json, null, block),
       logStreamName: stream,
     };
   }
@@ -189,6 +190,20 @@ function stringValue(src: Uint8Array, start: number, end: number): string | unde
   for (let k = start + 1; k < end - 1; k++)
     if (src[k] === BACKSLASH) return JSON.parse(text(src, start, end)) as string;
   return text(src, start + 1, end - 1);
+}
+
+/**
+ * eventTimestamp (index-event.ts) of the record whose eventTime value text is `src[start..end)`, or undefined when
+ * that is not a string: from the bytes when CloudTrail's own form (event-time.ts), else by Date.parse.
+ */
+function eventTimestampOf(src: Uint8Array, start: number, end: number): number | undefined {
+  if (start < 0) return undefined;
+  while (start < end && isWhitespace(src[start]!)) start++;
+  while (end > start && isWhitespace(src[end - 1]!)) end--;
+  const canonical = canonicalEventTime(src, start, end);
+  if (canonical !== undefined) return canonical;
+  const eventTime = stringValue(src, start, end);
+  return eventTime === undefined ? undefined : eventTimestamp({ eventTime });
 }
 
 /** Whether the value text `src[start..end)` is a string (as stringValue would find it: not undefined). */
