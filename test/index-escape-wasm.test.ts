@@ -74,9 +74,10 @@ describe('the WebAssembly record escaper', () => {
       { weight: 3, arbitrary: fc.integer({ min: 0, max: 255 }) },
     );
     fc.assert(
-      fc.property(fc.array(byte, { maxLength: 200 }), fc.nat(8), (values, offset) => {
-        // Somewhere inside a larger buffer, as the reader's chunks hold records.
-        const bytes = Buffer.concat([Buffer.alloc(offset, 0x20), Buffer.from(values), Buffer.from('"}')]);
+      fc.property(fc.array(byte, { maxLength: 200 }), fc.nat(8), fc.boolean(), (values, offset, plain) => {
+        // Somewhere inside a larger buffer, as the reader's chunks hold records; a Buffer or a plain Uint8Array.
+        const buffer = Buffer.concat([Buffer.alloc(offset, 0x20), Buffer.from(values), Buffer.from('"}')]);
+        const bytes = plain ? new Uint8Array(buffer) : buffer;
         const end = offset + values.length;
         expect(outcome(wasm, bytes, offset, end)).toEqual(outcome(reference, bytes, offset, end));
       }),
