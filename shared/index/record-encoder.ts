@@ -18,7 +18,6 @@ import { isUtf8 } from 'node:buffer';
 import { principalOf } from '../classify/principal.js';
 import type { ClassifiedEvent } from '../classify/types.js';
 import type { CloudTrailRecord, UserIdentity } from '../cloudtrail.js';
-import { ByteMemo } from './byte-memo.js';
 import { EncodedIndexEvent, type ByteSlab } from './encoded-event.js';
 import { canonicalEventTime } from './event-time.js';
 import { eventTimestamp } from './index-event.js';
@@ -71,20 +70,14 @@ export interface FastIndexEvent {
  */
 export class RecordEncoder {
   private readonly escaper = recordEscaper(MEMBER_BYTES, TRAILWATCH);
-  private readonly heads = new ByteMemo<Head>(HEAD_CACHE_SIZE);
-  private readonly streams = new ByteMemo<string>();
-  /** By eventSource value text: whether the fast path takes its records (a string, and not an ordinary source). */
-  private readonly sources = new ByteMemo<boolean>();
+  private readonly heads = new Map<string, Head>();
 
   constructor(
     /** Where an event of a log stream keeps its bytes (index-scan.ts: a slab per stream). */
     private readonly slabFor: (logStreamName: string) => ByteSlab,
     private readonly maxMessageBytes: number,
     private readonly fallback: StreamNameFallback,
-    /**
-     * True for an eventSource that must take the ordinary path (a category's, or one a rule names); a function of
-     * the eventSource alone (its answers are remembered).
-     */
+    /** True for an eventSource that must take the ordinary path (a category's, or one a rule names). */
     private readonly ordinarySource: (eventSource: string) => boolean,
   ) {}
 
@@ -100,25 +93,21 @@ export class RecordEncoder {
     if (!isUtf8(bytes.subarray(start, end))) return null;
     /** [start, end) of each MEMBERS value's text in the record, -1 when absent. */
     const spans = escaper.spans;
-    // eventTime, eventSource and eventName must be strings, and the eventSource one the fast path takes.
     const timestamp = eventTimestampOf(bytes, spans[0]!, spans[1]!);
-    if (timestamp === undefined || !isString(bytes, spans[4]!, spans[5]!)) return null;
-    let source = this.sources.find(bytes, spans[2]!, spans[3]!, -1, -1, 0);
-    if (source === undefined) {
-      const eventSource = stringValue(bytes, spans[2]!, spans[3]!);
-      source = eventSource !== undefined && !this.ordinarySource(eventSource);
-      this.sources.keep(bytes, spans[2]!, spans[3]!, -1, -1, 0, source);
-    }
-    if (!source) return null;
+    const eventSource = stringValue(bytes, spans[2]!, spans[3]!);
+    const eventName = stringValue(bytes, spans[4]!, spans[5]!);
+    if (timestamp === undefined || eventSource === undefined || eventName === undefined) return null;
+    if (this.ordinarySource(eventSource)) return null;
     const eventID = stringValue(bytes, spans[6]!, spans[7]!);
-    // errorCode: a failure when it is a string other than "" (the escape loop checked the string: `""` is the only
-    // text of the empty string).
-    const failed = isString(bytes, spans[12]!, spans[13]!) && trimmedLength(bytes, spans[12]!, spans[13]!) > 2;
+    const recipientAccountId = stringValue(bytes, spans[8]!, spans[9]!);
+    const awsRegion = stringValue(bytes, spans[10]!, spans[11]!);
+    const errorCode = stringValue(bytes, spans[12]!, spans[13]!);
+    const failed = errorCode !== undefined && errorCode !== '';
     const head = this.head(bytes, spans[14]!, spans[15]!, failed);
     const bytesOfMessage = head.messageBytes + length - 1;
     if (bytesOfMessage > this.maxMessageBytes) return null;
     const rest = escapedEnd - 1;
-    const stream = this.stream(bytes, spans[8]!, spans[9]!, spans[10]!, spans[11]!);
+    const stream = logStreamName({ recipientAccountId, awsRegion }, this.fallback);
     const { bytes: json, block } = this.slabFor(stream).take(head.literalBytes + rest + 1);
     const at = json.write(head.literal, 0, 'utf8');
     escaper.output.copy(json, at, escaper.outputAt + 1, escaper.outputAt + escapedEnd);
@@ -136,8 +125,8 @@ export class RecordEncoder {
    * so most records cost no JSON.parse of their userIdentity and no JSON.stringify at all.
    */
   private head(bytes: Uint8Array, start: number, end: number, failed: boolean): Head {
-    const salt = failed ? 1 : 0;
-    let head = this.heads.find(bytes, start, end, -1, -1, salt);
+    const key = (failed ? 'F' : 'S') + (start < 0 ? '' : latin1(bytes, start, end));
+    let head = this.heads.get(key);
     if (head) return head;
     const identity = start < 0 ? undefined : (JSON.parse(text(bytes, start, end)) as UserIdentity);
     const event: ClassifiedEvent = {
@@ -154,20 +143,9 @@ export class RecordEncoder {
       literalBytes: Buffer.byteLength(literal, 'utf8'),
       messageBytes: Buffer.byteLength(message, 'utf8'),
     };
-    this.heads.keep(bytes, start, end, -1, -1, salt, head);
+    if (this.heads.size >= HEAD_CACHE_SIZE) this.heads.clear();
+    this.heads.set(key, head);
     return head;
-  }
-
-  /** The log stream of a record of these recipientAccountId and awsRegion value texts, remembered by them. */
-  private stream(bytes: Uint8Array, accountStart: number, accountEnd: number, regionStart: number, regionEnd: number) {
-    let stream = this.streams.find(bytes, accountStart, accountEnd, regionStart, regionEnd, 0);
-    if (stream === undefined) {
-      const recipientAccountId = stringValue(bytes, accountStart, accountEnd);
-      const awsRegion = stringValue(bytes, regionStart, regionEnd);
-      stream = logStreamName({ recipientAccountId, awsRegion }, this.fallback);
-      this.streams.keep(bytes, accountStart, accountEnd, regionStart, regionEnd, 0, stream);
-    }
-    return stream;
   }
 }
 
@@ -206,18 +184,12 @@ function eventTimestampOf(src: Uint8Array, start: number, end: number): number |
   return eventTime === undefined ? undefined : eventTimestamp({ eventTime });
 }
 
-/** Whether the value text `src[start..end)` is a string (as stringValue would find it: not undefined). */
-function isString(src: Uint8Array, start: number, end: number): boolean {
-  if (start < 0) return false;
-  while (start < end && isWhitespace(src[start]!)) start++;
-  return src[start] === QUOTE;
-}
-
-/** The length of the value text `src[start..end)` without the whitespace around it. */
-function trimmedLength(src: Uint8Array, start: number, end: number): number {
-  while (start < end && isWhitespace(src[start]!)) start++;
-  while (end > start && isWhitespace(src[end - 1]!)) end--;
-  return end - start;
+function latin1(src: Uint8Array, start: number, end: number): string {
+  return (Buffer.isBuffer(src) ? src : Buffer.from(src.buffer, src.byteOffset, src.byteLength)).toString(
+    'latin1',
+    start,
+    end,
+  );
 }
 
 function isWhitespace(b: number): boolean {
