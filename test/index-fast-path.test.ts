@@ -17,6 +17,7 @@ import { trailwatchFields } from '../shared/index/index.js';
 import { RecordEncoder } from '../shared/index/record-encoder.js';
 import { compileRuleset } from '../shared/rules/engine.js';
 import { cloudTrailRecord } from './helpers/log-files.js';
+import { recordBytes } from './helpers/record-bytes.js';
 
 const ruleset = compileRuleset();
 
@@ -153,6 +154,99 @@ describe('index events built from bytes', () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  /** Records as bytes, the members the fast path reads often given values it can use. */
+  const recordsAsBytes = recordBytes({
+    names: [
+      'eventTime',
+      'eventSource',
+      'eventName',
+      'eventID',
+      'recipientAccountId',
+      'awsRegion',
+      'errorCode',
+      'userIdentity',
+    ],
+    values: {
+      eventSource: [...OTHER_SOURCES, 'rds.amazonaws.com'].map((s) => JSON.stringify(s)),
+      eventName: ['"GetObject"', '"RunInstances"', '"ConsoleLogin"', '"StopLogging"'],
+      eventTime: ['"2026-11-20T12:00:00Z"', '"2026-11-20T12:00:01.5Z"', '"not a date"'],
+      eventID: ['"e-1"', '"e-\\u00e9"'],
+      recipientAccountId: ['"123456789012"'],
+      awsRegion: ['"eu-west-1"', '"eu-w\\u00e9st-1"'],
+      errorCode: ['"AccessDenied"', '""'],
+      userIdentity: [
+        '{"type":"IAMUser","arn":"arn:aws:iam::123456789012:user/a\\u00e9","userName":"a\\"b"}',
+        '{"type":"Root","accountId":"123456789012"}',
+        '{"type":"AWSService","invokedBy":"ec2.amazonaws.com"}',
+        'null',
+      ],
+    },
+    required: ['eventSource', 'eventName', 'eventTime'],
+  });
+  const logOf = (records: readonly Buffer[]) =>
+    Buffer.concat([
+      Buffer.from('{"Records":['),
+      ...records.flatMap((r, k) => (k > 0 ? [Buffer.from(','), r] : [r])),
+      Buffer.from(']}'),
+    ]);
+
+  it('are the events parsing every record gives, for records as bytes of every shape', async () => {
+    // Escapes of every kind, multi-byte and invalid UTF-8, raw control characters, whitespace and line breaks between
+    // tokens, nesting, repeated and escaped keys, strings of every length modulo 16; some records malformed.
+    let built = 0;
+    let records = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(recordsAsBytes, { minLength: 1, maxLength: 6 }), async (generated) => {
+        const { reference, fast } = await bothPaths(logOf(generated));
+        expect(fast.items).toEqual(reference.items);
+        expect(fast.stats).toEqual(reference.stats);
+        built += fast.fast;
+        records += generated.length;
+      }),
+      { numRuns: 300 },
+    );
+    // Many of them on the fast path, not all left to the parser.
+    expect(built).toBeGreaterThan(records / 5);
+  });
+
+  it('are the events parsing every record gives, for records around the size limit', async () => {
+    const limit = 8192;
+    const pad = fc.array(fc.constantFrom('x', 'é', '😀', '\\"', '\\n', '\\u00e9', '\t'), {
+      minLength: 1,
+      maxLength: 8,
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        recordsAsBytes,
+        pad,
+        fc.integer({ min: limit - 600, max: limit + 100 }),
+        async (base, unit, size) => {
+          // The record with a member `pad` whose value brings it to about `size` bytes, escapes and UTF-8 included.
+          const padText = unit
+            .join('')
+            .repeat(Math.ceil(size / unit.join('').length))
+            .slice(0, size)
+            .replace(/\\+$/, '');
+          const record = Buffer.concat([Buffer.from(`{"pad":"${padText}",`), base.subarray(1)]);
+          const { reference, fast } = await bothPaths(logOf([record, base]), limit);
+          expect(fast.items).toEqual(reference.items);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('are the events parsing every record gives, for records of megabytes', async () => {
+    const record = (size: number) =>
+      JSON.stringify(cloudTrailRecord({ eventSource: 's3.amazonaws.com', note: 'aé😀"\\\n'.repeat(size / 10) }));
+    // Under the default size limit, just over it, and far over it (trimmed on the ordinary path).
+    const { reference, fast } = await bothPaths(
+      `{"Records":[${[600_000, 1_100_000, 3_000_000, 100].map(record).join(',')}]}`,
+    );
+    expect(fast.items).toEqual(reference.items);
+    expect(fast.fast).toBe(2);
   });
 
   it('hold the record plus its trailwatch object', async () => {

@@ -6,7 +6,8 @@
 //     parsed. The reader hands each record's bytes to the prefilter before it parses; here the prefilter builds
 //     such a record's event from its bytes (record-encoder.ts) and tells the reader to skip it. Every other record
 //     (a rule or a category wants it, or the encoder is not sure of it) is parsed, classified and run through the
-//     rules as scanLog does, and its event made by toIndexEvent: the reference the fast path is tested against.
+//     rules as scanLog does, and its event made as toIndexEvent makes it (scanned-event-encoder.ts gives the same
+//     bytes without the message as a string): the reference the fast path is tested against.
 //   - The rules are asked only about records whose eventSource and eventName they name (the ruleset's dispatch,
 //     shared/rules/dispatch.ts), and only the rule ids are kept (the index lists ids, not alert texts).
 //   - Events are encoded as they are made (encoded-event.ts): the request body is a copy of their bytes.
@@ -26,10 +27,10 @@ import type { MalformedRecord, ReadStats, RecordPrefilter, TopLevelHints } from 
 import type { Ruleset } from '../rules/engine.js';
 import { wantedRecords } from '../scan/scan-log.js';
 import { isUnclassifiable, unreadableRecord } from '../scan/unreadable-record.js';
-import { ByteSlab, encodeIndexEvent, type EncodedIndexEvent } from './encoded-event.js';
-import { toIndexEvent } from './index-event.js';
+import { ByteSlab, type EncodedIndexEvent } from './encoded-event.js';
 import { PUT_LOG_EVENTS_LIMITS } from './limits.js';
 import { RecordEncoder } from './record-encoder.js';
+import { encodeScannedEvent } from './scanned-event-encoder.js';
 import { scopePlan, type IndexScope } from './scope.js';
 import { logStreamName, type StreamNameFallback } from './stream-name.js';
 
@@ -131,9 +132,10 @@ export function scanForIndex(source: Parameters<typeof readCloudTrailLog>[0], op
       return null;
     }
     const alerts = ruleset.evaluate(event).map((rule) => ({ rule: rule.id }));
-    const indexEvent = toIndexEvent({ raw, event, alerts }, { maxMessageBytes });
     const stream = logStreamName(record, fallback);
-    return { kind: 'event', event: encodeIndexEvent(indexEvent, slabFor(stream)), logStreamName: stream };
+    // encodeIndexEvent(toIndexEvent(...)), without the message as a string (scanned-event-encoder.ts).
+    const encoded = encodeScannedEvent({ raw, event, alerts }, slabFor(stream), { maxMessageBytes });
+    return { kind: 'event', event: encoded, logStreamName: stream };
   };
 
   return {

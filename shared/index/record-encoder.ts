@@ -1,11 +1,12 @@
 // The index event of a record no rule wants, from the record's bytes alone: no JSON.parse of the record, no string
-// of it on the JavaScript heap. One pass over the bytes does three jobs at once:
+// of it on the JavaScript heap. One pass over the bytes (record-escape.ts: WebAssembly with SIMD, or its TypeScript
+// reference) does three jobs at once:
 //   - writes the record as the inside of a JSON string (the form its message takes in the PutLogEvents body:
 //     `"` -> `\"`, `\` -> `\\`, whitespace line breaks and tabs -> `\n` `\r` `\t`), UTF-8 bytes as they are;
 //   - checks what the record splitter leaves to JSON.parse (shared/reader/json-grammar.ts): the inside of strings
-//     (escapes, raw control characters) and, with isUtf8, the UTF-8; so a record it accepts is one JSON.parse
-//     accepts, and its text is the message toIndexEvent would build (JSON.stringify of a string leaves non-ASCII
-//     as it is and escapes exactly `"`, `\` and the control characters);
+//     (escapes, raw control characters); the UTF-8 is checked here with isUtf8; so a record it accepts is one
+//     JSON.parse accepts, and its text is the message toIndexEvent would build (JSON.stringify of a string leaves
+//     non-ASCII as it is and escapes exactly `"`, `\` and the control characters);
 //   - notes where the top-level members the `trailwatch` fields and the batcher need lie (eventTime, eventID, the
 //     account and region of the stream name, errorCode, userIdentity), the last of each when a key repeats, as
 //     JSON.parse keeps the last.
@@ -18,26 +19,18 @@ import { principalOf } from '../classify/principal.js';
 import type { ClassifiedEvent } from '../classify/types.js';
 import type { CloudTrailRecord, UserIdentity } from '../cloudtrail.js';
 import { EncodedIndexEvent, type ByteSlab } from './encoded-event.js';
+import { canonicalEventTime } from './event-time.js';
 import { eventTimestamp } from './index-event.js';
+import { recordEscaper } from './record-escape.js';
 import { logStreamName, type StreamNameFallback } from './stream-name.js';
 import { trailwatchFields } from './trailwatch-fields.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
 const LF = 0x0a;
 const CR = 0x0d;
 const TAB = 0x09;
 const SPACE = 0x20;
-const LOWER_N = 0x6e;
-const LOWER_R = 0x72;
-const LOWER_T = 0x74;
-const LOWER_U = 0x75;
 
 /** The top-level members the fast path reads, by slot. */
 const MEMBERS = [
@@ -73,12 +66,10 @@ export interface FastIndexEvent {
 
 /**
  * Builds index events of `other` records that raise no alert (the caller's prefilter decided that) from their
- * bytes. Keeps one scratch buffer across records; events' bytes go to their stream's slab.
+ * bytes. Keeps one escaper (and its memory) across records; events' bytes go to their stream's slab.
  */
 export class RecordEncoder {
-  private scratch = Buffer.allocUnsafe(64 * 1024);
-  /** [start, end) of each MEMBERS value's text in the record, -1 when absent. */
-  private readonly spans = new Int32Array(MEMBERS.length * 2);
+  private readonly escaper = recordEscaper(MEMBER_BYTES, TRAILWATCH);
   private readonly heads = new Map<string, Head>();
 
   constructor(
@@ -93,14 +84,19 @@ export class RecordEncoder {
   /** The index event of the record `bytes[start..end)` (its `{` to its `}`), or null: take the ordinary path. */
   encode(bytes: Uint8Array, start: number, end: number): FastIndexEvent | null {
     const length = end - start;
-    if (this.scratch.length < 2 * length) this.scratch = Buffer.allocUnsafe(2 * length + 1024);
-    const escapedEnd = this.escape(bytes, start, end);
+    // Its message would be over the limit whatever its head (the ordinary path trims it): not worth escaping.
+    if (length - 1 > this.maxMessageBytes) return null;
+    const escaper = this.escaper;
+    const escapedEnd = escaper.escape(bytes, start, end);
     if (escapedEnd < 0) return null;
-    const spans = this.spans;
-    const eventTime = stringValue(bytes, spans[0]!, spans[1]!);
+    // UTF-8 checked apart, natively (simdutf), rather than a test per byte in the loop.
+    if (!isUtf8(bytes.subarray(start, end))) return null;
+    /** [start, end) of each MEMBERS value's text in the record, -1 when absent. */
+    const spans = escaper.spans;
+    const timestamp = eventTimestampOf(bytes, spans[0]!, spans[1]!);
     const eventSource = stringValue(bytes, spans[2]!, spans[3]!);
     const eventName = stringValue(bytes, spans[4]!, spans[5]!);
-    if (eventTime === undefined || eventSource === undefined || eventName === undefined) return null;
+    if (timestamp === undefined || eventSource === undefined || eventName === undefined) return null;
     if (this.ordinarySource(eventSource)) return null;
     const eventID = stringValue(bytes, spans[6]!, spans[7]!);
     const recipientAccountId = stringValue(bytes, spans[8]!, spans[9]!);
@@ -114,10 +110,10 @@ export class RecordEncoder {
     const stream = logStreamName({ recipientAccountId, awsRegion }, this.fallback);
     const { bytes: json, block } = this.slabFor(stream).take(head.literalBytes + rest + 1);
     const at = json.write(head.literal, 0, 'utf8');
-    this.scratch.copy(json, at, 1, escapedEnd);
+    escaper.output.copy(json, at, escaper.outputAt + 1, escaper.outputAt + escapedEnd);
     json[json.length - 1] = QUOTE;
     return {
-      event: new EncodedIndexEvent(eventTimestamp({ eventTime }), eventID ?? null, bytesOfMessage, json, null, block),
+      event: new EncodedIndexEvent(timestamp, eventID ?? null, bytesOfMessage, json, null, block),
       logStreamName: stream,
     };
   }
@@ -151,142 +147,6 @@ export class RecordEncoder {
     this.heads.set(key, head);
     return head;
   }
-
-  /**
-   * Writes `bytes[start..end)` escaped into the scratch buffer from 0 and notes the members' spans; returns the
-   * end in the scratch buffer, or -1 when the record must take the ordinary path.
-   */
-  private escape(src: Uint8Array, start: number, end: number): number {
-    const out = this.scratch;
-    const spans = this.spans;
-    spans.fill(-1);
-    let o = 0;
-    let i = start;
-    let depth = 0;
-    /** At depth 1: the next string is a key. */
-    let expectKey = false;
-    /** The member being read at depth 1 (a MEMBERS slot, or -1), and where its value starts. */
-    let member = -1;
-    let valueStart = 0;
-    while (i < end) {
-      const c = src[i]!;
-      if (c === QUOTE) {
-        const contentStart = ++i;
-        out[o++] = BACKSLASH;
-        out[o++] = QUOTE;
-        let escaped = false;
-        for (;;) {
-          if (i >= end) return -1;
-          const d = src[i++]!;
-          // Most bytes: neither a quote, a backslash nor a control character (all below 0x23 but the backslash).
-          if (d > QUOTE && d !== BACKSLASH) {
-            out[o++] = d;
-            continue;
-          }
-          if (d === QUOTE) break;
-          if (d === BACKSLASH) {
-            if (i >= end) return -1;
-            const e = src[i++]!;
-            out[o++] = BACKSLASH;
-            out[o++] = BACKSLASH;
-            if (e === QUOTE || e === BACKSLASH) out[o++] = BACKSLASH;
-            else if (e === LOWER_U) {
-              if (i + 4 > end || !isHex(src[i]!) || !isHex(src[i + 1]!) || !isHex(src[i + 2]!) || !isHex(src[i + 3]!))
-                return -1;
-            } else if (!(e === 0x2f || e === 0x62 || e === 0x66 || e === LOWER_N || e === LOWER_R || e === LOWER_T))
-              return -1;
-            out[o++] = e;
-            escaped = true;
-            continue;
-          }
-          if (d < SPACE) return -1;
-          out[o++] = d;
-        }
-        out[o++] = BACKSLASH;
-        out[o++] = QUOTE;
-        if (expectKey) {
-          expectKey = false;
-          if (escaped) return -1;
-          member = memberOf(src, contentStart, i - 1);
-          if (member === TRAILWATCH) return -1;
-        }
-        continue;
-      }
-      i++;
-      switch (c) {
-        case OPEN_BRACE:
-          if (++depth === 1) expectKey = true;
-          out[o++] = c;
-          break;
-        case OPEN_BRACKET:
-          depth++;
-          out[o++] = c;
-          break;
-        case CLOSE_BRACE:
-        case CLOSE_BRACKET:
-          if (depth === 1 && member >= 0) {
-            spans[2 * member] = valueStart;
-            spans[2 * member + 1] = i - 1;
-            member = -1;
-          }
-          depth--;
-          out[o++] = c;
-          break;
-        case COMMA:
-          if (depth === 1) {
-            if (member >= 0) {
-              spans[2 * member] = valueStart;
-              spans[2 * member + 1] = i - 1;
-              member = -1;
-            }
-            expectKey = true;
-          }
-          out[o++] = c;
-          break;
-        case COLON:
-          if (depth === 1) valueStart = i;
-          out[o++] = c;
-          break;
-        case LF:
-          out[o++] = BACKSLASH;
-          out[o++] = LOWER_N;
-          break;
-        case CR:
-          out[o++] = BACKSLASH;
-          out[o++] = LOWER_R;
-          break;
-        case TAB:
-          out[o++] = BACKSLASH;
-          out[o++] = LOWER_T;
-          break;
-        default:
-          // The splitter lets no other control character stand outside a string.
-          if (c < SPACE) return -1;
-          out[o++] = c;
-      }
-    }
-    if (depth !== 0) return -1;
-    // UTF-8 checked apart, natively (simdutf), rather than a test per byte in the loops above.
-    if (!isUtf8(src.subarray(start, end))) return -1;
-    return o;
-  }
-}
-
-function isHex(b: number): boolean {
-  return (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66) || (b >= 0x41 && b <= 0x46);
-}
-
-/** The MEMBERS slot of the key `src[start..end)` (no escapes in it), or -1. */
-function memberOf(src: Uint8Array, start: number, end: number): number {
-  const length = end - start;
-  for (let m = 0; m < MEMBER_BYTES.length; m++) {
-    const name = MEMBER_BYTES[m]!;
-    if (name.length !== length) continue;
-    let k = 0;
-    while (k < length && src[start + k] === name[k]) k++;
-    if (k === length) return m;
-  }
-  return -1;
 }
 
 /** The value text `src[start..end)`, whitespace around it included (JSON.parse skips it). */
@@ -308,6 +168,20 @@ function stringValue(src: Uint8Array, start: number, end: number): string | unde
   for (let k = start + 1; k < end - 1; k++)
     if (src[k] === BACKSLASH) return JSON.parse(text(src, start, end)) as string;
   return text(src, start + 1, end - 1);
+}
+
+/**
+ * eventTimestamp (index-event.ts) of the record whose eventTime value text is `src[start..end)`, or undefined when
+ * that is not a string: from the bytes when CloudTrail's own form (event-time.ts), else by Date.parse.
+ */
+function eventTimestampOf(src: Uint8Array, start: number, end: number): number | undefined {
+  if (start < 0) return undefined;
+  while (start < end && isWhitespace(src[start]!)) start++;
+  while (end > start && isWhitespace(src[end - 1]!)) end--;
+  const canonical = canonicalEventTime(src, start, end);
+  if (canonical !== undefined) return canonical;
+  const eventTime = stringValue(src, start, end);
+  return eventTime === undefined ? undefined : eventTimestamp({ eventTime });
 }
 
 function latin1(src: Uint8Array, start: number, end: number): string {
