@@ -34,6 +34,9 @@ export interface Upload {
   key: string;
 }
 
+/** The bench's CloudWatch Logs fake, which the emulators' child imports (this module runs bundled into bench/out/). */
+const LOGS_FAKE_URL = new URL('../../local-aws/cloudwatch-logs-bench-fake.ts', import.meta.url).href;
+
 /** bench/out/<name>-handler/: this module runs bundled into bench/out/. */
 function bundleDir(name: HandlerName): string {
   return fileURLToPath(new URL(`./${name}-handler/`, import.meta.url));
@@ -115,40 +118,10 @@ async function startEmulators(uploads: readonly Upload[]): Promise<Emulators> {
       });
     });
     await new Promise((resolve) => sns.listen(0, '127.0.0.1', resolve));
-    // Per stream: PutLogEvents calls taken, their events and bytes (GET /stats, for the row's detail).
-    const streams = new Map();
-    const logs = createServer((req, res) => {
-      let body = '';
-      req.setEncoding('utf8').on('data', (d) => (body += d)).on('end', () => {
-        const reply = (status, doc) => { res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }); res.end(JSON.stringify(doc)); };
-        if (req.method === 'GET' && req.url === '/stats') return reply(200, Object.fromEntries(streams));
-        const fail = (type, message) => reply(400, { __type: type, message });
-        const input = JSON.parse(body || '{}');
-        const stream = input.logGroupName + ':' + input.logStreamName;
-        const target = String(req.headers['x-amz-target']);
-        if (target === 'Logs_20140328.CreateLogStream') {
-          if (streams.has(stream)) return fail('ResourceAlreadyExistsException', 'The specified log stream already exists');
-          streams.set(stream, { calls: 0, events: 0, bytes: 0 });
-          return reply(200, {});
-        }
-        if (target !== 'Logs_20140328.PutLogEvents') return fail('UnknownOperationException', target);
-        if (!streams.has(stream)) return fail('ResourceNotFoundException', 'The specified log stream does not exist.');
-        // PutLogEvents limits: 1,048,576 bytes (UTF-8 + 26 per event), 10,000 events, chronological, 24 hours.
-        const events = input.logEvents || [];
-        let bytes = 0;
-        for (let i = 0; i < events.length; i++) {
-          bytes += Buffer.byteLength(events[i].message, 'utf8') + 26;
-          if (i > 0 && events[i].timestamp < events[i - 1].timestamp) return fail('InvalidParameterException', 'not chronological');
-        }
-        if (events.length === 0 || events.length > 10000 || bytes > 1048576) return fail('InvalidParameterException', events.length + ' events, ' + bytes + ' bytes');
-        if (events[events.length - 1].timestamp - events[0].timestamp > 86400000) return fail('InvalidParameterException', 'over 24 hours');
-        const taken = streams.get(stream);
-        taken.calls++;
-        taken.events += events.length;
-        taken.bytes += bytes;
-        reply(200, {});
-      });
-    });
+    // PutLogEvents checked against its documented limits; per stream, the calls taken, their events and bytes (GET
+    // /stats, for the row's detail): local-aws/cloudwatch-logs-bench-fake.ts, imported as TypeScript (Node strips the types).
+    const { cloudWatchLogsBenchListener } = await import(${JSON.stringify(LOGS_FAKE_URL)});
+    const logs = createServer(cloudWatchLogsBenchListener());
     await new Promise((resolve) => logs.listen(0, '127.0.0.1', resolve));
     process.stdout.write(JSON.stringify({ port, snsPort: sns.address().port, logsPort: logs.address().port }) + '\\n');
     process.stdin.resume();

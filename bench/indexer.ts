@@ -57,7 +57,7 @@ async function indexerHandler(file: string, scope: 'rds' | 'all'): Promise<RowOu
       INDEX_SCOPE: scope,
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: emulators.logs,
     }),
-    async ({ outcome: f, measuredSeconds, coldStart, emulators }) => {
+    async ({ outcome: f, measuredSeconds, cpuMs, coldStart, emulators }) => {
       const rejected = Object.values(f.rejected).reduce((a, b) => a + b, 0);
       if (rejected > 0) throw new Error(`${rejected} events rejected for their age: the bench clock is wrong`);
       // What the CloudWatch Logs fake took, per stream: the fewest calls the byte and count limits allow, summed.
@@ -78,7 +78,7 @@ async function indexerHandler(file: string, scope: 'rds' | 'all'): Promise<RowOu
         bytesOut: f.stats.bytesOut,
         measuredSeconds,
         detail:
-          `${coldStart}; ` +
+          `${coldStart}; invocation CPU ${cpuMs.toFixed(0)} ms; ` +
           `${f.indexed.toLocaleString('en-US')} events indexed (${(f.indexed / measuredSeconds).toFixed(0)}/s), ${f.outOfScope.toLocaleString('en-US')} out of scope, ${f.trimmed} trimmed; ` +
           `${(f.bytes / 1e6).toFixed(1)} MB sent in ${f.putLogEventsCalls} PutLogEvents calls (minimum ${minimum} over ${streams.length} log streams: ${(f.batches / minimum).toFixed(2)}×)`,
       };
