@@ -3,12 +3,16 @@
 //
 // Why: an ES import of a built-in builds a facade that reads every export once, and fs's lazy `promises`,
 // `ReadStream` and `WriteStream` getters then load fs/promises, the fs streams, readline, fs/dir and the watchers
-// (measured: ~2 ms of CPU and ten built-in modules in a one-file `trailwatch scan`, README "Performance"). The
-// callback API below is the same system call with the same errors (code, syscall, path and message) as fs/promises
-// and fs.createReadStream, whose module loads fs/promises too.
+// (measured: ~2 ms of CPU and ten built-in modules in a one-file `trailwatch scan`, docs/performance-notes.md,
+// "Session 6, startup6"). The callback API below is the same system call with the same errors (code, syscall, path
+// and message) as fs/promises and fs.createReadStream, whose module loads fs/promises too.
+import type * as NodeFs from 'node:fs';
 import type { Dirent, Stats } from 'node:fs';
+import { createRequire } from 'node:module';
 
-const fs = process.getBuiltinModule('node:fs');
+/** Node < 20.16 / 22.3 lacks getBuiltinModule; node:module's facade is built on every run anyway (the bundle's
+ * require banner, scripts/cli-build.mjs). */
+const fs: typeof NodeFs = process.getBuiltinModule?.('node:fs') ?? createRequire(import.meta.url)('node:fs');
 
 /** One callback call of fs as a promise. */
 function settle<T>(call: (done: (error: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
