@@ -21,7 +21,46 @@ const module = await builtin('node:module');
 // Not where the cache folder would sit under /proc: procfs answers mkdir with ENOENT and Node's recursive mkdir then
 // retries forever (measured: TMPDIR=/proc leaves Node 22.23 spinning at 100 % CPU after the command's output).
 const tmp = process.env.TMPDIR || process.env.TMP || process.env.TEMP || '/tmp';
-if (process.env.NODE_COMPILE_CACHE || !/^\/proc(\/|$)/.test(tmp)) module.enableCompileCache?.();
+const cache = process.env.NODE_COMPILE_CACHE || !/^\/proc(\/|$)/.test(tmp) ? module.enableCompileCache?.() : undefined;
+
+// The compile cache holds what V8 compiled when it compiled a module: its top-level code. V8 compiles a function when
+// it is first called, so a scan still compiled the ~300 functions of ours it runs, every time (~50 M instructions,
+// README "Performance"). The chunks a one-file scan loads begin with V8's magic comment
+// `//# experimentalChromiumCompileHints=all` (scripts/cli-build.mjs): with --compile-hints-magic on when a chunk is
+// compiled, V8 compiles its functions at once, and the cache then holds them too
+// (https://github.com/WICG/explicit-javascript-compile-hints-file-based; newer V8s spell it
+// `//# allFunctionsCalledOnLoad`, which Node 22's V8 12.4 ignores: tested with --log-function-events).
+// A V8 flag is part of the hash V8 checks a code cache against, Node's own built-ins' included: a built-in loaded
+// with the flag on would be compiled from its source (~9 ms for zlib, net and fs/promises, measured). So the flag is
+// on only while one of our chunks is loaded: the load hook below runs right before Node compiles the module it
+// loads (module.registerHooks, https://nodejs.org/api/module.html#customization-hooks), and is off again once that
+// compile is done (a microtask runs after it) and for every other module. Each chunk is thus always compiled and
+// cached with the flag on, whichever command loads it. Only with the cache on: without it, compiling every function
+// of a chunk each run costs more than compiling those a run calls. Only on V8 12 (Node 22), where the flag and the
+// comment were tested: setFlagsFromString prints an error for a flag a V8 does not know.
+if (
+  process.versions.v8.startsWith('12.') &&
+  (cache?.status === module.constants?.compileCacheStatus?.ENABLED ||
+    cache?.status === module.constants?.compileCacheStatus?.ALREADY_ENABLED) &&
+  module.registerHooks
+) {
+  const v8 = await builtin('node:v8');
+  const cli = new URL('../dist/cli/', import.meta.url).href;
+  let hints = false;
+  const setHints = (on) => {
+    if (on === hints) return;
+    hints = on;
+    v8.setFlagsFromString(on ? '--compile-hints-magic' : '--no-compile-hints-magic');
+  };
+  module.registerHooks({
+    load(url, context, nextLoad) {
+      const ours = url.startsWith(cli);
+      setHints(ours);
+      if (ours) queueMicrotask(() => setHints(false));
+      return nextLoad(url, context);
+    },
+  });
+}
 
 const bundle = new URL('../dist/cli/trailwatch.mjs', import.meta.url);
 if (!existsSync(bundle)) {

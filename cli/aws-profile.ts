@@ -3,9 +3,8 @@
 // Profiles live in the shared config file ([profile NAME], or [default]) and the credentials file ([NAME]),
 // at AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE or under ~/.aws
 // (https://docs.aws.amazon.com/sdkref/latest/guide/file-format.html).
-import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import path from 'node:path';
+import { readTextFile } from './node-fs.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -33,7 +32,8 @@ export interface ProfileCheck {
 }
 
 export async function checkProfile(name: string, env: Env): Promise<ProfileCheck> {
-  const home = env.HOME ?? homedir();
+  // node:os only here, when a profile is checked: it is not otherwise loaded by a scan of files.
+  const home = env.HOME ?? process.getBuiltinModule('node:os').homedir();
   const config = env.AWS_CONFIG_FILE ?? path.join(home, '.aws', 'config');
   const credentials = env.AWS_SHARED_CREDENTIALS_FILE ?? path.join(home, '.aws', 'credentials');
   const known: string[] = [];
@@ -41,7 +41,7 @@ export async function checkProfile(name: string, env: Env): Promise<ProfileCheck
     [config, 'config'],
     [credentials, 'credentials'],
   ] as const) {
-    const text = await readFile(file, 'utf8').catch(() => '');
+    const text = await readTextFile(file).catch(() => '');
     known.push(...profileNames(text, kind));
   }
   return { exists: known.includes(name), files: [config, credentials], known: [...new Set(known)] };

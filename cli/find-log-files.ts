@@ -1,8 +1,8 @@
 // Expanding the PATH arguments of `trailwatch scan` and `report` into the files to read.
-import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from './args.js';
 import { foreignByName } from './inputs/key-layout.js';
+import { readdirEntries, realpath, stat } from './node-fs.js';
 
 export interface LogFile {
   path: string;
@@ -44,7 +44,7 @@ async function walk(folder: string, list: LogFileList, walked: Set<string>): Pro
   const real = await realpath(folder);
   if (walked.has(real)) return;
   walked.add(real);
-  const entries = await readdir(folder, { withFileTypes: true });
+  const entries = await readdirEntries(folder);
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const full = path.join(folder, entry.name);

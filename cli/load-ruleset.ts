@@ -1,8 +1,8 @@
 // Building the rule set from command-line options: built-ins, rules files, disables, minimum severity.
-import { readFile } from 'node:fs/promises';
 import { compileRuleset, type Ruleset } from '../shared/rules/engine.js';
 import { DEFAULT_MIN_SEVERITY } from '../shared/rules/types.js';
 import { UsageError } from './args.js';
+import { readTextFile } from './node-fs.js';
 
 export interface RuleOptions {
   rules?: string[];
@@ -25,7 +25,7 @@ export async function loadRuleset(options: RuleOptions): Promise<Ruleset> {
   const { parseRulesFile, parseSeverity } = await import('../shared/rules/rules-file.js');
   const files = [];
   for (const source of options.rules ?? []) {
-    const text = await readFile(source, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    const text = await readTextFile(source).catch((error: NodeJS.ErrnoException) => {
       throw new UsageError(`--rules ${source}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
     });
     files.push({ source, content: parseRulesFile(text, source) });

@@ -298,4 +298,33 @@ describe('start-up: a command loads what it needs', () => {
     // The SDK is behind the s3 module's own dynamic import.
     expect(await readFile(await chunk('s3'), 'utf8')).toMatch(/await import\("\.\/[^"]+\.mjs"\)/);
   });
+
+  it("the modules a scan loads ask V8 to compile all their functions at once (so the compile cache holds them); the AWS SDK's do not", async () => {
+    const firstLine = (text: string) => text.slice(0, text.indexOf('\n'));
+    const HINTS = /(^| )\/\/# experimentalChromiumCompileHints=all$/;
+    const scan = await staticGraph([path.join(DIST, 'trailwatch.mjs'), await chunk('scan-main')]);
+    expect([...scan].filter(([, text]) => !HINTS.test(firstLine(text))).map(([file]) => path.basename(file))).toEqual(
+      [],
+    );
+    const sdk = [];
+    for (const name of await readdir(path.join(DIST, 'chunks'))) {
+      const text = name.endsWith('.mjs') ? await readFile(path.join(DIST, 'chunks', name), 'utf8') : '';
+      if (text.includes('node_modules/@aws-sdk/')) sdk.push(firstLine(text));
+    }
+    expect(sdk.length).toBeGreaterThan(0);
+    expect(sdk.filter((line) => HINTS.test(line))).toEqual([]);
+  });
+
+  it('a command run after another reuses the compile cache of every module it loads (the hints flag never changes it)', async () => {
+    const cache = await mkdtemp(path.join(tmpdir(), 'trailwatch-compile-cache-'));
+    const env = { NODE_COMPILE_CACHE: cache, NODE_DEBUG_NATIVE: 'COMPILE_CACHE' };
+    const commands = [['scan', RDS_DAY], ['--version'], ['report', RDS_DAY, '-o', '/dev/null']];
+    for (const args of commands) expect((await trailwatch(args, { env })).code).toBe(0);
+    for (const args of [...commands, ...commands]) {
+      const { code, stderr } = await trailwatch(args, { env });
+      expect(code).toBe(0);
+      expect(stderr).toMatch(/was accepted/);
+      expect(stderr.split('\n').filter((line) => /was rejected|not initialized/.test(line))).toEqual([]);
+    }
+  }, 60_000);
 });

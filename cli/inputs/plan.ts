@@ -1,5 +1,4 @@
 // The inputs of `scan` and `report` in the order they are read: files, folders, `-` (stdin) and s3:// locations.
-import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { UsageError } from '../args.js';
 import { requireProfile } from '../aws-options.js';
@@ -7,6 +6,7 @@ import type { Env } from '../aws-profile.js';
 import { describeAwsError } from '../aws-errors.js';
 import { AwsInputError } from './aws-input-error.js';
 import { findLogFiles } from '../find-log-files.js';
+import { readChunks } from '../node-fs.js';
 import type { TimeWindow } from '../time-window.js';
 
 /** 256 KiB: bigger source chunks outlive V8's young generation and raise peak RSS for no speed. */
@@ -97,7 +97,7 @@ export async function planInputs(args: readonly string[], options: PlanOptions):
           name: file.path,
           size: file.size,
           explicit: file.explicit,
-          open: async () => createReadStream(file.path, { highWaterMark: READ_CHUNK }),
+          open: async () => readChunks(file.path, READ_CHUNK),
         });
       }
     }
