@@ -67,8 +67,8 @@ export function buildSnsMessage(alert: Alert | SummaryAlert, record?: { raw: str
   const subject = alertSubject(alert);
   const attributes = alertAttributes(alert);
   const envelopeBytes = utf8Bytes(subject) + attributeBytes(attributes);
-  const defaultText = boundedJson(alertJson(alert));
-  const emailBudget = MAX_SNS_PAYLOAD_BYTES - envelopeBytes - MESSAGE_SKELETON_BYTES - jsonStringBytes(defaultText);
+  const { text: defaultText, bytes: defaultBytes } = boundedJson(alertJson(alert));
+  const emailBudget = MAX_SNS_PAYLOAD_BYTES - envelopeBytes - MESSAGE_SKELETON_BYTES - defaultBytes;
   const email = isSummaryAlert(alert)
     ? fittedEmail(
         (records) => summaryEmailText(alert, records),
@@ -83,19 +83,22 @@ export function buildSnsMessage(alert: Alert | SummaryAlert, record?: { raw: str
 // --- fitting -----------------------------------------------------------------------------------------------
 
 /**
- * The alert JSON as text, at most MAX_DEFAULT_BYTES. Real alerts are a few KB; only a record built to be huge
+ * The alert JSON as text, at most MAX_DEFAULT_BYTES, and its bytes as a JSON string. Real alerts are a few KB; only a record built to be huge
  * (a 300 KB errorMessage) could reach this, and then its largest non-identifying fields are trimmed with
  * markers rather than the message failing to publish.
  */
-function boundedJson(json: AlertJson | SummaryAlertJson): string {
+function boundedJson(json: AlertJson | SummaryAlertJson): { text: string; bytes: number } {
   const text = JSON.stringify(json);
-  if (jsonStringBytes(text) <= MAX_DEFAULT_BYTES) return text;
+  // Measured once: the email's budget needs the same figure.
+  const bytes = jsonStringBytes(text);
+  if (bytes <= MAX_DEFAULT_BYTES) return { text, bytes };
   const document: JsonObject = JSON.parse(text);
   const order = Object.keys(document)
     .filter((key) => !IDENTIFYING_FIELDS.has(key))
     .sort((a, b) => utf8Bytes(JSON.stringify(document[b])) - utf8Bytes(JSON.stringify(document[a])));
   const trimmed = trimJsonToFit(document, MAX_DEFAULT_BYTES, (value) => jsonStringBytes(JSON.stringify(value)), order);
-  return JSON.stringify(trimmed ?? pick(document, IDENTIFYING_FIELDS));
+  const fitted = JSON.stringify(trimmed ?? pick(document, IDENTIFYING_FIELDS));
+  return { text: fitted, bytes: jsonStringBytes(fitted) };
 }
 
 function pick(document: JsonObject, keys: ReadonlySet<string>): JsonObject {
