@@ -1,7 +1,7 @@
 // Small text helpers of the alert emails.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatCount, oneLine, wrap } from '../shared/render/plain-text.js';
+import { formatCount, oneLine, toPrintableAscii, wrap } from '../shared/render/plain-text.js';
 
 describe('formatCount', () => {
   it('groups digits as en-US does, for any whole number', () => {
@@ -105,5 +105,34 @@ describe('wrap', () => {
     ]);
     expect(wrap('one two three', 9, '  ', '')).toEqual(['one two', '  three']);
     expect(wrap(' padded  words ', 72, '', '')).toEqual(['padded words']);
+  });
+});
+
+function specToPrintableAscii(text: string): string {
+  return text
+    .replace(SPEC_LONE_SURROGATE, '?')
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
+    .replace(/[^\u0020-\u007e]/gu, '?')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+}
+
+describe('toPrintableAscii', () => {
+  it('gives what folding, replacing and collapsing in turn gives, for any text, printable ASCII or not', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(recordText, fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map(String.fromCharCode) })),
+        (text) => {
+          expect(toPrintableAscii(text)).toBe(specToPrintableAscii(text));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('collapses and trims the spaces of a printable ASCII name too', () => {
+    expect(toPrintableAscii('  orders   prod ')).toBe('orders prod');
   });
 });

@@ -67,8 +67,13 @@ export function buildSnsMessage(alert: Alert | SummaryAlert, record?: { raw: str
   const subject = alertSubject(alert);
   const attributes = alertAttributes(alert);
   const envelopeBytes = utf8Bytes(subject) + attributeBytes(attributes);
-  const { text: defaultText, bytes: defaultBytes } = boundedJson(alertJson(alert));
-  const emailBudget = MAX_SNS_PAYLOAD_BYTES - envelopeBytes - MESSAGE_SKELETON_BYTES - defaultBytes;
+  const defaultText = boundedJson(alertJson(alert));
+  const room = MAX_SNS_PAYLOAD_BYTES - envelopeBytes - MESSAGE_SKELETON_BYTES;
+  // What the email may take is what `default` leaves; measured only for an email that may not fit (see fittedEmail).
+  const emailBudget: EmailBudget = {
+    atLeast: room - MAX_JSON_STRING_BYTES_PER_UNIT * defaultText.length,
+    exact: () => room - jsonStringBytes(defaultText),
+  };
   const email = isSummaryAlert(alert)
     ? fittedEmail(
         (records) => summaryEmailText(alert, records),
@@ -83,22 +88,19 @@ export function buildSnsMessage(alert: Alert | SummaryAlert, record?: { raw: str
 // --- fitting -----------------------------------------------------------------------------------------------
 
 /**
- * The alert JSON as text, at most MAX_DEFAULT_BYTES, and its bytes as a JSON string. Real alerts are a few KB; only a record built to be huge
+ * The alert JSON as text, at most MAX_DEFAULT_BYTES. Real alerts are a few KB; only a record built to be huge
  * (a 300 KB errorMessage) could reach this, and then its largest non-identifying fields are trimmed with
  * markers rather than the message failing to publish.
  */
-function boundedJson(json: AlertJson | SummaryAlertJson): { text: string; bytes: number } {
+function boundedJson(json: AlertJson | SummaryAlertJson): string {
   const text = JSON.stringify(json);
-  // Measured once: the email's budget needs the same figure.
-  const bytes = jsonStringBytes(text);
-  if (bytes <= MAX_DEFAULT_BYTES) return { text, bytes };
+  if (surelyWithin(text, MAX_DEFAULT_BYTES) || jsonStringBytes(text) <= MAX_DEFAULT_BYTES) return text;
   const document: JsonObject = JSON.parse(text);
   const order = Object.keys(document)
     .filter((key) => !IDENTIFYING_FIELDS.has(key))
     .sort((a, b) => utf8Bytes(JSON.stringify(document[b])) - utf8Bytes(JSON.stringify(document[a])));
   const trimmed = trimJsonToFit(document, MAX_DEFAULT_BYTES, (value) => jsonStringBytes(JSON.stringify(value)), order);
-  const fitted = JSON.stringify(trimmed ?? pick(document, IDENTIFYING_FIELDS));
-  return { text: fitted, bytes: jsonStringBytes(fitted) };
+  return JSON.stringify(trimmed ?? pick(document, IDENTIFYING_FIELDS));
 }
 
 function pick(document: JsonObject, keys: ReadonlySet<string>): JsonObject {
@@ -112,12 +114,15 @@ function pick(document: JsonObject, keys: ReadonlySet<string>): JsonObject {
 function fittedEmail(
   render: (records: EmailRecord[]) => string,
   raws: ReadonlyArray<string | null>,
-  budget: number,
+  emailBudget: EmailBudget,
 ): string {
   const whole = render(
     raws.map((raw) => (raw === null ? null : prettyRecordWithin(raw, Number.POSITIVE_INFINITY, jsonStringBytes))),
   );
-  if (fitsSurely(whole, budget) || jsonStringBytes(whole) <= budget) return whole;
+  // An email that fits the least the budget can be fits the budget: neither is measured.
+  if (surelyWithin(whole, emailBudget.atLeast)) return whole;
+  const budget = emailBudget.exact();
+  if (jsonStringBytes(whole) <= budget) return whole;
 
   const facts = render(raws.map((raw) => (raw === null ? null : { text: '', trimmed: [], bytes: 0 })));
   const withRecords = raws.filter((raw) => raw !== null).length;
@@ -131,13 +136,27 @@ function fittedEmail(
 }
 
 /**
- * True when `text` fits `budget` as a JSON string whatever it holds, without measuring it: a UTF-16 code unit takes
- * at most 6 bytes there (`\u001f`; a surrogate pair takes 4 for two units, any other character at most 3). Most
- * emails are a few KB against a budget of ~250 KB, so the exact count (a JSON.stringify of the whole email) is
+ * The bytes an email may take as a JSON string: `exact()` measures the alert JSON beside it; `atLeast` is what is
+ * left however that JSON is made (each of its UTF-16 units costs at most MAX_JSON_STRING_BYTES_PER_UNIT).
+ */
+interface EmailBudget {
+  atLeast: number;
+  exact: () => number;
+}
+
+/**
+ * The most bytes one UTF-16 code unit takes inside a JSON string: 6 (`\u001f`; a surrogate pair takes 4 for two
+ * units, any other character at most 3).
+ */
+const MAX_JSON_STRING_BYTES_PER_UNIT = 6;
+
+/**
+ * True when `text` fits `budget` as a JSON string whatever it holds, without measuring it. Most emails are a few KB,
+ * and most alert JSON ~2 KB, against budgets of ~128-250 KB, so the exact count (a JSON.stringify of the text) is
  * needed only for the rare large one.
  */
-function fitsSurely(text: string, budget: number): boolean {
-  return text.length * 6 <= budget;
+function surelyWithin(text: string, budget: number): boolean {
+  return text.length * MAX_JSON_STRING_BYTES_PER_UNIT <= budget;
 }
 
 const CUT_NOTE =

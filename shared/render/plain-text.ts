@@ -71,12 +71,16 @@ export function wrap(text: string, width: number, indent: string, firstIndent = 
   return lines;
 }
 
+const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
+
 /**
  * `text` in printable ASCII: accents folded (`José` -> `Jose`), anything else that is not ASCII shown as `?`,
  * controls and line breaks as a space, runs of spaces collapsed. For the SNS subject, which older SNS docs
  * require to be ASCII and which mail headers carry best as ASCII.
  */
 export function toPrintableAscii(text: string): string {
+  // Printable ASCII already (nearly every name): the steps below would change nothing but the spaces.
+  if (PRINTABLE_ASCII.test(text)) return text.replace(/ {2,}/g, ' ').trim();
   return text
     .replace(LONE_SURROGATE, '?')
     .normalize('NFKD')
