@@ -132,7 +132,7 @@ async function startEmulators(uploads: readonly Upload[]): Promise<Emulators> {
     for (const f of ${JSON.stringify(files)}) await put(f.path, createReadStream(f.file), f.size);
     // local-aws/sns-fake.ts, bundled: it answers Publish and PublishBatch and refuses what SNS refuses (see above).
     const { startSnsFake } = await import(${JSON.stringify(pathToFileURL(snsFake).href)});
-    const sns = await startSnsFake({ topics: ${JSON.stringify([BENCH_ALERT_TOPIC])}, ...(pem ? { tls: pem } : {}) });
+    const sns = await startSnsFake({ topics: ${JSON.stringify([BENCH_ALERT_TOPIC])}, keepMessages: false, ...(pem ? { tls: pem } : {}) });
     // SNS is always running: its code is not compiled on the handler's first call. The fake's request path is warmed
     // before anything is timed, with batches like the processor's (10 entries of ~6 KB, json, subject, an attribute)
     // on a connection of its own; the handler's own first call (TLS handshake, the SDK's serialisation) stays timed.

@@ -63,6 +63,11 @@ export interface SnsFakeOptions {
   topics: readonly string[];
   /** Speak https with this key and certificate (the bench's handler rows, which talk https as Lambda does). */
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /**
+   * Keep every accepted message in `messages` (default true). The bench turns it off: thousands of ~7 KB messages
+   * held in the emulators' process slow its garbage collection, and s3rver's answers with it.
+   */
+  keepMessages?: boolean;
 }
 
 export interface SnsFake {
@@ -239,7 +244,7 @@ export async function startSnsFake(options: SnsFakeOptions): Promise<SnsFake> {
       attributes,
       bytes: entryBytes(entry),
     };
-    messages.push(message);
+    if (options.keepMessages !== false) messages.push(message);
     return message;
   };
 
