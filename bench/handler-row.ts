@@ -47,7 +47,10 @@ function bundlePath(name: HandlerName): string {
   return `${bundleDir(name)}handler.mjs`;
 }
 
-/** Bundles functions/<name>/handler.ts as scripts/build.mjs does, into bench/out/<name>-handler/. */
+/**
+ * Bundles functions/<name>/handler.ts as scripts/build.mjs does, into bench/out/<name>-handler/, and the SNS fake the
+ * emulators' child runs (snsFakePath).
+ */
 export async function buildHandlerBundle(name: HandlerName): Promise<void> {
   const { build } = await import('esbuild');
   // This module runs bundled into bench/out/, two levels below the repository root; so does the copy of
@@ -55,6 +58,15 @@ export async function buildHandlerBundle(name: HandlerName): Promise<void> {
   // is read from the root here.
   const template = await readFile(fileURLToPath(new URL('../../template.yaml', import.meta.url)), 'utf8');
   await rm(bundleDir(name), { recursive: true, force: true });
+  await build({
+    entryPoints: [fileURLToPath(new URL('../../local-aws/sns-fake.ts', import.meta.url))],
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    outfile: snsFakePath(),
+    logLevel: 'warning',
+  });
   await build({
     ...samEsbuildOptions(samBuildProperties(FUNCTION_LOGICAL_IDS[name], template)),
     entryPoints: { handler: fileURLToPath(new URL(`../../functions/${name}/handler.ts`, import.meta.url)) },
@@ -73,16 +85,31 @@ export interface Emulators {
   directory: string;
 }
 
+/** The topic the processor rows publish to: the only one the SNS fake knows (any other answers NotFound). */
+export const BENCH_ALERT_TOPIC = 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts';
+
+/**
+ * bench/out/sns-fake.mjs: local-aws/sns-fake.ts (the fake `npm start` uses) for the emulators' child, bundled by
+ * buildHandlerBundle in the bench's own process (esbuild in a worker would count in the row's RSS).
+ */
+function snsFakePath(): string {
+  return fileURLToPath(new URL('./sns-fake.mjs', import.meta.url));
+}
+
 /**
  * Starts s3rver, an SNS fake and a CloudWatch Logs fake in a child process and uploads each file to s3rver as
- * s3://${BUCKET}/<its key>; resolves with the endpoints. The SNS fake answers PublishBatch (AWS query protocol) with
- * every entry successful; the CloudWatch Logs fake (JSON protocol) takes CreateLogStream and PutLogEvents, refusing
- * a batch over the documented limits as the service would (the indexer row, bench/indexer.ts).
+ * s3://${BUCKET}/<its key>; resolves with the endpoints. The SNS fake (local-aws/sns-fake.ts) refuses what PublishBatch
+ * refuses (https://docs.aws.amazon.com/sns/latest/api/API_PublishBatch.html: over 10 entries, Ids not distinct or not
+ * 1-80 of `[A-Za-z0-9_-]`, over 262,144 bytes a batch or a message; local-aws/sns-limits.ts has the rest), so a
+ * processor row fails if the handler sends what SNS would not take. The CloudWatch Logs fake
+ * (local-aws/cloudwatch-logs-bench-fake.ts, JSON protocol) takes CreateLogStream and PutLogEvents, refusing a batch
+ * over the documented limits as the service would (the indexer row, bench/indexer.ts).
  */
 async function startEmulators(uploads: readonly Upload[]): Promise<Emulators> {
   const directory = await mkdtemp(path.join(os.tmpdir(), 'trailwatch-bench-s3-'));
   const s3rver = createRequire(import.meta.url).resolve('s3rver');
   const tls = await selfSignedCertificate(directory);
+  const snsFake = snsFakePath();
   const files = await Promise.all(
     uploads.map(async ({ file, key }) => ({ path: `/${BUCKET}/${key}`, file, size: (await stat(file)).size })),
   );
@@ -107,23 +134,35 @@ async function startEmulators(uploads: readonly Upload[]): Promise<Emulators> {
     });
     await put('/${BUCKET}');
     for (const f of ${JSON.stringify(files)}) await put(f.path, createReadStream(f.file), f.size);
-    const sns = createServer((req, res) => {
-      let body = '';
-      req.setEncoding('utf8').on('data', (d) => (body += d)).on('end', () => {
-        const ids = [...body.matchAll(/PublishBatchRequestEntries\\.member\\.\\d+\\.Id=([^&]*)/g)].map((m) => decodeURIComponent(m[1]));
-        const members = ids.map((id) => '<member><Id>' + id + '</Id><MessageId>bench-' + id + '</MessageId></member>').join('');
-        res.writeHead(200, { 'content-type': 'text/xml' });
-        res.end('<PublishBatchResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishBatchResult><Successful>' + members +
-          '</Successful><Failed/></PublishBatchResult><ResponseMetadata><RequestId>bench</RequestId></ResponseMetadata></PublishBatchResponse>');
+    // local-aws/sns-fake.ts, bundled: it answers Publish and PublishBatch and refuses what SNS refuses (see above).
+    const { startSnsFake } = await import(${JSON.stringify(pathToFileURL(snsFake).href)});
+    const sns = await startSnsFake({ topics: ${JSON.stringify([BENCH_ALERT_TOPIC])}, keepMessages: false, ...(pem ? { tls: pem } : {}) });
+    // SNS is always running: its code is not compiled on the handler's first call. The fake's request path is warmed
+    // before anything is timed, with batches like the processor's (10 entries of ~6 KB, json, subject, an attribute)
+    // on a connection of its own; the handler's own first call (TLS handshake, the SDK's serialisation) stays timed.
+    const warm = (n) => new Promise((resolve, reject) => {
+      const params = new URLSearchParams({ Action: 'PublishBatch', Version: '2010-03-31', TopicArn: ${JSON.stringify(BENCH_ALERT_TOPIC)} });
+      for (let i = 1; i <= 10; i++) Object.entries({ Id: 'warm' + n + '_' + i, MessageStructure: 'json', Subject: '[INFO] warm-up',
+        Message: JSON.stringify({ default: JSON.stringify({ n, pad: 'x'.repeat(1500) }), email: 'warm "up"\\n'.repeat(400) }),
+        'MessageAttributes.entry.1.Name': 'severity', 'MessageAttributes.entry.1.Value.DataType': 'String', 'MessageAttributes.entry.1.Value.StringValue': 'info',
+      }).forEach(([k, v]) => params.set('PublishBatchRequestEntries.member.' + i + '.' + k, v));
+      const body = params.toString();
+      const req = (pem ? https : http).request({ host: '127.0.0.1', port: new URL(sns.endpoint).port, method: 'POST', path: '/', ...(pem ? { ca: pem.cert } : {}),
+        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error('SNS fake warm-up: HTTP ' + res.statusCode))));
       });
+      req.on('error', reject);
+      req.end(body);
     });
-    await new Promise((resolve) => sns.listen(0, '127.0.0.1', resolve));
+    for (let n = 0; n < 20; n++) await warm(n);
+    if (sns.violations.length > 0) throw new Error('SNS fake warm-up: ' + sns.violations.join('; '));
     // PutLogEvents checked against its documented limits; per stream, the calls taken, their events and bytes (GET
     // /stats, for the row's detail): local-aws/cloudwatch-logs-bench-fake.ts, imported as TypeScript (Node strips the types).
     const { cloudWatchLogsBenchListener } = await import(${JSON.stringify(LOGS_FAKE_URL)});
     const logs = createServer(cloudWatchLogsBenchListener());
     await new Promise((resolve) => logs.listen(0, '127.0.0.1', resolve));
-    process.stdout.write(JSON.stringify({ port, snsPort: sns.address().port, logsPort: logs.address().port }) + '\\n');
+    process.stdout.write(JSON.stringify({ port, snsPort: Number(new URL(sns.endpoint).port), logsPort: logs.address().port }) + '\\n');
     process.stdin.resume();
     process.stdin.on('end', () => server.close().then(() => process.exit(0)));
   `;

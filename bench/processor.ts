@@ -11,7 +11,7 @@
 // trailwatch-scan row of the same run) and its peak RSS stays under 150 MB.
 
 import type { ProcessedFile } from '../functions/processor/process-log-file.js';
-import { buildHandlerBundle, invokeBundledHandler } from './handler-row.js';
+import { BENCH_ALERT_TOPIC, buildHandlerBundle, invokeBundledHandler } from './handler-row.js';
 import type { RowOutput, RowSpec } from './rows.js';
 
 export const PROCESSOR_ROW = 'processor-handler';
@@ -27,7 +27,7 @@ function processorHandler(file: string): Promise<RowOutput> {
     'processor',
     file,
     (emulators) => ({
-      ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts',
+      ALERT_TOPIC_ARN: BENCH_ALERT_TOPIC,
       AWS_ENDPOINT_URL_SNS: emulators.sns,
     }),
     ({ outcome, measuredSeconds, cpuMs, coldStart }) => {

@@ -17,7 +17,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import type { ProcessedFile as FileOutcome } from '../functions/processor/process-log-file.js';
 import { DEFAULT_SEED, readCachedMeta, writeLogFile, type GeneratedFile } from './generate.js';
-import { benchKey, withBundledHandler } from './handler-row.js';
+import { BENCH_ALERT_TOPIC, benchKey, withBundledHandler } from './handler-row.js';
 import { MB } from './paths.js';
 import { TRAILWATCH_READ_CHUNK, type RowOutput, type RowSpec } from './rows.js';
 
@@ -78,7 +78,7 @@ async function typicalFiles(dir: string): Promise<RowOutput> {
     'processor',
     uploads,
     (emulators) => ({
-      ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:trailwatch-alerts',
+      ALERT_TOPIC_ARN: BENCH_ALERT_TOPIC,
       AWS_ENDPOINT_URL_SNS: emulators.sns,
     }),
     async (loaded) => {

@@ -13,6 +13,7 @@
 // and writes is sns-query-protocol.ts.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import {
   entryBytes,
@@ -60,6 +61,14 @@ export interface SnsRequestRecord {
 export interface SnsFakeOptions {
   /** Topics that exist; publishing to any other answers NotFound. */
   topics: readonly string[];
+  /** Speak https with this key and certificate (the bench's handler rows, which talk https as Lambda does). */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  /**
+   * Keep every accepted message in `messages` (default true). The bench turns it off: its typical-files section
+   * publishes ~3,400 messages of ~7 KB that nothing reads, ~25 MB held in the emulators' process beside s3rver
+   * (a precaution: its effect on s3rver was not measured apart).
+   */
+  keepMessages?: boolean;
 }
 
 export interface SnsFake {
@@ -236,11 +245,11 @@ export async function startSnsFake(options: SnsFakeOptions): Promise<SnsFake> {
       attributes,
       bytes: entryBytes(entry),
     };
-    messages.push(message);
+    if (options.keepMessages !== false) messages.push(message);
     return message;
   };
 
-  const server = http.createServer((req, res) => {
+  const listener: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -270,11 +279,12 @@ export async function startSnsFake(options: SnsFakeOptions): Promise<SnsFake> {
       res.writeHead(answer.status, { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID() });
       res.end(answer.xml);
     });
-  });
+  };
+  const server = options.tls ? https.createServer(options.tls, listener) : http.createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     messages,
     requests,
     violations,

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildSnsMessage, type SnsAlertMessage } from '../functions/processor/sns-message.js';
 import {
+  attributeBytes,
   MAX_PUBLISH_BATCH_ENTRIES,
   MAX_SNS_PAYLOAD_BYTES,
   packPublishBatches,
@@ -17,6 +18,10 @@ import { alertFor, eventIdNumber, fixtureAlert, timePlus } from './alerts-fixtur
 import { classify } from '../shared/classify/index.js';
 import { compileRuleset } from '../shared/rules/engine.js';
 import { buildAlert } from '../shared/alerts/alert.js';
+import { alertJson } from '../shared/alerts/alert-json.js';
+import { alertEmailText } from '../shared/render/email-text.js';
+import { jsonStringBytes, utf8Bytes } from '../shared/render/plain-text.js';
+import { prettyRecordWithin } from '../shared/render/record-text.js';
 
 const deletion = () => fixtureAlert('delete-db-instance', 'rds-database-deleted');
 
@@ -401,6 +406,37 @@ describe('size', () => {
   it('fits a summary whose examples all have huge records', () => {
     const summary = failedCallSummary(30, (record) => ({ ...record, responseElements: { blob: 'z'.repeat(60_000) } }));
     expect(sizeOf(buildSnsMessage(summary))).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
+  });
+
+  it('sends the email whole exactly when it fits what the alert JSON leaves, and the JSON whole when it fits half', () => {
+    // The sizes are decided without measuring what surely fits; this is the decision stated with every size measured.
+    const skeleton = utf8Bytes(JSON.stringify({ default: '', email: '' }));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 140_000 }),
+        fc.constantFrom('x', '"', '\n', 'é', '\u0001', '😀'),
+        fc.integer({ min: 0, max: 40_000 }),
+        fc.constantFrom('e', '"', '\u2028', '山'),
+        (recordBytes, filler, errorBytes, errorFiller) => {
+          const record = hugeRecord(recordBytes - (recordBytes % filler.length), filler);
+          const alert = withAlert({ errorMessage: errorFiller.repeat(errorBytes), failed: true });
+          const raw = JSON.stringify(record);
+          const message = buildSnsMessage(alert, { raw });
+          const json = JSON.stringify(alertJson(alert));
+          expect(parts(message).default === json).toBe(jsonStringBytes(json) <= MAX_SNS_PAYLOAD_BYTES / 2);
+          const whole = alertEmailText(alert, prettyRecordWithin(raw, Number.POSITIVE_INFINITY, jsonStringBytes));
+          const budget =
+            MAX_SNS_PAYLOAD_BYTES -
+            utf8Bytes(message.subject) -
+            attributeBytes(message.attributes) -
+            skeleton -
+            jsonStringBytes(parts(message).default);
+          expect(parts(message).email === whole).toBe(jsonStringBytes(whole) <= budget);
+          expect(sizeOf(message)).toBeLessThanOrEqual(MAX_SNS_PAYLOAD_BYTES);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it('shows a record that is not JSON as not shown, and still fits', () => {

@@ -2,6 +2,7 @@
 // HTTP (their protocols and the limits they enforce), the S3 notifications built for uploaded objects, and the small
 // parsers (env files, delivery times, command lines).
 import { readFileSync } from 'node:fs';
+import https from 'node:https';
 import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { PublishBatchCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -118,6 +119,41 @@ describe('SNS fake (query protocol, real SNSClient)', () => {
     expect(fake.messages).toEqual([]);
     expect(fake.violations).toHaveLength(4);
     expect(fake.violations[0]).toContain('TooManyEntriesInBatchRequest');
+  });
+
+  it('over https and keeping no messages (as the bench runs it), still takes a good batch and refuses a bad one', async () => {
+    // A self-signed certificate for 127.0.0.1 made for this test (openssl req -x509, P-256, 100 years).
+    const key = readFileSync(new URL('./fixtures/tls/localhost-key.pem', import.meta.url), 'utf8');
+    const cert = readFileSync(new URL('./fixtures/tls/localhost-cert.pem', import.meta.url), 'utf8');
+    const fake = await startSnsFake({ topics: [TOPIC], keepMessages: false, tls: { key, cert } });
+    const agent = new https.Agent({ ca: cert });
+    const client = new SNSClient({
+      region: 'us-east-1',
+      endpoint: fake.endpoint,
+      credentials,
+      maxAttempts: 1,
+      requestHandler: { httpsAgent: agent },
+    });
+    closers.push(async () => {
+      client.destroy();
+      agent.destroy();
+      await fake.close();
+    });
+    expect(fake.endpoint).toMatch(/^https:\/\//);
+    const taken = await client.send(
+      new PublishBatchCommand({ TopicArn: TOPIC, PublishBatchRequestEntries: [alertEntry('a'), alertEntry('b')] }),
+    );
+    expect(taken.Successful?.map((s) => s.Id)).toEqual(['a', 'b']);
+    await expect(
+      client.send(
+        new PublishBatchCommand({
+          TopicArn: TOPIC,
+          PublishBatchRequestEntries: Array.from({ length: 11 }, (_, i) => alertEntry(`m${i}`)),
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'TooManyEntriesInBatchRequestException' });
+    expect(fake.messages).toEqual([]);
+    expect(fake.violations).toHaveLength(1);
   });
 
   it('lists entries that break a message rule under Failed (sender fault) and publishes the others', async () => {

@@ -68,7 +68,12 @@ export function buildSnsMessage(alert: Alert | SummaryAlert, record?: { raw: str
   const attributes = alertAttributes(alert);
   const envelopeBytes = utf8Bytes(subject) + attributeBytes(attributes);
   const defaultText = boundedJson(alertJson(alert));
-  const emailBudget = MAX_SNS_PAYLOAD_BYTES - envelopeBytes - MESSAGE_SKELETON_BYTES - jsonStringBytes(defaultText);
+  const room = MAX_SNS_PAYLOAD_BYTES - envelopeBytes - MESSAGE_SKELETON_BYTES;
+  // What the email may take is what `default` leaves; measured only for an email that may not fit (see fittedEmail).
+  const emailBudget: EmailBudget = {
+    atLeast: room - MAX_JSON_STRING_BYTES_PER_UNIT * defaultText.length,
+    exact: () => room - jsonStringBytes(defaultText),
+  };
   const email = isSummaryAlert(alert)
     ? fittedEmail(
         (records) => summaryEmailText(alert, records),
@@ -89,7 +94,7 @@ export function buildSnsMessage(alert: Alert | SummaryAlert, record?: { raw: str
  */
 function boundedJson(json: AlertJson | SummaryAlertJson): string {
   const text = JSON.stringify(json);
-  if (jsonStringBytes(text) <= MAX_DEFAULT_BYTES) return text;
+  if (surelyWithin(text, MAX_DEFAULT_BYTES) || jsonStringBytes(text) <= MAX_DEFAULT_BYTES) return text;
   const document: JsonObject = JSON.parse(text);
   const order = Object.keys(document)
     .filter((key) => !IDENTIFYING_FIELDS.has(key))
@@ -109,12 +114,15 @@ function pick(document: JsonObject, keys: ReadonlySet<string>): JsonObject {
 function fittedEmail(
   render: (records: EmailRecord[]) => string,
   raws: ReadonlyArray<string | null>,
-  budget: number,
+  emailBudget: EmailBudget,
 ): string {
   const whole = render(
     raws.map((raw) => (raw === null ? null : prettyRecordWithin(raw, Number.POSITIVE_INFINITY, jsonStringBytes))),
   );
-  if (fitsSurely(whole, budget) || jsonStringBytes(whole) <= budget) return whole;
+  // An email that fits the least the budget can be fits the budget: neither is measured.
+  if (surelyWithin(whole, emailBudget.atLeast)) return whole;
+  const budget = emailBudget.exact();
+  if (jsonStringBytes(whole) <= budget) return whole;
 
   const facts = render(raws.map((raw) => (raw === null ? null : { text: '', trimmed: [], bytes: 0 })));
   const withRecords = raws.filter((raw) => raw !== null).length;
@@ -128,13 +136,27 @@ function fittedEmail(
 }
 
 /**
- * True when `text` fits `budget` as a JSON string whatever it holds, without measuring it: a UTF-16 code unit takes
- * at most 6 bytes there (`\u001f`; a surrogate pair takes 4 for two units, any other character at most 3). Most
- * emails are a few KB against a budget of ~250 KB, so the exact count (a JSON.stringify of the whole email) is
+ * The bytes an email may take as a JSON string: `exact()` measures the alert JSON beside it; `atLeast` is what is
+ * left however that JSON is made (each of its UTF-16 units costs at most MAX_JSON_STRING_BYTES_PER_UNIT).
+ */
+interface EmailBudget {
+  atLeast: number;
+  exact: () => number;
+}
+
+/**
+ * The most bytes one UTF-16 code unit takes inside a JSON string: 6 (`\u001f`; a surrogate pair takes 4 for two
+ * units, any other character at most 3).
+ */
+const MAX_JSON_STRING_BYTES_PER_UNIT = 6;
+
+/**
+ * True when `text` fits `budget` as a JSON string whatever it holds, without measuring it. Most emails are a few KB,
+ * and most alert JSON ~2 KB, against budgets of ~128-250 KB, so the exact count (a JSON.stringify of the text) is
  * needed only for the rare large one.
  */
-function fitsSurely(text: string, budget: number): boolean {
-  return text.length * 6 <= budget;
+function surelyWithin(text: string, budget: number): boolean {
+  return text.length * MAX_JSON_STRING_BYTES_PER_UNIT <= budget;
 }
 
 const CUT_NOTE =

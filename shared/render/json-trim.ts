@@ -8,6 +8,7 @@ import { formatCount, utf8Bytes } from './plain-text.js';
 
 /** A marker, possibly with a reason after the size (see json-depth.ts). */
 const MARKER = /^\[trimmed by trailwatch: ([\d,]+) bytes(?: [^\]]*)?\]$/;
+const OPEN_BRACKET = 0x5b;
 
 export function trimMarker(bytes: number): string {
   return `[trimmed by trailwatch: ${formatCount(bytes)} bytes]`;
@@ -52,18 +53,34 @@ export function trimJsonToFit(
 /** The marker cuts in `value`, in document order, at most `limit` of them. */
 export function trimmedParts(value: JsonValue, limit = 20): TrimmedPart[] {
   const parts: TrimmedPart[] = [];
-  const visit = (node: JsonValue, path: string): void => {
+  // Every email walks its whole record here and nearly always finds nothing: a node's path is written out only
+  // when it is a marker (from the steps that led to it), not for every node passed on the way.
+  const steps: Array<string | number> = [];
+  const pathOf = (): string => {
+    let path = '';
+    for (const step of steps) path = typeof step === 'number' ? `${path}[${step}]` : path ? `${path}.${step}` : step;
+    return path;
+  };
+  const visit = (node: JsonValue): void => {
     if (parts.length >= limit) return;
-    const bytes = markerBytes(node);
-    if (bytes !== null) {
-      parts.push({ path: path || '(the record)', bytes });
+    if (typeof node === 'string') {
+      const bytes = markerBytes(node);
+      if (bytes !== null) parts.push({ path: pathOf() || '(the record)', bytes });
     } else if (Array.isArray(node)) {
-      for (const [i, child] of node.entries()) visit(child, `${path}[${i}]`);
+      for (let i = 0; i < node.length; i++) {
+        steps.push(i);
+        visit(node[i] as JsonValue);
+        steps.pop();
+      }
     } else if (node !== null && typeof node === 'object') {
-      for (const [key, child] of Object.entries(node)) visit(child, path ? `${path}.${key}` : key);
+      for (const key of Object.keys(node)) {
+        steps.push(key);
+        visit(node[key] as JsonValue);
+        steps.pop();
+      }
     }
   };
-  visit(value, '');
+  visit(value);
   return parts;
 }
 
@@ -73,7 +90,8 @@ function isMarker(value: JsonValue): boolean {
 
 /** The bytes a marker says were cut, or null if `value` is not a marker. */
 function markerBytes(value: JsonValue | undefined): number | null {
-  const match = typeof value === 'string' ? MARKER.exec(value) : null;
+  // `[` first: a cheap test that nearly every string fails before the expression is tried.
+  const match = typeof value === 'string' && value.charCodeAt(0) === OPEN_BRACKET ? MARKER.exec(value) : null;
   return match?.[1] ? Number(match[1].replaceAll(',', '')) : null;
 }
 
