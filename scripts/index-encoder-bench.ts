@@ -14,6 +14,7 @@ import { classify } from '../shared/classify/classify.js';
 import type { CloudTrailRecord } from '../shared/cloudtrail.js';
 import { ByteSlab, encodeIndexEvent, releaseEvents } from '../shared/index/encoded-event.js';
 import { type IndexSource, toIndexEvent } from '../shared/index/index-event.js';
+import { FAST_PATH_MEMBERS } from '../shared/index/record-encoder.js';
 import { typescriptRecordEscaper } from '../shared/index/record-escape-typescript.js';
 import { encodeScannedEvent } from '../shared/index/scanned-event-encoder.js';
 import { wasmRecordEscaper } from '../shared/index/wasm/record-escape.js';
@@ -49,17 +50,7 @@ function report(what: string, bytes: number, ms: { old: number; next: number }):
 }
 
 // The unparsed records' escape loop: the records as one buffer, as the reader's chunks hold them.
-const names = [
-  'eventTime',
-  'eventSource',
-  'eventName',
-  'eventID',
-  'recipientAccountId',
-  'awsRegion',
-  'errorCode',
-  'userIdentity',
-  'trailwatch',
-].map((n) => Buffer.from(n, 'latin1'));
+const names = FAST_PATH_MEMBERS.map((n) => Buffer.from(n, 'latin1'));
 const texts: Buffer[] = [];
 const spans: [number, number][] = [];
 let at = 0;

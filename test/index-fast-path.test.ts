@@ -14,7 +14,7 @@ import type { CloudTrailRecord } from '../shared/cloudtrail.js';
 import { ByteSlab } from '../shared/index/encoded-event.js';
 import { PENDING_LIMIT_BYTES, scanForIndex } from '../shared/index/index-scan.js';
 import { trailwatchFields } from '../shared/index/index.js';
-import { RecordEncoder } from '../shared/index/record-encoder.js';
+import { FAST_PATH_MEMBERS, RecordEncoder } from '../shared/index/record-encoder.js';
 import { compileRuleset } from '../shared/rules/engine.js';
 import { cloudTrailRecord } from './helpers/log-files.js';
 import { recordBytes } from './helpers/record-bytes.js';
@@ -158,16 +158,7 @@ describe('index events built from bytes', () => {
 
   /** Records as bytes, the members the fast path reads often given values it can use. */
   const recordsAsBytes = recordBytes({
-    names: [
-      'eventTime',
-      'eventSource',
-      'eventName',
-      'eventID',
-      'recipientAccountId',
-      'awsRegion',
-      'errorCode',
-      'userIdentity',
-    ],
+    names: FAST_PATH_MEMBERS.filter((name) => name !== 'trailwatch'),
     values: {
       eventSource: [...OTHER_SOURCES, 'rds.amazonaws.com'].map((s) => JSON.stringify(s)),
       eventName: ['"GetObject"', '"RunInstances"', '"ConsoleLogin"', '"StopLogging"'],

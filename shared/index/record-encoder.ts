@@ -32,8 +32,8 @@ const CR = 0x0d;
 const TAB = 0x09;
 const SPACE = 0x20;
 
-/** The top-level members the fast path reads, by slot. */
-const MEMBERS = [
+/** The top-level members the fast path reads, by slot (the escape loop notes where each one's value lies). */
+export const FAST_PATH_MEMBERS = [
   'eventTime',
   'eventSource',
   'eventName',
@@ -44,6 +44,7 @@ const MEMBERS = [
   'userIdentity',
   'trailwatch',
 ] as const;
+const MEMBERS = FAST_PATH_MEMBERS;
 const TRAILWATCH = MEMBERS.indexOf('trailwatch');
 const MEMBER_BYTES = MEMBERS.map((name) => Buffer.from(name, 'latin1'));
 
