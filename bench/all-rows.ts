@@ -5,6 +5,7 @@ import { TRAILWATCH_ROWS } from './trailwatch.js';
 import { PROCESSOR_ROWS } from './processor.js';
 import { INDEXER_ROWS } from './indexer.js';
 import { TYPICAL_FILES_ROW_SPEC } from './typical-files.js';
+import { CRYPTO_ROW_SPEC } from './lower-bounds.js';
 
 /** The rows of the table, measured on each generated file. */
 export const MEASURED_ROWS: readonly RowSpec[] = [
@@ -16,7 +17,7 @@ export const MEASURED_ROWS: readonly RowSpec[] = [
 ];
 
 /**
- * The table's rows, the typical-files row (its own section, on its own files) and the idle worker (what a Node
- * process costs before it reads anything).
+ * The table's rows, the typical-files row (its own section, on its own files), the crypto rates (the lower bounds'
+ * section) and the idle worker (what a Node process costs before it reads anything).
  */
-export const ALL_ROWS: readonly RowSpec[] = [...MEASURED_ROWS, TYPICAL_FILES_ROW_SPEC, BASELINE_ROW];
+export const ALL_ROWS: readonly RowSpec[] = [...MEASURED_ROWS, TYPICAL_FILES_ROW_SPEC, CRYPTO_ROW_SPEC, BASELINE_ROW];

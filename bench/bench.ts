@@ -23,13 +23,15 @@ import os from 'node:os';
 import { describeFile, ensureLogFile, SIZES, type GeneratedFile } from './generate.js';
 import { buildIndexerBundle, INDEXER_ROW } from './indexer.js';
 import { acquireLock } from './lock.js';
+import { CRYPTO_ROW, type CryptoRates, lowerBoundLines, lowerBounds } from './lower-bounds.js';
 import { QuietMachine } from './machine.js';
-import { measureFile, summarize, type RowResult } from './measure.js';
-import { type Options, parseArgs, STARTUP_ROW, TYPICAL_FILES_ROW, wants } from './options.js';
+import { measureFile, median, summarize, type RowResult } from './measure.js';
+import { LOWER_BOUNDS_SECTION, type Options, parseArgs, STARTUP_ROW, TYPICAL_FILES_ROW, wants } from './options.js';
 import { OUT_DIR, progress } from './paths.js';
 import { buildProcessorBundle, PROCESSOR_ROW } from './processor.js';
+import { PRIMARY_TRAILWATCH_ROW } from './trailwatch.js';
 import { profile } from './profile.js';
-import { table, targetChecks } from './report.js';
+import { floorOf, table, targetChecks } from './report.js';
 import { BASELINE_ROW, LIBRARY_GUNZIP_CHUNK } from './rows.js';
 import { buildWorker, runWorker } from './run-worker.js';
 import { measureStartup, type StartupReport } from './startup.js';
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
     results.push(...(await measureFile(opts, quiet, size, file, results)));
   }
   const typical = wants(opts, TYPICAL_FILES_ROW) ? await measureTypicalFiles(opts, quiet) : undefined;
+  const bounds = wants(opts, LOWER_BOUNDS_SECTION) ? await measureLowerBounds(opts, quiet, files, results) : undefined;
   const loadAfter = os.loadavg()[0] ?? 0;
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 
@@ -97,6 +100,7 @@ async function main(): Promise<void> {
   if (TRAILWATCH_PENDING) out.push(`trailwatch rows: ${TRAILWATCH_PENDING}`);
   out.push('');
   if (typical) out.push(...typical, '');
+  if (bounds) out.push(...bounds, '');
   const checks = targetChecks(results);
   out.push(...checks.lines);
   const startup: StartupReport | undefined = wants(opts, STARTUP_ROW)
@@ -158,6 +162,69 @@ async function measureTypicalFiles(opts: Options, quiet: QuietMachine): Promise<
     );
   }
   return typicalFilesLines(figures, peakRss, note);
+}
+
+/**
+ * The lower bounds' section (bench/lower-bounds.ts) on the 100 MB file: the crypto row's runs, then the bounds from
+ * this run's rows.
+ */
+async function measureLowerBounds(
+  opts: Options,
+  quiet: QuietMachine,
+  files: GeneratedFile[],
+  results: RowResult[],
+): Promise<string[]> {
+  const file = files.find((f) => f.targetBytes === SIZES['100mb']);
+  if (!file) return ['N/A  lower bounds: the 100mb file was not measured (--sizes)'];
+  const row = (id: string): RowResult | undefined => results.find((r) => r.size === '100mb' && r.row.id === id);
+  const seconds = (id: string): number | undefined => {
+    const r = row(id);
+    return r && summarize(r)?.seconds;
+  };
+  const sent = (id: string): { seconds: number; bytesSent: number } | undefined => {
+    const s = seconds(id);
+    const bytesSent = row(id)?.runs[0]?.figures?.bytesSent;
+    return s === undefined || bytesSent === undefined ? undefined : { seconds: s, bytesSent };
+  };
+  const floor = floorOf(results, '100mb');
+  const core = PRIMARY_TRAILWATCH_ROW === undefined ? undefined : seconds(PRIMARY_TRAILWATCH_ROW);
+  if (!floor || core === undefined)
+    return [`N/A  lower bounds: they need the gunzip and ${PRIMARY_TRAILWATCH_ROW} rows on the 100mb file (--rows)`];
+
+  const runs: CryptoRates[] = [];
+  for (let run = 1; run <= Math.min(3, opts.runs['100mb'] ?? 3); run++) {
+    await quiet.beforeRun();
+    const report = await runWorker(CRYPTO_ROW, file.path, 120_000);
+    if (!report.ok) return [`N/A  lower bounds: the crypto row failed: ${report.error.split('\n')[0] ?? ''}`];
+    const f = report.figures ?? {};
+    if (f.sha256 === undefined || f.md5 === undefined || f.aesGcm === undefined)
+      return ['N/A  lower bounds: the crypto row gave no rates'];
+    runs.push({ sha256: f.sha256, md5: f.md5, aesGcm: f.aesGcm });
+  }
+  const crypto: CryptoRates = {
+    sha256: median(runs.map((r) => r.sha256)),
+    md5: median(runs.map((r) => r.md5)),
+    aesGcm: median(runs.map((r) => r.aesGcm)),
+  };
+  const inputs = {
+    compressedBytes: file.compressedBytes,
+    floorSeconds: floor.summary.seconds,
+    coreSeconds: core,
+    categoryReadSeconds: seconds('trailwatch-read'),
+    processorSeconds: seconds(PROCESSOR_ROW),
+    indexerRds: sent(INDEXER_ROW),
+    indexerAll: sent(`${INDEXER_ROW}-all`),
+    crypto,
+  };
+  const missing = [
+    inputs.categoryReadSeconds === undefined
+      ? 'the indexer bounds use the core row alone (no trailwatch-read row)'
+      : '',
+    inputs.processorSeconds === undefined ? 'processor: no processor-handler row' : '',
+    inputs.indexerRds === undefined ? `indexer rds: no ${INDEXER_ROW} row` : '',
+    inputs.indexerAll === undefined ? `indexer all: no ${INDEXER_ROW}-all row` : '',
+  ].filter(Boolean);
+  return lowerBoundLines(file.path.split('/').pop() ?? file.path, lowerBounds(inputs), crypto, missing);
 }
 
 main().catch((err: unknown) => {

@@ -77,6 +77,8 @@ async function indexerHandler(file: string, scope: 'rds' | 'all'): Promise<RowOu
         records: f.stats.records,
         bytesOut: f.stats.bytesOut,
         measuredSeconds,
+        // What was sent, as CloudWatch Logs counts it: the lower bounds' SigV4 and TLS bytes (bench/lower-bounds.ts).
+        figures: { bytesSent: f.bytes },
         detail:
           `${coldStart}; invocation CPU ${cpuMs.toFixed(0)} ms; ` +
           `${f.indexed.toLocaleString('en-US')} events indexed (${(f.indexed / measuredSeconds).toFixed(0)}/s), ${f.outOfScope.toLocaleString('en-US')} out of scope, ${f.trimmed} trimmed; ` +

@@ -21,6 +21,7 @@ export const ALL_ROW_IDS = MEASURED_ROWS.map((r) => r.id);
 /** The sections after the table, selected with --rows like a row (all of them run without --rows). */
 export const STARTUP_ROW = 'startup';
 export { TYPICAL_FILES_ROW } from './typical-files.js';
+export { LOWER_BOUNDS_SECTION } from './lower-bounds.js';
 
 /** Whether a section after the table runs: always without --rows, else when --rows names it. */
 export function wants(opts: Options, section: string): boolean {
@@ -30,7 +31,7 @@ export function wants(opts: Options, section: string): boolean {
 export const USAGE = `usage: npm run bench -- [--quick] [--sizes 5mb,100mb,1gb] [--runs N] [--rows id,...] [--include-slow]
                         [--timeout SECONDS] [--no-wait] [--generate-only] [--strict] [--profile] [--profile-row ID]
 rows: ${ALL_ROW_IDS.join(', ')} (or a prefix: gunzip, trailwatch, processor, indexer);
-      and after the table: startup, typical-files (without --rows every row and section runs)`;
+      and after the table: startup, typical-files, lower-bounds (without --rows every row and section runs)`;
 
 export function parseArgs(argv: string[]): Options {
   const opts: Options = {
