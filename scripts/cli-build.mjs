@@ -13,6 +13,8 @@
 // - The modules a scan loads come in few chunks (scanPathHubs below): esbuild makes one chunk per set of entries that
 //   reach a module, and with a dozen import()ed commands each reaching part of the scan's modules, a scan loaded 21
 //   files, each paying Node's ES loader (resolve, realpath, read, compile cache lookup, link: ~0.5 M instructions).
+//   Now 5 (`--version`: 3, not 9): a one-file scan 0.87x the CPU, 204.5 -> 191.1 M instructions on the main thread
+//   (docs/performance-notes.md, "Session 7, startup").
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -70,15 +72,16 @@ export async function buildCli(root, dist) {
 const HUB_NAMESPACE = 'trailwatch-hub';
 
 /**
- * Puts the modules a scan loads in two chunks (plus the entry, the runtime helpers and the scan command's stub), where
- * plain splitting made 21 files of them: M, the modules the entry imports (what `--version` loads), and S, the rest
- * of what the scan command imports. esbuild puts two modules in one chunk when the same entries reach them (the CLI's
- * entry and each module it reaches by import()). So each import() of one of our modules is made to load a stand-in
- * that imports, before re-exporting the module, the hubs its module needs: the entry's imports when it reaches any
- * module of M, and the scan command too when it reaches any of S. Every entry that reaches part of M (or S) then
- * reaches all of it. A command may thus load a few modules it does not run (their top-level code is declarations),
- * and loads fewer files; the scan command and `--version` load exactly the modules they loaded before.
- * `graph` is the metafile of a build without this plugin (the import() targets' own static imports).
+ * Puts the modules a scan loads in two chunks (plus the entry, esbuild's runtime helpers and the scan command's
+ * stand-in), where plain splitting made 21 files of them: M, the modules the entry imports (what `--version` loads),
+ * and S, the rest of what the scan command imports. esbuild puts two modules in one chunk when the same entries
+ * reach them (the CLI's entry and each module it reaches by import()). So each import() of one of our modules is
+ * made to load a stand-in that imports, before re-exporting the module, the hubs its module needs: the entry's
+ * imports when it reaches any module of M, and the scan command too when it reaches any of S. Every entry that
+ * reaches part of M (or S) then reaches all of it. A command may thus load modules it does not run (their top-level
+ * code is declarations and tables: `rules` now loads the reader too, and is faster for the fewer files), and the scan
+ * command and `--version` load exactly the modules they loaded before. `graph` is the metafile of a build without
+ * this plugin (the import() targets' own static imports).
  */
 function scanPathHubs(root, graph) {
   const staticImports = (file) =>
