@@ -299,6 +299,29 @@ describe('start-up: a command loads what it needs', () => {
     expect(await readFile(await chunk('s3'), 'utf8')).toMatch(/await import\("\.\/[^"]+\.mjs"\)/);
   });
 
+  it('a scan loads its modules from few files, --version from three (plain splitting made 21 and 9: each file costs Node its ES loader steps)', async () => {
+    const entry = path.join(DIST, 'trailwatch.mjs');
+    const version = await staticGraph([entry]);
+    const scan = await staticGraph([entry, await chunk('scan-main')]);
+    expect(version.size).toBeLessThanOrEqual(3);
+    expect(scan.size).toBeLessThanOrEqual(5);
+    // Each source module is in one built file only: its top-level code (the error classes commands tell apart with
+    // instanceof, module state) runs once however many commands reach it.
+    const all = await staticGraph([
+      entry,
+      ...(await readdir(path.join(DIST, 'chunks')))
+        .filter((name) => name.endsWith('.mjs'))
+        .map((name) => path.join(DIST, 'chunks', name)),
+    ]);
+    // esbuild names each module's code with a `// path` comment (twice where it hoisted the module's imports).
+    const modules = [...all.values()].flatMap((text) => [
+      ...new Set([...text.matchAll(/^\/\/ ((?:cli|shared)\/\S+\.ts)$/gm)].map((match) => match[1])),
+    ]);
+    expect(modules).toContain('shared/errors.ts');
+    expect(modules.length).toBeGreaterThan(100);
+    expect(new Set(modules).size).toBe(modules.length);
+  });
+
   it("the modules a scan loads ask V8 to compile all their functions at once (so the compile cache holds them); the AWS SDK's do not", async () => {
     const firstLine = (text: string) => text.slice(0, text.indexOf('\n'));
     const HINTS = /(^| )\/\/# experimentalChromiumCompileHints=all$/;
