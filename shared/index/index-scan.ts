@@ -97,7 +97,10 @@ export function scanForIndex(source: Parameters<typeof readCloudTrailLog>[0], op
     }
     return slab;
   };
-  const pending: IndexedEvent[] = [];
+  // Events built in the prefilter and their streams, waiting to go out. Their items are made as they go out: an
+  // item made here would wait with them (across the consumer's writes) and outlive the young generation.
+  let pending: EncodedIndexEvent[] = [];
+  let pendingStreams: string[] = [];
   let pendingBytes = 0;
   let fast = 0;
   let outOfScopeParsed = 0;
@@ -123,7 +126,8 @@ export function scanForIndex(source: Parameters<typeof readCloudTrailLog>[0], op
         if (pendingBytes >= PENDING_LIMIT_BYTES || wants(bytes, start, end, hints)) return true;
         const built = encoder.encode(bytes, start, end);
         if (!built) return true;
-        pending.push({ kind: 'event', event: built.event, logStreamName: built.logStreamName });
+        pending.push(built.event);
+        pendingStreams.push(built.logStreamName);
         pendingBytes += built.event.jsonLength;
         fast++;
         return false;
@@ -195,9 +199,12 @@ export function scanForIndex(source: Parameters<typeof readCloudTrailLog>[0], op
     },
   };
 
-  function drain(): IndexedEvent[] {
-    const out = pending.splice(0);
+  function* drain(): Generator<IndexedEvent> {
+    const events = pending;
+    const streams = pendingStreams;
+    pending = [];
+    pendingStreams = [];
     pendingBytes = 0;
-    return out;
+    for (let k = 0; k < events.length; k++) yield { kind: 'event', event: events[k]!, logStreamName: streams[k]! };
   }
 }
