@@ -1,7 +1,7 @@
 // Encoded index events and the slab their bytes come from: a block is used again once every event in it is released,
 // never while one is held.
 import { describe, expect, it } from 'vitest';
-import { ByteSlab, encodeIndexEvent, releaseEvents } from '../shared/index/encoded-event.js';
+import { BlockPool, ByteSlab, encodeIndexEvent, freeBuffer, releaseEvents } from '../shared/index/encoded-event.js';
 import type { IndexEvent } from '../shared/index/index.js';
 
 function event(message: string): IndexEvent {
@@ -43,5 +43,71 @@ describe('encoded index events', () => {
     const small = encodeIndexEvent(event('y'), slab);
     expect(large.json.buffer).not.toBe(small.json.buffer);
     expect(large.message).toBe('x'.repeat(40));
+  });
+
+  it('copy their literal from where it lies, as the view `json` shows it', () => {
+    const slab = new ByteSlab(64);
+    const events = ['a', 'é "q"', 'c'].map((m) => encodeIndexEvent(event(m), slab));
+    for (const e of events) {
+      const target = Buffer.alloc(e.jsonLength + 2, 0x2a);
+      expect(e.copyJson(target, 1)).toBe(e.jsonLength);
+      expect(target.subarray(1, -1).equals(e.json)).toBe(true);
+      expect(target[0]).toBe(0x2a);
+      expect(target.at(-1)).toBe(0x2a);
+      expect(e.json.toString('utf8')).toBe(JSON.stringify(e.message));
+    }
+  });
+
+  it('share one pool between slabs: a block one slab released serves another', () => {
+    const pool = new BlockPool(64, 2);
+    const [one, two] = [new ByteSlab(64, pool), new ByteSlab(64, pool)];
+    const message = (c: string) => c.repeat(14);
+    const first = [0, 1, 2, 3].map(() => encodeIndexEvent(event(message('a')), one));
+    encodeIndexEvent(event(message('b')), one); // the block is full: `one` retires it
+    releaseEvents(first);
+    expect(pool.spare).toHaveLength(1);
+    expect(one.spare).toBe(pool.spare);
+    const block = first[0]!.json.buffer;
+    // `two` fills its first block and takes the next from the pool: the one `one` gave back.
+    const taken = [0, 1, 2, 3, 4].map(() => encodeIndexEvent(event(message('c')), two));
+    expect(taken[4]!.json.buffer).toBe(block);
+    expect(taken[4]!.message).toBe(message('c'));
+    expect(() => new ByteSlab(32, pool)).toThrow(RangeError);
+  });
+
+  it("free a block released beyond the pool's spares at once, and keep the spares whole", () => {
+    const pool = new BlockPool(64, 1);
+    const slab = new ByteSlab(64, pool);
+    const message = (c: string) => c.repeat(14);
+    // Three full blocks of four events each, and a fourth block started.
+    const blocks = [0, 1, 2].map((i) => [0, 1, 2, 3].map(() => encodeIndexEvent(event(message(String(i))), slab)));
+    encodeIndexEvent(event(message('x')), slab);
+    const buffers = blocks.map((b) => b[0]!.json.buffer as ArrayBuffer);
+    for (const b of blocks) releaseEvents(b);
+    expect(pool.spare).toHaveLength(1);
+    expect(pool.spare[0]?.buffer).toBe(buffers[0]);
+    expect(buffers[0]!.byteLength).toBe(64);
+    // The others were detached: their memory is given back now, not at the next full garbage collection.
+    expect(buffers.slice(1).map((b) => b.byteLength)).toEqual([0, 0]);
+  });
+
+  it("free a large message's own buffer when it is released, and only then", () => {
+    const slab = new ByteSlab(64);
+    const large = encodeIndexEvent(event('x'.repeat(40)), slab);
+    const buffer = large.json.buffer as ArrayBuffer;
+    expect(buffer.byteLength).toBe(42);
+    expect(large.message).toBe('x'.repeat(40));
+    releaseEvents([large]);
+    expect(buffer.byteLength).toBe(0);
+    expect(slab.spare).toHaveLength(0);
+  });
+
+  it('never free a buffer that is a part of a larger one', () => {
+    const whole = Buffer.allocUnsafeSlow(32);
+    freeBuffer(whole.subarray(0, 16));
+    expect(whole.buffer.byteLength).toBe(32);
+    const pooled = Buffer.from('small'); // Buffer's own pool
+    freeBuffer(pooled);
+    expect(pooled.toString()).toBe('small');
   });
 });

@@ -275,6 +275,31 @@ describe('index events built from bytes', () => {
     expect(readAtFirst).toBeLessThan(PENDING_LIMIT_BYTES * 2);
     expect(result.fastPathEvents).toBeGreaterThan(3000);
   });
+
+  it('lets the reader release its source when the consumer stops early, as a for-await over it did', async () => {
+    // RDS records are parsed: the scan iterates the reader by hand (index-scan.ts), and must still end it.
+    const text = Buffer.from(
+      `{"Records":[${Array.from({ length: 50 }, (_, i) => JSON.stringify(cloudTrailRecord({ eventID: `r-${i}` }))).join(',')}]}`,
+    );
+    for (const scope of ['all', 'rds'] as const) {
+      let released = false;
+      async function* source() {
+        try {
+          for (let at = 0; at < text.length; at += 1024) yield text.subarray(at, at + 1024);
+        } finally {
+          released = true;
+        }
+      }
+      const result = scanForIndex(source(), { file: 'test.json', ruleset, scope });
+      const ids: (string | null)[] = [];
+      for await (const item of result) {
+        if (item.kind === 'event') ids.push(item.event.eventID);
+        if (ids.length === 3) break;
+      }
+      expect(ids).toEqual(['r-0', 'r-1', 'r-2']);
+      expect(released).toBe(true);
+    }
+  });
 });
 
 describe('records the fast path leaves to the parser', () => {

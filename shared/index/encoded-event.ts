@@ -14,23 +14,44 @@ export class EncodedIndexEvent implements IndexEvent {
     readonly eventID: string | null,
     /** UTF-8 bytes of the message (not of the literal). */
     readonly bytes: number,
-    /** The message as a JSON string literal, UTF-8: exactly what JSON.stringify(message) encodes to. */
-    readonly json: Buffer,
+    /**
+     * The buffer holding the message as a JSON string literal, UTF-8 (exactly what JSON.stringify(message) encodes
+     * to), at [jsonStart, jsonStart + jsonLength). A range rather than a view of its own: the event lives until its
+     * batch is written, so anything it holds outlives the young generation and waits for a full garbage collection;
+     * a view per event was the largest such object (a sampling heap profile of `indexer-handler-all` on the 1 GB file,
+     * docs/performance-notes.md "Session 7, indexrss").
+     */
+    readonly source: Buffer,
+    readonly jsonStart: number,
+    readonly jsonLength: number,
     readonly trimmed: TrimInfo | null = null,
-    /** The slab block `json` lies in, released with the event. */
+    /** The slab block the literal lies in, released with the event. */
     block: SlabBlock | null = null,
   ) {
     this.block = block;
   }
 
+  /** The literal, as a view made when asked (the request body copies it with copyJson instead). */
+  get json(): Buffer {
+    return this.source.subarray(this.jsonStart, this.jsonStart + this.jsonLength);
+  }
+
+  /** Copies the literal into `target` at `at`; returns its length. */
+  copyJson(target: Buffer, at: number): number {
+    return this.source.copy(target, at, this.jsonStart, this.jsonStart + this.jsonLength);
+  }
+
   get message(): string {
-    this.decoded ??= JSON.parse(this.json.toString('utf8')) as string;
+    this.decoded ??= JSON.parse(
+      this.source.toString('utf8', this.jsonStart, this.jsonStart + this.jsonLength),
+    ) as string;
     return this.decoded;
   }
 
   /**
-   * Done with: its bytes may be handed out again (the slab reuses a block once every event in it is released).
-   * Called once the event's batch is written, or when the event is left out; the event is not read afterwards.
+   * Done with: its bytes may be handed out again (the slab reuses a block once every event in it is released) or
+   * freed (BlockPool.put, freeBuffer: its literal then reads as empty). Called once the event's batch is written,
+   * or when the event is left out; the event is not read afterwards.
    */
   release(): void {
     if (this.block) releaseBlock(this.block);
@@ -47,59 +68,105 @@ export function releaseEvents(events: readonly IndexEvent[]): void {
 export function encodeIndexEvent(event: IndexEvent, slab: ByteSlab): EncodedIndexEvent {
   if (event instanceof EncodedIndexEvent) return event;
   const literal = JSON.stringify(event.message);
-  const { bytes: json, block } = slab.take(Buffer.byteLength(literal, 'utf8'));
-  json.write(literal, 0, 'utf8');
-  return new EncodedIndexEvent(event.timestamp, event.eventID, event.bytes, json, event.trimmed, block);
+  const size = Buffer.byteLength(literal, 'utf8');
+  const block = slab.take(size);
+  const at = block.used - size;
+  block.buffer.write(literal, at, size, 'utf8');
+  return new EncodedIndexEvent(
+    event.timestamp,
+    event.eventID,
+    event.bytes,
+    block.buffer,
+    at,
+    size,
+    event.trimmed,
+    block,
+  );
 }
 
 /**
  * Hands out byte ranges of 1 MiB blocks, as Buffer's own pool does for small buffers (allocUnsafe): one allocation
  * per block rather than one per event. A block whose events are all released (EncodedIndexEvent.release, after their
- * batch is written) is used again, so the memory the index holds is what its open batches and writes hold, without
- * the released blocks that would otherwise wait for a full garbage collection (their buffers outlive the young
- * generation). A request larger than a quarter of a block gets a buffer of its own.
+ * batch is written) goes back to the slab's BlockPool and is used again, so the memory the index holds is what its
+ * open batches and writes hold, without the released blocks that would otherwise wait for a full garbage collection
+ * (their buffers outlive the young generation). A request larger than a quarter of a block gets a buffer of its own,
+ * freed as soon as its event is released.
  */
 export class ByteSlab {
   private current: SlabBlock;
-  /** Blocks whose events are all released, for reuse. */
-  readonly spare: Buffer[] = [];
 
-  constructor(readonly blockSize = 1 << 20) {
+  constructor(
+    readonly blockSize = 1 << 20,
+    /** Where released blocks wait for reuse: the slabs of one file share one (index-scan.ts). */
+    readonly pool = new BlockPool(blockSize),
+  ) {
+    if (pool.blockSize !== blockSize) throw new RangeError(`a pool of ${pool.blockSize}-byte blocks for ${blockSize}`);
     this.current = this.newBlock();
   }
 
-  /** `size` bytes, and the block they lie in (null for a buffer of their own): release it with the event. */
-  take(size: number): { bytes: Buffer; block: SlabBlock | null } {
-    if (size > this.blockSize >> 2) return { bytes: Buffer.allocUnsafeSlow(size), block: null };
+  /** The released blocks waiting for reuse (the pool's: shared with the other slabs of the pool). */
+  get spare(): readonly Buffer[] {
+    return this.pool.spare;
+  }
+
+  /**
+   * `size` bytes: the block returned holds them at [block.used - size, block.used) of its buffer. Release it with
+   * the event.
+   */
+  take(size: number): SlabBlock {
+    if (size > this.blockSize >> 2) {
+      // Its own buffer, as a block of one event that is retired already: freed when the event is released.
+      return { slab: this, buffer: Buffer.allocUnsafeSlow(size), used: size, refs: 1, retired: true, own: true };
+    }
     let block = this.current;
     if (block.used + size > block.buffer.length) {
       block.retired = true;
-      if (block.refs === 0) this.recycle(block.buffer);
+      if (block.refs === 0) this.pool.put(block.buffer);
       block = this.current = this.newBlock();
     }
-    const taken = block.buffer.subarray(block.used, block.used + size);
     block.used += size;
     block.refs++;
-    return { bytes: taken, block };
-  }
-
-  /** A released block's buffer, kept for reuse (a few: past that the garbage collector has it). */
-  recycle(buffer: Buffer): void {
-    if (this.spare.length < MAX_SPARE_BLOCKS) this.spare.push(buffer);
+    return block;
   }
 
   private newBlock(): SlabBlock {
-    return {
-      slab: this,
-      buffer: this.spare.pop() ?? Buffer.allocUnsafeSlow(this.blockSize),
-      used: 0,
-      refs: 0,
-      retired: false,
-    };
+    return { slab: this, buffer: this.pool.get(), used: 0, refs: 0, retired: false, own: false };
   }
 }
 
-const MAX_SPARE_BLOCKS = 4;
+/**
+ * Released slab blocks kept for reuse, up to `maxSpare` of them; one released beyond that is freed at once
+ * (freeBuffer) rather than left to the garbage collector.
+ */
+export class BlockPool {
+  readonly spare: Buffer[] = [];
+
+  constructor(
+    readonly blockSize: number,
+    readonly maxSpare = DEFAULT_MAX_SPARE_BLOCKS,
+  ) {}
+
+  get(): Buffer {
+    return this.spare.pop() ?? Buffer.allocUnsafeSlow(this.blockSize);
+  }
+
+  put(buffer: Buffer): void {
+    if (this.spare.length < this.maxSpare) this.spare.push(buffer);
+    else freeBuffer(buffer);
+  }
+}
+
+const DEFAULT_MAX_SPARE_BLOCKS = 4;
+
+/**
+ * Gives the memory of a buffer of its own (Buffer.allocUnsafeSlow) back now, not at the next full garbage
+ * collection: its ArrayBuffer is detached (transfer to a new one of length 0), which frees its bytes at once. Every
+ * view of it (the events' `json`) then has length 0: only for a buffer no event still holds.
+ */
+export function freeBuffer(buffer: Buffer): void {
+  const whole = buffer.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
+  if (buffer.byteOffset === 0 && buffer.byteLength === whole.byteLength) whole.transfer?.(0);
+}
 
 export interface SlabBlock {
   slab: ByteSlab;
@@ -109,9 +176,13 @@ export interface SlabBlock {
   refs: number;
   /** No longer the block handed out from. */
   retired: boolean;
+  /** A buffer of one event's own (not the pool's): freed, not reused, when released. */
+  own: boolean;
 }
 
 function releaseBlock(block: SlabBlock): void {
   block.refs--;
-  if (block.refs === 0 && block.retired) block.slab.recycle(block.buffer);
+  if (block.refs > 0 || !block.retired) return;
+  if (block.own) freeBuffer(block.buffer);
+  else block.slab.pool.put(block.buffer);
 }

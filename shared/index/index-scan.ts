@@ -23,11 +23,11 @@ import { classify } from '../classify/classify.js';
 import type { CloudTrailRecord } from '../cloudtrail.js';
 import { recordPrefilter } from '../reader/prefilter.js';
 import { readCloudTrailLog } from '../reader/read-log.js';
-import type { MalformedRecord, ReadStats, RecordPrefilter, TopLevelHints } from '../reader/types.js';
+import type { MalformedRecord, ReadStats, ReaderItem, RecordPrefilter, TopLevelHints } from '../reader/types.js';
 import type { Ruleset } from '../rules/engine.js';
 import { wantedRecords } from '../scan/scan-log.js';
 import { isUnclassifiable, unreadableRecord } from '../scan/unreadable-record.js';
-import { ByteSlab, type EncodedIndexEvent } from './encoded-event.js';
+import { BlockPool, ByteSlab, type EncodedIndexEvent } from './encoded-event.js';
 import { PUT_LOG_EVENTS_LIMITS } from './limits.js';
 import { RecordEncoder } from './record-encoder.js';
 import { encodeScannedEvent } from './scanned-event-encoder.js';
@@ -38,6 +38,14 @@ import { logStreamName, type StreamNameFallback } from './stream-name.js';
 export const PENDING_LIMIT_BYTES = 1 << 20;
 /** Slab blocks of 256 KiB: a quarter of a batch, so a stream's partly used block holds little. */
 const SLAB_BLOCK_BYTES = 256 * 1024;
+/**
+ * Released blocks kept for reuse, over all of a file's streams (4 MiB). Each stream's slab kept its own 4 before:
+ * on the bench's 1 GB file (15 streams) 487 blocks were allocated and 390 of them left to the garbage collector,
+ * which frees a buffer that outlived the young generation only at its next full collection (tens of MB waited
+ * there at once). One pool for the file absorbs the 4-5 blocks a written batch gives back; a block released beyond
+ * it is freed at once (encoded-event.ts freeBuffer). Same file: 389 blocks allocated, none left to the collector.
+ */
+const POOL_SPARE_BLOCKS = 16;
 
 export interface IndexScanOptions {
   /** A path or s3://bucket/key, named in errors. */
@@ -78,17 +86,21 @@ export function scanForIndex(source: Parameters<typeof readCloudTrailLog>[0], op
   const maxMessageBytes = options.maxMessageBytes ?? PUT_LOG_EVENTS_LIMITS.maxEventMessageBytes;
   // A slab per log stream: a stream's events then lie together, and a block is free as soon as that stream's batch
   // is written, not when the slowest of the file's streams writes its own (CloudTrail files are one stream; an
-  // organisation trail's backfill or the bench's file interleave many).
+  // organisation trail's backfill or the bench's file interleave many). Their free blocks wait in one pool.
   const slabs = new Map<string, ByteSlab>();
+  const pool = new BlockPool(SLAB_BLOCK_BYTES, POOL_SPARE_BLOCKS);
   const slabFor = (stream: string): ByteSlab => {
     let slab = slabs.get(stream);
     if (!slab) {
-      slab = new ByteSlab(SLAB_BLOCK_BYTES);
+      slab = new ByteSlab(SLAB_BLOCK_BYTES, pool);
       slabs.set(stream, slab);
     }
     return slab;
   };
-  const pending: IndexedEvent[] = [];
+  // Events built in the prefilter and their streams, waiting to go out. Their items are made as they go out: an
+  // item made here would wait with them (across the consumer's writes) and outlive the young generation.
+  let pending: EncodedIndexEvent[] = [];
+  let pendingStreams: string[] = [];
   let pendingBytes = 0;
   let fast = 0;
   let outOfScopeParsed = 0;
@@ -114,8 +126,9 @@ export function scanForIndex(source: Parameters<typeof readCloudTrailLog>[0], op
         if (pendingBytes >= PENDING_LIMIT_BYTES || wants(bytes, start, end, hints)) return true;
         const built = encoder.encode(bytes, start, end);
         if (!built) return true;
-        pending.push({ kind: 'event', event: built.event, logStreamName: built.logStreamName });
-        pendingBytes += built.event.json.length;
+        pending.push(built.event);
+        pendingStreams.push(built.logStreamName);
+        pendingBytes += built.event.jsonLength;
         fast++;
         return false;
       };
@@ -150,28 +163,48 @@ export function scanForIndex(source: Parameters<typeof readCloudTrailLog>[0], op
       return fast;
     },
     async *[Symbol.asyncIterator]() {
-      for await (const item of reader) {
-        if (pending.length > 0) yield* drain();
-        if (item.kind === 'malformed') {
-          yield item;
-          // A record too large to classify is indexed as the reader's own event, as scanLog alerts on it.
-          if (isUnclassifiable(item)) {
-            const record = unreadableRecord(file, item);
-            const event = indexed(record, JSON.stringify(record));
-            if (event) yield event;
+      // The reader iterated by hand, so that a parsed record is let go before its event is yielded: a local, or
+      // for-await's own result, keeps its value while this generator is suspended, and the consumer may wait there
+      // for a write slot while scavenges run; the record, its raw text and its parse would then outlive the young
+      // generation and wait for a full garbage collection (docs/performance-notes.md, "Session 7, indexrss").
+      const items = reader[Symbol.asyncIterator]();
+      let ended = false;
+      try {
+        while (true) {
+          let next: IteratorResult<ReaderItem> | undefined = await items.next();
+          if (next.done) break;
+          let item: ReaderItem | undefined = next.value;
+          next = undefined;
+          if (pending.length > 0) yield* drain();
+          if (item.kind === 'malformed') {
+            yield item;
+            // A record too large to classify is indexed as the reader's own event, as scanLog alerts on it.
+            if (isUnclassifiable(item)) {
+              const record = unreadableRecord(file, item);
+              const event = indexed(record, JSON.stringify(record));
+              if (event) yield event;
+            }
+            continue;
           }
-          continue;
+          const event = indexed(item.record, item.raw);
+          item = undefined;
+          if (event) yield event;
         }
-        const event = indexed(item.record, item.raw);
-        if (event) yield event;
+        ended = true;
+      } finally {
+        // As for-await: a consumer that stops early (or an error here) lets the reader release its source.
+        if (!ended) await items.return?.(undefined);
       }
       if (pending.length > 0) yield* drain();
     },
   };
 
-  function drain(): IndexedEvent[] {
-    const out = pending.splice(0);
+  function* drain(): Generator<IndexedEvent> {
+    const events = pending;
+    const streams = pendingStreams;
+    pending = [];
+    pendingStreams = [];
     pendingBytes = 0;
-    return out;
+    for (let k = 0; k < events.length; k++) yield { kind: 'event', event: events[k]!, logStreamName: streams[k]! };
   }
 }

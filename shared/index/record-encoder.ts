@@ -109,12 +109,15 @@ export class RecordEncoder {
     if (bytesOfMessage > this.maxMessageBytes) return null;
     const rest = escapedEnd - 1;
     const stream = logStreamName({ recipientAccountId, awsRegion }, this.fallback);
-    const { bytes: json, block } = this.slabFor(stream).take(head.literalBytes + rest + 1);
-    const at = json.write(head.literal, 0, 'utf8');
-    escaper.output.copy(json, at, escaper.outputAt + 1, escaper.outputAt + escapedEnd);
-    json[json.length - 1] = QUOTE;
+    const size = head.literalBytes + rest + 1;
+    const block = this.slabFor(stream).take(size);
+    const json = block.buffer;
+    const at = block.used - size;
+    json.write(head.literal, at, head.literalBytes, 'utf8');
+    escaper.output.copy(json, at + head.literalBytes, escaper.outputAt + 1, escaper.outputAt + escapedEnd);
+    json[at + size - 1] = QUOTE;
     return {
-      event: new EncodedIndexEvent(timestamp, eventID ?? null, bytesOfMessage, json, null, block),
+      event: new EncodedIndexEvent(timestamp, eventID ?? null, bytesOfMessage, json, at, size, null, block),
       logStreamName: stream,
     };
   }

@@ -33,18 +33,23 @@ export function putLogEventsBodyBytes(
   into: (size: number) => Buffer = Buffer.allocUnsafe,
 ): Buffer {
   const head = `{"logGroupName":${JSON.stringify(logGroupName)},"logStreamName":${JSON.stringify(logStreamName)},"logEvents":[`;
+  // An encoded event's literal is copied from where it lies (EncodedIndexEvent.copyJson); others are encoded here.
   const literals = events.map((e) =>
-    e instanceof EncodedIndexEvent ? e.json : Buffer.from(JSON.stringify(e.message), 'utf8'),
+    e instanceof EncodedIndexEvent ? e : Buffer.from(JSON.stringify(e.message), 'utf8'),
   );
   const stamps = events.map((e) => `{"timestamp":${JSON.stringify(e.timestamp)},"message":`);
   let size = Buffer.byteLength(head, 'utf8') + 2 + Math.max(0, events.length - 1);
-  for (let k = 0; k < events.length; k++) size += stamps[k]!.length + literals[k]!.length + 1;
+  for (let k = 0; k < events.length; k++) {
+    const literal = literals[k]!;
+    size += stamps[k]!.length + (literal instanceof EncodedIndexEvent ? literal.jsonLength : literal.length) + 1;
+  }
   const body = into(size).subarray(0, size);
   let at = body.write(head, 0, 'utf8');
   for (let k = 0; k < events.length; k++) {
     if (k > 0) body[at++] = 0x2c; // ,
     at += body.write(stamps[k]!, at, 'latin1');
-    at += literals[k]!.copy(body, at);
+    const literal = literals[k]!;
+    at += literal instanceof EncodedIndexEvent ? literal.copyJson(body, at) : literal.copy(body, at);
     body[at++] = 0x7d; // }
   }
   body[at++] = 0x5d; // ]

@@ -54,12 +54,15 @@ export function encodeScannedEvent(
   // JSON.stringify(head) without its closing quote: the start of the message's literal.
   const literalHead = JSON.stringify(head).slice(0, -1);
   const headBytes = Buffer.byteLength(literalHead, 'utf8');
-  const { bytes: json, block } = slab.take(headBytes + written + 1);
-  json.write(literalHead, 0, headBytes, 'utf8');
-  escaper.output.copy(json, headBytes, escaper.outputAt, escaper.outputAt + written);
-  json[json.length - 1] = QUOTE;
+  const size = headBytes + written + 1;
+  const block = slab.take(size);
+  const json = block.buffer;
+  const start = block.used - size;
+  json.write(literalHead, start, headBytes, 'utf8');
+  escaper.output.copy(json, start + headBytes, escaper.outputAt, escaper.outputAt + written);
+  json[start + size - 1] = QUOTE;
   const eventID = typeof record.eventID === 'string' ? record.eventID : null;
-  return new EncodedIndexEvent(eventTimestamp(record), eventID, bytes, json, null, block);
+  return new EncodedIndexEvent(eventTimestamp(record), eventID, bytes, json, start, size, null, block);
 
   function ordinary(): EncodedIndexEvent {
     return encodeIndexEvent(toIndexEvent(source, options), slab);

@@ -82,10 +82,10 @@ async function* readItems(source: ByteSource, options: ReadOptions, stats: ReadS
         } else if (prefilter && !prefilter(span.bytes, span.start, span.end, span.hints)) {
           stats.skipped++;
         } else {
-          const item = decodeRecord(span, file);
-          if (item.kind === 'record') stats.delivered++;
-          else stats.malformed++;
-          yield item;
+          // Yielded as the call returns it, not from a local: a local keeps its value while this generator waits
+          // for its consumer, which may itself wait for writes (the indexer), and the record would outlive the
+          // young generation (docs/performance-notes.md, "Session 7, indexrss").
+          yield counted(decodeRecord(span, file), stats);
         }
       }
       countSplitterSkips();
@@ -96,6 +96,13 @@ async function* readItems(source: ByteSource, options: ReadOptions, stats: ReadS
     // Its scan engine goes back for the next file, however this one ended (finish, an error, a consumer that stopped).
     splitter.release();
   }
+}
+
+/** `item`, counted as delivered or malformed. */
+function counted(item: ReaderItem, stats: ReadStats): ReaderItem {
+  if (item.kind === 'record') stats.delivered++;
+  else stats.malformed++;
+  return item;
 }
 
 function trailingBytesWarning(file: string, { compressedOffset, length }: TrailingBytes): ReadWarning {
