@@ -13,9 +13,17 @@ import { once } from 'node:events';
 import { createInflateRaw, crc32 } from 'node:zlib';
 import { LogFileError } from '../errors.js';
 
-/** Measured fastest on Node 22: 2.3x the default 16 KiB, and ahead of 1 MiB (~470 MB/s streaming inflate, against
- * ~210 and ~390 MB/s). */
-const INFLATE_CHUNK_SIZE = 256 * 1024;
+/**
+ * Inflate's output piece: each piece is one job on libuv's pool, and the next job starts only from the last one's
+ * callback on the main thread (Node's zlib, processCallback), so fewer, larger pieces mean fewer round trips between
+ * the threads. Measured in the whole pipeline (session 7, docs/performance-notes.md "Session 7, lead"; A/B interleaved
+ * fresh processes, medians): against 256 KiB, 512 KiB took 0.94-0.98x the core row's wall time and CPU on the 100 MB
+ * file (15 rounds) and 0.92x the processor handler's CPU on the 1 GB file (2 x 2 runs), for ~3 MB more peak RSS;
+ * 1 MiB was a little faster again but ~6-12 MB larger, which the processor's 150 MB target on the 1 GB file has no
+ * room for. (Inflate alone, in an earlier session, was fastest at 256 KiB: ~470 MB/s, against ~210 for the default
+ * 16 KiB and ~390 for 1 MiB.)
+ */
+const INFLATE_CHUNK_SIZE = 512 * 1024;
 const TRAILER_SIZE = 8;
 /** A header longer than this (a file name or comment that never ends) is not a CloudTrail log's. */
 const MAX_HEADER_SIZE = 64 * 1024;
