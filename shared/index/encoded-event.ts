@@ -85,6 +85,29 @@ export function encodeIndexEvent(event: IndexEvent, slab: ByteSlab): EncodedInde
 }
 
 /**
+ * The event whose literal is `head` (its opening quote and what the message starts with, already escaped; `headBytes`
+ * of UTF-8), then the escaped bytes `escaped[from, to)`, then the closing quote, written into `slab`: how the fast
+ * paths (record-encoder.ts, scanned-event-encoder.ts) build an event from their escape loop's output.
+ */
+export function escapedLiteralEvent(
+  slab: ByteSlab,
+  head: string,
+  headBytes: number,
+  escaped: Buffer,
+  from: number,
+  to: number,
+  event: Pick<IndexEvent, 'timestamp' | 'eventID' | 'bytes'>,
+): EncodedIndexEvent {
+  const size = headBytes + (to - from) + 1;
+  const block = slab.take(size);
+  const at = block.used - size;
+  block.buffer.write(head, at, headBytes, 'utf8');
+  escaped.copy(block.buffer, at + headBytes, from, to);
+  block.buffer[at + size - 1] = 0x22; // "
+  return new EncodedIndexEvent(event.timestamp, event.eventID, event.bytes, block.buffer, at, size, null, block);
+}
+
+/**
  * Hands out byte ranges of 1 MiB blocks, as Buffer's own pool does for small buffers (allocUnsafe): one allocation
  * per block rather than one per event. A block whose events are all released (EncodedIndexEvent.release, after their
  * batch is written) goes back to the slab's BlockPool and is used again, so the memory the index holds is what its

@@ -18,7 +18,7 @@ import { isUtf8 } from 'node:buffer';
 import { principalOf } from '../classify/principal.js';
 import type { ClassifiedEvent } from '../classify/types.js';
 import type { CloudTrailRecord, UserIdentity } from '../cloudtrail.js';
-import { EncodedIndexEvent, type ByteSlab } from './encoded-event.js';
+import { escapedLiteralEvent, type ByteSlab, type EncodedIndexEvent } from './encoded-event.js';
 import { canonicalEventTime } from './event-time.js';
 import { eventTimestamp } from './index-event.js';
 import { recordEscaper } from './record-escape.js';
@@ -107,19 +107,18 @@ export class RecordEncoder {
     const head = this.head(bytes, spans[14]!, spans[15]!, failed);
     const bytesOfMessage = head.messageBytes + length - 1;
     if (bytesOfMessage > this.maxMessageBytes) return null;
-    const rest = escapedEnd - 1;
     const stream = logStreamName({ recipientAccountId, awsRegion }, this.fallback);
-    const size = head.literalBytes + rest + 1;
-    const block = this.slabFor(stream).take(size);
-    const json = block.buffer;
-    const at = block.used - size;
-    json.write(head.literal, at, head.literalBytes, 'utf8');
-    escaper.output.copy(json, at + head.literalBytes, escaper.outputAt + 1, escaper.outputAt + escapedEnd);
-    json[at + size - 1] = QUOTE;
-    return {
-      event: new EncodedIndexEvent(timestamp, eventID ?? null, bytesOfMessage, json, at, size, null, block),
-      logStreamName: stream,
-    };
+    // The escaped record after its `{` (the head ends with the `,` that follows it).
+    const event = escapedLiteralEvent(
+      this.slabFor(stream),
+      head.literal,
+      head.literalBytes,
+      escaper.output,
+      escaper.outputAt + 1,
+      escaper.outputAt + escapedEnd,
+      { timestamp, eventID: eventID ?? null, bytes: bytesOfMessage },
+    );
+    return { event, logStreamName: stream };
   }
 
   /**

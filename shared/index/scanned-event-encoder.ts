@@ -10,14 +10,12 @@
 // the text has no control character but the five short escapes and no lone surrogate. Anything else (those, a
 // message to trim, a record with its own `trailwatch`, no WebAssembly) takes encodeIndexEvent(toIndexEvent(...)).
 // test/index-scanned-event-encoder.test.ts checks both give the same bytes.
-import { encodeIndexEvent, EncodedIndexEvent, type ByteSlab } from './encoded-event.js';
+import { encodeIndexEvent, escapedLiteralEvent, type ByteSlab, type EncodedIndexEvent } from './encoded-event.js';
 import { eventTimestamp, type IndexEventOptions, type IndexSource, toIndexEvent } from './index-event.js';
 import { PUT_LOG_EVENTS_LIMITS } from './limits.js';
 import { trailwatchFields } from './trailwatch-fields.js';
 import { MIN_TRIM_TARGET_BYTES } from './trim.js';
 import { type TextEscaper, wasmTextEscaper } from './wasm/record-escape.js';
-
-const QUOTE = 0x22;
 
 let shared: TextEscaper | null | undefined;
 
@@ -54,15 +52,20 @@ export function encodeScannedEvent(
   // JSON.stringify(head) without its closing quote: the start of the message's literal.
   const literalHead = JSON.stringify(head).slice(0, -1);
   const headBytes = Buffer.byteLength(literalHead, 'utf8');
-  const size = headBytes + written + 1;
-  const block = slab.take(size);
-  const json = block.buffer;
-  const start = block.used - size;
-  json.write(literalHead, start, headBytes, 'utf8');
-  escaper.output.copy(json, start + headBytes, escaper.outputAt, escaper.outputAt + written);
-  json[start + size - 1] = QUOTE;
   const eventID = typeof record.eventID === 'string' ? record.eventID : null;
-  return new EncodedIndexEvent(eventTimestamp(record), eventID, bytes, json, start, size, null, block);
+  return escapedLiteralEvent(
+    slab,
+    literalHead,
+    headBytes,
+    escaper.output,
+    escaper.outputAt,
+    escaper.outputAt + written,
+    {
+      timestamp: eventTimestamp(record),
+      eventID,
+      bytes,
+    },
+  );
 
   function ordinary(): EncodedIndexEvent {
     return encodeIndexEvent(toIndexEvent(source, options), slab);
